@@ -1,0 +1,92 @@
+// `npm test`: every check and every test suite, then one closing line counted from
+// the runners' own JSON reports. Browser suites are never skipped silently: without
+// a Chromium this stops with the command that gets one.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { findChromium, INSTALL_COMMAND } from './chromium.ts';
+import { countReports, formatSummary } from './summary.ts';
+
+const only = process.argv.slice(2); // optional: run only these steps by name
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): boolean {
+  console.log(`\n$ ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  return r.status === 0;
+}
+
+function ensureChromium(): string {
+  const found = findChromium();
+  if (found) return found;
+  const canInstall =
+    process.platform === 'linux' &&
+    typeof process.getuid === 'function' &&
+    process.getuid() === 0 &&
+    existsSync('/usr/bin/apt-get');
+  if (canInstall) {
+    console.log('No Chromium found; installing Debian chromium (apt-get)...');
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', '-qq', 'chromium']);
+    const after = findChromium();
+    if (after) return after;
+  }
+  console.error(
+    `npm test needs a Chromium for its browser tests and found none.\n` +
+      `Install one with:\n  ${INSTALL_COMMAND}\n` +
+      `or point KEYVIZ_CHROMIUM at a Chrome/Chromium binary.`,
+  );
+  process.exit(1);
+}
+
+const bin = (name: string) => `node_modules/.bin/${name}`;
+
+interface Step {
+  name: string;
+  run: () => boolean;
+}
+
+const steps: Step[] = [
+  { name: 'gen', run: () => run('node', ['--import', 'tsx', 'scripts/check-gen.ts']) },
+  { name: 'typecheck', run: () => run(bin('tsc'), ['-p', 'tsconfig.json']) },
+  { name: 'lint', run: () => run(bin('eslint'), ['.', '--max-warnings=0']) },
+  { name: 'format', run: () => run(bin('prettier'), ['--check', '.', '--log-level=warn']) },
+  {
+    name: 'build',
+    run: () =>
+      run(bin('vite'), ['build', '--logLevel', 'warn']) &&
+      run(bin('vite'), ['build', '--logLevel', 'warn'], {
+        KEYVIZ_BASE: '/admin/',
+        KEYVIZ_OUT_DIR: 'dist-admin',
+      }),
+  },
+  {
+    name: 'vitest',
+    run: () =>
+      run(bin('vitest'), [
+        'run',
+        '--reporter=default',
+        '--reporter=json',
+        '--outputFile.json=reports/vitest.json',
+      ]),
+  },
+  { name: 'e2e', run: () => run(bin('playwright'), ['test']) },
+];
+
+const chromium = ensureChromium();
+process.env.KEYVIZ_CHROMIUM = chromium;
+console.log(`Chromium: ${chromium}`);
+
+rmSync('reports', { recursive: true, force: true });
+mkdirSync('reports', { recursive: true });
+
+const failedSteps: string[] = [];
+for (const step of steps) {
+  if (only.length && !only.includes(step.name)) continue;
+  if (!step.run()) failedSteps.push(step.name);
+}
+
+const counts = countReports('reports');
+console.log('');
+for (const line of counts.details) console.log(line);
+if (failedSteps.length) console.log(`failed steps: ${failedSteps.join(', ')}`);
+console.log(formatSummary(counts));
+process.exit(failedSteps.length || counts.failed ? 1 : 0);

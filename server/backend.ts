@@ -1,0 +1,18 @@
+// The seam between the protocols the server speaks (Connect, gRPC-Web, gRPC, the
+// node's JSON API) and where the answers come from (the local sampler, a recorded
+// fixture, or upstream nodes through the gateway). Errors are ConnectErrors with
+// the node's codes, e.g. Unavailable "keyviz sampler not configured on this node".
+import type {
+  GetClusterOverviewResponse,
+  GetRaftGroupsResponse,
+} from '../src/gen/admin_pb.ts';
+import type { MatrixAnswer, MatrixRequest } from './sampler/types.ts';
+
+export interface AdminBackend {
+  getKeyVizMatrix(req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer>;
+  getClusterOverview(signal: AbortSignal): Promise<GetClusterOverviewResponse>;
+  getRaftGroups(signal: AbortSignal): Promise<GetRaftGroupsResponse>;
+}
+
+/** The node's exact message when keyviz is switched off. */
+export const KEYVIZ_DISABLED_MESSAGE = 'keyviz sampler not configured on this node';

@@ -1,0 +1,58 @@
+// The page's model of one GetKeyVizMatrix answer, laid out for the data path:
+// flat typed arrays (row-major) that decode, scale, raster and hit-test share.
+
+export type Series = 'writes' | 'reads' | 'write_bytes' | 'read_bytes';
+
+export const SERIES: readonly Series[] = ['writes', 'reads', 'write_bytes', 'read_bytes'];
+
+/** Series whose values are bytes (the others count operations). */
+export function isByteSeries(s: Series): boolean {
+  return s === 'write_bytes' || s === 'read_bytes';
+}
+
+export interface RowMeta {
+  bucketId: string;
+  /** Inclusive start key; empty = the low end of the key space. */
+  start: Uint8Array;
+  /** Exclusive end key; empty = the unbounded tail. */
+  end: Uint8Array;
+  label: string;
+  aggregate: boolean;
+  /** Member route ids as decimal strings: uint64 can exceed 2^53. */
+  routeIds: string[];
+  routeIdsTruncated: boolean;
+  /** True number of routes in the row, decimal string. */
+  routeCount: string;
+  /** Sum of the row's values over all columns of the answer. */
+  total: number;
+  /** Cluster view through the gateway: nodes that contributed to the row. */
+  contributingNodes: string[];
+}
+
+export interface NodeStatus {
+  node: string;
+  ok: boolean;
+  error: string;
+  code: string;
+  latencyMs: number;
+}
+
+export interface Matrix {
+  series: Series;
+  /** Flush times in unix ms, oldest first. */
+  columns: Float64Array;
+  rows: RowMeta[];
+  rowCount: number;
+  colCount: number;
+  /** rowCount * colCount, row-major: values[r * colCount + c]. Exact below 2^53. */
+  values: Float64Array;
+  /** Same layout; null when the node sent none (older nodes). 0 = unknown. */
+  raftGroupIds: Float64Array | null;
+  leaderTerms: Float64Array | null;
+  /** Largest value in `values` (0 for an empty matrix). */
+  max: number;
+  /** Cluster view only: upstream nodes and how they answered; empty for one node. */
+  nodes: NodeStatus[];
+  /** Cluster view only: 1 where two nodes disagreed on a write cell; null when none. */
+  conflicts: Uint8Array | null;
+}
