@@ -4,12 +4,18 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const tmp = mkdtempSync(join(tmpdir(), 'keyviz-gen-'));
+const work = mkdtempSync(join(tmpdir(), 'keyviz-gen-'));
+const tmp = join(work, 'out');
 try {
   const conf = readFileSync('buf.gen.yaml', 'utf8').replace('out: src/gen', `out: ${tmp}`);
-  const confPath = join(tmp, 'buf.gen.yaml');
+  const confPath = join(work, 'buf.gen.yaml');
   writeFileSync(confPath, conf);
-  execFileSync('node_modules/.bin/buf', ['generate', '--template', confPath], { stdio: 'inherit' });
+  // buf finds the local protoc-gen-es plugin on PATH.
+  const path = `${join(process.cwd(), 'node_modules/.bin')}:${process.env.PATH ?? ''}`;
+  execFileSync('node_modules/.bin/buf', ['generate', '--template', confPath], {
+    stdio: 'inherit',
+    env: { ...process.env, PATH: path },
+  });
   const fresh = readdirSync(tmp).filter((f) => f.endsWith('.ts'));
   const committed = readdirSync('src/gen');
   const stale: string[] = [];
@@ -34,5 +40,5 @@ try {
   }
   console.log('src/gen is up to date with proto/.');
 } finally {
-  rmSync(tmp, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
 }
