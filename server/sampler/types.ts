@@ -117,3 +117,11 @@ export interface MatrixAnswer extends MatrixResult {
   /** Gateway only: contributing node ids per row, parallel to rows. */
   contributingNodes?: string[][];
 }
+
+// --- additions (sampler implementation) ---
+
+/** Optional sampler tuning beyond the node's flags. */
+export interface SamplerTuning {
+  /** Most virtual (aggregate) buckets at once; default 64. */
+  maxVirtualBuckets?: number;
+}

@@ -1,0 +1,466 @@
+// The cluster view: several nodes' GetKeyVizMatrix answers folded into one.
+// Pure: no I/O, no clock, inputs never mutated. Rules (docs/gateway.md):
+// - columns: sorted union of every node's column times (inside the request window);
+// - reads / read bytes: each node served its own reads, so they add up;
+// - writes / write bytes: every replica may report the leader's writes, so one value
+//   per (raft group, leader term) per cell; two nodes disagreeing on the same
+//   (group, term) is a conflict (kept: the larger value). Distinct terms in one cell
+//   (a leader change inside a step) add up. A cell where some contribution has an
+//   unknown group or term (0, an older node) falls back to the maximum, conflict
+//   when two non-zero values differ: summing could double-count;
+// - zero write values contribute nothing (a follower that saw only reads);
+// - rows re-budgeted like the node's pivot (sum desc, bucket_id asc), then ordered
+//   by start key (empty first), ties bucket_id.
+import type {
+  BucketMeta,
+  CellConflictInfo,
+  MatrixAnswer,
+  MatrixRequest,
+  MatrixRow,
+} from '../sampler/types.ts';
+
+export interface NodeAnswer {
+  /** The upstream as configured (HOST:PORT). */
+  node: string;
+  answer: MatrixAnswer;
+}
+
+export const MAX_ROWS = 1024;
+
+/** The node's row budget: 0 (or nonsense) means 1024, above 1024 is clamped. */
+export function rowBudget(rows: number): number {
+  if (!Number.isFinite(rows) || rows <= 0) return MAX_ROWS;
+  return Math.min(Math.floor(rows), MAX_ROWS);
+}
+
+/** Reads and read bytes add up across nodes; everything else (writes, unknown) dedupes. */
+export function seriesAddsUp(series: number): boolean {
+  return series === 1 || series === 3;
+}
+
+/** Unsigned byte order, empty first (the node's start-key order). */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    if (a[i] !== b[i]) return a[i] - b[i];
+  }
+  return a.length - b.length;
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+interface Source {
+  answer: number; // index into answers
+  row: MatrixRow;
+}
+
+interface Group {
+  bucketId: string;
+  sources: Source[];
+}
+
+interface MergedRow {
+  row: MatrixRow;
+  total: number;
+  contributors: string[];
+  /** Conflicts of this row; `row` is set once the final order is known. */
+  conflicts: { column: number; nodes: string[] }[];
+}
+
+function inWindow(t: number, req: MatrixRequest): boolean {
+  if (req.fromUnixMs !== 0 && t < req.fromUnixMs) return false;
+  if (req.toUnixMs !== 0 && t >= req.toUnixMs) return false;
+  return true;
+}
+
+function unionColumns(answers: readonly NodeAnswer[], req: MatrixRequest): number[] {
+  const all: number[] = [];
+  for (const a of answers) for (const t of a.answer.columnUnixMs) if (inWindow(t, req)) all.push(t);
+  all.sort((x, y) => x - y);
+  const out: number[] = [];
+  for (const t of all) if (out.length === 0 || out[out.length - 1] !== t) out.push(t);
+  return out;
+}
+
+/** Per answer: its column index -> merged column index, -1 when outside the window. */
+function columnMaps(answers: readonly NodeAnswer[], columns: number[]): Int32Array[] {
+  const index = new Map<number, number>();
+  columns.forEach((t, i) => index.set(t, i));
+  return answers.map((a) => Int32Array.from(a.answer.columnUnixMs, (t) => index.get(t) ?? -1));
+}
+
+function hasIds(row: MatrixRow): boolean {
+  return row.raftGroupIds.length === row.values.length && row.values.length > 0;
+}
+
+/** Meta of the first node that has the row; an aggregate widens to cover every node's view. */
+function mergeMeta(sources: Source[]): BucketMeta {
+  const first = sources[0].row.meta;
+  const meta: BucketMeta = { ...first, routeIds: [...first.routeIds] };
+  for (let i = 1; i < sources.length; i++) {
+    const m = sources[i].row.meta;
+    if (compareBytes(m.start, meta.start) < 0) meta.start = m.start;
+    // An empty end is the unbounded tail: nothing is wider.
+    if (meta.end.length !== 0 && (m.end.length === 0 || compareBytes(m.end, meta.end) > 0)) {
+      meta.end = m.end;
+    }
+    if (m.routeCount > meta.routeCount) meta.routeCount = m.routeCount;
+    const cap = Math.max(meta.routeIds.length, m.routeIds.length);
+    for (const id of m.routeIds) {
+      if (meta.routeIds.length >= cap) break;
+      if (!meta.routeIds.includes(id)) meta.routeIds.push(id);
+    }
+    meta.aggregate = meta.aggregate || m.aggregate;
+  }
+  return meta;
+}
+
+/**
+ * Row arrays carved out of a few large buffers: thousands of small typed arrays
+ * cost far more in allocation and GC than the merge itself.
+ */
+class Slab {
+  private buf = new Float64Array(0);
+  private used = 0;
+  constructor(
+    private readonly width: number,
+    private readonly chunkRows: number,
+  ) {}
+  next(): Float64Array {
+    if (this.used + this.width > this.buf.length) {
+      this.buf = new Float64Array(Math.max(1, this.width * this.chunkRows));
+      this.used = 0;
+    }
+    const out = this.buf.subarray(this.used, this.used + this.width);
+    this.used += this.width;
+    return out;
+  }
+}
+
+/**
+ * Scratch space for one row's cells, reused across rows (a 1024 x 1440 merge would
+ * otherwise allocate millions of small objects). Contributions of cell c live at
+ * [c * k, c * k + count[c]).
+ */
+class Scratch {
+  count: Int32Array;
+  value: Float64Array;
+  group: Float64Array;
+  term: Float64Array;
+  node: Int32Array;
+  /** 1 where a contribution took part in a disagreement (see resolveWrites). */
+  bad: Uint8Array;
+  /** Per column: largest contribution so far (identity), 0/1 seen. */
+  bestValue: Float64Array;
+  seen: Uint8Array;
+  /** Per write column: 0 nothing non-zero yet, 1 one agreed (group, term, value), 2 contested. */
+  state: Uint8Array;
+  writeValue: Float64Array;
+  writeGroup: Float64Array;
+  writeTerm: Float64Array;
+  /** Conflict node lists, shared between cells with the same set of nodes. */
+  private lists = new Map<string, string[]>();
+  /** Where merged rows' arrays are carved from. */
+  out: Slab;
+  constructor(
+    readonly columns: number,
+    readonly k: number,
+    rows: number,
+  ) {
+    this.out = new Slab(columns, rows * 3);
+    this.count = new Int32Array(columns);
+    this.value = new Float64Array(columns * k);
+    this.group = new Float64Array(columns * k);
+    this.term = new Float64Array(columns * k);
+    this.node = new Int32Array(columns * k);
+    this.bad = new Uint8Array(columns * k);
+    this.bestValue = new Float64Array(columns);
+    this.seen = new Uint8Array(columns);
+    this.state = new Uint8Array(columns);
+    this.writeValue = new Float64Array(columns);
+    this.writeGroup = new Float64Array(columns);
+    this.writeTerm = new Float64Array(columns);
+  }
+
+  /** Nodes (in upstream order) marked bad in a cell, or null when none. */
+  disagreeing(base: number, n: number, answers: readonly NodeAnswer[]): string[] | null {
+    let key = '';
+    let last = -1;
+    // Contributions are in answer order, so the node indexes come sorted.
+    for (let i = base; i < base + n; i++) {
+      if (this.bad[i] === 1 && this.node[i] !== last) {
+        last = this.node[i];
+        key += `${last},`;
+      }
+    }
+    if (key === '') return null;
+    let list = this.lists.get(key);
+    if (!list) {
+      list = key
+        .slice(0, -1)
+        .split(',')
+        .map((a) => answers[Number(a)].node);
+      this.lists.set(key, list);
+    }
+    return list;
+  }
+}
+
+function mergeGroup(
+  group: Group,
+  answers: readonly NodeAnswer[],
+  maps: Int32Array[],
+  columns: number,
+  adds: boolean,
+  s: Scratch,
+): MergedRow {
+  const values = s.out.next();
+  const withIds = group.sources.some((src) => hasIds(src.row));
+  const groups = withIds ? s.out.next() : new Float64Array(0);
+  const terms = withIds ? s.out.next() : new Float64Array(0);
+  const conflicts: MergedRow['conflicts'] = [];
+  s.seen.fill(0);
+  s.state.fill(0);
+  let contested = false;
+  // Pass 1, straight through the typed arrays: sums, identity, and for writes the one
+  // agreed value per cell (the overwhelmingly common case). Small monomorphic loops
+  // in their own functions: V8 optimizes those far better than one big body.
+  for (const src of group.sources) {
+    const map = maps[src.answer];
+    const row = src.row;
+    const n = Math.min(row.values.length, map.length);
+    const g = hasIds(row) ? row.raftGroupIds : null;
+    const t = hasIds(row) ? row.leaderTerms : null;
+    identity(s, map, n, row.values, g, t, withIds ? groups : null, terms);
+    if (adds) addValues(map, n, row.values, values);
+    else if (keepWrites(s, map, n, row.values, g, t)) contested = true;
+  }
+  const { state, writeValue } = s;
+  if (!adds) {
+    for (let c = 0; c < columns; c++) if (state[c] === 1) values[c] = writeValue[c];
+    if (contested) resolveContested(group, answers, maps, columns, s, values, conflicts);
+  }
+  let total = 0;
+  for (let c = 0; c < columns; c++) total += values[c];
+  return {
+    row: { meta: mergeMeta(group.sources), values, raftGroupIds: groups, leaderTerms: terms },
+    total,
+    contributors: [...new Set(group.sources.map((src) => answers[src.answer].node))],
+    conflicts,
+  };
+}
+
+/** Identity of each cell: the largest contribution, ties the earlier node (node order). */
+function identity(
+  s: Scratch,
+  map: Int32Array,
+  n: number,
+  v: Float64Array,
+  g: Float64Array | null,
+  t: Float64Array | null,
+  groups: Float64Array | null,
+  terms: Float64Array,
+): void {
+  const { seen, bestValue } = s;
+  for (let j = 0; j < n; j++) {
+    const c = map[j];
+    if (c < 0) continue;
+    const x = v[j];
+    if (seen[c] === 0 || x > bestValue[c]) {
+      seen[c] = 1;
+      bestValue[c] = x;
+      if (groups !== null) {
+        groups[c] = g === null ? 0 : g[j];
+        terms[c] = t === null ? 0 : t[j];
+      }
+    }
+  }
+}
+
+function addValues(map: Int32Array, n: number, v: Float64Array, values: Float64Array): void {
+  for (let j = 0; j < n; j++) {
+    const c = map[j];
+    if (c >= 0) values[c] += v[j];
+  }
+}
+
+/** Writes, pass 1: remember one agreed (group, term, value) per cell; true if any cell is contested. */
+function keepWrites(
+  s: Scratch,
+  map: Int32Array,
+  n: number,
+  v: Float64Array,
+  g: Float64Array | null,
+  t: Float64Array | null,
+): boolean {
+  const { state, writeValue, writeGroup, writeTerm } = s;
+  let contested = false;
+  for (let j = 0; j < n; j++) {
+    const c = map[j];
+    const x = v[j];
+    if (c < 0 || x === 0) continue; // a zero write contributes nothing
+    const gj = g === null ? 0 : g[j];
+    const tj = t === null ? 0 : t[j];
+    const st = state[c];
+    if (st === 0 && gj !== 0 && tj !== 0) {
+      state[c] = 1;
+      writeValue[c] = x;
+      writeGroup[c] = gj;
+      writeTerm[c] = tj;
+    } else if (
+      st === 2 ||
+      gj === 0 ||
+      tj === 0 ||
+      x !== writeValue[c] ||
+      gj !== writeGroup[c] ||
+      tj !== writeTerm[c]
+    ) {
+      state[c] = 2;
+      contested = true;
+    }
+  }
+  return contested;
+}
+
+/** Pass 2, only for contested write cells: gather every contribution, then resolve. */
+function resolveContested(
+  group: Group,
+  answers: readonly NodeAnswer[],
+  maps: Int32Array[],
+  columns: number,
+  s: Scratch,
+  values: Float64Array,
+  conflicts: MergedRow['conflicts'],
+): void {
+  const { state, count, k } = s;
+  count.fill(0);
+  for (const src of group.sources) {
+    const map = maps[src.answer];
+    const { values: v, raftGroupIds: g, leaderTerms: t } = src.row;
+    const ids = hasIds(src.row);
+    const n = Math.min(v.length, map.length);
+    for (let j = 0; j < n; j++) {
+      const c = map[j];
+      if (c < 0 || state[c] !== 2) continue;
+      const at = c * k + count[c]++;
+      s.value[at] = v[j];
+      s.group[at] = ids ? g[j] : 0;
+      s.term[at] = ids ? t[j] : 0;
+      s.node[at] = src.answer;
+    }
+  }
+  for (let c = 0; c < columns; c++) {
+    if (state[c] !== 2) continue;
+    const base = c * k;
+    values[c] = resolveWrites(s, base, count[c]);
+    const nodes = s.disagreeing(base, count[c], answers);
+    if (nodes) conflicts.push({ column: c, nodes });
+  }
+}
+
+/**
+ * A write cell with several contributions: its value; contributions that took part in
+ * a disagreement get `s.bad[i] = 1`.
+ */
+function resolveWrites(s: Scratch, base: number, n: number): number {
+  const end = base + n;
+  s.bad.fill(0, base, end);
+  let unknown = false;
+  for (let i = base; i < end; i++) {
+    if (s.value[i] !== 0 && (s.group[i] === 0 || s.term[i] === 0)) unknown = true;
+  }
+  let value = 0;
+  if (unknown) {
+    let first = -1;
+    let differ = false;
+    for (let i = base; i < end; i++) {
+      const v = s.value[i];
+      if (v === 0) continue;
+      if (v > value) value = v;
+      if (first < 0) first = i;
+      else if (v !== s.value[first]) differ = true;
+    }
+    if (differ) for (let i = base; i < end; i++) if (s.value[i] !== 0) s.bad[i] = 1;
+    return value;
+  }
+  // Each (group, term) once, at its first contribution: the largest value it got, and
+  // every contribution to it marked when they did not all agree.
+  for (let i = base; i < end; i++) {
+    if (s.value[i] === 0) continue;
+    let head = true;
+    for (let j = base; j < i; j++) {
+      if (s.value[j] !== 0 && s.group[j] === s.group[i] && s.term[j] === s.term[i]) {
+        head = false;
+        break;
+      }
+    }
+    if (!head) continue;
+    let max = s.value[i];
+    let differ = false;
+    for (let j = i + 1; j < end; j++) {
+      if (s.value[j] === 0 || s.group[j] !== s.group[i] || s.term[j] !== s.term[i]) continue;
+      if (s.value[j] !== s.value[i]) differ = true;
+      if (s.value[j] > max) max = s.value[j];
+    }
+    value += max;
+    if (differ) {
+      for (let j = i; j < end; j++) {
+        if (s.value[j] !== 0 && s.group[j] === s.group[i] && s.term[j] === s.term[i]) s.bad[j] = 1;
+      }
+    }
+  }
+  return value;
+}
+
+/**
+ * Merge several nodes' answers into one cluster view. `nodes` of the result is left
+ * empty: the caller knows how each upstream answered (and which failed).
+ */
+export function mergeMatrices(answers: readonly NodeAnswer[], req: MatrixRequest): MatrixAnswer {
+  const columnUnixMs = unionColumns(answers, req);
+  const maps = columnMaps(answers, columnUnixMs);
+  const groups = new Map<string, Group>();
+  answers.forEach((a, i) => {
+    for (const row of a.answer.rows) {
+      const id = row.meta.bucketId;
+      let g = groups.get(id);
+      if (!g) groups.set(id, (g = { bucketId: id, sources: [] }));
+      g.sources.push({ answer: i, row });
+    }
+  });
+  const adds = seriesAddsUp(req.series);
+  // k = most contributions one cell can get (a node repeating a bucket id counts twice).
+  let k = 1;
+  for (const g of groups.values()) k = Math.max(k, g.sources.length);
+  const scratch = new Scratch(columnUnixMs.length, k, groups.size);
+  let merged: MergedRow[] = [];
+  for (const g of groups.values()) {
+    merged.push(mergeGroup(g, answers, maps, columnUnixMs.length, adds, scratch));
+  }
+  const budget = rowBudget(req.rows);
+  if (merged.length > budget) {
+    // The node's pivot ranking: busiest first, ties bucket_id ascending.
+    merged.sort(
+      (a, b) => b.total - a.total || compareIds(a.row.meta.bucketId, b.row.meta.bucketId),
+    );
+    merged = merged.slice(0, budget);
+  }
+  merged.sort(
+    (a, b) =>
+      compareBytes(a.row.meta.start, b.row.meta.start) ||
+      compareIds(a.row.meta.bucketId, b.row.meta.bucketId),
+  );
+  const conflicts: CellConflictInfo[] = [];
+  merged.forEach((m, row) => {
+    for (const c of m.conflicts) conflicts.push({ row, column: c.column, nodes: c.nodes });
+  });
+  return {
+    columnUnixMs,
+    rows: merged.map((m) => m.row),
+    nodes: [],
+    conflicts,
+    contributingNodes: merged.map((m) => m.contributors),
+  };
+}

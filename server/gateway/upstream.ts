@@ -1,0 +1,218 @@
+// The gateway backend: answers the page's calls by calling real nodes over plain
+// gRPC (HTTP/2, h2c or TLS) with `authorization: Bearer <token>`. One upstream is a
+// pass-through; several are asked in parallel and merged into a cluster view.
+// The token lives only in the per-call header map here: never in an answer, an
+// error message or a log line.
+import { readFileSync } from 'node:fs';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { ConnectError } from '@connectrpc/connect';
+import {
+  GetClusterOverviewRequestSchema,
+  GetClusterOverviewResponseSchema,
+  GetKeyVizMatrixRequestSchema,
+  GetRaftGroupsRequestSchema,
+  GetRaftGroupsResponseSchema,
+  type GetClusterOverviewResponse,
+  type GetRaftGroupsResponse,
+} from '../../src/gen/admin_pb.ts';
+import {
+  GetKeyVizMatrixResponseWireSchema,
+  type GetKeyVizMatrixResponseWire,
+} from '../../src/gen/keyviz_wire_pb.ts';
+import type { AdminBackend } from '../backend.ts';
+import type { MatrixAnswer, MatrixRequest, UpstreamStatus } from '../sampler/types.ts';
+import { decodeMatrixWire, encodeMatrixWire } from '../wire/index.ts';
+import { mergeOverviews, mergeRaftGroups } from './cluster.ts';
+import { codeName, combineFailures, mapUpstreamError } from './errors.ts';
+import { GrpcClient } from './grpcClient.ts';
+import { MAX_ROWS, mergeMatrices } from './merge.ts';
+
+export interface UpstreamBackendOptions {
+  /** HOST:PORT of each node, in the order statuses are reported. */
+  upstreams: string[];
+  /** Bearer token sent to every node; null only with insecureNoAuth. */
+  token: string | null;
+  insecureNoAuth: boolean;
+  tls: boolean;
+  /** PEM CA bundle for --upstreamTls (default: the system's CAs). */
+  caFile?: string;
+  /** Per-upstream, per-call deadline; default 2000 ms (the node's own fan-out timeout). */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_UPSTREAM_TIMEOUT_MS = 2000;
+
+// RPC paths: the service has no proto package (contract §1).
+const PATH_MATRIX = '/Admin/GetKeyVizMatrix';
+const PATH_OVERVIEW = '/Admin/GetClusterOverview';
+const PATH_RAFT_GROUPS = '/Admin/GetRaftGroups';
+
+interface Upstream {
+  node: string;
+  client: GrpcClient;
+}
+
+type Outcome<T> =
+  | { node: string; ok: true; value: T; latencyMs: number }
+  | { node: string; ok: false; error: ConnectError; latencyMs: number };
+
+export interface UpstreamBackend extends AdminBackend {
+  /**
+   * The same answer as getKeyVizMatrix, as the wire view the binary protocols
+   * (gRPC, Connect proto, gRPC-Web) send: with one upstream the node's rows pass
+   * through as the bytes it sent, never decoded and re-encoded (the gateway then
+   * adds only a few ms over a direct call); with several, the encoded merge.
+   */
+  getKeyVizMatrixWire(
+    req: MatrixRequest,
+    signal: AbortSignal,
+  ): Promise<GetKeyVizMatrixResponseWire>;
+  /** Close the HTTP/2 connections (server shutdown, tests). */
+  close(): void;
+}
+
+/** Type guard for the server: use the wire path when the backend has one. */
+export function hasWirePath(
+  backend: AdminBackend,
+): backend is AdminBackend & Pick<UpstreamBackend, 'getKeyVizMatrixWire'> {
+  return typeof (backend as Partial<UpstreamBackend>).getKeyVizMatrixWire === 'function';
+}
+
+export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBackend {
+  if (opts.upstreams.length === 0) throw new Error('the gateway needs at least one --upstream');
+  if (opts.token === null && !opts.insecureNoAuth) {
+    throw new Error('the gateway needs --upstreamTokenFile (or --upstreamInsecureNoAuth)');
+  }
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
+  const ca = opts.tls && opts.caFile ? readFileSync(opts.caFile) : undefined;
+  const upstreams: Upstream[] = opts.upstreams.map((node) => ({
+    node,
+    client: new GrpcClient({ baseUrl: `${opts.tls ? 'https' : 'http'}://${node}`, ca }),
+  }));
+  const sentToken = opts.token !== null;
+  const headers: Record<string, string> =
+    opts.token === null ? {} : { authorization: `Bearer ${opts.token}` };
+  const scrub = (err: ConnectError): ConnectError => {
+    // Belt and braces: no message we produce contains the token, but a node's might echo it.
+    const t = opts.token;
+    if (!t || !err.rawMessage.includes(t)) return err;
+    return new ConnectError(err.rawMessage.split(t).join('[redacted]'), err.code);
+  };
+
+  async function call<T>(
+    u: Upstream,
+    path: string,
+    request: Uint8Array,
+    signal: AbortSignal,
+    convert: (bytes: Uint8Array) => T,
+  ): Promise<Outcome<T>> {
+    const started = performance.now();
+    const latency = () => Math.round(performance.now() - started);
+    try {
+      const bytes = await u.client.unary({ path, request, headers, timeoutMs, signal });
+      return { node: u.node, ok: true, value: convert(bytes), latencyMs: latency() };
+    } catch (reason) {
+      const error = scrub(mapUpstreamError(reason, { node: u.node, timeoutMs, sentToken }));
+      return { node: u.node, ok: false, error, latencyMs: latency() };
+    }
+  }
+
+  /** Every upstream in parallel, each with its own deadline. */
+  function callAll<T>(
+    path: string,
+    request: Uint8Array,
+    signal: AbortSignal,
+    convert: (bytes: Uint8Array) => T,
+  ): Promise<Outcome<T>[]> {
+    return Promise.all(upstreams.map((u) => call(u, path, request, signal, convert)));
+  }
+
+  function succeeded<T>(outcomes: Outcome<T>[]): { node: string; value: T }[] {
+    const ok: { node: string; value: T }[] = [];
+    for (const o of outcomes) if (o.ok) ok.push({ node: o.node, value: o.value });
+    if (ok.length > 0) return ok;
+    throw combineFailures(
+      outcomes.flatMap((o) => (o.ok ? [] : [{ node: o.node, error: o.error }])),
+    );
+  }
+
+  function matrixRequest(req: MatrixRequest): Uint8Array {
+    return toBinary(
+      GetKeyVizMatrixRequestSchema,
+      create(GetKeyVizMatrixRequestSchema, {
+        series: req.series,
+        fromUnixMs: BigInt(Math.trunc(req.fromUnixMs)),
+        toUnixMs: BigInt(Math.trunc(req.toUnixMs)),
+        // One node: its own budget is the answer. Several: all they have, budget after merging.
+        rows: upstreams.length === 1 ? Math.max(0, Math.trunc(req.rows)) : MAX_ROWS,
+      }),
+    );
+  }
+
+  async function merged(req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer> {
+    const outcomes = await callAll(PATH_MATRIX, matrixRequest(req), signal, decodeMatrixWire);
+    const ok = succeeded(outcomes);
+    const answer = mergeMatrices(
+      ok.map((o) => ({ node: o.node, answer: o.value })),
+      req,
+    );
+    answer.nodes = outcomes.map(statusOf);
+    return answer;
+  }
+
+  async function single<T>(req: MatrixRequest, signal: AbortSignal, convert: (b: Uint8Array) => T) {
+    const [o] = await callAll(PATH_MATRIX, matrixRequest(req), signal, convert);
+    if (!o.ok) throw o.error;
+    return o.value;
+  }
+
+  return {
+    async getKeyVizMatrix(req, signal) {
+      if (upstreams.length === 1) return single(req, signal, decodeMatrixWire);
+      return merged(req, signal);
+    },
+
+    async getKeyVizMatrixWire(req, signal) {
+      if (upstreams.length === 1) {
+        // Rows stay the node's own bytes (protobuf-es reads `bytes` fields as views).
+        return single(req, signal, (b) => fromBinary(GetKeyVizMatrixResponseWireSchema, b));
+      }
+      return encodeMatrixWire(await merged(req, signal));
+    },
+
+    async getClusterOverview(signal): Promise<GetClusterOverviewResponse> {
+      const request = toBinary(
+        GetClusterOverviewRequestSchema,
+        create(GetClusterOverviewRequestSchema),
+      );
+      const outcomes = await callAll(PATH_OVERVIEW, request, signal, (b) =>
+        fromBinary(GetClusterOverviewResponseSchema, b),
+      );
+      return mergeOverviews(succeeded(outcomes).map((o) => o.value));
+    },
+
+    async getRaftGroups(signal): Promise<GetRaftGroupsResponse> {
+      const request = toBinary(GetRaftGroupsRequestSchema, create(GetRaftGroupsRequestSchema));
+      const outcomes = await callAll(PATH_RAFT_GROUPS, request, signal, (b) =>
+        fromBinary(GetRaftGroupsResponseSchema, b),
+      );
+      return mergeRaftGroups(succeeded(outcomes).map((o) => o.value));
+    },
+
+    close(): void {
+      for (const u of upstreams) u.client.close();
+    },
+  };
+}
+
+function statusOf<T>(o: Outcome<T>): UpstreamStatus {
+  if (o.ok) return { node: o.node, ok: true, error: '', code: '', latencyMs: o.latencyMs };
+  const code = codeName(o.error.code);
+  return {
+    node: o.node,
+    ok: false,
+    error: `${code}: ${o.error.rawMessage}`,
+    code,
+    latencyMs: o.latencyMs,
+  };
+}

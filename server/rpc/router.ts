@@ -1,0 +1,73 @@
+// One request handler for Connect, gRPC-Web and gRPC over an AdminBackend, used
+// by both listeners. Two connect-node adapters share the handlers: the binary
+// one registers GetKeyVizMatrix with the pre-encoded wire output; the JSON one
+// the genuine GetKeyVizMatrixResponse. Requests are routed by content type.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { ConnectRouter, Interceptor } from '@connectrpc/connect';
+import { connectNodeAdapter } from '@connectrpc/connect-node';
+import { Admin } from '../../src/gen/admin_pb.ts';
+import type { AdminBackend } from '../backend.ts';
+import { bearerAuthInterceptor } from './auth.ts';
+import {
+  getKeyVizMatrixWire,
+  matrixGenericImpl,
+  matrixWireImpl,
+  overviewImpl,
+  raftGroupsImpl,
+} from './handlers.ts';
+
+/** Largest request body read (1 MiB): a matrix request is a few bytes. */
+export const READ_MAX_BYTES = 1 << 20;
+
+export type AnyRequest = IncomingMessage | Http2ServerRequest;
+export type AnyResponse = ServerResponse | Http2ServerResponse;
+export type RpcHandler = (req: AnyRequest, res: AnyResponse) => void;
+
+export interface RpcOptions {
+  backend: AdminBackend;
+  /** null = no auth. */
+  token: string | null;
+  /** Aborted at shutdown: running calls end with Unavailable-like errors. */
+  shutdownSignal?: AbortSignal;
+}
+
+/** application/json, application/grpc+json, application/grpc-web+json (any params). */
+export function isJsonContentType(ct: string | undefined): boolean {
+  return /^application\/(?:[a-z-]+\+)?json\b/i.test(ct?.trim() ?? '');
+}
+
+/** Paths the RPC handler owns (the service has no proto package). */
+export function isRpcPath(path: string): boolean {
+  return path.startsWith('/Admin/');
+}
+
+export function createRpcHandler(opts: RpcOptions): RpcHandler {
+  const { backend } = opts;
+  const interceptors: Interceptor[] = opts.token ? [bearerAuthInterceptor(opts.token)] : [];
+  const common = {
+    readMaxBytes: READ_MAX_BYTES,
+    interceptors,
+    grpc: true,
+    grpcWeb: true,
+    connect: true,
+    ...(opts.shutdownSignal ? { shutdownSignal: opts.shutdownSignal } : {}),
+  };
+  const shared = (r: ConnectRouter) =>
+    r
+      .rpc(Admin.method.getClusterOverview, overviewImpl(backend))
+      .rpc(Admin.method.getRaftGroups, raftGroupsImpl(backend));
+  const binary = connectNodeAdapter({
+    ...common,
+    routes: (r) => shared(r).rpc(getKeyVizMatrixWire, matrixWireImpl(backend)),
+  });
+  const json = connectNodeAdapter({
+    ...common,
+    routes: (r) => shared(r).rpc(Admin.method.getKeyVizMatrix, matrixGenericImpl(backend)),
+  });
+  return (req, res) => {
+    const h = isJsonContentType(req.headers['content-type']) ? json : binary;
+    // connect-node's handler takes either HTTP version; the union confuses its overloads.
+    (h as (q: AnyRequest, s: AnyResponse) => void)(req, res);
+  };
+}

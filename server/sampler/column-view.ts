@@ -1,0 +1,80 @@
+// Conversions between the compact ring and the plain `Column` view that tests,
+// fixtures (record/replay) and snapshot() use.
+import { ColumnRing } from './column-store.ts';
+import { pivotRing } from './pivot.ts';
+import type { Column, ColumnRow, MatrixRequest, MatrixResult } from './types.ts';
+import { inWindow } from './request.ts';
+
+/** Appends plain columns (oldest first) to a ring; rows keep their given order. */
+export function appendColumns(ring: ColumnRing, columns: readonly Column[]): void {
+  for (const col of columns) {
+    const n = col.rows.length;
+    const buckets = new Uint32Array(n);
+    const reads = new Float64Array(n);
+    const writes = new Float64Array(n);
+    const readBytes = new Float64Array(n);
+    const writeBytes = new Float64Array(n);
+    const groups = new Float64Array(n);
+    const terms = new Float64Array(n);
+    const seq = ring.upcomingSeq;
+    for (let i = 0; i < n; i++) {
+      const row = col.rows[i];
+      const b = ring.identities.intern(row.meta.bucketId);
+      ring.identities.recordMeta(b, seq, row.meta);
+      buckets[i] = b;
+      reads[i] = row.reads;
+      writes[i] = row.writes;
+      readBytes[i] = row.readBytes;
+      writeBytes[i] = row.writeBytes;
+      groups[i] = row.raftGroupId;
+      terms[i] = row.leaderTerm;
+    }
+    ring.append({
+      unixMs: col.unixMs,
+      n,
+      buckets,
+      reads,
+      writes,
+      readBytes,
+      writeBytes,
+      groups,
+      terms,
+    });
+  }
+}
+
+/** Plain columns of the ring whose flush time is in [fromMs, toMs) (0 = unbounded). */
+export function ringToColumns(ring: ColumnRing, fromMs: number, toMs: number): Column[] {
+  const out: Column[] = [];
+  if (fromMs !== 0 && toMs !== 0 && fromMs >= toMs) return out;
+  for (let j = 0; j < ring.length; j++) {
+    const col = ring.at(j);
+    if (!inWindow(col.unixMs, fromMs, toMs)) continue;
+    const rows: ColumnRow[] = [];
+    const { buckets, counters, groups, terms } = col;
+    const n = buckets.length;
+    for (let i = 0; i < n; i++) {
+      rows.push({
+        meta: ring.identities.metaAt(buckets[i], col.seq),
+        reads: counters[i],
+        writes: counters[n + i],
+        readBytes: counters[2 * n + i],
+        writeBytes: counters[3 * n + i],
+        raftGroupId: groups[i],
+        leaderTerm: terms[i],
+      });
+    }
+    out.push({ unixMs: col.unixMs, rows });
+  }
+  return out;
+}
+
+/**
+ * The pivot over plain columns (contract.md §1). Loads them into a scratch ring
+ * so there is one implementation; the sampler's matrix() skips this copy.
+ */
+export function buildMatrix(columns: readonly Column[], req: MatrixRequest): MatrixResult {
+  const ring = new ColumnRing(Math.max(1, columns.length));
+  appendColumns(ring, columns);
+  return pivotRing(ring, req);
+}

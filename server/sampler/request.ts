@@ -1,0 +1,35 @@
+// GetKeyVizMatrix request rules shared by every backend (contract.md §1).
+
+/** Largest row budget; larger requests are clamped, 0 means this. */
+export const MAX_MATRIX_ROWS = 1024;
+
+/** Counter offsets inside a bucket's four counters. */
+export const COUNTER_READS = 0;
+export const COUNTER_WRITES = 1;
+export const COUNTER_READ_BYTES = 2;
+export const COUNTER_WRITE_BYTES = 3;
+
+/** KeyVizSeries enum -> counter offset; UNSPECIFIED and unknown mean writes. */
+export function seriesCounter(series: number): number {
+  switch (series) {
+    case 1:
+      return COUNTER_READS;
+    case 3:
+      return COUNTER_READ_BYTES;
+    case 4:
+      return COUNTER_WRITE_BYTES;
+    default:
+      return COUNTER_WRITES;
+  }
+}
+
+/** Row budget: 0 (and anything not a positive number) means 1024; above 1024 clamps. */
+export function rowBudget(rows: number): number {
+  if (!(rows > 0)) return MAX_MATRIX_ROWS;
+  return Math.min(Math.floor(rows), MAX_MATRIX_ROWS) || MAX_MATRIX_ROWS;
+}
+
+/** Half-open [from, to) on flush time; 0 = unbounded on that side. */
+export function inWindow(t: number, fromMs: number, toMs: number): boolean {
+  return (fromMs === 0 || t >= fromMs) && (toMs === 0 || t < toMs);
+}

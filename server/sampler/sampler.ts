@@ -1,0 +1,293 @@
+// The server-side sampler (contract.md §3): per-route counters on the hot path,
+// a flush every step into a compact history ring, and the GetKeyVizMatrix pivot.
+import { BucketTable } from './buckets.ts';
+import { systemClock } from './clock.ts';
+import { ColumnRing } from './column-store.ts';
+import { appendColumns, ringToColumns } from './column-view.ts';
+import { pivotRing } from './pivot.ts';
+import { RouteRegistry } from './registry.ts';
+import type {
+  CellCounters,
+  Column,
+  MatrixRequest,
+  MatrixResult,
+  Op,
+  OP_READ,
+  RouteInfo,
+  SamplerOptions,
+  SamplerTuning,
+} from './types.ts';
+
+/** OP_READ as a local literal: keeps the hot path free of module-binding loads. */
+const READ: typeof OP_READ = 0;
+
+export const DEFAULT_SAMPLER_OPTIONS: Readonly<SamplerOptions & Required<SamplerTuning>> = {
+  stepMs: 60_000,
+  historyColumns: 1440,
+  maxTrackedRoutes: 10_000,
+  maxMemberRoutesPerSlot: 256,
+  maxVirtualBuckets: 64,
+  clock: systemClock,
+};
+
+export type SamplerConfig = Partial<SamplerOptions> & SamplerTuning;
+
+export class Sampler {
+  readonly options: Readonly<SamplerOptions & Required<SamplerTuning>>;
+  private readonly routes = new RouteRegistry();
+  private readonly ring: ColumnRing;
+  private readonly table: BucketTable;
+  private dropped = 0;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  // Flush scratch, grown on demand and reused across flushes.
+  private sBuckets = new Uint32Array(0);
+  private sReads = new Float64Array(0);
+  private sWrites = new Float64Array(0);
+  private sReadBytes = new Float64Array(0);
+  private sWriteBytes = new Float64Array(0);
+  private sGroups = new Float64Array(0);
+  private sTerms = new Float64Array(0);
+
+  constructor(opts: SamplerConfig = {}) {
+    const o = { ...DEFAULT_SAMPLER_OPTIONS };
+    for (const [k, v] of Object.entries(opts)) if (v !== undefined) Object.assign(o, { [k]: v });
+    for (const k of ['stepMs', 'historyColumns', 'maxVirtualBuckets'] as const) {
+      if (!(o[k] >= 1)) throw new RangeError(`${k} must be at least 1`);
+    }
+    if (!(o.maxTrackedRoutes >= 0)) throw new RangeError('maxTrackedRoutes must be >= 0');
+    this.options = o;
+    this.ring = new ColumnRing(o.historyColumns);
+    this.table = new BucketTable(o, this.routes, this.ring.identities);
+  }
+
+  /** A sampler whose history is `columns` (record/replay); it has no routes. */
+  static fromColumns(columns: readonly Column[], opts: SamplerConfig = {}): Sampler {
+    const s = new Sampler(opts);
+    s.loadColumns(columns);
+    return s;
+  }
+
+  /** Replaces the history with `columns` (oldest first; the last historyColumns are kept). */
+  loadColumns(columns: readonly Column[]): void {
+    this.ring.clear();
+    appendColumns(this.ring, columns.slice(Math.max(0, columns.length - this.ring.capacity)));
+  }
+
+  // --- routes ---
+
+  registerRoute(route: RouteInfo): RouteInfo {
+    const r = this.routes.add(route);
+    this.table.addRoute(r);
+    return r;
+  }
+
+  removeRoute(id: number): boolean {
+    const r = this.routes.remove(id);
+    if (!r) return false;
+    this.table.removeRoute(r);
+    return true;
+  }
+
+  /** Left half keeps `id`, right half [key, end) is route `newId`. See buckets.ts for counts. */
+  splitRoute(
+    id: number,
+    key: Uint8Array,
+    newId: number,
+    right: { label?: string; raftGroupId?: number } = {},
+  ): [RouteInfo, RouteInfo] {
+    const [l, r] = this.routes.split(id, key, newId, right);
+    this.table.updateRoute(l);
+    this.table.addRoute(r);
+    return [l, r];
+  }
+
+  /** Merges touching routes; the result keeps `leftId`. See buckets.ts for counts. */
+  mergeRoutes(leftId: number, rightId: number): RouteInfo {
+    const absorbed = this.routes.get(rightId);
+    const m = this.routes.merge(leftId, rightId);
+    this.table.absorb(m, absorbed!);
+    return m;
+  }
+
+  getRoute(id: number): RouteInfo | undefined {
+    return this.routes.get(id);
+  }
+
+  /** Routes in key order. */
+  listRoutes(): readonly RouteInfo[] {
+    return this.routes.list();
+  }
+
+  // --- hot path ---
+
+  /** Counts one request. Unknown route ids are dropped (see droppedObservations). */
+  observe(routeId: number, key: Uint8Array, op: Op, valueLength: number): void {
+    const t = this.table;
+    const dense = t.dense;
+    // `>>> 0 ===` admits only integers in [0, 2^32): the typed-array fast path.
+    const slot =
+      routeId >>> 0 === routeId && routeId < dense.length
+        ? dense[routeId]
+        : (t.sparse.get(routeId) ?? -1);
+    if (slot < 0) {
+      this.dropped++;
+      return;
+    }
+    const c = t.counters;
+    const o = slot << 2;
+    if (op === READ) {
+      c[o] += 1;
+      c[o + 2] += key.length;
+    } else {
+      c[o + 1] += 1;
+      c[o + 3] += key.length + valueLength;
+    }
+  }
+
+  /** Observations dropped because their route was unknown. */
+  get droppedObservations(): number {
+    return this.dropped;
+  }
+
+  // --- flushing ---
+
+  /** Harvests the open step into a new column at clock.now() (always appends, even idle). */
+  flush(): void {
+    const t = this.table;
+    const order = t.order;
+    const cap = order.length;
+    if (this.sBuckets.length < cap) {
+      this.sBuckets = new Uint32Array(cap);
+      this.sReads = new Float64Array(cap);
+      this.sWrites = new Float64Array(cap);
+      this.sReadBytes = new Float64Array(cap);
+      this.sWriteBytes = new Float64Array(cap);
+      this.sGroups = new Float64Array(cap);
+      this.sTerms = new Float64Array(cap);
+    }
+    const { sBuckets, sReads, sWrites, sReadBytes, sWriteBytes, sGroups, sTerms } = this;
+    const c = t.counters;
+    const termOf = this.options.leaderTermOf;
+    const ids = this.ring.identities;
+    const seq = this.ring.upcomingSeq;
+    // Terms are asked once per group per flush: routes far outnumber groups.
+    const terms = new Map<number, number>();
+    let lastGroup = -1;
+    let lastTerm = 0;
+    let n = 0;
+    for (let i = 0; i < cap; i++) {
+      const s = order[i];
+      const o = s.index << 2;
+      const r = c[o];
+      const w = c[o + 1];
+      const rb = c[o + 2];
+      const wb = c[o + 3];
+      if (r === 0 && w === 0 && rb === 0 && wb === 0) continue;
+      c[o] = c[o + 1] = c[o + 2] = c[o + 3] = 0;
+      sReads[n] = r;
+      sWrites[n] = w;
+      sReadBytes[n] = rb;
+      sWriteBytes[n] = wb;
+      sBuckets[n] = s.bucket;
+      const g = s.groupId;
+      sGroups[n] = g;
+      if (g !== lastGroup) {
+        lastGroup = g;
+        lastTerm = 0;
+        if (termOf && g !== 0) {
+          const known = terms.get(g);
+          lastTerm = known ?? termOf(g);
+          if (known === undefined) terms.set(g, lastTerm);
+        }
+      }
+      sTerms[n] = lastTerm;
+      if (s.meta === null || s.meta !== s.recordedMeta) {
+        s.recordedMeta = t.metaOf(s);
+        ids.recordMeta(s.bucket, seq, s.recordedMeta);
+      }
+      n++;
+    }
+    this.ring.append({
+      unixMs: this.options.clock.now(),
+      n,
+      buckets: sBuckets,
+      reads: sReads,
+      writes: sWrites,
+      readBytes: sReadBytes,
+      writeBytes: sWriteBytes,
+      groups: sGroups,
+      terms: sTerms,
+      allActive: true,
+    });
+    t.releaseRetired();
+  }
+
+  /** Flushes every stepMs until stop(); the timer does not keep the process alive. */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.flush(), this.options.stepMs);
+    this.timer.unref?.();
+  }
+
+  /** Stops the timer and harvests the open step with one last flush. */
+  stop(): void {
+    if (!this.timer) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.flush();
+  }
+
+  get running(): boolean {
+    return this.timer !== undefined;
+  }
+
+  // --- reading ---
+
+  /** Number of columns held. */
+  get columnCount(): number {
+    return this.ring.length;
+  }
+
+  /** Columns with flush time in [fromMs, toMs); 0 = unbounded; inverted = none. */
+  snapshot(fromMs = 0, toMs = 0): Column[] {
+    return ringToColumns(this.ring, fromMs, toMs);
+  }
+
+  /** The newest column only (cheap; snapshot() of a full history builds millions of objects). */
+  latestColumn(): Column | undefined {
+    const newest = this.ring.newest();
+    return newest ? ringToColumns(this.ring, newest.unixMs, 0).at(-1) : undefined;
+  }
+
+  /** Counter sums of the newest column (e.g. aggregate QPS), without building rows. */
+  latestTotals(): (CellCounters & { unixMs: number }) | undefined {
+    const col = this.ring.newest();
+    if (!col) return undefined;
+    const n = col.buckets.length;
+    const sum = [0, 0, 0, 0];
+    for (let k = 0; k < 4; k++) for (let i = 0; i < n; i++) sum[k] += col.counters[k * n + i];
+    return {
+      unixMs: col.unixMs,
+      reads: sum[0],
+      writes: sum[1],
+      readBytes: sum[2],
+      writeBytes: sum[3],
+    };
+  }
+
+  /** GetKeyVizMatrix over the history, straight from the compact ring. */
+  matrix(req: MatrixRequest): MatrixResult {
+    return pivotRing(this.ring, req);
+  }
+
+  /** Diagnostics: tracked routes, virtual buckets, dropped observations. */
+  stats(): { routes: number; tracked: number; virtual: number; dropped: number; columns: number } {
+    return {
+      routes: this.routes.size,
+      tracked: this.table.trackedCount,
+      virtual: this.table.virtualCount,
+      dropped: this.dropped,
+      columns: this.ring.length,
+    };
+  }
+}

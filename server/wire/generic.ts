@@ -1,0 +1,69 @@
+// MatrixAnswer <-> the generic protobuf-es messages (bigint uint64s). The slow
+// but obviously-correct path: JSON codecs, tests, and the benchmark baseline.
+import { create } from '@bufbuild/protobuf';
+import {
+  CellConflictSchema,
+  GetKeyVizMatrixResponseSchema,
+  KeyVizRowSchema,
+  NodeStatusSchema,
+} from '../../src/gen/admin_pb.ts';
+import type { CellConflict, GetKeyVizMatrixResponse, NodeStatus } from '../../src/gen/admin_pb.ts';
+import type { MatrixAnswer, MatrixResult, MatrixRow } from '../sampler/types.ts';
+
+function bigints(a: Float64Array): bigint[] {
+  const out = new Array<bigint>(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = BigInt(Math.trunc(a[i]));
+  return out;
+}
+
+/** uint32 as protobuf needs it. */
+function u32(v: number): number {
+  return Math.min(0xffffffff, Math.max(0, Math.round(v)));
+}
+
+export function toNodeStatusMessages(answer: Partial<MatrixAnswer>): NodeStatus[] {
+  return (answer.nodes ?? []).map((n) =>
+    create(NodeStatusSchema, {
+      node: n.node,
+      ok: n.ok,
+      error: n.error,
+      code: n.code,
+      latencyMs: u32(n.latencyMs),
+    }),
+  );
+}
+
+export function toCellConflictMessages(answer: Partial<MatrixAnswer>): CellConflict[] {
+  return (answer.conflicts ?? []).map((c) =>
+    create(CellConflictSchema, { row: u32(c.row), column: u32(c.column), nodes: c.nodes }),
+  );
+}
+
+function toRowMessage(row: MatrixRow, contributingNodes: readonly string[] | undefined) {
+  const m = row.meta;
+  return create(KeyVizRowSchema, {
+    bucketId: m.bucketId,
+    start: m.start,
+    end: m.end,
+    label: m.label,
+    aggregate: m.aggregate,
+    routeIds: m.routeIds.map((id) => BigInt(id)),
+    routeIdsTruncated: m.aggregate && m.routeCount > m.routeIds.length,
+    routeCount: BigInt(m.routeCount),
+    values: bigints(row.values),
+    raftGroupIds: bigints(row.raftGroupIds),
+    leaderTerms: bigints(row.leaderTerms),
+    contributingNodes: contributingNodes ? [...contributingNodes] : [],
+  });
+}
+
+/** The generic GetKeyVizMatrixResponse for a pivot result or a gateway answer. */
+export function toGenericResponse(result: MatrixResult | MatrixAnswer): GetKeyVizMatrixResponse {
+  const a = result as Partial<MatrixAnswer> & MatrixResult;
+  return create(GetKeyVizMatrixResponseSchema, {
+    columnUnixMs: result.columnUnixMs.map((t) => BigInt(t)),
+    rows: result.rows.map((r, i) => toRowMessage(r, a.contributingNodes?.[i])),
+    nodes: toNodeStatusMessages(a),
+    conflicts: toCellConflictMessages(a),
+  });
+}

@@ -1,0 +1,48 @@
+// Turns per-route request rates into observe calls. Rates are expectations;
+// stochastic rounding keeps totals right while most cells stay cheap.
+import type { Op } from '../sampler/types.ts';
+import type { CatalogueRoute } from './catalogue.ts';
+import type { Rng } from './prng.ts';
+import type { SamplerSink } from './sink.ts';
+
+export class Emitter {
+  observed = 0;
+
+  constructor(
+    private readonly sink: SamplerSink,
+    private readonly rng: Rng,
+    /** Multiplier on every rate: route-count scaling times the slice's share of a step. */
+    private readonly gain: number,
+    /** Observations per route index in the current step (drives load-based splits). */
+    private readonly load: Float64Array,
+  ) {}
+
+  /** `rate` requests (expected) on one route, each with a value of about `valueLen` bytes. */
+  add(index: number, route: CatalogueRoute, op: Op, rate: number, valueLen: number): void {
+    // Kept tiny so it inlines into the per-route loops; most calls end here with n = 0.
+    const f = rate * this.gain;
+    let n = Math.floor(f);
+    if (this.rng.float() < f - n) n++; // stochastic rounding
+    if (n > 0) this.burst(index, route, op, n, valueLen);
+  }
+
+  private burst(index: number, route: CatalogueRoute, op: Op, n: number, valueLen: number): void {
+    if (index < this.load.length) this.load[index] += n;
+    this.observed += n;
+    const keys = route.keys;
+    const id = route.info.id;
+    const sink = this.sink;
+    // One draw seeds a local xorshift for the per-request details (cheap, still seeded).
+    let x = this.rng.next() | 1;
+    let k = (x >>> 0) % keys.length;
+    for (let i = 0; i < n; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      // Value sizes spread over [0.5, 1.5) of the mean: byte series are not just counts.
+      const v = valueLen === 0 ? 0 : Math.round(valueLen * (0.5 + (x >>> 0) / 0x1_0000_0000));
+      sink.observe(id, keys[k], op, v);
+      if (++k === keys.length) k = 0;
+    }
+  }
+}

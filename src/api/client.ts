@@ -1,0 +1,154 @@
+// The page's Admin client. GetKeyVizMatrix goes through the wire view (rows as raw bytes) and
+// the hand-rolled row decoder; other RPCs use the generated types as they are.
+
+import { create } from '@bufbuild/protobuf';
+import { Code, ConnectError, createClient, type Transport } from '@connectrpc/connect';
+import { createConnectTransport, createGrpcWebTransport } from '@connectrpc/connect-web';
+import {
+  Admin,
+  GetKeyVizMatrixRequestSchema,
+  KeyVizSeries,
+  type GetClusterOverviewResponse,
+} from '../gen/admin_pb.ts';
+import { GetKeyVizMatrixResponseWireSchema } from '../gen/keyviz_wire_pb.ts';
+import type { Matrix, Series } from '../data/matrix.ts';
+import { decodeMatrixWire } from './decodeMatrix.ts';
+import type { TransportKind } from './config.ts';
+
+export interface AdminClientOptions {
+  baseUrl: string;
+  transport: TransportKind;
+  /** Bearer token for `authorization`; read on every call so a new token applies at once. */
+  token?: () => string | undefined;
+  /** Per-call deadline (ms); none by default. */
+  timeoutMs?: number;
+  /** Injected fetch (tests, Node). */
+  fetch?: typeof globalThis.fetch;
+}
+
+export interface MatrixRequest {
+  series: Series;
+  rows: number;
+  /** Inclusive lower bound on flush time; omitted or 0 = unbounded. */
+  fromMs?: number;
+  /** Exclusive upper bound; omitted or 0 = unbounded. */
+  toMs?: number;
+}
+
+export interface AdminClient {
+  getMatrix(req: MatrixRequest, signal?: AbortSignal): Promise<Matrix>;
+  /** null when the server does not implement GetClusterOverview (a header is optional). */
+  getOverview(signal?: AbortSignal): Promise<GetClusterOverviewResponse | null>;
+}
+
+const SERIES_ENUM: Record<Series, KeyVizSeries> = {
+  reads: KeyVizSeries.KEYVIZ_SERIES_READS,
+  writes: KeyVizSeries.KEYVIZ_SERIES_WRITES,
+  read_bytes: KeyVizSeries.KEYVIZ_SERIES_READ_BYTES,
+  write_bytes: KeyVizSeries.KEYVIZ_SERIES_WRITE_BYTES,
+};
+
+/** Same path (/Admin/GetKeyVizMatrix) and wire, but rows arrive as byte slices. */
+const GET_MATRIX_WIRE = {
+  ...Admin.method.getKeyVizMatrix,
+  output: GetKeyVizMatrixResponseWireSchema,
+};
+
+export function seriesToEnum(s: Series): KeyVizSeries {
+  return SERIES_ENUM[s];
+}
+
+/** Milliseconds as an int64 request field: whole, non-negative, 0 = unbounded. */
+function msField(ms: number | undefined): bigint {
+  if (ms === undefined || !Number.isFinite(ms) || ms <= 0) return 0n;
+  return BigInt(Math.floor(ms));
+}
+
+function measure(name: string, start: number): void {
+  // User Timing: visible in DevTools' performance panel and to the perf tests.
+  try {
+    performance.measure(name, { start, end: performance.now() });
+  } catch {
+    // Some embedders disable User Timing; timing is a diagnostic, never a failure.
+  }
+}
+
+export function makeTransport(opts: AdminClientOptions): Transport {
+  const common = { baseUrl: opts.baseUrl, ...(opts.fetch ? { fetch: opts.fetch } : {}) };
+  return opts.transport === 'grpc-web'
+    ? createGrpcWebTransport({ ...common, useBinaryFormat: true })
+    : createConnectTransport({ ...common, useBinaryFormat: true });
+}
+
+export function createAdminClient(opts: AdminClientOptions): AdminClient {
+  const transport = makeTransport(opts);
+  const generic = createClient(Admin, transport);
+
+  const headers = (): Record<string, string> | undefined => {
+    const token = opts.token?.();
+    return token ? { authorization: `Bearer ${token}` } : undefined;
+  };
+
+  return {
+    async getMatrix(req, signal) {
+      const input = {
+        series: SERIES_ENUM[req.series],
+        rows: Math.max(0, Math.min(1024, Math.floor(req.rows) || 0)),
+        fromUnixMs: msField(req.fromMs),
+        toUnixMs: msField(req.toMs),
+      };
+      const t0 = performance.now();
+      const res = await transport.unary(
+        GET_MATRIX_WIRE,
+        signal,
+        opts.timeoutMs,
+        headers(),
+        create(GetKeyVizMatrixRequestSchema, input),
+      );
+      measure('keyviz:fetch', t0);
+      const t1 = performance.now();
+      const matrix = decodeMatrixWire(res.message, req.series);
+      measure('keyviz:decode', t1);
+      return matrix;
+    },
+
+    async getOverview(signal) {
+      try {
+        return await generic.getClusterOverview(
+          {},
+          { signal, timeoutMs: opts.timeoutMs, headers: headers() },
+        );
+      } catch (e) {
+        const err = ConnectError.from(e);
+        if (err.code === Code.Unimplemented) return null;
+        throw err;
+      }
+    },
+  };
+}
+
+/** How the UI should explain a failed load. */
+export type LoadFailure = 'disabled' | 'unauthenticated' | 'unreachable' | 'aborted' | 'other';
+
+export function classifyError(e: unknown): { kind: LoadFailure; code: string; message: string } {
+  const err = ConnectError.from(e);
+  const code = Code[err.code] ?? String(err.code);
+  let kind: LoadFailure;
+  switch (err.code) {
+    case Code.Unavailable:
+      kind = 'disabled';
+      break;
+    case Code.Unauthenticated:
+      kind = 'unauthenticated';
+      break;
+    case Code.Canceled:
+      kind = 'aborted';
+      break;
+    case Code.Unknown:
+      kind = 'unreachable';
+      break;
+    default:
+      kind = 'other';
+  }
+  return { kind, code, message: err.rawMessage };
+}

@@ -1,0 +1,438 @@
+// Hand-rolled protobuf decoding of one encoded KeyVizRow, straight into the matrix's flat
+// Float64Arrays. protobuf-es would turn every uint64 into a bigint (about 10x slower for the
+// three 1024x1440 arrays); here packed varints go directly into numbers.
+//
+// Field numbers follow proto/admin.proto (KeyVizRow). Every loop advances the cursor or throws,
+// so hostile input ends in a clear Error, never a hang.
+
+import type { RowMeta } from '../data/matrix.ts';
+
+const utf8 = new TextDecoder();
+const TWO_32 = 4294967296;
+
+/** A decoding failure with the byte offset where it happened. */
+export class WireError extends Error {
+  constructor(message: string, offset: number) {
+    super(`protobuf: ${message} at byte ${offset}`);
+    this.name = 'WireError';
+  }
+}
+
+/**
+ * Cursor over one message's bytes. `hi` and `lo` hold the last 64-bit varint's halves (for ids
+ * that must stay exact above 2^53); readers return numbers otherwise.
+ */
+export class WireReader {
+  pos: number;
+  end: number;
+  lo = 0;
+  hi = 0;
+  constructor(
+    readonly buf: Uint8Array,
+    start = 0,
+    end = buf.length,
+  ) {
+    this.pos = start;
+    this.end = end;
+  }
+
+  /** Reads a varint of up to 64 bits into `lo`/`hi` (both unsigned 32-bit). */
+  varint64(): void {
+    const buf = this.buf;
+    let p = this.pos;
+    const end = this.end;
+    let lo = 0;
+    let hi: number;
+    let shift = 0;
+    let b: number;
+    // Low 28 bits from the first four bytes.
+    for (; shift < 28; shift += 7) {
+      if (p >= end) throw new WireError('truncated varint', p);
+      b = buf[p++];
+      lo |= (b & 0x7f) << shift;
+      if (b < 0x80) {
+        this.pos = p;
+        this.lo = lo >>> 0;
+        this.hi = 0;
+        return;
+      }
+    }
+    // Fifth byte straddles the halves: 4 bits to lo, 3 bits to hi.
+    if (p >= end) throw new WireError('truncated varint', p);
+    b = buf[p++];
+    lo |= (b & 0x0f) << 28;
+    hi = (b & 0x7f) >> 4;
+    if (b >= 0x80) {
+      for (shift = 3; ; shift += 7) {
+        if (shift > 31) throw new WireError('varint longer than 10 bytes', p);
+        if (p >= end) throw new WireError('truncated varint', p);
+        b = buf[p++];
+        if (shift < 32) hi |= (b & 0x7f) << shift;
+        if (b < 0x80) break;
+      }
+    }
+    this.pos = p;
+    this.lo = lo >>> 0;
+    this.hi = hi >>> 0;
+  }
+
+  /** A uint64 varint as a number (exact below 2^53, nearest double above). */
+  uint64(): number {
+    this.varint64();
+    return this.hi * TWO_32 + this.lo;
+  }
+
+  /** An int64 varint (two's complement) as a number. */
+  int64(): number {
+    this.varint64();
+    if (this.hi & 0x80000000) {
+      // Negative: -(~x + 1) over the two halves.
+      const lo = (~this.lo + 1) >>> 0;
+      const hi = (~this.hi + (lo === 0 ? 1 : 0)) >>> 0;
+      return -(hi * TWO_32 + lo);
+    }
+    return this.hi * TWO_32 + this.lo;
+  }
+
+  /** A uint64 varint as an exact decimal string. */
+  uint64String(): string {
+    this.varint64();
+    return uint64ToDecimal(this.hi, this.lo);
+  }
+
+  /** A varint that must fit 32 bits (tags, lengths). */
+  uint32(): number {
+    const buf = this.buf;
+    const p = this.pos;
+    // Fast path: one byte.
+    if (p < this.end && buf[p] < 0x80) {
+      this.pos = p + 1;
+      return buf[p];
+    }
+    this.varint64();
+    if (this.hi !== 0) throw new WireError('varint does not fit 32 bits', this.pos);
+    return this.lo;
+  }
+
+  /** The [start, end) range of a length-delimited field's payload; advances past it. */
+  lengthDelimited(): number {
+    const len = this.uint32();
+    const start = this.pos;
+    if (len > this.end - start) {
+      throw new WireError(
+        `length ${len} runs past the end (${this.end - start} bytes left)`,
+        start,
+      );
+    }
+    this.pos = start + len;
+    return start;
+  }
+
+  bytes(): Uint8Array {
+    const start = this.lengthDelimited();
+    return this.buf.subarray(start, this.pos);
+  }
+
+  string(): string {
+    const start = this.lengthDelimited();
+    return utf8.decode(this.buf.subarray(start, this.pos));
+  }
+
+  /** Skips one field's value of the given wire type (groups included). */
+  skip(wireType: number, fieldNo: number): void {
+    switch (wireType) {
+      case 0:
+        this.varint64();
+        return;
+      case 1:
+        this.advance(8);
+        return;
+      case 2:
+        this.lengthDelimited();
+        return;
+      case 5:
+        this.advance(4);
+        return;
+      case 3: {
+        // Deprecated group: skip nested fields until the matching end-group tag.
+        for (;;) {
+          if (this.pos >= this.end) throw new WireError('unterminated group', this.pos);
+          const tag = this.uint32();
+          const wt = tag & 7;
+          if (wt === 4) {
+            if (tag >>> 3 !== fieldNo) throw new WireError('mismatched end group', this.pos);
+            return;
+          }
+          this.skip(wt, tag >>> 3);
+        }
+      }
+      default:
+        throw new WireError(`unsupported wire type ${wireType}`, this.pos);
+    }
+  }
+
+  private advance(n: number): void {
+    if (n > this.end - this.pos) throw new WireError('truncated fixed-width field', this.pos);
+    this.pos += n;
+  }
+}
+
+/** Exact decimal text of the unsigned 64-bit value hi*2^32+lo. */
+export function uint64ToDecimal(hi: number, lo: number): string {
+  // Below 2^53 a double is exact; BigInt only for the rare huge ids (virtual buckets).
+  if (hi < 0x200000) return String(hi * TWO_32 + lo);
+  return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+}
+
+/** Where decodeRowInto writes one row's per-column arrays. */
+export interface RowTargets {
+  values: Float64Array;
+  /** Allocated lazily by the caller when a row carries field 13/14. */
+  raftGroupIds: Float64Array | null;
+  leaderTerms: Float64Array | null;
+  /** Column count: each row owns [offset, offset + cols). */
+  cols: number;
+  offset: number;
+}
+
+/** What a row decode found besides the arrays it wrote. */
+export interface RowResult {
+  meta: RowMeta;
+  max: number;
+  /** Counts as sent (before padding/truncation to `cols`). */
+  valueCount: number;
+  raftCount: number;
+  termCount: number;
+}
+
+/**
+ * Decodes the packed uint64 varints in buf[p, end) into out[offset + count ...] while they fit
+ * `cols`, then only counts the rest (validating them). Returns the new count.
+ * This is the decoder's hot loop (three 1024x1440 arrays): locals only, no property writes,
+ * up to 4-byte varints (28 bits) decoded inline, longer ones by a slower exact path.
+ */
+export function decodePackedUint64(
+  buf: Uint8Array,
+  p: number,
+  end: number,
+  out: Float64Array | null,
+  offset: number,
+  cols: number,
+  count: number,
+): number {
+  if (out !== null) {
+    let i = offset + count;
+    const stop = offset + cols;
+    let dirty = false;
+    // Fast path for runs of one-byte varints (raft group ids, terms, light traffic): when the
+    // payload is exactly as many bytes as the columns left, it is all one-byte values iff no
+    // byte has the continuation bit. Copy without per-value branches, check once at the end.
+    if (end - p === stop - i) {
+      let or = 0;
+      for (let k = p, j = i; k < end; k++, j++) {
+        const b = buf[k];
+        or |= b;
+        out[j] = b;
+      }
+      if (or < 0x80) return cols;
+      // Some value is longer: decode properly below, then clear what the copy left behind.
+      dirty = true;
+    }
+    // Unchecked loop: while 10 bytes remain, no varint can run past `end`, so only the
+    // varint's first byte position is tested. The tail goes through the checked loop below.
+    const safeEnd = end - 10;
+    while (i < stop && p <= safeEnd) {
+      let b = buf[p++];
+      if (b < 0x80) {
+        out[i++] = b;
+        continue;
+      }
+      let v = b & 0x7f;
+      b = buf[p++];
+      v |= (b & 0x7f) << 7;
+      if (b < 0x80) {
+        out[i++] = v;
+        continue;
+      }
+      b = buf[p++];
+      v |= (b & 0x7f) << 14;
+      if (b < 0x80) {
+        out[i++] = v;
+        continue;
+      }
+      b = buf[p++];
+      v |= (b & 0x7f) << 21;
+      if (b < 0x80) {
+        out[i++] = v;
+        continue;
+      }
+      // 5+ bytes: restart this varint on the exact 64-bit path (out of line so `v` stays a
+      // small integer in the optimised loop).
+      p = decodeLongVarint(buf, p - 4, end, out, i++);
+    }
+    while (i < stop && p < end) {
+      const start = p;
+      let b = buf[p++];
+      let v = b & 0x7f;
+      let shift = 7;
+      while (b >= 0x80 && shift < 28) {
+        if (p >= end) throw new WireError('truncated varint', p);
+        b = buf[p++];
+        v |= (b & 0x7f) << shift;
+        shift += 7;
+      }
+      if (b >= 0x80) {
+        p = decodeLongVarint(buf, start, end, out, i++);
+        continue;
+      }
+      out[i++] = v;
+    }
+    if (dirty && i < stop) out.fill(0, i, stop);
+    count = i - offset;
+  }
+  // Past the column count (or no target): validate and count only.
+  if (p < end) {
+    const r = new WireReader(buf, p, end);
+    while (r.pos < end) {
+      r.varint64();
+      count++;
+    }
+  }
+  return count;
+}
+
+/** Decodes one long varint at p into out[i]; returns the position after it. */
+function decodeLongVarint(
+  buf: Uint8Array,
+  p: number,
+  end: number,
+  out: Float64Array,
+  i: number,
+): number {
+  const r = new WireReader(buf, p, end);
+  out[i] = r.uint64();
+  return r.pos;
+}
+
+/**
+ * Reads a repeated uint64 field occurrence (packed, or one unpacked element) into
+ * `out[offset + i]` for i < cols, starting at index `count`; returns the new count.
+ */
+function readRepeatedUint64(
+  r: WireReader,
+  wireType: number,
+  out: Float64Array | null,
+  offset: number,
+  cols: number,
+  count: number,
+): number {
+  if (wireType === 0) {
+    const v = r.uint64();
+    if (out !== null && count < cols) out[offset + count] = v;
+    return count + 1;
+  }
+  if (wireType !== 2) throw new WireError(`wire type ${wireType} for a repeated uint64`, r.pos);
+  const start = r.lengthDelimited();
+  return decodePackedUint64(r.buf, start, r.pos, out, offset, cols, count);
+}
+
+/**
+ * Decodes one KeyVizRow from `buf` into `t` (values, and raft/term arrays when present). Missing
+ * columns stay zero (callers hand in zero-filled arrays); extra ones are dropped.
+ */
+export function decodeRowInto(buf: Uint8Array, t: RowTargets, allocRaft: () => void): RowResult {
+  const r = new WireReader(buf);
+  const meta: RowMeta = {
+    bucketId: '',
+    start: EMPTY,
+    end: EMPTY,
+    label: '',
+    aggregate: false,
+    routeIds: [],
+    routeIdsTruncated: false,
+    routeCount: '0',
+    total: 0,
+    contributingNodes: [],
+  };
+  const { cols, offset } = t;
+  let valueCount = 0;
+  let raftCount = 0;
+  let termCount = 0;
+  while (r.pos < r.end) {
+    const tag = r.uint32();
+    const fieldNo = tag >>> 3;
+    const wt = tag & 7;
+    if (fieldNo === 0) throw new WireError('field number 0', r.pos);
+    switch (fieldNo) {
+      case 1:
+        if (wt !== 2) break;
+        meta.bucketId = r.string();
+        continue;
+      case 2:
+        if (wt !== 2) break;
+        meta.start = r.bytes();
+        continue;
+      case 3:
+        if (wt !== 2) break;
+        meta.end = r.bytes();
+        continue;
+      case 4:
+        if (wt !== 2) break;
+        meta.label = r.string();
+        continue;
+      case 5:
+        if (wt !== 0) break;
+        meta.aggregate = r.uint64() !== 0;
+        continue;
+      case 6:
+        if (wt === 0) {
+          meta.routeIds.push(r.uint64String());
+        } else if (wt === 2) {
+          const start = r.lengthDelimited();
+          const end = r.pos;
+          const sub = new WireReader(buf, start, end);
+          while (sub.pos < end) meta.routeIds.push(sub.uint64String());
+        } else break;
+        continue;
+      case 7:
+        if (wt !== 0) break;
+        meta.routeIdsTruncated = r.uint64() !== 0;
+        continue;
+      case 8:
+        if (wt !== 0) break;
+        meta.routeCount = r.uint64String();
+        continue;
+      case 11:
+        valueCount = readRepeatedUint64(r, wt, t.values, offset, cols, valueCount);
+        continue;
+      case 13:
+        if (t.raftGroupIds === null) allocRaft();
+        raftCount = readRepeatedUint64(r, wt, t.raftGroupIds, offset, cols, raftCount);
+        continue;
+      case 14:
+        if (t.leaderTerms === null) allocRaft();
+        termCount = readRepeatedUint64(r, wt, t.leaderTerms, offset, cols, termCount);
+        continue;
+      case 1000:
+        if (wt !== 2) break;
+        meta.contributingNodes.push(r.string());
+        continue;
+    }
+    // Unknown field, or a known one with an unexpected wire type: skip it by its wire type.
+    r.skip(wt, fieldNo);
+  }
+  // Total and max over the kept columns only (what the page draws).
+  const values = t.values;
+  const n = valueCount < cols ? valueCount : cols;
+  let total = 0;
+  let max = 0;
+  for (let i = offset, e = offset + n; i < e; i++) {
+    const v = values[i];
+    total += v;
+    if (v > max) max = v;
+  }
+  meta.total = total;
+  return { meta, max, valueCount, raftCount, termCount };
+}
+
+const EMPTY = new Uint8Array(0);

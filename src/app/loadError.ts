@@ -1,0 +1,20 @@
+// What the page says about a failed load. Builds on the client's classifyError and separates
+// "keyviz is switched off on the node" from "a proxy/network could not reach the node": both
+// can arrive as Unavailable, but only the node's own answer carries its message.
+
+import { classifyError, type LoadFailure } from '../api/client.ts';
+
+export interface LoadError {
+  kind: LoadFailure;
+  /** Code name, e.g. "Unavailable". */
+  code: string;
+  message: string;
+}
+
+const NETWORK = /failed to fetch|networkerror|network error|load failed|ECONNREFUSED|^HTTP 5\d\d/i;
+
+export function describeLoadError(e: unknown): LoadError {
+  const c = classifyError(e);
+  if (c.kind === 'disabled' && NETWORK.test(c.message)) return { ...c, kind: 'unreachable' };
+  return c;
+}

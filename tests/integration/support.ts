@@ -1,0 +1,58 @@
+// Shared bits of the server integration tests: one Admin client per protocol and
+// codec against a spawned server, and small comparisons.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Interceptor, Transport } from '@connectrpc/connect';
+import { createClient } from '@connectrpc/connect';
+import { createConnectTransport, createGrpcWebTransport } from '@connectrpc/connect-web';
+import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
+import { Admin } from '../../src/gen/admin_pb.ts';
+
+export interface NamedClient {
+  name: string;
+  client: ReturnType<typeof createClient<typeof Admin>>;
+}
+
+export interface Clients {
+  all: NamedClient[];
+  close(): void;
+}
+
+function bearer(token: string | undefined): Interceptor[] {
+  if (token === undefined) return [];
+  return [
+    (next) => (req) => {
+      req.header.set('authorization', `Bearer ${token}`);
+      return next(req);
+    },
+  ];
+}
+
+/** Connect (binary, JSON), gRPC-Web (binary, JSON) on `http`; gRPC (binary, JSON) on h2c `grpc`. */
+export function clientsFor(s: { http: string; grpc: string }, token?: string): Clients {
+  const interceptors = bearer(token);
+  const sessions: Http2SessionManager[] = [];
+  const grpc = (useBinaryFormat: boolean): Transport => {
+    const url = `http://${s.grpc}`;
+    const sm = new Http2SessionManager(url);
+    sessions.push(sm);
+    return createGrpcTransport({ baseUrl: url, useBinaryFormat, interceptors, sessionManager: sm });
+  };
+  const list: [string, Transport][] = [
+    ['connect+proto', createConnectTransport({ baseUrl: s.http, useBinaryFormat: true, interceptors })],
+    ['connect+json', createConnectTransport({ baseUrl: s.http, useBinaryFormat: false, interceptors })],
+    ['grpc-web+proto', createGrpcWebTransport({ baseUrl: s.http, useBinaryFormat: true, interceptors })],
+    ['grpc-web+json', createGrpcWebTransport({ baseUrl: s.http, useBinaryFormat: false, interceptors })],
+    ['grpc+proto', grpc(true)],
+    ['grpc+json', grpc(false)],
+  ];
+  return {
+    all: list.map(([name, t]) => ({ name, client: createClient(Admin, t) })),
+    close: () => sessions.forEach((sm) => sm.abort()),
+  };
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(tmpdir(), `keyviz-${prefix}-`));
+}
