@@ -35,10 +35,14 @@ function build(): void {
   if (!reason) return;
   process.stderr.write(`keyviz: building the page (${reason})...\n`);
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build'], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules/vite/bin/vite.js'), 'build'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   if (r.status !== 0) {
     process.stderr.write(`keyviz: vite build failed (exit ${r.status ?? r.signal})\n`);
     process.exit(1);

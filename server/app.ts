@@ -3,6 +3,7 @@
 // JSON API) plus the static page, and an orderly shutdown.
 import { readFileSync } from 'node:fs';
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
+import { Code, ConnectError } from '@connectrpc/connect';
 import type { AdminBackend } from './backend.ts';
 import { createLocalBackend } from './backends/local.ts';
 import { SimulatedCluster } from './cluster/simulated.ts';
@@ -13,6 +14,7 @@ import { resolveGatewayOptions } from './gateway/flags.ts';
 import { createUpstreamBackend } from './gateway/upstream.ts';
 import { createJsonApi, loadCredentialsFile, loadSigningKeyFile } from './http/jsonApi.ts';
 import { composeHandlers, type SubHandler } from './http/compose.ts';
+import { createCors } from './http/cors.ts';
 import { healthz } from './http/healthz.ts';
 import { checkListenAuth, hostForUrl, parseListen } from './http/listenAddress.ts';
 import { listenHttp, listenH2c, type Listener } from './http/listeners.ts';
@@ -21,7 +23,12 @@ import { readTokenFile } from './rpc/auth.ts';
 import { createRpcHandler, isRpcPath } from './rpc/router.ts';
 import { ManualClock, Sampler, systemClock } from './sampler/index.ts';
 import type { Clock, Column } from './sampler/types.ts';
-import { createWorkload, type LiveHandle, type WorkloadApi } from './workload/index.ts';
+import {
+  createWorkload,
+  type LiveHandle,
+  type SamplerSink,
+  type WorkloadApi,
+} from './workload/index.ts';
 
 export class StartupError extends Error {
   override name = 'StartupError';
@@ -36,6 +43,8 @@ export interface App {
   keyviz: string;
   backend: AdminBackend;
   sampler: Sampler | null;
+  /** Prepares the page's first answer (call after the ready line). */
+  warm(): Promise<void>;
   /** Writes --record now (SIGUSR2); false without --record. */
   record(): boolean;
   /** Stops listening, harvests the open step, records; resolves when closed. */
@@ -80,7 +89,8 @@ function localSource(flags: ServerFlags): DataSource {
     const fx = readFixture(flags.fixture);
     // Replay keeps the terms as recorded: the last term seen per group.
     const terms = new Map<number, number>();
-    for (const c of fx.columns) for (const r of c.rows) if (r.raftGroupId > 0) terms.set(r.raftGroupId, r.leaderTerm);
+    for (const c of fx.columns)
+      for (const r of c.rows) if (r.raftGroupId > 0) terms.set(r.raftGroupId, r.leaderTerm);
     const lastT = fx.columns.at(-1)?.unixMs ?? fx.recordedAtUnixMs;
     const clock: Clock = { now: () => lastT };
     const sampler = flags.keyvizEnabled
@@ -101,7 +111,8 @@ function localSource(flags: ServerFlags): DataSource {
       capabilities,
     });
     return {
-      backend: createLocalBackend({ sampler, cluster }),
+      // A replay never flushes: one generation forever.
+      backend: createLocalBackend({ sampler, cluster, generation: () => 0 }),
       sampler,
       cluster,
       finalFlush: () => {},
@@ -124,51 +135,84 @@ function localSource(flags: ServerFlags): DataSource {
     seed: flags.seed,
     clock,
     capabilities,
-    qps: () => lastStepQps(sampler, flags.keyvizStepMs),
+    qps: () => lastStepQps(sampler, flags.keyvizStepMs, clock.now()),
   });
+  // Every flush after start-up goes through `flush` so cached answers expire with it.
+  let generation = 0;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const flush = (s: Sampler) => {
+    s.flush();
+    generation++;
+  };
   if (flags.keyvizEnabled) {
-    sampler = new Sampler({ ...samplerOpts, clock, leaderTermOf: cluster.leaderTermOf });
+    const s = new Sampler({ ...samplerOpts, clock, leaderTermOf: cluster.leaderTermOf });
+    sampler = s;
     if (workload && clock instanceof ManualClock) {
       if (flags.backfillMs > 0) {
-        workload.backfill(sampler, clock, {
+        workload.backfill(s, clock, {
           durationMs: flags.backfillMs,
           stepMs: flags.keyvizStepMs,
           now: Date.now(),
         });
       }
-      live = workload.startLive(sampler, { stepMs: flags.keyvizStepMs, clock });
+      live = workload.startLive(
+        countingSink(s, () => generation++),
+        {
+          stepMs: flags.keyvizStepMs,
+          clock,
+        },
+      );
     } else {
-      sampler.start();
+      timer = setInterval(() => flush(s), flags.keyvizStepMs);
+      timer.unref();
     }
   }
   const s = sampler;
   return {
-    backend: createLocalBackend({ sampler, cluster }),
+    backend: createLocalBackend({ sampler, cluster, generation: () => generation }),
     sampler,
     cluster,
     finalFlush: () => {
       if (!s) return;
-      if (live) {
-        // Bring traffic up to now, then harvest the open step as one last column.
-        live.tick();
-        live.stop();
-        if (clock instanceof ManualClock) clock.set(Math.max(clock.now(), Date.now()));
-        s.flush();
-      } else {
-        s.stop();
-      }
+      // Bring traffic up to now, then harvest the open step as one last column.
+      live?.tick();
+      live?.stop();
+      clearInterval(timer);
+      if (clock instanceof ManualClock) clock.set(Math.max(clock.now(), Date.now()));
+      flush(s);
     },
     stop: () => {
       live?.stop();
       workload?.stop();
+      clearInterval(timer);
     },
   };
 }
 
+/** The sampler as the workload sees it, counting flushes. */
+function countingSink(
+  s: Sampler,
+  onFlush: () => void,
+): SamplerSink & { getRoute(id: number): unknown } {
+  return {
+    registerRoute: (r) => s.registerRoute(r),
+    removeRoute: (id) => s.removeRoute(id),
+    splitRoute: (id, key, newId) => s.splitRoute(id, key, newId),
+    mergeRoutes: (l, r) => s.mergeRoutes(l, r),
+    observe: (id, key, op, len) => s.observe(id, key, op, len),
+    flush: () => {
+      s.flush();
+      onFlush();
+    },
+    getRoute: (id) => s.getRoute(id),
+  };
+}
+
 /** Requests per second over the newest column (aggregate_qps). */
-function lastStepQps(sampler: Sampler | null, stepMs: number): number {
+function lastStepQps(sampler: Sampler | null, stepMs: number, nowMs: number): number {
   if (!sampler || sampler.columnCount === 0) return 0;
-  const cols: Column[] = sampler.snapshot();
+  // Only the newest columns are materialised: a full snapshot costs ~0.3 s.
+  const cols: Column[] = sampler.snapshot(Math.max(1, nowMs - 2 * stepMs));
   const last = cols.at(-1);
   if (!last) return 0;
   let n = 0;
@@ -189,7 +233,11 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
   if (flags.adminTokenFile && flags.adminInsecureNoAuth) {
     throw new StartupError('--adminTokenFile and --adminInsecureNoAuth exclude each other');
   }
-  const authProblem = checkListenAuth([listen, grpcListen], token !== null, flags.adminInsecureNoAuth);
+  const authProblem = checkListenAuth(
+    [listen, grpcListen],
+    token !== null,
+    flags.adminInsecureNoAuth,
+  );
   if (authProblem) throw new StartupError(authProblem);
 
   const site = (() => {
@@ -207,9 +255,18 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
   let source: DataSource;
   try {
     const gw = resolveGatewayOptions(flags.gateway);
+    if (gw && flags.fixture) {
+      throw new StartupError('--fixture and --upstream exclude each other');
+    }
     if (gw) {
       const up = createUpstreamBackend(gw);
-      source = { backend: up, sampler: null, cluster: null, finalFlush: () => {}, stop: () => up.close() };
+      source = {
+        backend: up,
+        sampler: null,
+        cluster: null,
+        finalFlush: () => {},
+        stop: () => up.close(),
+      };
     } else {
       source = localSource(flags);
     }
@@ -218,12 +275,16 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
   }
   const { backend } = source;
 
-  let jsonApi: SubHandler | null = null;
+  let jsonApi: SubHandler;
   try {
     const api = createJsonApi({
       backend,
-      credentials: flags.adminCredentialsFile ? loadCredentialsFile(flags.adminCredentialsFile) : null,
-      ...(flags.adminSigningKeyFile ? { signingKey: loadSigningKeyFile(flags.adminSigningKeyFile) } : {}),
+      credentials: flags.adminCredentialsFile
+        ? loadCredentialsFile(flags.adminCredentialsFile)
+        : null,
+      ...(flags.adminSigningKeyFile
+        ? { signingKey: loadSigningKeyFile(flags.adminSigningKeyFile) }
+        : {}),
       nodeId: flags.nodeId ?? 'node-1',
       version: packageVersion(),
     });
@@ -245,7 +306,8 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
   const handler = composeHandlers([
     ...(opts.extraHandlers ?? []),
     healthz,
-    ...(jsonApi ? [jsonApi] : []),
+    jsonApi,
+    ...(flags.corsAllowOrigin.length > 0 ? [createCors(flags.corsAllowOrigin)] : []),
     rpcSub,
     (req, res) => site.handle(req, res),
   ]);
@@ -274,7 +336,11 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
   const shutdown = (graceMs = 300): Promise<void> => {
     closing ??= (async () => {
       const closed = Promise.all([httpL.close(graceMs), grpcL.close(graceMs)]);
-      shutdownCtl.abort();
+      // Calls still running after the grace (a slow upstream) end with Unavailable.
+      setTimeout(
+        () => shutdownCtl.abort(new ConnectError('server shutting down', Code.Unavailable)),
+        graceMs,
+      ).unref();
       source.finalFlush();
       source.stop();
       try {
@@ -293,6 +359,7 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
     keyviz: `${httpUrl}${site.entry}`,
     backend,
     sampler: source.sampler,
+    warm: () => rpc.warm().catch(() => {}),
     record,
     shutdown,
   };

@@ -27,6 +27,8 @@ export interface ServerFlags {
   /** True when --static was given (a missing directory is then an error). */
   staticExplicit: boolean;
   pageApiBase: string | null;
+  /** Origins allowed to call the RPCs cross-origin ('*' = any). */
+  corsAllowOrigin: string[];
   fixture: string | null;
   record: string | null;
   adminTokenFile: string | null;
@@ -55,6 +57,7 @@ export const DEFAULT_FLAGS: Readonly<ServerFlags> = {
   staticDir: 'dist',
   staticExplicit: false,
   pageApiBase: null,
+  corsAllowOrigin: [],
   fixture: null,
   record: null,
   adminTokenFile: null,
@@ -172,7 +175,8 @@ const SPECS: Record<string, FlagSpec> = {
   seed: {
     arg: 'N',
     help: 'workload seed: same seed, scenario and routes = same traffic (default 1)',
-    set: (f, v, n) => (f.seed = parseInteger(n, need(n, v), -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)),
+    set: (f, v, n) =>
+      (f.seed = parseInteger(n, need(n, v), -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)),
   },
   scenario: {
     arg: 'NAME',
@@ -180,7 +184,9 @@ const SPECS: Record<string, FlagSpec> = {
     set: (f, v, n) => {
       const s = need(n, v);
       if (!isScenarioName(s)) {
-        throw new FlagError(`--${n}: unknown scenario "${s}" (one of ${SCENARIOS.map((x) => x.name).join(', ')})`);
+        throw new FlagError(
+          `--${n}: unknown scenario "${s}" (one of ${SCENARIOS.map((x) => x.name).join(', ')})`,
+        );
       }
       f.scenario = s;
     },
@@ -213,8 +219,30 @@ const SPECS: Record<string, FlagSpec> = {
     help: 'sets <meta name="keyviz-api-base" content="URL"> in the served index.html',
     set: (f, v, n) => {
       const s = need(n, v);
-      if (/["<>]/.test(s)) throw new FlagError(`--${n}: "${s}" must not contain quotes or angle brackets`);
+      if (/["<>]/.test(s))
+        throw new FlagError(`--${n}: "${s}" must not contain quotes or angle brackets`);
       f.pageApiBase = s;
+    },
+  },
+  corsAllowOrigin: {
+    arg: 'ORIGIN[,ORIGIN]',
+    help: 'origins whose pages may call the RPCs cross-origin (e.g. http://localhost:5173; * = any)',
+    set: (f, v, n) => {
+      const list = need(n, v)
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+      for (const o of list) {
+        if (
+          o !== '*' &&
+          !/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9a-fA-F:.]+\](:\d{1,5})?$/.test(
+            o,
+          )
+        ) {
+          throw new FlagError(`--${n}: "${o}" is not an origin like https://host:port`);
+        }
+      }
+      f.corsAllowOrigin = list;
     },
   },
   fixture: {
@@ -229,7 +257,9 @@ const SPECS: Record<string, FlagSpec> = {
   },
   adminTokenFile: {
     arg: 'FILE',
-    help: 'file holding the admin token; every RPC then needs "authorization: Bearer <token>"',
+    help:
+      'file holding the admin token; every RPC then needs "authorization: Bearer <token>" ' +
+      '(without it: no auth, allowed on loopback addresses only)',
     set: (f, v, n) => (f.adminTokenFile = need(n, v)),
   },
   adminInsecureNoAuth: {
@@ -239,7 +269,7 @@ const SPECS: Record<string, FlagSpec> = {
   },
   adminCredentialsFile: {
     arg: 'FILE',
-    help: 'access keys for the JSON API sign-in under /admin/api/ (see docs/server.md)',
+    help: 'access keys for the JSON API sign-in under /admin/api/ (docs/embedding.md)',
     set: (f, v, n) => (f.adminCredentialsFile = need(n, v)),
   },
   adminSigningKeyFile: {

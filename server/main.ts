@@ -28,8 +28,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`keyviz: ${signal}: shutting down\n`);
-    // Hard stop if something still hangs: the contract is exit within 2 s.
-    setTimeout(() => process.exit(0), 1_800).unref();
+    // Hard stop if something still hangs: the contract is exit within 2 s. Writing
+    // --record is the exception: a full 24 h history takes a second or two to write.
+    setTimeout(() => process.exit(0), flags.record ? 15_000 : 1_800).unref();
     if (!app) return; // still starting: main() exits once start-up ends
     app.shutdown().then(
       () => process.exit(0),
@@ -68,6 +69,8 @@ async function main(): Promise<void> {
   process.stdout.write(
     `keyviz: ready in ${ms} ms: page ${app.keyviz}  (Connect/gRPC-Web ${app.http}, gRPC ${app.grpc})\n`,
   );
+  // While the browser loads the page, compute its first answer.
+  setImmediate(() => void app.warm());
 }
 
 await main();

@@ -101,7 +101,11 @@ export class SimulatedCluster {
       members: this.members.map((m) => create(NodeIdentitySchema, m)),
       groupLeaders: this.groupSet.map((g) => {
         const term = this.termAt(g, now);
-        return { raftGroupId: BigInt(g), leaderNodeId: this.leaderOf(g, term), leaderTerm: BigInt(term) };
+        return {
+          raftGroupId: BigInt(g),
+          leaderNodeId: this.leaderOf(g, term),
+          leaderTerm: BigInt(term),
+        };
       }),
       aggregateQps: BigInt(Math.max(0, Math.round(this.opts.qps?.() ?? 0))),
       capabilities: { ...(this.opts.capabilities ?? {}) },
@@ -114,7 +118,7 @@ export class SimulatedCluster {
       groups: this.groupSet.map((g) => {
         const term = this.termAt(g, now);
         // A steadily growing log; applied trails commit by a little.
-        const commit = Math.floor(now / 1000) % 1_000_000_000 + g * 1000;
+        const commit = (Math.floor(now / 1000) % 1_000_000_000) + g * 1000;
         return {
           raftGroupId: BigInt(g),
           leaderNodeId: this.leaderOf(g, term),

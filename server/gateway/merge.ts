@@ -118,8 +118,8 @@ function mergeMeta(sources: Source[]): BucketMeta {
 }
 
 /**
- * Row arrays carved out of a few large buffers: thousands of small typed arrays
- * cost far more in allocation and GC than the merge itself.
+ * Row arrays carved out of one large buffer: thousands of separate typed arrays
+ * (3 per row) measurably add allocation and GC time to a full merge.
  */
 class Slab {
   private buf = new Float64Array(0);
@@ -233,9 +233,9 @@ function mergeGroup(
     const n = Math.min(row.values.length, map.length);
     const g = hasIds(row) ? row.raftGroupIds : null;
     const t = hasIds(row) ? row.leaderTerms : null;
-    identity(s, map, n, row.values, g, t, withIds ? groups : null, terms);
-    if (adds) addValues(map, n, row.values, values);
-    else if (keepWrites(s, map, n, row.values, g, t)) contested = true;
+    if (adds) passReads(s, map, n, row.values, g, t, withIds ? groups : null, terms, values);
+    else if (passWrites(s, map, n, row.values, g, t, withIds ? groups : null, terms))
+      contested = true;
   }
   const { state, writeValue } = s;
   if (!adds) {
@@ -252,8 +252,11 @@ function mergeGroup(
   };
 }
 
-/** Identity of each cell: the largest contribution, ties the earlier node (node order). */
-function identity(
+/**
+ * Pass 1 for reads: add up, and track each cell's identity (the (group, term) of its
+ * largest contribution, ties the earlier node: sources come in node order).
+ */
+function passReads(
   s: Scratch,
   map: Int32Array,
   n: number,
@@ -262,12 +265,14 @@ function identity(
   t: Float64Array | null,
   groups: Float64Array | null,
   terms: Float64Array,
+  values: Float64Array,
 ): void {
   const { seen, bestValue } = s;
   for (let j = 0; j < n; j++) {
     const c = map[j];
     if (c < 0) continue;
     const x = v[j];
+    values[c] += x;
     if (seen[c] === 0 || x > bestValue[c]) {
       seen[c] = 1;
       bestValue[c] = x;
@@ -279,30 +284,37 @@ function identity(
   }
 }
 
-function addValues(map: Int32Array, n: number, v: Float64Array, values: Float64Array): void {
-  for (let j = 0; j < n; j++) {
-    const c = map[j];
-    if (c >= 0) values[c] += v[j];
-  }
-}
-
-/** Writes, pass 1: remember one agreed (group, term, value) per cell; true if any cell is contested. */
-function keepWrites(
+/**
+ * Pass 1 for writes: identity as for reads, and one agreed (group, term, value) per
+ * cell; a cell where that does not hold is marked contested (state 2). True if any is.
+ */
+function passWrites(
   s: Scratch,
   map: Int32Array,
   n: number,
   v: Float64Array,
   g: Float64Array | null,
   t: Float64Array | null,
+  groups: Float64Array | null,
+  terms: Float64Array,
 ): boolean {
-  const { state, writeValue, writeGroup, writeTerm } = s;
+  const { seen, bestValue, state, writeValue, writeGroup, writeTerm } = s;
   let contested = false;
   for (let j = 0; j < n; j++) {
     const c = map[j];
+    if (c < 0) continue;
     const x = v[j];
-    if (c < 0 || x === 0) continue; // a zero write contributes nothing
     const gj = g === null ? 0 : g[j];
     const tj = t === null ? 0 : t[j];
+    if (seen[c] === 0 || x > bestValue[c]) {
+      seen[c] = 1;
+      bestValue[c] = x;
+      if (groups !== null) {
+        groups[c] = gj;
+        terms[c] = tj;
+      }
+    }
+    if (x === 0) continue; // a zero write contributes nothing
     const st = state[c];
     if (st === 0 && gj !== 0 && tj !== 0) {
       state[c] = 1;

@@ -25,7 +25,7 @@ import { decodeMatrixWire, encodeMatrixWire } from '../wire/index.ts';
 import { mergeOverviews, mergeRaftGroups } from './cluster.ts';
 import { codeName, combineFailures, mapUpstreamError } from './errors.ts';
 import { GrpcClient } from './grpcClient.ts';
-import { MAX_ROWS, mergeMatrices } from './merge.ts';
+import { MAX_ROWS, mergeMatrices, rowBudget } from './merge.ts';
 
 export interface UpstreamBackendOptions {
   /** HOST:PORT of each node, in the order statuses are reported. */
@@ -143,8 +143,9 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
         series: req.series,
         fromUnixMs: BigInt(Math.trunc(req.fromUnixMs)),
         toUnixMs: BigInt(Math.trunc(req.toUnixMs)),
-        // One node: its own budget is the answer. Several: all they have, budget after merging.
-        rows: upstreams.length === 1 ? Math.max(0, Math.trunc(req.rows)) : MAX_ROWS,
+        // One node: the page's budget (0 sent as 1024: a real node's gRPC path reads 0 as
+        // "no cap"). Several: all they have (1024, their max); the merge budgets.
+        rows: upstreams.length === 1 ? rowBudget(req.rows) : MAX_ROWS,
       }),
     );
   }

@@ -2,7 +2,12 @@
 // requests finish for a short grace, then cut what is left (idle keep-alive
 // sockets at once), so shutdown never hangs on a client.
 import http, { type Server as HttpServer } from 'node:http';
-import http2, { type Http2Server, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
+import http2, {
+  type Http2Server,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type ServerHttp2Session,
+} from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import type { ListenAddress } from './listenAddress.ts';
 
@@ -15,7 +20,8 @@ export interface Listener<S> {
 
 function listenOn(server: HttpServer | Http2Server, addr: ListenAddress): Promise<number> {
   return new Promise((resolve, reject) => {
-    const onError = (e: Error) => reject(new Error(`--${addr.flag} ${addr.host}:${addr.port}: ${e.message}`));
+    const onError = (e: Error) =>
+      reject(new Error(`--${addr.flag} ${addr.host}:${addr.port}: ${e.message}`));
     server.once('error', onError);
     server.listen(addr.port, addr.host, () => {
       server.off('error', onError);

@@ -53,7 +53,9 @@ export function readBase(dir: string): string {
   try {
     base = (JSON.parse(readFileSync(file, 'utf8')) as { base?: unknown }).base;
   } catch (e) {
-    throw new Error(`--static: ${file} is not valid JSON (${(e as Error).message})`);
+    throw new Error(`--static: ${file} is not valid JSON (${(e as Error).message})`, {
+      cause: e,
+    });
   }
   if (base === undefined) return '/';
   if (typeof base !== 'string' || !base.startsWith('/')) {
@@ -92,7 +94,10 @@ function makeFile(rel: string, body: Buffer): StaticFile {
   if (isCompressible(type) && body.length >= MIN_COMPRESS_BYTES) {
     f.gzip = gzipSync(body, { level: 9 });
     f.br = brotliCompressSync(body, {
-      params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 9, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length },
+      params: {
+        [zlibConstants.BROTLI_PARAM_QUALITY]: 9,
+        [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length,
+      },
     });
   }
   return f;
@@ -142,7 +147,10 @@ export function loadStaticSite(opts: StaticOptions): StaticSite {
   }
 
   function plain(res: ServerResponse, status: number, text: string): void {
-    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.writeHead(status, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Cache-Control': 'no-store',
+    });
     res.end(text);
   }
 

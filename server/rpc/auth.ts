@@ -35,7 +35,7 @@ export function readTokenFile(path: string): string {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const why = e instanceof Error && 'code' in e ? String(e.code) : 'unreadable';
-    throw new Error(`--adminTokenFile: cannot read ${path} (${why})`);
+    throw new Error(`--adminTokenFile: cannot read ${path} (${why})`, { cause: e });
   }
   const token = text.trim();
   if (token === '') throw new Error(`--adminTokenFile: ${path} is empty`);

@@ -2,11 +2,18 @@
 // shapes with the same request path: the wire view (rows pre-encoded, for
 // binary codecs) and the generic message (for JSON codecs).
 import type { MethodImpl } from '@connectrpc/connect';
-import { Admin, type GetKeyVizMatrixRequest } from '../../src/gen/admin_pb.ts';
-import { GetKeyVizMatrixResponseWireSchema } from '../../src/gen/keyviz_wire_pb.ts';
+import {
+  Admin,
+  type GetKeyVizMatrixRequest,
+  type GetKeyVizMatrixResponse,
+} from '../../src/gen/admin_pb.ts';
+import {
+  GetKeyVizMatrixResponseWireSchema,
+  type GetKeyVizMatrixResponseWire,
+} from '../../src/gen/keyviz_wire_pb.ts';
 import type { AdminBackend } from '../backend.ts';
 import { hasWirePath } from '../gateway/upstream.ts';
-import type { MatrixRequest } from '../sampler/types.ts';
+import type { MatrixAnswer, MatrixRequest } from '../sampler/types.ts';
 import { encodeMatrixWire, toGenericResponse } from '../wire/index.ts';
 
 /**
@@ -28,26 +35,51 @@ export function toMatrixRequest(req: GetKeyVizMatrixRequest): MatrixRequest {
   };
 }
 
-export function matrixWireImpl(backend: AdminBackend): MethodImpl<typeof getKeyVizMatrixWire> {
-  // The gateway can pass a node's pre-encoded rows straight through.
-  if (hasWirePath(backend)) {
-    return (req, ctx) => backend.getKeyVizMatrixWire(toMatrixRequest(req), ctx.signal);
-  }
-  return async (req, ctx) =>
-    encodeMatrixWire(await backend.getKeyVizMatrix(toMatrixRequest(req), ctx.signal));
+/**
+ * Encoders memoised per answer object: a backend that hands out the same
+ * answer again (the local backend between flushes) is encoded only once.
+ */
+export function matrixEncoders(backend: AdminBackend) {
+  const wire = new WeakMap<MatrixAnswer, GetKeyVizMatrixResponseWire>();
+  const generic = new WeakMap<MatrixAnswer, GetKeyVizMatrixResponse>();
+  return {
+    async wire(req: MatrixRequest, signal: AbortSignal): Promise<GetKeyVizMatrixResponseWire> {
+      // The gateway can pass a node's pre-encoded rows straight through.
+      if (hasWirePath(backend)) return backend.getKeyVizMatrixWire(req, signal);
+      const a = await backend.getKeyVizMatrix(req, signal);
+      let w = wire.get(a);
+      if (!w) wire.set(a, (w = encodeMatrixWire(a)));
+      return w;
+    },
+    async generic(req: MatrixRequest, signal: AbortSignal): Promise<GetKeyVizMatrixResponse> {
+      const a = await backend.getKeyVizMatrix(req, signal);
+      let g = generic.get(a);
+      if (!g) generic.set(a, (g = toGenericResponse(a)));
+      return g;
+    },
+  };
+}
+
+export type MatrixEncoders = ReturnType<typeof matrixEncoders>;
+
+export function matrixWireImpl(enc: MatrixEncoders): MethodImpl<typeof getKeyVizMatrixWire> {
+  return (req, ctx) => enc.wire(toMatrixRequest(req), ctx.signal);
 }
 
 export function matrixGenericImpl(
-  backend: AdminBackend,
+  enc: MatrixEncoders,
 ): MethodImpl<typeof Admin.method.getKeyVizMatrix> {
-  return async (req, ctx) =>
-    toGenericResponse(await backend.getKeyVizMatrix(toMatrixRequest(req), ctx.signal));
+  return (req, ctx) => enc.generic(toMatrixRequest(req), ctx.signal);
 }
 
-export function overviewImpl(backend: AdminBackend): MethodImpl<typeof Admin.method.getClusterOverview> {
+export function overviewImpl(
+  backend: AdminBackend,
+): MethodImpl<typeof Admin.method.getClusterOverview> {
   return (_req, ctx) => backend.getClusterOverview(ctx.signal);
 }
 
-export function raftGroupsImpl(backend: AdminBackend): MethodImpl<typeof Admin.method.getRaftGroups> {
+export function raftGroupsImpl(
+  backend: AdminBackend,
+): MethodImpl<typeof Admin.method.getRaftGroups> {
   return (_req, ctx) => backend.getRaftGroups(ctx.signal);
 }

@@ -6,6 +6,12 @@
 // "virtual:<id>" string) is interned to a stable index; its metadata is kept
 // as a short history of (column seq, meta) so a column can be viewed with the
 // meta it had, while the pivot reads the latest.
+//
+// Memory (bench/sampler.bench.ts, 10,000 routes x 1,440 columns, ~91% of routes
+// active per step): about 12 bytes per stored cell, ~150 MiB for the full
+// history (counters usually fit 16 bits: 4 x 2 bytes, plus 1-byte group and
+// term, bucket lists shared). Every route active every step: ~9 bytes per cell.
+// Worst case (counters above 2^32, all lists distinct): 4 + 32 + 8 + 8 = 52.
 import type { BucketMeta } from './types.ts';
 import { bytesEqual } from './keys.ts';
 

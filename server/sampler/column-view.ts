@@ -54,6 +54,12 @@ export function ringToColumns(ring: ColumnRing, fromMs: number, toMs: number): C
     const { buckets, counters, groups, terms } = col;
     const n = buckets.length;
     for (let i = 0; i < n; i++) {
+      const idle =
+        counters[i] === 0 &&
+        counters[n + i] === 0 &&
+        counters[2 * n + i] === 0 &&
+        counters[3 * n + i] === 0;
+      if (idle) continue; // stored only to share a bucket list; not a row of the column
       rows.push({
         meta: ring.identities.metaAt(buckets[i], col.seq),
         reads: counters[i],

@@ -76,39 +76,82 @@ export function addSeries(acc: Float64Array, src: NarrowArray, off: number, n: n
   else addF64(acc, src, off, n);
 }
 
-/** dst[cell[e]] = src[off + idx[e]] for e < m. */
-type Gather<A> = (
-  dst: Float64Array,
-  cell: Int32Array,
+/** last[i] = j where entry i has any non-zero counter (series-major, n entries). */
+type Mark<A> = (last: Int32Array, src: A, n: number, j: number) => void;
+
+// Counters are non-negative, so a zero sum means all four are zero.
+const markU8: Mark<Uint8Array> = (last, src, n, j) => {
+  for (let i = 0; i < n; i++)
+    if (src[i] + src[n + i] + src[2 * n + i] + src[3 * n + i] !== 0) last[i] = j;
+};
+const markU16: Mark<Uint16Array> = (last, src, n, j) => {
+  for (let i = 0; i < n; i++)
+    if (src[i] + src[n + i] + src[2 * n + i] + src[3 * n + i] !== 0) last[i] = j;
+};
+const markU32: Mark<Uint32Array> = (last, src, n, j) => {
+  for (let i = 0; i < n; i++)
+    if (src[i] + src[n + i] + src[2 * n + i] + src[3 * n + i] !== 0) last[i] = j;
+};
+const markF64: Mark<Float64Array> = (last, src, n, j) => {
+  for (let i = 0; i < n; i++)
+    if (src[i] + src[n + i] + src[2 * n + i] + src[3 * n + i] !== 0) last[i] = j;
+};
+
+export function markActive(last: Int32Array, src: NarrowArray, n: number, j: number): void {
+  if (src instanceof Uint8Array) markU8(last, src, n, j);
+  else if (src instanceof Uint16Array) markU16(last, src, n, j);
+  else if (src instanceof Uint32Array) markU32(last, src, n, j);
+  else markF64(last, src, n, j);
+}
+
+/** out[base + e] = src[off + idx[e]] for e < m (a sequential gather into scratch). */
+type GatherSeq<A> = (
+  out: Float64Array,
+  base: number,
   src: A,
   off: number,
   idx: Int32Array,
   m: number,
 ) => void;
 
-const gatherU8: Gather<Uint8Array> = (dst, cell, src, off, idx, m) => {
-  for (let e = 0; e < m; e++) dst[cell[e]] = src[off + idx[e]];
+const seqU8: GatherSeq<Uint8Array> = (out, base, src, off, idx, m) => {
+  for (let e = 0; e < m; e++) out[base + e] = src[off + idx[e]];
 };
-const gatherU16: Gather<Uint16Array> = (dst, cell, src, off, idx, m) => {
-  for (let e = 0; e < m; e++) dst[cell[e]] = src[off + idx[e]];
+const seqU16: GatherSeq<Uint16Array> = (out, base, src, off, idx, m) => {
+  for (let e = 0; e < m; e++) out[base + e] = src[off + idx[e]];
 };
-const gatherU32: Gather<Uint32Array> = (dst, cell, src, off, idx, m) => {
-  for (let e = 0; e < m; e++) dst[cell[e]] = src[off + idx[e]];
+const seqU32: GatherSeq<Uint32Array> = (out, base, src, off, idx, m) => {
+  for (let e = 0; e < m; e++) out[base + e] = src[off + idx[e]];
 };
-const gatherF64: Gather<Float64Array> = (dst, cell, src, off, idx, m) => {
-  for (let e = 0; e < m; e++) dst[cell[e]] = src[off + idx[e]];
+const seqF64: GatherSeq<Float64Array> = (out, base, src, off, idx, m) => {
+  for (let e = 0; e < m; e++) out[base + e] = src[off + idx[e]];
 };
 
-export function gather(
-  dst: Float64Array,
-  cell: Int32Array,
+export function gatherSeq(
+  out: Float64Array,
+  base: number,
   src: NarrowArray,
   off: number,
   idx: Int32Array,
   m: number,
 ): void {
-  if (src instanceof Uint8Array) gatherU8(dst, cell, src, off, idx, m);
-  else if (src instanceof Uint16Array) gatherU16(dst, cell, src, off, idx, m);
-  else if (src instanceof Uint32Array) gatherU32(dst, cell, src, off, idx, m);
-  else gatherF64(dst, cell, src, off, idx, m);
+  if (src instanceof Uint8Array) seqU8(out, base, src, off, idx, m);
+  else if (src instanceof Uint16Array) seqU16(out, base, src, off, idx, m);
+  else if (src instanceof Uint32Array) seqU32(out, base, src, off, idx, m);
+  else seqF64(out, base, src, off, idx, m);
+}
+
+/** dst[rowCell[e] + j0 + jj] = block[jj * m + e]: w adjacent cells of each row at once. */
+export function transposeBlock(
+  dst: Float64Array,
+  rowCell: Int32Array,
+  j0: number,
+  block: Float64Array,
+  m: number,
+  w: number,
+): void {
+  for (let e = 0; e < m; e++) {
+    const base = rowCell[e] + j0;
+    for (let jj = 0; jj < w; jj++) dst[base + jj] = block[jj * m + e];
+  }
 }

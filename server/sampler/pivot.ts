@@ -9,7 +9,7 @@
 //    kept cells.
 import type { ColumnRing, StoredColumn } from './column-store.ts';
 import { compareBytes, compareStrings } from './keys.ts';
-import { addSeries, gather, scatterSeries } from './kernels.ts';
+import { addSeries, gatherSeq, markActive, scatterSeries, transposeBlock } from './kernels.ts';
 import { inWindow, rowBudget, seriesCounter } from './request.ts';
 import type { BucketMeta, MatrixRequest, MatrixResult, MatrixRow } from './types.ts';
 
@@ -25,9 +25,9 @@ export function windowColumns(ring: ColumnRing, fromMs: number, toMs: number): S
 }
 
 /**
- * Pass 1: series sums and last active column per bucket. Consecutive
- * all-active columns sharing one bucket list are summed per entry
- * (sequential, no indirection) and scattered to buckets once per run.
+ * Pass 1: series sums and last active column per bucket. Consecutive columns
+ * sharing one bucket list are summed per entry (sequential, no indirection)
+ * and scattered to buckets once per run; a lone column is scattered directly.
  */
 function accumulate(
   cols: StoredColumn[],
@@ -36,51 +36,53 @@ function accumulate(
   lastCol: Int32Array,
 ): void {
   let runSums = new Float64Array(0);
+  let runLast = new Int32Array(0);
   for (let j = 0; j < cols.length;) {
-    const col = cols[j];
-    const { buckets, counters } = col;
+    const { buckets, counters, allActive } = cols[j];
     const n = buckets.length;
-    if (!col.allActive) {
-      for (let i = 0; i < n; i++) {
-        // Only fixtures can hold all-zero entries; they do not make a row.
-        if (
-          counters[i] === 0 &&
-          counters[n + i] === 0 &&
-          counters[2 * n + i] === 0 &&
-          counters[3 * n + i] === 0
-        ) {
-          continue;
-        }
-        sums[buckets[i]] += counters[k * n + i];
-        lastCol[buckets[i]] = j;
-      }
+    if (allActive && (j + 1 >= cols.length || cols[j + 1].buckets !== buckets)) {
+      scatterSeries(sums, lastCol, buckets, counters, k * n, j);
       j++;
       continue;
     }
-    if (j + 1 >= cols.length || cols[j + 1].buckets !== buckets) {
-      scatterSeries(sums, lastCol, buckets, counters, k * n, j); // a run of one
-      j++;
-      continue;
+    if (runSums.length < n) {
+      runSums = new Float64Array(n);
+      runLast = new Int32Array(n);
+    } else {
+      runSums.fill(0, 0, n);
     }
-    if (runSums.length < n) runSums = new Float64Array(n);
-    else runSums.fill(0, 0, n);
+    runLast.fill(-1, 0, n);
     let end = j;
-    while (end < cols.length && cols[end].buckets === buckets && cols[end].allActive) {
-      addSeries(runSums, cols[end].counters, k * n, n);
+    let everyActive = true;
+    while (end < cols.length && cols[end].buckets === buckets) {
+      const col = cols[end];
+      addSeries(runSums, col.counters, k * n, n);
+      if (col.allActive) runLast.fill(end, 0, n);
+      else {
+        // Idle entries (all four counters zero) do not make a row.
+        markActive(runLast, col.counters, n, end);
+        everyActive = false;
+      }
       end++;
     }
     for (let i = 0; i < n; i++) {
+      if (!everyActive && runLast[i] < 0) continue;
       sums[buckets[i]] += runSums[i];
-      lastCol[buckets[i]] = end - 1;
+      lastCol[buckets[i]] = runLast[i];
     }
     j = end;
   }
 }
 
+/** Columns per block in fillRows: 8 doubles = one 64-byte cache line of a row. */
+const FILL_BLOCK = 8;
+
 /**
- * Pass 3: copies kept cells into row-major outputs. The (entry, output cell)
- * lists of a bucket list are built once and reused while consecutive columns
- * share it (cell = row * C, plus the column index).
+ * Pass 3: copies kept cells into row-major outputs. Storage is column-major,
+ * so a cell-by-cell copy would touch a new cache line per cell. Instead the
+ * (entry, row) list of a bucket list is built once, up to FILL_BLOCK columns
+ * sharing it are gathered into a small scratch, and the scratch is written
+ * out row by row, FILL_BLOCK adjacent cells at a time.
  */
 function fillRows(
   cols: StoredColumn[],
@@ -94,30 +96,37 @@ function fillRows(
   let lastBuckets: Uint32Array | null = null;
   let idx = new Int32Array(0);
   let rowCell = new Int32Array(0);
-  let cell = new Int32Array(0);
+  let block = new Float64Array(0);
   let m = 0;
-  for (let j = 0; j < C; j++) {
-    const { buckets, counters, groups: g, terms: t } = cols[j];
+  for (let j0 = 0; j0 < C;) {
+    const buckets = cols[j0].buckets;
+    const n = buckets.length;
     if (buckets !== lastBuckets) {
       lastBuckets = buckets;
-      if (idx.length < buckets.length) {
-        idx = new Int32Array(buckets.length);
-        rowCell = new Int32Array(buckets.length);
-        cell = new Int32Array(buckets.length);
+      if (idx.length < n) {
+        idx = new Int32Array(n);
+        rowCell = new Int32Array(n);
       }
       m = 0;
-      for (let i = 0; i < buckets.length; i++) {
+      for (let i = 0; i < n; i++) {
         const r = rowOf[buckets[i]];
         if (r >= 0) {
           idx[m] = i;
           rowCell[m++] = r * C;
         }
       }
+      if (block.length < FILL_BLOCK * m) block = new Float64Array(FILL_BLOCK * m);
     }
-    for (let e = 0; e < m; e++) cell[e] = rowCell[e] + j;
-    gather(values, cell, counters, k * buckets.length, idx, m);
-    gather(groups, cell, g, 0, idx, m);
-    gather(terms, cell, t, 0, idx, m);
+    let j1 = j0 + 1;
+    while (j1 < C && j1 - j0 < FILL_BLOCK && cols[j1].buckets === buckets) j1++;
+    const w = j1 - j0;
+    for (let jj = 0; jj < w; jj++) gatherSeq(block, jj * m, cols[j0 + jj].counters, k * n, idx, m);
+    transposeBlock(values, rowCell, j0, block, m, w);
+    for (let jj = 0; jj < w; jj++) gatherSeq(block, jj * m, cols[j0 + jj].groups, 0, idx, m);
+    transposeBlock(groups, rowCell, j0, block, m, w);
+    for (let jj = 0; jj < w; jj++) gatherSeq(block, jj * m, cols[j0 + jj].terms, 0, idx, m);
+    transposeBlock(terms, rowCell, j0, block, m, w);
+    j0 = j1;
   }
 }
 

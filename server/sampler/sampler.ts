@@ -1,5 +1,11 @@
 // The server-side sampler (contract.md §3): per-route counters on the hot path,
 // a flush every step into a compact history ring, and the GetKeyVizMatrix pivot.
+//
+// Pieces: registry.ts (routes tiling the key space), buckets.ts (which row a
+// route counts into, virtual folding, and the no-lost-count rule for split,
+// merge and remove), column-store.ts (the compact ring), pivot.ts (the matrix),
+// column-view.ts (plain Column[] in and out: snapshot, fixtures, buildMatrix).
+// Not thread-safe and not re-entrant; everything runs on the event loop.
 import { BucketTable } from './buckets.ts';
 import { systemClock } from './clock.ts';
 import { ColumnRing } from './column-store.ts';
@@ -174,6 +180,16 @@ export class Sampler {
     const terms = new Map<number, number>();
     let lastGroup = -1;
     let lastTerm = 0;
+    // Mostly-active steps store every slot (idle ones as zeros, group and term
+    // 0 as the contract wants for "no entry"): consecutive columns then share
+    // one bucket list, which costs less memory than a bucket index per cell and
+    // lets the pivot reuse its per-list work. Sparse steps store active slots only.
+    let active = 0;
+    for (let i = 0; i < cap; i++) {
+      const o = order[i].index << 2;
+      if (c[o] !== 0 || c[o + 1] !== 0 || c[o + 2] !== 0 || c[o + 3] !== 0) active++;
+    }
+    const storeIdle = active * 4 >= cap * 3;
     let n = 0;
     for (let i = 0; i < cap; i++) {
       const s = order[i];
@@ -182,7 +198,14 @@ export class Sampler {
       const w = c[o + 1];
       const rb = c[o + 2];
       const wb = c[o + 3];
-      if (r === 0 && w === 0 && rb === 0 && wb === 0) continue;
+      if (r === 0 && w === 0 && rb === 0 && wb === 0) {
+        if (!storeIdle) continue;
+        sReads[n] = sWrites[n] = sReadBytes[n] = sWriteBytes[n] = 0;
+        sBuckets[n] = s.bucket;
+        sGroups[n] = sTerms[n] = 0;
+        n++;
+        continue;
+      }
       c[o] = c[o + 1] = c[o + 2] = c[o + 3] = 0;
       sReads[n] = r;
       sWrites[n] = w;
@@ -217,7 +240,7 @@ export class Sampler {
       writeBytes: sWriteBytes,
       groups: sGroups,
       terms: sTerms,
-      allActive: true,
+      allActive: active === n,
     });
     t.releaseRetired();
   }
@@ -229,7 +252,10 @@ export class Sampler {
     this.timer.unref?.();
   }
 
-  /** Stops the timer and harvests the open step with one last flush. */
+  /**
+   * Stops the timer and harvests the open step with one last flush. A sampler
+   * that was never started (e.g. a replayed fixture) is left untouched.
+   */
   stop(): void {
     if (!this.timer) return;
     clearInterval(this.timer);

@@ -3,7 +3,13 @@
 // default scalars are skipped, repeated scalars are packed, empty repeated
 // fields are omitted. The bytes are what protobuf-es's toBinary would produce.
 import type { MatrixRow } from '../sampler/types.ts';
-import { decimalToHiLo, varintSizeHiLo, writeVarint, writeVarintHiLo } from './varint.ts';
+import {
+  decimalToHiLo,
+  varintSize,
+  varintSizeHiLo,
+  writeVarint,
+  writeVarintHiLo,
+} from './varint.ts';
 
 const utf8 = new TextEncoder();
 
@@ -21,9 +27,6 @@ const TAG_RAFT_GROUP_IDS = 0x6a;
 const TAG_LEADER_TERMS = 0x72;
 /** Field 1000, wire type 2, as its two varint bytes. */
 const TAG_CONTRIBUTING_NODES = [0xc2, 0x3e] as const;
-
-/** Growable scratch for packed payloads (reused across calls). */
-let scratch = new Uint8Array(1 << 16);
 
 function writePacked(buf: Uint8Array, pos: number, a: Float64Array): number {
   for (let i = 0; i < a.length; i++) {
@@ -72,14 +75,20 @@ function writeBytesField(buf: Uint8Array, pos: number, tag: number, b: Uint8Arra
   return pos + b.length;
 }
 
-/** A packed field: payload into scratch first, then tag, exact length and a native copy. */
+/**
+ * A packed field, written in place: the payload goes after room for the
+ * largest possible length prefix; if the real prefix is shorter (rare), the
+ * payload is moved back with a native copyWithin.
+ */
 function writePackedField(buf: Uint8Array, pos: number, tag: number, a: Float64Array): number {
-  if (scratch.length < 10 * a.length) scratch = new Uint8Array(10 * a.length);
-  const len = writePacked(scratch, 0, a);
   buf[pos++] = tag;
-  pos = writeVarint(buf, pos, len);
-  buf.set(scratch.subarray(0, len), pos);
-  return pos + len;
+  const room = varintSize(10 * a.length);
+  const end = writePacked(buf, pos + room, a);
+  const len = end - pos - room;
+  const prefix = varintSize(len);
+  if (prefix !== room) buf.copyWithin(pos + prefix, pos + room, end);
+  writeVarint(buf, pos, len);
+  return pos + prefix + len;
 }
 
 function writeRow(

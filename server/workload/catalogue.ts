@@ -25,6 +25,14 @@ export interface CatalogueRoute {
   zipfDensity: number;
 }
 
+/** Struct-of-arrays copy for the per-route loops: no pointer chasing per route. */
+export interface DenseView {
+  u0: Float64Array;
+  u1: Float64Array;
+  bg: Float64Array;
+  zipf: Float64Array;
+}
+
 export interface SplitEvent {
   kind: 'split';
   id: number;
@@ -85,17 +93,18 @@ function allocate(n: number): number[] {
 /** `count` distinct keys of one region, sorted. */
 function regionKeys(region: number, count: number, rng: Rng): Uint8Array[] {
   const gen = REGIONS[region];
-  const seen = new Set<string>();
-  const keys: Uint8Array[] = [];
-  for (let tries = 0; keys.length < count && tries < count * 20 + 100; tries++) {
-    const k = gen.key(rng);
-    const id = String.fromCharCode(...k);
-    if (seen.has(id)) continue;
-    seen.add(id);
-    keys.push(k);
+  let keys: Uint8Array[] = [];
+  // Draw a few extra, sort, drop duplicates; repeat in the rare case too few survive.
+  for (let round = 0; keys.length < count && round < 20; round++) {
+    const want = count - keys.length;
+    for (let i = 0; i < want + (want >> 4) + 4; i++) keys.push(gen.key(rng));
+    keys.sort(compareBytes);
+    const sorted = keys;
+    keys = sorted.filter((k, i) => i === 0 || compareBytes(k, sorted[i - 1]) !== 0);
   }
   if (keys.length < count) throw new Error(`region ${gen.name}: could not make ${count} keys`);
-  return keys.sort(compareBytes);
+  // Keep exactly `count`, spread evenly over the sorted draws.
+  return Array.from({ length: count }, (_, j) => keys[Math.floor((j * keys.length) / count)]);
 }
 
 export class Catalogue {
@@ -103,10 +112,12 @@ export class Catalogue {
   /** Routes at creation: the unit of "one ordinary route" for rates. */
   readonly initialCount: number;
   private list: CatalogueRoute[] = [];
+  private denseCache: DenseView | null = null;
   private nextId = 1;
   private readonly regionSpans = new Map<RegionName, [number, number]>();
 
-  constructor(seed: number, routes: number) {
+  /** `labels: false` leaves every label empty (a node that reports none). */
+  constructor(seed: number, routes: number, labels = true) {
     const n = Math.max(1, Math.floor(routes));
     this.initialCount = n;
     this.groups = groupCountFor(n);
@@ -127,7 +138,7 @@ export class Catalogue {
           this.nextId++,
           start,
           new Uint8Array(0),
-          REGIONS[ri].label,
+          labels ? REGIONS[ri].label : '',
           1 + rng.int(this.groups),
         );
         this.list.push(makeRoute(info, ri, index / n, (index + 1) / n, own, 0, 0));
@@ -169,6 +180,26 @@ export class Catalogue {
       r.bgDensity = bg[i] / bgSum / w;
       r.zipfDensity = z[i] / zSum / w;
     }
+  }
+
+  /** The routes' positions and densities as flat arrays (rebuilt after a split or merge). */
+  dense(): DenseView {
+    if (this.denseCache) return this.denseCache;
+    const n = this.list.length;
+    const d: DenseView = {
+      u0: new Float64Array(n),
+      u1: new Float64Array(n),
+      bg: new Float64Array(n),
+      zipf: new Float64Array(n),
+    };
+    for (let i = 0; i < n; i++) {
+      const r = this.list[i];
+      d.u0[i] = r.u0;
+      d.u1[i] = r.u1;
+      d.bg[i] = r.bgDensity;
+      d.zipf[i] = r.zipfDensity;
+    }
+    return (this.denseCache = d);
   }
 
   get size(): number {
@@ -236,6 +267,7 @@ export class Catalogue {
     r.u1 = uMid;
     r.keys = r.keys.slice(0, j);
     this.list.splice(index + 1, 0, right);
+    this.denseCache = null;
     return { kind: 'split', id: r.info.id, key, newId: right.info.id };
   }
 
@@ -260,6 +292,7 @@ export class Catalogue {
     l.u1 = r.u1;
     l.keys = l.keys.concat(r.keys);
     this.list.splice(index + 1, 1);
+    this.denseCache = null;
     return { kind: 'merge', leftId: l.info.id, rightId: r.info.id };
   }
 }

@@ -4,9 +4,9 @@
 import type { Clock, RouteInfo } from '../sampler/types.ts';
 import { Catalogue } from './catalogue.ts';
 import { Emitter } from './emitter.ts';
+import { mutedGroups } from './outage.ts';
 import type { SliceContext } from './patterns.ts';
 import { Rng, deriveSeed, normalizeSeed } from './prng.ts';
-import { leaderTermAt, raftGroupAt, type RaftGroupView } from './raft.ts';
 import { getScenario, type Scenario, type ScenarioName } from './scenarios.ts';
 import { applyToSink, type SamplerSink } from './sink.ts';
 import { topologyStep } from './topology.ts';
@@ -26,6 +26,8 @@ export interface WorkloadOptions {
   seed?: number;
   scenario?: ScenarioName;
   routes?: number;
+  /** Adapter labels on routes (default true); false = every label empty. */
+  labels?: boolean;
 }
 
 export interface BackfillOptions {
@@ -82,7 +84,11 @@ export class Workload {
   constructor(opts: WorkloadOptions = {}) {
     this.seed = normalizeSeed(opts.seed ?? 1);
     this.scenario = getScenario(opts.scenario ?? 'mix');
-    this.catalogue = new Catalogue(deriveSeed(this.seed, 0xca7), opts.routes ?? DEFAULT_ROUTES);
+    this.catalogue = new Catalogue(
+      deriveSeed(this.seed, 0xca7),
+      opts.routes ?? DEFAULT_ROUTES,
+      opts.labels ?? true,
+    );
     const n = this.catalogue.initialCount;
     this.gainBase = n > REFERENCE_ROUTES ? Math.sqrt(REFERENCE_ROUTES / n) : 1;
   }
@@ -93,16 +99,6 @@ export class Workload {
 
   raftGroups(): number[] {
     return this.catalogue.raftGroups();
-  }
-
-  /** Leader term of a Raft group at time t (elections are seeded; see raft.ts). */
-  leaderTerm(raftGroupId: number, t: number): number {
-    return leaderTermAt(this.seed, raftGroupId, t);
-  }
-
-  /** Every Raft group as GetRaftGroups would report it at time t. */
-  raftGroupStates(t: number): RaftGroupView[] {
-    return this.raftGroups().map((g) => raftGroupAt(this.seed, g, t));
   }
 
   /** Registers the catalogue with a sink once (skipping routes the sink already knows). */
@@ -130,7 +126,20 @@ export class Workload {
   /** Generates the traffic of [t0, t1); returns the number of observations. */
   private slice(sink: SamplerSink, t0: number, t1: number, stepMs: number): number {
     const rng = new Rng(deriveSeed(this.seed, t0, t1));
-    const em = new Emitter(sink, rng, (this.gainBase * (t1 - t0)) / stepMs, this.load);
+    const muted = mutedGroups(
+      this.seed,
+      this.scenario.outage,
+      this.catalogue.groups,
+      (t0 + t1) / 2,
+    );
+    const em = new Emitter(
+      sink,
+      this.catalogue.all(),
+      rng,
+      (this.gainBase * (t1 - t0)) / stepMs,
+      this.load,
+      muted,
+    );
     const ctx: SliceContext = { cat: this.catalogue, seed: this.seed, t0, t1, stepMs };
     for (const p of this.scenario.patterns) p(ctx, em);
     return em.observed;
@@ -163,7 +172,7 @@ export class Workload {
       observed,
       splits: this.splits - s0,
       merges: this.merges - m0,
-      firstFlushMs: start + stepMs,
+      firstFlushMs: steps > 0 ? start + stepMs : now,
       lastFlushMs: now,
     };
   }

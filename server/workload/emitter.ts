@@ -10,23 +10,30 @@ export class Emitter {
 
   constructor(
     private readonly sink: SamplerSink,
+    /** The catalogue's routes in key order; rates are given by index into it. */
+    private readonly routes: readonly CatalogueRoute[],
     private readonly rng: Rng,
     /** Multiplier on every rate: route-count scaling times the slice's share of a step. */
     private readonly gain: number,
     /** Observations per route index in the current step (drives load-based splits). */
     private readonly load: Float64Array,
+    /** Raft groups whose routes serve nothing in this slice (a simulated outage). */
+    private readonly muted: ReadonlySet<number> | null = null,
   ) {}
 
-  /** `rate` requests (expected) on one route, each with a value of about `valueLen` bytes. */
-  add(index: number, route: CatalogueRoute, op: Op, rate: number, valueLen: number): void {
+  /** `rate` requests (expected) on route `index`, each with a value of about `valueLen` bytes. */
+  add(index: number, op: Op, rate: number, valueLen: number): void {
     // Kept tiny so it inlines into the per-route loops; most calls end here with n = 0.
     const f = rate * this.gain;
     let n = Math.floor(f);
     if (this.rng.float() < f - n) n++; // stochastic rounding
-    if (n > 0) this.burst(index, route, op, n, valueLen);
+    // The route object is only touched when something is emitted (rare per route).
+    if (n > 0) this.burst(index, op, n, valueLen);
   }
 
-  private burst(index: number, route: CatalogueRoute, op: Op, n: number, valueLen: number): void {
+  private burst(index: number, op: Op, n: number, valueLen: number): void {
+    const route = this.routes[index];
+    if (this.muted !== null && this.muted.has(route.info.raftGroupId)) return;
     if (index < this.load.length) this.load[index] += n;
     this.observed += n;
     const keys = route.keys;

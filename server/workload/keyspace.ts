@@ -78,18 +78,19 @@ const DDB_PK: Record<string, string> = {
 const REDIS_KINDS: [string, (r: Rng) => string][] = [
   ['str', (r) => `user:${r.range(1, 99_999)}`],
   ['hash', (r) => `session:${hex(r, 12)}`],
-  ['list', (r) => `queue:jobs:${r.range(1, 500)}`],
+  ['list', (r) => `queue:jobs:${r.range(1, 99_999)}`],
   [
     'set',
     (r) => `tags:${r.pick(['blue', 'green', 'red', 'sale', 'new', 'vip'])}:${r.range(1, 9999)}`,
   ],
   [
     'zset',
-    (r) => `leaderboard:${r.pick(['chess', 'go', 'kart', 'trivia'])}:${r.range(2020, 2026)}`,
+    (r) =>
+      `leaderboard:${r.pick(['chess', 'go', 'kart', 'trivia'])}:${r.range(2020, 2026)}:s${r.range(1, 999)}`,
   ],
 ];
 const S3_OBJECTS: ((r: Rng) => string)[] = [
-  (r) => `media/photos/2026/${pad(r.range(1, 12), 2)}/img_${pad(r.range(1, 9999), 4)}.jpg`,
+  (r) => `photos/2026/${pad(r.range(1, 12), 2)}/img_${pad(r.range(1, 9999), 4)}.jpg`,
   (r) =>
     `logs/app/2026/11/${pad(r.range(1, 30), 2)}/app-${pad(r.range(0, 23), 2)}-${hex(r, 6)}.log.gz`,
   (r) => `backups/db/2026-11-${pad(r.range(1, 30), 2)}/part-${pad(r.range(0, 99_999), 5)}.parquet`,

@@ -47,7 +47,7 @@ function overlapping(
   cat: Catalogue,
   a: number,
   b: number,
-  fn: (index: number, r: CatalogueRoute, routes: number) => void,
+  fn: (index: number, routes: number, r: CatalogueRoute) => void,
 ): void {
   if (!(b > a)) return;
   const list = cat.all();
@@ -55,13 +55,13 @@ function overlapping(
   for (let i = cat.indexAt(a); i < list.length && list[i].u0 < b; i++) {
     const r = list[i];
     const w = Math.min(r.u1, b) - Math.max(r.u0, a);
-    if (w > 0) fn(i, r, w * n0);
+    if (w > 0) fn(i, w * n0, r);
   }
 }
 
-function emit(em: Emitter, i: number, r: CatalogueRoute, weight: number, tr: Traffic): void {
-  if (tr.writes) em.add(i, r, OP_WRITE, tr.writes * weight, tr.writeLen ?? 256);
-  if (tr.reads) em.add(i, r, OP_READ, tr.reads * weight, tr.readLen ?? 256);
+function emit(em: Emitter, i: number, weight: number, tr: Traffic): void {
+  if (tr.writes) em.add(i, OP_WRITE, tr.writes * weight, tr.writeLen ?? 256);
+  if (tr.reads) em.add(i, OP_READ, tr.reads * weight, tr.readLen ?? 256);
 }
 
 /** Daily rhythm: quiet around 02:00 UTC, busiest around 14:00 UTC. */
@@ -98,22 +98,21 @@ export function spread(
     const [a, b] = resolveSpan(ctx.cat, span);
     const f = opts.diurnal ? diurnal((ctx.t0 + ctx.t1) / 2) : 1;
     if (!(b > a)) return;
-    const list = ctx.cat.all();
+    const { u0, u1, bg, zipf } = ctx.cat.dense();
+    const dens = opts.zipf === true ? zipf : bg;
     const n0 = ctx.cat.initialCount;
-    const zipf = opts.zipf === true;
     const w = (tr.writes ?? 0) * f;
     const rd = (tr.reads ?? 0) * f;
     const wl = tr.writeLen ?? 256;
     const rl = tr.readLen ?? 256;
-    // The widest pattern (every route, every step): an inline loop, no callbacks.
-    for (let i = ctx.cat.indexAt(a); i < list.length && list[i].u0 < b; i++) {
-      const r = list[i];
-      const routes = (Math.min(r.u1, b) - Math.max(r.u0, a)) * n0;
+    // The widest pattern (every route, every step): flat arrays, no callbacks.
+    for (let i = ctx.cat.indexAt(a); i < u0.length && u0[i] < b; i++) {
+      const routes = (Math.min(u1[i], b) - Math.max(u0[i], a)) * n0;
       if (routes <= 0) continue;
       // Densities integrate to 1 over u, so an average ordinary route gets ~1.
-      const d = (zipf ? r.zipfDensity : r.bgDensity) * routes;
-      if (w > 0) em.add(i, r, OP_WRITE, w * d, wl);
-      if (rd > 0) em.add(i, r, OP_READ, rd * d, rl);
+      const d = dens[i] * routes;
+      if (w > 0) em.add(i, OP_WRITE, w * d, wl);
+      if (rd > 0) em.add(i, OP_READ, rd * d, rl);
     }
   };
 }
@@ -124,7 +123,7 @@ export function band(span: Span, tr: Traffic, when?: (t0: number, t1: number) =>
     const share = when ? when(ctx.t0, ctx.t1) : 1;
     if (share <= 0) return;
     const [a, b] = resolveSpan(ctx.cat, span);
-    overlapping(ctx.cat, a, b, (i, r, routes) => emit(em, i, r, routes * share, tr));
+    overlapping(ctx.cat, a, b, (i, routes) => emit(em, i, routes * share, tr));
   };
 }
 
@@ -159,12 +158,12 @@ export function sequential(
     const lo = Math.max(a, Math.min(p0, p1 - o.headRoutes / n0));
     const hi = Math.max(p1, lo + 1e-9);
     const width = (hi - lo) * n0;
-    overlapping(ctx.cat, lo, hi, (i, r, routes) =>
-      em.add(i, r, OP_WRITE, (o.writes * routes) / width, o.writeLen),
+    overlapping(ctx.cat, lo, hi, (i, routes) =>
+      em.add(i, OP_WRITE, (o.writes * routes) / width, o.writeLen),
     );
     const tail = (b - a) * o.tailShare;
-    overlapping(ctx.cat, Math.max(a, p1 - tail), p1, (i, r, routes) =>
-      em.add(i, r, OP_READ, o.tailReads * routes, 512),
+    overlapping(ctx.cat, Math.max(a, p1 - tail), p1, (i, routes) =>
+      em.add(i, OP_READ, o.tailReads * routes, 512),
     );
   };
 }
@@ -208,8 +207,8 @@ export function scans(
         const len = Math.min(b - a, r.range(o.minRoutes, o.maxRoutes) / n0);
         const u = a + (b - a - len) * r.float();
         const share = overlap / (ctx.t1 - ctx.t0);
-        overlapping(ctx.cat, u, u + len, (i, rt, routes) =>
-          em.add(i, rt, OP_READ, o.reads * routes * share, o.readLen),
+        overlapping(ctx.cat, u, u + len, (i, routes) =>
+          em.add(i, OP_READ, o.reads * routes * share, o.readLen),
         );
       }
     }
@@ -239,10 +238,10 @@ export function movingHotspot(
     const x = (phase - o.from) / (o.to - o.from);
     const c = dir ? c0 + (c1 - c0) * x : c1 + (c0 - c1) * x;
     const sigma = o.sigmaRoutes / ctx.cat.initialCount;
-    overlapping(ctx.cat, c - 3 * sigma, c + 3 * sigma, (i, rt, routes) => {
+    overlapping(ctx.cat, c - 3 * sigma, c + 3 * sigma, (i, routes, rt) => {
       const m = (Math.max(rt.u0, c - 3 * sigma) + Math.min(rt.u1, c + 3 * sigma)) / 2;
       const g = Math.exp(-0.5 * ((m - c) / sigma) ** 2);
-      emit(em, i, rt, routes * g, tr);
+      emit(em, i, routes * g, tr);
     });
   };
 }

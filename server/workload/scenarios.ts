@@ -22,11 +22,22 @@ export interface TopologyPolicy {
   loadBased: boolean;
 }
 
+/** A recurring failure: a few Raft groups lose their leader and serve nothing for a while. */
+export interface OutagePolicy {
+  everyMs: number;
+  forMs: number;
+  /** Start of the first window within each period (UTC-aligned). */
+  offsetMs: number;
+  /** How many groups go dark each time (chosen from the seed and the occurrence). */
+  groups: number;
+}
+
 export interface Scenario {
   name: ScenarioName;
   description: string;
   patterns: Pattern[];
   topology: TopologyPolicy;
+  outage?: OutagePolicy;
 }
 
 export type ScenarioName =
@@ -55,6 +66,13 @@ export const SEQUENTIAL_PERIOD_MS = 8 * HOUR;
 /** Batch scenario: a job every 2 h for 10 min, on the even UTC hours. */
 export const BATCH_EVERY_MS = 2 * HOUR;
 export const BATCH_FOR_MS = 10 * MIN;
+/** Mix: two Raft groups fail daily at 05:00 UTC for 20 minutes. */
+export const MIX_OUTAGE: OutagePolicy = {
+  everyMs: 24 * HOUR,
+  forMs: 20 * MIN,
+  offsetMs: 5 * HOUR,
+  groups: 2,
+};
 /** Hot-range scenario: the band's place in the key space. */
 export const HOT_RANGE = { from: 0.42, to: 0.44 };
 
@@ -62,7 +80,8 @@ const DEFS: Record<ScenarioName, Omit<Scenario, 'name'>> = {
   mix: {
     description:
       'every pattern at once: even diurnal spread, hot redis band, sequential rawkv inserts, ' +
-      '2-hourly s3 batch uploads, dynamo hot spot, s3 scans, CJK workload switching on daily',
+      '2-hourly s3 batch uploads, dynamo hot spot, s3 scans, CJK workload switching on daily, ' +
+      'a daily 20-minute outage of two Raft groups',
     patterns: [
       spread('all', { reads: 0.25, writes: 0.15, readLen: 512, writeLen: 256 }, { diurnal: true }),
       // A cache-like hot range: far more reads than writes.
@@ -105,6 +124,7 @@ const DEFS: Record<ScenarioName, Omit<Scenario, 'name'>> = {
       band('cjk', { writes: 4, reads: 2, writeLen: 2048, readLen: 2048 }, dailyHours(16, 22)),
     ],
     topology: OCCASIONAL,
+    outage: MIX_OUTAGE,
   },
   zipf: {
     description: 'Zipf-distributed traffic: a few routes take most requests, a long tail the rest',

@@ -4,10 +4,23 @@ import { fromBinary } from '@bufbuild/protobuf';
 import type { GetKeyVizMatrixResponseWire } from '../gen/keyviz_wire_pb.ts';
 import { GetKeyVizMatrixResponseWireSchema } from '../gen/keyviz_wire_pb.ts';
 import type { Matrix, NodeStatus, RowMeta, Series } from '../data/matrix.ts';
-import { decodeRowInto, type RowTargets } from './decodeRow.ts';
+import { decodeRaftColumns, decodeRowInto, type RowTargets } from './decodeRow.ts';
+
+export interface DecodeOptions {
+  /**
+   * Defer raft group ids and leader terms (2/3 of the work and memory) until first read of
+   * `raftGroupIds`/`leaderTerms`; only the tooltip needs them, the heatmap paints from `values`.
+   * Input is still fully validated up front. Default true.
+   */
+  lazyRaft?: boolean;
+}
 
 /** Decodes a GetKeyVizMatrixResponse already split by the wire view (rows still encoded). */
-export function decodeMatrixWire(wire: GetKeyVizMatrixResponseWire, series: Series): Matrix {
+export function decodeMatrixWire(
+  wire: GetKeyVizMatrixResponseWire,
+  series: Series,
+  opts: DecodeOptions = {},
+): Matrix {
   const colCount = wire.columnUnixMs.length;
   const columns = new Float64Array(colCount);
   for (let c = 0; c < colCount; c++) columns[c] = Number(wire.columnUnixMs[c]);
@@ -20,6 +33,8 @@ export function decodeMatrixWire(wire: GetKeyVizMatrixResponseWire, series: Seri
     leaderTerms: null,
     cols: colCount,
     offset: 0,
+    lazyRaft: opts.lazyRaft ?? true,
+    sawRaft: false,
   };
   // Older nodes send no raft/term arrays: allocate only when a row carries one.
   const allocRaft = (): void => {
@@ -52,7 +67,7 @@ export function decodeMatrixWire(wire: GetKeyVizMatrixResponseWire, series: Seri
     conflicts[c.row * colCount + c.column] = 1;
   }
 
-  return {
+  const matrix: Matrix = {
     series,
     columns,
     rows,
@@ -65,11 +80,47 @@ export function decodeMatrixWire(wire: GetKeyVizMatrixResponseWire, series: Seri
     nodes,
     conflicts,
   };
+  if (targets.lazyRaft && targets.sawRaft) defineLazyRaft(matrix, wire.rows, colCount);
+  return matrix;
+}
+
+/**
+ * Makes raftGroupIds/leaderTerms decode on first read (both at once, then plain properties).
+ * They stay ordinary enumerable fields to callers: spreading or cloning a Matrix reads them.
+ */
+function defineLazyRaft(m: Matrix, rowBytes: Uint8Array[], cols: number): void {
+  let loaded: { raftGroupIds: Float64Array; leaderTerms: Float64Array } | null = null;
+  const settle = (key: 'raftGroupIds' | 'leaderTerms', value: Float64Array | null): void => {
+    Object.defineProperty(m, key, { value, writable: true, enumerable: true, configurable: true });
+  };
+  const load = (): { raftGroupIds: Float64Array; leaderTerms: Float64Array } => {
+    if (!loaded) {
+      loaded = decodeRaftColumns(rowBytes, cols);
+      rowBytes = []; // the encoded rows are no longer needed
+    }
+    return loaded;
+  };
+  for (const key of ['raftGroupIds', 'leaderTerms'] as const) {
+    Object.defineProperty(m, key, {
+      get: () => {
+        const v = load()[key];
+        settle(key, v);
+        return v;
+      },
+      set: (v: Float64Array | null) => settle(key, v),
+      enumerable: true,
+      configurable: true,
+    });
+  }
 }
 
 /** Decodes a whole GetKeyVizMatrixResponse body (fixture files, tests, benchmarks). */
-export function decodeMatrixBytes(bytes: Uint8Array, series: Series): Matrix {
+export function decodeMatrixBytes(
+  bytes: Uint8Array,
+  series: Series,
+  opts: DecodeOptions = {},
+): Matrix {
   // The wire view only splits the top level: rows come back as zero-copy subarrays.
   const wire = fromBinary(GetKeyVizMatrixResponseWireSchema, bytes);
-  return decodeMatrixWire(wire, series);
+  return decodeMatrixWire(wire, series, opts);
 }

@@ -193,6 +193,12 @@ export interface RowTargets {
   /** Column count: each row owns [offset, offset + cols). */
   cols: number;
   offset: number;
+  /**
+   * Deferred raft/term decoding: fields 13/14 are only validated (so errors still surface
+   * now) and `sawRaft` is set; decodeRaftColumns fills the arrays later, on first use.
+   */
+  lazyRaft: boolean;
+  sawRaft: boolean;
 }
 
 /** What a row decode found besides the arrays it wrote. */
@@ -337,6 +343,57 @@ function readRepeatedUint64(
 }
 
 /**
+ * Checks a repeated uint64 occurrence without decoding it: every varint ends inside the payload
+ * and is at most 10 bytes. A byte loop with no stores (cheaper than decoding into an array).
+ */
+function validateRepeatedUint64(r: WireReader, wireType: number): void {
+  if (wireType === 0) {
+    r.varint64();
+    return;
+  }
+  if (wireType !== 2) throw new WireError(`wire type ${wireType} for a repeated uint64`, r.pos);
+  const start = r.lengthDelimited();
+  const buf = r.buf;
+  let run = 0;
+  for (let p = start, end = r.pos; p < end; p++) {
+    if (buf[p] >= 0x80) {
+      if (++run >= 10) throw new WireError('varint longer than 10 bytes', p);
+    } else run = 0;
+  }
+  if (run !== 0) throw new WireError('truncated varint', r.pos);
+}
+
+/**
+ * The deferred half of lazy decoding: raft group ids and leader terms of every row (fields
+ * 13/14), into fresh zero-padded arrays. Rows were validated by decodeRowInto, so this does not
+ * throw on input that decoded.
+ */
+export function decodeRaftColumns(
+  rows: readonly Uint8Array[],
+  cols: number,
+): { raftGroupIds: Float64Array; leaderTerms: Float64Array } {
+  const raftGroupIds = new Float64Array(rows.length * cols);
+  const leaderTerms = new Float64Array(rows.length * cols);
+  for (let i = 0; i < rows.length; i++) {
+    const r = new WireReader(rows[i]);
+    const offset = i * cols;
+    let raftCount = 0;
+    let termCount = 0;
+    while (r.pos < r.end) {
+      const tag = r.uint32();
+      const fieldNo = tag >>> 3;
+      const wt = tag & 7;
+      if (fieldNo === 13)
+        raftCount = readRepeatedUint64(r, wt, raftGroupIds, offset, cols, raftCount);
+      else if (fieldNo === 14)
+        termCount = readRepeatedUint64(r, wt, leaderTerms, offset, cols, termCount);
+      else r.skip(wt, fieldNo);
+    }
+  }
+  return { raftGroupIds, leaderTerms };
+}
+
+/**
  * Decodes one KeyVizRow from `buf` into `t` (values, and raft/term arrays when present). Missing
  * columns stay zero (callers hand in zero-filled arrays); extra ones are dropped.
  */
@@ -406,12 +463,19 @@ export function decodeRowInto(buf: Uint8Array, t: RowTargets, allocRaft: () => v
         valueCount = readRepeatedUint64(r, wt, t.values, offset, cols, valueCount);
         continue;
       case 13:
-        if (t.raftGroupIds === null) allocRaft();
-        raftCount = readRepeatedUint64(r, wt, t.raftGroupIds, offset, cols, raftCount);
-        continue;
       case 14:
-        if (t.leaderTerms === null) allocRaft();
-        termCount = readRepeatedUint64(r, wt, t.leaderTerms, offset, cols, termCount);
+        if (t.lazyRaft) {
+          validateRepeatedUint64(r, wt);
+          t.sawRaft = true;
+          continue;
+        }
+        if (t.raftGroupIds === null || t.leaderTerms === null) allocRaft();
+        if (fieldNo === 13) {
+          raftCount = readRepeatedUint64(r, wt, t.raftGroupIds, offset, cols, raftCount);
+        } else {
+          termCount = readRepeatedUint64(r, wt, t.leaderTerms, offset, cols, termCount);
+        }
+        t.sawRaft = true;
         continue;
       case 1000:
         if (wt !== 2) break;

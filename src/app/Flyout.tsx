@@ -62,7 +62,7 @@ export const FlyoutBody = memo(function FlyoutBody({ info, pinned, onClose }: Pr
     <>
       <div className="fly-head">
         <strong className="fly-value">{info.value}</strong>
-        <span className="muted"> ({info.exact})</span>
+        {info.exact && <span className="muted"> ({info.exact})</span>}
         {pinned && (
           <button type="button" className="fly-close" onClick={onClose} aria-label="Close">
             ×
@@ -91,6 +91,18 @@ export const FlyoutBody = memo(function FlyoutBody({ info, pinned, onClose }: Pr
         <dd data-field="raft">
           {info.raftGroup} <span className="muted">term</span> {info.leaderTerm}
         </dd>
+        {info.nodes && (
+          <>
+            <dt>Nodes</dt>
+            <dd data-field="nodes">{info.nodes}</dd>
+          </>
+        )}
+        {info.conflict && (
+          <>
+            <dt>Conflict</dt>
+            <dd data-field="conflict">nodes disagree on this cell; the larger value is shown</dd>
+          </>
+        )}
         <dt>Row total</dt>
         <dd data-field="total">{info.rowTotal}</dd>
       </dl>

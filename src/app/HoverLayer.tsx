@@ -116,16 +116,20 @@ export function HoverLayer({ matrix, frame, width, height }: Props) {
     return () => removeEventListener('keydown', onKey);
   }, [pinned, unpin]);
 
+  // Guarded in render too: the effect above drops a vanished cell only after this render.
+  const live = cell && cell.row < matrix.rowCount && cell.col < matrix.colCount ? cell : null;
   const info = useMemo(
-    () => (cell ? cellInfo(matrix, frame, cell.row, cell.col) : null),
-    [cell, matrix, frame],
+    () => (live ? cellInfo(matrix, frame, live.row, live.col) : null),
+    [live, matrix, frame],
   );
 
-  const box = cell ? cellBox(cell, layout, frame) : null;
+  const box = live ? cellBox(live, layout, frame) : null;
   return (
     <div
       className="hover-layer"
       data-testid="hover-layer"
+      role="figure"
+      aria-label={`Heatmap of ${matrix.series.replace('_', ' ')}: ${matrix.rowCount} key ranges by ${matrix.colCount} time columns. Hover a cell for details, click to pin.`}
       style={{ width, height }}
       onPointerMove={onMove}
       onPointerLeave={() => {

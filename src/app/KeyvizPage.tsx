@@ -3,6 +3,7 @@ import { createAdminClient } from '../api/client.ts';
 import { apiConfigFromPage } from '../api/config.ts';
 import { formatClock, formatInt } from '../data/format.ts';
 import type { Matrix } from '../data/matrix.ts';
+import { ClusterBanner } from './ClusterBanner.tsx';
 import { Controls } from './Controls.tsx';
 import { Heatmap } from './Heatmap.tsx';
 import type { LoadError } from './loadError.ts';
@@ -12,7 +13,15 @@ import { useMatrixFeed } from './useMatrixFeed.ts';
 import { useNodeName, type NodeName } from './useOverview.ts';
 import { useViewState } from './useViewState.ts';
 
-function Header({ node, matrix }: { node: NodeName | null; matrix: Matrix | null }) {
+function Header({
+  node,
+  matrix,
+  loadedAt,
+}: {
+  node: NodeName | null;
+  matrix: Matrix | null;
+  loadedAt: number | null;
+}) {
   return (
     <header className="page-header">
       <h1>
@@ -28,6 +37,7 @@ function Header({ node, matrix }: { node: NodeName | null; matrix: Matrix | null
       {matrix && matrix.colCount > 0 && (
         <span className="summary muted" data-testid="summary">
           {formatInt(matrix.rowCount)} rows × {formatInt(matrix.colCount)} columns
+          {loadedAt !== null && <> · loaded {formatClock(loadedAt, true)}</>}
         </span>
       )}
     </header>
@@ -112,11 +122,12 @@ export function KeyvizPage() {
 
   return (
     <div className="page">
-      <Header node={node} matrix={matrix} />
+      <Header node={node} matrix={matrix} loadedAt={feed.loadedAt} />
       <Controls view={view} dispatch={dispatch} onRefresh={reload} busy={feed.busy} />
       {error && matrix && error.kind !== 'unauthenticated' && (
         <StaleBanner error={error} loadedAt={feed.loadedAt} nextPollAt={feed.nextPollAt} />
       )}
+      {matrix && <ClusterBanner nodes={matrix.nodes} />}
       <main className="main" data-testid="main">
         {body}
       </main>

@@ -27,6 +27,7 @@ export const Legend = memo(function Legend({ scale, series, palette, stepMs }: P
       <div className="legend-scale">
         <div className="legend-bar" style={{ width: BAR_PX, background: rampGradientCss(palette) }}>
           <span className="legend-zero" title="no traffic: the page background" />
+          <span className="legend-zero-label">{formatValue(0, series)}</span>
         </div>
         <div className="legend-ticks" style={{ width: BAR_PX }}>
           {ticks.map((t) => (

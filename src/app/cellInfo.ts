@@ -15,7 +15,7 @@ export interface CellInfo {
   time: string;
   /** Humanised value with unit ("1.2 k ops"). */
   value: string;
-  /** Exact value ("1,234 ops"). */
+  /** Exact value ("1,234 ops") when the humanised one rounds; '' otherwise. */
   exact: string;
   bucketId: string;
   label: string;
@@ -29,6 +29,10 @@ export interface CellInfo {
   rowTotal: string;
   start: KeyDescription;
   end: KeyDescription;
+  /** Cluster view: nodes that contributed to the row ('' for one node). */
+  nodes: string;
+  /** Cluster view: two nodes disagreed on this write cell. */
+  conflict: boolean;
 }
 
 /** "+N more" for the ids not listed: the node's truncation and ours add up (route_count). */
@@ -57,7 +61,7 @@ export function cellInfo(m: Matrix, frame: TimeFrame, row: number, col: number):
     col,
     time: formatTimeWindow(frame.x0[col], frame.x1[col]),
     value: formatValue(v, m.series),
-    exact: `${formatInt(v)} ${seriesUnit(m.series)}`,
+    exact: v >= 1000 ? `${formatInt(v)} ${seriesUnit(m.series)}` : '',
     bucketId: meta.bucketId,
     label: meta.label,
     aggregate: meta.aggregate,
@@ -71,5 +75,7 @@ export function cellInfo(m: Matrix, frame: TimeFrame, row: number, col: number):
     rowTotal: formatValue(meta.total, m.series),
     start: describeKey(meta.start, 'start'),
     end: describeKey(meta.end, 'end'),
+    nodes: meta.contributingNodes.join(', '),
+    conflict: m.conflicts?.[i] === 1,
   };
 }

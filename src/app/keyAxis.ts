@@ -24,7 +24,8 @@ export function keyAxisLabels(
   const rowH = heightPx / n;
   const every = Math.max(1, Math.ceil(minGapPx / rowH));
   const out: KeyLabel[] = [];
-  for (let r = 0; r < n; r += every) {
+  // A label is one text line tall; none may hang below the plot.
+  for (let r = 0; r < n && r * rowH + Math.min(rowH, minGapPx) <= heightPx + 0.5; r += every) {
     const d = describeKey(rows[r].start, 'start');
     const full = d.openEnd ?? d.display;
     out.push({ row: r, y: r * rowH, text: elideMiddle(full, maxChars), full });

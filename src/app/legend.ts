@@ -10,7 +10,11 @@ export interface LegendTick {
 
 export function legendTicks(scale: Scale, widthPx: number, minGapPx: number): LegendTick[] {
   const want = Math.max(2, Math.floor(widthPx / minGapPx));
-  const all = scale.ticks(want).map((value) => ({ value, t: scalePosition(scale, value) }));
+  // 0 is not on the bar: it is the background swatch beside it.
+  const all = scale
+    .ticks(want)
+    .filter((v) => v > 0)
+    .map((value) => ({ value, t: scalePosition(scale, value) }));
   const out: LegendTick[] = [];
   for (const tick of all) {
     const prev = out[out.length - 1];

@@ -27,7 +27,11 @@ export function useCanvasBox(ref: RefObject<HTMLElement | null>): CanvasSize {
       const e = entries[entries.length - 1];
       css = { w: e.contentRect.width, h: e.contentRect.height };
       const d = e.devicePixelContentBoxSize?.[0];
-      device = d ? { w: d.inlineSize, h: d.blockSize } : undefined;
+      // Trusted only when it agrees with CSS size x DPR (emulated DPRs report CSS pixels).
+      const r = devicePixelRatio;
+      const agrees =
+        d && Math.abs(d.inlineSize - css.w * r) <= 2 && Math.abs(d.blockSize - css.h * r) <= 2;
+      device = agrees ? { w: d.inlineSize, h: d.blockSize } : undefined;
       update();
     });
     try {

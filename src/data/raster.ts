@@ -113,15 +113,23 @@ export function poolMax(
       cb[x] = edges[x + 1] > edges[x] ? edges[x + 1] : edges[x] + 1;
     }
   }
-  // Downsampling an even split: each source column belongs to exactly one pixel, so the
-  // column pass can scatter (xOf[c]) with a branch-free max instead of looping per bucket.
-  const scatter = !colBuckets && outW < nc;
-  const xOf = scatter ? new Int32Array(nc) : null;
-  if (xOf) for (let x = 0; x < outW; x++) for (let c = ca[x]; c < cb[x]; c++) xOf[c] = x;
+  // Column pass as a gather: each pixel takes max(first, last) of its bucket, branch-free (at
+  // typical zoom a bucket holds 1-2 columns); an empty bucket (a time gap) points both at a
+  // zero slot; buckets wider than two columns also scan their middle (listed in `wide`).
+  // Measured faster than scattering each column into its pixel.
+  const g1 = new Int32Array(sameCols ? 0 : outW);
+  const g2 = new Int32Array(g1.length);
+  const wide: number[] = [];
+  for (let x = 0; x < g1.length; x++) {
+    const len = cb[x] - ca[x];
+    g1[x] = len > 0 ? ca[x] : nc;
+    g2[x] = len > 0 ? cb[x] - 1 : nc;
+    if (len > 2) wide.push(x);
+  }
   // Max is separable: first the rows of each output row into `tmp` (contiguous, cache
-  // friendly), then the columns of `tmp` into the output row.
+  // friendly), then the columns of `tmp` into the output row. tmp[nc] stays 0 (gap slot).
   const rs = bucketEdges(nr, outH);
-  const tmp = new Float64Array(nc);
+  const tmp = new Float64Array(nc + 1);
   for (let y = 0; y < outH; y++) {
     const ya = rs[y];
     const yb = rs[y + 1] > ya ? rs[y + 1] : ya + 1; // upsampling: repeat the source row
@@ -129,36 +137,23 @@ export function poolMax(
     tmp.set(values.subarray(src, src + nc));
     for (let r = ya + 1; r < yb; r++) {
       src = (r0 + r) * cols + c0;
-      for (let c = 0; c < nc; c++) {
-        const v = values[src + c];
-        const t = tmp[c];
-        tmp[c] = v > t ? v : t;
-      }
+      // Math.max compiles to a branch-free float max; a ternary mispredicts on noisy data.
+      for (let c = 0; c < nc; c++) tmp[c] = Math.max(tmp[c], values[src + c]);
     }
     const base = y * outW;
     if (sameCols) {
-      dst.set(tmp, base);
-      continue;
-    }
-    if (xOf) {
-      dst.fill(0, base, base + outW);
-      for (let c = 0; c < nc; c++) {
-        const i = base + xOf[c];
-        const v = tmp[c];
-        const m = dst[i];
-        dst[i] = v > m ? v : m;
+      dst.set(tmp.subarray(0, nc), base);
+    } else {
+      for (let x = 0; x < outW; x++) dst[base + x] = Math.max(tmp[g1[x]], tmp[g2[x]]);
+      for (let k = 0; k < wide.length; k++) {
+        const x = wide[k];
+        let m = dst[base + x];
+        for (let c = ca[x] + 1, e = cb[x] - 1; c < e; c++) {
+          const v = tmp[c];
+          if (v > m) m = v;
+        }
+        dst[base + x] = m;
       }
-      continue;
-    }
-    for (let x = 0; x < outW; x++) {
-      const a = ca[x];
-      const b = cb[x];
-      let m = a < b ? tmp[a] : 0;
-      for (let c = a + 1; c < b; c++) {
-        const v = tmp[c];
-        if (v > m) m = v;
-      }
-      dst[base + x] = m;
     }
   }
   return dst;
@@ -348,4 +343,40 @@ export function lowerBound(arr: Float64Array, v: number, strict: boolean): numbe
     else hi = mid;
   }
   return lo;
+}
+
+/** A run of columns with no time gap inside, and the time it spans. */
+export interface ColumnSegment {
+  /** Columns [c0, c1). */
+  c0: number;
+  c1: number;
+  /** Time extent [fromMs, toMs) = [x0[c0], x1[c1 - 1]). */
+  fromMs: number;
+  toMs: number;
+}
+
+/**
+ * Gap-free runs of columns within [c0, c1) (see columnLayout). A cheaper way to draw gaps
+ * honestly: pool the view evenly (1:1 when it fits: a plain copy), then drawImage each segment's
+ * slice of the raster to its own time extent, leaving gaps empty. With an even split the pixels
+ * at a segment's edge may pool a column from across the gap (never hiding a hot cell).
+ */
+export function gapSegments(
+  layout: { x0: Float64Array; x1: Float64Array },
+  c0: number,
+  c1: number,
+): ColumnSegment[] {
+  const out: ColumnSegment[] = [];
+  const a = Math.max(0, Math.floor(c0));
+  const b = Math.min(layout.x1.length, Math.ceil(c1));
+  let start = a;
+  for (let c = a + 1; c <= b; c++) {
+    if (c === b || layout.x0[c] !== layout.x1[c - 1]) {
+      if (c > start) {
+        out.push({ c0: start, c1: c, fromMs: layout.x0[start], toMs: layout.x1[c - 1] });
+      }
+      start = c;
+    }
+  }
+  return out;
 }

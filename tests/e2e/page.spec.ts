@@ -9,7 +9,9 @@ import {
   cellCentre,
   fetchMatrix,
   MATRIX_PATH,
-  trackMatrixRequests,
+  installFetchProbe,
+  probeStats,
+  resetProbe,
   waitForHeatmap,
 } from './support.ts';
 
@@ -161,14 +163,11 @@ test('URL round trip: reload and a shared link keep the view; back and forward r
 });
 
 test('refresh button loads again; a new click aborts the older request', async ({ page }) => {
+  await installFetchProbe(page);
   await page.goto(`${s.http}/keyviz`);
   await waitForHeatmap(page);
-  const stats = trackMatrixRequests(page);
   // Slow answers, so clicks overlap.
-  await page.route(`**${MATRIX_PATH}`, async (route) => {
-    await new Promise((r) => setTimeout(r, 800));
-    await route.continue().catch(() => undefined);
-  });
+  await resetProbe(page, 800);
   const before = Number(await page.locator('canvas').getAttribute('data-rendered'));
   const button = page.getByRole('button', { name: 'Refresh' });
   await button.click();
@@ -176,8 +175,10 @@ test('refresh button loads again; a new click aborts the older request', async (
   await button.click();
   await expect(page.getByTestId('busy')).toHaveText('refreshing…');
   await expect(page.getByTestId('busy')).toHaveText('', { timeout: 10_000 });
-  expect(stats.started).toBe(3);
-  expect(stats.maxInFlight).toBe(1);
+  const st = await probeStats(page);
+  expect(st.started).toBe(3);
+  expect(st.aborted).toBe(2);
+  expect(st.maxInFlight).toBe(1);
   // Only the newest answer is drawn, and the picture never went away.
   await expect
     .poll(async () => Number(await page.locator('canvas').getAttribute('data-rendered')))
@@ -189,9 +190,10 @@ test('auto refresh: polls every 5 s, one request at a time, never blanks the can
   page,
 }) => {
   test.setTimeout(60_000);
+  await installFetchProbe(page);
   await page.goto(`${s.http}/keyviz?rows=64`);
   await waitForHeatmap(page);
-  const stats = trackMatrixRequests(page);
+  await resetProbe(page);
   // Sample the canvas in the page for the whole run: the least ink ever seen.
   await page.evaluate(() => {
     const w = window as unknown as { minInk: number };
@@ -212,9 +214,10 @@ test('auto refresh: polls every 5 s, one request at a time, never blanks the can
   await page.getByRole('combobox', { name: 'Auto refresh' }).selectOption('5');
   await expect(page).toHaveURL(/refresh=5/);
   await page.waitForTimeout(11_500);
-  expect(stats.started).toBeGreaterThanOrEqual(2);
-  expect(stats.started).toBeLessThanOrEqual(3);
-  expect(stats.maxInFlight).toBe(1);
+  const st = await probeStats(page);
+  expect(st.started).toBeGreaterThanOrEqual(2);
+  expect(st.started).toBeLessThanOrEqual(3);
+  expect(st.maxInFlight).toBe(1);
   const rendered = Number(await page.locator('canvas').getAttribute('data-rendered'));
   expect(rendered).toBeGreaterThanOrEqual(rendered0 + 2);
   const minInk = await page.evaluate(() => (window as unknown as { minInk: number }).minInk);
@@ -222,16 +225,17 @@ test('auto refresh: polls every 5 s, one request at a time, never blanks the can
 
   // Off stops polling.
   await page.getByRole('combobox', { name: 'Auto refresh' }).selectOption('0');
-  const n = stats.started;
+  const n = (await probeStats(page)).started;
   await page.waitForTimeout(6_000);
-  expect(stats.started).toBe(n);
+  expect((await probeStats(page)).started).toBe(n);
 });
 
 test('auto refresh pauses while the tab is hidden and resumes on return', async ({ page }) => {
   test.setTimeout(60_000);
+  await installFetchProbe(page);
   await page.goto(`${s.http}/keyviz?rows=64&refresh=5`);
   await waitForHeatmap(page);
-  const stats = trackMatrixRequests(page);
+  await resetProbe(page);
   const setHidden = (hidden: boolean) =>
     page.evaluate((h) => {
       Object.defineProperty(document, 'visibilityState', {
@@ -242,10 +246,10 @@ test('auto refresh pauses while the tab is hidden and resumes on return', async 
     }, hidden);
   await setHidden(true);
   await page.waitForTimeout(7_000);
-  expect(stats.started).toBe(0);
+  expect((await probeStats(page)).started).toBe(0);
   await setHidden(false);
   // The poll that fell due while hidden runs at once.
-  await expect.poll(() => stats.started, { timeout: 2_000 }).toBe(1);
+  await expect.poll(async () => (await probeStats(page)).started, { timeout: 2_000 }).toBe(1);
 });
 
 test('hover flyout: a known cell shows what the server says about it', async ({ page }) => {
@@ -268,14 +272,14 @@ test('hover flyout: a known cell shows what the server says about it', async ({ 
   await expect(fly).toHaveAttribute('data-col', String(col));
   const meta = m.rows[row];
   await expect(fly).toContainText(formatValue(m.values[best], 'writes'));
-  await expect(fly).toContainText(`${formatInt(m.values[best])} ops`);
+  if (m.values[best] >= 1000) await expect(fly).toContainText(`${formatInt(m.values[best])} ops`);
   await expect(fly).toContainText(meta.bucketId);
   await expect(fly).toContainText(`Row total${formatValue(meta.total, 'writes')}`);
   const start = describeKey(meta.start, 'start');
   const end = describeKey(meta.end, 'end');
   const startText = fly.locator('[data-key="start"]');
   await expect(startText).toContainText(start.openEnd ?? elideMiddle(start.display, 48));
-  if (!start.openEnd) await expect(startText).toContainText(`${start.length} bytes`);
+  if (!start.openEnd) await expect(startText).toContainText(`${start.length} byte`);
   await expect(fly.locator('[data-key="end"]')).toContainText(
     end.openEnd ?? elideMiddle(end.display, 48),
   );
@@ -300,6 +304,17 @@ test('hover flyout: a known cell shows what the server says about it', async ({ 
   // Leaving the heatmap hides it.
   await page.mouse.move(5, 5);
   await expect(fly).toHaveCount(0);
+
+  // Another series: the page asks for it and shows bytes.
+  const mb = await fetchMatrix(s.http, 'read_bytes', rows);
+  let hot = 0;
+  for (let i = 1; i < mb.values.length; i++) if (mb.values[i] > mb.values[hot]) hot = i;
+  await page.getByRole('combobox', { name: 'Series' }).selectOption('read_bytes');
+  await expect(page.getByTestId('legend')).toContainText('read bytes (bytes)');
+  const q = await cellCentre(page, mb, Math.floor(hot / mb.colCount), hot % mb.colCount);
+  await page.mouse.move(q.x, q.y, { steps: 3 });
+  await expect(fly).toContainText(formatValue(mb.values[hot], 'read_bytes'));
+  await expect(fly).toContainText(mb.rows[Math.floor(hot / mb.colCount)].bucketId);
 });
 
 test('pinned flyout: click pins, the full key is one disclosure away, Escape closes', async ({
@@ -416,4 +431,37 @@ test('resizing the window resizes the heatmap', async ({ page }) => {
     .toBeLessThan(w1 - 300);
   const h = await page.evaluate(() => document.documentElement.scrollHeight);
   expect(h).toBeLessThanOrEqual(600);
+});
+
+test('works under a strict Content-Security-Policy (no inline script or style, no eval)', async ({
+  page,
+}) => {
+  const csp =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+  await page.route(`${s.http}/keyviz`, async (route) => {
+    const res = await route.fetch();
+    await route.fulfill({
+      response: res,
+      headers: { ...res.headers(), 'content-security-policy': csp },
+    });
+  });
+  await page.addInitScript(() => {
+    const w = window as unknown as { cspViolations: string[] };
+    w.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
+  const resp = await page.goto(`${s.http}/keyviz`);
+  expect(resp?.headers()['content-security-policy']).toBe(csp);
+  await waitForHeatmap(page);
+  expect(await canvasInk(page)).toBeGreaterThan(1000);
+  // Styled (the stylesheet loaded) and laid out: the flyout works too.
+  const box = (await page.getByTestId('hover-layer').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 2 });
+  await expect(page.getByRole('tooltip')).toBeVisible();
+  expect(
+    await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),
+  ).toEqual([]);
 });

@@ -1,7 +1,7 @@
 // Shared helpers for the page's end-to-end tests: real servers, the page's own client (to
 // compare what the page shows with what the server answers), canvas pixel probes and an
 // in-flight request counter.
-import type { Page, Request } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { createAdminClient } from '../../src/api/client.ts';
 import type { Matrix, Series } from '../../src/data/matrix.ts';
 import { columnLayout, inferStepMs } from '../../src/data/raster.ts';
@@ -31,24 +31,66 @@ export function canvasInk(page: Page): Promise<number> {
   });
 }
 
-/** Counts matrix requests and the most that were ever in flight at once. */
-export function trackMatrixRequests(page: Page) {
-  const stats = { started: 0, inFlight: 0, maxInFlight: 0, times: [] as number[] };
-  const live = new Set<Request>();
-  const done = (r: Request) => {
-    if (live.delete(r)) stats.inFlight = live.size;
-  };
-  page.on('request', (r) => {
-    if (!r.url().includes(MATRIX_PATH)) return;
-    live.add(r);
-    stats.started++;
-    stats.times.push(Date.now());
-    stats.inFlight = live.size;
-    stats.maxInFlight = Math.max(stats.maxInFlight, live.size);
-  });
-  page.on('requestfinished', done);
-  page.on('requestfailed', done);
-  return stats;
+/**
+ * Counts the page's matrix requests as the page sees them: a request is in flight from the
+ * fetch call until it settles or its AbortSignal fires. `window.__kvDelay` (ms) slows every
+ * answer so loads can overlap. Install before the page loads.
+ */
+export async function installFetchProbe(page: Page): Promise<void> {
+  await page.addInitScript((path) => {
+    const w = window as unknown as { __kv: ProbeStats; __kvDelay: number };
+    w.__kv = { started: 0, inFlight: 0, maxInFlight: 0, aborted: 0, times: [] };
+    w.__kvDelay = 0;
+    const real = window.fetch.bind(window);
+    window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      if (!url.includes(path)) return real(input, init);
+      const st = w.__kv;
+      st.started++;
+      st.times.push(Date.now());
+      st.inFlight++;
+      st.maxInFlight = Math.max(st.maxInFlight, st.inFlight);
+      let open = true;
+      const close = () => {
+        if (open) st.inFlight--;
+        open = false;
+      };
+      init?.signal?.addEventListener('abort', () => {
+        // connect-web also aborts its signal after a call completes: count only real aborts.
+        if (open) st.aborted++;
+        close();
+      });
+      const delay = w.__kvDelay;
+      const go = delay > 0 ? new Promise((r) => setTimeout(r, delay)) : Promise.resolve();
+      return go.then(() => real(input, init)).finally(close);
+    };
+  }, MATRIX_PATH);
+}
+
+export interface ProbeStats {
+  started: number;
+  inFlight: number;
+  maxInFlight: number;
+  aborted: number;
+  times: number[];
+}
+
+export function probeStats(page: Page): Promise<ProbeStats> {
+  return page.evaluate(() => (window as unknown as { __kv: ProbeStats }).__kv);
+}
+
+export function resetProbe(page: Page, delayMs = 0): Promise<void> {
+  return page.evaluate((d) => {
+    const w = window as unknown as { __kv: ProbeStats; __kvDelay: number };
+    w.__kv = {
+      started: 0,
+      inFlight: w.__kv.inFlight,
+      maxInFlight: w.__kv.inFlight,
+      aborted: 0,
+      times: [],
+    };
+    w.__kvDelay = d;
+  }, delayMs);
 }
 
 /** Centre of cell (row, col) in page coordinates, from the matrix the page shows. */

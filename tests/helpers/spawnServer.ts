@@ -58,7 +58,9 @@ process.once('exit', () => {
 function exitCodeOf(proc: ChildProcess): number {
   if (proc.exitCode !== null) return proc.exitCode;
   const sig = proc.signalCode;
-  return sig ? 128 + ({ SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[sig] || 128 : 0;
+  return sig
+    ? 128 + ({ SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[sig] || 128
+    : 0;
 }
 
 /** Waits for exit; resolves the exit code. */
@@ -90,7 +92,9 @@ export async function runServer(
 }
 
 export function spawnServer(args: string[], opts: SpawnOptions = {}): Promise<SpawnedServer> {
-  const listen = opts.noDefaultListen ? [] : ['--listen', '127.0.0.1:0', '--grpcListen', '127.0.0.1:0'];
+  const listen = opts.noDefaultListen
+    ? []
+    : ['--listen', '127.0.0.1:0', '--grpcListen', '127.0.0.1:0'];
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...listen, ...args], {
     cwd: opts.cwd ?? REPO_ROOT,
     env: opts.env ?? process.env,

@@ -1,4 +1,6 @@
 // Hostile input gets the right Connect / gRPC code and the server keeps serving.
+import http from 'node:http';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
@@ -18,7 +20,12 @@ afterAll(async () => {
   await s?.stop();
 });
 
-const post = (path: string, ct: string, body: Uint8Array | string, extra: Record<string, string> = {}) =>
+const post = (
+  path: string,
+  ct: string,
+  body: Uint8Array | string,
+  extra: Record<string, string> = {},
+) =>
   fetch(`${s.http}${path}`, {
     method: 'POST',
     headers: { 'content-type': ct, ...extra },
@@ -34,7 +41,11 @@ async function stillServes(): Promise<void> {
 
 describe('malformed bodies', () => {
   it('garbage protobuf: internal "parse binary" (connect-es, like grpc-go\'s unmarshal error)', async () => {
-    const r = await post('/Admin/GetKeyVizMatrix', 'application/proto', new Uint8Array([0xff, 0xff, 0xff, 0x0f, 0x01]));
+    const r = await post(
+      '/Admin/GetKeyVizMatrix',
+      'application/proto',
+      new Uint8Array([0xff, 0xff, 0xff, 0x0f, 0x01]),
+    );
     expect(r.status).toBe(500);
     const body = (await r.json()) as { code: string; message: string };
     expect(body.code).toBe('internal');
@@ -62,8 +73,56 @@ describe('malformed bodies', () => {
     await stillServes();
   });
 
+  it('a gzip bomb (small body, 2 MiB inflated): resource_exhausted', async () => {
+    const bomb = gzipSync(new Uint8Array(2 << 20));
+    expect(bomb.length).toBeLessThan(10_000);
+    const r = await post('/Admin/GetKeyVizMatrix', 'application/proto', bomb, {
+      'content-encoding': 'gzip',
+    });
+    expect(r.status).toBe(429);
+    expect(((await r.json()) as { code: string }).code).toBe('resource_exhausted');
+    await stillServes();
+  });
+
+  it('big answers are gzipped for clients that accept it', async () => {
+    const req = toBinary(
+      GetKeyVizMatrixRequestSchema,
+      create(GetKeyVizMatrixRequestSchema, { rows: 0 }),
+    );
+    const res = await new Promise<{ enc: string | undefined; len: number; body: Buffer }>(
+      (resolve, reject) => {
+        const u = new URL(s.http);
+        const q = http.request(
+          {
+            host: u.hostname,
+            port: u.port,
+            path: '/Admin/GetKeyVizMatrix',
+            method: 'POST',
+            headers: { 'content-type': 'application/proto', 'accept-encoding': 'gzip' },
+          },
+          (r) => {
+            const chunks: Buffer[] = [];
+            r.on('data', (c: Buffer) => chunks.push(c));
+            r.on('end', () => {
+              const body = Buffer.concat(chunks);
+              resolve({ enc: r.headers['content-encoding'], len: body.length, body });
+            });
+          },
+        );
+        q.on('error', reject);
+        q.end(Buffer.from(req));
+      },
+    );
+    expect(res.enc).toBe('gzip');
+    expect(gunzipSync(res.body).length).toBeGreaterThan(res.len);
+  });
+
   it('a bad gRPC-Web frame: an error status in the trailer', async () => {
-    const r = await post('/Admin/GetKeyVizMatrix', 'application/grpc-web+proto', new Uint8Array([0, 0, 0, 0, 9, 1]));
+    const r = await post(
+      '/Admin/GetKeyVizMatrix',
+      'application/grpc-web+proto',
+      new Uint8Array([0, 0, 0, 0, 9, 1]),
+    );
     expect(r.status).toBe(200);
     const text = new TextDecoder().decode(new Uint8Array(await r.arrayBuffer()));
     expect(text).toMatch(/grpc-status:\s*(3|13)/); // invalid_argument (or internal for a short frame)
@@ -75,7 +134,11 @@ describe('unknown paths and methods', () => {
   it('an unknown RPC is 404 (Connect) / Unimplemented (gRPC)', async () => {
     const r = await post('/Admin/GetEverything', 'application/json', '{}');
     expect(r.status).toBe(404);
-    const g = await post('/Admin/GetEverything', 'application/grpc-web+proto', new Uint8Array([0, 0, 0, 0, 0]));
+    const g = await post(
+      '/Admin/GetEverything',
+      'application/grpc-web+proto',
+      new Uint8Array([0, 0, 0, 0, 0]),
+    );
     expect([200, 404]).toContain(g.status);
     await stillServes();
   });
@@ -93,21 +156,32 @@ describe('unknown paths and methods', () => {
 });
 
 describe('hostile values are answered, not fatal', () => {
-  for (const { name, client } of [0, 1, 4].map((i) => ({ name: () => c.all[i].name, client: () => c.all[i].client }))) {
+  for (const { name, client } of [0, 1, 4].map((i) => ({
+    name: () => c.all[i].name,
+    client: () => c.all[i].client,
+  }))) {
     it(`rows=1e9, inverted and negative windows, unknown series (${[0, 1, 4].length} protocols)`, async () => {
       const huge = await client().getKeyVizMatrix({ rows: 1_000_000_000 });
       expect(huge.rows.length, name()).toBeLessThanOrEqual(1024);
       expect(huge.rows.length).toBeGreaterThan(50);
       const all = await client().getKeyVizMatrix({ rows: 5 });
       const t = all.columnUnixMs;
-      const inverted = await client().getKeyVizMatrix({ rows: 5, fromUnixMs: t[1], toUnixMs: t[0] });
+      const inverted = await client().getKeyVizMatrix({
+        rows: 5,
+        fromUnixMs: t[1],
+        toUnixMs: t[0],
+      });
       expect(inverted.columnUnixMs.length).toBe(0);
       expect(inverted.rows.length).toBe(0);
       const negFrom = await client().getKeyVizMatrix({ rows: 5, fromUnixMs: -5n });
       expect(negFrom.columnUnixMs).toEqual(t);
       const negTo = await client().getKeyVizMatrix({ rows: 5, toUnixMs: -5n });
       expect(negTo.columnUnixMs.length).toBe(0);
-      const extreme = await client().getKeyVizMatrix({ rows: 5, fromUnixMs: -(2n ** 63n), toUnixMs: 2n ** 63n - 1n });
+      const extreme = await client().getKeyVizMatrix({
+        rows: 5,
+        fromUnixMs: -(2n ** 63n),
+        toUnixMs: 2n ** 63n - 1n,
+      });
       expect(extreme.columnUnixMs).toEqual(t);
       // Unknown series means writes, like the node.
       const unknown = await client().getKeyVizMatrix({ rows: 5, series: 99 as KeyVizSeries });
@@ -117,8 +191,17 @@ describe('hostile values are answered, not fatal', () => {
   }
 
   it('a raw request with every field at its limit', async () => {
-    const req = create(GetKeyVizMatrixRequestSchema, { series: 0x7fffffff as KeyVizSeries, rows: 0xffffffff, fromUnixMs: -1n, toUnixMs: 1n });
-    const r = await post('/Admin/GetKeyVizMatrix', 'application/proto', toBinary(GetKeyVizMatrixRequestSchema, req));
+    const req = create(GetKeyVizMatrixRequestSchema, {
+      series: 0x7fffffff as KeyVizSeries,
+      rows: 0xffffffff,
+      fromUnixMs: -1n,
+      toUnixMs: 1n,
+    });
+    const r = await post(
+      '/Admin/GetKeyVizMatrix',
+      'application/proto',
+      toBinary(GetKeyVizMatrixRequestSchema, req),
+    );
     expect(r.status).toBe(200);
     await stillServes();
   });

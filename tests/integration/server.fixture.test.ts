@@ -20,7 +20,18 @@ function lines(f: string): Record<string, unknown>[] {
 
 describe('record, shut down, replay', () => {
   it('round-trips the history and exits cleanly', async () => {
-    const live = await spawnServer(['--backfill', '3h', '--keyvizStep', '1h', '--routes', '120', '--seed', '3', '--record', file]);
+    const live = await spawnServer([
+      '--backfill',
+      '3h',
+      '--keyvizStep',
+      '1h',
+      '--routes',
+      '120',
+      '--seed',
+      '3',
+      '--record',
+      file,
+    ]);
     const c = clientsFor(live);
     const before = await c.all[0].client.getKeyVizMatrix({ rows: 0 });
     c.close();
@@ -33,7 +44,12 @@ describe('record, shut down, replay', () => {
     expect(live.output()).toContain('recorded 4 columns');
 
     const recorded = lines(file);
-    expect(recorded[0]).toMatchObject({ format: 'keyviz-fixture', version: 1, keyEncoding: 'base64', stepMs: 3_600_000 });
+    expect(recorded[0]).toMatchObject({
+      format: 'keyviz-fixture',
+      version: 1,
+      keyEncoding: 'base64',
+      stepMs: 3_600_000,
+    });
     const cols = recorded.filter((l) => l.kind === 'column');
     // The final flush harvested the open step at shutdown time.
     expect(cols.length).toBe(4);
@@ -46,13 +62,17 @@ describe('record, shut down, replay', () => {
     try {
       const old = before.columnUnixMs;
       for (const series of [KeyVizSeries.KEYVIZ_SERIES_WRITES, KeyVizSeries.KEYVIZ_SERIES_READS]) {
-        const want = series === KeyVizSeries.KEYVIZ_SERIES_WRITES ? before : await Promise.resolve(null);
+        const want =
+          series === KeyVizSeries.KEYVIZ_SERIES_WRITES ? before : await Promise.resolve(null);
         const window = { fromUnixMs: old[0], toUnixMs: old[2] + 1n, rows: 0, series };
         const got = await rc.all[0].client.getKeyVizMatrix(window);
         if (want) expect(equals(GetKeyVizMatrixResponseSchema, got, want)).toBe(true);
         // Every protocol answers the replay identically.
         for (const x of rc.all) {
-          expect(equals(GetKeyVizMatrixResponseSchema, await x.client.getKeyVizMatrix(window), got), x.name).toBe(true);
+          expect(
+            equals(GetKeyVizMatrixResponseSchema, await x.client.getKeyVizMatrix(window), got),
+            x.name,
+          ).toBe(true);
         }
       }
       const all = await rc.all[0].client.getKeyVizMatrix({ rows: 0 });
@@ -68,7 +88,16 @@ describe('record, shut down, replay', () => {
 
   it('the final flush harvests the traffic of the open step', async () => {
     const f = path.join(dir, 'short-step.jsonl');
-    const s = await spawnServer(['--backfill', '20s', '--keyvizStep', '2s', '--routes', '100', '--record', f]);
+    const s = await spawnServer([
+      '--backfill',
+      '20s',
+      '--keyvizStep',
+      '2s',
+      '--routes',
+      '100',
+      '--record',
+      f,
+    ]);
     await new Promise((r) => setTimeout(r, 1200));
     const t0 = Date.now();
     expect(await s.stop('SIGTERM')).toBe(0);
@@ -77,6 +106,18 @@ describe('record, shut down, replay', () => {
     const last = cols.at(-1)!;
     expect(last.unixMs as number).toBeGreaterThanOrEqual(t0 - 50);
     expect((last.rows as unknown[]).length).toBeGreaterThan(0);
+  });
+
+  it('SIGUSR2 records without stopping', async () => {
+    const f = path.join(dir, 'usr2.jsonl');
+    const s = await spawnServer(['--backfill', '30m', '--routes', '30', '--record', f]);
+    s.proc.kill('SIGUSR2');
+    for (let i = 0; i < 50 && !s.output().includes('recorded'); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(s.output()).toContain('recorded 30 columns');
+    expect(lines(f).filter((l) => l.kind === 'column').length).toBe(30);
+    expect(await (await fetch(`${s.http}/healthz`)).text()).toBe('ok');
+    expect(await s.stop()).toBe(0);
   });
 
   it('SIGINT also exits 0 quickly, with an idle keep-alive connection open', async () => {
@@ -89,23 +130,64 @@ describe('record, shut down, replay', () => {
   });
 });
 
-describe('a malformed fixture stops start-up, naming what is wrong', () => {
-  const header = JSON.stringify({ format: 'keyviz-fixture', version: 1, keyEncoding: 'base64', stepMs: 60000, recordedAtUnixMs: 1, columns: 1 });
-  const bucket = JSON.stringify({ kind: 'bucket', ref: 0, bucketId: 'route:1', start: '', end: 'YQ==', label: 'redis', aggregate: false, routeIds: ['1'], routeCount: 1 });
+// Independent child processes: run them side by side.
+describe.concurrent('a malformed fixture stops start-up, naming what is wrong', () => {
+  const header = JSON.stringify({
+    format: 'keyviz-fixture',
+    version: 1,
+    keyEncoding: 'base64',
+    stepMs: 60000,
+    recordedAtUnixMs: 1,
+    columns: 1,
+  });
+  const bucket = JSON.stringify({
+    kind: 'bucket',
+    ref: 0,
+    bucketId: 'route:1',
+    start: '',
+    end: 'YQ==',
+    label: 'redis',
+    aggregate: false,
+    routeIds: ['1'],
+    routeCount: 1,
+  });
   const cases: [string, string, RegExp][] = [
     ['not json', `${header}\n{oops\n`, /line 2: not JSON/],
-    ['wrong version', header.replace('"version":1', '"version":7'), /line 1: unsupported "version" 7/],
+    [
+      'wrong version',
+      header.replace('"version":1', '"version":7'),
+      /line 1: unsupported "version" 7/,
+    ],
     ['no header', '', /line 1: empty file/],
-    ['bad key', `${header}\n${bucket.replace('"YQ=="', '"Y!"')}\n`, /line 2: field "end" is not padded base64/],
-    ['negative counter', `${header}\n${bucket}\n{"kind":"column","unixMs":5,"rows":[[0,1,-2,3,4,1,1]]}\n`, /line 3: rows\[0\]\[2\] must be a non-negative integer/],
-    ['unknown ref', `${header}\n${bucket}\n{"kind":"column","unixMs":5,"rows":[[9,1,2,3,4,1,1]]}\n`, /line 3: rows\[0\]\[0\]: bucket ref 9 is not defined/],
+    [
+      'bad key',
+      `${header}\n${bucket.replace('"YQ=="', '"Y!"')}\n`,
+      /line 2: field "end" is not padded base64/,
+    ],
+    [
+      'negative counter',
+      `${header}\n${bucket}\n{"kind":"column","unixMs":5,"rows":[[0,1,-2,3,4,1,1]]}\n`,
+      /line 3: rows\[0\]\[2\] must be a non-negative integer/,
+    ],
+    [
+      'unknown ref',
+      `${header}\n${bucket}\n{"kind":"column","unixMs":5,"rows":[[9,1,2,3,4,1,1]]}\n`,
+      /line 3: rows\[0\]\[0\]: bucket ref 9 is not defined/,
+    ],
     ['missing field', `${header}\n{"kind":"column","rows":[]}\n`, /line 2: missing field "unixMs"/],
   ];
   for (const [name, text, want] of cases) {
     it(name, async () => {
       const f = path.join(dir, `bad-${name.replace(/\W/g, '_')}.jsonl`);
       writeFileSync(f, text);
-      const r = await runServer(['--fixture', f, '--listen', '127.0.0.1:0', '--grpcListen', '127.0.0.1:0']);
+      const r = await runServer([
+        '--fixture',
+        f,
+        '--listen',
+        '127.0.0.1:0',
+        '--grpcListen',
+        '127.0.0.1:0',
+      ]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(want);
       expect(r.stderr).toContain(f);

@@ -8,7 +8,8 @@ import { tempDir } from './support.ts';
 
 const LISTEN = ['--listen', '127.0.0.1:0', '--grpcListen', '127.0.0.1:0'];
 
-describe('bad flags exit 2 naming the flag', () => {
+// Independent child processes: run them side by side.
+describe.concurrent('bad flags exit 2 naming the flag', () => {
   const cases: [string[], RegExp][] = [
     [['--keyvizStep', 'soon'], /--keyvizStep: "soon" is not a duration/],
     [['--keyvizHistoryColumns=0'], /--keyvizHistoryColumns: 0 is outside/],
@@ -16,6 +17,7 @@ describe('bad flags exit 2 naming the flag', () => {
     [['--listen', 'nowhere'], /--listen: "nowhere" is not HOST:PORT/],
     [['--scenario', 'chaos'], /--scenario: unknown scenario "chaos"/],
     [['--frobnicate'], /--frobnicate: unknown flag/],
+    [['--corsAllowOrigin', 'evil'], /--corsAllowOrigin: "evil" is not an origin/],
     [['--routes'], /--routes needs a value/],
     [['--static', '/definitely/not/here'], /--static: \/definitely\/not\/here is not a directory/],
     [['--adminTokenFile', '/definitely/not/here'], /--adminTokenFile: cannot read/],
@@ -35,7 +37,9 @@ describe('auth on a non-loopback address', () => {
   it('is refused without a token', async () => {
     const r = await runServer(['--listen', '0.0.0.0:0', '--grpcListen', '127.0.0.1:0']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--listen 0\.0\.0\.0:0 is not a loopback address: give --adminTokenFile/);
+    expect(r.stderr).toMatch(
+      /--listen 0\.0\.0\.0:0 is not a loopback address: give --adminTokenFile/,
+    );
     const g = await runServer(['--listen', '127.0.0.1:0', '--grpcListen', '0.0.0.0:0']);
     expect(g.code).toBe(2);
     expect(g.stderr).toMatch(/--grpcListen/);
@@ -57,10 +61,25 @@ describe('--help', () => {
     const r = await runServer(['--help']);
     expect(r.code).toBe(0);
     for (const f of [
-      'keyvizEnabled', 'keyvizStep', 'keyvizHistoryColumns', 'keyvizMaxTrackedRoutes',
-      'keyvizMaxMemberRoutesPerSlot', 'listen', 'grpcListen', 'seed', 'scenario', 'routes',
-      'backfill', 'static', 'fixture', 'record', 'adminTokenFile', 'adminInsecureNoAuth',
-      'pageApiBase', 'workload', 'upstream',
+      'keyvizEnabled',
+      'keyvizStep',
+      'keyvizHistoryColumns',
+      'keyvizMaxTrackedRoutes',
+      'keyvizMaxMemberRoutesPerSlot',
+      'listen',
+      'grpcListen',
+      'seed',
+      'scenario',
+      'routes',
+      'backfill',
+      'static',
+      'fixture',
+      'record',
+      'adminTokenFile',
+      'adminInsecureNoAuth',
+      'pageApiBase',
+      'workload',
+      'upstream',
     ]) {
       expect(r.stdout).toMatch(new RegExp(`--${f}\\b`));
     }
@@ -70,7 +89,10 @@ describe('--help', () => {
 describe('the ready line', () => {
   it('is printed exactly once, as JSON', async () => {
     const s = await spawnServer(['--workload=false']);
-    const ready = s.output().split('\n').filter((l) => l.startsWith('KEYVIZ_READY '));
+    const ready = s
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('KEYVIZ_READY '));
     expect(ready.length).toBe(1);
     const j = JSON.parse(ready[0].slice('KEYVIZ_READY '.length)) as Record<string, string>;
     expect(Object.keys(j)).toEqual(['http', 'grpc', 'keyviz']);

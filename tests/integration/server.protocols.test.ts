@@ -16,7 +16,16 @@ let c: Clients;
 
 beforeAll(async () => {
   // A 1 h step: no flush (and no split or merge) can happen while the test runs.
-  s = await spawnServer(['--backfill', '12h', '--keyvizStep', '1h', '--routes', '300', '--seed', '7']);
+  s = await spawnServer([
+    '--backfill',
+    '12h',
+    '--keyvizStep',
+    '1h',
+    '--routes',
+    '300',
+    '--seed',
+    '7',
+  ]);
   c = clientsFor(s);
 });
 afterAll(async () => {
@@ -54,9 +63,12 @@ describe('the same answer on every protocol', () => {
     expect(ov[0].self?.grpcAddress).toBe(s.grpc);
     expect(ov[0].members.length).toBe(3);
     expect(ov[0].capabilities).toEqual({ keyviz: true });
+    // aggregate_qps = requests in the newest column / step; a 1 h step rounds it to ~0 here.
+    expect(ov[0].aggregateQps).toBeGreaterThanOrEqual(0n);
     expect(ov[0].groupLeaders.length).toBeGreaterThan(0);
     for (const o of ov) expect(o.groupLeaders).toEqual(ov[0].groupLeaders);
-    for (const r of rg) expect(r.groups.map((g) => g.raftGroupId)).toEqual(rg[0].groups.map((g) => g.raftGroupId));
+    for (const r of rg)
+      expect(r.groups.map((g) => g.raftGroupId)).toEqual(rg[0].groups.map((g) => g.raftGroupId));
   });
 
   it('matrix cells carry the raft group and a term that changes now and then', async () => {
@@ -67,7 +79,8 @@ describe('the same answer on every protocol', () => {
         if (r.values[j] === 0n) continue;
         expect(r.raftGroupIds[j]).toBeGreaterThan(0n);
         expect(r.leaderTerms[j]).toBeGreaterThan(0n);
-        if (j > 0 && r.leaderTerms[j - 1] > 0n && r.leaderTerms[j] !== r.leaderTerms[j - 1]) changed++;
+        if (j > 0 && r.leaderTerms[j - 1] > 0n && r.leaderTerms[j] !== r.leaderTerms[j - 1])
+          changed++;
       }
     }
     expect(changed).toBeGreaterThan(0);
@@ -83,15 +96,26 @@ describe('raw Connect requests', () => {
     });
 
   it('the binary (pre-encoded rows) answer decodes generically to the JSON answer', async () => {
-    const req = create(GetKeyVizMatrixRequestSchema, { series: KeyVizSeries.KEYVIZ_SERIES_WRITES, rows: 50 });
+    const req = create(GetKeyVizMatrixRequestSchema, {
+      series: KeyVizSeries.KEYVIZ_SERIES_WRITES,
+      rows: 50,
+    });
     const bin = await post('application/proto', toBinary(GetKeyVizMatrixRequestSchema, req));
     expect(bin.status).toBe(200);
     expect(bin.headers.get('content-type')).toBe('application/proto');
-    const fromBin = fromBinary(GetKeyVizMatrixResponseSchema, new Uint8Array(await bin.arrayBuffer()));
-    const js = await post('application/json', JSON.stringify({ series: 'KEYVIZ_SERIES_WRITES', rows: 50 }));
+    const fromBin = fromBinary(
+      GetKeyVizMatrixResponseSchema,
+      new Uint8Array(await bin.arrayBuffer()),
+    );
+    const js = await post(
+      'application/json',
+      JSON.stringify({ series: 'KEYVIZ_SERIES_WRITES', rows: 50 }),
+    );
     expect(js.status).toBe(200);
     expect(js.headers.get('content-type')).toBe('application/json');
-    const body = (await js.json()) as { rows: { bucketId: string; start?: string; values: string[] }[] };
+    const body = (await js.json()) as {
+      rows: { bucketId: string; start?: string; values: string[] }[];
+    };
     // Real GetKeyVizMatrixResponse JSON: named fields, uint64 as strings, keys as base64.
     expect(body.rows.length).toBe(50);
     expect(typeof body.rows[0].bucketId).toBe('string');
@@ -99,5 +123,26 @@ describe('raw Connect requests', () => {
     const viaClient = await clientsFor(s).all[1].client.getKeyVizMatrix(req);
     expect(equals(GetKeyVizMatrixResponseSchema, fromBin, viaClient)).toBe(true);
     expect(fromBin.rows.map((r) => r.bucketId)).toEqual(body.rows.map((r) => r.bucketId));
+  });
+});
+
+describe('answers follow the flushes (no stale cache)', () => {
+  it('a new column appears after each step, on every protocol', async () => {
+    const fast = await spawnServer(['--backfill', '5s', '--keyvizStep', '1s', '--routes', '50']);
+    const fc = clientsFor(fast);
+    try {
+      const first = await Promise.all(fc.all.map((x) => x.client.getKeyVizMatrix({ rows: 10 })));
+      await new Promise((r) => setTimeout(r, 2200));
+      const later = await Promise.all(fc.all.map((x) => x.client.getKeyVizMatrix({ rows: 10 })));
+      fc.all.forEach((x, i) => {
+        const a = first[i].columnUnixMs;
+        const b = later[i].columnUnixMs;
+        expect(b.at(-1)! > a.at(-1)!, x.name).toBe(true);
+        expect(b.length, x.name).toBeGreaterThan(a.length);
+      });
+    } finally {
+      fc.close();
+      await fast.stop();
+    }
   });
 });

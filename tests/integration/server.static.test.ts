@@ -33,7 +33,9 @@ function rawGet(
     const req = http.request({ host: u.hostname, port: u.port, path: pathname, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -43,7 +45,15 @@ function rawGet(
 describe('a page built for /admin/', () => {
   let s: SpawnedServer;
   beforeAll(async () => {
-    s = await spawnServer(['--workload=false', '--static', fakeDist('/admin/'), '--pageApiBase', 'https://kv.example:8443/']);
+    s = await spawnServer([
+      '--workload=false',
+      '--static',
+      fakeDist('/admin/'),
+      '--pageApiBase',
+      'https://kv.example:8443/',
+      '--corsAllowOrigin',
+      'http://page.example:5173',
+    ]);
   });
   afterAll(() => s?.stop());
 
@@ -68,7 +78,9 @@ describe('a page built for /admin/', () => {
 
   it('injects --pageApiBase as a meta tag', async () => {
     const r = await rawGet(s.http, '/admin/keyviz');
-    expect(r.body.toString()).toContain('<meta name="keyviz-api-base" content="https://kv.example:8443/">');
+    expect(r.body.toString()).toContain(
+      '<meta name="keyviz-api-base" content="https://kv.example:8443/">',
+    );
   });
 
   it('hashed assets: right type, immutable caching', async () => {
@@ -89,18 +101,26 @@ describe('a page built for /admin/', () => {
     expect(gz.headers.vary).toBe('Accept-Encoding');
     expect(gunzipSync(gz.body).toString()).toBe(JS);
     expect(gz.body.length).toBeLessThan(JS.length / 4);
-    const br = await rawGet(s.http, '/admin/assets/index-abc123.js', { 'accept-encoding': 'gzip, deflate, br' });
+    const br = await rawGet(s.http, '/admin/assets/index-abc123.js', {
+      'accept-encoding': 'gzip, deflate, br',
+    });
     expect(br.headers['content-encoding']).toBe('br');
     expect(brotliDecompressSync(br.body).toString()).toBe(JS);
-    const noBr = await rawGet(s.http, '/admin/assets/index-abc123.js', { 'accept-encoding': 'br;q=0, gzip' });
+    const noBr = await rawGet(s.http, '/admin/assets/index-abc123.js', {
+      'accept-encoding': 'br;q=0, gzip',
+    });
     expect(noBr.headers['content-encoding']).toBe('gzip');
-    const plain = await rawGet(s.http, '/admin/assets/index-abc123.js', { 'accept-encoding': 'identity' });
+    const plain = await rawGet(s.http, '/admin/assets/index-abc123.js', {
+      'accept-encoding': 'identity',
+    });
     expect(plain.headers['content-encoding']).toBeUndefined();
   });
 
   it('ETag revalidation answers 304', async () => {
     const first = await rawGet(s.http, '/admin/assets/index-abc123.js');
-    const again = await rawGet(s.http, '/admin/assets/index-abc123.js', { 'if-none-match': String(first.headers.etag) });
+    const again = await rawGet(s.http, '/admin/assets/index-abc123.js', {
+      'if-none-match': String(first.headers.etag),
+    });
     expect(again.status).toBe(304);
   });
 
@@ -113,11 +133,45 @@ describe('a page built for /admin/', () => {
   });
 
   it('no path traversal', async () => {
-    for (const p of ['/admin/../package.json', '/admin/%2e%2e/package.json', '/admin/assets/..%2f..%2fpackage.json', '/admin/..%5cpackage.json']) {
+    for (const p of [
+      '/admin/../package.json',
+      '/admin/%2e%2e/package.json',
+      '/admin/assets/..%2f..%2fpackage.json',
+      '/admin/..%5cpackage.json',
+    ]) {
       const r = await rawGet(s.http, p);
       expect([400, 404], p).toContain(r.status);
       expect(r.body.toString(), p).not.toContain('"devDependencies"');
     }
+  });
+
+  it('CORS for the listed origin only: preflight and the call itself', async () => {
+    const pre = await fetch(`${s.http}/Admin/GetKeyVizMatrix`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://page.example:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type, connect-protocol-version',
+      },
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-origin')).toBe('http://page.example:5173');
+    expect(pre.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+    expect(pre.headers.get('access-control-allow-methods')).toMatch(/POST/);
+    const call = await fetch(`${s.http}/Admin/GetKeyVizMatrix`, {
+      method: 'POST',
+      headers: { origin: 'http://page.example:5173', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(call.status).toBe(200);
+    expect(call.headers.get('access-control-allow-origin')).toBe('http://page.example:5173');
+    expect(call.headers.get('access-control-expose-headers')).toMatch(/Grpc-Status/i);
+    const other = await fetch(`${s.http}/Admin/GetKeyVizMatrix`, {
+      method: 'POST',
+      headers: { origin: 'http://evil.example', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('outside the base: 404; /healthz: ok', async () => {

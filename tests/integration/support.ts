@@ -40,10 +40,22 @@ export function clientsFor(s: { http: string; grpc: string }, token?: string): C
     return createGrpcTransport({ baseUrl: url, useBinaryFormat, interceptors, sessionManager: sm });
   };
   const list: [string, Transport][] = [
-    ['connect+proto', createConnectTransport({ baseUrl: s.http, useBinaryFormat: true, interceptors })],
-    ['connect+json', createConnectTransport({ baseUrl: s.http, useBinaryFormat: false, interceptors })],
-    ['grpc-web+proto', createGrpcWebTransport({ baseUrl: s.http, useBinaryFormat: true, interceptors })],
-    ['grpc-web+json', createGrpcWebTransport({ baseUrl: s.http, useBinaryFormat: false, interceptors })],
+    [
+      'connect+proto',
+      createConnectTransport({ baseUrl: s.http, useBinaryFormat: true, interceptors }),
+    ],
+    [
+      'connect+json',
+      createConnectTransport({ baseUrl: s.http, useBinaryFormat: false, interceptors }),
+    ],
+    [
+      'grpc-web+proto',
+      createGrpcWebTransport({ baseUrl: s.http, useBinaryFormat: true, interceptors }),
+    ],
+    [
+      'grpc-web+json',
+      createGrpcWebTransport({ baseUrl: s.http, useBinaryFormat: false, interceptors }),
+    ],
     ['grpc+proto', grpc(true)],
     ['grpc+json', grpc(false)],
   ];

@@ -195,6 +195,11 @@ describe('gateway backend, one upstream', () => {
     expect(a.nodes).toEqual([]);
     const last = n2.calls[n2.calls.length - 1];
     expect([last.rows, last.fromUnixMs, last.series]).toEqual([7, 5n, 2]);
+    // 0 ("as many as allowed") goes out as 1024: a real node's gRPC path reads 0 as no cap.
+    const b2 = backend([n2.addr]);
+    await b2.getKeyVizMatrix({ ...req, rows: 0 }, signal());
+    b2.close();
+    expect(n2.calls[n2.calls.length - 1].rows).toBe(1024);
   });
 
   it('keyviz disabled stays keyviz disabled', async () => {

@@ -69,6 +69,9 @@ function fakeFetch(respond: (s: Seen) => Response, seen: Seen[]): typeof fetch {
 
 afterEach(() => performance.clearMeasures());
 
+/** A Response body from bytes (TS 6's BodyInit wants an ArrayBuffer-backed view). */
+const body = (b: Uint8Array): ArrayBuffer => b.slice().buffer as ArrayBuffer;
+
 describe('createAdminClient', () => {
   it('Connect: binary POST to /Admin/GetKeyVizMatrix with the bearer token; decodes the matrix', async () => {
     const seen: Seen[] = [];
@@ -77,7 +80,7 @@ describe('createAdminClient', () => {
       transport: 'connect',
       token: () => 'sekret',
       fetch: fakeFetch(
-        () => new Response(matrixBytes, { headers: { 'content-type': 'application/proto' } }),
+        () => new Response(body(matrixBytes), { headers: { 'content-type': 'application/proto' } }),
         seen,
       ),
     });
@@ -106,7 +109,7 @@ describe('createAdminClient', () => {
       transport: 'grpc-web',
       fetch: fakeFetch(
         () =>
-          new Response(grpcWebFrame(matrixBytes), {
+          new Response(body(grpcWebFrame(matrixBytes)), {
             headers: { 'content-type': 'application/grpc-web+proto' },
           }),
         seen,
@@ -154,7 +157,7 @@ describe('createAdminClient', () => {
       transport: 'grpc-web',
       fetch: fakeFetch(
         () =>
-          new Response(grpcWebFrame(new Uint8Array(0), 16, 'bad token'), {
+          new Response(body(grpcWebFrame(new Uint8Array(0), 16, 'bad token')), {
             headers: { 'content-type': 'application/grpc-web+proto' },
           }),
         [],

@@ -202,6 +202,8 @@ describe('decodeMatrixWire against the generic codec', () => {
     const m = decodeViaWire(bytes);
     expectSame(m, bytes);
     expect(m.series).toBe('writes');
+    // Eager raft/term decoding gives the same matrix.
+    expectSame(decodeMatrixBytes(bytes, 'writes', { lazyRaft: false }), bytes);
     // decodeMatrixBytes is the same path from a whole body.
     expectSame(decodeMatrixBytes(bytes, 'reads'), bytes);
   });
@@ -338,6 +340,48 @@ describe('encodings protobuf-es does not write', () => {
       'b:2',
     ]);
   });
+});
+
+describe('lazy raft/term columns', () => {
+  it('decode on first read, both at once, and behave as plain fields afterwards', () => {
+    const msg = create(GetKeyVizMatrixResponseSchema, {
+      columnUnixMs: [1n, 2n],
+      rows: [
+        { bucketId: 'route:1', values: [1n, 2n], raftGroupIds: [3n, 4n], leaderTerms: [5n, 6n] },
+      ],
+    });
+    const m = decodeMatrixBytes(toBinary(GetKeyVizMatrixResponseSchema, msg), 'writes');
+    const d = Object.getOwnPropertyDescriptor(m, 'raftGroupIds')!;
+    expect(typeof d.get).toBe('function'); // not decoded yet
+    expect(Array.from(m.leaderTerms!)).toEqual([5, 6]);
+    expect(Array.from(m.raftGroupIds!)).toEqual([3, 4]);
+    expect(Object.getOwnPropertyDescriptor(m, 'raftGroupIds')!.value).toBe(m.raftGroupIds);
+    const copy = { ...m };
+    expect(copy.raftGroupIds).toBe(m.raftGroupIds);
+    m.leaderTerms = null;
+    expect(m.leaderTerms).toBeNull();
+  });
+
+  it('an older node (no fields 13/14) gives plain nulls', () => {
+    const msg = create(GetKeyVizMatrixResponseSchema, {
+      columnUnixMs: [1n],
+      rows: [{ bucketId: 'route:1', values: [1n] }],
+    });
+    const m = decodeMatrixBytes(toBinary(GetKeyVizMatrixResponseSchema, msg), 'writes');
+    expect(Object.getOwnPropertyDescriptor(m, 'raftGroupIds')!.value).toBeNull();
+    expect(m.leaderTerms).toBeNull();
+  });
+
+  it.each([
+    ['truncated', [...ld(13, [0x01, 0x80])], /truncated varint/],
+    ['overlong', [...ld(14, Array(10).fill(0xff).concat([1]))], /longer than 10 bytes/],
+    ['wrong wire type', [...tag(13, 5), 1, 2, 3, 4], /wire type 5/],
+  ] as [string, number[], RegExp][])(
+    'bad raft bytes (%s) still fail at decode time',
+    (_n, row, re) => {
+      expect(() => decodeMatrixBytes(response(2, [row]), 'writes')).toThrow(re);
+    },
+  );
 });
 
 describe('hostile input ends in a clear Error', () => {

@@ -19,6 +19,7 @@ import {
   rasterTarget,
   timeColumnStarts,
   pixelOf,
+  gapSegments,
 } from '../../src/data/raster.ts';
 import { cellAt } from '../../src/data/hitTest.ts';
 
@@ -261,6 +262,20 @@ describe('gaps and hit testing', () => {
     expect(inferStepMs(cols)).toBe(60_000);
   });
 
+  it('gapSegments splits at gaps and covers every column once', () => {
+    const lay = columnLayout(cols, step);
+    expect(gapSegments(lay, 0, 5)).toEqual([
+      { c0: 0, c1: 3, fromMs: lay.x0[0], toMs: lay.x1[2] },
+      { c0: 3, c1: 5, fromMs: lay.x0[3], toMs: lay.x1[4] },
+    ]);
+    expect(gapSegments(lay, 1, 4).map((g) => [g.c0, g.c1])).toEqual([
+      [1, 3],
+      [3, 4],
+    ]);
+    expect(gapSegments(lay, 2, 2)).toEqual([]);
+    expect(gapSegments(lay, -3, 99).length).toBe(2);
+  });
+
   it('timeColumnStarts maps pixels to columns and gap pixels to nothing', () => {
     const lay = columnLayout(cols, step);
     const from = lay.x0[0];
@@ -271,6 +286,27 @@ describe('gaps and hit testing', () => {
     // A pixel in the middle of the gap covers no column.
     const mid = Math.floor((((cols[2] + cols[3] - step) / 2 - from) / (to - from)) * 12);
     expect(ends[mid] - starts[mid]).toBe(0);
+  });
+
+  it('poolMax over a gap-aware time layout keeps the hot cell and leaves gaps empty', () => {
+    // 2 rows x 5 columns with a 7-step hole between columns 2 and 3.
+    const v = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 99, 9, 10]);
+    const lay = columnLayout(cols, step);
+    for (const outW of [5, 13, 40, 780]) {
+      const b = timeColumnStarts(lay, lay.x0[0], lay.x1[4], outW);
+      const p = poolMax(v, 2, 5, { r0: 0, r1: 2, c0: 0, c1: 5 }, outW, 1, b);
+      expect(Math.max(...p)).toBe(99);
+      for (let x = 0; x < outW; x++) {
+        const empty = b.ends[x] <= b.starts[x];
+        if (empty) expect(p[x]).toBe(0);
+        else {
+          let m = 0;
+          for (let c = b.starts[x]; c < b.ends[x]; c++) m = Math.max(m, v[c], v[5 + c]);
+          expect(p[x]).toBe(m);
+        }
+      }
+      if (outW >= 13) expect(Array.from(p).some((q) => q === 0)).toBe(true); // the gap shows
+    }
   });
 
   it('cellAt: even layout, edges, outside', () => {

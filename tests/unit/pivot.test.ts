@@ -285,3 +285,47 @@ describe('whole-history totals agree with the per-cell pass', () => {
     }
   });
 });
+
+describe('mostly-active steps (idle slots stored as zeros internally)', () => {
+  it('look exactly like compact columns from outside', () => {
+    const clock = new ManualClock(0);
+    const s = new Sampler({ clock, historyColumns: 40, leaderTermOf: () => 3 });
+    for (let i = 0; i < 8; i++) {
+      s.registerRoute({
+        id: i,
+        start: i ? Uint8Array.of(i) : new Uint8Array(0),
+        end: i < 7 ? Uint8Array.of(i + 1) : new Uint8Array(0),
+        label: '',
+        raftGroupId: 1 + (i % 2),
+      });
+    }
+    for (let t = 0; t < 30; t++) {
+      // 7 of 8 active (stores idle zeros), except every 5th step: 2 of 8 (compact).
+      for (let i = 0; i < 8; i++) {
+        const on = t % 5 === 4 ? i < 2 : i !== t % 8;
+        if (on) s.observe(i, Uint8Array.of(i), t % 2 ? OP_READ : OP_WRITE, t);
+      }
+      clock.advance(1000);
+      s.flush();
+    }
+    const cols = s.snapshot();
+    expect(cols[0].rows.map((r) => r.meta.bucketId)).not.toContain('route:0');
+    expect(cols[4].rows).toHaveLength(2);
+    for (const r of [
+      req(),
+      req({ series: 1, rows: 3 }),
+      req({ fromUnixMs: 3000, toUnixMs: 17_000 }),
+      req({ fromUnixMs: 9000, series: 4, rows: 2 }),
+    ]) {
+      const m = s.matrix(r);
+      expect(m).toEqual(buildMatrix(s.snapshot(r.fromUnixMs, r.toUnixMs), r));
+    }
+    // Idle cells carry group and term 0.
+    const row0 = s.matrix(req()).rows[0];
+    expect(row0.meta.bucketId).toBe('route:0');
+    expect(row0.raftGroupIds[0]).toBe(0);
+    expect(row0.leaderTerms[0]).toBe(0);
+    expect(row0.raftGroupIds[1]).toBe(1);
+    expect(row0.leaderTerms[1]).toBe(3);
+  });
+});

@@ -510,3 +510,85 @@ describe('fromColumns / loadColumns', () => {
     );
   });
 });
+
+describe('latest column helpers and history laps', () => {
+  it('latestColumn/latestTotals read only the newest column', () => {
+    const { s, clock } = make();
+    expect(s.latestColumn()).toBeUndefined();
+    expect(s.latestTotals()).toBeUndefined();
+    s.registerRoute(route(1, '', 'm'));
+    s.registerRoute(route(2, 'm', ''));
+    s.observe(1, k('a'), OP_WRITE, 10);
+    s.flush();
+    clock.advance(60_000);
+    s.observe(1, k('ab'), OP_READ, 0);
+    s.observe(2, k('z'), OP_WRITE, 3);
+    s.flush();
+    expect(s.latestColumn()).toEqual(s.snapshot().at(-1));
+    expect(s.latestTotals()).toEqual({
+      unixMs: 1_060_000,
+      reads: 1,
+      writes: 1,
+      readBytes: 2,
+      writeBytes: 4,
+    });
+  });
+
+  it('columns keep the metadata they were flushed with across many ring laps', () => {
+    const { s, clock } = make({ historyColumns: 7, maxTrackedRoutes: 3 });
+    s.registerRoute(route(0, '', ''));
+    const seen: Column[] = [];
+    let next = 1;
+    for (let step = 0; step < 60; step++) {
+      const routes = s.listRoutes();
+      if (step % 3 === 0) {
+        const r = routes[step % routes.length];
+        const key = new Uint8Array([...r.start, 1 + (step % 200)]);
+        try {
+          s.splitRoute(r.id, key, next);
+          next++;
+        } catch {
+          // key outside this route: skip
+        }
+      } else if (step % 3 === 1 && routes.length > 1) {
+        s.mergeRoutes(routes[0].id, routes[1].id);
+      }
+      for (const r of s.listRoutes()) s.observe(r.id, r.start, OP_WRITE, step);
+      clock.advance(60_000);
+      s.flush();
+      seen.push(s.latestColumn()!);
+    }
+    expect(s.snapshot()).toEqual(seen.slice(-7));
+    const req = { series: 4, fromUnixMs: 0, toUnixMs: 0, rows: 2 };
+    expect(s.matrix(req)).toEqual(
+      Sampler.fromColumns(seen.slice(-7), { historyColumns: 7 }).matrix(req),
+    );
+  });
+});
+
+describe('options', () => {
+  it('defaults to the node flags and validates sizes', async () => {
+    const index = await import('../../server/sampler/index.ts');
+    const s = new index.Sampler();
+    expect(s.options).toMatchObject({
+      stepMs: 60_000,
+      historyColumns: 1440,
+      maxTrackedRoutes: 10_000,
+      maxMemberRoutesPerSlot: 256,
+    });
+    expect(s.options.clock).toBe(index.systemClock);
+    expect(() => new Sampler({ historyColumns: 0 })).toThrow(RangeError);
+    expect(() => new Sampler({ stepMs: 0 })).toThrow(RangeError);
+    expect(index.FIRST_VIRTUAL_ID.toString()).toBe('18446744073709551615');
+  });
+
+  it('start() uses an unref’d timer so it never keeps the process alive', () => {
+    const s = new Sampler({ stepMs: 1000 });
+    const spy = vi.spyOn(globalThis, 'setInterval');
+    s.start();
+    const timer = spy.mock.results[0].value as NodeJS.Timeout;
+    expect(timer.hasRef()).toBe(false);
+    s.stop();
+    spy.mockRestore();
+  });
+});

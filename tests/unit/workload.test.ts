@@ -13,12 +13,14 @@ import {
   type SamplerSink,
   type ScenarioName,
 } from '../../server/workload/index.ts';
+import { Rng } from '../../server/workload/prng.ts';
 import {
   BATCH_EVERY_MS,
   BATCH_FOR_MS,
   SEQUENTIAL_PERIOD_MS,
 } from '../../server/workload/scenarios.ts';
 
+// Timeouts below are generous: two cores are shared with other test runs.
 const HOUR = 3_600_000;
 const STEP = 60_000;
 // A fixed "now" on an 8 h boundary (so also on 2 h and 24 h boundaries).
@@ -92,7 +94,7 @@ class FakeSink implements SamplerSink {
     let h = this.hash ^ routeId;
     h = Math.imul(h ^ op, 0x01000193);
     h = Math.imul(h ^ valueLength, 0x01000193);
-    h = Math.imul(h ^ key.length ^ key[0] ^ (key[key.length - 1] << 8), 0x01000193);
+    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key[i], 0x01000193);
     this.hash = h >>> 0;
     if (this.keepKeys) this.keys.set(`${routeId}:${Array.from(key).join(',')}`, key);
     let c = this.cur.get(routeId);
@@ -152,11 +154,18 @@ function mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 }
 
-describe('route catalogue', () => {
+describe('route catalogue', { timeout: 30_000 }, () => {
   it('regions are in ascending prefix order and their keys stay inside', () => {
-    for (let i = 0; i + 1 < REGIONS.length; i++) {
-      expect(compareBytes(REGIONS[i].prefix, REGIONS[i + 1].prefix)).toBeLessThan(0);
-    }
+    const rng = new Rng(1);
+    REGIONS.forEach((region, i) => {
+      const next = REGIONS[i + 1]?.prefix;
+      if (next) expect(compareBytes(region.prefix, next)).toBeLessThan(0);
+      for (let k = 0; k < 300; k++) {
+        const key = region.key(rng);
+        expect(compareBytes(key.subarray(0, region.prefix.length), region.prefix)).toBe(0);
+        if (next) expect(compareBytes(key, next)).toBeLessThan(0);
+      }
+    });
   });
 
   it.each([1, 7, 60, 2000, 12_000])('%i routes tile the key space in sorted order', (n) => {
@@ -177,6 +186,8 @@ describe('route catalogue', () => {
         .map((r) => r.label),
     );
     expect([...labels].sort()).toEqual(['', 'dynamo', 'rawkv', 'redis', 's3', 'sqs']);
+    const bare = createWorkload({ seed: 3, routes: 200, labels: false }).routes();
+    expect(new Set(bare.map((r) => r.label))).toEqual(new Set(['']));
   });
 
   it('tilingError catches gaps, overlaps and open ends', () => {
@@ -196,7 +207,7 @@ describe('route catalogue', () => {
   });
 });
 
-describe('determinism', () => {
+describe('determinism', { timeout: 30_000 }, () => {
   it('same seed gives the same observations; another seed does not', () => {
     const a = run('mix', { seed: 5, routes: 300, hours: 6 });
     const b = run('mix', { seed: 5, routes: 300, hours: 6 });
@@ -211,7 +222,7 @@ describe('determinism', () => {
   });
 });
 
-describe('splits and merges', () => {
+describe('splits and merges', { timeout: 30_000 }, () => {
   it('keep the tiling valid, in the workload and in the sink', () => {
     const { sink, wl, result } = run('split-merge', { routes: 300, hours: 12 });
     expect(result.splits).toBeGreaterThan(50);
@@ -234,14 +245,20 @@ describe('splits and merges', () => {
 
   it('load-based splits land on the hot range in hot-range', () => {
     const { wl, result } = run('hot-range', { routes: 500 });
-    expect(result.splits).toBeGreaterThan(0);
-    expect(tilingError(wl.routes())).toBeNull();
+    expect(result.splits).toBeGreaterThan(10);
+    const routes = wl.routes();
+    expect(tilingError(routes)).toBeNull();
+    // Routes born from splits (ids above the initial 500) sit where the band is (u 0.42-0.44).
+    const born = routes.map((r, i) => [r.id, i / routes.length]).filter(([id]) => id > 500);
+    expect(born.length).toBeGreaterThan(10);
+    for (const [, pos] of born) expect(pos).toBeGreaterThan(0.38);
+    for (const [, pos] of born) expect(pos).toBeLessThan(0.5);
   });
 });
 
-describe('keys', () => {
+describe('keys', { timeout: 30_000 }, () => {
   it('cover printable adapters, binary ints, UTF-8 text and invalid UTF-8', () => {
-    const { clock } = { clock: new ManualClock(0) };
+    const clock = new ManualClock(0);
     const sink = new FakeSink(clock, true, true);
     createWorkload({ seed: 9, scenario: 'mix', routes: 1000 }).backfill(sink, clock, {
       durationMs: 2 * HOUR,
@@ -295,7 +312,7 @@ describe('keys', () => {
   });
 });
 
-describe('scenarios', () => {
+describe('scenarios', { timeout: 30_000 }, () => {
   it('lists every scenario with a description', () => {
     expect(SCENARIOS.map((s) => s.name).sort()).toEqual(
       [
@@ -465,41 +482,26 @@ describe('scenarios', () => {
     const on = sink.columns.filter((c) => hour(c) >= 16 && hour(c) < 22);
     const off = sink.columns.filter((c) => hour(c) < 15 || hour(c) >= 23);
     expect(cjkWrites(on)).toBeGreaterThan(5 * cjkWrites(off));
-  });
-});
-
-describe('raft groups', () => {
-  it('leader terms are deterministic, never go back, and change now and then', () => {
-    const a = createWorkload({ seed: 8, routes: 500 });
-    const b = createWorkload({ seed: 8, routes: 500 });
-    let changes = 0;
-    for (const g of a.raftGroups()) {
-      let prev = 0;
-      for (let t = NOW - 24 * HOUR; t <= NOW; t += 10 * 60_000) {
-        const s = a.raftGroupStates(t).find((x) => x.raftGroupId === g)!;
-        expect(s.leaderTerm).toBeGreaterThanOrEqual(Math.max(1, prev));
-        if (prev && s.leaderTerm !== prev) changes++;
-        prev = s.leaderTerm;
+    // A failure: two Raft groups go dark 05:00-05:20 UTC; every group is busy otherwise.
+    const byGroup = (c: FakeColumn) => {
+      const g = new Map<number, number>();
+      for (const r of c.order) g.set(r.raftGroupId, 0);
+      for (const r of c.order) {
+        const x = c.cells.get(r.id);
+        if (x) g.set(r.raftGroupId, g.get(r.raftGroupId)! + x.reads + x.writes);
       }
-    }
-    expect(changes).toBeGreaterThan(a.raftGroups().length);
-    expect(b.raftGroupStates(NOW)).toEqual(a.raftGroupStates(NOW));
-    for (const s of a.raftGroupStates(NOW)) {
-      expect(['n1', 'n2', 'n3']).toContain(s.leaderNodeId);
-      expect(s.appliedIndex).toBeLessThanOrEqual(s.commitIndex);
-    }
-  });
-
-  it('feed the sampler per-column leader terms', () => {
-    const clock = new ManualClock(0);
-    const wl = createWorkload({ seed: 8, scenario: 'hot-range', routes: 100 });
-    const sampler = new Sampler({ clock, leaderTermOf: wl.leaderTermOf(clock) });
-    wl.backfill(sampler, clock, { durationMs: 12 * HOUR, now: NOW });
-    const m = sampler.matrix({ series: 2, fromUnixMs: 0, toUnixMs: 0, rows: 1024 });
-    expect(m.rows.length).toBeGreaterThan(50);
-    const terms = new Set<number>();
-    for (const row of m.rows) for (const t of row.leaderTerms) if (t) terms.add(t);
-    expect(terms.size).toBeGreaterThan(10);
+      return g;
+    };
+    const dark = (c: FakeColumn) => [...byGroup(c)].filter(([, n]) => n === 0).map(([g]) => g);
+    const outage = sink.columns.filter(
+      (c) => hour(c) === 5 && new Date(c.t - STEP).getUTCMinutes() < 20,
+    );
+    expect(outage).toHaveLength(20);
+    const darkSets = new Set(outage.map((c) => dark(c).join(',')));
+    expect(darkSets.size).toBe(1);
+    expect(dark(outage[0])).toHaveLength(2);
+    const others = sink.columns.filter((c) => !outage.includes(c));
+    expect(others.filter((c) => dark(c).length > 0).length).toBeLessThan(others.length / 50);
   });
 });
 
@@ -550,7 +552,7 @@ describe('live', () => {
   });
 });
 
-describe('backfill speed', () => {
+describe('backfill speed', { timeout: 30_000 }, () => {
   it('24 h x 2,000 routes of mix into a real Sampler takes < 1.5 s', () => {
     const timeOnce = () => {
       const clock = new ManualClock(0);
@@ -575,6 +577,6 @@ describe('backfill speed', () => {
         `cpu ${best.cpuMs.toFixed(0)} ms, ${best.observed} observations`,
     );
     expect(best.cpuMs).toBeLessThan(1500);
-    expect(best.ms).toBeLessThan(4000);
+    expect(best.ms).toBeLessThan(6000);
   });
 });

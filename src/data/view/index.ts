@@ -1,0 +1,12 @@
+// The "Explore traffic" view model: pure functions over the Matrix for zoom/pan/history,
+// gaps, marginals, key bands, filtering, export, record files and the keyboard cursor.
+export * from './viewport.ts';
+export * from './gaps.ts';
+export * from './marginals.ts';
+export * from './keyBands.ts';
+export * from './filter.ts';
+export * from './exportView.ts';
+export * from './recordFile.ts';
+export * from './cellCursor.ts';
+export * from './screen.ts';
+export * from './keyOrder.ts';
