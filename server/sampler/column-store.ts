@@ -32,7 +32,14 @@ export interface StoredColumn {
   counters: NarrowArray;
   groups: NarrowArray;
   terms: NarrowArray;
-  /** Every entry has a non-zero counter (always so for sampler flushes). */
+  /**
+   * Entries whose four counters are all zero, ascending; null when none. The
+   * sampler stores idle slots in mostly-active steps so bucket, group and term
+   * arrays stay shared between columns; an idle entry is not a row of the
+   * column and its cells read as group 0, term 0.
+   */
+  idle: Uint32Array | null;
+  /** idle === null. */
   allActive: boolean;
 }
 
@@ -165,17 +172,23 @@ export interface ColumnDraft {
   writeBytes: Float64Array;
   groups: Float64Array;
   terms: Float64Array;
-  /** The caller guarantees every entry has a non-zero counter. */
-  allActive?: boolean;
 }
 
-function everyEntryActive(d: ColumnDraft): boolean {
+/** Indices of entries whose four counters are zero, or null when there are none. */
+function idleEntries(d: ColumnDraft): Uint32Array | null {
+  let m = 0;
+  for (let i = 0; i < d.n; i++) {
+    if (d.reads[i] === 0 && d.writes[i] === 0 && d.readBytes[i] === 0 && d.writeBytes[i] === 0) m++;
+  }
+  if (m === 0) return null;
+  const out = new Uint32Array(m);
+  m = 0;
   for (let i = 0; i < d.n; i++) {
     if (d.reads[i] === 0 && d.writes[i] === 0 && d.readBytes[i] === 0 && d.writeBytes[i] === 0) {
-      return false;
+      out[m++] = i;
     }
   }
-  return true;
+  return out;
 }
 
 /** A fixed-capacity ring of stored columns, oldest first. */
@@ -225,6 +238,7 @@ export class ColumnRing {
       groups = narrow(d.groups, n);
       terms = narrow(d.terms, n);
     }
+    const idle = idleEntries(d);
     const col: StoredColumn = {
       seq: this.nextSeq++,
       unixMs: d.unixMs,
@@ -232,7 +246,8 @@ export class ColumnRing {
       counters: narrowSeries([d.reads, d.writes, d.readBytes, d.writeBytes], n),
       groups,
       terms,
-      allActive: d.allActive ?? everyEntryActive(d),
+      idle,
+      allActive: idle === null,
     };
     if (this.count < this.capacity) {
       this.ring[(this.head + this.count) % this.capacity] = col;

@@ -7,7 +7,7 @@
 //    previous column (steady traffic), so the (entry -> row) list of kept
 //    entries is computed once per distinct bucket list and pass 3 touches only
 //    kept cells.
-import type { ColumnRing, StoredColumn } from './column-store.ts';
+import type { ColumnRing, NarrowArray, StoredColumn } from './column-store.ts';
 import { compareBytes, compareStrings } from './keys.ts';
 import { addSeries, gatherSeq, markActive, scatterSeries, transposeBlock } from './kernels.ts';
 import { inWindow, rowBudget, seriesCounter } from './request.ts';
@@ -81,8 +81,9 @@ const FILL_BLOCK = 8;
  * Pass 3: copies kept cells into row-major outputs. Storage is column-major,
  * so a cell-by-cell copy would touch a new cache line per cell. Instead the
  * (entry, row) list of a bucket list is built once, up to FILL_BLOCK columns
- * sharing it are gathered into a small scratch, and the scratch is written
- * out row by row, FILL_BLOCK adjacent cells at a time.
+ * sharing it are gathered into a small scratch, and the scratch is written out
+ * row by row, FILL_BLOCK adjacent cells at a time. Groups and terms rarely
+ * change: columns sharing one group (term) array are written as constant runs.
  */
 function fillRows(
   cols: StoredColumn[],
@@ -122,11 +123,78 @@ function fillRows(
     const w = j1 - j0;
     for (let jj = 0; jj < w; jj++) gatherSeq(block, jj * m, cols[j0 + jj].counters, k * n, idx, m);
     transposeBlock(values, rowCell, j0, block, m, w);
-    for (let jj = 0; jj < w; jj++) gatherSeq(block, jj * m, cols[j0 + jj].groups, 0, idx, m);
-    transposeBlock(groups, rowCell, j0, block, m, w);
-    for (let jj = 0; jj < w; jj++) gatherSeq(block, jj * m, cols[j0 + jj].terms, 0, idx, m);
-    transposeBlock(terms, rowCell, j0, block, m, w);
     j0 = j1;
+  }
+  fillConstantRuns(cols, rowOf, C, groups, (c) => c.groups);
+  fillConstantRuns(cols, rowOf, C, terms, (c) => c.terms);
+  zeroIdleCells(cols, rowOf, C, groups, terms);
+}
+
+/**
+ * Writes one per-entry array kind (groups or terms) into row-major `out`:
+ * a run of columns sharing the bucket list and the array is gathered once and
+ * written as a constant stretch of each kept row.
+ */
+function fillConstantRuns(
+  cols: StoredColumn[],
+  rowOf: Int32Array,
+  C: number,
+  out: Float64Array,
+  pick: (c: StoredColumn) => NarrowArray,
+): void {
+  let vals = new Float64Array(0);
+  let idx = new Int32Array(0);
+  let rowCell = new Int32Array(0);
+  let lastBuckets: Uint32Array | null = null;
+  let m = 0;
+  for (let j0 = 0; j0 < C;) {
+    const { buckets } = cols[j0];
+    const src = pick(cols[j0]);
+    let j1 = j0 + 1;
+    while (j1 < C && cols[j1].buckets === buckets && pick(cols[j1]) === src) j1++;
+    if (buckets !== lastBuckets) {
+      lastBuckets = buckets;
+      const n = buckets.length;
+      if (idx.length < n) {
+        idx = new Int32Array(n);
+        rowCell = new Int32Array(n);
+        vals = new Float64Array(n);
+      }
+      m = 0;
+      for (let i = 0; i < n; i++) {
+        const r = rowOf[buckets[i]];
+        if (r >= 0) {
+          idx[m] = i;
+          rowCell[m++] = r * C;
+        }
+      }
+    }
+    gatherSeq(vals, 0, src, 0, idx, m);
+    for (let e = 0; e < m; e++) {
+      const v = vals[e];
+      if (v === 0) continue; // outputs start zeroed
+      const base = rowCell[e];
+      for (let j = j0; j < j1; j++) out[base + j] = v;
+    }
+    j0 = j1;
+  }
+}
+
+/** Idle entries are not cells of their column: group and term read 0 there. */
+function zeroIdleCells(
+  cols: StoredColumn[],
+  rowOf: Int32Array,
+  C: number,
+  groups: Float64Array,
+  terms: Float64Array,
+): void {
+  for (let j = 0; j < C; j++) {
+    const { idle, buckets } = cols[j];
+    if (!idle) continue;
+    for (let e = 0; e < idle.length; e++) {
+      const r = rowOf[buckets[idle[e]]];
+      if (r >= 0) groups[r * C + j] = terms[r * C + j] = 0;
+    }
   }
 }
 

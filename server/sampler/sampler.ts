@@ -180,10 +180,11 @@ export class Sampler {
     const terms = new Map<number, number>();
     let lastGroup = -1;
     let lastTerm = 0;
-    // Mostly-active steps store every slot (idle ones as zeros, group and term
-    // 0 as the contract wants for "no entry"): consecutive columns then share
-    // one bucket list, which costs less memory than a bucket index per cell and
-    // lets the pivot reuse its per-list work. Sparse steps store active slots only.
+    // Mostly-active steps store every slot (idle ones with zero counters; the
+    // ring lists them as idle): consecutive columns then share one bucket list
+    // and usually one group and one term array, which costs less memory than
+    // per-cell bucket indexes and lets the pivot reuse work across columns.
+    // Sparse steps store active slots only.
     let active = 0;
     for (let i = 0; i < cap; i++) {
       const o = order[i].index << 2;
@@ -198,14 +199,7 @@ export class Sampler {
       const w = c[o + 1];
       const rb = c[o + 2];
       const wb = c[o + 3];
-      if (r === 0 && w === 0 && rb === 0 && wb === 0) {
-        if (!storeIdle) continue;
-        sReads[n] = sWrites[n] = sReadBytes[n] = sWriteBytes[n] = 0;
-        sBuckets[n] = s.bucket;
-        sGroups[n] = sTerms[n] = 0;
-        n++;
-        continue;
-      }
+      if (r === 0 && w === 0 && rb === 0 && wb === 0 && !storeIdle) continue;
       c[o] = c[o + 1] = c[o + 2] = c[o + 3] = 0;
       sReads[n] = r;
       sWrites[n] = w;
@@ -240,7 +234,6 @@ export class Sampler {
       writeBytes: sWriteBytes,
       groups: sGroups,
       terms: sTerms,
-      allActive: active === n,
     });
     t.releaseRetired();
   }

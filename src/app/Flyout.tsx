@@ -7,7 +7,15 @@ import type { CellInfo } from './cellInfo.ts';
 const KEY_CHARS = 48;
 const HEX_CHARS = 64;
 
-function KeyBlock({ title, k, pinned }: { title: string; k: KeyDescription; pinned: boolean }) {
+const KeyBlock = memo(function KeyBlock({
+  title,
+  k,
+  pinned,
+}: {
+  title: string;
+  k: KeyDescription;
+  pinned: boolean;
+}) {
   if (k.openEnd) {
     return (
       <div className="fly-key" data-key={title.toLowerCase()}>
@@ -48,7 +56,7 @@ function KeyBlock({ title, k, pinned }: { title: string; k: KeyDescription; pinn
       </dd>
     </div>
   );
-}
+});
 
 interface Props {
   info: CellInfo;

@@ -50,10 +50,8 @@ export function HoverLayer({ matrix, frame, width, height }: Props) {
   const place = useCallback(() => {
     const el = flyRef.current;
     if (!el) return;
-    const p = placeFlyout(cursor.current, flySize.current, {
-      w: document.documentElement.clientWidth,
-      h: document.documentElement.clientHeight,
-    });
+    // innerWidth/innerHeight never force a layout (the page has no scrollbars).
+    const p = placeFlyout(cursor.current, flySize.current, { w: innerWidth, h: innerHeight });
     el.style.transform = `translate(${Math.round(p.left)}px, ${Math.round(p.top)}px)`;
   }, []);
 
@@ -75,17 +73,40 @@ export function HoverLayer({ matrix, frame, width, height }: Props) {
     }
   }, [matrix]);
 
-  // New contents: measure once, then place next to the cursor.
+  // New contents: place with the last known size now; a ResizeObserver reports the new size
+  // after the browser's own layout (no forced synchronous layout per hovered cell).
   useLayoutEffect(() => {
-    const el = flyRef.current;
-    if (!el) return;
-    flySize.current = { w: el.offsetWidth, h: el.offsetHeight };
     place();
   }, [cell, pinned, matrix, place]);
 
+  const hasFlyout = cell !== null;
+  useEffect(() => {
+    const el = flyRef.current;
+    if (!el) return;
+    const ro = new ResizeObserver((entries) => {
+      const b = entries[entries.length - 1].borderBoxSize?.[0];
+      flySize.current = b
+        ? { w: b.inlineSize, h: b.blockSize }
+        : { w: el.offsetWidth, h: el.offsetHeight };
+      place();
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [hasFlyout, place]);
+
+  // The layer's page position, cached: read on enter and after size changes, not per move.
+  const rect = useRef<DOMRect | null>(null);
+  useEffect(() => {
+    rect.current = null;
+  }, [width, height]);
+  const origin = (el: HTMLElement): DOMRect => {
+    if (!rect.current) rect.current = el.getBoundingClientRect();
+    return rect.current;
+  };
+
   const onMove = (e: React.PointerEvent<HTMLDivElement>) => {
     if (pinnedRef.current) return;
-    const r = e.currentTarget.getBoundingClientRect();
+    const r = origin(e.currentTarget);
     cursor.current = { x: e.clientX, y: e.clientY };
     show(cellAt(e.clientX - r.left, e.clientY - r.top, layout));
     place();
@@ -132,6 +153,9 @@ export function HoverLayer({ matrix, frame, width, height }: Props) {
       aria-label={`Heatmap of ${matrix.series.replace('_', ' ')}: ${matrix.rowCount} key ranges by ${matrix.colCount} time columns. Hover a cell for details, click to pin.`}
       style={{ width, height }}
       onPointerMove={onMove}
+      onPointerEnter={(e) => {
+        rect.current = e.currentTarget.getBoundingClientRect();
+      }}
       onPointerLeave={() => {
         if (!pinnedRef.current) show(null);
       }}

@@ -47,6 +47,19 @@ function moreText(routeCount: string, listed: number, truncated: boolean, sent: 
   return more > 0n ? `+${formatInt(more)} more` : '';
 }
 
+// Key descriptions per row, so moving along a row re-describes nothing (and the flyout's key
+// blocks, memoised on these objects, do not re-render).
+const keyCache = new WeakMap<object, { start: KeyDescription; end: KeyDescription }>();
+
+function rowKeys(meta: Matrix['rows'][number]): { start: KeyDescription; end: KeyDescription } {
+  let k = keyCache.get(meta);
+  if (!k) {
+    k = { start: describeKey(meta.start, 'start'), end: describeKey(meta.end, 'end') };
+    keyCache.set(meta, k);
+  }
+  return k;
+}
+
 function unknownIfZero(v: number | undefined): string {
   return v === undefined || v === 0 ? 'unknown' : formatInt(v);
 }
@@ -55,6 +68,7 @@ export function cellInfo(m: Matrix, frame: TimeFrame, row: number, col: number):
   const meta = m.rows[row];
   const i = row * m.colCount + col;
   const v = m.values[i];
+  const keys = rowKeys(meta);
   const members = meta.aggregate ? meta.routeIds.slice(0, MAX_LISTED_MEMBERS) : [];
   return {
     row,
@@ -73,8 +87,8 @@ export function cellInfo(m: Matrix, frame: TimeFrame, row: number, col: number):
     raftGroup: unknownIfZero(m.raftGroupIds?.[i]),
     leaderTerm: unknownIfZero(m.leaderTerms?.[i]),
     rowTotal: formatValue(meta.total, m.series),
-    start: describeKey(meta.start, 'start'),
-    end: describeKey(meta.end, 'end'),
+    start: keys.start,
+    end: keys.end,
     nodes: meta.contributingNodes.join(', '),
     conflict: m.conflicts?.[i] === 1,
   };

@@ -1,0 +1,127 @@
+// The "explore" half of the page's view state (issue 4): brightness, scale, palette, time range,
+// zoom and filter, as pure actions over ViewState, plus the zoom Back stack and the time window a
+// range asks the server for. Everything here lands in the URL through urlState.ts.
+
+import type { Palette } from '../../data/colorRamp.ts';
+import type { ScaleKind } from '../../data/scale.ts';
+import { RANGE_MS, type TimeRange, type ViewState, type ZoomState } from '../../data/urlState.ts';
+import type { FetchWindow } from '../../data/view/index.ts';
+
+export type ExploreAction =
+  | { type: 'brightness'; brightness: number }
+  | { type: 'scale'; scale: ScaleKind }
+  | { type: 'palette'; palette: Palette }
+  /** A new range drops the zoom: the old zoom's window may lie outside it. */
+  | { type: 'range'; range: TimeRange }
+  | { type: 'zoom'; zoom: ZoomState | null }
+  | { type: 'filter'; filter: string };
+
+export function sameZoom(a: ZoomState | null, b: ZoomState | null): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return (
+    a.fromMs === b.fromMs &&
+    a.toMs === b.toMs &&
+    (a.startKeyHex ?? '') === (b.startKeyHex ?? '') &&
+    (a.endKeyHex ?? '') === (b.endKeyHex ?? '')
+  );
+}
+
+function sameRange(a: TimeRange, b: TimeRange): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return a.fromMs === b.fromMs && a.toMs === b.toMs;
+}
+
+export function exploreReducer(s: ViewState, a: ExploreAction): ViewState {
+  switch (a.type) {
+    case 'brightness':
+      return s.brightness === a.brightness ? s : { ...s, brightness: a.brightness };
+    case 'scale':
+      return s.scale === a.scale ? s : { ...s, scale: a.scale };
+    case 'palette':
+      return s.palette === a.palette ? s : { ...s, palette: a.palette };
+    case 'range':
+      return sameRange(s.range, a.range) ? s : { ...s, range: a.range, zoom: null };
+    case 'zoom':
+      return sameZoom(s.zoom, a.zoom) ? s : { ...s, zoom: a.zoom };
+    case 'filter':
+      return s.filter === a.filter ? s : { ...s, filter: a.filter };
+  }
+}
+
+// --- brightness: a slider over powers of two ---
+
+/** Slider positions -6..6 <-> brightness 2^-6 (1/64x) .. 2^6 (64x). */
+export const BRIGHTNESS_STEPS = 6;
+
+export function brightnessToStep(b: number): number {
+  const e = Math.round(Math.log2(b > 0 && Number.isFinite(b) ? b : 1));
+  return Math.max(-BRIGHTNESS_STEPS, Math.min(BRIGHTNESS_STEPS, e));
+}
+
+export function stepToBrightness(step: number): number {
+  const e = Math.max(-BRIGHTNESS_STEPS, Math.min(BRIGHTNESS_STEPS, Math.round(step)));
+  return 2 ** e;
+}
+
+/** "1x", "4x", "1/8x". */
+export function brightnessLabel(b: number): string {
+  return b >= 1 ? `${b}x` : `1/${Math.round(1 / b)}x`;
+}
+
+// --- time range -> request window ---
+
+/**
+ * The flush-time window a range asks for at `nowMs` ([from, to), 0 = open). Presets keep an open
+ * end so auto refresh brings new columns; they are re-evaluated at every request.
+ */
+export function rangeWindow(range: TimeRange, nowMs: number): FetchWindow {
+  if (typeof range !== 'string') return { fromMs: range.fromMs, toMs: range.toMs };
+  const span = RANGE_MS[range];
+  return span === null ? { fromMs: 0, toMs: 0 } : { fromMs: Math.max(1, nowMs - span), toMs: 0 };
+}
+
+/** The value of the "Time range" select for a range. */
+export function rangeSelectValue(range: TimeRange): string {
+  return typeof range === 'string' ? range : 'custom';
+}
+
+/** Unix ms -> the `datetime-local` input's local "YYYY-MM-DDTHH:MM". */
+export function toLocalInput(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** A custom range from two datetime-local values, or an error to show. */
+export function parseCustomRange(
+  from: string,
+  to: string,
+): { ok: true; range: { fromMs: number; toMs: number } } | { ok: false; error: string } {
+  const a = from ? new Date(from).getTime() : NaN;
+  const b = to ? new Date(to).getTime() : NaN;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) {
+    return { ok: false, error: 'Enter both a start and an end time.' };
+  }
+  if (!(b > a)) return { ok: false, error: 'The end must be after the start.' };
+  return { ok: true, range: { fromMs: a, toMs: b } };
+}
+
+// --- the zoom Back stack (zooms are stored as time + key anchors, so they survive refetches) ---
+
+export interface ZoomStack {
+  readonly past: readonly (ZoomState | null)[];
+}
+
+export const ZOOM_STACK_LIMIT = 64;
+
+export function zoomStackPush(s: ZoomStack, previous: ZoomState | null): ZoomStack {
+  const past = [...s.past, previous];
+  return { past: past.length > ZOOM_STACK_LIMIT ? past.slice(-ZOOM_STACK_LIMIT) : past };
+}
+
+/** The zoom to go back to and the stack without it; null when there is none. */
+export function zoomStackPop(s: ZoomStack): { zoom: ZoomState | null; stack: ZoomStack } | null {
+  if (s.past.length === 0) return null;
+  return { zoom: s.past[s.past.length - 1], stack: { past: s.past.slice(0, -1) } };
+}
