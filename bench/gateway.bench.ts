@@ -7,7 +7,7 @@
 // gateway's own unary client) and the same decoding.
 //   node --import tsx bench/gateway.bench.ts
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as http2 from 'node:http2';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,7 +22,7 @@ import { GetKeyVizMatrixResponseWireSchema } from '../src/gen/keyviz_wire_pb.ts'
 import { GrpcClient } from '../server/gateway/grpcClient.ts';
 import { mergeMatrices, type NodeAnswer } from '../server/gateway/merge.ts';
 import type { MatrixAnswer, MatrixRow } from '../server/sampler/types.ts';
-import { spawnServer } from '../tests/helpers/spawnServer.ts';
+import { spawnServer, type SpawnedServer } from '../tests/helpers/spawnServer.ts';
 import { decodeMatrixWire, encodeMatrixWire } from '../server/wire/index.ts';
 
 const ROWS = 1024;
@@ -172,11 +172,15 @@ async function startNodes(): Promise<{ addrs: string[]; stop(): void }> {
     let out = '';
     proc.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /NODES (\S+)/.exec(out);
+      const m = /NODES (\S+)\n/.exec(out); // the whole line, not a partial chunk
       if (m) resolve(m[1].split(','));
     });
-    proc.once('exit', (code) => reject(new Error(`bench nodes exited (${code})`)));
+    proc.once('exit', (code) => {
+      process.stderr.write(`gateway bench: nodes process exited (${code})\n`);
+      reject(new Error(`bench nodes exited (${code})`));
+    });
   });
+  proc.removeAllListeners('exit');
   return { addrs, stop: () => proc.kill('SIGKILL') };
 }
 
@@ -191,8 +195,11 @@ export async function runGatewayBench(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'keyviz-bench-'));
   const tokenFile = path.join(dir, 'token');
   writeFileSync(tokenFile, `${TOKEN}\n`);
+  mkdirSync(path.join(dir, 'static'));
   const gw = (upstreams: string[]) =>
     spawnServer([
+      '--static',
+      path.join(dir, 'static'),
       '--upstream',
       upstreams.join(','),
       '--upstreamTokenFile',
@@ -201,8 +208,10 @@ export async function runGatewayBench(): Promise<void> {
       '10s',
       '--adminInsecureNoAuth',
     ]);
-  const [gw1, gw3] = await Promise.all([gw(nodes.addrs.slice(0, 1)), gw(nodes.addrs)]);
+  let gw1: SpawnedServer | undefined;
+  let gw3: SpawnedServer | undefined;
   try {
+    [gw1, gw3] = await Promise.all([gw(nodes.addrs.slice(0, 1)), gw(nodes.addrs)]);
     const direct = await timeAsync(client(nodes.addrs[0]));
     const via = await timeAsync(client(gw1.grpc));
     const added = via - direct;
@@ -242,7 +251,7 @@ export async function runGatewayBench(): Promise<void> {
       `ratio ${(cluster / direct).toFixed(2)}x direct`,
     );
   } finally {
-    await Promise.all([gw1.stop(), gw3.stop()]);
+    await Promise.all([gw1?.stop(), gw3?.stop()]);
     nodes.stop();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -252,6 +261,7 @@ export async function runGatewayBench(): Promise<void> {
 async function serveNodes(): Promise<void> {
   const nodes = await Promise.all([0, 1, 2].map((n) => fakeNode(buildAnswer(n))));
   process.stdout.write(`NODES ${nodes.map((n) => n.addr).join(',')}\n`);
+  process.on('disconnect', () => process.exit(0));
 }
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;

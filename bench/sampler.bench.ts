@@ -2,6 +2,10 @@
 // encode at the node's defaults (10,000 routes x 1,440 columns, rows=1024)
 // against protobuf-es's generic path, backfill cost, and history memory.
 // Run: npm run bench -- sampler
+// Measured 2026-11-24 on the shared 2-core box (load ~8 from other work):
+// observe 65 M calls/s; pivot+fast encode 75 ms median (generic path 821 ms,
+// 10.9x); flush 0.76 ms/column at 10,000 routes; history 10.3 bytes/cell.
+// Wall times there swing 2x with the load; the cpu and min columns help.
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { toBinary } from '@bufbuild/protobuf';

@@ -2,10 +2,7 @@
 // node's JSON API) and where the answers come from (the local sampler, a recorded
 // fixture, or upstream nodes through the gateway). Errors are ConnectErrors with
 // the node's codes, e.g. Unavailable "keyviz sampler not configured on this node".
-import type {
-  GetClusterOverviewResponse,
-  GetRaftGroupsResponse,
-} from '../src/gen/admin_pb.ts';
+import type { GetClusterOverviewResponse, GetRaftGroupsResponse } from '../src/gen/admin_pb.ts';
 import type { MatrixAnswer, MatrixRequest } from './sampler/types.ts';
 
 export interface AdminBackend {

@@ -7,7 +7,7 @@ import { SimulatedCluster } from '../cluster/simulated.ts';
 import { readFixture } from '../fixture/replay.ts';
 import type { ServerFlags } from '../flags.ts';
 import { ManualClock, Sampler, systemClock } from '../sampler/index.ts';
-import type { Clock, Column } from '../sampler/types.ts';
+import type { Clock } from '../sampler/types.ts';
 import {
   createWorkload,
   type LiveHandle,
@@ -85,7 +85,7 @@ export function localSource(flags: ServerFlags): DataSource {
     seed: flags.seed,
     clock,
     capabilities,
-    qps: () => lastStepQps(sampler, flags.keyvizStepMs, clock.now()),
+    qps: () => lastStepQps(sampler, flags.keyvizStepMs),
   });
   // Every flush after start-up goes through `flush` so cached answers expire with it.
   let generation = 0;
@@ -159,13 +159,7 @@ function countingSink(
 }
 
 /** Requests per second over the newest column (aggregate_qps). */
-function lastStepQps(sampler: Sampler | null, stepMs: number, nowMs: number): number {
-  if (!sampler || sampler.columnCount === 0) return 0;
-  // Only the newest columns are materialised: a full snapshot costs ~0.3 s.
-  const cols: Column[] = sampler.snapshot(Math.max(1, nowMs - 2 * stepMs));
-  const last = cols.at(-1);
-  if (!last) return 0;
-  let n = 0;
-  for (const r of last.rows) n += r.reads + r.writes;
-  return n / (stepMs / 1000);
+function lastStepQps(sampler: Sampler | null, stepMs: number): number {
+  const last = sampler?.latestTotals();
+  return last ? (last.reads + last.writes) / (stepMs / 1000) : 0;
 }

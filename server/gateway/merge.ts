@@ -145,7 +145,7 @@ class Slab {
  * [c * k, c * k + count[c]).
  */
 class Scratch {
-  count: Int32Array;
+  /** One contested cell's contributions (at most k: one per source of the row). */
   value: Float64Array;
   group: Float64Array;
   term: Float64Array;
@@ -160,36 +160,35 @@ class Scratch {
   writeValue: Float64Array;
   writeGroup: Float64Array;
   writeTerm: Float64Array;
-  /** Conflict node lists, shared between cells with the same set of nodes. */
-  private lists = new Map<string, string[]>();
+  /** The current row's contested columns (state 2), in discovery order. */
+  contested: Int32Array;
+  contestedCount = 0;
   /** Where merged rows' arrays are carved from. */
   out: Slab;
-  constructor(
-    readonly columns: number,
-    readonly k: number,
-    rows: number,
-  ) {
+  /** Conflict node lists, shared between cells with the same set of nodes. */
+  private lists = new Map<string, string[]>();
+  constructor(columns: number, k: number, rows: number) {
     this.out = new Slab(columns, rows * 3);
-    this.count = new Int32Array(columns);
-    this.value = new Float64Array(columns * k);
-    this.group = new Float64Array(columns * k);
-    this.term = new Float64Array(columns * k);
-    this.node = new Int32Array(columns * k);
-    this.bad = new Uint8Array(columns * k);
+    this.value = new Float64Array(k);
+    this.group = new Float64Array(k);
+    this.term = new Float64Array(k);
+    this.node = new Int32Array(k);
+    this.bad = new Uint8Array(k);
     this.bestValue = new Float64Array(columns);
     this.seen = new Uint8Array(columns);
     this.state = new Uint8Array(columns);
     this.writeValue = new Float64Array(columns);
     this.writeGroup = new Float64Array(columns);
     this.writeTerm = new Float64Array(columns);
+    this.contested = new Int32Array(columns);
   }
 
-  /** Nodes (in upstream order) marked bad in a cell, or null when none. */
-  disagreeing(base: number, n: number, answers: readonly NodeAnswer[]): string[] | null {
+  /** Nodes (in upstream order) marked bad among the first n contributions, or null. */
+  disagreeing(n: number, answers: readonly NodeAnswer[]): string[] | null {
     let key = '';
     let last = -1;
     // Contributions are in answer order, so the node indexes come sorted.
-    for (let i = base; i < base + n; i++) {
+    for (let i = 0; i < n; i++) {
       if (this.bad[i] === 1 && this.node[i] !== last) {
         last = this.node[i];
         key += `${last},`;
@@ -212,6 +211,7 @@ function mergeGroup(
   group: Group,
   answers: readonly NodeAnswer[],
   maps: Int32Array[],
+  inverse: Int32Array[],
   columns: number,
   adds: boolean,
   s: Scratch,
@@ -223,6 +223,7 @@ function mergeGroup(
   const conflicts: MergedRow['conflicts'] = [];
   s.seen.fill(0);
   s.state.fill(0);
+  s.contestedCount = 0;
   let contested = false;
   // Pass 1, straight through the typed arrays: sums, identity, and for writes the one
   // agreed value per cell (the overwhelmingly common case). Small monomorphic loops
@@ -240,7 +241,7 @@ function mergeGroup(
   const { state, writeValue } = s;
   if (!adds) {
     for (let c = 0; c < columns; c++) if (state[c] === 1) values[c] = writeValue[c];
-    if (contested) resolveContested(group, answers, maps, columns, s, values, conflicts);
+    if (contested) resolveContested(group, answers, inverse, s, values, conflicts);
   }
   let total = 0;
   for (let c = 0; c < columns; c++) total += values[c];
@@ -329,6 +330,7 @@ function passWrites(
       gj !== writeGroup[c] ||
       tj !== writeTerm[c]
     ) {
+      if (st !== 2) s.contested[s.contestedCount++] = c;
       state[c] = 2;
       contested = true;
     }
@@ -336,38 +338,34 @@ function passWrites(
   return contested;
 }
 
-/** Pass 2, only for contested write cells: gather every contribution, then resolve. */
+/**
+ * Pass 2, only for contested write cells (rare): gather each one's contributions
+ * through the inverse column maps, then resolve it.
+ */
 function resolveContested(
   group: Group,
   answers: readonly NodeAnswer[],
-  maps: Int32Array[],
-  columns: number,
+  inverse: Int32Array[],
   s: Scratch,
   values: Float64Array,
   conflicts: MergedRow['conflicts'],
 ): void {
-  const { state, count, k } = s;
-  count.fill(0);
-  for (const src of group.sources) {
-    const map = maps[src.answer];
-    const { values: v, raftGroupIds: g, leaderTerms: t } = src.row;
-    const ids = hasIds(src.row);
-    const n = Math.min(v.length, map.length);
-    for (let j = 0; j < n; j++) {
-      const c = map[j];
-      if (c < 0 || state[c] !== 2) continue;
-      const at = c * k + count[c]++;
-      s.value[at] = v[j];
-      s.group[at] = ids ? g[j] : 0;
-      s.term[at] = ids ? t[j] : 0;
-      s.node[at] = src.answer;
+  const cols = s.contested.subarray(0, s.contestedCount).sort();
+  for (const c of cols) {
+    let n = 0;
+    for (const src of group.sources) {
+      const j = inverse[src.answer][c];
+      const { values: v, raftGroupIds: g, leaderTerms: t } = src.row;
+      if (j < 0 || j >= v.length) continue;
+      const ids = hasIds(src.row);
+      s.value[n] = v[j];
+      s.group[n] = ids ? g[j] : 0;
+      s.term[n] = ids ? t[j] : 0;
+      s.node[n] = src.answer;
+      n++;
     }
-  }
-  for (let c = 0; c < columns; c++) {
-    if (state[c] !== 2) continue;
-    const base = c * k;
-    values[c] = resolveWrites(s, base, count[c]);
-    const nodes = s.disagreeing(base, count[c], answers);
+    values[c] = resolveWrites(s, 0, n);
+    const nodes = s.disagreeing(n, answers);
     if (nodes) conflicts.push({ column: c, nodes });
   }
 }
@@ -433,6 +431,14 @@ function resolveWrites(s: Scratch, base: number, n: number): number {
 export function mergeMatrices(answers: readonly NodeAnswer[], req: MatrixRequest): MatrixAnswer {
   const columnUnixMs = unionColumns(answers, req);
   const maps = columnMaps(answers, columnUnixMs);
+  // Merged column -> each answer's column index (-1: the node has no such column).
+  const inverse = maps.map((map) => {
+    const inv = new Int32Array(columnUnixMs.length).fill(-1);
+    map.forEach((c, j) => {
+      if (c >= 0) inv[c] = j;
+    });
+    return inv;
+  });
   const groups = new Map<string, Group>();
   answers.forEach((a, i) => {
     for (const row of a.answer.rows) {
@@ -449,7 +455,7 @@ export function mergeMatrices(answers: readonly NodeAnswer[], req: MatrixRequest
   const scratch = new Scratch(columnUnixMs.length, k, groups.size);
   let merged: MergedRow[] = [];
   for (const g of groups.values()) {
-    merged.push(mergeGroup(g, answers, maps, columnUnixMs.length, adds, scratch));
+    merged.push(mergeGroup(g, answers, maps, inverse, columnUnixMs.length, adds, scratch));
   }
   const budget = rowBudget(req.rows);
   if (merged.length > budget) {

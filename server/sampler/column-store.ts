@@ -8,10 +8,11 @@
 // meta it had, while the pivot reads the latest.
 //
 // Memory (bench/sampler.bench.ts, 10,000 routes x 1,440 columns, ~91% of routes
-// active per step): about 12 bytes per stored cell, ~150 MiB for the full
-// history (counters usually fit 16 bits: 4 x 2 bytes, plus 1-byte group and
-// term, bucket lists shared). Every route active every step: ~9 bytes per cell.
-// Worst case (counters above 2^32, all lists distinct): 4 + 32 + 8 + 8 = 52.
+// active per step, different ones each step): about 10 bytes per stored cell,
+// ~130 MiB for the full history (counters usually fit 16 bits: 4 x 2 bytes;
+// bucket, group and term arrays shared between columns; idle lists 4 bytes per
+// idle entry). Every route active every step: ~9 bytes per cell. Worst case
+// (counters above 2^32, every column's bucket list distinct): 4 + 32 + 8 + 8.
 import type { BucketMeta } from './types.ts';
 import { bytesEqual } from './keys.ts';
 

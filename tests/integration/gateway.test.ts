@@ -2,7 +2,7 @@
 // plain gRPC over h2c, bearer tokens) replaying hand-built fixtures, so every merged
 // cell below is computed by hand. Plus: a node down, a node that accepts TCP and never
 // answers, a wrong token, keyviz switched off, and the token never leaking.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import path from 'node:path';
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
@@ -68,7 +68,8 @@ let silentAddr: string;
 const servers: SpawnedServer[] = [];
 
 async function start(args: string[]): Promise<SpawnedServer> {
-  const s = await spawnServer(args);
+  // An empty page directory of our own: a concurrent `vite build` rewriting dist/ cannot race us.
+  const s = await spawnServer(['--static', path.join(dir, 'static'), ...args]);
   servers.push(s);
   return s;
 }
@@ -87,6 +88,7 @@ function gatewayArgs(upstreams: string[], tokenFile: string, extra: string[] = [
 
 beforeAll(async () => {
   dir = tempDir('gateway');
+  mkdirSync(path.join(dir, 'static'));
   writeFileSync(path.join(dir, 'node.token'), `${NODE_TOKEN}\n`);
   writeFileSync(path.join(dir, 'page.token'), `${PAGE_TOKEN}\n`);
   writeFileSync(path.join(dir, 'wrong.token'), 'not-the-node-token\n');

@@ -329,3 +329,35 @@ describe('mostly-active steps (idle slots stored as zeros internally)', () => {
     expect(row0.leaderTerms[1]).toBe(3);
   });
 });
+
+describe('groups and terms that change over time', () => {
+  it('per-cell values follow elections and re-grouping, idle cells read 0', () => {
+    const clock = new ManualClock(0);
+    let epoch = 1;
+    const s = new Sampler({ clock, historyColumns: 50, leaderTermOf: (g) => g * 100 + epoch });
+    for (let i = 0; i < 6; i++) {
+      s.registerRoute({
+        id: i,
+        start: i ? Uint8Array.of(i) : new Uint8Array(0),
+        end: i < 5 ? Uint8Array.of(i + 1) : new Uint8Array(0),
+        label: '',
+        raftGroupId: 1 + (i % 3),
+      });
+    }
+    for (let t = 0; t < 40; t++) {
+      if (t % 7 === 0) epoch++;
+      if (t === 20) s.splitRoute(5, Uint8Array.of(5, 5), 6, { raftGroupId: 9 });
+      for (let i = 0; i < 7; i++) if (i !== t % 6) s.observe(i, Uint8Array.of(i), OP_WRITE, 1);
+      clock.advance(1000);
+      s.flush();
+    }
+    for (const r of [req(), req({ fromUnixMs: 5000, toUnixMs: 33_000 }), req({ rows: 3 })]) {
+      expect(s.matrix(r)).toEqual(buildMatrix(s.snapshot(r.fromUnixMs, r.toUnixMs), r));
+    }
+    const row1 = s.matrix(req()).rows[1];
+    expect(row1.meta.bucketId).toBe('route:1');
+    expect(row1.leaderTerms[0]).toBe(202);
+    expect(row1.leaderTerms[1]).toBe(0); // idle at t = 1
+    expect(row1.leaderTerms[39]).toBe(207);
+  });
+});

@@ -1,0 +1,144 @@
+// Conflicting write cells (cluster view) -> device-pixel rectangles and a diagonal-stripe mask,
+// for an overlay canvas above the heatmap. Pure: no DOM. Uses the heatmap's own mapping: time
+// across (the gap-aware column layout over [fromMs, toMs)) and rows down (rows [r0, r1) over
+// the canvas height), so a hatch lands on the cell the raster drew.
+
+export interface ConflictGeometry {
+  /** Backing store of the heatmap canvas (device pixels). */
+  devW: number;
+  devH: number;
+  /** Per column, its time extent [x0, x1) (columnLayout). */
+  x0: Float64Array;
+  x1: Float64Array;
+  /** The time window drawn across the canvas width. */
+  fromMs: number;
+  toMs: number;
+  /** Rows drawn down the canvas height; fractional for a zoomed view. Default all rows. */
+  r0?: number;
+  r1?: number;
+}
+
+/** Device-pixel rectangle, whole pixels, clipped to the canvas. */
+export interface PixelRect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/**
+ * [a, b) in fractional pixels -> whole pixels [p0, p1). A span of at least a pixel keeps its
+ * rounded edges (the nearest-neighbour stretch draws it there); a thinner one takes the pixel
+ * that covers its start (max pooling puts it there), so a conflict never vanishes.
+ */
+function pixelSpan(a: number, b: number, size: number): [number, number] {
+  if (!(b > 0 && a < size)) return [0, 0];
+  let p0: number;
+  let p1: number;
+  if (b - a < 1) {
+    p0 = Math.floor(a);
+    p1 = p0 + 1;
+  } else {
+    p0 = Math.round(a);
+    p1 = Math.max(p0 + 1, Math.round(b));
+  }
+  p0 = Math.max(0, p0);
+  p1 = Math.min(size, p1);
+  return p1 > p0 ? [p0, p1] : [0, 0];
+}
+
+/**
+ * One rectangle per run of horizontally adjacent conflicting cells in a row (fewer rectangles
+ * than cells; rows that share a pixel may repeat a rectangle, which the mask absorbs).
+ */
+export function conflictRects(
+  conflicts: Uint8Array | null,
+  rowCount: number,
+  colCount: number,
+  g: ConflictGeometry,
+): PixelRect[] {
+  const out: PixelRect[] = [];
+  const span = g.toMs - g.fromMs;
+  const r0 = g.r0 ?? 0;
+  const r1 = g.r1 ?? rowCount;
+  if (!conflicts || g.devW <= 0 || g.devH <= 0 || !(span > 0) || !(r1 > r0)) return out;
+  const xOf = (t: number) => ((t - g.fromMs) / span) * g.devW;
+  const yOf = (r: number) => ((r - r0) / (r1 - r0)) * g.devH;
+  const rowLo = Math.max(0, Math.floor(r0));
+  const rowHi = Math.min(rowCount, Math.ceil(r1));
+  for (let r = rowLo; r < rowHi; r++) {
+    const [y0, y1] = pixelSpan(yOf(r), yOf(r + 1), g.devH);
+    if (y1 <= y0) continue;
+    const off = r * colCount;
+    let c = 0;
+    while (c < colCount) {
+      if (conflicts[off + c] !== 1) {
+        c++;
+        continue;
+      }
+      let end = c + 1;
+      // Merge only across touching columns: a time gap between them stays unhatched.
+      while (end < colCount && conflicts[off + end] === 1 && g.x0[end] <= g.x1[end - 1]) end++;
+      const [x0, x1] = pixelSpan(xOf(g.x0[c]), xOf(g.x1[end - 1]), g.devW);
+      if (x1 > x0) out.push({ x: x0, y: y0, w: x1 - x0, h: y1 - y0 });
+      c = end;
+    }
+  }
+  return out;
+}
+
+/** Mask values: what each pixel of the overlay shows. */
+export const HATCH_NONE = 0;
+export const HATCH_LIGHT = 1;
+export const HATCH_DARK = 2;
+
+/**
+ * Diagonal stripes ("/", 45°) over the rectangles: per pixel, HATCH_LIGHT on the stripe,
+ * HATCH_DARK on the pixel after it (so the stripe shows on light and dark colours alike), else
+ * none. Stripes are aligned to the canvas, so neighbouring cells continue each other's pattern.
+ * A rectangle too small to meet a stripe is filled light: a lone conflicting pixel still shows.
+ */
+export function hatchMask(
+  rects: readonly PixelRect[],
+  devW: number,
+  devH: number,
+  periodPx: number,
+  lineWidthPx: number,
+): Uint8Array {
+  const mask = new Uint8Array(Math.max(0, devW * devH));
+  const period = Math.max(3, Math.round(periodPx));
+  const light = Math.max(1, Math.min(period - 2, Math.round(lineWidthPx)));
+  for (const r of rects) {
+    const solid = r.w + r.h - 1 < period;
+    for (let y = r.y; y < r.y + r.h; y++) {
+      const row = y * devW;
+      for (let x = r.x; x < r.x + r.w; x++) {
+        if (solid) {
+          mask[row + x] = HATCH_LIGHT;
+          continue;
+        }
+        const k = (x + y) % period;
+        if (k < light) mask[row + x] = HATCH_LIGHT;
+        else if (k === light) mask[row + x] = HATCH_DARK;
+      }
+    }
+  }
+  return mask;
+}
+
+/** RGBA bytes (little-endian Uint32, as ImageData reads them) for the mask values. */
+export const HATCH_RGBA = {
+  light: 0xe6ffffff, // white, alpha 230
+  dark: 0xcc000000, // black, alpha 204
+} as const;
+
+/** The mask as ImageData-ready pixels. */
+export function hatchPixels(mask: Uint8Array): Uint32Array {
+  const px = new Uint32Array(mask.length);
+  for (let i = 0; i < mask.length; i++) {
+    const m = mask[i];
+    if (m === HATCH_LIGHT) px[i] = HATCH_RGBA.light;
+    else if (m === HATCH_DARK) px[i] = HATCH_RGBA.dark;
+  }
+  return px;
+}
