@@ -12,7 +12,7 @@ function short(v: number): string {
   return String(Math.round(v * 100) / 100);
 }
 
-/** "1.2 k ops", "3.4 MiB", "17 ops", "0 B". */
+/** "1.2 k ops", "3.4 MiB", "17 ops", "1 op", "0 B". */
 export function formatValue(v: number, series: Series): string {
   if (!Number.isFinite(v)) return '—';
   const neg = v < 0 ? '-' : '';
@@ -39,8 +39,10 @@ export function formatValue(v: number, series: Series): string {
     a /= 1000;
     i++;
   }
-  const num = i === 0 ? short(a) : short(a);
-  return `${neg}${num} ${SI[i] ? SI[i] + ' ' : ''}ops`;
+  const num = short(a);
+  // Exactly one operation reads "1 op"; "1.0 k ops" and "0 ops" stay plural.
+  const word = i === 0 && num === '1' ? 'op' : 'ops';
+  return `${neg}${num} ${SI[i] ? SI[i] + ' ' : ''}${word}`;
 }
 
 /** Unit word for a series' values (legend captions). */

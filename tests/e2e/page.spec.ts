@@ -346,7 +346,7 @@ test('pinned flyout: click pins, the full key is one disclosure away, Escape clo
   await expect(dialog).toHaveCount(0);
 });
 
-test('hover is cheap: moving across cells stays within 2 ms per move', async ({ page }) => {
+test('hover follows the pointer cell by cell without redrawing the heatmap', async ({ page }) => {
   await page.goto(`${s.http}/keyviz`);
   await waitForHeatmap(page);
   const box = (await page.getByTestId('hover-layer').boundingBox())!;
@@ -383,8 +383,7 @@ test('hover is cheap: moving across cells stays within 2 ms per move', async ({ 
   );
   // The flyout really followed the pointer from cell to cell.
   expect(perMove.changed).toBeGreaterThan(250);
-  expect(perMove.ms).toBeLessThan(2);
-  console.log(`hover: ${perMove.ms.toFixed(3)} ms per move`);
+  // Its cost per move is a benchmark figure (npm run bench -- page-e2e), not a test.
   // Hover never redraws the heatmap itself.
   const before = await page.locator('canvas').getAttribute('data-rendered');
   await page.mouse.move(box.x + 10, box.y + 10);

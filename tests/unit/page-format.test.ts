@@ -25,6 +25,9 @@ const local = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number =
 describe('formatValue', () => {
   it.each([
     [0, 'writes', '0 ops'],
+    [1, 'writes', '1 op'],
+    [1.004, 'writes', '1 op'],
+    [1.5, 'writes', '1.5 ops'],
     [17, 'reads', '17 ops'],
     [999, 'writes', '999 ops'],
     [1000, 'writes', '1 k ops'],

@@ -552,31 +552,16 @@ describe('live', () => {
   });
 });
 
-describe('backfill speed', { timeout: 30_000 }, () => {
-  it('24 h x 2,000 routes of mix into a real Sampler takes < 1.5 s', () => {
-    const timeOnce = () => {
-      const clock = new ManualClock(0);
-      const sampler = new Sampler({ clock, stepMs: STEP });
-      const wl = createWorkload({ seed: 42, scenario: 'mix', routes: 2000 });
-      const cpu0 = process.cpuUsage();
-      const t = performance.now();
-      const r = wl.backfill(sampler, clock, { now: NOW });
-      const ms = performance.now() - t;
-      const cpu = process.cpuUsage(cpu0);
-      expect(sampler.columnCount).toBe(1440);
-      expect(sampler.stats().dropped).toBe(0);
-      expect(tilingError([...sampler.listRoutes()])).toBeNull();
-      return { ms, cpuMs: (cpu.user + cpu.system) / 1000, observed: r.observed };
-    };
-    // Two cores are shared with other test runs, so wall time is noisy: judge
-    // by CPU time, take the better of two tries, and keep a loose wall bound.
-    let best = timeOnce();
-    if (best.cpuMs > 1500) best = timeOnce();
-    console.info(
-      `backfill 24h x 2000 routes (mix): wall ${best.ms.toFixed(0)} ms, ` +
-        `cpu ${best.cpuMs.toFixed(0)} ms, ${best.observed} observations`,
-    );
-    expect(best.cpuMs).toBeLessThan(1500);
-    expect(best.ms).toBeLessThan(6000);
+// Its speed is measured by `npm run bench -- workload`, not asserted here.
+describe('full backfill', { timeout: 60_000 }, () => {
+  it('24 h x 2,000 routes of mix fill a real Sampler: 1,440 columns, nothing dropped, tiling kept', () => {
+    const clock = new ManualClock(0);
+    const sampler = new Sampler({ clock, stepMs: STEP });
+    const wl = createWorkload({ seed: 42, scenario: 'mix', routes: 2000 });
+    const r = wl.backfill(sampler, clock, { now: NOW });
+    expect(sampler.columnCount).toBe(1440);
+    expect(sampler.stats().dropped).toBe(0);
+    expect(r.observed).toBeGreaterThan(1_000_000);
+    expect(tilingError([...sampler.listRoutes()])).toBeNull();
   });
 });

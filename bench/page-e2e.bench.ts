@@ -1,0 +1,150 @@
+// The page as an operator gets it: the built bundle served by the real sampler server
+// (default workload: 2,000 routes, 24 h backfill, so a full 1024 x 1440 matrix), in
+// headless Chromium. Prints medians of the page's own User Timing marks
+// (keyviz:fetch, keyviz:decode, keyviz:render), request-to-painted, hover cost per
+// move, and the gzip size of the page's JavaScript.
+// Run: npm run bench -- page-e2e
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, requireChromium } from '../scripts/chromium.ts';
+import { REPO_ROOT, spawnServer } from '../tests/helpers/spawnServer.ts';
+
+const RUNS = 11;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function fmt(label: string, xs: number[], unit = 'ms'): string {
+  const s = [...xs].sort((a, b) => a - b);
+  return `${label.padEnd(34)} median ${median(xs).toFixed(1)} ${unit}  (min ${s[0].toFixed(1)}, max ${s[s.length - 1].toFixed(1)}, n=${xs.length})`;
+}
+
+/** Total gzip size of the JavaScript the page loads. */
+export function bundleGzipBytes(distDir: string): { files: number; raw: number; gzip: number } {
+  const assets = join(distDir, 'assets');
+  let raw = 0;
+  let gzip = 0;
+  let files = 0;
+  for (const f of readdirSync(assets)) {
+    if (!f.endsWith('.js')) continue;
+    const buf = readFileSync(join(assets, f));
+    raw += buf.length;
+    gzip += gzipSync(buf, { level: 9 }).length;
+    files++;
+  }
+  return { files, raw, gzip };
+}
+
+export async function run(): Promise<void> {
+  const dist = join(REPO_ROOT, 'dist');
+  if (!existsSync(join(dist, 'index.html'))) {
+    execFileSync(join(REPO_ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+    });
+  }
+  const b = bundleGzipBytes(dist);
+  console.log(
+    `page JavaScript: ${b.files} files, ${(b.raw / 1000).toFixed(1)} kB raw, ${(b.gzip / 1000).toFixed(1)} kB gzip (budget 125 kB)`,
+  );
+
+  const server = await spawnServer(['--static', dist]);
+  const browser = await chromium.launch({
+    executablePath: requireChromium(),
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(server.keyviz);
+    await page.waitForFunction(
+      () => performance.getEntriesByName('keyviz:render').length > 0,
+      null,
+      {
+        timeout: 30_000,
+      },
+    );
+    const shape = await page.evaluate(
+      () => document.querySelector('[data-testid="summary"]')?.textContent ?? '',
+    );
+    console.log(`matrix on screen: ${shape}`);
+
+    const fetchMs: number[] = [];
+    const decodeMs: number[] = [];
+    const renderMs: number[] = [];
+    const paintedMs: number[] = [];
+    const refresh = page.getByRole('button', { name: 'Refresh', exact: true });
+    for (let i = 0; i < RUNS; i++) {
+      await page.evaluate(() => performance.clearMeasures());
+      const t0 = await page.evaluate(() => performance.now());
+      await refresh.click();
+      await page.waitForFunction(
+        () => performance.getEntriesByName('keyviz:render').length > 0,
+        null,
+        {
+          timeout: 30_000,
+        },
+      );
+      // No named functions inside evaluate: tsx would inject a helper the page lacks.
+      const m = await page.evaluate(() =>
+        ['keyviz:fetch', 'keyviz:decode', 'keyviz:render'].map((n) => {
+          const e = performance.getEntriesByName(n);
+          return e.length ? { start: e[0].startTime, dur: e[0].duration } : null;
+        }),
+      );
+      const [f, d, r] = m;
+      if (!f || !d || !r) throw new Error('a User Timing measure is missing');
+      fetchMs.push(f.dur);
+      decodeMs.push(d.dur);
+      renderMs.push(r.dur);
+      // From the request leaving (the click handler starts it) to the picture drawn.
+      paintedMs.push(r.start + r.dur - Math.max(t0, f.start - 1));
+    }
+    console.log(fmt('keyviz:fetch (request + transfer)', fetchMs));
+    console.log(fmt('keyviz:decode (1024 x 1440)', decodeMs));
+    console.log(fmt('keyviz:render', renderMs));
+    console.log(fmt('request to painted', paintedMs));
+
+    // Hover: each synthetic move lands on a new cell; a MessageChannel yield after it
+    // lets React's scheduled render run, so the figure includes the flyout update.
+    const hover: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const box = await page.getByTestId('hover-layer').boundingBox();
+      if (!box) throw new Error('no hover layer');
+      hover.push(
+        await page.evaluate(
+          async ({ x, y, w, h, seed }) => {
+            const el = document.querySelector('[data-testid="hover-layer"]');
+            if (!el) throw new Error('no hover layer');
+            const n = 200;
+            const t = performance.now();
+            for (let k = 0; k < n; k++) {
+              el.dispatchEvent(
+                new PointerEvent('pointermove', {
+                  bubbles: true,
+                  clientX: x + (((k + seed) * 7.3) % w),
+                  clientY: y + (((k + seed) * 13.1) % h),
+                }),
+              );
+              await new Promise<void>((r) => {
+                const c = new MessageChannel();
+                c.port1.onmessage = () => r();
+                c.port2.postMessage(0);
+              });
+            }
+            return (performance.now() - t) / n;
+          },
+          { x: box.x, y: box.y, w: box.width, h: box.height, seed: i * 31 },
+        ),
+      );
+    }
+    console.log(fmt('hover to flyout, per move', hover));
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
