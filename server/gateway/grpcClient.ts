@@ -142,10 +142,14 @@ export class GrpcClient {
         }
       };
       const timer = setTimeout(() => {
-        // A peer that never finished the HTTP/2 handshake will not answer the next
-        // call either: drop the session so that one reconnects.
-        if (session.pendingSettingsAck) session.destroy();
         finish(new ConnectError('the operation timed out', Code.DeadlineExceeded));
+        // A peer that never finished the HTTP/2 handshake will not answer the next
+        // call either: later calls get a fresh connection. Closed gracefully, so
+        // calls still in flight on this one end on their own (their own deadline).
+        if (session.pendingSettingsAck) {
+          if (this.session === session) this.session = null;
+          session.close();
+        }
       }, call.timeoutMs);
       const onAbort = () => finish(new ConnectError('request canceled', Code.Canceled));
       call.signal.addEventListener('abort', onAbort);
@@ -179,6 +183,14 @@ export class GrpcClient {
       });
       stream.on('error', (e) => finish(transportError(e)));
       stream.on('end', () => {
+        if (httpStatus === 0) {
+          // Ended before any response headers: the connection went away under us.
+          const e = Object.assign(new Error('stream ended without a response'), {
+            code: 'ERR_HTTP2_NO_RESPONSE',
+          });
+          finish(transportError(e));
+          return;
+        }
         if (httpStatus !== 200) {
           finish(
             new ConnectError(`HTTP ${httpStatus} from upstream`, codeFromHttpStatus(httpStatus)),

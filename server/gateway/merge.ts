@@ -11,6 +11,8 @@
 // - zero write values contribute nothing (a follower that saw only reads);
 // - rows re-budgeted like the node's pivot (sum desc, bucket_id asc), then ordered
 //   by start key (empty first), ties bucket_id.
+import { compareBytes, compareEnds, compareStrings as compareIds } from '../sampler/keys.ts';
+import { inWindow, rowBudget } from '../sampler/request.ts';
 import type {
   BucketMeta,
   CellConflictInfo,
@@ -25,30 +27,12 @@ export interface NodeAnswer {
   answer: MatrixAnswer;
 }
 
-export const MAX_ROWS = 1024;
-
-/** The node's row budget: 0 (or nonsense) means 1024, above 1024 is clamped. */
-export function rowBudget(rows: number): number {
-  if (!Number.isFinite(rows) || rows <= 0) return MAX_ROWS;
-  return Math.min(Math.floor(rows), MAX_ROWS);
-}
+/** The node's row budget rules (0 means 1024, above 1024 clamps), shared with the sampler. */
+export { MAX_MATRIX_ROWS as MAX_ROWS, rowBudget } from '../sampler/request.ts';
 
 /** Reads and read bytes add up across nodes; everything else (writes, unknown) dedupes. */
 export function seriesAddsUp(series: number): boolean {
   return series === 1 || series === 3;
-}
-
-/** Unsigned byte order, empty first (the node's start-key order). */
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    if (a[i] !== b[i]) return a[i] - b[i];
-  }
-  return a.length - b.length;
-}
-
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 interface Source {
@@ -69,15 +53,11 @@ interface MergedRow {
   conflicts: { column: number; nodes: string[] }[];
 }
 
-function inWindow(t: number, req: MatrixRequest): boolean {
-  if (req.fromUnixMs !== 0 && t < req.fromUnixMs) return false;
-  if (req.toUnixMs !== 0 && t >= req.toUnixMs) return false;
-  return true;
-}
-
 function unionColumns(answers: readonly NodeAnswer[], req: MatrixRequest): number[] {
   const all: number[] = [];
-  for (const a of answers) for (const t of a.answer.columnUnixMs) if (inWindow(t, req)) all.push(t);
+  for (const a of answers)
+    for (const t of a.answer.columnUnixMs)
+      if (inWindow(t, req.fromUnixMs, req.toUnixMs)) all.push(t);
   all.sort((x, y) => x - y);
   const out: number[] = [];
   for (const t of all) if (out.length === 0 || out[out.length - 1] !== t) out.push(t);
@@ -102,10 +82,8 @@ function mergeMeta(sources: Source[]): BucketMeta {
   for (let i = 1; i < sources.length; i++) {
     const m = sources[i].row.meta;
     if (compareBytes(m.start, meta.start) < 0) meta.start = m.start;
-    // An empty end is the unbounded tail: nothing is wider.
-    if (meta.end.length !== 0 && (m.end.length === 0 || compareBytes(m.end, meta.end) > 0)) {
-      meta.end = m.end;
-    }
+    if (compareEnds(m.end, meta.end) > 0) meta.end = m.end; // empty = unbounded tail
+
     if (m.routeCount > meta.routeCount) meta.routeCount = m.routeCount;
     const cap = Math.max(meta.routeIds.length, m.routeIds.length);
     for (const id of m.routeIds) {
@@ -224,7 +202,6 @@ function mergeGroup(
   s.seen.fill(0);
   s.state.fill(0);
   s.contestedCount = 0;
-  let contested = false;
   // Pass 1, straight through the typed arrays: sums, identity, and for writes the one
   // agreed value per cell (the overwhelmingly common case). Small monomorphic loops
   // in their own functions: V8 optimizes those far better than one big body.
@@ -235,13 +212,31 @@ function mergeGroup(
     const g = hasIds(row) ? row.raftGroupIds : null;
     const t = hasIds(row) ? row.leaderTerms : null;
     if (adds) passReads(s, map, n, row.values, g, t, withIds ? groups : null, terms, values);
-    else if (passWrites(s, map, n, row.values, g, t, withIds ? groups : null, terms))
-      contested = true;
+    else passWrites(s, map, n, row.values, g, t, withIds ? groups : null, terms);
   }
-  const { state, writeValue } = s;
   if (!adds) {
-    for (let c = 0; c < columns; c++) if (state[c] === 1) values[c] = writeValue[c];
-    if (contested) resolveContested(group, answers, inverse, s, values, conflicts);
+    const { state, writeValue, writeGroup, writeTerm } = s;
+    for (let c = 0; c < columns; c++) {
+      if (state[c] !== 1) continue;
+      values[c] = writeValue[c];
+      if (withIds) {
+        // The agreed contribution is the largest; the earliest with it has its (group, term).
+        groups[c] = writeGroup[c];
+        terms[c] = writeTerm[c];
+      }
+    }
+    if (s.contestedCount > 0) {
+      resolveContested(
+        group,
+        answers,
+        inverse,
+        s,
+        values,
+        withIds ? groups : null,
+        terms,
+        conflicts,
+      );
+    }
   }
   let total = 0;
   for (let c = 0; c < columns; c++) total += values[c];
@@ -286,8 +281,9 @@ function passReads(
 }
 
 /**
- * Pass 1 for writes: identity as for reads, and one agreed (group, term, value) per
- * cell; a cell where that does not hold is marked contested (state 2). True if any is.
+ * Pass 1 for writes: one agreed (group, term, value) per cell; a cell where that does
+ * not hold is contested (state 2, listed in s.contested). Identity is settled after
+ * the pass: the agreed (group, term), else the first node's (all zero), else pass 2.
  */
 function passWrites(
   s: Scratch,
@@ -298,18 +294,16 @@ function passWrites(
   t: Float64Array | null,
   groups: Float64Array | null,
   terms: Float64Array,
-): boolean {
-  const { seen, bestValue, state, writeValue, writeGroup, writeTerm } = s;
-  let contested = false;
+): void {
+  const { seen, state, writeValue, writeGroup, writeTerm } = s;
   for (let j = 0; j < n; j++) {
     const c = map[j];
     if (c < 0) continue;
     const x = v[j];
     const gj = g === null ? 0 : g[j];
     const tj = t === null ? 0 : t[j];
-    if (seen[c] === 0 || x > bestValue[c]) {
+    if (seen[c] === 0) {
       seen[c] = 1;
-      bestValue[c] = x;
       if (groups !== null) {
         groups[c] = gj;
         terms[c] = tj;
@@ -332,10 +326,8 @@ function passWrites(
     ) {
       if (st !== 2) s.contested[s.contestedCount++] = c;
       state[c] = 2;
-      contested = true;
     }
   }
-  return contested;
 }
 
 /**
@@ -348,6 +340,8 @@ function resolveContested(
   inverse: Int32Array[],
   s: Scratch,
   values: Float64Array,
+  groups: Float64Array | null,
+  terms: Float64Array,
   conflicts: MergedRow['conflicts'],
 ): void {
   const cols = s.contested.subarray(0, s.contestedCount).sort();
@@ -365,6 +359,13 @@ function resolveContested(
       n++;
     }
     values[c] = resolveWrites(s, 0, n);
+    if (groups !== null) {
+      // Identity: the largest contribution, ties the earlier node.
+      let best = 0;
+      for (let i = 1; i < n; i++) if (s.value[i] > s.value[best]) best = i;
+      groups[c] = s.group[best];
+      terms[c] = s.term[best];
+    }
     const nodes = s.disagreeing(n, answers);
     if (nodes) conflicts.push({ column: c, nodes });
   }

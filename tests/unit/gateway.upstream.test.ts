@@ -237,6 +237,22 @@ describe('gateway backend, one upstream', () => {
     expect(took).toBeLessThan(1500);
   });
 
+  it('concurrent calls to a silent node each time out on their own (none cut short)', async () => {
+    const b = backend([slow.addr], { timeoutMs: 300 });
+    const first = failure(b.getKeyVizMatrix(req, signal()));
+    await new Promise((r) => setTimeout(r, 100));
+    const second = failure(b.getKeyVizMatrix(req, signal()));
+    const [e1, e2] = await Promise.all([first, second]);
+    // And the next call gets a fresh connection attempt, timing out the same way.
+    const e3 = await failure(b.getKeyVizMatrix(req, signal()));
+    b.close();
+    expect([e1.code, e2.code, e3.code]).toEqual([
+      Code.DeadlineExceeded,
+      Code.DeadlineExceeded,
+      Code.DeadlineExceeded,
+    ]);
+  });
+
   it('an unreachable node is Unavailable "upstream unreachable", named', async () => {
     const b = backend([down]);
     const e = await failure(b.getKeyVizMatrix(req, signal()));
