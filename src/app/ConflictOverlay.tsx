@@ -1,7 +1,7 @@
 import { memo, useLayoutEffect, useMemo, useRef } from 'react';
 import type { Matrix } from '../data/matrix.ts';
 import type { CanvasSize } from './canvasSize.ts';
-import { conflictRects, hatchMask, hatchPixels } from './conflictHatch.ts';
+import { conflictRects, hatchTile, HATCH_RGBA, isSolid, stripes } from './conflictHatch.ts';
 import type { TimeFrame } from './heatRaster.ts';
 import './cluster.css';
 
@@ -43,7 +43,8 @@ export const ConflictOverlay = memo(function ConflictOverlay({
         r0,
         r1,
       }),
-    [matrix, frame, size.devW, size.devH, r0, r1],
+    // The frame's parts, not the frame: a caller may build a new frame object every render.
+    [matrix, frame.x0, frame.x1, frame.fromMs, frame.toMs, size.devW, size.devH, r0, r1],
   );
 
   useLayoutEffect(() => {
@@ -51,13 +52,24 @@ export const ConflictOverlay = memo(function ConflictOverlay({
     if (!canvas || rects.length === 0) return;
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
-    const mask = hatchMask(rects, size.devW, size.devH, PERIOD_CSS * size.dpr, LINE_CSS * size.dpr);
-    const px = hatchPixels(mask);
-    ctx.putImageData(
-      new ImageData(new Uint8ClampedArray(px.buffer), size.devW, size.devH),
-      0,
-      0,
-    );
+    // A pattern tile and one fillRect per run of cells: work in proportion to the hatched area,
+    // never a canvas-sized buffer per redraw (zoom and pan redraw often).
+    const st = stripes(PERIOD_CSS * size.dpr, LINE_CSS * size.dpr);
+    const tile = document.createElement('canvas');
+    tile.width = st.period;
+    tile.height = st.period;
+    const tctx = tile.getContext('2d');
+    if (!tctx) return;
+    const px = hatchTile(st);
+    tctx.putImageData(new ImageData(new Uint8ClampedArray(px.buffer), st.period, st.period), 0, 0);
+    const pattern = ctx.createPattern(tile, 'repeat');
+    if (!pattern) return;
+    const solid = `rgb(255 255 255 / ${((HATCH_RGBA.light >>> 24) / 255).toFixed(2)})`;
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    for (const r of rects) {
+      ctx.fillStyle = isSolid(r, st) ? solid : pattern;
+      ctx.fillRect(r.x, r.y, r.w, r.h);
+    }
     canvas.dataset.hatched = String(rects.length);
   }, [rects, size.devW, size.devH, size.dpr]);
 

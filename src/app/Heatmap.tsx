@@ -3,6 +3,7 @@ import type { Matrix } from '../data/matrix.ts';
 import { buildLut, type Palette } from '../data/colorRamp.ts';
 import { makeScale, type ScaleKind } from '../data/scale.ts';
 import { KeyAxis, TimeAxis } from './axes.tsx';
+import { ConflictLegend, ConflictOverlay } from './ConflictOverlay.tsx';
 import { HeatCanvas } from './HeatCanvas.tsx';
 import { timeFrame } from './heatRaster.ts';
 import { HoverLayer } from './HoverLayer.tsx';
@@ -37,6 +38,7 @@ export function Heatmap({ matrix, palette, scaleKind, brightness }: Props) {
         {frame && size.devW > 0 && (
           <>
             <HeatCanvas matrix={matrix} frame={frame} size={size} lut={lut} scale={scale} />
+            <ConflictOverlay matrix={matrix} frame={frame} size={size} />
             <HoverLayer matrix={matrix} frame={frame} width={size.cssW} height={size.cssH} />
           </>
         )}
@@ -47,6 +49,7 @@ export function Heatmap({ matrix, palette, scaleKind, brightness }: Props) {
         {frame && (
           <Legend scale={scale} series={matrix.series} palette={palette} stepMs={frame.stepMs} />
         )}
+        <ConflictLegend matrix={matrix} />
       </div>
     </div>
   );

@@ -1,17 +1,19 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { createAdminClient } from '../api/client.ts';
-import { apiConfigFromPage } from '../api/config.ts';
+import { useCallback, useEffect, useState } from 'react';
 import { formatClock, formatInt } from '../data/format.ts';
 import type { Matrix } from '../data/matrix.ts';
 import { ClusterBanner } from './ClusterBanner.tsx';
 import { Controls } from './Controls.tsx';
-import { Heatmap } from './Heatmap.tsx';
+import { ExploreControls } from './explore/ExploreControls.tsx';
+import { ExploreHeatmap } from './explore/ExploreHeatmap.tsx';
+import { RecordBanner, useFileDrop } from './explore/RecordBanner.tsx';
+import { useExploreFeed } from './explore/useExploreFeed.ts';
+import { useExploreViewState } from './explore/useExploreViewState.ts';
 import type { LoadError } from './loadError.ts';
+import { SignInForm, SignOutButton } from './SignInForm.tsx';
 import { EmptyPanel, ErrorPanel, LoadingPanel } from './StatePanel.tsx';
 import { readToken, writeToken } from './tokenStore.ts';
-import { useMatrixFeed } from './useMatrixFeed.ts';
+import { useDataSource } from './useDataSource.ts';
 import { useNodeName, type NodeName } from './useOverview.ts';
-import { useViewState } from './useViewState.ts';
 
 function Header({
   node,
@@ -64,18 +66,12 @@ function StaleBanner({
 }
 
 export function KeyvizPage() {
-  const config = useMemo(() => apiConfigFromPage(), []);
-  const client = useMemo(
-    () =>
-      createAdminClient({ baseUrl: config.baseUrl, transport: config.transport, token: readToken }),
-    [config],
-  );
-  const [view, dispatch] = useViewState();
-  const feed = useMatrixFeed(client, {
-    series: view.series,
-    rows: view.rows,
-    refreshS: view.refresh,
-  });
+  // Connect, gRPC-Web or the node's JSON API (cookie session): one client either way.
+  const { config, client, session, needsSignIn, setSignedOut } = useDataSource();
+  const [view, dispatch] = useExploreViewState();
+  // Time range, zoom windows and record files (issue 4) on top of the matrix feed.
+  const feed = useExploreFeed(client, view);
+  const dropping = useFileDrop(feed.openRecord);
   const [authNonce, setAuthNonce] = useState(0);
   const node = useNodeName(client, authNonce);
   const { reload } = feed;
@@ -89,13 +85,32 @@ export function KeyvizPage() {
     [reload],
   );
 
+  const onSignedIn = useCallback(() => {
+    setSignedOut(false);
+    setAuthNonce((n) => n + 1);
+    reload();
+  }, [reload, setSignedOut]);
+  const onSignedOut = useCallback(() => {
+    setSignedOut(true);
+    reload();
+  }, [reload, setSignedOut]);
+
   useEffect(() => {
     document.title = node ? `Key Visualizer · ${node.nodeId}` : 'Key Visualizer';
   }, [node]);
 
   const { matrix, error } = feed;
   let body;
-  if (error && (error.kind === 'unauthenticated' || !matrix)) {
+  const signIn = session !== null && needsSignIn(error);
+  if (session && signIn) {
+    body = (
+      <SignInForm
+        session={session}
+        onSignedIn={onSignedIn}
+        reason={matrix ? 'The session ended (signed out or expired): sign in again.' : undefined}
+      />
+    );
+  } else if (error && (error.kind === 'unauthenticated' || !matrix)) {
     body = (
       <ErrorPanel
         error={error}
@@ -110,20 +125,16 @@ export function KeyvizPage() {
   } else if (matrix.colCount === 0 || matrix.rowCount === 0) {
     body = <EmptyPanel columns={matrix.colCount} onRetry={reload} />;
   } else {
-    body = (
-      <Heatmap
-        matrix={matrix}
-        palette={view.palette}
-        scaleKind={view.scale}
-        brightness={view.brightness}
-      />
-    );
+    body = <ExploreHeatmap raw={matrix} view={view} dispatch={dispatch} />;
   }
 
   return (
-    <div className="page">
+    <div className={dropping ? 'page drop-active' : 'page'}>
       <Header node={node} matrix={matrix} loadedAt={feed.loadedAt} />
+      {session && !signIn && <SignOutButton session={session} onSignedOut={onSignedOut} />}
       <Controls view={view} dispatch={dispatch} onRefresh={reload} busy={feed.busy} />
+      <ExploreControls view={view} dispatch={dispatch} onOpenRecord={feed.openRecord} />
+      {feed.record && <RecordBanner record={feed.record} onClose={feed.closeRecord} />}
       {error && matrix && error.kind !== 'unauthenticated' && (
         <StaleBanner error={error} loadedAt={feed.loadedAt} nextPollAt={feed.nextPollAt} />
       )}

@@ -87,58 +87,46 @@ export function conflictRects(
   return out;
 }
 
-/** Mask values: what each pixel of the overlay shows. */
-export const HATCH_NONE = 0;
-export const HATCH_LIGHT = 1;
-export const HATCH_DARK = 2;
-
-/**
- * Diagonal stripes ("/", 45°) over the rectangles: per pixel, HATCH_LIGHT on the stripe,
- * HATCH_DARK on the pixel after it (so the stripe shows on light and dark colours alike), else
- * none. Stripes are aligned to the canvas, so neighbouring cells continue each other's pattern.
- * A rectangle too small to meet a stripe is filled light: a lone conflicting pixel still shows.
- */
-export function hatchMask(
-  rects: readonly PixelRect[],
-  devW: number,
-  devH: number,
-  periodPx: number,
-  lineWidthPx: number,
-): Uint8Array {
-  const mask = new Uint8Array(Math.max(0, devW * devH));
-  const period = Math.max(3, Math.round(periodPx));
-  const light = Math.max(1, Math.min(period - 2, Math.round(lineWidthPx)));
-  for (const r of rects) {
-    const solid = r.w + r.h - 1 < period;
-    for (let y = r.y; y < r.y + r.h; y++) {
-      const row = y * devW;
-      for (let x = r.x; x < r.x + r.w; x++) {
-        if (solid) {
-          mask[row + x] = HATCH_LIGHT;
-          continue;
-        }
-        const k = (x + y) % period;
-        if (k < light) mask[row + x] = HATCH_LIGHT;
-        else if (k === light) mask[row + x] = HATCH_DARK;
-      }
-    }
-  }
-  return mask;
+/** Stripe geometry in device pixels: a period and the light line's width within it. */
+export interface Stripes {
+  period: number;
+  light: number;
 }
 
-/** RGBA bytes (little-endian Uint32, as ImageData reads them) for the mask values. */
+export function stripes(periodPx: number, lineWidthPx: number): Stripes {
+  const period = Math.max(3, Math.round(periodPx));
+  return { period, light: Math.max(1, Math.min(period - 2, Math.round(lineWidthPx))) };
+}
+
+/** RGBA bytes (little-endian Uint32, as ImageData reads them). */
 export const HATCH_RGBA = {
   light: 0xe6ffffff, // white, alpha 230
   dark: 0xcc000000, // black, alpha 204
 } as const;
 
-/** The mask as ImageData-ready pixels. */
-export function hatchPixels(mask: Uint8Array): Uint32Array {
-  const px = new Uint32Array(mask.length);
-  for (let i = 0; i < mask.length; i++) {
-    const m = mask[i];
-    if (m === HATCH_LIGHT) px[i] = HATCH_RGBA.light;
-    else if (m === HATCH_DARK) px[i] = HATCH_RGBA.dark;
+/**
+ * One period x period tile of diagonal stripes ("/", 45°): pixel (x, y) is light where
+ * (x + y) mod period < light, dark on the pixel after (so a stripe shows on light and dark
+ * colours alike), else transparent. (x + y) mod period repeats every period along both axes, so
+ * a canvas pattern of this tile (anchored at the canvas origin) continues across cells.
+ */
+export function hatchTile(s: Stripes): Uint32Array<ArrayBuffer> {
+  const { period, light } = s;
+  const px = new Uint32Array(period * period);
+  for (let y = 0; y < period; y++) {
+    for (let x = 0; x < period; x++) {
+      const k = (x + y) % period;
+      if (k < light) px[y * period + x] = HATCH_RGBA.light;
+      else if (k === light) px[y * period + x] = HATCH_RGBA.dark;
+    }
   }
   return px;
+}
+
+/**
+ * A rectangle too small to be sure to meet a stripe (its x + y spans less than a period) is
+ * filled light instead: a lone conflicting pixel still shows.
+ */
+export function isSolid(r: PixelRect, s: Stripes): boolean {
+  return r.w + r.h - 1 < s.period;
 }

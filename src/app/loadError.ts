@@ -3,6 +3,7 @@
 // can arrive as Unavailable, but only the node's own answer carries its message.
 
 import { classifyError, type LoadFailure } from '../api/client.ts';
+import { classifyJsonError, JsonApiError } from '../api/jsonSource.ts';
 
 export interface LoadError {
   kind: LoadFailure;
@@ -14,6 +15,11 @@ export interface LoadError {
 const NETWORK = /failed to fetch|networkerror|network error|load failed|ECONNREFUSED|^HTTP 5\d\d/i;
 
 export function describeLoadError(e: unknown): LoadError {
+  // The JSON source's errors carry an HTTP status; a proxy's bare 5xx means "not reached".
+  if (e instanceof JsonApiError) {
+    const j = classifyJsonError(e);
+    return j.kind === 'other' && /^http_5\d\d$/.test(j.code) ? { ...j, kind: 'unreachable' } : j;
+  }
   const c = classifyError(e);
   if (c.kind === 'disabled' && NETWORK.test(c.message)) return { ...c, kind: 'unreachable' };
   return c;

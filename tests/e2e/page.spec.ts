@@ -54,7 +54,7 @@ test('first paint: `/` leads to /keyviz, the heatmap, axes, legend and node name
   const scroll = await page.evaluate(() => ({
     h: document.documentElement.scrollHeight,
     vh: innerHeight,
-    canvasH: document.querySelector('canvas')!.getBoundingClientRect().height,
+    canvasH: document.querySelector('canvas.heat-canvas')!.getBoundingClientRect().height,
   }));
   expect(scroll.h).toBeLessThanOrEqual(scroll.vh);
   expect(scroll.canvasH).toBeGreaterThan(400);
@@ -168,7 +168,7 @@ test('refresh button loads again; a new click aborts the older request', async (
   await waitForHeatmap(page);
   // Slow answers, so clicks overlap.
   await resetProbe(page, 800);
-  const before = Number(await page.locator('canvas').getAttribute('data-rendered'));
+  const before = Number(await page.locator('canvas.heat-canvas').getAttribute('data-rendered'));
   const button = page.getByRole('button', { name: 'Refresh' });
   await button.click();
   await button.click();
@@ -181,7 +181,7 @@ test('refresh button loads again; a new click aborts the older request', async (
   expect(st.maxInFlight).toBe(1);
   // Only the newest answer is drawn, and the picture never went away.
   await expect
-    .poll(async () => Number(await page.locator('canvas').getAttribute('data-rendered')))
+    .poll(async () => Number(await page.locator('canvas.heat-canvas').getAttribute('data-rendered')))
     .toBe(before + 1);
   expect(await canvasInk(page)).toBeGreaterThan(1000);
 });
@@ -210,7 +210,7 @@ test('auto refresh: polls every 5 s, one request at a time, never blanks the can
     };
     requestAnimationFrame(probe);
   });
-  const rendered0 = Number(await page.locator('canvas').getAttribute('data-rendered'));
+  const rendered0 = Number(await page.locator('canvas.heat-canvas').getAttribute('data-rendered'));
   await page.getByRole('combobox', { name: 'Auto refresh' }).selectOption('5');
   await expect(page).toHaveURL(/refresh=5/);
   await page.waitForTimeout(11_500);
@@ -218,7 +218,7 @@ test('auto refresh: polls every 5 s, one request at a time, never blanks the can
   expect(st.started).toBeGreaterThanOrEqual(2);
   expect(st.started).toBeLessThanOrEqual(3);
   expect(st.maxInFlight).toBe(1);
-  const rendered = Number(await page.locator('canvas').getAttribute('data-rendered'));
+  const rendered = Number(await page.locator('canvas.heat-canvas').getAttribute('data-rendered'));
   expect(rendered).toBeGreaterThanOrEqual(rendered0 + 2);
   const minInk = await page.evaluate(() => (window as unknown as { minInk: number }).minInk);
   expect(minInk).toBeGreaterThan(1000);
@@ -385,11 +385,11 @@ test('hover follows the pointer cell by cell without redrawing the heatmap', asy
   expect(perMove.changed).toBeGreaterThan(250);
   // Its cost per move is a benchmark figure (npm run bench -- page-e2e), not a test.
   // Hover never redraws the heatmap itself.
-  const before = await page.locator('canvas').getAttribute('data-rendered');
+  const before = await page.locator('canvas.heat-canvas').getAttribute('data-rendered');
   await page.mouse.move(box.x + 10, box.y + 10);
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 20 });
   await expect(page.getByRole('tooltip')).toBeVisible();
-  expect(await page.locator('canvas').getAttribute('data-rendered')).toBe(before);
+  expect(await page.locator('canvas.heat-canvas').getAttribute('data-rendered')).toBe(before);
 });
 
 test('dark colour scheme: dark page, and zero cells show the page background', async ({ page }) => {
@@ -441,10 +441,10 @@ for (const dpr of [1.25, 1.5, 2]) {
 test('resizing the window resizes the heatmap', async ({ page }) => {
   await page.goto(`${s.http}/keyviz`);
   await waitForHeatmap(page);
-  const w1 = await page.locator('canvas').evaluate((c: HTMLCanvasElement) => c.width);
+  const w1 = await page.locator('canvas.heat-canvas').evaluate((c: HTMLCanvasElement) => c.width);
   await page.setViewportSize({ width: 900, height: 600 });
   await expect
-    .poll(() => page.locator('canvas').evaluate((c: HTMLCanvasElement) => c.width))
+    .poll(() => page.locator('canvas.heat-canvas').evaluate((c: HTMLCanvasElement) => c.width))
     .toBeLessThan(w1 - 300);
   const h = await page.evaluate(() => document.documentElement.scrollHeight);
   expect(h).toBeLessThanOrEqual(600);

@@ -5,7 +5,7 @@
 import type { Palette } from '../../data/colorRamp.ts';
 import type { ScaleKind } from '../../data/scale.ts';
 import { RANGE_MS, type TimeRange, type ViewState, type ZoomState } from '../../data/urlState.ts';
-import type { FetchWindow } from '../../data/view/index.ts';
+import { fetchWindowFor, type FetchWindow } from '../../data/view/index.ts';
 
 export type ExploreAction =
   | { type: 'brightness'; brightness: number }
@@ -124,4 +124,42 @@ export function zoomStackPush(s: ZoomStack, previous: ZoomState | null): ZoomSta
 export function zoomStackPop(s: ZoomStack): { zoom: ZoomState | null; stack: ZoomStack } | null {
   if (s.past.length === 0) return null;
   return { zoom: s.past[s.past.length - 1], stack: { past: s.past.slice(0, -1) } };
+}
+
+// --- what to ask the server for ---
+
+/** What the feed asks for: the time range (evaluated per request) or a zoom's window. */
+export type WindowAsk = { kind: 'range'; range: TimeRange } | { kind: 'zoom'; window: FetchWindow };
+
+export function sameAsk(a: WindowAsk, b: WindowAsk): boolean {
+  if (a.kind === 'range' && b.kind === 'range') {
+    return (
+      rangeSelectValue(a.range) === rangeSelectValue(b.range) &&
+      JSON.stringify(a.range) === JSON.stringify(b.range)
+    );
+  }
+  if (a.kind === 'zoom' && b.kind === 'zoom') {
+    return a.window.fromMs === b.window.fromMs && a.window.toMs === b.window.toMs;
+  }
+  return false;
+}
+
+/**
+ * The ask for a view: unzoomed, the range; zoomed, the zoom's time window with a margin at full
+ * resolution, unless the data already loaded covers it and is not much wider (then `current`).
+ */
+export function askFor(
+  range: TimeRange,
+  zoom: ZoomState | null,
+  current: WindowAsk,
+  loaded: FetchWindow | null,
+  columns: Float64Array,
+  stepMs: number,
+): WindowAsk {
+  if (!zoom) return { kind: 'range', range };
+  const vp = { t0: zoom.fromMs, t1: zoom.toMs, r0: 0, r1: 1 };
+  const w = fetchWindowFor(vp, loaded ? columns : new Float64Array(0), stepMs, {
+    loaded: loaded ?? rangeWindow(range, Date.now()),
+  });
+  return w ? { kind: 'zoom', window: w } : current;
 }

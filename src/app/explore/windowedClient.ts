@@ -7,29 +7,35 @@ import type { AdminClient, MatrixRequest } from '../../api/client.ts';
 import type { Matrix } from '../../data/matrix.ts';
 import { recordToMatrix, type FetchWindow, type RecordFile } from '../../data/view/index.ts';
 
+/** A request window and whether a zoom (rather than the time range) asked for it. */
+export interface Loaded {
+  window: FetchWindow;
+  zoomed: boolean;
+}
+
 export interface WindowSource {
   /** The window to ask for now ([from, to) flush times, 0 = open). */
-  window(): FetchWindow;
+  window(): Loaded;
   /** A record file being shown instead of the server, or null. */
   record(): RecordFile | null;
 }
 
-const loaded = new WeakMap<Matrix, FetchWindow>();
+const loaded = new WeakMap<Matrix, Loaded>();
 
 /** The window a matrix was fetched for; null for a matrix this client did not fetch. */
-export function loadedWindowOf(m: Matrix): FetchWindow | null {
+export function loadedOf(m: Matrix): Loaded | null {
   return loaded.get(m) ?? null;
 }
 
 export function windowedClient(inner: AdminClient, src: WindowSource): AdminClient {
   return {
     async getMatrix(req: MatrixRequest, signal?: AbortSignal): Promise<Matrix> {
-      const w = src.window();
-      const q = { ...req, fromMs: w.fromMs, toMs: w.toMs };
+      const l = src.window();
+      const q = { ...req, fromMs: l.window.fromMs, toMs: l.window.toMs };
       const rec = src.record();
       // A record file pivots in the page (no server); same window and row budget rules.
       const m = rec ? recordToMatrix(rec, q) : await inner.getMatrix(q, signal);
-      loaded.set(m, w);
+      loaded.set(m, l);
       return m;
     },
     getOverview: (signal) => inner.getOverview(signal),

@@ -1,0 +1,102 @@
+// Which data source the page reads: the Admin service over Connect (default) or gRPC-Web, or a
+// node's own JSON admin API (contract.md §2). Whatever the source, the page gets one
+// AdminClient, so every view feature works the same on all of them.
+//
+// Precedence: `?source=`, then <meta name="keyviz-source">, then build env VITE_KEYVIZ_SOURCE
+// (scripts/build-embed.ts --source), then the transport setting of config.ts (connect/grpc-web).
+
+import { create } from '@bufbuild/protobuf';
+import { GetClusterOverviewResponseSchema } from '../gen/admin_pb.ts';
+import { createAdminClient, type AdminClient } from './client.ts';
+import type { ApiConfig, TransportKind } from './config.ts';
+import { createJsonAdminClient } from './jsonSource.ts';
+
+export type SourceKind = 'connect' | 'grpc-web' | 'json';
+
+export interface SourceInputs {
+  /** location.search */
+  search: string;
+  meta: (name: string) => string | null;
+  env: { VITE_KEYVIZ_SOURCE?: string };
+}
+
+export function parseSource(v: string | null | undefined): SourceKind | null {
+  if (v == null) return null;
+  const t = v.trim().toLowerCase();
+  if (t === 'connect') return 'connect';
+  if (t === 'grpc-web' || t === 'grpcweb') return 'grpc-web';
+  if (t === 'json') return 'json';
+  return null;
+}
+
+export function resolveSource(inputs: SourceInputs, transport: TransportKind): SourceKind {
+  return (
+    parseSource(new URLSearchParams(inputs.search).get('source')) ??
+    parseSource(inputs.meta('keyviz-source')) ??
+    parseSource(inputs.env.VITE_KEYVIZ_SOURCE) ??
+    transport
+  );
+}
+
+/** Cookie-session sign-in of the JSON API; the Connect sources use a bearer token instead. */
+export interface SessionAuth {
+  login(accessKey: string, secretKey: string): Promise<void>;
+  logout(): Promise<void>;
+}
+
+export interface PageSource {
+  kind: SourceKind;
+  client: AdminClient;
+  /** Non-null for the JSON source only. */
+  session: SessionAuth | null;
+}
+
+export interface PageSourceDeps {
+  /** Bearer token for the Connect sources, read on every call. */
+  token?: () => string | undefined;
+  fetch?: typeof globalThis.fetch;
+}
+
+export function createPageSource(
+  config: ApiConfig,
+  kind: SourceKind,
+  deps: PageSourceDeps = {},
+): PageSource {
+  const fetchOpt = deps.fetch ? { fetch: deps.fetch } : {};
+  if (kind !== 'json') {
+    const client = createAdminClient({
+      baseUrl: config.baseUrl,
+      transport: kind,
+      token: deps.token,
+      ...fetchOpt,
+    });
+    return { kind, client, session: null };
+  }
+  const json = createJsonAdminClient({ baseUrl: config.baseUrl, ...fetchOpt });
+  const client: AdminClient = {
+    getMatrix: (req, signal) => json.getMatrix(req, signal),
+    // The header only needs the node's id: the JSON API's /cluster names it.
+    async getOverview(signal) {
+      const o = await json.getOverview(signal);
+      return o && create(GetClusterOverviewResponseSchema, { self: { nodeId: o.nodeId } });
+    },
+  };
+  return {
+    kind,
+    client,
+    session: { login: (a, s) => json.login(a, s), logout: () => json.logout() },
+  };
+}
+
+/** The source the live page was configured for. */
+export function sourceFromPage(transport: TransportKind): SourceKind {
+  return resolveSource(
+    {
+      search: location.search,
+      meta: (name) =>
+        document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? null,
+      env: { VITE_KEYVIZ_SOURCE: import.meta.env.VITE_KEYVIZ_SOURCE as string | undefined },
+    },
+    transport,
+  );
+}
