@@ -4,7 +4,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
 import type { Matrix } from '../../src/data/matrix.ts';
-import { describeKey } from '../../src/data/keys.ts';
+import { formatTimeWindow } from '../../src/data/format.ts';
+import { describeKey, elideMiddle } from '../../src/data/keys.ts';
+import { columnLayout, inferStepMs } from '../../src/data/raster.ts';
 import { fetchMatrix, waitForHeatmap } from './support.ts';
 import { zoomOfUrl } from './exploreSupport.ts';
 
@@ -28,6 +30,21 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await s?.stop();
 });
+
+/** The row among the first `n` with the most non-zero cells. */
+function busiestRow(mx: Matrix, n: number): number {
+  let best = 0;
+  let bestCount = -1;
+  for (let r = 0; r < Math.min(n, mx.rowCount); r++) {
+    let k = 0;
+    for (let c = 0; c < mx.colCount; c++) if (mx.values[r * mx.colCount + c] > 0) k++;
+    if (k > bestCount) {
+      best = r;
+      bestCount = k;
+    }
+  }
+  return best;
+}
 
 /** Presses Tab until the focused element matches, failing after `max` presses. */
 async function tabTo(page: Page, test: () => Promise<boolean>, max = 40): Promise<void> {
@@ -64,7 +81,6 @@ test('keyboard only: cursor, announcements, pin and copy, zoom, back, reset, bri
   await expect(fly).toHaveAttribute('data-row', '2');
   await expect(fly).toHaveAttribute('data-col', '1');
   await expect(live).toContainText(`Row 3 of ${m.rowCount}`);
-  const key = describeKey(m.rows[2].start, 'start');
   await page.keyboard.press('End');
   await expect(fly).toHaveAttribute('data-col', String(m.colCount - 1));
   await page.keyboard.press('Home');
@@ -73,9 +89,12 @@ test('keyboard only: cursor, announcements, pin and copy, zoom, back, reset, bri
   await expect(fly).toHaveAttribute('data-row', String(m.rowCount - 1));
   await page.keyboard.press('PageUp');
   await expect(fly).toHaveAttribute('data-row', '0');
-  await page.keyboard.press('ArrowDown');
-  await page.keyboard.press('ArrowDown');
+  // Down to the busiest of the first rows (it stays in a zoomed refetch), one column right.
+  const target = busiestRow(m, 12);
+  for (let i = 0; i < target; i++) await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowRight');
+  await expect(fly).toHaveAttribute('data-row', String(target));
+  const key = describeKey(m.rows[target].start, 'start');
 
   // Enter pins; Tab reaches the copy buttons; Enter copies; Escape unpins.
   await page.keyboard.press('Enter');
@@ -100,11 +119,18 @@ test('keyboard only: cursor, announcements, pin and copy, zoom, back, reset, bri
   await expect.poll(() => zoomOfUrl(page.url())?.toMs).not.toBe(z1.toMs);
   const z2 = zoomOfUrl(page.url())!;
   expect(z2.toMs - z2.fromMs).toBeLessThan(z1.toMs - z1.fromMs);
-  // The cursor's cell stays in view and keeps the card.
-  await expect(fly).toHaveAttribute('data-row', '2');
+  // The zoomed window is refetched (rows and columns renumbered): the cursor keeps its cell,
+  // found again by key and time.
+  await page.waitForTimeout(800);
+  const edges = columnLayout(m.columns, inferStepMs(m.columns));
+  const timeOf = (c: number) => formatTimeWindow(edges.x0[c], edges.x1[c]);
+  const startKey = fly.locator('[data-key="start"] .key-text');
+  await expect(startKey).toHaveText(elideMiddle(key.display, 48));
+  await expect(fly.locator('.fly-time')).toHaveText(timeOf(1));
   // Moving past the view's edge pans (the cursor stays visible).
   for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight');
-  await expect(fly).toHaveAttribute('data-col', '13');
+  await expect(fly.locator('.fly-time')).toHaveText(timeOf(13));
+  await expect(startKey).toHaveText(elideMiddle(key.display, 48));
   const z3 = zoomOfUrl(page.url())!;
   expect(z3.fromMs).toBeGreaterThan(z2.fromMs);
   await page.keyboard.press('Backspace');

@@ -181,7 +181,9 @@ test('refresh button loads again; a new click aborts the older request', async (
   expect(st.maxInFlight).toBe(1);
   // Only the newest answer is drawn, and the picture never went away.
   await expect
-    .poll(async () => Number(await page.locator('canvas.heat-canvas').getAttribute('data-rendered')))
+    .poll(async () =>
+      Number(await page.locator('canvas.heat-canvas').getAttribute('data-rendered')),
+    )
     .toBe(before + 1);
   expect(await canvasInk(page)).toBeGreaterThan(1000);
 });

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { buildLut } from '../../data/colorRamp.ts';
 import type { Matrix } from '../../data/matrix.ts';
 import { makeScale } from '../../data/scale.ts';
@@ -8,7 +8,7 @@ import { TimeAxis } from '../axes.tsx';
 import { ConflictLegend, ConflictOverlay } from '../ConflictOverlay.tsx';
 import { Legend } from '../Legend.tsx';
 import { useCanvasBox } from '../useCanvasBox.ts';
-import { zoomStackPop, zoomStackPush, type ZoomStack } from './exploreState.ts';
+import { followZoom, zoomStackPop, zoomStackPush, type ZoomStack } from './exploreState.ts';
 import { ExplorePlot } from './ExplorePlot.tsx';
 import { ExportButtons } from './ExportButtons.tsx';
 import { KeyBandAxis } from './KeyBandAxis.tsx';
@@ -78,6 +78,22 @@ export function ExploreHeatmap({ raw, view, dispatch }: Props) {
   const vp = same && sameView(shown.view, resolved) ? shown.view : resolved;
   if (vp !== shown?.view || !same) setShown({ zoom: view.zoom, matrix: m, view: vp });
 
+  // Auto refresh at the live edge: a zoom that reached the newest column follows new columns
+  // (the URL entry is replaced, so Back is not flooded).
+  const lastEnd = useRef<number | null>(null);
+  useEffect(() => {
+    // Only an open-ended fetch ends at the newest column.
+    const open = loadedOf(raw)?.window.toMs === 0;
+    const end = open && raw.colCount > 0 ? raw.columns[raw.colCount - 1] : null;
+    const prev = lastEnd.current;
+    lastEnd.current = end;
+    if (!view.zoom || prev === null || end === null) return;
+    const next = followZoom(view.zoom, prev, end, stepMs);
+    if (next) dispatch({ type: 'zoom', zoom: next }, { replace: true });
+    // Only new data moves the zoom; a zoom change alone must not.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [raw]);
+
   const lut = useMemo(() => buildLut({ palette: view.palette, size: LUT_SIZE }), [view.palette]);
   const scale = useMemo(
     () => makeScale({ kind: view.scale, max: m.max, brightness: view.brightness }),
@@ -113,7 +129,7 @@ export function ExploreHeatmap({ raw, view, dispatch }: Props) {
 
   return (
     <div className="heatmap explore-heatmap" data-testid="heatmap">
-      <div className="zoom-bar" role="toolbar" aria-label="Zoom and export">
+      <div className="zoom-bar" role="group" aria-label="Zoom and export">
         <button type="button" onClick={onBack} disabled={stack.past.length === 0}>
           Back
         </button>

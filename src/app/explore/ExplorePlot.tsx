@@ -3,10 +3,12 @@ import type { Series } from '../../data/matrix.ts';
 import type { Scale } from '../../data/scale.ts';
 import {
   announceCell,
+  columnAtTime,
   dragRect,
   ensureVisible,
   isCursorKey,
   moveCursor,
+  pan,
   panByPixels,
   pointToData,
   wheelFactor,
@@ -22,7 +24,14 @@ import { placeFlyout } from '../flyoutPlacement.ts';
 import type { TimeFrame } from '../heatRaster.ts';
 import { CopyButtons } from './CopyButtons.tsx';
 import { PlotPainter } from './painter.ts';
-import { cellAtPoint, cellRect, sameCell, zoomKeyFactor, type Cell } from './plotGeometry.ts';
+import {
+  cellAtPoint,
+  cellRect,
+  remapCell,
+  sameCell,
+  zoomKeyFactor,
+  type Cell,
+} from './plotGeometry.ts';
 import type { PlotModel } from './plotModel.ts';
 
 /** Pointer travel (CSS px) below which a press is a click, not a drag. */
@@ -82,6 +91,22 @@ export function ExplorePlot(props: Props) {
   const [pinned, setPinned] = useState<Cell | null>(null);
   const [cursor, setCursor] = useState<CellCursor | null>(null);
   const [focused, setFocused] = useState(false);
+  // New data (refetch, filter) renumbers rows and columns: the cursor and the pinned cell follow
+  // their key and time (adjusted while rendering, React's pattern for derived state).
+  const [cellsOf, setCellsOf] = useState({ matrix: m, edges });
+  /** Time the cursor was sent to past the loaded columns (lands there when they arrive). */
+  const [pendingT, setPendingT] = useState<number | null>(null);
+  if (cellsOf.matrix !== m) {
+    const to = { matrix: m, edges };
+    let c = cursor && remapCell({ row: cursor.r, col: cursor.c }, cellsOf, to);
+    const pc = pendingT === null ? -1 : columnAtTime(edges, pendingT);
+    if (c && pc >= 0) c = { row: c.row, col: pc };
+    setPendingT(null);
+    setCursor(c ? { r: c.row, c: c.col } : null);
+    setPinned(pinned && remapCell(pinned, cellsOf, to));
+    setHover(null);
+    setCellsOf(to);
+  }
   /** The flyout follows the pointer (hover, click) or the keyboard cursor's cell. */
   const [anchorMode, setAnchorMode] = useState<'pointer' | 'cell'>('pointer');
 
@@ -107,8 +132,18 @@ export function ExplorePlot(props: Props) {
     if (c.width !== size.devW) c.width = size.devW;
     if (c.height !== size.devH) c.height = size.devH;
     live.current = null;
+    const t0 = performance.now();
     paint(view);
     c.dataset.rendered = String(Number(c.dataset.rendered ?? '0') + 1);
+    try {
+      // The page's settled-render timing (bench/page-e2e.bench.ts reads it).
+      performance.measure('keyviz:render', { start: t0, end: performance.now() });
+    } catch {
+      // User Timing unavailable: rendering still succeeded.
+    }
+    // Zoomed: get the whole-extent layer ready while idle, not on a gesture's first frame.
+    const warm = setTimeout(() => painter.current.prewarm(inputRef.current), 100);
+    return () => clearTimeout(warm);
   }, [canvasRef, paint, m, edges, view, full, lut, scale, size]);
 
   // Cells that vanished with new data (fewer rows/columns) are dropped.
@@ -198,6 +233,7 @@ export function ExplorePlot(props: Props) {
     if (e.button !== 0 && !pan) return;
     const p = local(e);
     e.currentTarget.setPointerCapture(e.pointerId);
+    if (!pinned) setHover(null); // no stale card over a rectangle or a pan
     drag.current = {
       kind: pan ? 'pan' : 'rect',
       pointerId: e.pointerId,
@@ -292,6 +328,20 @@ export function ExplorePlot(props: Props) {
     if (isCursorKey(e.key)) {
       e.preventDefault();
       const next = cursorCell ? moveCursor(cur, e.key, view, m) : cur;
+      const dir = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+      if (cursorCell && dir !== 0 && next.c === cur.c) {
+        // At the edge of the loaded columns (a zoom holds only its window): pan on in time; the
+        // refetch brings the next column and the cursor lands on it.
+        const t = (pendingT ?? (edges.x0[cur.c] + edges.x1[cur.c]) / 2) + dir * model.stepMs;
+        if (t > bounds.t0 && t < bounds.t1) {
+          setPendingT(t);
+          const half = model.stepMs / 2;
+          const dt =
+            t + half > view.t1 ? t + half - view.t1 : t - half < view.t0 ? t - half - view.t0 : 0;
+          if (dt !== 0) onView(pan(view, dt, 0, bounds), { replace: true });
+          return;
+        }
+      }
       setCursor(next);
       setAnchorMode('cell');
       if (pinned) setPinned({ row: next.r, col: next.c });

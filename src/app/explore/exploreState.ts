@@ -155,11 +155,43 @@ export function askFor(
   loaded: FetchWindow | null,
   columns: Float64Array,
   stepMs: number,
+  nowMs = Date.now(),
 ): WindowAsk {
   if (!zoom) return { kind: 'range', range };
   const vp = { t0: zoom.fromMs, t1: zoom.toMs, r0: 0, r1: 1 };
+  // Only data fetched with an open end knows where the newest column is; before any data (a
+  // link), a zoom ending within two steps of now is taken to be at the live edge.
+  const live = loaded
+    ? loaded.toMs === 0 && atLiveEdge(zoom, columns, stepMs)
+    : typeof range === 'string' && zoom.toMs >= nowMs - 2 * stepMs;
   const w = fetchWindowFor(vp, loaded ? columns : new Float64Array(0), stepMs, {
-    loaded: loaded ?? rangeWindow(range, Date.now()),
+    loaded: loaded ?? rangeWindow(range, nowMs),
+    liveEdge: live,
   });
   return w ? { kind: 'zoom', window: w } : current;
+}
+
+/**
+ * A zoom reaching the newest column of `columns` (which must come from an open-ended fetch): it
+ * asks with an open end and follows new columns.
+ */
+export function atLiveEdge(zoom: ZoomState, columns: Float64Array, stepMs: number): boolean {
+  const n = columns.length;
+  return n > 0 && zoom.toMs >= columns[n - 1] - stepMs / 2;
+}
+
+/**
+ * The zoom after auto refresh brought columns up to `newEnd` (a flush time): a zoom that reached
+ * the old newest column moves with the new one, keeping its span and key range; any other zoom
+ * stays. Null when nothing moves.
+ */
+export function followZoom(
+  zoom: ZoomState,
+  oldEnd: number,
+  newEnd: number,
+  stepMs: number,
+): ZoomState | null {
+  if (!(newEnd > oldEnd) || zoom.toMs < oldEnd - stepMs / 2) return null;
+  const d = newEnd - Math.min(zoom.toMs, oldEnd);
+  return { ...zoom, fromMs: zoom.fromMs + d, toMs: zoom.toMs + d };
 }

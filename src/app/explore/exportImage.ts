@@ -32,7 +32,7 @@ export function composeExport(heat: HTMLCanvasElement, root: Element | null): HT
   const top = Math.round(PAD * dpr);
   const rw = right ? right.width + Math.round(PAD * dpr) : 0;
   const bh = below ? below.height : 0;
-  const axisH = Math.round(40 * dpr);
+  const axisH = Math.round(52 * dpr);
   out.width = left + heat.width + rw + Math.round(PAD * dpr);
   out.height = top + heat.height + bh + axisH;
   const ctx = out.getContext('2d');
@@ -59,6 +59,9 @@ export function composeExport(heat: HTMLCanvasElement, root: Element | null): HT
       const cap = timeAxis.querySelector('.time-caption')?.textContent ?? '';
       ctx.fillText(cap, left, top + heat.height + bh + Math.round(20 * dpr));
     }
+    // What the colours mean (series, unit, step, scale), under the time caption.
+    const legend = root.querySelector('.legend-title')?.textContent ?? '';
+    ctx.fillText(legend, left, top + heat.height + bh + Math.round(34 * dpr));
   }
   return out;
 }

@@ -8,7 +8,14 @@ import { colorize } from '../../data/raster.ts';
 import type { Scale } from '../../data/scale.ts';
 import { createRasterSurface, putRaster, type RasterSurface } from '../../data/paint.ts';
 import { sameView, type ColumnEdges, type Viewport } from '../../data/view/index.ts';
-import { placePooled, poolViewport, type Pooled } from './plotRaster.ts';
+import {
+  applyCodes,
+  encodePooled,
+  placePooled,
+  poolViewport,
+  type Pooled,
+  type PooledCodes,
+} from './plotRaster.ts';
 
 interface Layer {
   matrix: Matrix;
@@ -16,6 +23,8 @@ interface Layer {
   devW: number;
   devH: number;
   pooled: Pooled;
+  /** The pooled values as codes (null: too many distinct values, colour them directly). */
+  codes: PooledCodes | null;
   lut: Uint32Array | null;
   scale: Scale | null;
   pixels: Uint32Array | undefined;
@@ -58,6 +67,7 @@ export class PlotPainter {
     ) {
       const t = performance.now();
       const pooled = poolViewport(p.matrix, p.edges, view, p.devW, p.devH);
+      const codes = encodePooled(pooled.values);
       measure('keyviz:pool', t);
       l = {
         matrix: p.matrix,
@@ -65,6 +75,7 @@ export class PlotPainter {
         devW: p.devW,
         devH: p.devH,
         pooled,
+        codes,
         lut: null,
         scale: null,
         pixels: l?.pixels,
@@ -73,8 +84,24 @@ export class PlotPainter {
     }
     if (l.lut !== p.lut || l.scale !== p.scale) {
       const t = performance.now();
-      l.pixels = colorize(l.pooled.values, p.lut, p.scale, l.pixels);
-      putRaster(l.surface, l.pixels, l.pooled.outW, l.pooled.outH);
+      const { outW, outH } = l.pooled;
+      const s = l.surface;
+      if (s.image && s.image.width === outW && s.image.height === outH && outW * outH > 0) {
+        // Colour straight into the surface's ImageData: no extra 4-byte-per-pixel copy.
+        const out = new Uint32Array(s.image.data.buffer);
+        if (l.codes) {
+          // Colour the few distinct values, then one table load per pixel.
+          applyCodes(l.codes.codes, colorize(l.codes.values, p.lut, p.scale), out);
+        } else {
+          colorize(l.pooled.values, p.lut, p.scale, out);
+        }
+        l.pixels = out;
+        measure('keyviz:colorize', t);
+        s.ctx.putImageData(s.image, 0, 0);
+      } else {
+        l.pixels = colorize(l.pooled.values, p.lut, p.scale, l.pixels);
+        putRaster(s, l.pixels, outW, outH);
+      }
       l.lut = p.lut;
       l.scale = p.scale;
       measure('keyviz:recolour', t);
@@ -82,13 +109,24 @@ export class PlotPainter {
     return l;
   }
 
+  private fresh(l: Layer | null, p: PaintInput, view: Viewport): l is Layer {
+    return (
+      !!l &&
+      l.matrix === p.matrix &&
+      sameView(l.view, view) &&
+      l.devW === p.devW &&
+      l.devH === p.devH
+    );
+  }
+
   /** Draws the view `g` (the committed view, or a gesture's live view). */
   paint(ctx: CanvasRenderingContext2D, p: PaintInput, g: Viewport): void {
     const t = performance.now();
     this.main = this.layer(this.main, p, p.view);
     const layers: Layer[] = [];
-    // While a gesture reveals more than the committed view, the whole extent fills in behind.
-    if (!sameView(g, p.view) && !sameView(p.view, p.full)) {
+    // While a gesture reveals more than the committed view, the whole extent fills in behind,
+    // if prewarm has it ready: a gesture frame never pools (it would blow the frame budget).
+    if (!sameView(g, p.view) && !sameView(p.view, p.full) && this.fresh(this.under, p, p.full)) {
       this.under = this.layer(this.under, p, p.full);
       layers.push(this.under);
     }
@@ -104,6 +142,14 @@ export class PlotPainter {
     }
     // Gesture frames (a live view) are timed apart from settled repaints, which may pool.
     measure(sameView(g, p.view) ? 'keyviz:frame' : 'keyviz:gesture-frame', t);
+  }
+
+  /**
+   * Pools and colours the whole-extent layer ahead of a gesture (call when idle), so the first
+   * pan or zoom-out frame is a drawImage too.
+   */
+  prewarm(p: PaintInput): void {
+    if (!sameView(p.view, p.full)) this.under = this.layer(this.under, p, p.full);
   }
 
   /** The committed view's last pooled values (export, tests). */

@@ -1,10 +1,12 @@
 // Plot geometry for pointer and keyboard: the cell under a point and a cell's rectangle, for a
 // viewport with fractional rows over the gap-aware time layout (CSS px, plot-relative).
 
+import type { Matrix } from '../../data/matrix.ts';
 import {
   columnAtTime,
   dataToPoint,
   pointToData,
+  rowsForKeyRange,
   type ColumnEdges,
   type PlotSize,
   type Viewport,
@@ -53,4 +55,31 @@ export function zoomKeyFactor(key: string): number | null {
   if (key === '+' || key === '=') return 2;
   if (key === '-' || key === '_') return 0.5;
   return null;
+}
+
+/**
+ * The same cell in another matrix (a refetch or a filter changes row and column indexes): the
+ * column holding the old column's mid time and the first row of the old row's key range; when
+ * either is gone, the nearest one. Null only for an empty matrix.
+ */
+export function remapCell(
+  c: Cell,
+  from: { matrix: Matrix; edges: ColumnEdges },
+  to: { matrix: Matrix; edges: ColumnEdges },
+): Cell | null {
+  if (from.matrix === to.matrix) return c;
+  const row = from.matrix.rows[c.row];
+  if (!row || c.col < 0 || c.col >= from.edges.x0.length) return null;
+  const n = to.matrix.rowCount;
+  const cols = to.edges.x1.length;
+  if (n === 0 || cols === 0) return null;
+  const t = (from.edges.x0[c.col] + from.edges.x1[c.col]) / 2;
+  let col = columnAtTime(to.edges, t);
+  if (col < 0) {
+    // In a gap or outside: the first column ending after t, else the last.
+    col = 0;
+    while (col < cols - 1 && to.edges.x1[col] <= t) col++;
+  }
+  const { r0 } = rowsForKeyRange(to.matrix, row.start, row.end);
+  return { row: Math.min(r0, n - 1), col };
 }

@@ -59,3 +59,53 @@ export function placePooled(
   const y2 = ((p.r1 - g.r0) / sr) * devH;
   return { x, y, w: x2 - x, h: y2 - y };
 }
+
+/** Whole values below this get their own code; others are listed (see encodePooled). */
+const DIRECT_CODES = 4096;
+const MAX_CODES = 65536;
+
+/**
+ * A pooled buffer as 16-bit codes into a small list of distinct values, so a recolour
+ * (brightness, scale, palette) colours only the list and then does one table load per pixel.
+ * Codes < 4096 are the whole value itself; larger codes index `values`. Null when the buffer
+ * holds too many distinct values (byte series): then colour the values directly.
+ */
+export interface PooledCodes {
+  codes: Uint16Array;
+  /** Value of each code: values[c] === c for c < 4096. */
+  values: Float64Array;
+}
+
+export function encodePooled(pooled: Float64Array): PooledCodes | null {
+  const n = pooled.length;
+  const codes = new Uint16Array(n);
+  const extra = new Map<number, number>();
+  let next = DIRECT_CODES;
+  for (let i = 0; i < n; i++) {
+    const v = pooled[i];
+    const iv = v | 0;
+    if (iv === v && iv >= 0 && iv < DIRECT_CODES) {
+      codes[i] = iv;
+      continue;
+    }
+    let c = extra.get(v);
+    if (c === undefined) {
+      if (next >= MAX_CODES) return null;
+      c = next++;
+      extra.set(v, c);
+    }
+    codes[i] = c;
+  }
+  const values = new Float64Array(next);
+  for (let c = 0; c < DIRECT_CODES; c++) values[c] = c;
+  for (const [v, c] of extra) values[c] = v;
+  return { codes, values };
+}
+
+/** out[i] = colours[codes[i]]: the per-pixel half of a coded recolour. */
+export function applyCodes(codes: Uint16Array, colours: Uint32Array, out: Uint32Array): void {
+  // Int32 views keep the loop in integer registers (see raster.ts colorize).
+  const o = new Int32Array(out.buffer, out.byteOffset, out.length);
+  const t = new Int32Array(colours.buffer, colours.byteOffset, colours.length);
+  for (let i = 0, n = codes.length; i < n; i++) o[i] = t[codes[i]];
+}
