@@ -18,7 +18,8 @@ import {
   rasterTarget,
   timeColumnStarts,
 } from '../src/data/raster.ts';
-import { cellAt } from '../src/data/hitTest.ts';
+import { cellAtPoint } from '../src/data/hitTest.ts';
+import { columnEdges } from '../src/data/view/index.ts';
 import { buildPageFixture } from './page-fixture.ts';
 
 /** A full GC between sections (when node runs with --expose-gc) so one section's garbage is
@@ -155,15 +156,18 @@ export async function runPageBench(): Promise<void> {
     timeIt(() => buildLut({ palette: 'cvd', size: 256 }), 15),
   );
 
-  const layout = { x: 40, y: 20, width: 1200, height: 700, ...view };
+  // The page's hit test: rows by arithmetic, columns by bisection over the gap-aware edges.
+  const edges = columnEdges(m.columns, 60_000);
+  const plotView = { t0: edges.x0[0], t1: edges.x1[m.colCount - 1], r0: 0, r1: m.rowCount };
+  const plot = { width: 1200, height: 700 };
   let sink = 0;
   const hit = timeIt(() => {
     for (let i = 0; i < 100_000; i++) {
-      const h = cellAt(40 + (i % 1200), 20 + (i % 700), layout);
+      const h = cellAtPoint(plotView, edges, m.rowCount, i % 1200, i % 700, plot);
       if (h) sink += h.row;
     }
   });
-  line('cellAt x100k (per call: ' + ((hit.median / 100_000) * 1e6).toFixed(0) + ' ns)', hit);
+  line('cellAtPoint x100k (per call: ' + ((hit.median / 100_000) * 1e6).toFixed(0) + ' ns)', hit);
   if (sink < 0) console.log(sink);
 
   // Last: the generic decoder leaves ~4.4M bigints behind for the GC.

@@ -1,56 +1,85 @@
-// Pointer -> cell, by index arithmetic: O(1) for an even column layout, O(log n) bisection over
-// column edges when a gap-aware time layout is given. No scans over cells.
+// Hit-testing (index arithmetic, no scan) and cell geometry for pointer and keyboard: the cell under a point and a cell's rectangle, for a
+// viewport with fractional rows over the gap-aware time layout (CSS px, plot-relative).
 
-export interface ColumnTimeLayout {
-  /** Per column, its time extent [x0, x1) (see columnLayout in raster.ts). */
-  x0: Float64Array;
-  x1: Float64Array;
-  /** The time window drawn across [x, x + width). */
-  fromMs: number;
-  toMs: number;
+import type { Matrix } from './matrix.ts';
+import {
+  columnAtTime,
+  dataToPoint,
+  pointToData,
+  rowsForKeyRange,
+  type ColumnEdges,
+  type PlotSize,
+  type Viewport,
+} from './view/index.ts';
+
+export interface Cell {
+  row: number;
+  col: number;
 }
 
-export interface HitLayout {
-  /** The drawn heatmap's rectangle, in the same units as px/py (CSS px). */
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  /** The visible view, half-open: rows [r0, r1), columns [c0, c1). */
-  r0: number;
-  r1: number;
-  c0: number;
-  c1: number;
-  /** Gap-aware layout; without it columns c0..c1 split the width evenly. */
-  colX?: ColumnTimeLayout;
+/** The cell under plot point (x, y); null outside the plot, past the rows or in a time gap. */
+export function cellAtPoint(
+  view: Viewport,
+  edges: ColumnEdges,
+  rowCount: number,
+  x: number,
+  y: number,
+  size: PlotSize,
+): Cell | null {
+  if (!(x >= 0 && x < size.width && y >= 0 && y < size.height)) return null;
+  const d = pointToData(view, x, y, size);
+  const row = Math.floor(d.r);
+  if (row < 0 || row >= rowCount) return null;
+  const col = columnAtTime(edges, d.t);
+  return col < 0 ? null : { row, col };
 }
 
-export function cellAt(
-  px: number,
-  py: number,
-  layout: HitLayout,
-): { row: number; col: number } | null {
-  const { x, y, width, height, r0, r1, c0, c1 } = layout;
-  const fx = (px - x) / width;
-  const fy = (py - y) / height;
-  // Outside (or NaN): no cell. The right/bottom edge belongs to nothing (half-open).
-  if (!(fx >= 0 && fx < 1 && fy >= 0 && fy < 1) || r1 <= r0 || c1 <= c0) return null;
-  const row = Math.min(r1 - 1, r0 + Math.floor(fy * (r1 - r0)));
+/** A cell's rectangle in plot px (may reach outside the plot when the view cuts it). */
+export function cellRect(
+  view: Viewport,
+  edges: ColumnEdges,
+  c: Cell,
+  size: PlotSize,
+): { x: number; y: number; w: number; h: number } {
+  const a = dataToPoint(view, edges.x0[c.col], c.row, size);
+  const b = dataToPoint(view, edges.x1[c.col], c.row + 1, size);
+  return { x: a.x, y: a.y, w: Math.max(1, b.x - a.x), h: Math.max(1, b.y - a.y) };
+}
 
-  if (!layout.colX) {
-    return { row, col: Math.min(c1 - 1, c0 + Math.floor(fx * (c1 - c0))) };
+export function sameCell(a: Cell | null, b: Cell | null): boolean {
+  return a === b || (!!a && !!b && a.row === b.row && a.col === b.col);
+}
+
+/** Keyboard zoom: + and = zoom in 2x, - and _ zoom out. */
+export function zoomKeyFactor(key: string): number | null {
+  if (key === '+' || key === '=') return 2;
+  if (key === '-' || key === '_') return 0.5;
+  return null;
+}
+
+/**
+ * The same cell in another matrix (a refetch or a filter changes row and column indexes): the
+ * column holding the old column's mid time and the first row of the old row's key range; when
+ * either is gone, the nearest one. Null only for an empty matrix.
+ */
+export function remapCell(
+  c: Cell,
+  from: { matrix: Matrix; edges: ColumnEdges },
+  to: { matrix: Matrix; edges: ColumnEdges },
+): Cell | null {
+  if (from.matrix === to.matrix) return c;
+  const row = from.matrix.rows[c.row];
+  if (!row || c.col < 0 || c.col >= from.edges.x0.length) return null;
+  const n = to.matrix.rowCount;
+  const cols = to.edges.x1.length;
+  if (n === 0 || cols === 0) return null;
+  const t = (from.edges.x0[c.col] + from.edges.x1[c.col]) / 2;
+  let col = columnAtTime(to.edges, t);
+  if (col < 0) {
+    // In a gap or outside: the first column ending after t, else the last.
+    col = 0;
+    while (col < cols - 1 && to.edges.x1[col] <= t) col++;
   }
-  const { x0, x1, fromMs, toMs } = layout.colX;
-  const t = fromMs + fx * (toMs - fromMs);
-  // Bisection: the last column whose start is <= t, within [c0, c1).
-  let lo = c0;
-  let hi = c1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (x0[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  const col = lo - 1;
-  if (col < c0 || t >= x1[col]) return null; // in a gap, or before the first column
-  return { row, col };
+  const { r0 } = rowsForKeyRange(to.matrix, row.start, row.end);
+  return { row: Math.min(r0, n - 1), col };
 }

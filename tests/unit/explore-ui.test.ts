@@ -33,7 +33,7 @@ import { applyCodes, encodePooled, placePooled } from '../../src/app/explore/plo
 import { copyFields } from '../../src/app/explore/copyFields.ts';
 import { cellInfo } from '../../src/app/cellInfo.ts';
 import { marginalBars } from '../../src/app/explore/marginalBars.ts';
-import { cellAtPoint, cellRect, zoomKeyFactor } from '../../src/app/explore/plotGeometry.ts';
+import { cellAtPoint, cellRect, zoomKeyFactor } from '../../src/data/hitTest.ts';
 import { makeMatrix, tiledRows } from '../helpers/viewMatrix.ts';
 
 const STEP = 60_000;

@@ -21,7 +21,6 @@ import {
   pixelOf,
   gapSegments,
 } from '../../src/data/raster.ts';
-import { cellAt } from '../../src/data/hitTest.ts';
 
 const unpack = (c: number): number[] => [c & 255, (c >>> 8) & 255, (c >>> 16) & 255, c >>> 24];
 
@@ -307,30 +306,5 @@ describe('gaps and hit testing', () => {
       }
       if (outW >= 13) expect(Array.from(p).some((q) => q === 0)).toBe(true); // the gap shows
     }
-  });
-
-  it('cellAt: even layout, edges, outside', () => {
-    const layout = { x: 10, y: 20, width: 100, height: 50, r0: 0, r1: 5, c0: 0, c1: 10 };
-    expect(cellAt(10, 20, layout)).toEqual({ row: 0, col: 0 });
-    expect(cellAt(109.99, 69.99, layout)).toEqual({ row: 4, col: 9 });
-    expect(cellAt(110, 30, layout)).toBeNull();
-    expect(cellAt(9.99, 30, layout)).toBeNull();
-    expect(cellAt(NaN, 30, layout)).toBeNull();
-    expect(cellAt(60, 45, { ...layout, r0: 100, r1: 105, c0: 50, c1: 60 })).toEqual({
-      row: 102,
-      col: 55,
-    });
-  });
-
-  it('cellAt: gap-aware layout by bisection; a gap hits nothing', () => {
-    const lay = columnLayout(cols, step);
-    const colX = { ...lay, fromMs: lay.x0[0], toMs: lay.x1[4] };
-    const layout = { x: 0, y: 0, width: 780, height: 10, r0: 0, r1: 1, c0: 0, c1: 5, colX };
-    // 780 px over 780 s: one px per second from x0[0].
-    expect(cellAt(30, 5, layout)).toEqual({ row: 0, col: 0 });
-    expect(cellAt(90, 5, layout)).toEqual({ row: 0, col: 1 });
-    expect(cellAt(130, 5, layout)).toEqual({ row: 0, col: 2 });
-    expect(cellAt(300, 5, layout)).toBeNull(); // in the gap
-    expect(cellAt(779, 5, layout)).toEqual({ row: 0, col: 4 });
   });
 });

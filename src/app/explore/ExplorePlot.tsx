@@ -31,7 +31,7 @@ import {
   sameCell,
   zoomKeyFactor,
   type Cell,
-} from './plotGeometry.ts';
+} from '../../data/hitTest.ts';
 import type { PlotModel } from './plotModel.ts';
 
 /** Pointer travel (CSS px) below which a press is a click, not a drag. */

@@ -3,8 +3,8 @@
 // drawImage of cached bitmaps, and pointer moves are coalesced to animation frames. Figures come
 // from the page's own User Timing marks (painter.ts) and are printed for the report.
 import { expect, test, type Page } from '@playwright/test';
-import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
-import { waitForHeatmap } from './support.ts';
+import { spawnServer, type SpawnedServer } from '../../tests/helpers/spawnServer.ts';
+import { waitForHeatmap } from '../../tests/e2e/support.ts';
 
 let s: SpawnedServer;
 
