@@ -1,6 +1,7 @@
-// Opens a sampler record file (the server's --record output, server/fixture/format.ts) in the
-// browser with no server: parse the JSON lines into columns, then pivot them into a Matrix with
-// the node's rules (contract.md §1). Browser-only APIs (atob, TextDecoder-free), no Node.
+// The sampler record file (the server's --record output, docs/fixture-format.md): the one
+// parser of it, shared by the page (open a record with no server) and the server (--fixture,
+// server/fixture/replay.ts); then the pivot into a Matrix with the node's rules (contract.md §1).
+// Only APIs both sides have (atob), no Node.
 
 import type { Matrix, RowMeta, Series } from '../matrix.ts';
 import { compareKeys } from './keyOrder.ts';
@@ -46,12 +47,17 @@ function base64Bytes(s: string): Uint8Array {
 
 type Obj = Record<string, unknown>;
 
-/** Parses a record file; anything malformed throws an Error naming the line and field. */
+/** A malformed record file: the message names the file, the line and the field. */
+export class RecordFileError extends Error {
+  override name = 'RecordFileError';
+}
+
+/** Parses a record file; anything malformed throws a RecordFileError naming the line and field. */
 export function parseRecordFile(text: string, name = 'record'): RecordFile {
   const lines = text.split('\n');
   let lineNo = 0;
   const fail = (what: string): never => {
-    throw new Error(`${name} line ${lineNo}: ${what}`);
+    throw new RecordFileError(`${name} line ${lineNo}: ${what}`);
   };
   const field = (o: Obj, k: string): unknown =>
     Object.hasOwn(o, k) ? o[k] : fail(`missing field "${k}"`);
@@ -86,7 +92,9 @@ export function parseRecordFile(text: string, name = 'record'): RecordFile {
   if (h.format !== RECORD_FORMAT)
     fail(`field "format" must be "${RECORD_FORMAT}" (not a record file?)`);
   if (h.version !== RECORD_VERSION) {
-    fail(`unsupported "version" ${JSON.stringify(h.version)} (this page reads ${RECORD_VERSION})`);
+    fail(
+      `unsupported "version" ${JSON.stringify(h.version)} (version ${RECORD_VERSION} is supported)`,
+    );
   }
   if (h.keyEncoding !== 'base64') fail('field "keyEncoding" must be "base64"');
   const stepMs = count(field(h, 'stepMs'), 'field "stepMs"');
