@@ -67,7 +67,7 @@ function StaleBanner({
 
 export function KeyvizPage() {
   // Connect, gRPC-Web or the node's JSON API (cookie session): one client either way.
-  const { config, client, session, needsSignIn, setSignedOut } = useDataSource();
+  const { config, client, session, needsSignIn, setSignedOut, kind } = useDataSource();
   const [view, dispatch] = useExploreViewState();
   // Time range, zoom windows and record files (issue 4) on top of the matrix feed.
   const feed = useExploreFeed(client, view);
@@ -115,6 +115,7 @@ export function KeyvizPage() {
       <ErrorPanel
         error={error}
         apiBase={config.baseUrl}
+        protocol={kind === 'json' ? "the node's JSON admin API" : 'Connect or gRPC-Web'}
         hasToken={readToken() !== undefined}
         onToken={onToken}
         onRetry={reload}

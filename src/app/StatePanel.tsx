@@ -4,13 +4,15 @@ import { TokenForm } from './TokenForm.tsx';
 interface Props {
   error: LoadError;
   apiBase: string;
+  /** What the page expects at apiBase, named in the unreachable hint. */
+  protocol: string;
   hasToken: boolean;
   onToken: (token: string) => void;
   onRetry: () => void;
 }
 
 /** A failed load explained: what happened and what the operator can do about it. */
-export function ErrorPanel({ error, apiBase, hasToken, onToken, onRetry }: Props) {
+export function ErrorPanel({ error, apiBase, protocol, hasToken, onToken, onRetry }: Props) {
   const retry = (
     <button type="button" onClick={onRetry}>
       Try again
@@ -44,8 +46,8 @@ export function ErrorPanel({ error, apiBase, hasToken, onToken, onRetry }: Props
                 (<q>{error.message}</q>)
               </>
             )}
-            . Is the node (or the gateway in front of it) running, and does it serve Connect or
-            gRPC-Web there?
+            . Is the node (or the gateway in front of it) running, and does it serve {protocol}{' '}
+            there?
           </p>
           {retry}
         </section>

@@ -169,6 +169,7 @@ test.describe('an unreachable API', () => {
     await expect(panel).toBeVisible();
     await expect(panel).toContainText('Cannot reach the Admin API');
     await expect(panel).toContainText('http://127.0.0.1:9');
+    await expect(panel).toContainText('does it serve Connect or gRPC-Web there?');
     // "Try again" reaches the server once the URL points at it.
     await page.goto(`${s.http}/keyviz`);
     await waitForHeatmap(page);
