@@ -11,5 +11,5 @@ export interface AdminBackend {
   getRaftGroups(signal: AbortSignal): Promise<GetRaftGroupsResponse>;
 }
 
-/** The node's exact message when keyviz is switched off. */
-export const KEYVIZ_DISABLED_MESSAGE = 'keyviz sampler not configured on this node';
+/** The node's exact message when keyviz is switched off (shared with the page). */
+export { KEYVIZ_DISABLED_MESSAGE } from '../src/api/nodeMessages.ts';

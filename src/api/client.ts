@@ -14,6 +14,7 @@ import { GetKeyVizMatrixResponseWireSchema } from '../gen/keyviz_wire_pb.ts';
 import type { Matrix, Series } from '../data/matrix.ts';
 import { decodeMatrixWire } from './decodeMatrix.ts';
 import type { TransportKind } from './config.ts';
+import { KEYVIZ_DISABLED_MESSAGE } from './nodeMessages.ts';
 
 export interface AdminClientOptions {
   baseUrl: string;
@@ -136,7 +137,9 @@ export function classifyError(e: unknown): { kind: LoadFailure; code: string; me
   let kind: LoadFailure;
   switch (err.code) {
     case Code.Unavailable:
-      kind = 'disabled';
+      // Only the node's own answer means "switched off"; a proxy, a gateway or the network
+      // also say Unavailable when the node was never reached.
+      kind = err.rawMessage.includes(KEYVIZ_DISABLED_MESSAGE) ? 'disabled' : 'unreachable';
       break;
     case Code.Unauthenticated:
       kind = 'unauthenticated';

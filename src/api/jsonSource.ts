@@ -318,8 +318,9 @@ export function classifyJsonError(e: unknown): {
       ? 'unauthenticated'
       : e.keyvizDisabled
         ? 'disabled'
-        : e.status === 0
-          ? 'unreachable'
+        : e.status === 0 || /^http_5\d\d$/.test(e.code)
+          ? // No answer, or a proxy's bare 5xx with no JSON error: the node was not reached.
+            'unreachable'
           : 'other';
     return { kind, code: e.code, message: e.message };
   }

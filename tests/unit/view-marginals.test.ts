@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  columnMaxima,
-  columnTotals,
-  maxOf,
-  rowMaxima,
-  rowTotals,
-  sumOf,
-  topIndexes,
-} from '../../src/data/view/marginals.ts';
+import { columnTotals, maxOf, rowTotals } from '../../src/data/view/marginals.ts';
+
+function sum(a: Float64Array): number {
+  let s = 0;
+  for (const x of a) s += x;
+  return s;
+}
 
 // 3 rows x 4 columns: v[r][c] = 10 r + c
 const R = 3;
@@ -66,45 +64,24 @@ describe('columnTotals', () => {
     }
   });
   it('row and column totals agree on the grand total', () => {
-    expect(sumOf(rowTotals(V, R, C, 1, 4))).toBe(sumOf(columnTotals(V, R, C, 0, 3, 1, 4)));
+    expect(sum(rowTotals(V, R, C, 1, 4))).toBe(sum(columnTotals(V, R, C, 0, 3, 1, 4)));
     expect(maxOf(rowTotals(V, R, C, 0, 4))).toBe(86);
     expect(maxOf(new Float64Array(0))).toBe(0);
   });
-  it('1024 x 1440 in a few ms', () => {
+  // Its speed is a benchmark figure (npm run bench -- view), not a test.
+  it('1024 x 1440: row and column totals agree, reused buffers included', () => {
     const rows = 1024;
     const cols = 1440;
     const big = new Float64Array(rows * cols);
     for (let i = 0; i < big.length; i++) big[i] = i % 97;
     const rt = new Float64Array(rows);
     const ct = new Float64Array(cols);
-    // Warm-up, then the best of 5 (two shared cores: the best run is the machine's cost).
     rowTotals(big, rows, cols, 0, cols, rt);
     columnTotals(big, rows, cols, 0, rows, 0, cols, ct);
-    let best = Infinity;
-    for (let k = 0; k < 5; k++) {
-      const t = performance.now();
-      rowTotals(big, rows, cols, 0, cols, rt);
-      columnTotals(big, rows, cols, 0, rows, 0, cols, ct);
-      best = Math.min(best, performance.now() - t);
-    }
-    console.log(`marginals 1024x1440 (row + column totals): ${best.toFixed(2)} ms`);
-    expect(sumOf(rt)).toBe(sumOf(ct));
-    expect(best).toBeLessThan(50); // generous: CI noise; typical is ~3 ms
-  });
-});
-
-describe('maxima and hottest rows', () => {
-  it('rowMaxima / columnMaxima over the window', () => {
-    expect(Array.from(rowMaxima(V, R, C, 0, 2))).toEqual([1, 11, 21]);
-    expect(Array.from(columnMaxima(V, R, C, 0, 2, 1, 4))).toEqual([11, 12, 13]);
-    expect(Array.from(rowMaxima(V, R, C, 4, 9))).toEqual([0, 0, 0]);
-    expect(columnMaxima(V, R, C, 0, 0, 0, 4).every((x) => x === 0)).toBe(true);
-  });
-  it('topIndexes: largest first, ties by index, zeros never hot', () => {
-    const a = Float64Array.from([5, 0, 9, 5, 1, 0]);
-    expect(Array.from(topIndexes(a, 3))).toEqual([2, 0, 3]);
-    expect(Array.from(topIndexes(a, 99))).toEqual([2, 0, 3, 4]);
-    expect(Array.from(topIndexes(a, 0))).toEqual([]);
-    expect(Array.from(topIndexes(new Float64Array(0), 3))).toEqual([]);
+    // Twice into the same buffers: a stale `out` must be overwritten, not added to.
+    expect(rowTotals(big, rows, cols, 0, cols, rt)).toBe(rt);
+    expect(columnTotals(big, rows, cols, 0, rows, 0, cols, ct)).toBe(ct);
+    expect(sum(rt)).toBe(sum(ct));
+    expect(rt[0]).toBe(sum(big.subarray(0, cols)));
   });
 });
