@@ -3,8 +3,6 @@ import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { CHROMIUM_ARGS, requireChromium } from './scripts/chromium.ts';
 
-const wantsBrowser = !process.env.KEYVIZ_NO_BROWSER_PROJECT;
-
 export default defineConfig({
   test: {
     projects: [
@@ -26,27 +24,23 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
-      ...(wantsBrowser
-        ? [
-            {
-              plugins: [react()],
-              test: {
-                name: 'browser',
-                include: ['tests/browser/**/*.test.{ts,tsx}'],
-                testTimeout: 30_000,
-                browser: {
-                  enabled: true,
-                  headless: true,
-                  provider: playwright({
-                    launchOptions: { executablePath: requireChromium(), args: CHROMIUM_ARGS },
-                  }),
-                  instances: [{ browser: 'chromium' as const }],
-                  viewport: { width: 1280, height: 800 },
-                },
-              },
-            },
-          ]
-        : []),
+      {
+        plugins: [react()],
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.test.{ts,tsx}'],
+          testTimeout: 30_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: { executablePath: requireChromium(), args: CHROMIUM_ARGS },
+            }),
+            instances: [{ browser: 'chromium' as const }],
+            viewport: { width: 1280, height: 800 },
+          },
+        },
+      },
     ],
   },
 });

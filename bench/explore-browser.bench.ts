@@ -5,9 +5,11 @@
 // Run: npm run bench -- explore-browser
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { ensurePageBuilt } from '../scripts/pageBuild.ts';
 import { REPO_ROOT } from '../tests/helpers/spawnServer.ts';
 
 export function run(): void {
+  ensurePageBuilt();
   const r = spawnSync(
     join(REPO_ROOT, 'node_modules/.bin/playwright'),
     ['test', '--config', join(REPO_ROOT, 'bench/playwright.bench.config.ts')],

@@ -4,12 +4,12 @@
 // (keyviz:fetch, keyviz:decode, keyviz:render), request-to-painted, hover cost per
 // move, and the gzip size of the page's JavaScript.
 // Run: npm run bench -- page-e2e
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, requireChromium } from '../scripts/chromium.ts';
+import { ensurePageBuilt } from '../scripts/pageBuild.ts';
 import { REPO_ROOT, spawnServer } from '../tests/helpers/spawnServer.ts';
 
 const RUNS = 11;
@@ -42,12 +42,7 @@ export function bundleGzipBytes(distDir: string): { files: number; raw: number; 
 
 export async function run(): Promise<void> {
   const dist = join(REPO_ROOT, 'dist');
-  if (!existsSync(join(dist, 'index.html'))) {
-    execFileSync(join(REPO_ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], {
-      cwd: REPO_ROOT,
-      stdio: 'inherit',
-    });
-  }
+  ensurePageBuilt();
   const b = bundleGzipBytes(dist);
   console.log(
     `page JavaScript: ${b.files} files, ${(b.raw / 1000).toFixed(1)} kB raw, ${(b.gzip / 1000).toFixed(1)} kB gzip (budget 125 kB)`,

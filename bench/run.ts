@@ -19,3 +19,5 @@ for (const f of files) {
   const mod = (await import(pathToFileURL(join(dir, f)).href)) as { run?: () => unknown };
   if (typeof mod.run === 'function') await mod.run();
 }
+// A bench may leave sockets or timers behind (servers it started, HTTP/2 sessions): the run is over.
+process.exit(0);

@@ -2,7 +2,7 @@
 // the runners' own JSON reports. Browser suites are never skipped silently: without
 // a Chromium this stops with the command that gets one.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { findChromium, INSTALL_COMMAND } from './chromium.ts';
 import { countReports, formatSummary } from './summary.ts';
 
@@ -81,12 +81,25 @@ mkdirSync('reports', { recursive: true });
 const failedSteps: string[] = [];
 for (const step of steps) {
   if (only.length && !only.includes(step.name)) continue;
+  // The runners test the build: after a failed one they would test a stale dist/.
+  if ((step.name === 'vitest' || step.name === 'e2e') && failedSteps.includes('build')) {
+    console.log(`\n${step.name}: not run (the build failed)`);
+    failedSteps.push(step.name);
+    continue;
+  }
   if (!step.run()) failedSteps.push(step.name);
 }
 
 const counts = countReports('reports');
+// A failed check outside the runners (gen, typecheck, lint, format, build) counts as a failure,
+// so the closing line is never all-green when npm test fails.
+const failedChecks = failedSteps.filter((s) => s !== 'vitest' && s !== 'e2e').length;
+counts.failed += failedChecks;
 console.log('');
 for (const line of counts.details) console.log(line);
 if (failedSteps.length) console.log(`failed steps: ${failedSteps.join(', ')}`);
-console.log(formatSummary(counts));
+const closing = formatSummary(counts);
+console.log(closing);
+// .ci/run prints it again after npm's own error lines, so it is the run's last line.
+writeFileSync('reports/summary.txt', closing + '\n');
 process.exit(failedSteps.length || counts.failed ? 1 : 0);

@@ -1,0 +1,48 @@
+// Builds the page into dist/ when it is missing or older than its sources: for
+// `npm start` and for the benchmarks that open the built page (never a stale one).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts'];
+
+/** Newest modification time (ms) of a file or of any file under a directory. */
+function newestMtime(p: string): number {
+  if (!existsSync(p)) return 0;
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const e of readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, e)));
+  return newest;
+}
+
+/** Why the page needs building, or null when dist/index.html is up to date. */
+export function buildReason(dir = root): string | null {
+  const built = path.join(dir, 'dist', 'index.html');
+  if (!existsSync(built)) return 'dist/index.html is missing';
+  const builtAt = statSync(built).mtimeMs;
+  for (const s of SOURCES) {
+    if (newestMtime(path.join(dir, s)) > builtAt) return `${s} changed since the last build`;
+  }
+  return null;
+}
+
+/** Builds dist/ if stale; throws when vite build fails. */
+export function ensurePageBuilt(): void {
+  const reason = buildReason();
+  if (!reason) return;
+  process.stderr.write(`keyviz: building the page (${reason})...\n`);
+  const t0 = performance.now();
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules/vite/bin/vite.js'), 'build'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status ?? r.signal})`);
+  process.stderr.write(`keyviz: page built in ${Math.round(performance.now() - t0)} ms\n`);
+}
