@@ -3,12 +3,18 @@
 // fixture, or upstream nodes through the gateway). Errors are ConnectErrors with
 // the node's codes, e.g. Unavailable "keyviz sampler not configured on this node".
 import type { GetClusterOverviewResponse, GetRaftGroupsResponse } from '../src/gen/admin_pb.ts';
+import type { UpstreamBackend } from './gateway/upstream.ts';
 import type { MatrixAnswer, MatrixRequest } from './sampler/types.ts';
 
 export interface AdminBackend {
   getKeyVizMatrix(req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer>;
   getClusterOverview(signal: AbortSignal): Promise<GetClusterOverviewResponse>;
   getRaftGroups(signal: AbortSignal): Promise<GetRaftGroupsResponse>;
+  /**
+   * Optional wire view of getKeyVizMatrix: a backend that already holds encoded
+   * rows (the gateway) hands them out as is instead of being re-encoded.
+   */
+  getKeyVizMatrixWire?: UpstreamBackend['getKeyVizMatrixWire'];
 }
 
 /** The node's exact message when keyviz is switched off (shared with the page). */

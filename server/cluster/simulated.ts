@@ -45,7 +45,8 @@ export class SimulatedCluster {
   readonly nodeId: string;
   members: { nodeId: string; grpcAddress: string }[] = [];
   private readonly opts: ClusterOptions;
-  private groupSet: number[];
+  /** Groups the cluster reports, fixed at construction. */
+  private readonly groupSet: number[];
 
   constructor(opts: ClusterOptions) {
     this.opts = opts;
@@ -62,15 +63,6 @@ export class SimulatedCluster {
       // Peers are imaginary; their addresses only need to look like a node's.
       this.members.push({ nodeId: `${this.nodeId}-peer${i}`, grpcAddress: `${host}:${port + i}` });
     }
-  }
-
-  /** Groups the cluster reports (the workload's may grow: call setGroups). */
-  setGroups(groups: readonly number[]): void {
-    this.groupSet = [...new Set(groups)].filter((g) => g > 0).sort((a, b) => a - b);
-  }
-
-  groups(): readonly number[] {
-    return this.groupSet;
   }
 
   private period(group: number): number {

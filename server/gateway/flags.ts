@@ -3,6 +3,7 @@
 // reads the token file, so a misconfigured gateway refuses to start with one clear
 // message instead of failing on the first page load.
 import { readFileSync } from 'node:fs';
+import { parseDuration, parseHostPort } from '../flagValues.ts';
 import { DEFAULT_UPSTREAM_TIMEOUT_MS, type UpstreamBackendOptions } from './upstream.ts';
 
 export class GatewayFlagError extends Error {
@@ -35,14 +36,22 @@ const STRING_FLAGS = [
 ] as const;
 const BOOL_FLAGS = ['upstreamInsecureNoAuth', 'upstreamTls'] as const;
 
-/** "2s", "500ms", "1.5s", "1m"; a bare number is milliseconds. */
+/** "2s", "500ms", "1.5s", "1m" (the server's duration syntax); a bare number is milliseconds. */
 export function parseDurationMs(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (!m)
-    throw new GatewayFlagError(`--upstreamTimeout: "${text}" is not a duration (e.g. 2s, 500ms)`);
-  const n = Number(m[1]) * (m[2] === 's' ? 1000 : m[2] === 'm' ? 60_000 : 1);
+  const t = text.trim();
+  let n: number;
+  if (/^\d+(?:\.\d+)?$/.test(t)) {
+    // parseDuration wants a unit (bar "0"); the gateway has always taken plain ms.
+    n = Math.round(Number(t));
+  } else {
+    try {
+      n = parseDuration('upstreamTimeout', t);
+    } catch {
+      throw new GatewayFlagError(`--upstreamTimeout: "${text}" is not a duration (e.g. 2s, 500ms)`);
+    }
+  }
   if (!(n >= 1)) throw new GatewayFlagError(`--upstreamTimeout: must be at least 1ms`);
-  return Math.round(n);
+  return n;
 }
 
 /** HOST:PORT, HOST being a name, an IPv4 address or a bracketed IPv6 address. */
@@ -53,8 +62,15 @@ export function parseUpstreams(text: string): string[] {
     .filter((s) => s !== '');
   if (list.length === 0) throw new GatewayFlagError('--upstream: give at least one HOST:PORT');
   for (const u of list) {
-    const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(u);
-    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) {
+    let port: number;
+    try {
+      ({ port } = parseHostPort('upstream', u));
+    } catch {
+      throw new GatewayFlagError(`--upstream: "${u}" is not HOST:PORT`);
+    }
+    // A listen address may leave the host empty (all interfaces) or ask for port 0
+    // (any free one); neither names a node to dial.
+    if (u.startsWith(':') || port < 1) {
       throw new GatewayFlagError(`--upstream: "${u}" is not HOST:PORT`);
     }
   }

@@ -12,7 +12,13 @@
 // - rows re-budgeted like the node's pivot (sum desc, bucket_id asc), then ordered
 //   by start key (empty first), ties bucket_id.
 import { compareBytes, compareEnds, compareStrings as compareIds } from '../sampler/keys.ts';
-import { inWindow, rowBudget } from '../sampler/request.ts';
+import {
+  COUNTER_READ_BYTES,
+  COUNTER_READS,
+  inWindow,
+  rowBudget,
+  seriesCounter,
+} from '../sampler/request.ts';
 import type {
   BucketMeta,
   CellConflictInfo,
@@ -27,12 +33,11 @@ export interface NodeAnswer {
   answer: MatrixAnswer;
 }
 
-/** The node's row budget rules (0 means 1024, above 1024 clamps), shared with the sampler. */
-export { MAX_MATRIX_ROWS as MAX_ROWS, rowBudget } from '../sampler/request.ts';
-
 /** Reads and read bytes add up across nodes; everything else (writes, unknown) dedupes. */
 export function seriesAddsUp(series: number): boolean {
-  return series === 1 || series === 3;
+  // Via seriesCounter so unknown values follow the same "means writes" rule.
+  const c = seriesCounter(series);
+  return c === COUNTER_READS || c === COUNTER_READ_BYTES;
 }
 
 interface Source {

@@ -25,7 +25,8 @@ import { decodeMatrixWire, encodeMatrixWire } from '../wire/index.ts';
 import { mergeOverviews, mergeRaftGroups } from './cluster.ts';
 import { codeName, combineFailures, mapUpstreamError } from './errors.ts';
 import { GrpcClient } from './grpcClient.ts';
-import { MAX_ROWS, mergeMatrices, rowBudget } from './merge.ts';
+import { MAX_MATRIX_ROWS, rowBudget } from '../sampler/request.ts';
+import { mergeMatrices } from './merge.ts';
 
 export interface UpstreamBackendOptions {
   /** HOST:PORT of each node, in the order statuses are reported. */
@@ -69,13 +70,6 @@ export interface UpstreamBackend extends AdminBackend {
   ): Promise<GetKeyVizMatrixResponseWire>;
   /** Close the HTTP/2 connections (server shutdown, tests). */
   close(): void;
-}
-
-/** Type guard for the server: use the wire path when the backend has one. */
-export function hasWirePath(
-  backend: AdminBackend,
-): backend is AdminBackend & Pick<UpstreamBackend, 'getKeyVizMatrixWire'> {
-  return typeof (backend as Partial<UpstreamBackend>).getKeyVizMatrixWire === 'function';
 }
 
 export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBackend {
@@ -145,7 +139,7 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
         toUnixMs: BigInt(Math.trunc(req.toUnixMs)),
         // One node: the page's budget (0 sent as 1024: a real node's gRPC path reads 0 as
         // "no cap"). Several: all they have (1024, their max); the merge budgets.
-        rows: upstreams.length === 1 ? rowBudget(req.rows) : MAX_ROWS,
+        rows: upstreams.length === 1 ? rowBudget(req.rows) : MAX_MATRIX_ROWS,
       }),
     );
   }

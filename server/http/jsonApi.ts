@@ -23,8 +23,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { AdminBackend } from '../backend.ts';
+import { writeHealthz } from './healthz.ts';
 import { apiErrorFrom, type ApiError } from '../jsonapi/errors.ts';
-import { encodeMatrixJson } from '../jsonapi/encodeMatrix.ts';
+import { cachedMatrixJsonEncoder } from '../jsonapi/encodeMatrix.ts';
 import { parseMatrixQuery } from '../jsonapi/query.ts';
 import { clusterInfoFrom, encodeClusterJson } from '../jsonapi/cluster.ts';
 import { authenticate, generateSigningKey, type Credential } from '../jsonapi/credentials.ts';
@@ -212,11 +213,12 @@ export function createJsonApi(opts: JsonApiOptions): JsonApi {
     return { ok: true, session: { ...v.session, role: cred.role } };
   };
 
+  const matrixJson = cachedMatrixJsonEncoder();
   const matrix = async ({ res, url, signal }: RequestContext): Promise<void> => {
     const q = parseMatrixQuery(url.searchParams);
     if (!q.ok) return sendError(res, { status: 400, code: 'invalid_query', message: q.message });
     const answer = await opts.backend.getKeyVizMatrix(q.request, signal);
-    send(res, 200, encodeMatrixJson(answer, q.series, now()));
+    send(res, 200, matrixJson(answer, q.series, now()));
   };
 
   const cluster = async ({ res, signal }: RequestContext): Promise<void> => {
@@ -350,11 +352,7 @@ export function createJsonApi(opts: JsonApiOptions): JsonApi {
         return false; // not a path this API could own
       }
       if (url.pathname === HEALTHZ_PATH) {
-        res.writeHead(200, {
-          'Content-Type': 'text/plain; charset=utf-8',
-          'Cache-Control': 'no-store',
-        });
-        res.end('ok');
+        writeHealthz(req, res);
         return true;
       }
       if (!url.pathname.startsWith(API_PREFIX)) return false;

@@ -1,7 +1,7 @@
 // Listen addresses and the node's rule: no token on a non-loopback address
 // is refused unless auth is explicitly switched off.
 import { isIP } from 'node:net';
-import { FlagError, parseHostPort } from '../flags.ts';
+import { parseHostPort } from '../flagValues.ts';
 
 export interface ListenAddress {
   flag: string;
@@ -13,9 +13,15 @@ export function parseListen(flag: string, text: string): ListenAddress {
   return { flag, ...parseHostPort(flag, text) };
 }
 
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost' || host === '::1') return true;
-  return isIP(host) === 4 && host.startsWith('127.');
+/**
+ * 127.0.0.0/8, ::1, their IPv4-mapped forms (how a dual-stack socket reports an
+ * IPv4 peer) and `localhost`. One rule for listen hosts and peer addresses alike.
+ */
+export function isLoopback(host: string | undefined): boolean {
+  if (!host) return false;
+  const h = host.startsWith('::ffff:') ? host.slice(7) : host;
+  if (h === 'localhost' || h === '::1') return true;
+  return isIP(h) === 4 && h.startsWith('127.');
 }
 
 /** Host as it goes into a URL (IPv6 in brackets; wildcard shown as loopback). */
@@ -39,5 +45,3 @@ export function checkListenAuth(
     '(or --adminInsecureNoAuth to serve without auth)'
   );
 }
-
-export { FlagError };

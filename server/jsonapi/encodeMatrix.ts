@@ -85,21 +85,46 @@ export function rfc3339(unixMs: number): string {
   return new Date(unixMs).toISOString();
 }
 
-/** The whole body. `fanout`, `conflict(s)` appear only in a cluster view (answer.nodes non-empty). */
-export function encodeMatrixJson(
-  answer: MatrixAnswer,
-  series: SeriesName,
-  generatedAtMs: number,
-): string {
+/** The body around its one per-request value: `head` + generated_at + `tail`. */
+interface MatrixJsonParts {
+  /** `{"column_unix_ms":...,"rows":[...],"series":"...","generated_at":` */
+  head: string;
+  /** `,"fanout":{...}}` in a cluster view, else `}`. */
+  tail: string;
+}
+
+/** Everything but generated_at. `fanout`, `conflict(s)` only in a cluster view (answer.nodes non-empty). */
+function encodeMatrixJsonParts(answer: MatrixAnswer, series: SeriesName): MatrixJsonParts {
   const cluster = answer.nodes.length > 0;
   const colCount = answer.columnUnixMs.length;
   const conflicts = cluster
     ? conflictColumns(answer.conflicts, answer.rows.length, colCount)
     : new Map<number, boolean[]>();
   const rows = answer.rows.map((r, i) => rowJson(r, conflicts.get(i)));
-  let out =
+  const head =
     `{"column_unix_ms":${numbersJson(answer.columnUnixMs)},"rows":[${rows.join(',')}]` +
-    `,"series":${JSON.stringify(series)},"generated_at":${JSON.stringify(rfc3339(generatedAtMs))}`;
-  if (cluster) out += `,"fanout":${fanoutJson(answer.nodes)}`;
-  return `${out}}`;
+    `,"series":${JSON.stringify(series)},"generated_at":`;
+  const tail = cluster ? `,"fanout":${fanoutJson(answer.nodes)}}` : '}';
+  return { head, tail };
+}
+
+/**
+ * The whole body, memoised per (answer object, series): the local backend hands
+ * out the same answer until the next flush, so a polling page is encoded once per
+ * flush, not once per request. Answers are never mutated once returned.
+ */
+export function cachedMatrixJsonEncoder(): (
+  answer: MatrixAnswer,
+  series: SeriesName,
+  generatedAtMs: number,
+) => string {
+  // Weak: an answer the backend has dropped takes its encodings with it.
+  const cache = new WeakMap<MatrixAnswer, Map<SeriesName, MatrixJsonParts>>();
+  return (answer, series, generatedAtMs) => {
+    let bySeries = cache.get(answer);
+    if (!bySeries) cache.set(answer, (bySeries = new Map()));
+    let parts = bySeries.get(series);
+    if (!parts) bySeries.set(series, (parts = encodeMatrixJsonParts(answer, series)));
+    return `${parts.head}${JSON.stringify(rfc3339(generatedAtMs))}${parts.tail}`;
+  };
 }

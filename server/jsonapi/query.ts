@@ -2,14 +2,15 @@
 // series names, default writes; rows omitted/0/negative/>1024 -> 1024; any parameter
 // that is not an integer -> invalid_query. Empty values count as omitted, like the node.
 import type { MatrixRequest, SeriesName } from '../sampler/types.ts';
+import { KeyVizSeries } from '../../src/gen/admin_pb.ts';
 import { MAX_MATRIX_ROWS } from '../sampler/request.ts';
 
 /** JSON series name -> KeyVizSeries enum value. */
 export const SERIES_ENUM: Readonly<Record<SeriesName, number>> = {
-  reads: 1,
-  writes: 2,
-  read_bytes: 3,
-  write_bytes: 4,
+  reads: KeyVizSeries.KEYVIZ_SERIES_READS,
+  writes: KeyVizSeries.KEYVIZ_SERIES_WRITES,
+  read_bytes: KeyVizSeries.KEYVIZ_SERIES_READ_BYTES,
+  write_bytes: KeyVizSeries.KEYVIZ_SERIES_WRITE_BYTES,
 };
 
 export type MatrixQuery =

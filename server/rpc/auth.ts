@@ -9,19 +9,21 @@ function digest(s: string): Buffer {
   return createHash('sha256').update(s, 'utf8').digest();
 }
 
-/** Constant-time check of an `authorization` header value against the token. */
-export function bearerMatches(header: string | null, token: string): boolean {
+/** Constant-time check of an `authorization` header value against the token's digest. */
+function bearerMatchesDigest(header: string | null, tokenDigest: Buffer): boolean {
   const m = /^Bearer\s+(.+)$/i.exec(header?.trim() ?? '');
   const given = m ? m[1].trim() : '';
   // Always compare (even when absent) so timing does not reveal which check failed.
-  const ok = timingSafeEqual(digest(given), digest(token));
+  const ok = timingSafeEqual(digest(given), tokenDigest);
   return ok && given !== '';
 }
 
 /** Interceptor refusing calls without the right token. */
 export function bearerAuthInterceptor(token: string): Interceptor {
+  // The token is fixed for the interceptor's life: hash it once, not per call.
+  const tokenDigest = digest(token);
   return (next) => async (req) => {
-    if (!bearerMatches(req.header.get('authorization'), token)) {
+    if (!bearerMatchesDigest(req.header.get('authorization'), tokenDigest)) {
       throw new ConnectError('missing or invalid admin token', Code.Unauthenticated);
     }
     return next(req);

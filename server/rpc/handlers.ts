@@ -12,7 +12,6 @@ import {
   type GetKeyVizMatrixResponseWire,
 } from '../../src/gen/keyviz_wire_pb.ts';
 import type { AdminBackend } from '../backend.ts';
-import { hasWirePath } from '../gateway/upstream.ts';
 import type { MatrixAnswer, MatrixRequest } from '../sampler/types.ts';
 import { encodeMatrixWire, toGenericResponse } from '../wire/index.ts';
 
@@ -45,7 +44,7 @@ export function matrixEncoders(backend: AdminBackend) {
   return {
     async wire(req: MatrixRequest, signal: AbortSignal): Promise<GetKeyVizMatrixResponseWire> {
       // The gateway can pass a node's pre-encoded rows straight through.
-      if (hasWirePath(backend)) return backend.getKeyVizMatrixWire(req, signal);
+      if (backend.getKeyVizMatrixWire) return backend.getKeyVizMatrixWire(req, signal);
       const a = await backend.getKeyVizMatrix(req, signal);
       let w = wire.get(a);
       if (!w) wire.set(a, (w = encodeMatrixWire(a)));

@@ -6,8 +6,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { ConnectRouter, Interceptor } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
-import { Admin } from '../../src/gen/admin_pb.ts';
+import { Admin, KeyVizSeries } from '../../src/gen/admin_pb.ts';
+import { MAX_MATRIX_ROWS } from '../sampler/request.ts';
 import type { AdminBackend } from '../backend.ts';
+import { isLoopback } from '../http/listenAddress.ts';
 import { bearerAuthInterceptor } from './auth.ts';
 import { fastGzip } from './compression.ts';
 import {
@@ -43,13 +45,6 @@ export function isJsonContentType(ct: string | undefined): boolean {
   return /^application\/(?:[a-z-]+\+)?json\b/i.test(ct?.trim() ?? '');
 }
 
-/** 127.0.0.0/8, ::1 and their IPv4-mapped forms. */
-export function isLoopbackPeer(addr: string | undefined): boolean {
-  if (!addr) return false;
-  const a = addr.startsWith('::ffff:') ? addr.slice(7) : addr;
-  return a === '::1' || /^127\.\d+\.\d+\.\d+$/.test(a);
-}
-
 /** Paths the RPC handler owns (the service has no proto package). */
 export function isRpcPath(path: string): boolean {
   return path.startsWith('/Admin/');
@@ -82,7 +77,7 @@ export function createRpcHandler(opts: RpcOptions): RpcHandler {
   });
   const handle = (req: AnyRequest, res: AnyResponse) => {
     // On loopback, compressing a 5 MB matrix costs ~150 ms and saves nothing.
-    if (isLoopbackPeer(req.socket?.remoteAddress)) delete req.headers['accept-encoding'];
+    if (isLoopback(req.socket?.remoteAddress)) delete req.headers['accept-encoding'];
     const h = isJsonContentType(req.headers['content-type']) ? json : binary;
     // connect-node's handler takes either HTTP version; the union confuses its overloads.
     (h as (q: AnyRequest, s: AnyResponse) => void)(req, res);
@@ -91,7 +86,12 @@ export function createRpcHandler(opts: RpcOptions): RpcHandler {
     warm: async () => {
       // What the page asks first: writes, whole history, 1024 rows.
       await enc.wire(
-        { series: 2, fromUnixMs: 0, toUnixMs: 0, rows: 1024 },
+        {
+          series: KeyVizSeries.KEYVIZ_SERIES_WRITES,
+          fromUnixMs: 0,
+          toUnixMs: 0,
+          rows: MAX_MATRIX_ROWS,
+        },
         AbortSignal.timeout(10_000),
       );
     },

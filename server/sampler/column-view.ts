@@ -1,9 +1,8 @@
 // Conversions between the compact ring and the plain `Column` view that tests,
 // fixtures (record/replay) and snapshot() use.
 import { ColumnRing } from './column-store.ts';
-import { pivotRing } from './pivot.ts';
+import { pivotRing, windowColumns } from './pivot.ts';
 import type { Column, ColumnRow, MatrixRequest, MatrixResult } from './types.ts';
-import { inWindow } from './request.ts';
 
 /** Appends plain columns (oldest first) to a ring; rows keep their given order. */
 export function appendColumns(ring: ColumnRing, columns: readonly Column[]): void {
@@ -46,10 +45,8 @@ export function appendColumns(ring: ColumnRing, columns: readonly Column[]): voi
 /** Plain columns of the ring whose flush time is in [fromMs, toMs) (0 = unbounded). */
 export function ringToColumns(ring: ColumnRing, fromMs: number, toMs: number): Column[] {
   const out: Column[] = [];
-  if (fromMs !== 0 && toMs !== 0 && fromMs >= toMs) return out;
-  for (let j = 0; j < ring.length; j++) {
-    const col = ring.at(j);
-    if (!inWindow(col.unixMs, fromMs, toMs)) continue;
+  // The pivot's window rule, so snapshots and matrices agree on the columns.
+  for (const col of windowColumns(ring, fromMs, toMs)) {
     const rows: ColumnRow[] = [];
     const { buckets, counters, groups, terms } = col;
     const n = buckets.length;

@@ -1,4 +1,5 @@
 // GetKeyVizMatrix request rules shared by every backend (contract.md §1).
+import { KeyVizSeries } from '../../src/gen/admin_pb.ts';
 
 /** Largest row budget; larger requests are clamped, 0 means this. */
 export const MAX_MATRIX_ROWS = 1024;
@@ -12,11 +13,11 @@ export const COUNTER_WRITE_BYTES = 3;
 /** KeyVizSeries enum -> counter offset; UNSPECIFIED and unknown mean writes. */
 export function seriesCounter(series: number): number {
   switch (series) {
-    case 1:
+    case KeyVizSeries.KEYVIZ_SERIES_READS:
       return COUNTER_READS;
-    case 3:
+    case KeyVizSeries.KEYVIZ_SERIES_READ_BYTES:
       return COUNTER_READ_BYTES;
-    case 4:
+    case KeyVizSeries.KEYVIZ_SERIES_WRITE_BYTES:
       return COUNTER_WRITE_BYTES;
     default:
       return COUNTER_WRITES;

@@ -9,10 +9,10 @@ import type {
   MatrixRow,
   UpstreamStatus,
 } from '../sampler/types.ts';
-import { Reader, hiLoToDecimal } from './varint.ts';
+import { uint64ToDecimal } from '../../src/api/decodeRow.ts';
+import { Reader, TWO_32 } from './varint.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
-const TWO_32 = 4294967296;
 
 /** Collects one repeated uint64 field, in order, from any mix of packed and unpacked runs. */
 class NumberRun {
@@ -77,7 +77,8 @@ function readUint64(r: Reader): number {
 
 function readRouteId(r: Reader): string {
   r.varint64();
-  return hiLoToDecimal(r.lo, r.hi);
+  // The page's formatter takes (hi, lo): the opposite order of Reader's fields.
+  return uint64ToDecimal(r.hi, r.lo);
 }
 
 interface DecodedRow {

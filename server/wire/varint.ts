@@ -2,7 +2,8 @@
 // Numbers are exact up to 2^53; uint64 values above that (virtual bucket ids,
 // member route ids from other nodes) go through the (lo, hi) 32-bit-half forms.
 
-const TWO_32 = 4294967296;
+/** 2^32: combines and splits the (lo, hi) halves; shared by the server's wire code. */
+export const TWO_32 = 4294967296;
 
 /** Bytes a non-negative integer takes as a varint (values are floored, negatives count as 0). */
 export function varintSize(v: number): number {
@@ -61,12 +62,6 @@ export function decimalToHiLo(s: string): [lo: number, hi: number] {
   }
   const b = BigInt.asUintN(64, BigInt(s));
   return [Number(b & 0xffffffffn), Number(b >> 32n)];
-}
-
-/** 32-bit halves -> decimal uint64 string, exact. */
-export function hiLoToDecimal(lo: number, hi: number): string {
-  if (hi < 0x200000) return String(hi * TWO_32 + lo);
-  return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
 }
 
 /** A cursor over protobuf bytes; read methods advance `pos`. */

@@ -14,11 +14,6 @@ export interface SamplerSink {
   flush(): void;
 }
 
-/** Registers every catalogue route with the sink. */
-export function registerAll(sink: SamplerSink, cat: Catalogue): void {
-  for (const r of cat.routeInfos()) sink.registerRoute(r);
-}
-
 /**
  * Tells the sink about a split or merge already applied to `cat`. Sinks
  * without split/merge get remove + register, which keeps the tiling but not

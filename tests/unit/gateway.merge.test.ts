@@ -1,6 +1,7 @@
 // mergeMatrices, cell by cell, for three nodes.
 import { describe, expect, it } from 'vitest';
-import { mergeMatrices, rowBudget, type NodeAnswer } from '../../server/gateway/merge.ts';
+import { mergeMatrices, type NodeAnswer } from '../../server/gateway/merge.ts';
+import { rowBudget } from '../../server/sampler/request.ts';
 import type { MatrixAnswer, MatrixRequest, MatrixRow } from '../../server/sampler/types.ts';
 
 const READS = 1;
