@@ -12,6 +12,8 @@ import {
 } from '../gen/admin_pb.ts';
 import { GetKeyVizMatrixResponseWireSchema } from '../gen/keyviz_wire_pb.ts';
 import type { Matrix, Series } from '../data/matrix.ts';
+import { clampRows } from '../data/rowBudget.ts';
+import { measureSince } from '../data/timing.ts';
 import { decodeMatrixWire } from './decodeMatrix.ts';
 import type { TransportKind } from './config.ts';
 import { KEYVIZ_DISABLED_MESSAGE } from './nodeMessages.ts';
@@ -55,23 +57,10 @@ const GET_MATRIX_WIRE = {
   output: GetKeyVizMatrixResponseWireSchema,
 };
 
-export function seriesToEnum(s: Series): KeyVizSeries {
-  return SERIES_ENUM[s];
-}
-
 /** Milliseconds as an int64 request field: whole, non-negative, 0 = unbounded. */
 function msField(ms: number | undefined): bigint {
   if (ms === undefined || !Number.isFinite(ms) || ms <= 0) return 0n;
   return BigInt(Math.floor(ms));
-}
-
-function measure(name: string, start: number): void {
-  // User Timing: visible in DevTools' performance panel and to the perf tests.
-  try {
-    performance.measure(name, { start, end: performance.now() });
-  } catch {
-    // Some embedders disable User Timing; timing is a diagnostic, never a failure.
-  }
 }
 
 export function makeTransport(opts: AdminClientOptions): Transport {
@@ -94,7 +83,7 @@ export function createAdminClient(opts: AdminClientOptions): AdminClient {
     async getMatrix(req, signal) {
       const input = {
         series: SERIES_ENUM[req.series],
-        rows: Math.max(0, Math.min(1024, Math.floor(req.rows) || 0)),
+        rows: clampRows(req.rows, 0), // 0: the node's default
         fromUnixMs: msField(req.fromMs),
         toUnixMs: msField(req.toMs),
       };
@@ -106,10 +95,10 @@ export function createAdminClient(opts: AdminClientOptions): AdminClient {
         headers(),
         create(GetKeyVizMatrixRequestSchema, input),
       );
-      measure('keyviz:fetch', t0);
+      measureSince('keyviz:fetch', t0);
       const t1 = performance.now();
       const matrix = decodeMatrixWire(res.message, req.series);
-      measure('keyviz:decode', t1);
+      measureSince('keyviz:decode', t1);
       return matrix;
     },
 

@@ -1,7 +1,11 @@
 // The page's data source for a node's own JSON admin API (contract.md §2): same-origin
 // cookies instead of a bearer token, and the same Matrix model the Connect client builds.
 
+import { fromBase64 } from '../data/keys.ts';
 import type { Matrix, NodeStatus, RowMeta, Series } from '../data/matrix.ts';
+import { compareKeys } from '../data/view/keyOrder.ts';
+import { clampRows } from '../data/rowBudget.ts';
+import { measureSince } from '../data/timing.ts';
 import type { LoadFailure, MatrixRequest } from './client.ts';
 
 export const JSON_API_PATH = '/admin/api/v1';
@@ -73,12 +77,9 @@ interface JsonMatrix {
   fanout?: { nodes: { node: string; ok: boolean; error?: string }[] };
 }
 
-function base64ToBytes(s: string | null | undefined): Uint8Array {
-  if (!s) return new Uint8Array(0);
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+/** A key field; absent or null is the empty key (an open end). */
+function keyBytes(s: string | null | undefined): Uint8Array {
+  return s ? fromBase64(s) : new Uint8Array(0);
 }
 
 /**
@@ -99,12 +100,6 @@ export function quoteRouteIds(text: string): string {
   );
 }
 
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
-}
-
 /** "unavailable: upstream unreachable" -> "unavailable" (the gateway's error format). */
 function codeOf(error: string): string {
   const m = /^([a-z_]+):/.exec(error);
@@ -120,11 +115,11 @@ export function decodeMatrixJson(body: JsonMatrix, series: Series): Matrix {
   const columns = Float64Array.from(body.column_unix_ms);
   const src = (body.rows ?? []).map((r) => ({
     r,
-    start: base64ToBytes(r.start),
+    start: keyBytes(r.start),
   }));
   src.sort(
     (a, b) =>
-      compareBytes(a.start, b.start) ||
+      compareKeys(a.start, b.start) ||
       (a.r.bucket_id < b.r.bucket_id ? -1 : a.r.bucket_id > b.r.bucket_id ? 1 : 0),
   );
   const rowCount = src.length;
@@ -165,7 +160,7 @@ export function decodeMatrixJson(body: JsonMatrix, series: Series): Matrix {
     return {
       bucketId: r.bucket_id,
       start,
-      end: base64ToBytes(r.end),
+      end: keyBytes(r.end),
       label: r.label ?? '',
       aggregate: r.aggregate,
       routeIds,
@@ -220,14 +215,6 @@ async function errorFrom(res: Response): Promise<JsonApiError> {
   return new JsonApiError(res.status, code, message, Number.isFinite(ra) && ra > 0 ? ra : null);
 }
 
-function measure(name: string, start: number): void {
-  try {
-    performance.measure(name, { start, end: performance.now() });
-  } catch {
-    // User Timing may be disabled by an embedder; timing is diagnostic only.
-  }
-}
-
 export function createJsonAdminClient(opts: JsonAdminClientOptions): JsonAdminClient {
   const base = opts.baseUrl.replace(/\/+$/, '') + JSON_API_PATH;
   const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
@@ -255,7 +242,7 @@ export function createJsonAdminClient(opts: JsonAdminClientOptions): JsonAdminCl
   return {
     async getMatrix(req, signal) {
       const q = new URLSearchParams({ series: req.series });
-      const rows = Math.max(0, Math.min(1024, Math.floor(req.rows) || 0));
+      const rows = clampRows(req.rows, 0); // 0: omitted, the node's default
       if (rows > 0) q.set('rows', String(rows));
       if (req.fromMs && req.fromMs > 0) q.set('from_unix_ms', String(Math.floor(req.fromMs)));
       if (req.toMs && req.toMs > 0) q.set('to_unix_ms', String(Math.floor(req.toMs)));
@@ -265,7 +252,7 @@ export function createJsonAdminClient(opts: JsonAdminClientOptions): JsonAdminCl
         signal,
       });
       const text = await res.text();
-      measure('keyviz:fetch', t0);
+      measureSince('keyviz:fetch', t0);
       const t1 = performance.now();
       let body: JsonMatrix;
       try {
@@ -277,7 +264,7 @@ export function createJsonAdminClient(opts: JsonAdminClientOptions): JsonAdminCl
         throw new JsonApiError(res.status, 'bad_response', 'matrix answer has no column_unix_ms');
       }
       const matrix = decodeMatrixJson(body, req.series);
-      measure('keyviz:decode', t1);
+      measureSince('keyviz:decode', t1);
       return matrix;
     },
 

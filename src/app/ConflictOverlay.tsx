@@ -2,12 +2,15 @@ import { memo, useLayoutEffect, useMemo, useRef } from 'react';
 import type { Matrix } from '../data/matrix.ts';
 import type { CanvasSize } from './canvasSize.ts';
 import { conflictRects, hatchTile, HATCH_RGBA, isSolid, stripes } from './conflictHatch.ts';
-import type { TimeFrame } from './heatRaster.ts';
+import type { ColumnEdges } from '../data/view/gaps.ts';
 import './cluster.css';
 
 interface Props {
   matrix: Matrix;
-  frame: TimeFrame;
+  edges: ColumnEdges;
+  /** The visible time window [t0, t1) in unix ms. */
+  t0: number;
+  t1: number;
   size: CanvasSize;
   /** Visible rows; default all (the whole-matrix heatmap). */
   r0?: number;
@@ -25,7 +28,9 @@ const LINE_CSS = 2;
  */
 export const ConflictOverlay = memo(function ConflictOverlay({
   matrix,
-  frame,
+  edges,
+  t0,
+  t1,
   size,
   r0,
   r1,
@@ -36,15 +41,14 @@ export const ConflictOverlay = memo(function ConflictOverlay({
       conflictRects(matrix.conflicts, matrix.rowCount, matrix.colCount, {
         devW: size.devW,
         devH: size.devH,
-        x0: frame.x0,
-        x1: frame.x1,
-        fromMs: frame.fromMs,
-        toMs: frame.toMs,
+        x0: edges.x0,
+        x1: edges.x1,
+        fromMs: t0,
+        toMs: t1,
         r0,
         r1,
       }),
-    // The frame's parts, not the frame: a caller may build a new frame object every render.
-    [matrix, frame.x0, frame.x1, frame.fromMs, frame.toMs, size.devW, size.devH, r0, r1],
+    [matrix, edges.x0, edges.x1, t0, t1, size.devW, size.devH, r0, r1],
   );
 
   useLayoutEffect(() => {

@@ -4,7 +4,7 @@
 import type { Matrix } from '../data/matrix.ts';
 import { describeKey, type KeyDescription } from '../data/keys.ts';
 import { formatInt, formatTimeWindow, formatValue, seriesUnit } from '../data/format.ts';
-import type { TimeFrame } from './heatRaster.ts';
+import type { ColumnEdges } from '../data/view/gaps.ts';
 
 /** Member route ids listed before "+N more". */
 export const MAX_LISTED_MEMBERS = 8;
@@ -64,7 +64,7 @@ function unknownIfZero(v: number | undefined): string {
   return v === undefined || v === 0 ? 'unknown' : formatInt(v);
 }
 
-export function cellInfo(m: Matrix, frame: TimeFrame, row: number, col: number): CellInfo {
+export function cellInfo(m: Matrix, edges: ColumnEdges, row: number, col: number): CellInfo {
   const meta = m.rows[row];
   const i = row * m.colCount + col;
   const v = m.values[i];
@@ -73,7 +73,7 @@ export function cellInfo(m: Matrix, frame: TimeFrame, row: number, col: number):
   return {
     row,
     col,
-    time: formatTimeWindow(frame.x0[col], frame.x1[col]),
+    time: formatTimeWindow(edges.x0[col], edges.x1[col]),
     value: formatValue(v, m.series),
     exact: v >= 1000 ? `${formatInt(v)} ${seriesUnit(m.series)}` : '',
     bucketId: meta.bucketId,

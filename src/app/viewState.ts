@@ -1,5 +1,5 @@
-// The page's view state and how user actions change it. Pure: the URL side effects live in
-// useViewState. Later features (brightness, scale, zoom...) add actions here.
+// The page's base view state (series, rows, refresh) and how user actions change it. Pure: the
+// URL side effects live in useExploreViewState, whose explore actions extend these.
 
 import type { Series } from '../data/matrix.ts';
 import {

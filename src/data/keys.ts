@@ -43,6 +43,14 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(bin);
 }
 
+/** Bytes from standard base64; throws (as atob does) when malformed. */
+export function fromBase64(s: string): Uint8Array {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
 // Non-ASCII code points that must not render raw: C0/C1 controls (Cc), format characters
 // (Cf: bidi embeddings/overrides/isolates, zero-width joiners, BOM, soft hyphen, tags), line and
 // paragraph separators, non-ASCII spaces (look like a space but are not), unassigned, private use.

@@ -344,39 +344,3 @@ export function lowerBound(arr: Float64Array, v: number, strict: boolean): numbe
   }
   return lo;
 }
-
-/** A run of columns with no time gap inside, and the time it spans. */
-export interface ColumnSegment {
-  /** Columns [c0, c1). */
-  c0: number;
-  c1: number;
-  /** Time extent [fromMs, toMs) = [x0[c0], x1[c1 - 1]). */
-  fromMs: number;
-  toMs: number;
-}
-
-/**
- * Gap-free runs of columns within [c0, c1) (see columnLayout). A cheaper way to draw gaps
- * honestly: pool the view evenly (1:1 when it fits: a plain copy), then drawImage each segment's
- * slice of the raster to its own time extent, leaving gaps empty. With an even split the pixels
- * at a segment's edge may pool a column from across the gap (never hiding a hot cell).
- */
-export function gapSegments(
-  layout: { x0: Float64Array; x1: Float64Array },
-  c0: number,
-  c1: number,
-): ColumnSegment[] {
-  const out: ColumnSegment[] = [];
-  const a = Math.max(0, Math.floor(c0));
-  const b = Math.min(layout.x1.length, Math.ceil(c1));
-  let start = a;
-  for (let c = a + 1; c <= b; c++) {
-    if (c === b || layout.x0[c] !== layout.x1[c - 1]) {
-      if (c > start) {
-        out.push({ c0: start, c1: c, fromMs: layout.x0[start], toMs: layout.x1[c - 1] });
-      }
-      start = c;
-    }
-  }
-  return out;
-}

@@ -2,6 +2,16 @@
 
 export const MAX_ROWS = 1024;
 
+/**
+ * A request's row budget as the node reads it: whole, at most MAX_ROWS. Zero, negative or NaN
+ * mean the default, `unset`: MAX_ROWS (the node's own default), or 0 for a caller that leaves
+ * the default to the node.
+ */
+export function clampRows(n: number, unset = MAX_ROWS): number {
+  const r = Math.floor(n);
+  return r > 0 ? Math.min(r, MAX_ROWS) : unset;
+}
+
 export type RowBudgetResult = { ok: true; value: number } | { ok: false; error: string };
 
 export function parseRowBudget(draft: string): RowBudgetResult {

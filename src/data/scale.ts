@@ -4,8 +4,8 @@
 
 export type ScaleKind = 'log' | 'linear';
 
-export const MIN_BRIGHTNESS = 1 / 64;
-export const MAX_BRIGHTNESS = 64;
+/** Brightness is 2^e for whole e in -BRIGHTNESS_STEPS..BRIGHTNESS_STEPS: 1/64x .. 64x. */
+export const BRIGHTNESS_STEPS = 6;
 
 export interface ScaleOptions {
   kind: ScaleKind;
@@ -137,7 +137,7 @@ export function indexWith(t: IndexTable, v: number): number {
 export function clampBrightness(b: number): number {
   if (!Number.isFinite(b) || b <= 0) return 1;
   const e = Math.round(Math.log2(b));
-  return 2 ** Math.max(-6, Math.min(6, e));
+  return 2 ** Math.max(-BRIGHTNESS_STEPS, Math.min(BRIGHTNESS_STEPS, e));
 }
 
 /** The 1, 2, 5 x 10^k step nearest to x (a "nice" tick step). */

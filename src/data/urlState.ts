@@ -75,7 +75,8 @@ function parseBrightness(s: string): number | null {
   return clampBrightness(v) === v ? v : null;
 }
 
-function formatBrightness(b: number): string {
+/** "4", "1/8": brightness as the URL spells it. */
+export function formatBrightness(b: number): string {
   return b >= 1 ? String(b) : `1/${Math.round(1 / b)}`;
 }
 

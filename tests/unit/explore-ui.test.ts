@@ -271,12 +271,7 @@ describe('copy fields, marginals, geometry', () => {
   const edges = columnEdges(m.columns, STEP);
 
   it('every field has a copy button; keys as text, hex and base64; open ends once', () => {
-    const info = cellInfo(
-      m,
-      { fromMs: edges.x0[0], toMs: edges.x1[3], x0: edges.x0, x1: edges.x1, stepMs: STEP },
-      0,
-      1,
-    );
+    const info = cellInfo(m, edges, 0, 1);
     const f = copyFields(info);
     const by = (l: string) => f.find((x) => x.label === l)?.text;
     expect(by('Copy start key as hex')).toBe('61');
@@ -284,12 +279,7 @@ describe('copy fields, marginals, geometry', () => {
     expect(by('Copy start key as text')).toBe('a');
     expect(by('Copy bucket id')).toBe('route:1');
     expect(by('Copy label')).toBe('redis');
-    const info2 = cellInfo(
-      m,
-      { fromMs: edges.x0[0], toMs: edges.x1[3], x0: edges.x0, x1: edges.x1, stepMs: STEP },
-      1,
-      0,
-    );
+    const info2 = cellInfo(m, edges, 1, 0);
     expect(copyFields(info2).find((x) => x.label === 'Copy end key')?.text).toBe('+inf');
   });
 

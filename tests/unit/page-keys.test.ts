@@ -6,7 +6,9 @@ import {
   describeKey,
   displayKey,
   elideMiddle,
+  fromBase64,
   fromHex,
+  toBase64,
   toHex,
 } from '../../src/data/keys.ts';
 
@@ -154,5 +156,14 @@ describe('bucketIdParts', () => {
     expect(bucketIdParts('route:')).toMatchObject({ valid: false });
     expect(bucketIdParts('other:1')).toMatchObject({ valid: false, id: 'other:1' });
     expect(bucketIdParts('route:1x')).toMatchObject({ valid: false });
+  });
+});
+
+describe('base64', () => {
+  it('round-trips every byte value; the empty string is the empty key', () => {
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+    expect(fromBase64(toBase64(all))).toEqual(all);
+    expect(fromBase64('')).toEqual(new Uint8Array(0));
+    expect(() => fromBase64('not base64!')).toThrow();
   });
 });

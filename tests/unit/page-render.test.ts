@@ -19,7 +19,6 @@ import {
   rasterTarget,
   timeColumnStarts,
   pixelOf,
-  gapSegments,
 } from '../../src/data/raster.ts';
 
 const unpack = (c: number): number[] => [c & 255, (c >>> 8) & 255, (c >>> 16) & 255, c >>> 24];
@@ -259,20 +258,6 @@ describe('gaps and hit testing', () => {
     expect(x0[3]).toBe(cols[3] - step);
     expect(x0[3]).toBeGreaterThan(x1[2]);
     expect(inferStepMs(cols)).toBe(60_000);
-  });
-
-  it('gapSegments splits at gaps and covers every column once', () => {
-    const lay = columnLayout(cols, step);
-    expect(gapSegments(lay, 0, 5)).toEqual([
-      { c0: 0, c1: 3, fromMs: lay.x0[0], toMs: lay.x1[2] },
-      { c0: 3, c1: 5, fromMs: lay.x0[3], toMs: lay.x1[4] },
-    ]);
-    expect(gapSegments(lay, 1, 4).map((g) => [g.c0, g.c1])).toEqual([
-      [1, 3],
-      [3, 4],
-    ]);
-    expect(gapSegments(lay, 2, 2)).toEqual([]);
-    expect(gapSegments(lay, -3, 99).length).toBe(2);
   });
 
   it('timeColumnStarts maps pixels to columns and gap pixels to nothing', () => {

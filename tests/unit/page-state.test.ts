@@ -1,6 +1,6 @@
 // Row budget parsing, URL view state and API configuration.
 import { describe, expect, it } from 'vitest';
-import { parseRowBudget } from '../../src/data/rowBudget.ts';
+import { clampRows, parseRowBudget } from '../../src/data/rowBudget.ts';
 import {
   DEFAULT_VIEW,
   parseViewState,
@@ -8,6 +8,15 @@ import {
   type ViewState,
 } from '../../src/data/urlState.ts';
 import { isSafeUrlOverride, resolveApiConfig, type ConfigInputs } from '../../src/api/config.ts';
+
+describe('clampRows', () => {
+  it('floors, caps at 1024; 0, negative or NaN are the default (1024, or 0 when asked)', () => {
+    expect([5, 2.7, 5000, Infinity, 0, 0.5, -3, NaN].map((n) => clampRows(n))).toEqual([
+      5, 2, 1024, 1024, 1024, 1024, 1024, 1024,
+    ]);
+    expect([5, 5000, 0, 0.5, -3, NaN].map((n) => clampRows(n, 0))).toEqual([5, 1024, 0, 0, 0, 0]);
+  });
+});
 
 describe('parseRowBudget', () => {
   it.each([

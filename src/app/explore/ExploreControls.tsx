@@ -1,10 +1,9 @@
 import { useId, useRef, useState } from 'react';
 import type { Palette } from '../../data/colorRamp.ts';
-import type { ScaleKind } from '../../data/scale.ts';
+import { BRIGHTNESS_STEPS, type ScaleKind } from '../../data/scale.ts';
 import type { RangePreset, ViewState } from '../../data/urlState.ts';
 import { parseFilter } from '../../data/view/index.ts';
 import {
-  BRIGHTNESS_STEPS,
   brightnessLabel,
   brightnessToStep,
   parseCustomRange,

@@ -174,7 +174,9 @@ export function ExploreHeatmap({ raw, view, dispatch }: Props) {
         {size.devW > 0 && m.conflicts && (
           <ConflictOverlay
             matrix={m}
-            frame={{ fromMs: vp.t0, toMs: vp.t1, x0: edges.x0, x1: edges.x1, stepMs }}
+            edges={edges}
+            t0={vp.t0}
+            t1={vp.t1}
             size={size}
             r0={vp.r0}
             r1={vp.r1}

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Series } from '../../data/matrix.ts';
 import type { Scale } from '../../data/scale.ts';
+import { measureSince } from '../../data/timing.ts';
 import {
   announceCell,
   columnAtTime,
@@ -21,7 +22,6 @@ import type { CanvasSize } from '../canvasSize.ts';
 import { cellInfo } from '../cellInfo.ts';
 import { FlyoutBody } from '../Flyout.tsx';
 import { placeFlyout } from '../flyoutPlacement.ts';
-import type { TimeFrame } from '../heatRaster.ts';
 import { CopyButtons } from './CopyButtons.tsx';
 import { PlotPainter } from './painter.ts';
 import {
@@ -135,12 +135,8 @@ export function ExplorePlot(props: Props) {
     const t0 = performance.now();
     paint(view);
     c.dataset.rendered = String(Number(c.dataset.rendered ?? '0') + 1);
-    try {
-      // The page's settled-render timing (bench/page-e2e.bench.ts reads it).
-      performance.measure('keyviz:render', { start: t0, end: performance.now() });
-    } catch {
-      // User Timing unavailable: rendering still succeeded.
-    }
+    // The page's settled-render timing (bench/page-e2e.bench.ts reads it).
+    measureSince('keyviz:render', t0);
     // Zoomed: get the whole-extent layer ready while idle, not on a gesture's first frame.
     const warm = setTimeout(() => painter.current.prewarm(inputRef.current), 100);
     return () => clearTimeout(warm);
@@ -148,28 +144,23 @@ export function ExplorePlot(props: Props) {
 
   // Cells that vanished with new data (fewer rows/columns) are dropped.
   const valid = (c: Cell | null) => (c && c.row < m.rowCount && c.col < m.colCount ? c : null);
-  const cursorCell: Cell | null = cursor ? valid({ row: cursor.r, col: cursor.c }) : null;
+  // Memoised: a fresh object each render would recompute `info` and re-place the flyout (a
+  // forced layout) after every render.
+  const cursorCell = useMemo<Cell | null>(
+    () =>
+      cursor && cursor.r < m.rowCount && cursor.c < m.colCount
+        ? { row: cursor.r, col: cursor.c }
+        : null,
+    [cursor, m.rowCount, m.colCount],
+  );
   const shown =
     valid(pinned) ??
     (anchorMode === 'pointer' ? valid(hover) : null) ??
     (focused ? cursorCell : null);
 
-  const frame = useMemo<TimeFrame | null>(
-    () =>
-      m.colCount > 0
-        ? {
-            fromMs: edges.x0[0],
-            toMs: edges.x1[m.colCount - 1],
-            x0: edges.x0,
-            x1: edges.x1,
-            stepMs: model.stepMs,
-          }
-        : null,
-    [m, edges, model.stepMs],
-  );
   const info = useMemo(
-    () => (shown && frame ? cellInfo(m, frame, shown.row, shown.col) : null),
-    [shown, frame, m],
+    () => (shown ? cellInfo(m, edges, shown.row, shown.col) : null),
+    [shown, edges, m],
   );
 
   // --- flyout placement (a CSSOM write, no re-render) ---

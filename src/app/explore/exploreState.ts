@@ -3,8 +3,14 @@
 // range asks the server for. Everything here lands in the URL through urlState.ts.
 
 import type { Palette } from '../../data/colorRamp.ts';
-import type { ScaleKind } from '../../data/scale.ts';
-import { RANGE_MS, type TimeRange, type ViewState, type ZoomState } from '../../data/urlState.ts';
+import { BRIGHTNESS_STEPS, type ScaleKind } from '../../data/scale.ts';
+import {
+  formatBrightness,
+  RANGE_MS,
+  type TimeRange,
+  type ViewState,
+  type ZoomState,
+} from '../../data/urlState.ts';
 import { fetchWindowFor, type FetchWindow } from '../../data/view/index.ts';
 
 export type ExploreAction =
@@ -51,8 +57,7 @@ export function exploreReducer(s: ViewState, a: ExploreAction): ViewState {
 
 // --- brightness: a slider over powers of two ---
 
-/** Slider positions -6..6 <-> brightness 2^-6 (1/64x) .. 2^6 (64x). */
-export const BRIGHTNESS_STEPS = 6;
+// Slider positions -BRIGHTNESS_STEPS..BRIGHTNESS_STEPS <-> brightness 2^step (see scale.ts).
 
 export function brightnessToStep(b: number): number {
   const e = Math.round(Math.log2(b > 0 && Number.isFinite(b) ? b : 1));
@@ -64,9 +69,9 @@ export function stepToBrightness(step: number): number {
   return 2 ** e;
 }
 
-/** "1x", "4x", "1/8x". */
+/** "1x", "4x", "1/8x": the URL's spelling, plus "x". */
 export function brightnessLabel(b: number): string {
-  return b >= 1 ? `${b}x` : `1/${Math.round(1 / b)}x`;
+  return `${formatBrightness(b)}x`;
 }
 
 // --- time range -> request window ---
@@ -133,10 +138,7 @@ export type WindowAsk = { kind: 'range'; range: TimeRange } | { kind: 'zoom'; wi
 
 export function sameAsk(a: WindowAsk, b: WindowAsk): boolean {
   if (a.kind === 'range' && b.kind === 'range') {
-    return (
-      rangeSelectValue(a.range) === rangeSelectValue(b.range) &&
-      JSON.stringify(a.range) === JSON.stringify(b.range)
-    );
+    return sameRange(a.range, b.range);
   }
   if (a.kind === 'zoom' && b.kind === 'zoom') {
     return a.window.fromMs === b.window.fromMs && a.window.toMs === b.window.toMs;

@@ -6,6 +6,7 @@
 import type { Matrix } from '../../data/matrix.ts';
 import { colorize } from '../../data/raster.ts';
 import type { Scale } from '../../data/scale.ts';
+import { measureSince } from '../../data/timing.ts';
 import { createRasterSurface, putRaster, type RasterSurface } from '../../data/paint.ts';
 import { sameView, type ColumnEdges, type Viewport } from '../../data/view/index.ts';
 import {
@@ -31,14 +32,6 @@ interface Layer {
   surface: RasterSurface;
 }
 
-function measure(name: string, start: number): void {
-  try {
-    performance.measure(name, { start, end: performance.now() });
-  } catch {
-    // User Timing unavailable: nothing to record.
-  }
-}
-
 export interface PaintInput {
   matrix: Matrix;
   edges: ColumnEdges;
@@ -58,17 +51,11 @@ export class PlotPainter {
 
   private layer(prev: Layer | null, p: PaintInput, view: Viewport): Layer {
     let l = prev;
-    if (
-      !l ||
-      l.matrix !== p.matrix ||
-      !sameView(l.view, view) ||
-      l.devW !== p.devW ||
-      l.devH !== p.devH
-    ) {
+    if (!this.fresh(l, p, view)) {
       const t = performance.now();
       const pooled = poolViewport(p.matrix, p.edges, view, p.devW, p.devH);
       const codes = encodePooled(pooled.values);
-      measure('keyviz:pool', t);
+      measureSince('keyviz:pool', t);
       l = {
         matrix: p.matrix,
         view,
@@ -78,8 +65,9 @@ export class PlotPainter {
         codes,
         lut: null,
         scale: null,
-        pixels: l?.pixels,
-        surface: l?.surface ?? createRasterSurface(),
+        // Reuse the stale layer's buffers (`prev`: the guard narrows `l` to null here).
+        pixels: prev?.pixels,
+        surface: prev?.surface ?? createRasterSurface(),
       };
     }
     if (l.lut !== p.lut || l.scale !== p.scale) {
@@ -96,7 +84,7 @@ export class PlotPainter {
           colorize(l.pooled.values, p.lut, p.scale, out);
         }
         l.pixels = out;
-        measure('keyviz:colorize', t);
+        measureSince('keyviz:colorize', t);
         s.ctx.putImageData(s.image, 0, 0);
       } else {
         l.pixels = colorize(l.pooled.values, p.lut, p.scale, l.pixels);
@@ -104,7 +92,7 @@ export class PlotPainter {
       }
       l.lut = p.lut;
       l.scale = p.scale;
-      measure('keyviz:recolour', t);
+      measureSince('keyviz:recolour', t);
     }
     return l;
   }
@@ -141,7 +129,7 @@ export class PlotPainter {
       ctx.drawImage(c, 0, 0, c.width, c.height, r.x, r.y, r.w, r.h);
     }
     // Gesture frames (a live view) are timed apart from settled repaints, which may pool.
-    measure(sameView(g, p.view) ? 'keyviz:frame' : 'keyviz:gesture-frame', t);
+    measureSince(sameView(g, p.view) ? 'keyviz:frame' : 'keyviz:gesture-frame', t);
   }
 
   /**

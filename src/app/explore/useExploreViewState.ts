@@ -23,9 +23,9 @@ export function anyViewReducer(s: ViewState, a: AnyViewAction): ViewState {
 }
 
 /**
- * useViewState with the explore actions: every setting in the URL, a user change pushes a
- * history entry (Back undoes it), popstate restores. Keyboard panning replaces instead, so one
- * arrow press per history entry does not drown the Back button.
+ * The page's view state, base and explore actions alike: every setting in the URL, a user change
+ * pushes a history entry (Back undoes it), popstate restores. Keyboard panning replaces instead,
+ * so one arrow press per history entry does not drown the Back button.
  */
 export function useExploreViewState(): [ViewState, ViewDispatch] {
   const [view, setView] = useState(() => viewFromSearch(location.search));

@@ -4,6 +4,8 @@
 // Only APIs both sides have (atob), no Node.
 
 import type { Matrix, RowMeta, Series } from '../matrix.ts';
+import { fromBase64 } from '../keys.ts';
+import { clampRows } from '../rowBudget.ts';
 import { compareKeys } from './keyOrder.ts';
 
 export const RECORD_FORMAT = 'keyviz-fixture';
@@ -38,13 +40,6 @@ const SERIES_CELL: Record<Series, number> = { reads: 0, writes: 1, read_bytes: 2
 
 const B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-function base64Bytes(s: string): Uint8Array {
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 type Obj = Record<string, unknown>;
 
 /** A malformed record file: the message names the file, the line and the field. */
@@ -71,7 +66,7 @@ export function parseRecordFile(text: string, name = 'record'): RecordFile {
       : fail(`${what} must be a non-negative integer`);
   const key = (o: Obj, k: string): Uint8Array => {
     const s = str(o, k);
-    return B64.test(s) ? base64Bytes(s) : fail(`field "${k}" is not padded base64`);
+    return B64.test(s) ? fromBase64(s) : fail(`field "${k}" is not padded base64`);
   };
   const object = (raw: string): Obj => {
     let v: unknown;
@@ -178,8 +173,6 @@ export interface RecordQuery {
   toMs?: number;
 }
 
-const MAX_ROWS = 1024;
-
 /**
  * The GetKeyVizMatrix pivot over a record (contract.md §1): a row per bucket with any non-zero
  * counter in the window; over budget, the largest series sums win (ties: bucket_id ascending);
@@ -195,7 +188,7 @@ export function recordToMatrix(rec: RecordFile, q: RecordQuery): Matrix {
     : rec.columns.filter((c) => (from === 0 || c.unixMs >= from) && (to === 0 || c.unixMs < to));
   const C = cols.length;
   const k = SERIES_CELL[q.series];
-  const budget = q.rows > 0 ? Math.min(Math.floor(q.rows), MAX_ROWS) || MAX_ROWS : MAX_ROWS;
+  const budget = clampRows(q.rows);
 
   // Pass 1: active buckets (by id), their series sums and identity at the last active column.
   const sums = new Map<string, number>();

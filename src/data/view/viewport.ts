@@ -1,12 +1,11 @@
 // The visible window over a matrix: a time window [t0, t1) in unix ms and a row window [r0, r1)
 // (fractional rows allowed, so zoom is smooth). Pure functions: zoom at a point, pan, zoom to a
-// dragged rectangle, an immutable back/reset history, and the conversions that let a zoom survive
+// dragged rectangle, and the conversions that let a zoom survive
 // a refetch (stored as time + key range, never as row indexes, since a refetch changes rows).
 
 import type { Matrix } from '../matrix.ts';
 import { fromHex, toHex } from '../keys.ts';
 import type { ZoomState } from '../urlState.ts';
-import { columnEdges, timeExtent } from './gaps.ts';
 import { compareKeys, keysEqual } from './keyOrder.ts';
 
 export interface Viewport {
@@ -35,19 +34,6 @@ export interface BoundsOptions {
   minRows?: number;
   /** Deepest zoom relative to the whole extent (default 256). */
   maxZoom?: number;
-}
-
-/** Bounds for a matrix whose columns have time extents (see gaps.ts) and `rowCount` rows. */
-export function boundsFor(
-  columns: Float64Array,
-  rowCount: number,
-  stepMs: number,
-  opts: BoundsOptions = {},
-): ViewBounds {
-  const edges = columnEdges(columns, stepMs);
-  const { fromMs, toMs } = timeExtent(edges);
-  const step = columns.length > 0 ? edges.x1[0] - edges.x0[0] : 0;
-  return makeBounds(fromMs, toMs, rowCount, step, opts);
 }
 
 /** Bounds from an explicit extent; `stepMs` sizes the narrowest time span. */
@@ -164,50 +150,6 @@ export function sameView(a: Viewport, b: Viewport): boolean {
   return a.t0 === b.t0 && a.t1 === b.t1 && a.r0 === b.r0 && a.r1 === b.r1;
 }
 
-/** How far the view is zoomed in on each axis (1 = whole extent). */
-export function zoomLevel(view: Viewport, b: ViewBounds): { t: number; r: number } {
-  const st = view.t1 - view.t0;
-  const sr = view.r1 - view.r0;
-  return { t: st > 0 ? (b.t1 - b.t0) / st : 1, r: sr > 0 ? b.rows / sr : 1 };
-}
-
-// --- history (Backspace = back, R = reset) ---
-
-export interface ViewHistory {
-  /** Earlier views, oldest first. */
-  readonly past: readonly Viewport[];
-  readonly current: Viewport;
-}
-
-/** History depth kept; older entries fall off. */
-export const HISTORY_LIMIT = 64;
-
-export function historyStart(view: Viewport): ViewHistory {
-  return { past: [], current: view };
-}
-
-/** A new current view; the previous one becomes the Back target. Same view: no entry. */
-export function historyPush(h: ViewHistory, view: Viewport): ViewHistory {
-  if (sameView(h.current, view)) return h;
-  const past = [...h.past, h.current];
-  return { past: past.length > HISTORY_LIMIT ? past.slice(-HISTORY_LIMIT) : past, current: view };
-}
-
-/** Back one step; unchanged (same object) when there is nothing to go back to. */
-export function historyBack(h: ViewHistory): ViewHistory {
-  if (h.past.length === 0) return h;
-  return { past: h.past.slice(0, -1), current: h.past[h.past.length - 1] };
-}
-
-/** Reset to `home` as one more history step, so Back undoes a reset too. */
-export function historyReset(h: ViewHistory, home: Viewport): ViewHistory {
-  return historyPush(h, home);
-}
-
-export function canGoBack(h: ViewHistory): boolean {
-  return h.past.length > 0;
-}
-
 // --- zoom that survives refetches: time window + key range ---
 
 /** A zoom independent of row indexes (what the URL stores as ZoomState). */
@@ -315,26 +257,6 @@ export function sameScreenTransform(
   return r1 > r0 ? { t0: v.t0, t1: v.t1, r0, r1 } : v;
 }
 
-/**
- * Auto refresh: the time window after new columns arrived. A view pinned to the newest data
- * (its end within half a step of the old extent's end) moves with it, keeping its span; a view
- * of the whole extent stays the whole extent; any other view keeps its window.
- */
-export function followLiveEdge(
-  view: Viewport,
-  oldBounds: ViewBounds,
-  newBounds: ViewBounds,
-  stepMs: number,
-): Viewport {
-  const slack = Math.max(0, stepMs) / 2;
-  const atEnd = view.t1 >= oldBounds.t1 - slack;
-  if (!atEnd) return view;
-  if (view.t0 <= oldBounds.t0 + slack) return { ...view, t0: newBounds.t0, t1: newBounds.t1 };
-  const span = view.t1 - view.t0;
-  const t1 = newBounds.t1;
-  return { ...view, t0: Math.max(newBounds.t0, t1 - span), t1 };
-}
-
 /** Anchor -> the URL's ZoomState (empty keys are left out: open ends). */
 export function toZoomState(a: ViewAnchor): ZoomState {
   const z: ZoomState = { fromMs: Math.round(a.t0), toMs: Math.round(a.t1) };
@@ -371,7 +293,7 @@ export interface FetchOptions {
   /** The window the current matrix was fetched for; default: its columns' extent. */
   loaded?: FetchWindow;
   /**
-   * The view follows the newest data (see followLiveEdge): ask with an open end (toMs = 0) so
+   * The view follows the newest data (see followZoom): ask with an open end (toMs = 0) so
    * auto refresh brings new columns.
    */
   liveEdge?: boolean;
