@@ -1,5 +1,6 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { leanProtobuf } from './scripts/leanProtobuf.ts';
 
 // The base path the bundle is served under (`/` or e.g. `/admin/`), chosen at build time.
 const base = normaliseBase(process.env.KEYVIZ_BASE ?? '/');
@@ -29,12 +30,14 @@ function buildInfo(): Plugin {
 
 export default defineConfig({
   base,
-  plugins: [react(), buildInfo()],
+  plugins: [react(), leanProtobuf(), buildInfo()],
   build: {
     outDir: process.env.KEYVIZ_OUT_DIR ?? 'dist',
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,
+    // One entry chunk and browsers that all support modulepreload: the polyfill is dead weight.
+    modulePreload: { polyfill: false },
   },
   server: {
     proxy: {

@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { CHROMIUM_ARGS, requireChromium } from './scripts/chromium.ts';
+import { leanProtobuf } from './scripts/leanProtobuf.ts';
 
 export default defineConfig({
   test: {
@@ -25,7 +26,12 @@ export default defineConfig({
         },
       },
       {
-        plugins: [react()],
+        // The page's own build plugins, so browser tests run the code the bundle ships. The
+        // protobuf packages must not be pre-bundled, or the plugin never sees their files.
+        plugins: [react(), leanProtobuf()],
+        optimizeDeps: {
+          exclude: ['@bufbuild/protobuf', '@connectrpc/connect', '@connectrpc/connect-web'],
+        },
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.{ts,tsx}'],

@@ -1,12 +1,13 @@
 // Builds the page into dist/ when it is missing or older than its sources: for
 // `npm start` and for the benchmarks that open the built page (never a stale one).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts'];
+const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts', 'scripts/leanProtobuf.ts'];
 
 /** Newest modification time (ms) of a file or of any file under a directory. */
 function newestMtime(p: string): number {
@@ -45,4 +46,23 @@ export function ensurePageBuilt(): void {
   );
   if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status ?? r.signal})`);
   process.stderr.write(`keyviz: page built in ${Math.round(performance.now() - t0)} ms\n`);
+}
+
+/** Issue 3's budget for all of the page's JavaScript, gzip. */
+export const PAGE_JS_BUDGET_BYTES = 125_000;
+
+/** Total size of the JavaScript in a build's assets/, raw and gzip -9 per file. */
+export function bundleGzipBytes(distDir: string): { files: number; raw: number; gzip: number } {
+  const assets = path.join(distDir, 'assets');
+  let raw = 0;
+  let gzip = 0;
+  let files = 0;
+  for (const f of readdirSync(assets)) {
+    if (!f.endsWith('.js')) continue;
+    const buf = readFileSync(path.join(assets, f));
+    raw += buf.length;
+    gzip += gzipSync(buf, { level: 9 }).length;
+    files++;
+  }
+  return { files, raw, gzip };
 }

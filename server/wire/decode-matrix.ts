@@ -9,7 +9,7 @@ import type {
   MatrixRow,
   UpstreamStatus,
 } from '../sampler/types.ts';
-import { uint64ToDecimal } from '../../src/api/decodeRow.ts';
+import { uint64ToDecimal } from '../../src/api/wireReader.ts';
 import { Reader, TWO_32 } from './varint.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });

@@ -13,7 +13,7 @@ import {
   type GetKeyVizMatrixResponseWire,
 } from '../../src/gen/keyviz_wire_pb.ts';
 import { decodeMatrixBytes, decodeMatrixWire } from '../../src/api/decodeMatrix.ts';
-import { WireReader, uint64ToDecimal } from '../../src/api/decodeRow.ts';
+import { WireReader, uint64ToDecimal } from '../../src/api/wireReader.ts';
 import type { Matrix } from '../../src/data/matrix.ts';
 
 const U64_MAX = 2n ** 64n - 1n;
