@@ -1,7 +1,8 @@
-// Page benchmarks in real headless Chromium: decode, our render (poolMax + colorize +
-// putImageData + drawImage), a recolour (brightness change), and the node's naive renderer (one
-// fillStyle + fillRect per non-zero cell) on the same 1024 x 1440 matrix; prints medians and the
-// speed-up. The harness is bundled on the fly with Vite's build API (no files written) and
+// Page benchmarks in real headless Chromium: decode, a plain render (poolMax + colorize +
+// putImageData + drawImage on an even grid), a recolour (brightness change), the page's own
+// render and recolour (PlotPainter on the gap-aware time layout, what keyviz:render times), and
+// the node's naive renderer (one fillStyle + fillRect per non-zero cell) on the same
+// 1024 x 1440 matrix; prints medians and the speed-up. The harness is bundled on the fly with Vite's build API (no files written) and
 // loaded into an about:blank page.
 // Run alone: node --import tsx bench/page-browser.ts   (also run by bench/page.bench.ts)
 import { fileURLToPath } from 'node:url';
@@ -19,8 +20,10 @@ import { buildPageFixture } from ${JSON.stringify(join(root, 'bench/page-fixture
 import { decodeMatrixBytes } from ${JSON.stringify(join(root, 'src/api/decodeMatrix.ts'))};
 import { buildLut } from ${JSON.stringify(join(root, 'src/data/colorRamp.ts'))};
 import { makeScale } from ${JSON.stringify(join(root, 'src/data/scale.ts'))};
-import { colorize, columnLayout, inferStepMs, poolMax, rasterTarget, timeColumnStarts } from ${JSON.stringify(join(root, 'src/data/raster.ts'))};
+import { colorize, poolMax, rasterTarget } from ${JSON.stringify(join(root, 'src/data/raster.ts'))};
 import { createRasterSurface, drawRaster, putRaster } from ${JSON.stringify(join(root, 'src/data/paint.ts'))};
+import { columnEdges } from ${JSON.stringify(join(root, 'src/data/view/gaps.ts'))};
+import { PlotPainter } from ${JSON.stringify(join(root, 'src/app/explore/painter.ts'))};
 
 function stats(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -91,21 +94,34 @@ window.runBench = (opts) => {
   }, opts.runs);
   out.renderParts = { pool: stats(parts.pool), colorize: stats(parts.color), paint: stats(parts.paint) };
 
-  // The page's own path: gap-aware time layout, one raster column per device pixel.
+  // The page's own path (PlotPainter, as ExplorePlot calls it for a new answer): the screen
+  // raster of the gap-aware time layout, max-pooled, coded, coloured, expanded to the device
+  // image, put and drawn 1:1. Two matrix objects with the same data alternate, so every paint
+  // pools afresh as a refresh would; the parts are the painter's own User Timing measures.
   {
-    const lay = columnLayout(m.columns, inferStepMs(m.columns));
-    const tW = devW, tH = rasterTarget(m.rowCount, m.colCount, devW, devH).outH;
-    const pb = new Float64Array(tW * tH), px = new Uint32Array(tW * tH);
-    out.rasterTime = tW + 'x' + tH + ' -> ' + devW + 'x' + devH;
-    out.renderTime = time(() => {
-      const b = timeColumnStarts(lay, lay.x0[0], lay.x1[m.colCount - 1], tW);
-      poolMax(m.values, m.rowCount, m.colCount, view, tW, tH, b, pb);
-      colorize(pb, lut, scale, px);
-      ctx.clearRect(0, 0, devW, devH);
-      putRaster(surface, px, tW, tH);
-      drawRaster(ctx, surface, { x: 0, y: 0, w: devW, h: devH });
+    const edges = columnEdges(m.columns, 0);
+    const full = { t0: edges.x0[0], t1: edges.x1[m.colCount - 1], r0: 0, r1: m.rowCount };
+    const mats = [m, { ...m }];
+    const painter = new PlotPainter();
+    const input = (i, l, s) => ({ matrix: mats[i % 2], edges, view: full, full, lut: l, scale: s, devW, devH });
+    const last = (name) => { const e = performance.getEntriesByName(name); return e.length ? e[e.length - 1].duration : 0; };
+    const pp = { pool: [], colour: [] };
+    out.renderTime = time((i) => {
+      painter.paint(ctx, input(i, lut, scale), full);
       flush();
+      pp.pool.push(last('keyviz:pool')); pp.colour.push(last('keyviz:recolour'));
+      performance.clearMeasures();
     }, opts.runs * 3); // more runs: this call pattern tiers up later (first calls deopt)
+    const p = painter.pooled();
+    out.rasterTime = p.outW + 'x' + p.outH + ' -> ' + devW + 'x' + devH;
+    out.renderTimeParts = { pool: stats(pp.pool), colour: stats(pp.colour) };
+    // Brightness/palette change on the page path: colour the distinct values, expand, put, draw.
+    out.recolourTime = time((i) => {
+      const s = makeScale({ kind: 'log', max: m.max, brightness: 2 ** ((i % 5) - 2) });
+      const l = buildLut({ palette: i % 2 ? 'cvd' : 'heat', size: 256 });
+      painter.paint(ctx, input(0, l, s), full);
+      flush();
+    }, opts.runs);
   }
 
   // Brightness change: rebuild the scale, recolour, repaint (no pooling).
@@ -187,6 +203,8 @@ interface BenchOut {
   render: Stat;
   rasterTime: string;
   renderTime: Stat;
+  renderTimeParts: { pool: Stat; colour: Stat };
+  recolourTime: Stat;
   renderParts: { pool: Stat; colorize: Stat; paint: Stat };
   recolor: Stat;
   naive: Stat;
@@ -209,7 +227,7 @@ export async function runPageBrowserBench(): Promise<void> {
         { dpr, runs: 9, naiveRuns: 3 },
       )) as BenchOut;
       const p = (name: string, s: string): void =>
-        console.log(`chromium dpr ${dpr}  ${name.padEnd(38)} ${s}`);
+        console.log(`chromium dpr ${dpr}  ${name.padEnd(42)} ${s}`);
       if (dpr === 1) {
         const budget = (s: Stat): string => `  (budget 40 ms: ${s.median <= 40 ? 'ok' : 'OVER'})`;
         p('decode, first call (cold JIT)', `${r.decodeCold.toFixed(2).padStart(8)} ms`);
@@ -221,8 +239,11 @@ export async function runPageBrowserBench(): Promise<void> {
       p('  of which poolMax', fmt(r.renderParts.pool));
       p('  of which colorize', fmt(r.renderParts.colorize));
       p('  of which put+draw+flush', fmt(r.renderParts.paint));
-      p(`render, time layout ${r.rasterTime}`, fmt(r.renderTime));
       p('recolour (brightness/palette change)', fmt(r.recolor));
+      p(`page render, time layout ${r.rasterTime}`, fmt(r.renderTime));
+      p('  of which pool + encode (keyviz:pool)', fmt(r.renderTimeParts.pool));
+      p('  of which colour + expand + put', fmt(r.renderTimeParts.colour));
+      p('page recolour, time layout', fmt(r.recolourTime));
       p(`naive fillRect x ${r.naiveCells} cells`, fmt(r.naive));
       p('speed-up (naive / ours, medians)', `${(r.naive.median / r.render.median).toFixed(1)}x`);
       await page.close();

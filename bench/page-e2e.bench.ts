@@ -2,42 +2,27 @@
 // (default workload: 2,000 routes, 24 h backfill, so a full 1024 x 1440 matrix), in
 // headless Chromium. Prints medians of the page's own User Timing marks
 // (keyviz:fetch, keyviz:decode, keyviz:render), request-to-painted, hover cost per
-// move, and the gzip size of the page's JavaScript.
+// move, and the gzip size of the page's JavaScript; at devicePixelRatio 1 and 1.5 (at 1.5 the
+// canvas has more device pixels across than the matrix has columns).
 // Run: npm run bench -- page-e2e
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_ARGS, requireChromium } from '../scripts/chromium.ts';
-import { ensurePageBuilt } from '../scripts/pageBuild.ts';
+import { bundleGzipBytes, ensurePageBuilt, PAGE_JS_BUDGET_BYTES } from '../scripts/pageBuild.ts';
 import { REPO_ROOT, spawnServer } from '../tests/helpers/spawnServer.ts';
 
 const RUNS = 11;
+/** 1: the plain case; 1.5: more device pixels across than columns (1280 css px wide). */
+const DPRS = [1, 1.5];
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
 
-function fmt(label: string, xs: number[], unit = 'ms'): string {
+function fmtLine(label: string, xs: number[], unit = 'ms'): string {
   const s = [...xs].sort((a, b) => a - b);
-  return `${label.padEnd(34)} median ${median(xs).toFixed(1)} ${unit}  (min ${s[0].toFixed(1)}, max ${s[s.length - 1].toFixed(1)}, n=${xs.length})`;
-}
-
-/** Total gzip size of the JavaScript the page loads. */
-export function bundleGzipBytes(distDir: string): { files: number; raw: number; gzip: number } {
-  const assets = join(distDir, 'assets');
-  let raw = 0;
-  let gzip = 0;
-  let files = 0;
-  for (const f of readdirSync(assets)) {
-    if (!f.endsWith('.js')) continue;
-    const buf = readFileSync(join(assets, f));
-    raw += buf.length;
-    gzip += gzipSync(buf, { level: 9 }).length;
-    files++;
-  }
-  return { files, raw, gzip };
+  return `${label.padEnd(42)} median ${median(xs).toFixed(1)} ${unit}  (min ${s[0].toFixed(1)}, max ${s[s.length - 1].toFixed(1)}, n=${xs.length})`;
 }
 
 export async function run(): Promise<void> {
@@ -45,7 +30,7 @@ export async function run(): Promise<void> {
   ensurePageBuilt();
   const b = bundleGzipBytes(dist);
   console.log(
-    `page JavaScript: ${b.files} files, ${(b.raw / 1000).toFixed(1)} kB raw, ${(b.gzip / 1000).toFixed(1)} kB gzip (budget 125 kB)`,
+    `page JavaScript: ${b.files} files, ${(b.raw / 1000).toFixed(1)} kB raw, ${(b.gzip / 1000).toFixed(1)} kB gzip (budget ${PAGE_JS_BUDGET_BYTES / 1000} kB)`,
   );
 
   const server = await spawnServer(['--static', dist]);
@@ -54,8 +39,21 @@ export async function run(): Promise<void> {
     args: CHROMIUM_ARGS,
   });
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(server.keyviz);
+    for (const dpr of DPRS) await runAt(browser, server.keyviz, dpr);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+async function runAt(browser: Browser, url: string, dpr: number): Promise<void> {
+  const ctx = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    deviceScaleFactor: dpr,
+  });
+  try {
+    const page = await ctx.newPage();
+    await page.goto(url);
     await page.waitForFunction(
       () => performance.getEntriesByName('keyviz:render').length > 0,
       null,
@@ -63,10 +61,13 @@ export async function run(): Promise<void> {
         timeout: 30_000,
       },
     );
-    const shape = await page.evaluate(
-      () => document.querySelector('[data-testid="summary"]')?.textContent ?? '',
-    );
-    console.log(`matrix on screen: ${shape}`);
+    const shape = await page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('canvas.heat-canvas');
+      const s = document.querySelector('[data-testid="summary"]')?.textContent ?? '';
+      return `${s}; canvas ${c?.width ?? 0} x ${c?.height ?? 0} device px`;
+    });
+    console.log(`dpr ${dpr}: matrix on screen: ${shape}`);
+    const fmt = (label: string, xs: number[]): string => fmtLine(`dpr ${dpr}  ${label}`, xs);
 
     const fetchMs: number[] = [];
     const decodeMs: number[] = [];
@@ -139,7 +140,6 @@ export async function run(): Promise<void> {
     }
     console.log(fmt('hover to flyout, per move', hover));
   } finally {
-    await browser.close();
-    await server.stop();
+    await ctx.close();
   }
 }

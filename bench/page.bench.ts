@@ -1,5 +1,6 @@
-// Page data-path benchmarks in Node (pure functions, no browser): decode, poolMax, colorize,
-// LUT rebuild, hit-test; medians over repeated runs. The Chromium numbers come from
+// Page data-path benchmarks in Node (pure functions, no browser): decode, poolMax, the page's
+// screen-raster pool / encode / expand, colorize, LUT rebuild, hit-test; medians over repeated
+// runs. The Chromium numbers come from
 // bench/page-browser.ts, run afterwards unless KEYVIZ_BENCH_NO_BROWSER=1.
 // Run: npm run bench -- page      (or: node --import tsx bench/page.bench.ts)
 import { setFlagsFromString } from 'node:v8';
@@ -10,16 +11,10 @@ import { GetKeyVizMatrixResponseSchema } from '../src/gen/admin_pb.ts';
 import { decodeMatrixBytes } from '../src/api/decodeMatrix.ts';
 import { buildLut } from '../src/data/colorRamp.ts';
 import { makeScale } from '../src/data/scale.ts';
-import {
-  colorize,
-  columnLayout,
-  inferStepMs,
-  poolMax,
-  rasterTarget,
-  timeColumnStarts,
-} from '../src/data/raster.ts';
+import { colorize, expandCodes, poolMax, rasterTarget } from '../src/data/raster.ts';
 import { cellAtPoint } from '../src/data/hitTest.ts';
 import { columnEdges } from '../src/data/view/index.ts';
+import { encodePooled, poolViewport } from '../src/app/explore/plotRaster.ts';
 import { buildPageFixture } from './page-fixture.ts';
 
 /** A full GC between sections (when node runs with --expose-gc) so one section's garbage is
@@ -113,21 +108,37 @@ export async function runPageBench(): Promise<void> {
       timeIt(() => poolMax(m.values, m.rowCount, m.colCount, view, t.outW, t.outH, undefined, buf)),
     );
   }
-  // The page's path: a gap-aware time layout, one raster column per device pixel.
-  const lay = columnLayout(m.columns, inferStepMs(m.columns));
+  // The page's path (PlotPainter): the screen raster of the gap-aware time layout (at most one
+  // raster column per cell column and per device pixel), max-pooled, coded, then coloured and
+  // expanded to the device image. Buffers reused between answers, as the painter does.
+  const edges = columnEdges(m.columns, 0);
+  const whole = { t0: edges.x0[0], t1: edges.x1[m.colCount - 1], r0: 0, r1: m.rowCount };
+  const lut0 = buildLut({ palette: 'heat', size: 256 });
+  const log0 = makeScale({ kind: 'log', max: m.max, brightness: 1 });
   for (const [label, devW, devH] of [
     ['dpr 1', 1200, 700],
     ['dpr 1.5', 1800, 1050],
   ] as const) {
-    const outH = rasterTarget(m.rowCount, m.colCount, devW, devH).outH;
-    const buf = new Float64Array(devW * outH);
+    let p = poolViewport(m, edges, whole, devW, devH);
     line(
-      `time layout + poolMax to ${devW}x${outH} (${label})`,
-      timeIt(() => {
-        const b = timeColumnStarts(lay, lay.x0[0], lay.x1[m.colCount - 1], devW);
-        poolMax(m.values, m.rowCount, m.colCount, view, devW, outH, b, buf);
-      }),
+      `page pool (screen raster) to ${p.outW}x${p.outH} (${label})`,
+      timeIt(() => (p = poolViewport(m, edges, whole, devW, devH, p.values))),
     );
+    let codes = encodePooled(p.values);
+    line(
+      `  encode ${p.outW}x${p.outH}`,
+      timeIt(() => (codes = encodePooled(p.values, codes?.codes))),
+    );
+    const img = new Uint32Array(devW * devH);
+    const c = codes;
+    if (c) {
+      line(
+        `  colour + expand to ${devW}x${devH} (recolour)`,
+        timeIt(() =>
+          expandCodes(c.codes, colorize(c.values, lut0, log0), p.outW, p.xmap, p.ymap, img),
+        ),
+      );
+    }
   }
   const zoom = { r0: 100, r1: 612, c0: 200, c1: 920 };
   const zbuf = new Float64Array(720 * 512);
@@ -156,18 +167,23 @@ export async function runPageBench(): Promise<void> {
     timeIt(() => buildLut({ palette: 'cvd', size: 256 }), 15),
   );
 
-  // The page's hit test: rows by arithmetic, columns by bisection over the gap-aware edges.
-  const edges = columnEdges(m.columns, 60_000);
-  const plotView = { t0: edges.x0[0], t1: edges.x1[m.colCount - 1], r0: 0, r1: m.rowCount };
-  const plot = { width: 1200, height: 700 };
+  // The page's hit test: bisection over the gap-aware edges, snapped to the device pixels the
+  // raster draws (as ExplorePlot calls it: with the canvas's device size), and without.
+  const plotView = whole;
   let sink = 0;
-  const hit = timeIt(() => {
-    for (let i = 0; i < 100_000; i++) {
-      const h = cellAtPoint(plotView, edges, m.rowCount, i % 1200, i % 700, plot);
-      if (h) sink += h.row;
-    }
-  });
-  line('cellAtPoint x100k (per call: ' + ((hit.median / 100_000) * 1e6).toFixed(0) + ' ns)', hit);
+  for (const [label, plot] of [
+    ['snapped, dpr 1.5', { width: 1200, height: 700, devW: 1800, devH: 1050 }],
+    ['continuous', { width: 1200, height: 700 }],
+  ] as const) {
+    const hit = timeIt(() => {
+      for (let i = 0; i < 100_000; i++) {
+        const h = cellAtPoint(plotView, edges, m.rowCount, i % 1200, i % 700, plot);
+        if (h) sink += h.row;
+      }
+    });
+    const ns = ((hit.median / 100_000) * 1e6).toFixed(0);
+    line(`cellAtPoint x100k, ${label} (per call: ${ns} ns)`, hit);
+  }
   if (sink < 0) console.log(sink);
 
   // Last: the generic decoder leaves ~4.4M bigints behind for the GC.

@@ -3,6 +3,8 @@
 // across (the gap-aware column layout over [fromMs, toMs)) and rows down (rows [r0, r1) over
 // the canvas height), so a hatch lands on the cell the raster drew.
 
+import { columnPixels, rowPixels } from '../data/view/screen.ts';
+
 export interface ConflictGeometry {
   /** Backing store of the heatmap canvas (device pixels). */
   devW: number;
@@ -27,29 +29,10 @@ export interface PixelRect {
 }
 
 /**
- * [a, b) in fractional pixels -> whole pixels [p0, p1). A span of at least a pixel keeps its
- * rounded edges (the nearest-neighbour stretch draws it there); a thinner one takes the pixel
- * that covers its start (max pooling puts it there), so a conflict never vanishes.
- */
-function pixelSpan(a: number, b: number, size: number): [number, number] {
-  if (!(b > 0 && a < size)) return [0, 0];
-  let p0: number;
-  let p1: number;
-  if (b - a < 1) {
-    p0 = Math.floor(a);
-    p1 = p0 + 1;
-  } else {
-    p0 = Math.round(a);
-    p1 = Math.max(p0 + 1, Math.round(b));
-  }
-  p0 = Math.max(0, p0);
-  p1 = Math.min(size, p1);
-  return p1 > p0 ? [p0, p1] : [0, 0];
-}
-
-/**
  * One rectangle per run of horizontally adjacent conflicting cells in a row (fewer rectangles
- * than cells; rows that share a pixel may repeat a rectangle, which the mask absorbs).
+ * than cells; rows that share a pixel may repeat a rectangle, which the mask absorbs). Each
+ * cell's pixels are the raster's own (columnPixels, rowPixels: a cell thinner than a pixel
+ * hatches the pixel that shows it), so a hatch never misses or overhangs its cell.
  */
 export function conflictRects(
   conflicts: Uint8Array | null,
@@ -58,29 +41,29 @@ export function conflictRects(
   g: ConflictGeometry,
 ): PixelRect[] {
   const out: PixelRect[] = [];
-  const span = g.toMs - g.fromMs;
-  const r0 = g.r0 ?? 0;
-  const r1 = g.r1 ?? rowCount;
-  if (!conflicts || g.devW <= 0 || g.devH <= 0 || !(span > 0) || !(r1 > r0)) return out;
-  const xOf = (t: number) => ((t - g.fromMs) / span) * g.devW;
-  const yOf = (r: number) => ((r - r0) / (r1 - r0)) * g.devH;
-  const rowLo = Math.max(0, Math.floor(r0));
-  const rowHi = Math.min(rowCount, Math.ceil(r1));
-  for (let r = rowLo; r < rowHi; r++) {
-    const [y0, y1] = pixelSpan(yOf(r), yOf(r + 1), g.devH);
-    if (y1 <= y0) continue;
+  const vp = { t0: g.fromMs, t1: g.toMs, r0: g.r0 ?? 0, r1: g.r1 ?? rowCount };
+  if (!conflicts || g.devW <= 0 || g.devH <= 0 || !(vp.t1 > vp.t0) || !(vp.r1 > vp.r0)) return out;
+  const cs = columnPixels(g, vp, g.devW);
+  const rs = rowPixels(vp, rowCount, g.devH);
+  const c0 = cs.first;
+  const c1 = Math.min(colCount, c0 + cs.lo.length);
+  for (let i = 0; i < rs.lo.length; i++) {
+    const r = rs.first + i;
+    const y0 = rs.lo[i];
+    const y1 = rs.hi[i];
     const off = r * colCount;
-    let c = 0;
-    while (c < colCount) {
+    let c = c0;
+    while (c < c1) {
       if (conflicts[off + c] !== 1) {
         c++;
         continue;
       }
       let end = c + 1;
       // Merge only across touching columns: a time gap between them stays unhatched.
-      while (end < colCount && conflicts[off + end] === 1 && g.x0[end] <= g.x1[end - 1]) end++;
-      const [x0, x1] = pixelSpan(xOf(g.x0[c]), xOf(g.x1[end - 1]), g.devW);
-      if (x1 > x0) out.push({ x: x0, y: y0, w: x1 - x0, h: y1 - y0 });
+      while (end < c1 && conflicts[off + end] === 1 && g.x0[end] <= g.x1[end - 1]) end++;
+      const x0 = cs.lo[c - c0];
+      const x1 = cs.hi[end - 1 - c0];
+      out.push({ x: x0, y: y0, w: x1 - x0, h: y1 - y0 });
       c = end;
     }
   }

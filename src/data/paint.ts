@@ -1,6 +1,7 @@
-// The only DOM step of the data path: raster pixels -> a hidden canvas at one pixel per raster
-// cell -> one scaled drawImage onto the visible canvas with smoothing off (crisp cells at any
-// devicePixelRatio). Everything before this is pure and testable in Node.
+// The only DOM step of the data path: pixels -> a hidden canvas -> drawImage onto the visible
+// canvas with smoothing off (the page's plot draws a device-sized image 1:1, so it is crisp at
+// any devicePixelRatio; scaled only during a pan/zoom gesture). Everything before this is pure
+// and testable in Node.
 
 export interface RasterSurface {
   canvas: HTMLCanvasElement | OffscreenCanvas;
@@ -20,19 +21,29 @@ export function createRasterSurface(): RasterSurface {
   return { canvas, ctx, image: null };
 }
 
-/** Copies packed RGBA (0xAABBGGRR) into the surface, resizing it to outW x outH. */
-export function putRaster(s: RasterSurface, pixels: Uint32Array, outW: number, outH: number): void {
+/**
+ * The surface sized outW x outH and its reusable ImageData to write pixels into (then
+ * ctx.putImageData(image, 0, 0)); null for an empty size.
+ */
+export function surfaceImage(s: RasterSurface, outW: number, outH: number): ImageData | null {
   if (s.canvas.width !== outW || s.canvas.height !== outH) {
     s.canvas.width = Math.max(1, outW);
     s.canvas.height = Math.max(1, outH);
     s.image = null;
   }
-  if (outW === 0 || outH === 0) return;
+  if (outW === 0 || outH === 0) return null;
   if (!s.image || s.image.width !== outW || s.image.height !== outH) {
     s.image = s.ctx.createImageData(outW, outH);
   }
-  new Uint32Array(s.image.data.buffer).set(pixels.subarray(0, outW * outH));
-  s.ctx.putImageData(s.image, 0, 0);
+  return s.image;
+}
+
+/** Copies packed RGBA (0xAABBGGRR) into the surface, resizing it to outW x outH. */
+export function putRaster(s: RasterSurface, pixels: Uint32Array, outW: number, outH: number): void {
+  const image = surfaceImage(s, outW, outH);
+  if (!image) return;
+  new Uint32Array(image.data.buffer).set(pixels.subarray(0, outW * outH));
+  s.ctx.putImageData(image, 0, 0);
 }
 
 /**

@@ -58,16 +58,23 @@ function clampView(v: View, rows: number, cols: number): View {
   };
 }
 
-/** Per output column, the absolute source columns [starts[x], ends[x]) it covers. */
+/** Per output column (or row), the source columns (rows) [starts[x], ends[x]) it covers. */
 export interface ColumnBuckets {
   starts: Int32Array;
   ends: Int32Array;
 }
 
+/** True when bucket x is exactly source c0 + x for every x: a straight copy. */
+function isIdentity(b: ColumnBuckets, c0: number, n: number): boolean {
+  for (let x = 0; x < n; x++) if (b.starts[x] !== c0 + x || b.ends[x] !== c0 + x + 1) return false;
+  return true;
+}
+
 /**
  * Max-pools values[view] into outW x outH (row-major). Each output pixel takes the largest cell
- * it covers. `colBuckets` overrides the even column split (a gap-aware time layout, see
- * timeColumnStarts); an output column with an empty bucket stays 0.
+ * it covers. `colBuckets` / `rowBuckets` (absolute indexes, see screenRaster) override the even
+ * split; an output line with an empty bucket stays 0. Values must be finite (the max below is
+ * arithmetic, see max2).
  */
 export function poolMax(
   values: Float64Array,
@@ -78,6 +85,7 @@ export function poolMax(
   outH: number,
   colBuckets?: ColumnBuckets,
   out?: Float64Array,
+  rowBuckets?: ColumnBuckets,
 ): Float64Array {
   const { r0, r1, c0, c1 } = clampView(view, rows, cols);
   const nr = r1 - r0;
@@ -87,25 +95,35 @@ export function poolMax(
   // Every output pixel is written below, so no clearing unless the view is empty.
   if (nr === 0 || nc === 0 || size === 0) return dst.fill(0);
 
-  // Fast path: one cell per pixel, a straight copy of each row's slice.
-  if (!colBuckets && outW === nc && outH === nr) {
-    for (let y = 0; y < nr; y++) {
-      const src = (r0 + y) * cols + c0;
-      dst.set(values.subarray(src, src + nc), y * outW);
+  // Per output row, its source rows [ra[y], rb[y]) relative to r0, clamped to the view; an even
+  // split repeats a source row when upsampling.
+  const ra = new Int32Array(outH);
+  const rb = new Int32Array(outH);
+  if (rowBuckets) {
+    for (let y = 0; y < outH; y++) {
+      ra[y] = Math.max(0, Math.min(nr, rowBuckets.starts[y] - r0));
+      rb[y] = Math.max(ra[y], Math.min(nr, rowBuckets.ends[y] - r0));
     }
-    return dst;
+  } else {
+    const rs = bucketEdges(nr, outH);
+    for (let y = 0; y < outH; y++) {
+      ra[y] = rs[y];
+      rb[y] = rs[y + 1] > rs[y] ? rs[y + 1] : rs[y] + 1;
+    }
   }
 
   // Per output column, its source columns [ca[x], cb[x]) relative to c0, clamped to the view.
-  const sameCols = !colBuckets && outW === nc;
-  const ca = new Int32Array(outW);
-  const cb = new Int32Array(outW);
-  if (colBuckets) {
+  const sameCols = outW === nc && (colBuckets ? isIdentity(colBuckets, c0, nc) : true);
+  const ca = new Int32Array(sameCols ? 0 : outW);
+  const cb = new Int32Array(ca.length);
+  if (sameCols) {
+    // One column per pixel: rows are copied (or max-pooled) straight into place.
+  } else if (colBuckets) {
     for (let x = 0; x < outW; x++) {
       ca[x] = Math.max(0, Math.min(nc, colBuckets.starts[x] - c0));
       cb[x] = Math.max(ca[x], Math.min(nc, colBuckets.ends[x] - c0));
     }
-  } else if (!sameCols) {
+  } else {
     // Even split; upsampled (empty) buckets repeat their source column.
     const edges = bucketEdges(nc, outW);
     for (let x = 0; x < outW; x++) {
@@ -113,12 +131,12 @@ export function poolMax(
       cb[x] = edges[x + 1] > edges[x] ? edges[x + 1] : edges[x] + 1;
     }
   }
-  // Column pass as a gather: each pixel takes max(first, last) of its bucket, branch-free (at
-  // typical zoom a bucket holds 1-2 columns); an empty bucket (a time gap) points both at a
-  // zero slot; buckets wider than two columns also scan their middle (listed in `wide`).
-  // Measured faster than scattering each column into its pixel.
-  const g1 = new Int32Array(sameCols ? 0 : outW);
-  const g2 = new Int32Array(g1.length);
+  // Column pass as a gather: each pixel takes max(first, last) of its bucket (at typical zoom a
+  // bucket holds 1-2 columns); an empty bucket (a time gap) points both at a zero slot; buckets
+  // wider than two columns also scan their middle (listed in `wide`). Measured faster than
+  // scattering each column into its pixel.
+  const g1 = new Int32Array(ca.length);
+  const g2 = new Int32Array(ca.length);
   const wide: number[] = [];
   for (let x = 0; x < g1.length; x++) {
     const len = cb[x] - ca[x];
@@ -128,35 +146,276 @@ export function poolMax(
   }
   // Max is separable: first the rows of each output row into `tmp` (contiguous, cache
   // friendly), then the columns of `tmp` into the output row. tmp[nc] stays 0 (gap slot).
-  const rs = bucketEdges(nr, outH);
   const tmp = new Float64Array(nc + 1);
   for (let y = 0; y < outH; y++) {
-    const ya = rs[y];
-    const yb = rs[y + 1] > ya ? rs[y + 1] : ya + 1; // upsampling: repeat the source row
-    let src = (r0 + ya) * cols + c0;
-    tmp.set(values.subarray(src, src + nc));
-    for (let r = ya + 1; r < yb; r++) {
-      src = (r0 + r) * cols + c0;
-      // Math.max compiles to a branch-free float max; a ternary mispredicts on noisy data.
-      for (let c = 0; c < nc; c++) tmp[c] = Math.max(tmp[c], values[src + c]);
-    }
+    const ya = ra[y];
+    const yb = rb[y];
     const base = y * outW;
+    if (yb <= ya) {
+      dst.fill(0, base, base + outW);
+      continue;
+    }
+    const src = (r0 + ya) * cols + c0;
+    if (sameCols && yb === ya + 1) {
+      dst.set(values.subarray(src, src + nc), base);
+      continue;
+    }
+    tmp.set(values.subarray(src, src + nc));
+    for (let r = ya + 1; r < yb; r++) maxInto(tmp, values, (r0 + r) * cols + c0, nc);
     if (sameCols) {
       dst.set(tmp.subarray(0, nc), base);
-    } else {
-      for (let x = 0; x < outW; x++) dst[base + x] = Math.max(tmp[g1[x]], tmp[g2[x]]);
-      for (let k = 0; k < wide.length; k++) {
-        const x = wide[k];
-        let m = dst[base + x];
-        for (let c = ca[x] + 1, e = cb[x] - 1; c < e; c++) {
-          const v = tmp[c];
-          if (v > m) m = v;
-        }
-        dst[base + x] = m;
-      }
+      continue;
+    }
+    gatherMax(dst, base, outW, tmp, g1, g2);
+    for (let k = 0; k < wide.length; k++) {
+      const x = wide[k];
+      let m = dst[base + x];
+      for (let c = ca[x] + 1, e = cb[x] - 1; c < e; c++) m = max2(m, tmp[c]);
+      dst[base + x] = m;
     }
   }
   return dst;
+}
+
+// The per-row loops live in small functions called once per row: V8 then optimises them as
+// whole functions within the first answer, instead of on-stack-replacing the long loops of a
+// function called once per answer (which deoptimised on every loop exit and made the first ten
+// or so renders of a page alternate between fast and 2x slower).
+
+/** tmp[c] = max(tmp[c], values[src + c]) for c < n. */
+function maxInto(tmp: Float64Array, values: Float64Array, src: number, n: number): void {
+  for (let c = 0; c < n; c++) tmp[c] = max2(tmp[c], values[src + c]);
+}
+
+/** dst[base + x] = max(tmp[g1[x]], tmp[g2[x]]) for x < w. */
+function gatherMax(
+  dst: Float64Array,
+  base: number,
+  w: number,
+  tmp: Float64Array,
+  g1: Int32Array,
+  g2: Int32Array,
+): void {
+  for (let x = 0; x < w; x++) dst[base + x] = max2(tmp[g1[x]], tmp[g2[x]]);
+}
+
+/**
+ * max(a, b) without a branch: Math.max and `a > b ? a : b` compile to compare-and-jump in V8,
+ * which mispredicts on noisy heatmap data (measured 3-5x slower in Chromium 156 and Node 20).
+ * Exact for finite values: one term is multiplied by 1, the other by 0.
+ */
+function max2(a: number, b: number): number {
+  const k = +(b > a);
+  return b * k + a * (1 - k);
+}
+
+/**
+ * The device pixels [lo, hi) an item spanning [a, b) (fractional device px along one axis) is
+ * drawn on, before clipping. An item at least a pixel wide gets its rounded edges, so
+ * neighbours that share an edge tile without overlap or hole; a thinner one gets the pixel
+ * holding its centre (max-pooled with whatever else lands there), so nothing vanishes and the
+ * pixel under a cell's centre always shows it. Drawing, hit-testing and conflict hatching all go
+ * through this, so they agree to the pixel.
+ */
+export function pixelSpan(a: number, b: number): [number, number] {
+  if (b - a >= 1) return [Math.round(a), Math.round(b)];
+  const p = Math.floor((a + b) / 2);
+  return [p, p + 1];
+}
+
+/**
+ * pixelSpan clipped to [0, size) for an item that overlaps the axis: a sliver at either end
+ * still takes the end pixel. lo and hi stay non-decreasing along an axis of ordered items.
+ */
+export function clippedSpan(a: number, b: number, size: number): [number, number] {
+  const [p0, p1] = pixelSpan(a, b);
+  const lo = Math.max(0, Math.min(size - 1, p0));
+  return [lo, Math.max(lo + 1, Math.min(size, p1))];
+}
+
+/** Items along one axis and the device pixels each is drawn on (clippedSpan). */
+export interface AxisSpans {
+  /** Index of the first item; item first + i covers pixels [lo[i], hi[i]). */
+  first: number;
+  lo: Int32Array;
+  hi: Int32Array;
+}
+
+/** One axis of the screen raster: what each raster line pools and which pixels show it. */
+export interface AxisRaster {
+  /** Per raster line, the items [starts[k], ends[k]) it max-pools (absolute indexes). */
+  buckets: ColumnBuckets;
+  /** Per device pixel, its raster line, or -1 where nothing is drawn (a time gap). */
+  map: Int32Array;
+}
+
+/**
+ * Raster lines for an axis of `size` pixels: consecutive pixels showing the same items share
+ * one line, so there are never more lines than pixels, nor (with uniform item widths) than
+ * items: a wide cell is pooled once and repeated, thin cells are max-pooled per pixel.
+ */
+export function axisRaster(spans: AxisSpans, size: number): AxisRaster {
+  const { first, lo, hi } = spans;
+  const n = lo.length;
+  const map = new Int32Array(Math.max(0, size));
+  const starts = new Int32Array(Math.min(map.length, 2 * n));
+  const ends = new Int32Array(starts.length);
+  let k = -1;
+  // Pixel p shows items [a, b): the first whose span ends after p, up to the first starting
+  // after it. Both only move forward (spans are ordered), so this is one sweep.
+  let a = 0;
+  let b = 0;
+  for (let p = 0; p < map.length; p++) {
+    while (a < n && hi[a] <= p) a++;
+    while (b < n && lo[b] <= p) b++;
+    if (a >= b) {
+      map[p] = -1;
+      continue;
+    }
+    if (k < 0 || starts[k] !== first + a || ends[k] !== first + b) {
+      k++;
+      starts[k] = first + a;
+      ends[k] = first + b;
+    }
+    map[p] = k;
+  }
+  return { buckets: { starts: starts.slice(0, k + 1), ends: ends.slice(0, k + 1) }, map };
+}
+
+/**
+ * The items drawn on pixel p, as [a, b) (empty in a gap): the same answer axisRaster gives,
+ * found by bisection over the items' spans (`span(i)` = clippedSpan of item i, i in [i0, i1)).
+ */
+export function itemsAtPixel(
+  p: number,
+  i0: number,
+  i1: number,
+  span: (i: number) => [number, number],
+): [number, number] {
+  // First item whose span ends after p; first item whose span starts after p.
+  let lo = i0;
+  let hi = i1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (span(mid)[1] <= p) lo = mid + 1;
+    else hi = mid;
+  }
+  const a = lo;
+  hi = i1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (span(mid)[0] <= p) lo = mid + 1;
+    else hi = mid;
+  }
+  return [a, Math.max(a, lo)];
+}
+
+/**
+ * The device image from a coded raster (see encodePooled): out[py * W + px] is
+ * colours[codes[ymap[py] * rasterW + xmap[px]]], transparent where either map is -1. A raster
+ * row shown on several device rows is coloured once and copied.
+ */
+export function expandCodes(
+  codes: Uint16Array,
+  colours: Uint32Array,
+  rasterW: number,
+  xmap: Int32Array,
+  ymap: Int32Array,
+  out: Uint32Array,
+): void {
+  // Int32 views keep the loops in integer registers (see colorize).
+  const o = new Int32Array(out.buffer, out.byteOffset, out.length);
+  const t = new Int32Array(colours.buffer, colours.byteOffset, colours.length);
+  const w = xmap.length;
+  const runs = drawnRuns(xmap);
+  for (let y = 0; y < ymap.length; y++) {
+    const at = y * w;
+    if (repeatRow(o, w, ymap, y)) continue;
+    // Gaps are whole runs, so the per-pixel loop has no branch (a branch on gap pixels
+    // measured ~30% slower).
+    for (let r = 0; r < runs.length; r += 2)
+      codesRun(o, at, runs[r], runs[r + 1], t, codes, ymap[y] * rasterW, xmap);
+    clearGaps(o, at, w, runs);
+  }
+}
+
+/** expandCodes for an already coloured raster (rasterW x rows, packed RGBA). */
+export function expandPixels(
+  pixels: Uint32Array,
+  rasterW: number,
+  xmap: Int32Array,
+  ymap: Int32Array,
+  out: Uint32Array,
+): void {
+  const o = new Int32Array(out.buffer, out.byteOffset, out.length);
+  const src = new Int32Array(pixels.buffer, pixels.byteOffset, pixels.length);
+  const w = xmap.length;
+  const runs = drawnRuns(xmap);
+  for (let y = 0; y < ymap.length; y++) {
+    const at = y * w;
+    if (repeatRow(o, w, ymap, y)) continue;
+    for (let r = 0; r < runs.length; r += 2)
+      pixelsRun(o, at, runs[r], runs[r + 1], src, ymap[y] * rasterW, xmap);
+    clearGaps(o, at, w, runs);
+  }
+}
+
+/** Device pixels [x0, x1) of one row from the coded raster row at `base` (see maxInto). */
+function codesRun(
+  o: Int32Array,
+  at: number,
+  x0: number,
+  x1: number,
+  t: Int32Array,
+  codes: Uint16Array,
+  base: number,
+  xmap: Int32Array,
+): void {
+  for (let x = x0; x < x1; x++) o[at + x] = t[codes[base + xmap[x]]];
+}
+
+/** Device pixels [x0, x1) of one row from the coloured raster row at `base`. */
+function pixelsRun(
+  o: Int32Array,
+  at: number,
+  x0: number,
+  x1: number,
+  src: Int32Array,
+  base: number,
+  xmap: Int32Array,
+): void {
+  for (let x = x0; x < x1; x++) o[at + x] = src[base + xmap[x]];
+}
+
+/** The runs of pixels with something drawn (map >= 0), as [start, end) pairs. */
+function drawnRuns(map: Int32Array): Int32Array {
+  const runs: number[] = [];
+  for (let x = 0; x < map.length; x++) {
+    if (map[x] < 0) continue;
+    const start = x;
+    while (x < map.length && map[x] >= 0) x++;
+    runs.push(start, x);
+  }
+  return Int32Array.from(runs);
+}
+
+/** Zeroes the pixels of a device row between the drawn runs. */
+function clearGaps(o: Int32Array, at: number, w: number, runs: Int32Array): void {
+  let x = 0;
+  for (let r = 0; r < runs.length; r += 2) {
+    if (runs[r] > x) o.fill(0, at + x, at + runs[r]);
+    x = runs[r + 1];
+  }
+  if (x < w) o.fill(0, at + x, at + w);
+}
+
+/** Fills device row y when it needs no colouring (nothing drawn, or the row above again). */
+function repeatRow(o: Int32Array, w: number, ymap: Int32Array, y: number): boolean {
+  const at = y * w;
+  if (ymap[y] < 0) o.fill(0, at, at + w);
+  else if (y > 0 && ymap[y - 1] === ymap[y]) o.copyWithin(at, at - w, at);
+  else return false;
+  return true;
 }
 
 const f64 = new Float64Array(1);
@@ -303,34 +562,6 @@ export function inferStepMs(columns: Float64Array): number {
   d.sort();
   const m = d[(d.length - 1) >> 1];
   return m > 0 ? m : 60_000;
-}
-
-/**
- * Column bucket edges for poolMax over a time window [fromMs, toMs) drawn `outW` pixels wide:
- * pixel x takes the columns whose extent overlaps its time slice; gap pixels get an empty range.
- * Columns are searched by bisection (O(outW log n)).
- */
-export function timeColumnStarts(
-  layout: { x0: Float64Array; x1: Float64Array },
-  fromMs: number,
-  toMs: number,
-  outW: number,
-): { starts: Int32Array; ends: Int32Array } {
-  const n = layout.x1.length;
-  const starts = new Int32Array(outW);
-  const ends = new Int32Array(outW);
-  const span = (toMs - fromMs) / outW;
-  for (let x = 0; x < outW; x++) {
-    const a = fromMs + x * span;
-    const b = a + span;
-    // First column whose end is after a.
-    const lo = lowerBound(layout.x1, a, true);
-    let hi = lo;
-    while (hi < n && layout.x0[hi] < b) hi++;
-    starts[x] = lo;
-    ends[x] = hi;
-  }
-  return { starts, ends };
 }
 
 /** First index i with arr[i] > v (strict) or >= v, in an ascending array. */

@@ -1,12 +1,15 @@
 // Issue 4 end to end in real Chromium against a real sampler server: colour controls (pixel
 // checks, recolour without refetch), zoom (drag rectangle, wheel, pan, Back, Reset, refetch of
 // the zoomed window without a jump, kept through auto refresh), time range presets and custom,
-// the pinned flyout's copy buttons, marginals, key bands and the filter.
+// the pinned flyout's copy buttons, marginals, key bands, the filter, and the hovered cell being
+// the one under the pointer at fractional devicePixelRatios.
 import { expect, test, type Page } from '@playwright/test';
 import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
+import { buildLut } from '../../src/data/colorRamp.ts';
 import { describeKey } from '../../src/data/keys.ts';
 import type { Matrix } from '../../src/data/matrix.ts';
 import { columnLayout, inferStepMs } from '../../src/data/raster.ts';
+import { makeScale } from '../../src/data/scale.ts';
 import {
   canvasInk,
   cellCentre,
@@ -459,3 +462,85 @@ test('filter: by label and by key prefix (text or hex), with the parse error sho
   await expect(page).not.toHaveURL(/filter=/);
   await expect(page.getByTestId('filter-count')).toHaveCount(0);
 });
+
+for (const dpr of [1.25, 1.5]) {
+  test(`at devicePixelRatio ${dpr} the pixel under the pointer is the cell the card names`, async ({
+    browser,
+  }) => {
+    const ctx = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      deviceScaleFactor: dpr,
+    });
+    const page = await ctx.newPage();
+    await open(page);
+    const box = await plotBox(page);
+    // Pointer positions: a sub-pixel either side of every column edge and of a spread of row
+    // edges (where a device pixel holds a cell edge), plus points spread over the plot; never
+    // on a device-pixel boundary, where which pixel is under the pointer is a rounding toss-up.
+    const { x0, x1 } = columnLayout(m.columns, inferStepMs(m.columns));
+    const from = x0[0];
+    const to = x1[m.colCount - 1];
+    const points: [number, number][] = [];
+    const off = (v: number, origin: number) => {
+      const f = ((v - origin) * dpr) % 1;
+      return f < 0.02 || f > 0.98 ? v + 0.1 / dpr : v;
+    };
+    const add = (x: number, y: number) => points.push([off(x, box.x), off(y, box.y)]);
+    for (let c = 1; c < m.colCount; c++) {
+      const ex = box.x + ((x0[c] - from) / (to - from)) * box.width;
+      const y = box.y + ((((c * 37) % m.rowCount) + 0.5) / m.rowCount) * box.height;
+      add(ex - 0.3, y);
+      add(ex + 0.3, y);
+    }
+    for (let r = 1; r < m.rowCount; r += 7) {
+      const ey = box.y + (r / m.rowCount) * box.height;
+      const x = box.x + (((r * 0.618) % 1) * 0.98 + 0.01) * box.width;
+      add(x, ey - 0.2);
+      add(x, ey + 0.2);
+    }
+    for (let k = 0; k < 100; k++)
+      add(box.x + ((k * 0.618034) % 1) * box.width, box.y + ((k * 0.754878) % 1) * box.height);
+
+    // In the page: move there (fractional pointer coordinates), let React render the card, and
+    // read the card's cell and the canvas pixel under the pointer (x * dpr, as the browser
+    // maps it).
+    const seen = await page.evaluate(async (pts) => {
+      const el = document.querySelector('[data-testid="hover-layer"]')!;
+      const c = document.querySelector<HTMLCanvasElement>('canvas.heat-canvas')!;
+      const cr = c.getBoundingClientRect();
+      const k = c.width / cr.width;
+      const d = new Uint32Array(
+        c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.buffer,
+      );
+      const out: { row: number; col: number; pixel: number }[] = [];
+      for (const [x, y] of pts) {
+        el.dispatchEvent(
+          new PointerEvent('pointermove', { bubbles: true, clientX: x, clientY: y }),
+        );
+        // Two frames: React has rendered the card for this move (a task yield alone sometimes
+        // still shows the previous cell).
+        for (let i = 0; i < 2; i++) await new Promise((r) => requestAnimationFrame(r));
+        const f = document.querySelector('.flyout');
+        const px = Math.floor((x - cr.left) * k);
+        const py = Math.floor((y - cr.top) * k);
+        out.push({
+          row: f ? Number(f.getAttribute('data-row')) : -1,
+          col: f ? Number(f.getAttribute('data-col')) : -1,
+          pixel: d[py * c.width + px],
+        });
+      }
+      return out;
+    }, points);
+
+    const lut = buildLut({ palette: 'heat', size: 256 });
+    const scale = makeScale({ kind: 'log', max: m.max, brightness: 1 });
+    const colour = (r: number, c: number) =>
+      lut[scale.index(m.values[r * m.colCount + c], 256)] >>> 0;
+    const wrong = seen
+      .map((s, i) => ({ ...s, at: points[i] }))
+      .filter((s) => s.row < 0 || s.pixel !== colour(s.row, s.col));
+    expect(seen.length).toBe(points.length);
+    expect(wrong.slice(0, 5)).toEqual([]);
+    await ctx.close();
+  });
+}

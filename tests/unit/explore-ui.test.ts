@@ -3,7 +3,7 @@
 // copy fields, marginal bars and plot geometry.
 import { describe, expect, it } from 'vitest';
 import { buildLut } from '../../src/data/colorRamp.ts';
-import { colorize } from '../../src/data/raster.ts';
+import { colorize, expandCodes } from '../../src/data/raster.ts';
 import { makeScale } from '../../src/data/scale.ts';
 import { DEFAULT_VIEW, type ViewState } from '../../src/data/urlState.ts';
 import { columnEdges, makeBounds } from '../../src/data/view/index.ts';
@@ -29,7 +29,7 @@ import {
   viewportFromZoom,
   zoomOf,
 } from '../../src/app/explore/plotModel.ts';
-import { applyCodes, encodePooled, placePooled } from '../../src/app/explore/plotRaster.ts';
+import { encodePooled, placePooled } from '../../src/app/explore/plotRaster.ts';
 import { copyFields } from '../../src/app/explore/copyFields.ts';
 import { cellInfo } from '../../src/app/cellInfo.ts';
 import { marginalBars } from '../../src/app/explore/marginalBars.ts';
@@ -237,8 +237,11 @@ describe('coded recolour', () => {
     for (const kind of ['log', 'linear'] as const) {
       const scale = makeScale({ kind, max: 2e6, brightness: 2 });
       const want = colorize(pooled, lut, scale);
+      // As one raster row shown 1:1 (the expansion itself is tested with the screen raster).
       const got = new Uint32Array(pooled.length);
-      applyCodes(codes.codes, colorize(codes.values, lut, scale), got);
+      const identity = Int32Array.from(pooled, (_, i) => i);
+      const colours = colorize(codes.values, lut, scale);
+      expandCodes(codes.codes, colours, pooled.length, identity, Int32Array.of(0), got);
       expect(got).toEqual(want);
     }
   });
@@ -246,6 +249,22 @@ describe('coded recolour', () => {
   it('gives up on too many distinct values', () => {
     const many = Float64Array.from({ length: 70_000 }, (_, i) => 5000 + i);
     expect(encodePooled(many)).toBeNull();
+  });
+
+  it('codes fractional, huge, negative and repeated values; reuses the buffer; NaN as zero', () => {
+    const vals = [0, 4095, 4096, 4096, 0.5, -3, 2 ** 40 + 1, 2 ** 40 + 1, 5e9, 0.5, NaN, -0];
+    const pooled = Float64Array.from(vals);
+    const c = encodePooled(pooled)!;
+    // NaN and -0 code as 0 (both colour as zero).
+    vals.forEach((v, i) => expect(c.values[c.codes[i]]).toBe(Number.isNaN(v) || v === 0 ? 0 : v));
+    // Distinct values get distinct codes, in order of first appearance.
+    expect(c.values.length).toBe(4096 + 5);
+    // Reused across calls with a fresh table each time (no codes leak between answers).
+    const again = encodePooled(Float64Array.from([7777, 4096]), new Uint16Array(2))!;
+    expect(Array.from(again.codes)).toEqual([4096, 4097]);
+    expect(again.values[4096]).toBe(7777);
+    const buf = new Uint16Array(pooled.length);
+    expect(encodePooled(pooled, buf)!.codes).toBe(buf);
   });
 
   it('placePooled maps a raster to another view', () => {

@@ -4,10 +4,8 @@ import {
   dragRect,
   panByPixels,
   pointToData,
-  rasterWindow,
   wheelFactor,
 } from '../../src/data/view/screen.ts';
-import { columnEdges } from '../../src/data/view/gaps.ts';
 import { makeBounds, zoomAt, zoomToRect } from '../../src/data/view/viewport.ts';
 
 const S = 60_000;
@@ -48,32 +46,5 @@ describe('pixels <-> data', () => {
     expect(wheelFactor(-3, 1)).toBeCloseTo(wheelFactor(-99));
     expect(wheelFactor(-1e6)).toBe(wheelFactor(-500));
     expect(wheelFactor(0)).toBe(1);
-  });
-});
-
-describe('rasterWindow', () => {
-  const edges = columnEdges(
-    Float64Array.from({ length: 200 }, (_, i) => (i + 1) * S),
-    S,
-  );
-  it('whole rows and overlapping columns, placed so fractional rows line up', () => {
-    const w = rasterWindow({ t0: 10.5 * S, t1: 20 * S, r0: 2.5, r1: 7.5 }, edges, 100, 500);
-    expect(w.view).toEqual({ r0: 2, r1: 8, c0: 10, c1: 20 });
-    expect([w.fromMs, w.toMs]).toEqual([10.5 * S, 20 * S]);
-    // 5 rows in 500 px: 100 px a row; the bitmap of 6 rows starts half a row above the plot.
-    expect(w.top).toBe(-50);
-    expect(w.height).toBe(600);
-  });
-  it('whole-row views need no offset; empty matrices give an empty window', () => {
-    const w = rasterWindow({ t0: 0, t1: 200 * S, r0: 0, r1: 100 }, edges, 100, 500);
-    expect(w).toMatchObject({ view: { r0: 0, r1: 100, c0: 0, c1: 200 }, top: 0, height: 500 });
-    const e = rasterWindow(
-      { t0: 0, t1: 0, r0: 0, r1: 0 },
-      columnEdges(new Float64Array(0), S),
-      0,
-      500,
-    );
-    expect(e.view).toEqual({ r0: 0, r1: 0, c0: 0, c1: 0 });
-    expect(e.height).toBe(0);
   });
 });

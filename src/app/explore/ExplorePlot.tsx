@@ -110,7 +110,11 @@ export function ExplorePlot(props: Props) {
   /** The flyout follows the pointer (hover, click) or the keyboard cursor's cell. */
   const [anchorMode, setAnchorMode] = useState<'pointer' | 'cell'>('pointer');
 
-  const plot = useMemo(() => ({ width: size.cssW, height: size.cssH }), [size.cssW, size.cssH]);
+  // With the device size, hit-testing and outlines snap to the pixels the cells are drawn on.
+  const plot = useMemo(
+    () => ({ width: size.cssW, height: size.cssH, devW: size.devW, devH: size.devH }),
+    [size.cssW, size.cssH, size.devW, size.devH],
+  );
   const input = { matrix: m, edges, view, full, lut, scale, devW: size.devW, devH: size.devH };
   const inputRef = useRef(input);
   inputRef.current = input;

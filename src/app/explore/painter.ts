@@ -1,16 +1,16 @@
 // The plot's canvas work, outside React: pooled buffers are cached per (matrix, view, size), the
-// colour pass per (LUT, scale), so brightness/scale/palette only recolour and a pan/zoom frame is
-// one or two scaled drawImage calls. Timings go to User Timing (keyviz:recolour, keyviz:frame,
-// keyviz:pool) for the tests and benches.
+// colour pass per (LUT, scale), so brightness/scale/palette only recolour (colour the distinct
+// values, expand to the device image) and a pan/zoom frame is one or two scaled drawImage calls.
+// Timings go to User Timing (keyviz:recolour, keyviz:frame, keyviz:pool) for the tests and
+// benches.
 
 import type { Matrix } from '../../data/matrix.ts';
-import { colorize } from '../../data/raster.ts';
+import { colorize, expandCodes, expandPixels } from '../../data/raster.ts';
 import type { Scale } from '../../data/scale.ts';
 import { measureSince } from '../../data/timing.ts';
-import { createRasterSurface, putRaster, type RasterSurface } from '../../data/paint.ts';
+import { createRasterSurface, surfaceImage, type RasterSurface } from '../../data/paint.ts';
 import { sameView, type ColumnEdges, type Viewport } from '../../data/view/index.ts';
 import {
-  applyCodes,
   encodePooled,
   placePooled,
   poolViewport,
@@ -53,8 +53,9 @@ export class PlotPainter {
     let l = prev;
     if (!this.fresh(l, p, view)) {
       const t = performance.now();
-      const pooled = poolViewport(p.matrix, p.edges, view, p.devW, p.devH);
-      const codes = encodePooled(pooled.values);
+      // The stale layer's buffers are reused (`prev`: the guard narrows `l` to null here).
+      const pooled = poolViewport(p.matrix, p.edges, view, p.devW, p.devH, prev?.pooled.values);
+      const codes = encodePooled(pooled.values, prev?.codes?.codes);
       measureSince('keyviz:pool', t);
       l = {
         matrix: p.matrix,
@@ -65,30 +66,33 @@ export class PlotPainter {
         codes,
         lut: null,
         scale: null,
-        // Reuse the stale layer's buffers (`prev`: the guard narrows `l` to null here).
         pixels: prev?.pixels,
         surface: prev?.surface ?? createRasterSurface(),
       };
     }
     if (l.lut !== p.lut || l.scale !== p.scale) {
       const t = performance.now();
-      const { outW, outH } = l.pooled;
-      const s = l.surface;
-      if (s.image && s.image.width === outW && s.image.height === outH && outW * outH > 0) {
-        // Colour straight into the surface's ImageData: no extra 4-byte-per-pixel copy.
-        const out = new Uint32Array(s.image.data.buffer);
+      const { outW, xmap, ymap } = l.pooled;
+      // Colour the raster (or just its distinct values), then write the device image straight
+      // into the surface's ImageData: each pixel one table load, repeated rows copied.
+      const image = surfaceImage(l.surface, xmap.length, ymap.length);
+      if (image) {
+        const out = new Uint32Array(image.data.buffer);
         if (l.codes) {
-          // Colour the few distinct values, then one table load per pixel.
-          applyCodes(l.codes.codes, colorize(l.codes.values, p.lut, p.scale), out);
+          expandCodes(
+            l.codes.codes,
+            colorize(l.codes.values, p.lut, p.scale),
+            outW,
+            xmap,
+            ymap,
+            out,
+          );
         } else {
-          colorize(l.pooled.values, p.lut, p.scale, out);
+          l.pixels = colorize(l.pooled.values, p.lut, p.scale, l.pixels);
+          expandPixels(l.pixels, outW, xmap, ymap, out);
         }
-        l.pixels = out;
         measureSince('keyviz:colorize', t);
-        s.ctx.putImageData(s.image, 0, 0);
-      } else {
-        l.pixels = colorize(l.pooled.values, p.lut, p.scale, l.pixels);
-        putRaster(s, l.pixels, outW, outH);
+        l.surface.ctx.putImageData(image, 0, 0);
       }
       l.lut = p.lut;
       l.scale = p.scale;
@@ -123,6 +127,7 @@ export class PlotPainter {
     ctx.clearRect(0, 0, p.devW, p.devH);
     for (const l of layers) {
       if (l.pooled.outW === 0 || l.pooled.outH === 0) continue;
+      // The settled view lands 1:1 (r is the whole canvas); a gesture frame scales it.
       const r = placePooled(l.pooled, g, p.devW, p.devH);
       if (l === this.main && layers.length > 1) ctx.clearRect(r.x, r.y, r.w, r.h);
       const c = l.surface.canvas;

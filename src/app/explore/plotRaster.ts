@@ -1,40 +1,70 @@
-// Pure raster steps for the zoomable plot: pool a viewport at device resolution on the
-// gap-aware time layout (max pooling: a hot cell never vanishes), and where that bitmap lands
-// when another view is on screen (a pan/zoom frame is then one scaled drawImage).
+// Pure raster steps for the zoomable plot: pool a viewport on the device-pixel grid of the
+// gap-aware time layout (screenRaster: at most one raster line per cell and per device pixel, max
+// pooling so a hot cell never vanishes), expand it to the device image, and where that image
+// lands when another view is on screen (a pan/zoom frame is then one scaled drawImage).
 
 import type { Matrix } from '../../data/matrix.ts';
-import { poolMax, timeColumnStarts } from '../../data/raster.ts';
-import { rasterWindow, type ColumnEdges, type Viewport } from '../../data/view/index.ts';
+import { poolMax } from '../../data/raster.ts';
+import { screenRaster, type ColumnEdges, type Viewport } from '../../data/view/index.ts';
 
 export interface Pooled {
-  /** Max-pooled values, outW x outH row-major. */
+  /** Max-pooled values, outW x outH row-major (the raster, not yet device-sized). */
   values: Float64Array;
   outW: number;
   outH: number;
-  /** The view pooled; the bitmap spans its time window and whole rows [r0, r1). */
+  /** Per device column / row, its raster column / row, -1 where nothing is drawn. */
+  xmap: Int32Array;
+  ymap: Int32Array;
+  /** The view pooled; the device image (xmap.length x ymap.length) spans exactly this. */
   t0: number;
   t1: number;
   r0: number;
   r1: number;
 }
 
-/** One pixel per device pixel across; one per row until rows outnumber device pixels. */
+/**
+ * Pools a viewport for a devW x devH canvas: one raster column per cell column while cells
+ * are at least a device pixel wide (drawn repeated across their pixels), max-pooled columns
+ * when they are thinner; rows likewise. Cheap when the canvas has more pixels than cells.
+ * `reuse` (the previous values of the same size) saves allocating and faulting in megabytes
+ * per answer, measured at several ms in Chromium.
+ */
 export function poolViewport(
   m: Matrix,
   edges: ColumnEdges,
   vp: Viewport,
   devW: number,
   devH: number,
+  reuse?: Float64Array,
 ): Pooled {
-  const rw = rasterWindow(vp, edges, m.rowCount, devH);
-  const rows = rw.view.r1 - rw.view.r0;
-  const outW = Math.max(0, Math.floor(devW));
-  const outH = Math.max(0, Math.min(rows, Math.ceil(rw.height)));
-  const empty = { t0: vp.t0, t1: vp.t1, r0: rw.view.r0, r1: rw.view.r1 };
-  if (outW === 0 || outH === 0) return { values: new Float64Array(0), outW: 0, outH: 0, ...empty };
-  const buckets = timeColumnStarts(edges, rw.fromMs, rw.toMs, outW);
-  const values = poolMax(m.values, m.rowCount, m.colCount, rw.view, outW, outH, buckets);
-  return { values, outW, outH, ...empty };
+  const sr = screenRaster(vp, edges, m.rowCount, Math.floor(devW), Math.floor(devH));
+  const outW = sr.cols.buckets.starts.length;
+  const outH = sr.rows.buckets.starts.length;
+  const values =
+    outW > 0 && outH > 0
+      ? poolMax(
+          m.values,
+          m.rowCount,
+          m.colCount,
+          sr.view,
+          outW,
+          outH,
+          sr.cols.buckets,
+          reuse,
+          sr.rows.buckets,
+        )
+      : new Float64Array(0);
+  return {
+    values,
+    outW: values.length > 0 ? outW : 0,
+    outH: values.length > 0 ? outH : 0,
+    xmap: sr.cols.map,
+    ymap: sr.rows.map,
+    t0: vp.t0,
+    t1: vp.t1,
+    r0: vp.r0,
+    r1: vp.r1,
+  };
 }
 
 export interface Rect {
@@ -76,36 +106,93 @@ export interface PooledCodes {
   values: Float64Array;
 }
 
-export function encodePooled(pooled: Float64Array): PooledCodes | null {
+// Value -> code table for encodePooled: open addressing over the value's bits, kept between
+// calls and cleared in O(1) by a generation stamp. A Map keyed by doubles boxed every lookup and
+// was most of the encode time on rows of large distinct values (hot bands).
+const TABLE_BITS = 17; // 131072 slots, over twice the most extra codes: probes stay short
+interface CodeTable {
+  keys: Float64Array;
+  codes: Uint16Array;
+  gen: Int32Array;
+  now: number;
+  /** This call's extra values, in code order (code DIRECT_CODES + i). */
+  extra: number[];
+}
+let table: CodeTable | null = null;
+const bits = new Float64Array(1);
+const bitWords = new Uint32Array(bits.buffer);
+/** Elements per encodeChunk call (see raster.ts maxInto on why the loop is split). */
+const CHUNK = 4096;
+
+/** `out` (a previous answer's codes of the same length) is reused. */
+export function encodePooled(pooled: Float64Array, out?: Uint16Array): PooledCodes | null {
   const n = pooled.length;
-  const codes = new Uint16Array(n);
-  const extra = new Map<number, number>();
-  let next = DIRECT_CODES;
-  for (let i = 0; i < n; i++) {
+  const codes = out && out.length === n ? out : new Uint16Array(n);
+  table ??= {
+    keys: new Float64Array(1 << TABLE_BITS),
+    codes: new Uint16Array(1 << TABLE_BITS),
+    gen: new Int32Array(1 << TABLE_BITS),
+    now: 0,
+    extra: [],
+  };
+  const t = table;
+  if (++t.now === 0x7fffffff) {
+    t.gen.fill(0);
+    t.now = 1;
+  }
+  t.extra = [];
+  for (let i = 0; i < n; i += CHUNK) {
+    if (!encodeChunk(pooled, codes, i, Math.min(n, i + CHUNK), t)) return null;
+  }
+  const values = new Float64Array(DIRECT_CODES + t.extra.length);
+  for (let c = 0; c < DIRECT_CODES; c++) values[c] = c;
+  values.set(t.extra, DIRECT_CODES);
+  t.extra = [];
+  return { codes, values };
+}
+
+/** Codes of pooled[from..to); false when the codes run out. */
+function encodeChunk(
+  pooled: Float64Array,
+  codes: Uint16Array,
+  from: number,
+  to: number,
+  t: CodeTable,
+): boolean {
+  for (let i = from; i < to; i++) {
     const v = pooled[i];
     const iv = v | 0;
     if (iv === v && iv >= 0 && iv < DIRECT_CODES) {
       codes[i] = iv;
       continue;
     }
-    let c = extra.get(v);
-    if (c === undefined) {
-      if (next >= MAX_CODES) return null;
-      c = next++;
-      extra.set(v, c);
-    }
+    const c = v !== v ? 0 : codeOf(v, iv, t); // NaN colours as zero, like colorize
+    if (c < 0) return false;
     codes[i] = c;
   }
-  const values = new Float64Array(next);
-  for (let c = 0; c < DIRECT_CODES; c++) values[c] = c;
-  for (const [v, c] of extra) values[c] = v;
-  return { codes, values };
+  return true;
 }
 
-/** out[i] = colours[codes[i]]: the per-pixel half of a coded recolour. */
-export function applyCodes(codes: Uint16Array, colours: Uint32Array, out: Uint32Array): void {
-  // Int32 views keep the loop in integer registers (see raster.ts colorize).
-  const o = new Int32Array(out.buffer, out.byteOffset, out.length);
-  const t = new Int32Array(colours.buffer, colours.byteOffset, colours.length);
-  for (let i = 0, n = codes.length; i < n; i++) o[i] = t[codes[i]];
+/** The code of a value past the direct ones, added on first sight; -1 when codes run out. */
+function codeOf(v: number, iv: number, t: CodeTable): number {
+  // Whole values hash their int; others (and whole values past int32) their bits.
+  let h: number;
+  if (iv === v) h = Math.imul(iv, 0x9e3779b1);
+  else {
+    bits[0] = v;
+    h = Math.imul(bitWords[1] ^ Math.imul(bitWords[0], 0x85ebca6b), 0x9e3779b1);
+  }
+  const { keys, gen, now } = t;
+  const mask = (1 << TABLE_BITS) - 1;
+  let slot = h >>> (32 - TABLE_BITS);
+  while (gen[slot] === now && keys[slot] !== v) slot = (slot + 1) & mask;
+  if (gen[slot] !== now) {
+    const code = DIRECT_CODES + t.extra.length;
+    if (code >= MAX_CODES) return -1;
+    gen[slot] = now;
+    keys[slot] = v;
+    t.codes[slot] = code;
+    t.extra.push(v);
+  }
+  return t.codes[slot];
 }
