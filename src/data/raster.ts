@@ -328,13 +328,11 @@ export function expandCodes(
   const t = new Int32Array(colours.buffer, colours.byteOffset, colours.length);
   const w = xmap.length;
   const runs = drawnRuns(xmap);
+  const segs = lineSegments(xmap);
   for (let y = 0; y < ymap.length; y++) {
     const at = y * w;
     if (repeatRow(o, w, ymap, y)) continue;
-    // Gaps are whole runs, so the per-pixel loop has no branch (a branch on gap pixels
-    // measured ~30% slower).
-    for (let r = 0; r < runs.length; r += 2)
-      codesRun(o, at, runs[r], runs[r + 1], t, codes, ymap[y] * rasterW, xmap);
+    codesRow(o, at, segs, t, codes, ymap[y] * rasterW, xmap);
     clearGaps(o, at, w, runs);
   }
 }
@@ -351,17 +349,96 @@ export function expandPixels(
   const src = new Int32Array(pixels.buffer, pixels.byteOffset, pixels.length);
   const w = xmap.length;
   const runs = drawnRuns(xmap);
+  const segs = lineSegments(xmap);
   for (let y = 0; y < ymap.length; y++) {
     const at = y * w;
     if (repeatRow(o, w, ymap, y)) continue;
-    for (let r = 0; r < runs.length; r += 2)
-      pixelsRun(o, at, runs[r], runs[r + 1], src, ymap[y] * rasterW, xmap);
+    pixelsRow(o, at, segs, src, ymap[y] * rasterW, xmap);
     clearGaps(o, at, w, runs);
   }
 }
 
-/** Device pixels [x0, x1) of one row from the coded raster row at `base` (see maxInto). */
-function codesRun(
+/** Segments shorter than this are merged into per-pixel lookups: a call costs more. */
+const MIN_SEGMENT = 8;
+const COPY = 0;
+const FILL = 1;
+const LOOKUP = 2;
+
+/**
+ * A device row's drawn pixels as segments [x0, x1, kind, line]: COPY where consecutive pixels
+ * show consecutive raster lines (pixel x shows line + x - x0), FILL where one line covers the
+ * pixels, LOOKUP (pixel x shows map[x]) for short mixed stretches such as 1.25 px cells. The
+ * first two skip the per-pixel lookup of the pixel-to-line map, most of a recolour's cost.
+ */
+export function lineSegments(map: Int32Array): Int32Array {
+  const segs: number[] = [];
+  const n = map.length;
+  const push = (x0: number, x1: number, kind: number, line: number): void => {
+    const k = segs.length - 4;
+    // Short pieces join a LOOKUP neighbour (or become one); LOOKUP handles any mapping.
+    if (x1 - x0 < MIN_SEGMENT || kind === LOOKUP) {
+      if (k >= 0 && segs[k + 2] === LOOKUP && segs[k + 1] === x0) {
+        segs[k + 1] = x1;
+        return;
+      }
+      kind = LOOKUP;
+    }
+    segs.push(x0, x1, kind, line);
+  };
+  let x = 0;
+  while (x < n) {
+    const line = map[x];
+    if (line < 0) {
+      x++;
+      continue;
+    }
+    let e = x + 1;
+    while (e < n && map[e] === line) e++;
+    if (e - x > 1) {
+      push(x, e, FILL, line);
+      x = e;
+      continue;
+    }
+    // A stretch of single pixels on consecutive lines.
+    while (e < n && map[e] === map[e - 1] + 1 && (e + 1 >= n || map[e + 1] !== map[e])) e++;
+    push(x, e, COPY, line);
+    x = e;
+  }
+  return Int32Array.from(segs);
+}
+
+/** One device row from the coded raster row at `base` (see maxInto for why a function). */
+function codesRow(
+  o: Int32Array,
+  at: number,
+  segs: Int32Array,
+  t: Int32Array,
+  codes: Uint16Array,
+  base: number,
+  map: Int32Array,
+): void {
+  for (let s = 0; s < segs.length; s += 4) {
+    const x0 = segs[s];
+    const x1 = segs[s + 1];
+    const kind = segs[s + 2];
+    if (kind === FILL) o.fill(t[codes[base + segs[s + 3]]], at + x0, at + x1);
+    else if (kind === COPY) codesCopy(o, at + x0, at + x1, t, codes, base + segs[s + 3] - at - x0);
+    else codesLookup(o, at, x0, x1, t, codes, base, map);
+  }
+}
+
+function codesCopy(
+  o: Int32Array,
+  a: number,
+  b: number,
+  t: Int32Array,
+  codes: Uint16Array,
+  off: number,
+): void {
+  for (let i = a; i < b; i++) o[i] = t[codes[off + i]];
+}
+
+function codesLookup(
   o: Int32Array,
   at: number,
   x0: number,
@@ -369,22 +446,29 @@ function codesRun(
   t: Int32Array,
   codes: Uint16Array,
   base: number,
-  xmap: Int32Array,
+  map: Int32Array,
 ): void {
-  for (let x = x0; x < x1; x++) o[at + x] = t[codes[base + xmap[x]]];
+  for (let x = x0; x < x1; x++) o[at + x] = t[codes[base + map[x]]];
 }
 
-/** Device pixels [x0, x1) of one row from the coloured raster row at `base`. */
-function pixelsRun(
+/** One device row from the coloured raster row at `base`. */
+function pixelsRow(
   o: Int32Array,
   at: number,
-  x0: number,
-  x1: number,
+  segs: Int32Array,
   src: Int32Array,
   base: number,
-  xmap: Int32Array,
+  map: Int32Array,
 ): void {
-  for (let x = x0; x < x1; x++) o[at + x] = src[base + xmap[x]];
+  for (let s = 0; s < segs.length; s += 4) {
+    const x0 = segs[s];
+    const x1 = segs[s + 1];
+    const kind = segs[s + 2];
+    const line = segs[s + 3];
+    if (kind === FILL) o.fill(src[base + line], at + x0, at + x1);
+    else if (kind === COPY) o.set(src.subarray(base + line, base + line + x1 - x0), at + x0);
+    else for (let x = x0; x < x1; x++) o[at + x] = src[base + map[x]];
+  }
 }
 
 /** The runs of pixels with something drawn (map >= 0), as [start, end) pairs. */
