@@ -8,7 +8,11 @@
 // - The JSON codec (from-json.js, to-json.js) becomes stubs that throw: the page talks binary
 //   Connect and gRPC-Web only (src/api/client.ts), but connect-web references both codecs, so
 //   tree shaking cannot drop the JSON one (4.7 kB gzip with the well-known types it pulls in).
-//
+// - The value checks of the reflection API (reflect/reflect-check.js, 1.1 kB gzip) run only
+//   when a value is set through `reflect()` with checking on. The page never does: fromBinary
+//   sets values unchecked, toBinary and create() do not go through it, and the JSON codec that
+//   also uses it is gone. They become stubs that throw, so a future path that needs them fails
+//   loudly in the end-to-end tests instead of skipping validation.
 // - Enums of the well-known types are compiled TypeScript enums: an IIFE per enum, which the
 //   bundler must keep as a possible side effect. Rewritten as pure calls, the unused ones
 //   (all but one of descriptor.proto's 20, 1.1 kB gzip) drop out.
@@ -22,8 +26,6 @@ import type { Plugin } from 'vite';
 
 const PROTOBUF_ESM = /[\\/]@bufbuild[\\/]protobuf[\\/]dist[\\/]esm[\\/]/;
 const FILE_DESC = /[\\/]codegenv2[\\/]file\.js$/;
-const JSON_CODEC = /[\\/](from-json|to-json)\.js$/;
-const TEXT_FORMAT = /[\\/]wire[\\/]text-format\.js$/;
 const WKT_GEN = /[\\/]wkt[\\/]gen[\\/]/;
 const LEAN_FILE_DESC = fileURLToPath(new URL('../src/api/leanFileDesc.ts', import.meta.url));
 
@@ -33,6 +35,17 @@ export const JSON_CODEC_LEFT_OUT =
 /** Message thrown if the registry ever parses a default value (leanFileDesc.ts refuses them). */
 export const TEXT_FORMAT_LEFT_OUT =
   'keyviz page: protobuf default values are left out of this bundle (proto3 only)';
+/** Message thrown if a value is ever set through checked reflection. */
+export const REFLECT_CHECK_LEFT_OUT =
+  'keyviz page: checked reflection (reflect().set) is left out of this bundle';
+
+/** Modules replaced by throwing stubs: name (for the build check), path, message. */
+export const STUBBED: [string, RegExp, string][] = [
+  ['from-json', /[\\/]esm[\\/]from-json\.js$/, JSON_CODEC_LEFT_OUT],
+  ['to-json', /[\\/]esm[\\/]to-json\.js$/, JSON_CODEC_LEFT_OUT],
+  ['text-format', /[\\/]wire[\\/]text-format\.js$/, TEXT_FORMAT_LEFT_OUT],
+  ['reflect-check', /[\\/]reflect[\\/]reflect-check\.js$/, REFLECT_CHECK_LEFT_OUT],
+];
 
 /** A module exporting every function `source` exports, each throwing `message`. */
 export function throwingStub(source: string, id: string, message: string): string {
@@ -95,14 +108,10 @@ export function leanProtobuf(): Plugin {
         replaced.add('fileDesc');
         return leanFileDescModule(readFileSync(path, 'utf8'));
       }
-      const json = JSON_CODEC.exec(path);
-      if (json) {
-        replaced.add(json[1]);
-        return throwingStub(readFileSync(path, 'utf8'), path, JSON_CODEC_LEFT_OUT);
-      }
-      if (TEXT_FORMAT.test(path)) {
-        replaced.add('text-format');
-        return throwingStub(readFileSync(path, 'utf8'), path, TEXT_FORMAT_LEFT_OUT);
+      const stub = STUBBED.find(([, re]) => re.test(path));
+      if (stub) {
+        replaced.add(stub[0]);
+        return throwingStub(readFileSync(path, 'utf8'), path, stub[2]);
       }
       if (WKT_GEN.test(path)) return pureEnums(readFileSync(path, 'utf8'));
       return null;
@@ -110,7 +119,7 @@ export function leanProtobuf(): Plugin {
     buildEnd(err) {
       // Only a full build sees every module; the dev server loads them on demand.
       if (err || this.meta.watchMode) return;
-      const missing = ['fileDesc', 'from-json', 'to-json', 'text-format'].filter(
+      const missing = ['fileDesc', ...STUBBED.map(([name]) => name)].filter(
         (k) => !replaced.has(k),
       );
       if (missing.length) {

@@ -3,12 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  JSON_CODEC_LEFT_OUT,
-  TEXT_FORMAT_LEFT_OUT,
-  pureEnums,
-  throwingStub,
-} from '../../scripts/leanProtobuf.ts';
+import { STUBBED, pureEnums, throwingStub } from '../../scripts/leanProtobuf.ts';
 
 // The package's main entry is dist/commonjs/index.js; its ESM build sits beside it.
 const esm = join(dirname(createRequire(import.meta.url).resolve('@bufbuild/protobuf')), '../esm');
@@ -22,12 +17,18 @@ function evaluate(source: string): Record<string, unknown> {
 }
 
 describe('throwingStub', () => {
-  const stubbed: [string, string][] = [
-    ['from-json.js', JSON_CODEC_LEFT_OUT],
-    ['to-json.js', JSON_CODEC_LEFT_OUT],
-    ['wire/text-format.js', TEXT_FORMAT_LEFT_OUT],
-  ];
-  for (const [file, message] of stubbed) {
+  const files: Record<string, string> = {
+    'from-json': 'from-json.js',
+    'to-json': 'to-json.js',
+    'text-format': 'wire/text-format.js',
+    'reflect-check': 'reflect/reflect-check.js',
+  };
+  for (const [name, re, message] of STUBBED) {
+    const file = files[name];
+    it(`matches ${file} by path`, () => {
+      expect(re.test(join(esm, file))).toBe(true);
+      expect(STUBBED.filter(([, r]) => r.test(join(esm, file)))).toHaveLength(1);
+    });
     it(`stubs every export of ${file} with a throwing function`, () => {
       const original = read(file);
       const exported = [...original.matchAll(/^export function (\w+)/gm)].map((m) => m[1]);
