@@ -24,6 +24,7 @@ import { mergeMatrices, type NodeAnswer } from '../server/gateway/merge.ts';
 import type { MatrixAnswer, MatrixRow } from '../server/sampler/types.ts';
 import { spawnServer, type SpawnedServer } from '../tests/helpers/spawnServer.ts';
 import { decodeMatrixWire, encodeMatrixWire } from '../server/wire/index.ts';
+import { median } from './stats.ts';
 
 const ROWS = 1024;
 const COLS = 1440;
@@ -31,11 +32,6 @@ const TOKEN = 'bench-token';
 const WRITES = 2;
 
 const wireMethod = { ...Admin.method.getKeyVizMatrix, output: GetKeyVizMatrixResponseWireSchema };
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
 
 async function timeAsync(fn: () => Promise<unknown>, runs = 9, warm = 2): Promise<number> {
   for (let i = 0; i < warm; i++) await fn();

@@ -10,15 +10,11 @@ import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_ARGS, requireChromium } from '../scripts/chromium.ts';
 import { bundleGzipBytes, ensurePageBuilt, PAGE_JS_BUDGET_BYTES } from '../scripts/pageBuild.ts';
 import { REPO_ROOT, spawnServer } from '../tests/helpers/spawnServer.ts';
+import { median } from './stats.ts';
 
 const RUNS = 11;
 /** 1: the plain case; 1.5: more device pixels across than columns (1280 css px wide). */
 const DPRS = [1, 1.5];
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 function fmtLine(label: string, xs: number[], unit = 'ms'): string {
   const s = [...xs].sort((a, b) => a - b);

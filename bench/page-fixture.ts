@@ -1,6 +1,8 @@
 // A full-size synthetic GetKeyVizMatrixResponse for the page benchmarks, encoded by hand (the
 // generic encoder needs ~0.5 s per array at this size). Deterministic: same seed, same bytes.
 
+import { Rng } from '../server/workload/prng.ts';
+
 export interface PageFixture {
   bytes: Uint8Array;
   rows: number;
@@ -52,15 +54,10 @@ class Writer {
   }
 }
 
+/** Seeded uniform floats in [0, 1): same seed, same bytes. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const gen = new Rng(seed);
+  return () => gen.float();
 }
 
 /**

@@ -134,9 +134,7 @@ export async function runPageBench(): Promise<void> {
     if (c) {
       line(
         `  colour + expand to ${devW}x${devH} (recolour)`,
-        timeIt(() =>
-          expandCodes(c.codes, colorize(c.values, lut0, log0), p.outW, p.xmap, p.ymap, img),
-        ),
+        timeIt(() => expandCodes(c.codes, colorize(c.values, lut0, log0), p.outW, p.device, img)),
       );
     }
   }

@@ -18,6 +18,7 @@ import type { MatrixRequest } from '../server/sampler/types.ts';
 import { encodeMatrixWire } from '../server/wire/encode-matrix.ts';
 import { toGenericResponse } from '../server/wire/generic.ts';
 import { decodeMatrixWire } from '../server/wire/decode-matrix.ts';
+import { median } from './stats.ts';
 
 const ROUTES = 10_000;
 const COLUMNS = 1_440;
@@ -25,12 +26,6 @@ const STEP_MS = 60_000;
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 function timeMs(fn: () => void): number {
   const t0 = performance.now();

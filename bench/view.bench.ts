@@ -8,17 +8,13 @@ import { matrixToCsv } from '../src/data/view/exportView.ts';
 import { parseRecordFile, recordToMatrix } from '../src/data/view/recordFile.ts';
 import { columnAtTime, columnEdges } from '../src/data/view/gaps.ts';
 import type { Matrix, RowMeta } from '../src/data/matrix.ts';
+import { median } from './stats.ts';
 
 const R = 1024;
 const C = 1440;
 const STEP = 60_000;
 const T0 = 1_700_000_000_000;
 const enc = new TextEncoder();
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
 
 /** Median ms of `runs` calls after one warm-up (shared cores: the median resists noise). */
 function bench(name: string, runs: number, fn: () => unknown): void {

@@ -3,6 +3,7 @@
 // Run: npm run bench -- workload
 import { ManualClock, Sampler } from '../server/sampler/index.ts';
 import { createWorkload } from '../server/workload/index.ts';
+import { median } from './stats.ts';
 
 const STEP = 60_000;
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
@@ -18,11 +19,6 @@ function once(routes: number): { wallMs: number; cpuMs: number; observed: number
   const cpu = process.cpuUsage(cpu0);
   if (sampler.columnCount !== 1440) throw new Error('backfill did not fill 1,440 columns');
   return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, observed: r.observed };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 export function run(): void {

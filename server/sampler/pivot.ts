@@ -108,14 +108,7 @@ function fillRows(
         idx = new Int32Array(n);
         rowCell = new Int32Array(n);
       }
-      m = 0;
-      for (let i = 0; i < n; i++) {
-        const r = rowOf[buckets[i]];
-        if (r >= 0) {
-          idx[m] = i;
-          rowCell[m++] = r * C;
-        }
-      }
+      m = keptEntries(buckets, rowOf, C, idx, rowCell);
       if (block.length < FILL_BLOCK * m) block = new Float64Array(FILL_BLOCK * m);
     }
     let j1 = j0 + 1;
@@ -128,6 +121,28 @@ function fillRows(
   fillConstantRuns(cols, rowOf, C, groups, (c) => c.groups);
   fillConstantRuns(cols, rowOf, C, terms, (c) => c.terms);
   zeroIdleCells(cols, rowOf, C, groups, terms);
+}
+
+/**
+ * The entries of a bucket list whose bucket keeps a row: their indexes into `idx` and the
+ * first cell of their row (row * C) into `rowCell`; returns how many.
+ */
+function keptEntries(
+  buckets: Uint32Array,
+  rowOf: Int32Array,
+  C: number,
+  idx: Int32Array,
+  rowCell: Int32Array,
+): number {
+  let m = 0;
+  for (let i = 0; i < buckets.length; i++) {
+    const r = rowOf[buckets[i]];
+    if (r >= 0) {
+      idx[m] = i;
+      rowCell[m++] = r * C;
+    }
+  }
+  return m;
 }
 
 /**
@@ -160,14 +175,7 @@ function fillConstantRuns(
         rowCell = new Int32Array(n);
         vals = new Float64Array(n);
       }
-      m = 0;
-      for (let i = 0; i < n; i++) {
-        const r = rowOf[buckets[i]];
-        if (r >= 0) {
-          idx[m] = i;
-          rowCell[m++] = r * C;
-        }
-      }
+      m = keptEntries(buckets, rowOf, C, idx, rowCell);
     }
     gatherSeq(vals, 0, src, 0, idx, m);
     for (let e = 0; e < m; e++) {

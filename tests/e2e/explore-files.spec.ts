@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
+import { spawnServer, type SpawnedServer, workloadFlags } from '../helpers/spawnServer.ts';
 import type { Matrix } from '../../src/data/matrix.ts';
 import { columnLayout, inferStepMs } from '../../src/data/raster.ts';
 import { parseRecordFile, recordToMatrix } from '../../src/data/view/index.ts';
@@ -28,29 +28,13 @@ test.beforeAll(async () => {
   recPath = path.join(dir, 'history.jsonl');
   // A recording server: its history is written on shutdown.
   const rec = await spawnServer([
-    '--keyvizStep',
-    '10m',
-    '--backfill',
-    '4h',
-    '--routes',
-    '80',
-    '--seed',
-    '11',
+    ...workloadFlags({ backfill: '4h', routes: 80, seed: 11 }),
     '--record',
     recPath,
   ]);
   await rec.stop();
   recText = readFileSync(recPath, 'utf8');
-  s = await spawnServer([
-    '--keyvizStep',
-    '10m',
-    '--backfill',
-    '6h',
-    '--routes',
-    '150',
-    '--seed',
-    '4',
-  ]);
+  s = await spawnServer(workloadFlags({ backfill: '6h', routes: 150, seed: 4 }));
   m = await fetchMatrix(s.http, 'writes', 1024);
 });
 

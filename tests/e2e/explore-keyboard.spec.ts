@@ -2,7 +2,7 @@
 // Tab, move the cell cursor, hear each cell, pin the card and copy from it, zoom at the cursor,
 // go back and reset, and change brightness.
 import { expect, test, type Page } from '@playwright/test';
-import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
+import { spawnServer, type SpawnedServer, workloadFlags } from '../helpers/spawnServer.ts';
 import type { Matrix } from '../../src/data/matrix.ts';
 import { formatTimeWindow } from '../../src/data/format.ts';
 import { describeKey, elideMiddle } from '../../src/data/keys.ts';
@@ -14,16 +14,7 @@ let s: SpawnedServer;
 let m: Matrix;
 
 test.beforeAll(async () => {
-  s = await spawnServer([
-    '--keyvizStep',
-    '10m',
-    '--backfill',
-    '6h',
-    '--routes',
-    '120',
-    '--seed',
-    '9',
-  ]);
+  s = await spawnServer(workloadFlags({ backfill: '6h', routes: 120, seed: 9 }));
   m = await fetchMatrix(s.http, 'writes', 1024);
 });
 

@@ -1,23 +1,14 @@
 // Auto refresh with a zoom at the live edge: the zoom follows new columns (same span and key
 // range); a zoom into the past stays where it is.
 import { expect, test } from '@playwright/test';
-import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
+import { spawnServer, type SpawnedServer, workloadFlags } from '../helpers/spawnServer.ts';
 import { fetchMatrix, waitForHeatmap } from './support.ts';
 import { zoomOfUrl } from './exploreSupport.ts';
 
 let s: SpawnedServer;
 
 test.beforeAll(async () => {
-  s = await spawnServer([
-    '--keyvizStep',
-    '1s',
-    '--backfill',
-    '3m',
-    '--routes',
-    '60',
-    '--seed',
-    '8',
-  ]);
+  s = await spawnServer(workloadFlags({ step: '1s', backfill: '3m', routes: 60, seed: 8 }));
 });
 
 test.afterAll(async () => {

@@ -4,7 +4,7 @@
 // the pinned flyout's copy buttons, marginals, key bands, the filter, and the hovered cell being
 // the one under the pointer at fractional devicePixelRatios.
 import { expect, test, type Page } from '@playwright/test';
-import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
+import { spawnServer, type SpawnedServer, workloadFlags } from '../helpers/spawnServer.ts';
 import { buildLut } from '../../src/data/colorRamp.ts';
 import { describeKey } from '../../src/data/keys.ts';
 import type { Matrix } from '../../src/data/matrix.ts';
@@ -38,16 +38,7 @@ let m: Matrix;
 
 test.beforeAll(async () => {
   // A 10-minute step: no new column appears while the tests run, so page and Node agree.
-  s = await spawnServer([
-    '--keyvizStep',
-    '10m',
-    '--backfill',
-    '12h',
-    '--routes',
-    '300',
-    '--seed',
-    '5',
-  ]);
+  s = await spawnServer(workloadFlags({ backfill: '12h', routes: 300, seed: 5 }));
   m = await fetchMatrix(s.http, 'writes', 1024);
 });
 

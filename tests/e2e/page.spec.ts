@@ -1,7 +1,7 @@
 // The /keyviz page against a real sampler server: first paint, every control, the URL, auto
 // refresh, the hover flyout, dark mode and crisp canvases at fractional devicePixelRatio.
 import { expect, test, type Page } from '@playwright/test';
-import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
+import { spawnServer, type SpawnedServer, workloadFlags } from '../helpers/spawnServer.ts';
 import { describeKey, elideMiddle } from '../../src/data/keys.ts';
 import { formatInt, formatValue } from '../../src/data/format.ts';
 import {
@@ -21,14 +21,7 @@ test.beforeAll(async () => {
   // A 10-minute step: no new column appears while the tests run, so the page and a direct
   // fetch see the same cells.
   s = await spawnServer([
-    '--keyvizStep',
-    '10m',
-    '--backfill',
-    '6h',
-    '--routes',
-    '300',
-    '--seed',
-    '3',
+    ...workloadFlags({ backfill: '6h', routes: 300, seed: 3 }),
     '--nodeId',
     'e2e-node',
   ]);

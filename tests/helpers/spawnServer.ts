@@ -144,3 +144,17 @@ export function spawnServer(args: string[], opts: SpawnOptions = {}): Promise<Sp
     });
   });
 }
+
+/**
+ * Flags for a seeded synthetic workload. The default 10-minute step means no new column
+ * appears while a test runs, so the page and the test's own fetch see the same matrix.
+ */
+export function workloadFlags(o: {
+  step?: string;
+  backfill: string;
+  routes: number;
+  seed: number;
+}): string[] {
+  const flags = ['--keyvizStep', o.step ?? '10m', '--backfill', o.backfill, '--routes'];
+  return [...flags, String(o.routes), '--seed', String(o.seed)];
+}

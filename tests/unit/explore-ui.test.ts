@@ -3,7 +3,7 @@
 // copy fields, marginal bars and plot geometry.
 import { describe, expect, it } from 'vitest';
 import { buildLut } from '../../src/data/colorRamp.ts';
-import { colorize, expandCodes } from '../../src/data/raster.ts';
+import { colorize, deviceMap, expandCodes } from '../../src/data/raster.ts';
 import { makeScale } from '../../src/data/scale.ts';
 import { DEFAULT_VIEW, type ViewState } from '../../src/data/urlState.ts';
 import { columnEdges, makeBounds } from '../../src/data/view/index.ts';
@@ -241,7 +241,7 @@ describe('coded recolour', () => {
       const got = new Uint32Array(pooled.length);
       const identity = Int32Array.from(pooled, (_, i) => i);
       const colours = colorize(codes.values, lut, scale);
-      expandCodes(codes.codes, colours, pooled.length, identity, Int32Array.of(0), got);
+      expandCodes(codes.codes, colours, pooled.length, deviceMap(identity, Int32Array.of(0)), got);
       expect(got).toEqual(want);
     }
   });

@@ -15,19 +15,14 @@ import {
 import { decodeMatrixBytes, decodeMatrixWire } from '../../src/api/decodeMatrix.ts';
 import { WireReader, uint64ToDecimal } from '../../src/api/wireReader.ts';
 import type { Matrix } from '../../src/data/matrix.ts';
+import { Rng } from '../../server/workload/prng.ts';
 
 const U64_MAX = 2n ** 64n - 1n;
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
+/** Seeded uniform floats in [0, 1), so failures reproduce. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const gen = new Rng(seed);
+  return () => gen.float();
 }
 
 function randU64(r: () => number): bigint {

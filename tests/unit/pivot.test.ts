@@ -12,6 +12,7 @@ import type {
   MatrixRequest,
   MatrixResult,
 } from '../../server/sampler/types.ts';
+import { Rng } from '../../server/workload/prng.ts';
 
 const enc = new TextEncoder();
 
@@ -244,13 +245,8 @@ describe('sampler.matrix equals buildMatrix(snapshot)', () => {
 
 describe('whole-history totals agree with the per-cell pass', () => {
   it('for random histories with evictions, fixtures with zero entries and every series', () => {
-    let seed = 7;
-    const rnd = (n: number) => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-    };
+    const gen = new Rng(7);
+    const rnd = (n: number): number => gen.int(n);
     const metas = Array.from({ length: 40 }, (_, i) =>
       meta(`route:${i}`, `k${String(i).padStart(2, '0')}`),
     );

@@ -1,6 +1,6 @@
 // expandCodes / expandPixels (raster -> device image) against a per-pixel reference.
 import { describe, expect, it } from 'vitest';
-import { expandCodes, expandPixels, lineSegments } from '../../src/data/raster.ts';
+import { deviceMap, expandCodes, expandPixels, lineSegments } from '../../src/data/raster.ts';
 
 /** A pixel-to-line map: gaps (-1), stretches of single pixels and lines over several pixels. */
 function randomMap(n: number, seed: number): Int32Array {
@@ -55,10 +55,10 @@ describe('expand', () => {
         }
       }
       const a = new Uint32Array(want.length).fill(0xdeadbeef);
-      expandCodes(codes, colours, rasterW, xmap, ymap, a);
+      expandCodes(codes, colours, rasterW, deviceMap(xmap, ymap), a);
       expect(a).toEqual(want);
       const b = new Uint32Array(want.length).fill(0xdeadbeef);
-      expandPixels(pixels, rasterW, xmap, ymap, b);
+      expandPixels(pixels, rasterW, deviceMap(xmap, ymap), b);
       expect(b).toEqual(want);
     });
   }

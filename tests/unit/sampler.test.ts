@@ -3,6 +3,7 @@ import { ManualClock } from '../../server/sampler/clock.ts';
 import { Sampler } from '../../server/sampler/sampler.ts';
 import { OP_READ, OP_WRITE } from '../../server/sampler/types.ts';
 import type { Column, RouteInfo } from '../../server/sampler/types.ts';
+import { Rng } from '../../server/workload/prng.ts';
 
 const enc = new TextEncoder();
 const k = (s: string) => enc.encode(s);
@@ -286,14 +287,8 @@ describe('split and merge continuity', () => {
   });
 
   it('random split/merge/remove churn never loses or invents a count', () => {
-    let seed = 42;
-    const rnd = (n: number) => {
-      // mulberry32: the low bits of a plain LCG are too regular for this
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-    };
+    const gen = new Rng(42);
+    const rnd = (n: number): number => gen.int(n);
     const { s, clock } = make({
       maxTrackedRoutes: 6,
       maxMemberRoutesPerSlot: 2,

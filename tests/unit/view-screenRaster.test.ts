@@ -163,9 +163,9 @@ describe('screen raster, device image and hit-testing agree', () => {
     // The device image, as values (expandPixels moves 32-bit words; indexes stand in).
     const idx = Uint32Array.from(p.values, (_, i) => i);
     const img = new Uint32Array(devW * devH);
-    expandPixels(idx, p.outW, p.xmap, p.ymap, img);
+    expandPixels(idx, p.outW, p.device, img);
     const shown = (px: number, py: number): number =>
-      p.xmap[px] < 0 || p.ymap[py] < 0 ? 0 : p.values[img[py * devW + px]];
+      p.device.xmap[px] < 0 || p.device.ymap[py] < 0 ? 0 : p.values[img[py * devW + px]];
 
     const colsAt = coverage(columnPixels(edges, vp, devW), devW);
     const rowsAt = coverage(rowPixels(vp, m.rowCount, devH), devH);
@@ -222,12 +222,12 @@ describe('screen raster, device image and hit-testing agree', () => {
       // The middle of the 9-step pause between columns 29 and 30.
       const mid = (edges.x1[29] + edges.x0[30]) / 2;
       const px = Math.floor(((mid - full.t0) / (full.t1 - full.t0)) * devW);
-      expect(p.xmap[px]).toBe(-1);
+      expect(p.device.xmap[px]).toBe(-1);
       const [a] = columnSpan(edges, 30, full.t0, full.t1, devW);
       const [, b] = columnSpan(edges, 29, full.t0, full.t1, devW);
-      for (let x = b; x < a; x++) expect(p.xmap[x]).toBe(-1);
-      expect(p.xmap[a]).toBeGreaterThanOrEqual(0);
-      expect(p.xmap[b - 1]).toBeGreaterThanOrEqual(0);
+      for (let x = b; x < a; x++) expect(p.device.xmap[x]).toBe(-1);
+      expect(p.device.xmap[a]).toBeGreaterThanOrEqual(0);
+      expect(p.device.xmap[b - 1]).toBeGreaterThanOrEqual(0);
     }
   });
 

@@ -10,16 +10,13 @@ import { toGenericResponse } from '../../server/wire/generic.ts';
 import { varintSize, writeVarint, Reader } from '../../server/wire/varint.ts';
 import type { GetKeyVizMatrixResponse } from '../../src/gen/admin_pb.ts';
 import type { MatrixAnswer, MatrixRow } from '../../server/sampler/types.ts';
+import { Rng } from '../../server/workload/prng.ts';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
-function mulberry(seed: number) {
-  return (n: number) => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
+function seeded(seed: number): (n: number) => number {
+  const gen = new Rng(seed);
+  return (n) => gen.int(n);
 }
 
 function row(
@@ -54,7 +51,7 @@ function answer(
 }
 
 function randomAnswer(seed: number): MatrixAnswer {
-  const rnd = mulberry(seed);
+  const rnd = seeded(seed);
   const C = rnd(20);
   const R = rnd(12);
   const pick = () => {

@@ -72,24 +72,17 @@ export class PlotPainter {
     }
     if (l.lut !== p.lut || l.scale !== p.scale) {
       const t = performance.now();
-      const { outW, xmap, ymap } = l.pooled;
+      const { outW, device } = l.pooled;
       // Colour the raster (or just its distinct values), then write the device image straight
       // into the surface's ImageData: each pixel one table load, repeated rows copied.
-      const image = surfaceImage(l.surface, xmap.length, ymap.length);
+      const image = surfaceImage(l.surface, device.xmap.length, device.ymap.length);
       if (image) {
         const out = new Uint32Array(image.data.buffer);
         if (l.codes) {
-          expandCodes(
-            l.codes.codes,
-            colorize(l.codes.values, p.lut, p.scale),
-            outW,
-            xmap,
-            ymap,
-            out,
-          );
+          expandCodes(l.codes.codes, colorize(l.codes.values, p.lut, p.scale), outW, device, out);
         } else {
           l.pixels = colorize(l.pooled.values, p.lut, p.scale, l.pixels);
-          expandPixels(l.pixels, outW, xmap, ymap, out);
+          expandPixels(l.pixels, outW, device, out);
         }
         measureSince('keyviz:colorize', t);
         l.surface.ctx.putImageData(image, 0, 0);

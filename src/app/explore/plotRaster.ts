@@ -4,7 +4,7 @@
 // lands when another view is on screen (a pan/zoom frame is then one scaled drawImage).
 
 import type { Matrix } from '../../data/matrix.ts';
-import { poolMax } from '../../data/raster.ts';
+import { deviceMap, poolMax, type DeviceMap } from '../../data/raster.ts';
 import { screenRaster, type ColumnEdges, type Viewport } from '../../data/view/index.ts';
 
 export interface Pooled {
@@ -12,9 +12,8 @@ export interface Pooled {
   values: Float64Array;
   outW: number;
   outH: number;
-  /** Per device column / row, its raster column / row, -1 where nothing is drawn. */
-  xmap: Int32Array;
-  ymap: Int32Array;
+  /** Where the raster goes on the device image (-1 where nothing is drawn). */
+  device: DeviceMap;
   /** The view pooled; the device image (xmap.length x ymap.length) spans exactly this. */
   t0: number;
   t1: number;
@@ -58,8 +57,7 @@ export function poolViewport(
     values,
     outW: values.length > 0 ? outW : 0,
     outH: values.length > 0 ? outH : 0,
-    xmap: sr.cols.map,
-    ymap: sr.rows.map,
+    device: deviceMap(sr.cols.map, sr.rows.map),
     t0: vp.t0,
     t1: vp.t1,
     r0: vp.r0,
