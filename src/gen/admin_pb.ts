@@ -20,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file admin.proto.
  */
 export const file_admin: GenFile = /*@__PURE__*/
-  fileDesc("CgthZG1pbi5wcm90byJvChZHZXRLZXlWaXpNYXRyaXhSZXF1ZXN0Eh0KBnNlcmllcxgBIAEoDjINLktleVZpelNlcmllcxIUCgxmcm9tX3VuaXhfbXMYAiABKAMSEgoKdG9fdW5peF9tcxgDIAEoAxIMCgRyb3dzGAQgASgNIosBChdHZXRLZXlWaXpNYXRyaXhSZXNwb25zZRIWCg5jb2x1bW5fdW5peF9tcxgBIAMoAxIYCgRyb3dzGAIgAygLMgouS2V5Vml6Um93EhsKBW5vZGVzGOgHIAMoCzILLk5vZGVTdGF0dXMSIQoJY29uZmxpY3RzGOkHIAMoCzINLkNlbGxDb25mbGljdCLJAgoJS2V5Vml6Um93EhEKCWJ1Y2tldF9pZBgBIAEoCRINCgVzdGFydBgCIAEoDBILCgNlbmQYAyABKAwSDQoFbGFiZWwYBCABKAkSEQoJYWdncmVnYXRlGAUgASgIEhEKCXJvdXRlX2lkcxgGIAMoBBIbChNyb3V0ZV9pZHNfdHJ1bmNhdGVkGAcgASgIEhMKC3JvdXRlX2NvdW50GAggASgEEiEKDHNhbXBsZV9yb2xlcxgJIAMoDjILLlNhbXBsZVJvbGUSEgoKbGluZWFnZV9pZBgKIAEoCRIOCgZ2YWx1ZXMYCyADKAQSFAoMc29mdF9jb2x1bW5zGAwgAygIEhYKDnJhZnRfZ3JvdXBfaWRzGA0gAygEEhQKDGxlYWRlcl90ZXJtcxgOIAMoBBIbChJjb250cmlidXRpbmdfbm9kZXMY6AcgAygJIlcKCk5vZGVTdGF0dXMSDAoEbm9kZRgBIAEoCRIKCgJvaxgCIAEoCBINCgVlcnJvchgDIAEoCRIMCgRjb2RlGAQgASgJEhIKCmxhdGVuY3lfbXMYBSABKA0iOgoMQ2VsbENvbmZsaWN0EgsKA3JvdxgBIAEoDRIOCgZjb2x1bW4YAiABKA0SDQoFbm9kZXMYAyADKAkiGwoZR2V0Q2x1c3Rlck92ZXJ2aWV3UmVxdWVzdCI1CgxOb2RlSWRlbnRpdHkSDwoHbm9kZV9pZBgBIAEoCRIUCgxncnBjX2FkZHJlc3MYAiABKAkiUQoLR3JvdXBMZWFkZXISFQoNcmFmdF9ncm91cF9pZBgBIAEoBBIWCg5sZWFkZXJfbm9kZV9pZBgCIAEoCRITCgtsZWFkZXJfdGVybRgDIAEoBCKPAgoaR2V0Q2x1c3Rlck92ZXJ2aWV3UmVzcG9uc2USGwoEc2VsZhgBIAEoCzINLk5vZGVJZGVudGl0eRIeCgdtZW1iZXJzGAIgAygLMg0uTm9kZUlkZW50aXR5EiMKDWdyb3VwX2xlYWRlcnMYAyADKAsyDC5Hcm91cExlYWRlchIVCg1hZ2dyZWdhdGVfcXBzGAQgASgEEkMKDGNhcGFiaWxpdGllcxgFIAMoCzItLkdldENsdXN0ZXJPdmVydmlld1Jlc3BvbnNlLkNhcGFiaWxpdGllc0VudHJ5GjMKEUNhcGFiaWxpdGllc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCDoCOAEiFgoUR2V0UmFmdEdyb3Vwc1JlcXVlc3QinwEKDlJhZnRHcm91cFN0YXRlEhUKDXJhZnRfZ3JvdXBfaWQYASABKAQSFgoObGVhZGVyX25vZGVfaWQYAiABKAkSEwoLbGVhZGVyX3Rlcm0YAyABKAQSFAoMY29tbWl0X2luZGV4GAQgASgEEhUKDWFwcGxpZWRfaW5kZXgYBSABKAQSHAoUbGFzdF9jb250YWN0X3VuaXhfbXMYBiABKAMiOAoVR2V0UmFmdEdyb3Vwc1Jlc3BvbnNlEh8KBmdyb3VwcxgBIAMoCzIPLlJhZnRHcm91cFN0YXRlKp0BCgxLZXlWaXpTZXJpZXMSHQoZS0VZVklaX1NFUklFU19VTlNQRUNJRklFRBAAEhcKE0tFWVZJWl9TRVJJRVNfUkVBRFMQARIYChRLRVlWSVpfU0VSSUVTX1dSSVRFUxACEhwKGEtFWVZJWl9TRVJJRVNfUkVBRF9CWVRFUxADEh0KGUtFWVZJWl9TRVJJRVNfV1JJVEVfQllURVMQBCqDAQoKU2FtcGxlUm9sZRIbChdTQU1QTEVfUk9MRV9VTlNQRUNJRklFRBAAEhwKGFNBTVBMRV9ST0xFX0xFQURFUl9XUklURRABEhsKF1NBTVBMRV9ST0xFX0xFQURFUl9SRUFEEAISHQoZU0FNUExFX1JPTEVfRk9MTE9XRVJfUkVBRBADMtwBCgVBZG1pbhJECg9HZXRLZXlWaXpNYXRyaXgSFy5HZXRLZXlWaXpNYXRyaXhSZXF1ZXN0GhguR2V0S2V5Vml6TWF0cml4UmVzcG9uc2USTQoSR2V0Q2x1c3Rlck92ZXJ2aWV3EhouR2V0Q2x1c3Rlck92ZXJ2aWV3UmVxdWVzdBobLkdldENsdXN0ZXJPdmVydmlld1Jlc3BvbnNlEj4KDUdldFJhZnRHcm91cHMSFS5HZXRSYWZ0R3JvdXBzUmVxdWVzdBoWLkdldFJhZnRHcm91cHNSZXNwb25zZWIGcHJvdG8z");
+  fileDesc("CgthZG1pbi5wcm90byJvChZHZXRLZXlWaXpNYXRyaXhSZXF1ZXN0Eh0KBnNlcmllcxgBIAEoDjINLktleVZpelNlcmllcxIUCgxmcm9tX3VuaXhfbXMYAiABKAMSEgoKdG9fdW5peF9tcxgDIAEoAxIMCgRyb3dzGAQgASgNIosBChdHZXRLZXlWaXpNYXRyaXhSZXNwb25zZRIWCg5jb2x1bW5fdW5peF9tcxgBIAMoAxIYCgRyb3dzGAIgAygLMgouS2V5Vml6Um93EhsKBW5vZGVzGOgHIAMoCzILLk5vZGVTdGF0dXMSIQoJY29uZmxpY3RzGOkHIAMoCzINLkNlbGxDb25mbGljdCLJAgoJS2V5Vml6Um93EhEKCWJ1Y2tldF9pZBgBIAEoCRINCgVzdGFydBgCIAEoDBILCgNlbmQYAyABKAwSDQoFbGFiZWwYBCABKAkSEQoJYWdncmVnYXRlGAUgASgIEhEKCXJvdXRlX2lkcxgGIAMoBBIbChNyb3V0ZV9pZHNfdHJ1bmNhdGVkGAcgASgIEhMKC3JvdXRlX2NvdW50GAggASgEEiEKDHNhbXBsZV9yb2xlcxgJIAMoDjILLlNhbXBsZVJvbGUSEgoKbGluZWFnZV9pZBgKIAEoCRIOCgZ2YWx1ZXMYCyADKAQSFAoMc29mdF9jb2x1bW5zGAwgAygIEhYKDnJhZnRfZ3JvdXBfaWRzGA0gAygEEhQKDGxlYWRlcl90ZXJtcxgOIAMoBBIbChJjb250cmlidXRpbmdfbm9kZXMY6AcgAygJIlcKCk5vZGVTdGF0dXMSDAoEbm9kZRgBIAEoCRIKCgJvaxgCIAEoCBINCgVlcnJvchgDIAEoCRIMCgRjb2RlGAQgASgJEhIKCmxhdGVuY3lfbXMYBSABKA0iOgoMQ2VsbENvbmZsaWN0EgsKA3JvdxgBIAEoDRIOCgZjb2x1bW4YAiABKA0SDQoFbm9kZXMYAyADKAkiGwoZR2V0Q2x1c3Rlck92ZXJ2aWV3UmVxdWVzdCI1CgxOb2RlSWRlbnRpdHkSDwoHbm9kZV9pZBgBIAEoCRIUCgxncnBjX2FkZHJlc3MYAiABKAkiUQoLR3JvdXBMZWFkZXISFQoNcmFmdF9ncm91cF9pZBgBIAEoBBIWCg5sZWFkZXJfbm9kZV9pZBgCIAEoCRITCgtsZWFkZXJfdGVybRgDIAEoBCKPAgoaR2V0Q2x1c3Rlck92ZXJ2aWV3UmVzcG9uc2USGwoEc2VsZhgBIAEoCzINLk5vZGVJZGVudGl0eRIeCgdtZW1iZXJzGAIgAygLMg0uTm9kZUlkZW50aXR5EiMKDWdyb3VwX2xlYWRlcnMYAyADKAsyDC5Hcm91cExlYWRlchIVCg1hZ2dyZWdhdGVfcXBzGAQgASgEEkMKDGNhcGFiaWxpdGllcxgFIAMoCzItLkdldENsdXN0ZXJPdmVydmlld1Jlc3BvbnNlLkNhcGFiaWxpdGllc0VudHJ5GjMKEUNhcGFiaWxpdGllc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCDoCOAEiFgoUR2V0UmFmdEdyb3Vwc1JlcXVlc3QinwEKDlJhZnRHcm91cFN0YXRlEhUKDXJhZnRfZ3JvdXBfaWQYASABKAQSFgoObGVhZGVyX25vZGVfaWQYAiABKAkSEwoLbGVhZGVyX3Rlcm0YAyABKAQSFAoMY29tbWl0X2luZGV4GAQgASgEEhUKDWFwcGxpZWRfaW5kZXgYBSABKAQSHAoUbGFzdF9jb250YWN0X3VuaXhfbXMYBiABKAMiOAoVR2V0UmFmdEdyb3Vwc1Jlc3BvbnNlEh8KBmdyb3VwcxgBIAMoCzIPLlJhZnRHcm91cFN0YXRlIlQKFUdldFJvdXRlRGV0YWlsUmVxdWVzdBIRCglidWNrZXRfaWQYASABKAkSFAoMZnJvbV91bml4X21zGAIgASgDEhIKCnRvX3VuaXhfbXMYAyABKAMiVwoWR2V0Um91dGVEZXRhaWxSZXNwb25zZRIXCgNyb3cYASABKAsyCi5LZXlWaXpSb3cSJAoLcGVyX2FkYXB0ZXIYAiADKAsyDy5BZGFwdGVyU3VtbWFyeSIVChNTdHJlYW1FdmVudHNSZXF1ZXN0InIKEVN0cmVhbUV2ZW50c0V2ZW50EiwKEHJvdXRlX3RyYW5zaXRpb24YASABKAsyEC5Sb3V0ZVRyYW5zaXRpb25IABImCg1rZXl2aXpfY29sdW1uGAIgASgLMg0uS2V5Vml6Q29sdW1uSABCBwoFZXZlbnQiaAoPUm91dGVUcmFuc2l0aW9uEhcKD3BhcmVudF9yb3V0ZV9pZBgBIAEoBBIXCg9jaGlsZF9yb3V0ZV9pZHMYAiADKAQSEgoKbGluZWFnZV9pZBgDIAEoCRIPCgd1bml4X21zGAQgASgDIl8KDEtleVZpekNvbHVtbhIWCg5jb2x1bW5fdW5peF9tcxgBIAEoAxIdCgZzZXJpZXMYAiABKA4yDS5LZXlWaXpTZXJpZXMSGAoEcm93cxgDIAMoCzIKLktleVZpelJvdyIaChhHZXRBZGFwdGVyU3VtbWFyeVJlcXVlc3QiPwoZR2V0QWRhcHRlclN1bW1hcnlSZXNwb25zZRIiCglzdW1tYXJpZXMYASADKAsyDy5BZGFwdGVyU3VtbWFyeSKuAQoOQWRhcHRlclN1bW1hcnkSDwoHYWRhcHRlchgBIAEoCRIRCglvcGVyYXRpb24YAiABKAkSEAoIcmVxdWVzdHMYAyABKAQSEQoJaW5fZmxpZ2h0GAQgASgEEhAKCGJ5dGVzX2luGAUgASgEEhEKCWJ5dGVzX291dBgGIAEoBBIOCgZwNTBfbnMYByABKAESDgoGcDk1X25zGAggASgBEg4KBnA5OV9ucxgJIAEoASK8AQoUS2V5Vml6SG90S2V5c1JlcXVlc3QSEQoIcm91dGVfaWQY6AcgASgEEg4KBWxhYmVsGOkHIAEoCRIYCgpzdWJfYnVja2V0GOoHIAEoDUgAiAEBEh4KBnNlcmllcxjrByABKA4yDS5LZXlWaXpTZXJpZXMSDAoDdG9wGOwHIAEoDRIVCgxmcm9tX3VuaXhfbXMY7QcgASgDEhMKCnRvX3VuaXhfbXMY7gcgASgDQg0KC19zdWJfYnVja2V0IiwKDEtleVZpekhvdEtleRIMCgNrZXkY6AcgASgMEg4KBWNvdW50GOkHIAEoBCLIAwoVS2V5Vml6SG90S2V5c1Jlc3BvbnNlEhEKCHJvdXRlX2lkGOgHIAEoBBIOCgVsYWJlbBjpByABKAkSGAoKc3ViX2J1Y2tldBjqByABKA1IAIgBARIeCgZzZXJpZXMY6wcgASgOMg0uS2V5Vml6U2VyaWVzEhwKBGtleXMY7AcgAygLMg0uS2V5Vml6SG90S2V5EhQKC2FwcHJveGltYXRlGO0HIAEoCBIUCgtzYW1wbGVfcmF0ZRjuByABKA0SEgoJc2FtcGxlZF9uGO8HIAEoBBIYCg9kcm9wcGVkX3NhbXBsZXMY8AcgASgEEhoKEXNraXBwZWRfbG9uZ19rZXlzGPEHIAEoBBIRCghkZWdyYWRlZBjyByABKAgSFAoLZXJyb3JfYm91bmQY8wcgASgEEhwKE3NuYXBzaG90X2F0X3VuaXhfbXMY9AcgASgDEhwKE3dpbmRvd19mcm9tX3VuaXhfbXMY9QcgASgDEhoKEXdpbmRvd190b191bml4X21zGPYHIAEoAxIRCghjYXBhY2l0eRj3ByABKA0SGwoFbm9kZXMY+AcgAygLMgsuTm9kZVN0YXR1c0INCgtfc3ViX2J1Y2tldCqdAQoMS2V5Vml6U2VyaWVzEh0KGUtFWVZJWl9TRVJJRVNfVU5TUEVDSUZJRUQQABIXChNLRVlWSVpfU0VSSUVTX1JFQURTEAESGAoUS0VZVklaX1NFUklFU19XUklURVMQAhIcChhLRVlWSVpfU0VSSUVTX1JFQURfQllURVMQAxIdChlLRVlWSVpfU0VSSUVTX1dSSVRFX0JZVEVTEAQqgwEKClNhbXBsZVJvbGUSGwoXU0FNUExFX1JPTEVfVU5TUEVDSUZJRUQQABIcChhTQU1QTEVfUk9MRV9MRUFERVJfV1JJVEUQARIbChdTQU1QTEVfUk9MRV9MRUFERVJfUkVBRBACEh0KGVNBTVBMRV9ST0xFX0ZPTExPV0VSX1JFQUQQAzLqAwoFQWRtaW4SRAoPR2V0S2V5Vml6TWF0cml4EhcuR2V0S2V5Vml6TWF0cml4UmVxdWVzdBoYLkdldEtleVZpek1hdHJpeFJlc3BvbnNlEk0KEkdldENsdXN0ZXJPdmVydmlldxIaLkdldENsdXN0ZXJPdmVydmlld1JlcXVlc3QaGy5HZXRDbHVzdGVyT3ZlcnZpZXdSZXNwb25zZRI+Cg1HZXRSYWZ0R3JvdXBzEhUuR2V0UmFmdEdyb3Vwc1JlcXVlc3QaFi5HZXRSYWZ0R3JvdXBzUmVzcG9uc2USQQoOR2V0Um91dGVEZXRhaWwSFi5HZXRSb3V0ZURldGFpbFJlcXVlc3QaFy5HZXRSb3V0ZURldGFpbFJlc3BvbnNlEjoKDFN0cmVhbUV2ZW50cxIULlN0cmVhbUV2ZW50c1JlcXVlc3QaEi5TdHJlYW1FdmVudHNFdmVudDABEkoKEUdldEFkYXB0ZXJTdW1tYXJ5EhkuR2V0QWRhcHRlclN1bW1hcnlSZXF1ZXN0GhouR2V0QWRhcHRlclN1bW1hcnlSZXNwb25zZRJBChBHZXRLZXlWaXpIb3RLZXlzEhUuS2V5Vml6SG90S2V5c1JlcXVlc3QaFi5LZXlWaXpIb3RLZXlzUmVzcG9uc2ViBnByb3RvMw");
 
 /**
  * @generated from message GetKeyVizMatrixRequest
@@ -467,6 +467,435 @@ export const GetRaftGroupsResponseSchema: GenMessage<GetRaftGroupsResponse> = /*
   messageDesc(file_admin, 11);
 
 /**
+ * @generated from message GetRouteDetailRequest
+ */
+export type GetRouteDetailRequest = Message<"GetRouteDetailRequest"> & {
+  /**
+   * A route:... or virtual:... id from a prior matrix.
+   *
+   * @generated from field: string bucket_id = 1;
+   */
+  bucketId: string;
+
+  /**
+   * @generated from field: int64 from_unix_ms = 2;
+   */
+  fromUnixMs: bigint;
+
+  /**
+   * @generated from field: int64 to_unix_ms = 3;
+   */
+  toUnixMs: bigint;
+};
+
+/**
+ * Describes the message GetRouteDetailRequest.
+ * Use `create(GetRouteDetailRequestSchema)` to create a new message.
+ */
+export const GetRouteDetailRequestSchema: GenMessage<GetRouteDetailRequest> = /*@__PURE__*/
+  messageDesc(file_admin, 12);
+
+/**
+ * @generated from message GetRouteDetailResponse
+ */
+export type GetRouteDetailResponse = Message<"GetRouteDetailResponse"> & {
+  /**
+   * @generated from field: KeyVizRow row = 1;
+   */
+  row?: KeyVizRow | undefined;
+
+  /**
+   * @generated from field: repeated AdapterSummary per_adapter = 2;
+   */
+  perAdapter: AdapterSummary[];
+};
+
+/**
+ * Describes the message GetRouteDetailResponse.
+ * Use `create(GetRouteDetailResponseSchema)` to create a new message.
+ */
+export const GetRouteDetailResponseSchema: GenMessage<GetRouteDetailResponse> = /*@__PURE__*/
+  messageDesc(file_admin, 13);
+
+/**
+ * @generated from message StreamEventsRequest
+ */
+export type StreamEventsRequest = Message<"StreamEventsRequest"> & {
+};
+
+/**
+ * Describes the message StreamEventsRequest.
+ * Use `create(StreamEventsRequestSchema)` to create a new message.
+ */
+export const StreamEventsRequestSchema: GenMessage<StreamEventsRequest> = /*@__PURE__*/
+  messageDesc(file_admin, 14);
+
+/**
+ * @generated from message StreamEventsEvent
+ */
+export type StreamEventsEvent = Message<"StreamEventsEvent"> & {
+  /**
+   * @generated from oneof StreamEventsEvent.event
+   */
+  event: {
+    /**
+     * @generated from field: RouteTransition route_transition = 1;
+     */
+    value: RouteTransition;
+    case: "routeTransition";
+  } | {
+    /**
+     * @generated from field: KeyVizColumn keyviz_column = 2;
+     */
+    value: KeyVizColumn;
+    case: "keyvizColumn";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message StreamEventsEvent.
+ * Use `create(StreamEventsEventSchema)` to create a new message.
+ */
+export const StreamEventsEventSchema: GenMessage<StreamEventsEvent> = /*@__PURE__*/
+  messageDesc(file_admin, 15);
+
+/**
+ * A split (one parent, several children) or a merge.
+ *
+ * @generated from message RouteTransition
+ */
+export type RouteTransition = Message<"RouteTransition"> & {
+  /**
+   * @generated from field: uint64 parent_route_id = 1;
+   */
+  parentRouteId: bigint;
+
+  /**
+   * @generated from field: repeated uint64 child_route_ids = 2;
+   */
+  childRouteIds: bigint[];
+
+  /**
+   * @generated from field: string lineage_id = 3;
+   */
+  lineageId: string;
+
+  /**
+   * @generated from field: int64 unix_ms = 4;
+   */
+  unixMs: bigint;
+};
+
+/**
+ * Describes the message RouteTransition.
+ * Use `create(RouteTransitionSchema)` to create a new message.
+ */
+export const RouteTransitionSchema: GenMessage<RouteTransition> = /*@__PURE__*/
+  messageDesc(file_admin, 16);
+
+/**
+ * One freshly flushed column.
+ *
+ * @generated from message KeyVizColumn
+ */
+export type KeyVizColumn = Message<"KeyVizColumn"> & {
+  /**
+   * @generated from field: int64 column_unix_ms = 1;
+   */
+  columnUnixMs: bigint;
+
+  /**
+   * @generated from field: KeyVizSeries series = 2;
+   */
+  series: KeyVizSeries;
+
+  /**
+   * @generated from field: repeated KeyVizRow rows = 3;
+   */
+  rows: KeyVizRow[];
+};
+
+/**
+ * Describes the message KeyVizColumn.
+ * Use `create(KeyVizColumnSchema)` to create a new message.
+ */
+export const KeyVizColumnSchema: GenMessage<KeyVizColumn> = /*@__PURE__*/
+  messageDesc(file_admin, 17);
+
+/**
+ * @generated from message GetAdapterSummaryRequest
+ */
+export type GetAdapterSummaryRequest = Message<"GetAdapterSummaryRequest"> & {
+};
+
+/**
+ * Describes the message GetAdapterSummaryRequest.
+ * Use `create(GetAdapterSummaryRequestSchema)` to create a new message.
+ */
+export const GetAdapterSummaryRequestSchema: GenMessage<GetAdapterSummaryRequest> = /*@__PURE__*/
+  messageDesc(file_admin, 18);
+
+/**
+ * @generated from message GetAdapterSummaryResponse
+ */
+export type GetAdapterSummaryResponse = Message<"GetAdapterSummaryResponse"> & {
+  /**
+   * @generated from field: repeated AdapterSummary summaries = 1;
+   */
+  summaries: AdapterSummary[];
+};
+
+/**
+ * Describes the message GetAdapterSummaryResponse.
+ * Use `create(GetAdapterSummaryResponseSchema)` to create a new message.
+ */
+export const GetAdapterSummaryResponseSchema: GenMessage<GetAdapterSummaryResponse> = /*@__PURE__*/
+  messageDesc(file_admin, 19);
+
+/**
+ * @generated from message AdapterSummary
+ */
+export type AdapterSummary = Message<"AdapterSummary"> & {
+  /**
+   * @generated from field: string adapter = 1;
+   */
+  adapter: string;
+
+  /**
+   * @generated from field: string operation = 2;
+   */
+  operation: string;
+
+  /**
+   * @generated from field: uint64 requests = 3;
+   */
+  requests: bigint;
+
+  /**
+   * @generated from field: uint64 in_flight = 4;
+   */
+  inFlight: bigint;
+
+  /**
+   * @generated from field: uint64 bytes_in = 5;
+   */
+  bytesIn: bigint;
+
+  /**
+   * @generated from field: uint64 bytes_out = 6;
+   */
+  bytesOut: bigint;
+
+  /**
+   * @generated from field: double p50_ns = 7;
+   */
+  p50Ns: number;
+
+  /**
+   * @generated from field: double p95_ns = 8;
+   */
+  p95Ns: number;
+
+  /**
+   * @generated from field: double p99_ns = 9;
+   */
+  p99Ns: number;
+};
+
+/**
+ * Describes the message AdapterSummary.
+ * Use `create(AdapterSummarySchema)` to create a new message.
+ */
+export const AdapterSummarySchema: GenMessage<AdapterSummary> = /*@__PURE__*/
+  messageDesc(file_admin, 20);
+
+/**
+ * @generated from message KeyVizHotKeysRequest
+ */
+export type KeyVizHotKeysRequest = Message<"KeyVizHotKeysRequest"> & {
+  /**
+   * @generated from field: uint64 route_id = 1000;
+   */
+  routeId: bigint;
+
+  /**
+   * Empty = the legacy unlabelled slot; else dynamo, redis, s3, sqs, rawkv.
+   *
+   * @generated from field: string label = 1001;
+   */
+  label: string;
+
+  /**
+   * Present = drill into that sub-bucket of the route.
+   *
+   * @generated from field: optional uint32 sub_bucket = 1002;
+   */
+  subBucket?: number | undefined;
+
+  /**
+   * Only writes is supported (as on the node).
+   *
+   * @generated from field: KeyVizSeries series = 1003;
+   */
+  series: KeyVizSeries;
+
+  /**
+   * Default 20, clamped to 1024 and then to the sketch capacity.
+   *
+   * @generated from field: uint32 top = 1004;
+   */
+  top: number;
+
+  /**
+   * The window asked for (usually one clicked column); 0 = latest.
+   *
+   * @generated from field: int64 from_unix_ms = 1005;
+   */
+  fromUnixMs: bigint;
+
+  /**
+   * @generated from field: int64 to_unix_ms = 1006;
+   */
+  toUnixMs: bigint;
+};
+
+/**
+ * Describes the message KeyVizHotKeysRequest.
+ * Use `create(KeyVizHotKeysRequestSchema)` to create a new message.
+ */
+export const KeyVizHotKeysRequestSchema: GenMessage<KeyVizHotKeysRequest> = /*@__PURE__*/
+  messageDesc(file_admin, 21);
+
+/**
+ * @generated from message KeyVizHotKey
+ */
+export type KeyVizHotKey = Message<"KeyVizHotKey"> & {
+  /**
+   * @generated from field: bytes key = 1000;
+   */
+  key: Uint8Array;
+
+  /**
+   * Sketch count x sample_rate.
+   *
+   * @generated from field: uint64 count = 1001;
+   */
+  count: bigint;
+};
+
+/**
+ * Describes the message KeyVizHotKey.
+ * Use `create(KeyVizHotKeySchema)` to create a new message.
+ */
+export const KeyVizHotKeySchema: GenMessage<KeyVizHotKey> = /*@__PURE__*/
+  messageDesc(file_admin, 22);
+
+/**
+ * @generated from message KeyVizHotKeysResponse
+ */
+export type KeyVizHotKeysResponse = Message<"KeyVizHotKeysResponse"> & {
+  /**
+   * @generated from field: uint64 route_id = 1000;
+   */
+  routeId: bigint;
+
+  /**
+   * @generated from field: string label = 1001;
+   */
+  label: string;
+
+  /**
+   * @generated from field: optional uint32 sub_bucket = 1002;
+   */
+  subBucket?: number | undefined;
+
+  /**
+   * @generated from field: KeyVizSeries series = 1003;
+   */
+  series: KeyVizSeries;
+
+  /**
+   * Count descending, ties by key bytes ascending.
+   *
+   * @generated from field: repeated KeyVizHotKey keys = 1004;
+   */
+  keys: KeyVizHotKey[];
+
+  /**
+   * @generated from field: bool approximate = 1005;
+   */
+  approximate: boolean;
+
+  /**
+   * @generated from field: uint32 sample_rate = 1006;
+   */
+  sampleRate: number;
+
+  /**
+   * @generated from field: uint64 sampled_n = 1007;
+   */
+  sampledN: bigint;
+
+  /**
+   * @generated from field: uint64 dropped_samples = 1008;
+   */
+  droppedSamples: bigint;
+
+  /**
+   * @generated from field: uint64 skipped_long_keys = 1009;
+   */
+  skippedLongKeys: bigint;
+
+  /**
+   * @generated from field: bool degraded = 1010;
+   */
+  degraded: boolean;
+
+  /**
+   * @generated from field: uint64 error_bound = 1011;
+   */
+  errorBound: bigint;
+
+  /**
+   * @generated from field: int64 snapshot_at_unix_ms = 1012;
+   */
+  snapshotAtUnixMs: bigint;
+
+  /**
+   * The window the keys describe: [from, to). May differ from the one asked.
+   *
+   * @generated from field: int64 window_from_unix_ms = 1013;
+   */
+  windowFromUnixMs: bigint;
+
+  /**
+   * @generated from field: int64 window_to_unix_ms = 1014;
+   */
+  windowToUnixMs: bigint;
+
+  /**
+   * Sketch capacity m.
+   *
+   * @generated from field: uint32 capacity = 1015;
+   */
+  capacity: number;
+
+  /**
+   * Gateway: how each upstream node answered.
+   *
+   * @generated from field: repeated NodeStatus nodes = 1016;
+   */
+  nodes: NodeStatus[];
+};
+
+/**
+ * Describes the message KeyVizHotKeysResponse.
+ * Use `create(KeyVizHotKeysResponseSchema)` to create a new message.
+ */
+export const KeyVizHotKeysResponseSchema: GenMessage<KeyVizHotKeysResponse> = /*@__PURE__*/
+  messageDesc(file_admin, 23);
+
+/**
  * @generated from enum KeyVizSeries
  */
 export enum KeyVizSeries {
@@ -562,6 +991,45 @@ export const Admin: GenService<{
     methodKind: "unary";
     input: typeof GetRaftGroupsRequestSchema;
     output: typeof GetRaftGroupsResponseSchema;
+  },
+  /**
+   * Declared by the node (contract §6), answered Unimplemented there; built here.
+   *
+   * @generated from rpc Admin.GetRouteDetail
+   */
+  getRouteDetail: {
+    methodKind: "unary";
+    input: typeof GetRouteDetailRequestSchema;
+    output: typeof GetRouteDetailResponseSchema;
+  },
+  /**
+   * @generated from rpc Admin.StreamEvents
+   */
+  streamEvents: {
+    methodKind: "server_streaming";
+    input: typeof StreamEventsRequestSchema;
+    output: typeof StreamEventsEventSchema;
+  },
+  /**
+   * @generated from rpc Admin.GetAdapterSummary
+   */
+  getAdapterSummary: {
+    methodKind: "unary";
+    input: typeof GetAdapterSummaryRequestSchema;
+    output: typeof GetAdapterSummaryResponseSchema;
+  },
+  /**
+   * keyviz extension: the node serves hot keys only on its JSON API
+   * (/admin/api/v1/keyviz/hotkeys). A real node answers Unimplemented. The
+   * messages number every field from 1000 so they can never be mistaken for a
+   * message the node may declare later.
+   *
+   * @generated from rpc Admin.GetKeyVizHotKeys
+   */
+  getKeyVizHotKeys: {
+    methodKind: "unary";
+    input: typeof KeyVizHotKeysRequestSchema;
+    output: typeof KeyVizHotKeysResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_admin, 0);
