@@ -10,8 +10,8 @@ import {
   rangeSelectValue,
   stepToBrightness,
   toLocalInput,
-} from './exploreState.ts';
-import type { ViewDispatch } from './useExploreViewState.ts';
+} from './heatmapState.ts';
+import type { ViewDispatch } from './useHeatmapViewState.ts';
 
 const RANGES: { value: RangePreset | 'custom'; label: string }[] = [
   { value: '1h', label: 'Last 1 h' },
@@ -28,7 +28,7 @@ interface Props {
 }
 
 /** Colour (brightness, scale, palette), time range, filter and "Open record" controls. */
-export function ExploreControls({ view, dispatch, onOpenRecord }: Props) {
+export function HeatmapControls({ view, dispatch, onOpenRecord }: Props) {
   const id = useId();
   const [custom, setCustom] = useState(typeof view.range !== 'string');
   const cr = typeof view.range === 'string' ? null : view.range;

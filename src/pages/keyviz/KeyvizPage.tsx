@@ -1,19 +1,19 @@
 import { useCallback, useEffect, useState } from 'react';
-import { formatClock, formatInt } from '../data/format.ts';
-import type { Matrix } from '../data/matrix.ts';
+import { formatClock, formatInt } from '../../data/format.ts';
+import type { Matrix } from '../../data/matrix.ts';
 import { ClusterBanner } from './ClusterBanner.tsx';
 import { Controls } from './Controls.tsx';
-import { ExploreControls } from './explore/ExploreControls.tsx';
-import { ExploreHeatmap } from './explore/ExploreHeatmap.tsx';
-import { RecordBanner, useFileDrop } from './explore/RecordBanner.tsx';
-import { useExploreFeed } from './explore/useExploreFeed.ts';
-import { useExploreViewState } from './explore/useExploreViewState.ts';
-import type { LoadError } from './loadError.ts';
-import { SignInForm, SignOutButton } from './SignInForm.tsx';
-import { EmptyPanel, ErrorPanel, LoadingPanel } from './StatePanel.tsx';
-import { readToken, writeToken } from './tokenStore.ts';
-import { useDataSource } from './useDataSource.ts';
-import { useNodeName, type NodeName } from './useOverview.ts';
+import { HeatmapControls } from './HeatmapControls.tsx';
+import { Heatmap } from './Heatmap.tsx';
+import { RecordBanner, useFileDrop } from './RecordBanner.tsx';
+import { useHeatmapFeed } from './useHeatmapFeed.ts';
+import { useHeatmapViewState } from './useHeatmapViewState.ts';
+import type { LoadError } from '../../shell/loadError.ts';
+import { SignInForm, SignOutButton } from '../../shell/SignInForm.tsx';
+import { EmptyPanel, ErrorPanel, LoadingPanel } from '../../shell/StatePanel.tsx';
+import { readToken, writeToken } from '../../shell/tokenStore.ts';
+import { useDataSource } from '../../shell/useDataSource.ts';
+import { useNodeName, type NodeName } from '../../shell/useOverview.ts';
 
 function Header({
   node,
@@ -68,9 +68,9 @@ function StaleBanner({
 export function KeyvizPage() {
   // Connect, gRPC-Web or the node's JSON API (cookie session): one client either way.
   const { config, client, session, needsSignIn, setSignedOut, kind } = useDataSource();
-  const [view, dispatch] = useExploreViewState();
+  const [view, dispatch] = useHeatmapViewState();
   // Time range, zoom windows and record files (issue 4) on top of the matrix feed.
-  const feed = useExploreFeed(client, view);
+  const feed = useHeatmapFeed(client, view);
   const dropping = useFileDrop(feed.openRecord);
   const [authNonce, setAuthNonce] = useState(0);
   const node = useNodeName(client, authNonce);
@@ -126,7 +126,7 @@ export function KeyvizPage() {
   } else if (matrix.colCount === 0 || matrix.rowCount === 0) {
     body = <EmptyPanel columns={matrix.colCount} onRetry={reload} />;
   } else {
-    body = <ExploreHeatmap raw={matrix} view={view} dispatch={dispatch} />;
+    body = <Heatmap raw={matrix} view={view} dispatch={dispatch} />;
   }
 
   return (
@@ -134,7 +134,7 @@ export function KeyvizPage() {
       <Header node={node} matrix={matrix} loadedAt={feed.loadedAt} />
       {session && !signIn && <SignOutButton session={session} onSignedOut={onSignedOut} />}
       <Controls view={view} dispatch={dispatch} onRefresh={reload} busy={feed.busy} />
-      <ExploreControls view={view} dispatch={dispatch} onOpenRecord={feed.openRecord} />
+      <HeatmapControls view={view} dispatch={dispatch} onOpenRecord={feed.openRecord} />
       {feed.record && <RecordBanner record={feed.record} onClose={feed.closeRecord} />}
       {error && matrix && error.kind !== 'unauthenticated' && (
         <StaleBanner error={error} loadedAt={feed.loadedAt} nextPollAt={feed.nextPollAt} />

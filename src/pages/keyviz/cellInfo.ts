@@ -1,10 +1,10 @@
 // Everything the hover flyout says about one cell, as plain strings (rendered as React text,
 // never markup: keys are data).
 
-import type { Matrix } from '../data/matrix.ts';
-import { describeKey, type KeyDescription } from '../data/keys.ts';
-import { formatInt, formatTimeWindow, formatValue, seriesUnit } from '../data/format.ts';
-import type { ColumnEdges } from '../data/view/gaps.ts';
+import type { Matrix } from '../../data/matrix.ts';
+import { describeKey, type KeyDescription } from '../../data/keys.ts';
+import { formatInt, formatTimeWindow, formatValue, seriesUnit } from '../../data/format.ts';
+import type { ColumnEdges } from '../../data/view/gaps.ts';
 
 /** Member route ids listed before "+N more". */
 export const MAX_LISTED_MEMBERS = 8;

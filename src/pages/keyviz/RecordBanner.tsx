@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { RecordState } from './useExploreFeed.ts';
+import type { RecordState } from './useHeatmapFeed.ts';
 
 /** "Showing file X — Back to live", or why the file could not be opened. */
 export function RecordBanner({ record, onClose }: { record: RecordState; onClose: () => void }) {

@@ -3,8 +3,8 @@ import type { AdminClient } from '../../api/client.ts';
 import type { ViewState } from '../../data/urlState.ts';
 import { openRecordBlob, type RecordFile } from '../../data/view/index.ts';
 import { inferStepMs } from '../../data/raster.ts';
-import { useMatrixFeed, type Feed } from '../useMatrixFeed.ts';
-import { askFor, rangeWindow, sameAsk, type WindowAsk } from './exploreState.ts';
+import { useMatrixFeed, type Feed } from './useMatrixFeed.ts';
+import { askFor, rangeWindow, sameAsk, type WindowAsk } from './heatmapState.ts';
 import { loadedOf, windowedClient, type Loaded } from './windowedClient.ts';
 
 export interface RecordState {
@@ -25,7 +25,7 @@ class AskBox {
   }
 }
 
-export interface ExploreFeed extends Feed {
+export interface HeatmapFeed extends Feed {
   /** The record file shown instead of the server (null = live). */
   record: RecordState | null;
   openRecord: (file: File) => void;
@@ -43,7 +43,7 @@ function loadedFor(ask: WindowAsk): Loaded {
  * (a zoom refetches its window at full resolution only when the loaded data cannot show it),
  * and a record file can stand in for the server.
  */
-export function useExploreFeed(client: AdminClient, view: ViewState): ExploreFeed {
+export function useHeatmapFeed(client: AdminClient, view: ViewState): HeatmapFeed {
   const [box] = useState(
     () =>
       new AskBox(

@@ -1,8 +1,8 @@
 // Key-axis labels: the start key of a row, on as many rows as fit without crowding. Rows are
 // evenly tall, so every k-th row gets a label, k chosen from the row height.
 
-import type { RowMeta } from '../data/matrix.ts';
-import { describeKey, elideMiddle } from '../data/keys.ts';
+import type { RowMeta } from '../../data/matrix.ts';
+import { describeKey, elideMiddle } from '../../data/keys.ts';
 
 export interface KeyLabel {
   row: number;

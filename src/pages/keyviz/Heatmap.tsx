@@ -4,12 +4,12 @@ import type { Matrix } from '../../data/matrix.ts';
 import { makeScale } from '../../data/scale.ts';
 import type { ViewState } from '../../data/urlState.ts';
 import { fullView, sameView, type Viewport } from '../../data/view/index.ts';
-import { TimeAxis } from '../axes.tsx';
-import { ConflictLegend, ConflictOverlay } from '../ConflictOverlay.tsx';
-import { Legend } from '../Legend.tsx';
-import { useCanvasBox } from '../useCanvasBox.ts';
-import { followZoom, zoomStackPop, zoomStackPush, type ZoomStack } from './exploreState.ts';
-import { ExplorePlot } from './ExplorePlot.tsx';
+import { TimeAxis } from './axes.tsx';
+import { ConflictLegend, ConflictOverlay } from './ConflictOverlay.tsx';
+import { Legend } from './Legend.tsx';
+import { useCanvasBox } from './useCanvasBox.ts';
+import { followZoom, zoomStackPop, zoomStackPush, type ZoomStack } from './heatmapState.ts';
+import { HeatmapPlot } from './HeatmapPlot.tsx';
 import { ExportButtons } from './ExportButtons.tsx';
 import { KeyBandAxis } from './KeyBandAxis.tsx';
 import { marginalBars } from './marginalBars.ts';
@@ -24,9 +24,9 @@ import {
   type Home,
   type Shown,
 } from './plotModel.ts';
-import type { ViewDispatch } from './useExploreViewState.ts';
+import type { ViewDispatch } from './useHeatmapViewState.ts';
 import { loadedOf } from './windowedClient.ts';
-import './explore.css';
+import './heatmap.css';
 
 const LUT_SIZE = 256;
 const ROW_MARGINAL_PX = 56;
@@ -42,7 +42,7 @@ interface Props {
  * The explorable heatmap: zoom/pan/keyboard plot, key bands, marginals, time axis, legend, and
  * the zoom and export buttons. Thin: the model lives in plotModel.ts and src/data/view.
  */
-export function ExploreHeatmap({ raw, view, dispatch }: Props) {
+export function Heatmap({ raw, view, dispatch }: Props) {
   const plotRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const size = useCanvasBox(plotRef);
@@ -156,7 +156,7 @@ export function ExploreHeatmap({ raw, view, dispatch }: Props) {
       <KeyBandAxis rows={m.rows} view={vp} height={size.cssH} onHighlight={setHighlight} />
       <div className="plot" ref={plotRef}>
         {size.devW > 0 && m.rowCount > 0 && (
-          <ExplorePlot
+          <HeatmapPlot
             model={model}
             view={vp}
             full={full}

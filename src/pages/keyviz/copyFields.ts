@@ -2,7 +2,7 @@
 // base64. Pure: the component only renders the list.
 
 import type { KeyDescription } from '../../data/keys.ts';
-import type { CellInfo } from '../cellInfo.ts';
+import type { CellInfo } from './cellInfo.ts';
 
 export interface CopyField {
   /** Accessible name of the button, e.g. "Copy start key as hex" (visible without "Copy "). */

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AdminClient } from '../api/client.ts';
-import type { Matrix, Series } from '../data/matrix.ts';
-import { describeLoadError, type LoadError } from './loadError.ts';
+import type { AdminClient } from '../../api/client.ts';
+import type { Matrix, Series } from '../../data/matrix.ts';
+import { describeLoadError, type LoadError } from '../../shell/loadError.ts';
 import { Poller } from './poller.ts';
 
 export interface Feed {

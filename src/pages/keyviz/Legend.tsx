@@ -1,9 +1,9 @@
 import { memo, useMemo } from 'react';
-import type { Series } from '../data/matrix.ts';
-import type { Palette } from '../data/colorRamp.ts';
-import { rampGradientCss } from '../data/colorRamp.ts';
-import { formatDuration, formatValue, seriesUnit } from '../data/format.ts';
-import type { Scale } from '../data/scale.ts';
+import type { Series } from '../../data/matrix.ts';
+import type { Palette } from '../../data/colorRamp.ts';
+import { rampGradientCss } from '../../data/colorRamp.ts';
+import { formatDuration, formatValue, seriesUnit } from '../../data/format.ts';
+import type { Scale } from '../../data/scale.ts';
 import { legendTicks } from './legend.ts';
 
 const BAR_PX = 280;

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { CellInfo } from '../cellInfo.ts';
+import type { CellInfo } from './cellInfo.ts';
 import { copyFields } from './copyFields.ts';
 
 /** The pinned flyout's copy row: one button per field, with a spoken "Copied …" status. */

@@ -1,6 +1,6 @@
 import { memo } from 'react';
-import type { KeyDescription } from '../data/keys.ts';
-import { elideMiddle } from '../data/keys.ts';
+import type { KeyDescription } from '../../data/keys.ts';
+import { elideMiddle } from '../../data/keys.ts';
 import type { CellInfo } from './cellInfo.ts';
 
 /** Characters of a key shown before eliding the middle. */

@@ -13,7 +13,7 @@ import {
 } from '../../data/urlState.ts';
 import { fetchWindowFor, type FetchWindow } from '../../data/view/index.ts';
 
-export type ExploreAction =
+export type HeatmapAction =
   | { type: 'brightness'; brightness: number }
   | { type: 'scale'; scale: ScaleKind }
   | { type: 'palette'; palette: Palette }
@@ -38,7 +38,7 @@ function sameRange(a: TimeRange, b: TimeRange): boolean {
   return a.fromMs === b.fromMs && a.toMs === b.toMs;
 }
 
-export function exploreReducer(s: ViewState, a: ExploreAction): ViewState {
+export function exploreReducer(s: ViewState, a: HeatmapAction): ViewState {
   switch (a.type) {
     case 'brightness':
       return s.brightness === a.brightness ? s : { ...s, brightness: a.brightness };

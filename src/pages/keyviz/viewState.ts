@@ -1,13 +1,13 @@
 // The page's base view state (series, rows, refresh) and how user actions change it. Pure: the
-// URL side effects live in useExploreViewState, whose explore actions extend these.
+// URL side effects live in useHeatmapViewState, whose explore actions extend these.
 
-import type { Series } from '../data/matrix.ts';
+import type { Series } from '../../data/matrix.ts';
 import {
   parseViewState,
   serializeViewState,
   type RefreshSeconds,
   type ViewState,
-} from '../data/urlState.ts';
+} from '../../data/urlState.ts';
 
 export type ViewAction =
   | { type: 'series'; series: Series }

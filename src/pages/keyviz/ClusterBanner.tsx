@@ -1,4 +1,4 @@
-import type { NodeStatus } from '../data/matrix.ts';
+import type { NodeStatus } from '../../data/matrix.ts';
 
 /**
  * Cluster view (through the gateway): which nodes answered. Honest about a partial picture: a

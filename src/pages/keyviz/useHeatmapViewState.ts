@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ViewState } from '../../data/urlState.ts';
-import { searchFor, viewFromSearch, viewReducer, type ViewAction } from '../viewState.ts';
-import { exploreReducer, type ExploreAction } from './exploreState.ts';
+import { searchFor, viewFromSearch, viewReducer, type ViewAction } from './viewState.ts';
+import { exploreReducer, type HeatmapAction } from './heatmapState.ts';
 
-export type AnyViewAction = ViewAction | ExploreAction;
+export type AnyViewAction = ViewAction | HeatmapAction;
 
 /** Options of one dispatch: `replace` rewrites the current history entry instead of pushing. */
 export interface DispatchOptions {
@@ -27,7 +27,7 @@ export function anyViewReducer(s: ViewState, a: AnyViewAction): ViewState {
  * pushes a history entry (Back undoes it), popstate restores. Keyboard panning replaces instead,
  * so one arrow press per history entry does not drown the Back button.
  */
-export function useExploreViewState(): [ViewState, ViewDispatch] {
+export function useHeatmapViewState(): [ViewState, ViewDispatch] {
   const [view, setView] = useState(() => viewFromSearch(location.search));
   const ref = useRef(view);
 

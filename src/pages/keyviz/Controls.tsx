@@ -1,6 +1,6 @@
 import { useId } from 'react';
-import { SERIES, type Series } from '../data/matrix.ts';
-import type { RefreshSeconds, ViewState } from '../data/urlState.ts';
+import { SERIES, type Series } from '../../data/matrix.ts';
+import type { RefreshSeconds, ViewState } from '../../data/urlState.ts';
 import { RowsInput } from './RowsInput.tsx';
 import type { ViewAction } from './viewState.ts';
 

@@ -3,7 +3,7 @@
 // across (the gap-aware column layout over [fromMs, toMs)) and rows down (rows [r0, r1) over
 // the canvas height), so a hatch lands on the cell the raster drew.
 
-import { columnPixels, rowPixels } from '../data/view/screen.ts';
+import { columnPixels, rowPixels } from '../../data/view/screen.ts';
 
 export interface ConflictGeometry {
   /** Backing store of the heatmap canvas (device pixels). */

@@ -22,7 +22,7 @@ import {
   type ViewBounds,
   type Viewport,
 } from '../../data/view/index.ts';
-import { sameZoom } from './exploreState.ts';
+import { sameZoom } from './heatmapState.ts';
 
 export interface Filtered {
   matrix: Matrix;

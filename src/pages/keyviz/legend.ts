@@ -1,6 +1,6 @@
 // Legend ticks: the scale's nice values, thinned so labels never overlap on the bar.
 
-import { scalePosition, type Scale } from '../data/scale.ts';
+import { scalePosition, type Scale } from '../../data/scale.ts';
 
 export interface LegendTick {
   value: number;

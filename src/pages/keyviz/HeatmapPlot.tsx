@@ -18,10 +18,10 @@ import {
   type CellCursor,
   type Viewport,
 } from '../../data/view/index.ts';
-import type { CanvasSize } from '../canvasSize.ts';
-import { cellInfo } from '../cellInfo.ts';
-import { FlyoutBody } from '../Flyout.tsx';
-import { placeFlyout } from '../flyoutPlacement.ts';
+import type { CanvasSize } from './canvasSize.ts';
+import { cellInfo } from './cellInfo.ts';
+import { FlyoutBody } from './Flyout.tsx';
+import { placeFlyout } from './flyoutPlacement.ts';
 import { CopyButtons } from './CopyButtons.tsx';
 import { PlotPainter } from './painter.ts';
 import {
@@ -72,7 +72,7 @@ interface Drag {
  * Gesture frames are drawn straight from cached bitmaps on animation frames; React only hears
  * about the gesture when it settles.
  */
-export function ExplorePlot(props: Props) {
+export function HeatmapPlot(props: Props) {
   const { model, view, full, lut, scale, series, size, highlight, onView, onBack, onReset } = props;
   const { matrix: m, edges, bounds } = model;
   const canvasRef = props.canvasRef;

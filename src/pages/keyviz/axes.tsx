@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
-import type { RowMeta } from '../data/matrix.ts';
-import { formatTimeWindow, localZoneLabel } from '../data/format.ts';
-import { timeTicks } from '../data/timeAxis.ts';
+import type { RowMeta } from '../../data/matrix.ts';
+import { formatTimeWindow, localZoneLabel } from '../../data/format.ts';
+import { timeTicks } from '../../data/timeAxis.ts';
 import { keyAxisLabels } from './keyAxis.ts';
 
 /** Room one time label needs ("HH:MM" or "Mon DD" at 11 px plus a gap). */

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { KeyvizPage } from './KeyvizPage.tsx';
+import { KeyvizPage } from '../pages/keyviz/KeyvizPage.tsx';
 import { keyvizPath, resolveRoute, type Route } from './router.ts';
 
 const BASE = import.meta.env.BASE_URL;

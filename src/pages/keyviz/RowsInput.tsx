@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { MAX_ROWS, parseRowBudget } from '../data/rowBudget.ts';
+import { MAX_ROWS, parseRowBudget } from '../../data/rowBudget.ts';
 
 interface Props {
   value: number;
