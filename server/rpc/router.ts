@@ -97,7 +97,7 @@ export function createRpcHandler(opts: RpcOptions): RpcHandler {
     // On loopback, compressing a 5 MB matrix costs ~150 ms and saves nothing.
     if (isLoopback(req.socket?.remoteAddress)) delete req.headers['accept-encoding'];
     clampTimeoutHeaders(req.headers);
-    resetUnreadH2Request(req, res);
+    resetUnreadH2Request(req);
     const h = isJsonContentType(req.headers['content-type']) ? json : binary;
     // connect-node's handler takes either HTTP version; the union confuses its overloads.
     const call = () => (h as (q: AnyRequest, s: AnyResponse) => void)(req, res);
