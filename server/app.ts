@@ -2,6 +2,8 @@
 // -> AdminBackend -> protocols (Connect/gRPC-Web on HTTP/1.1, gRPC on h2c, the
 // JSON API) plus the static page, and an orderly shutdown.
 import { readFileSync } from 'node:fs';
+import { Admission } from './http/admission.ts';
+import { checkRecordTarget } from './fixture/recordTarget.ts';
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { AdminBackend } from './backend.ts';
@@ -38,7 +40,10 @@ export interface App {
   warm(): Promise<void>;
   /** Writes --record now (SIGUSR2); false without --record. */
   record(): boolean;
-  /** Stops listening, harvests the open step, records; resolves when closed. */
+  /**
+   * Stops listening, harvests the open step, records; resolves when closed,
+   * rejects (after closing) when any --record write failed.
+   */
   shutdown(graceMs?: number): Promise<void>;
 }
 
@@ -111,6 +116,18 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
     throw new StartupError((e as Error).message);
   }
   const { backend } = source;
+  if (flags.record) {
+    const problem = checkRecordTarget(flags.record);
+    if (problem) {
+      source.stop();
+      throw new StartupError(`--record: ${problem}`);
+    }
+  }
+  // One bound for heavy answers across every protocol.
+  const admission = new Admission({
+    maxInFlight: flags.matrixMaxInFlight,
+    maxQueued: flags.matrixMaxQueued,
+  });
 
   let jsonApi: SubHandler;
   try {
@@ -124,6 +141,7 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
         : {}),
       nodeId: flags.nodeId ?? 'node-1',
       version: packageVersion(),
+      admission,
     });
     jsonApi = (req, res) => api.handle(req, res);
   } catch (e) {
@@ -131,7 +149,12 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
   }
 
   const shutdownCtl = new AbortController();
-  const rpc = createRpcHandler({ backend, token, shutdownSignal: shutdownCtl.signal });
+  const rpc = createRpcHandler({
+    backend,
+    token,
+    shutdownSignal: shutdownCtl.signal,
+    admission,
+  });
   const rpcSub: SubHandler = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     // Every POST is an RPC (unknown paths get connect's 404), as is anything under /Admin/.
@@ -162,9 +185,16 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
   const grpcAddr = `${hostForUrl(grpcListen.host)}:${grpcL.port}`;
   source.cluster?.setGrpcAddress(grpcAddr);
 
+  // A failed write is logged where it happens and makes the final exit non-zero.
+  let recordFailures = 0;
   const record = (): boolean => {
     if (!flags.record || !source.sampler) return false;
-    writeFixture(flags.record, source.sampler.snapshot(), source.sampler.options.stepMs);
+    try {
+      writeFixture(flags.record, source.sampler.snapshot(), source.sampler.options.stepMs);
+    } catch (e) {
+      recordFailures++;
+      throw e;
+    }
     log(`keyviz: recorded ${source.sampler.columnCount} columns to ${flags.record}`);
     return true;
   };
@@ -186,6 +216,9 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
         log(`keyviz: --record failed: ${(e as Error).message}`);
       }
       await closed;
+      if (recordFailures > 0) {
+        throw new Error(`--record: ${recordFailures} write(s) to ${flags.record} failed`);
+      }
     })();
     return closing;
   };

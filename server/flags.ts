@@ -5,11 +5,12 @@
 import { SCENARIOS, isScenarioName, type ScenarioName } from './workload/index.ts';
 import { GATEWAY_FLAGS_HELP, takeGatewayFlags, type GatewayFlagValues } from './gateway/flags.ts';
 import { FlagError, parseDuration, parseHostPort } from './flagValues.ts';
+import { DEFAULT_LOAD_FLAGS, LOAD_FLAG_SPECS, type LoadFlags } from './http/loadFlags.ts';
 
 // Re-exported: what parseFlags throws, so main.ts catches it from here.
 export { FlagError };
 
-export interface ServerFlags {
+export interface ServerFlags extends LoadFlags {
   help: boolean;
   keyvizEnabled: boolean;
   keyvizStepMs: number;
@@ -66,6 +67,7 @@ export const DEFAULT_FLAGS: Readonly<ServerFlags> = {
   adminSigningKeyFile: null,
   nodeId: null,
   gateway: {},
+  ...DEFAULT_LOAD_FLAGS,
 };
 
 function parseInteger(flag: string, text: string, min: number, max: number): number {
@@ -254,6 +256,7 @@ const SPECS: Record<string, FlagSpec> = {
     help: 'this node\'s id in GetClusterOverview (default "node-1")',
     set: (f, v, n) => (f.nodeId = need(n, v)),
   },
+  ...LOAD_FLAG_SPECS,
 };
 
 export function helpText(): string {

@@ -62,7 +62,7 @@ export function localSource(flags: ServerFlags): DataSource {
     });
     return {
       // A replay never flushes: one generation forever.
-      backend: createLocalBackend({ sampler, cluster, generation: () => 0 }),
+      backend: createLocalBackend({ sampler, cluster, generation: () => 0, cache: cacheOf(flags) }),
       sampler,
       cluster,
       finalFlush: () => {},
@@ -119,7 +119,12 @@ export function localSource(flags: ServerFlags): DataSource {
   }
   const s = sampler;
   return {
-    backend: createLocalBackend({ sampler, cluster, generation: () => generation }),
+    backend: createLocalBackend({
+      sampler,
+      cluster,
+      generation: () => generation,
+      cache: cacheOf(flags),
+    }),
     sampler,
     cluster,
     finalFlush: () => {
@@ -156,6 +161,11 @@ function countingSink(
     },
     getRoute: (id) => s.getRoute(id),
   };
+}
+
+/** The matrix cache's bound from --matrixCacheMB. */
+function cacheOf(flags: ServerFlags): { maxBytes: number } {
+  return { maxBytes: flags.matrixCacheMB * 1024 * 1024 };
 }
 
 /** Requests per second over the newest column (aggregate_qps). */

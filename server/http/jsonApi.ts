@@ -25,7 +25,10 @@ import type { TLSSocket } from 'node:tls';
 import type { AdminBackend } from '../backend.ts';
 import { writeHealthz } from './healthz.ts';
 import { apiErrorFrom, type ApiError } from '../jsonapi/errors.ts';
-import { cachedMatrixJsonEncoder } from '../jsonapi/encodeMatrix.ts';
+import { encodeMatrixJsonBody, matrixJsonChunks } from '../jsonapi/encodeMatrix.ts';
+import { memoOn } from '../backends/answerMemo.ts';
+import { raceAbort, yieldToLoop } from '../backends/yieldToLoop.ts';
+import { Admission, BUSY_MESSAGE, DEFAULT_ADMISSION, RETRY_AFTER_S } from './admission.ts';
 import { parseMatrixQuery } from '../jsonapi/query.ts';
 import { clusterInfoFrom, encodeClusterJson } from '../jsonapi/cluster.ts';
 import { authenticate, generateSigningKey, type Credential } from '../jsonapi/credentials.ts';
@@ -58,6 +61,8 @@ export interface JsonApiOptions {
   now?: () => number;
   nodeId: string;
   version: string;
+  /** Heavy answers in flight and queued (shared with the RPCs); default DEFAULT_ADMISSION. */
+  admission?: Admission;
 }
 
 export interface JsonApi {
@@ -213,12 +218,42 @@ export function createJsonApi(opts: JsonApiOptions): JsonApi {
     return { ok: true, session: { ...v.session, role: cred.role } };
   };
 
-  const matrixJson = cachedMatrixJsonEncoder();
+  const admission = opts.admission ?? new Admission(DEFAULT_ADMISSION);
   const matrix = async ({ res, url, signal }: RequestContext): Promise<void> => {
     const q = parseMatrixQuery(url.searchParams);
     if (!q.ok) return sendError(res, { status: 400, code: 'invalid_query', message: q.message });
+    const slot = await admission.acquire(signal);
+    if (!slot.ok) {
+      if (slot.reason === 'aborted') return;
+      return sendError(
+        res,
+        { status: 503, code: 'resource_exhausted', message: BUSY_MESSAGE },
+        { 'Retry-After': String(RETRY_AFTER_S) },
+      );
+    }
+    // Held until the body is sent or the client has gone.
+    res.once('close', slot.release);
+    if (signal.aborted) return slot.release();
     const answer = await opts.backend.getKeyVizMatrix(q.request, signal);
-    send(res, 200, matrixJson(answer, q.series, now()));
+    // The body is built once per answer and series (in slices, off the request's
+    // critical path) and its chunks are shared by every response that sends it.
+    const body = await raceAbort(
+      memoOn(
+        answer,
+        `json:${q.series}`,
+        () => encodeMatrixJsonBody(answer, q.series, () => yieldToLoop()),
+        (b) => b.bytes,
+      ),
+      signal,
+    );
+    if (res.headersSent || res.destroyed) return;
+    const chunks = matrixJsonChunks(body, now());
+    let length = 0;
+    for (const c of chunks) length += c.length;
+    res.writeHead(200, { ...JSON_HEADERS, 'Content-Length': String(length) });
+    // Buffers are written as they are (no copy): memory per response stays small.
+    for (let i = 0; i < chunks.length - 1; i++) res.write(chunks[i]);
+    res.end(chunks[chunks.length - 1]);
   };
 
   const cluster = async ({ res, signal }: RequestContext): Promise<void> => {

@@ -10,7 +10,7 @@ import { BucketTable } from './buckets.ts';
 import { systemClock } from './clock.ts';
 import { ColumnRing } from './column-store.ts';
 import { appendColumns, ringToColumns } from './column-view.ts';
-import { pivotRing } from './pivot.ts';
+import { pivotRing, pivotRingSliced, windowSpan } from './pivot.ts';
 import { RouteRegistry } from './registry.ts';
 import type {
   CellCounters,
@@ -297,6 +297,16 @@ export class Sampler {
   /** GetKeyVizMatrix over the history, straight from the compact ring. */
   matrix(req: MatrixRequest): MatrixResult {
     return pivotRing(this.ring, req);
+  }
+
+  /** The same matrix computed in slices, awaiting `pause()` between them (see pivotRingSliced). */
+  matrixSliced(req: MatrixRequest, pause: () => Promise<void>): Promise<MatrixResult> {
+    return pivotRingSliced(this.ring, req, pause);
+  }
+
+  /** Which columns a window covers: equal spans give equal matrices (cache keys). */
+  windowSpan(fromMs: number, toMs: number): string {
+    return windowSpan(this.ring, fromMs, toMs);
   }
 
   /** Diagnostics: tracked routes, virtual buckets, dropped observations. */
