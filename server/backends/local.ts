@@ -12,6 +12,7 @@ import { rowBudget, seriesCounter, type Sampler } from '../sampler/index.ts';
 import type { MatrixAnswer, MatrixRequest } from '../sampler/types.ts';
 import { MatrixCache, type MatrixCacheOptions } from './matrixCache.ts';
 import { yieldToLoop } from './yieldToLoop.ts';
+import { localHotKeys } from '../hotkeys/local.ts';
 
 export interface LocalBackendOptions {
   sampler: Sampler | null;
@@ -56,5 +57,6 @@ export function createLocalBackend(opts: LocalBackendOptions): LocalBackend {
     getRaftGroups(): Promise<GetRaftGroupsResponse> {
       return Promise.resolve(cluster.raftGroups());
     },
+    getKeyVizHotKeys: localHotKeys(sampler),
   };
 }
