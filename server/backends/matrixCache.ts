@@ -6,8 +6,10 @@
 //   last column sequence), so moving `from` inside a column is a hit; a new
 //   flush generation empties the cache.
 // - Single flight: callers asking while an answer is being computed wait for
-//   that computation. A caller that goes away stops waiting at once; when the
-//   last one has gone the computation itself is aborted.
+//   that computation. A caller that goes away stops waiting at once. When the
+//   last one has gone the computation goes on for the cache if fewer than
+//   `maxOrphans` such computations run (so callers that keep cancelling still
+//   see progress), else it is aborted (so they cannot pile up work).
 // - Bounded: at most `maxBytes` of answers plus their memoised encodings
 //   (least recently used dropped first) and at most `maxEntries` answers.
 //   An answer dropped from the cache lives on only while a call still uses it.
@@ -20,11 +22,14 @@ interface Flight {
   promise: Promise<MatrixAnswer>;
   waiters: number;
   ctl: AbortController;
+  orphan: boolean;
 }
 
 export interface MatrixCacheOptions {
   maxBytes?: number;
   maxEntries?: number;
+  /** Computations left running without a caller (default 2). */
+  maxOrphans?: number;
 }
 
 export class MatrixCache {
@@ -33,12 +38,15 @@ export class MatrixCache {
   private readonly flights = new Map<string, Flight>();
   readonly maxBytes: number;
   readonly maxEntries: number;
+  readonly maxOrphans: number;
+  private orphans = 0;
   /** Computations started (tests and diagnostics: hits do not count). */
   computed = 0;
 
   constructor(opts: MatrixCacheOptions = {}) {
     this.maxBytes = opts.maxBytes ?? DEFAULT_CACHE_BYTES;
     this.maxEntries = opts.maxEntries ?? 16;
+    this.maxOrphans = opts.maxOrphans ?? 2;
   }
 
   /** Same series counter, column span and row budget = same answer. */
@@ -82,20 +90,20 @@ export class MatrixCache {
       const ctl = new AbortController();
       const gen = generation;
       this.computed++;
-      const flight: Flight = { promise: compute(ctl.signal), waiters: 0, ctl };
+      const flight: Flight = { promise: compute(ctl.signal), waiters: 0, ctl, orphan: false };
       f = flight;
       this.flights.set(key, flight);
-      flight.promise.then(
-        (a) => {
-          if (this.flights.get(key) === flight) this.flights.delete(key);
-          if (gen !== this.gen || ctl.signal.aborted) return;
-          this.entries.set(key, a);
-          this.trim();
-        },
-        () => {
-          if (this.flights.get(key) === flight) this.flights.delete(key);
-        },
-      );
+      const settled = () => {
+        if (this.flights.get(key) === flight) this.flights.delete(key);
+        if (flight.orphan) this.orphans--;
+        flight.orphan = false;
+      };
+      flight.promise.then((a) => {
+        settled();
+        if (gen !== this.gen || ctl.signal.aborted) return;
+        this.entries.set(key, a);
+        this.trim();
+      }, settled);
     }
     return this.wait(key, f, signal);
   }
@@ -134,7 +142,13 @@ export class MatrixCache {
 
   private leave(key: string, f: Flight, share: number): void {
     f.waiters -= share;
-    if (f.waiters > 0) return;
+    if (f.waiters > 0 || f.orphan) return;
+    if (this.orphans < this.maxOrphans && this.flights.get(key) === f) {
+      // Finish it for the cache; a new caller joins it.
+      f.orphan = true;
+      this.orphans++;
+      return;
+    }
     // Nobody waits any more: stop computing and forget it.
     f.ctl.abort(new Error('no caller left'));
     if (this.flights.get(key) === f) this.flights.delete(key);

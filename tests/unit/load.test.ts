@@ -96,7 +96,7 @@ describe('MatrixCache', () => {
   });
 
   it('aborts the computation when its last caller goes away, and forgets it', async () => {
-    const c = new MatrixCache();
+    const c = new MatrixCache({ maxOrphans: 0 });
     let seen: AbortSignal | null = null;
     const compute = (s: AbortSignal) => {
       seen = s;
@@ -118,6 +118,31 @@ describe('MatrixCache', () => {
     // The next caller starts afresh.
     const a = answerOf(1);
     expect(await c.get('k', 1, () => Promise.resolve(a), live())).toBe(a);
+  });
+
+  it('finishes up to maxOrphans computations nobody waits for, for the next caller', async () => {
+    const c = new MatrixCache({ maxOrphans: 1 });
+    const signals: AbortSignal[] = [];
+    const finish: ((a: MatrixAnswer) => void)[] = [];
+    const compute = (s: AbortSignal) => {
+      signals.push(s);
+      return new Promise<MatrixAnswer>((resolve) => finish.push(resolve));
+    };
+    const c1 = new AbortController();
+    const p1 = c.get('a', 1, compute, c1.signal);
+    c1.abort(new Error('gone'));
+    await expect(p1).rejects.toThrow('gone');
+    expect(signals[0].aborted).toBe(false); // left running: the first orphan
+    const c2 = new AbortController();
+    const p2 = c.get('b', 1, compute, c2.signal);
+    c2.abort(new Error('gone'));
+    await expect(p2).rejects.toThrow('gone');
+    expect(signals[1].aborted).toBe(true); // a second one is over the bound
+    // A new caller of 'a' joins the running computation; its answer is cached.
+    const again = c.get('a', 1, () => Promise.reject(new Error('not joined')), live());
+    const a = answerOf(1);
+    finish[0](a);
+    expect(await again).toBe(a);
   });
 
   it('stays within its byte bound, counting memoised encodings, dropping the oldest', async () => {
