@@ -7,6 +7,7 @@ import { KEYVIZ_DISABLED_MESSAGE, type AdminBackend } from '../backend.ts';
 import type { SimulatedCluster } from '../cluster/simulated.ts';
 import type { Sampler } from '../sampler/index.ts';
 import type { MatrixAnswer, MatrixRequest } from '../sampler/types.ts';
+import type { EventHub } from '../events/hub.ts';
 import { MatrixCache } from './matrixCache.ts';
 
 export interface LocalBackendOptions {
@@ -17,10 +18,12 @@ export interface LocalBackendOptions {
    * something flushes the sampler behind the backend's back (no caching then).
    */
   generation?: () => number;
+  /** The sampler's live event hub (StreamEvents). */
+  events?: EventHub;
 }
 
 export function createLocalBackend(opts: LocalBackendOptions): AdminBackend {
-  const { sampler, cluster, generation } = opts;
+  const { sampler, cluster, generation, events } = opts;
   const cache = new MatrixCache();
   // Answers are shared between callers (and memoised encodings): never mutate one.
   const compute = (req: MatrixRequest): MatrixAnswer => ({
@@ -41,6 +44,10 @@ export function createLocalBackend(opts: LocalBackendOptions): AdminBackend {
     },
     getRaftGroups(): Promise<GetRaftGroupsResponse> {
       return Promise.resolve(cluster.raftGroups());
+    },
+    streamEvents(req, signal) {
+      if (!sampler || !events) throw new ConnectError(KEYVIZ_DISABLED_MESSAGE, Code.Unavailable);
+      return events.stream(req, signal);
     },
   };
 }

@@ -27,6 +27,8 @@ import { codeName, combineFailures, mapUpstreamError } from './errors.ts';
 import { GrpcClient } from './grpcClient.ts';
 import { MAX_MATRIX_ROWS, rowBudget } from '../sampler/request.ts';
 import { mergeMatrices } from './merge.ts';
+import { GatewayEvents } from './gatewayEvents.ts';
+import type { StreamStats } from '../events/types.ts';
 
 export interface UpstreamBackendOptions {
   /** HOST:PORT of each node, in the order statuses are reported. */
@@ -70,6 +72,8 @@ export interface UpstreamBackend extends AdminBackend {
   ): Promise<GetKeyVizMatrixResponseWire>;
   /** Close the HTTP/2 connections (server shutdown, tests). */
   close(): void;
+  /** Live stream counters (see gatewayEvents.ts). */
+  streamStats(): StreamStats;
 }
 
 export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBackend {
@@ -92,6 +96,22 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
     if (!t || !err.rawMessage.includes(t)) return err;
     return new ConnectError(err.rawMessage.split(t).join('[redacted]'), err.code);
   };
+
+  const events = new GatewayEvents({
+    upstreams: opts.upstreams,
+    tls: opts.tls,
+    ca,
+    headers,
+    scrub,
+    pollMatrix: (node, req, signal) =>
+      call(
+        upstreams[opts.upstreams.indexOf(node)],
+        PATH_MATRIX,
+        matrixRequest(req),
+        signal,
+        decodeMatrixWire,
+      ),
+  });
 
   async function call<T>(
     u: Upstream,
@@ -194,7 +214,11 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
       return mergeRaftGroups(succeeded(outcomes).map((o) => o.value));
     },
 
+    streamEvents: (req, signal) => events.stream(req, signal),
+    streamStats: () => events.stats(),
+
     close(): void {
+      events.close();
       for (const u of upstreams) u.client.close();
     },
   };

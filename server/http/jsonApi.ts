@@ -27,6 +27,7 @@ import { writeHealthz } from './healthz.ts';
 import { apiErrorFrom, type ApiError } from '../jsonapi/errors.ts';
 import { cachedMatrixJsonEncoder } from '../jsonapi/encodeMatrix.ts';
 import { parseMatrixQuery } from '../jsonapi/query.ts';
+import { EVENTS_PATH, serveEvents } from '../jsonapi/events.ts';
 import { clusterInfoFrom, encodeClusterJson } from '../jsonapi/cluster.ts';
 import { authenticate, generateSigningKey, type Credential } from '../jsonapi/credentials.ts';
 import {
@@ -221,6 +222,11 @@ export function createJsonApi(opts: JsonApiOptions): JsonApi {
     send(res, 200, matrixJson(answer, q.series, now()));
   };
 
+  const events = async ({ req, res, url, signal }: RequestContext): Promise<void> => {
+    const bad = await serveEvents(opts.backend, req, res, url, signal);
+    if (bad) sendError(res, { status: 400, code: 'invalid_query', message: bad.message });
+  };
+
   const cluster = async ({ res, signal }: RequestContext): Promise<void> => {
     const [raft, overview] = await Promise.allSettled([
       opts.backend.getRaftGroups(signal),
@@ -312,6 +318,7 @@ export function createJsonApi(opts: JsonApiOptions): JsonApi {
   const routes = new Map<string, Route>([
     ['/admin/api/v1/keyviz/matrix', { method: 'GET', auth: 'read', run: matrix }],
     ['/admin/api/v1/cluster', { method: 'GET', auth: 'read', run: cluster }],
+    [EVENTS_PATH, { method: 'GET', auth: 'read', run: events }],
     ['/admin/api/v1/auth/login', { method: 'POST', auth: 'none', run: login }],
     ['/admin/api/v1/auth/logout', { method: 'POST', auth: 'write', run: logout }],
   ]);

@@ -10,6 +10,7 @@ import { Admin, KeyVizSeries } from '../../src/gen/admin_pb.ts';
 import { MAX_MATRIX_ROWS } from '../sampler/request.ts';
 import type { AdminBackend } from '../backend.ts';
 import { isLoopback } from '../http/listenAddress.ts';
+import { streamEventsImpl } from '../events/rpc.ts';
 import { bearerAuthInterceptor } from './auth.ts';
 import { fastGzip } from './compression.ts';
 import {
@@ -66,7 +67,8 @@ export function createRpcHandler(opts: RpcOptions): RpcHandler {
   const shared = (r: ConnectRouter) =>
     r
       .rpc(Admin.method.getClusterOverview, overviewImpl(backend))
-      .rpc(Admin.method.getRaftGroups, raftGroupsImpl(backend));
+      .rpc(Admin.method.getRaftGroups, raftGroupsImpl(backend))
+      .rpc(Admin.method.streamEvents, streamEventsImpl(backend));
   const binary = connectNodeAdapter({
     ...common,
     routes: (r) => shared(r).rpc(getKeyVizMatrixWire, matrixWireImpl(enc)),

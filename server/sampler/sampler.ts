@@ -38,6 +38,26 @@ export const DEFAULT_SAMPLER_OPTIONS: Readonly<SamplerOptions & Required<Sampler
 
 export type SamplerConfig = Partial<SamplerOptions> & SamplerTuning;
 
+/** A split or merge as it happened (StreamEvents' RouteTransition). */
+export interface RouteTransitionInfo {
+  kind: 'split' | 'merge';
+  /** Split: the route that kept the left half. Merge: the surviving route. */
+  parentRouteId: number;
+  /** Split: every resulting route. Merge: the routes folded into the parent, itself first. */
+  childRouteIds: number[];
+  /** The whole range the transition covers, and the key it happened at. */
+  start: Uint8Array;
+  end: Uint8Array;
+  boundary: Uint8Array;
+  unixMs: number;
+}
+
+/** Told after each flush and each split or merge (the live event stream). */
+export interface SamplerObserver {
+  flushed?(unixMs: number): void;
+  transition?(t: RouteTransitionInfo): void;
+}
+
 export class Sampler {
   readonly options: Readonly<SamplerOptions & Required<SamplerTuning>>;
   private readonly routes = new RouteRegistry();
@@ -45,6 +65,7 @@ export class Sampler {
   private readonly table: BucketTable;
   private dropped = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly observers = new Set<SamplerObserver>();
   // Flush scratch, grown on demand and reused across flushes.
   private sBuckets = new Uint32Array(0);
   private sReads = new Float64Array(0);
@@ -104,6 +125,15 @@ export class Sampler {
     const [l, r] = this.routes.split(id, key, newId, right);
     this.table.updateRoute(l);
     this.table.addRoute(r);
+    this.tell({
+      kind: 'split',
+      parentRouteId: id,
+      childRouteIds: [id, newId],
+      start: l.start,
+      end: r.end,
+      boundary: r.start,
+      unixMs: this.options.clock.now(),
+    });
     return [l, r];
   }
 
@@ -112,7 +142,26 @@ export class Sampler {
     const absorbed = this.routes.get(rightId);
     const m = this.routes.merge(leftId, rightId);
     this.table.absorb(m, absorbed!);
+    this.tell({
+      kind: 'merge',
+      parentRouteId: leftId,
+      childRouteIds: [leftId, rightId],
+      start: m.start,
+      end: m.end,
+      boundary: absorbed!.start,
+      unixMs: this.options.clock.now(),
+    });
     return m;
+  }
+
+  /** Adds an observer of flushes and route transitions; returns its removal. */
+  addObserver(o: SamplerObserver): () => void {
+    this.observers.add(o);
+    return () => this.observers.delete(o);
+  }
+
+  private tell(t: RouteTransitionInfo): void {
+    for (const o of this.observers) o.transition?.(t);
   }
 
   getRoute(id: number): RouteInfo | undefined {
@@ -224,8 +273,9 @@ export class Sampler {
       }
       n++;
     }
+    const at = this.options.clock.now();
     this.ring.append({
-      unixMs: this.options.clock.now(),
+      unixMs: at,
       n,
       buckets: sBuckets,
       reads: sReads,
@@ -236,6 +286,9 @@ export class Sampler {
       terms: sTerms,
     });
     t.releaseRetired();
+    if (this.observers.size > 0) {
+      for (const o of this.observers) o.flushed?.(at);
+    }
   }
 
   /** Flushes every stepMs until stop(); the timer does not keep the process alive. */
