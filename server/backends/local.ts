@@ -13,6 +13,7 @@ import type { MatrixAnswer, MatrixRequest } from '../sampler/types.ts';
 import { MatrixCache, type MatrixCacheOptions } from './matrixCache.ts';
 import { yieldToLoop } from './yieldToLoop.ts';
 import { localHotKeys } from '../hotkeys/local.ts';
+import type { EventHub } from '../events/hub.ts';
 
 export interface LocalBackendOptions {
   sampler: Sampler | null;
@@ -23,6 +24,8 @@ export interface LocalBackendOptions {
    */
   generation?: () => number;
   cache?: MatrixCacheOptions;
+  /** The sampler's live event hub (StreamEvents). */
+  events?: EventHub;
 }
 
 export interface LocalBackend extends AdminBackend {
@@ -30,7 +33,7 @@ export interface LocalBackend extends AdminBackend {
 }
 
 export function createLocalBackend(opts: LocalBackendOptions): LocalBackend {
-  const { sampler, cluster, generation } = opts;
+  const { sampler, cluster, generation, events } = opts;
   const cache = new MatrixCache(opts.cache);
   // Answers are shared between callers (and memoised encodings): never mutate one.
   const compute = async (req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer> => {
@@ -58,5 +61,9 @@ export function createLocalBackend(opts: LocalBackendOptions): LocalBackend {
       return Promise.resolve(cluster.raftGroups());
     },
     getKeyVizHotKeys: localHotKeys(sampler),
+    streamEvents(req, signal) {
+      if (!sampler || !events) throw new ConnectError(KEYVIZ_DISABLED_MESSAGE, Code.Unavailable);
+      return events.stream(req, signal);
+    },
   };
 }

@@ -34,6 +34,8 @@ import {
   mergeHotKeyAnswers,
   PATH_HOT_KEYS,
 } from './hotkeysMerge.ts';
+import { GatewayEvents } from './gatewayEvents.ts';
+import type { StreamStats } from '../events/types.ts';
 
 export interface UpstreamBackendOptions {
   /** HOST:PORT of each node, in the order statuses are reported. */
@@ -77,6 +79,8 @@ export interface UpstreamBackend extends AdminBackend {
   ): Promise<GetKeyVizMatrixResponseWire>;
   /** Close the HTTP/2 connections (server shutdown, tests). */
   close(): void;
+  /** Live stream counters (see gatewayEvents.ts). */
+  streamStats(): StreamStats;
 }
 
 export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBackend {
@@ -99,6 +103,22 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
     if (!t || !err.rawMessage.includes(t)) return err;
     return new ConnectError(err.rawMessage.split(t).join('[redacted]'), err.code);
   };
+
+  const events = new GatewayEvents({
+    upstreams: opts.upstreams,
+    tls: opts.tls,
+    ca,
+    headers,
+    scrub,
+    pollMatrix: (node, req, signal) =>
+      call(
+        upstreams[opts.upstreams.indexOf(node)],
+        PATH_MATRIX,
+        matrixRequest(req),
+        signal,
+        decodeMatrixWire,
+      ),
+  });
 
   async function call<T>(
     u: Upstream,
@@ -214,8 +234,11 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
       }
       return mergeHotKeyAnswers(req, ok, outcomes.map(statusOf));
     },
+    streamEvents: (req, signal) => events.stream(req, signal),
+    streamStats: () => events.stats(),
 
     close(): void {
+      events.close();
       for (const u of upstreams) u.client.close();
     },
   };

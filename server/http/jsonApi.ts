@@ -30,6 +30,7 @@ import { memoOn } from '../backends/answerMemo.ts';
 import { raceAbort, yieldToLoop } from '../backends/yieldToLoop.ts';
 import { Admission, BUSY_MESSAGE, DEFAULT_ADMISSION, RETRY_AFTER_S } from './admission.ts';
 import { parseMatrixQuery } from '../jsonapi/query.ts';
+import { EVENTS_PATH, serveEvents } from '../jsonapi/events.ts';
 import { clusterInfoFrom, encodeClusterJson } from '../jsonapi/cluster.ts';
 import { authenticate, generateSigningKey, type Credential } from '../jsonapi/credentials.ts';
 import {
@@ -259,6 +260,11 @@ export function createJsonApi(opts: JsonApiOptions): JsonApi {
     res.end(chunks[chunks.length - 1]);
   };
 
+  const events = async ({ req, res, url, signal }: RequestContext): Promise<void> => {
+    const bad = await serveEvents(opts.backend, req, res, url, signal);
+    if (bad) sendError(res, { status: 400, code: 'invalid_query', message: bad.message });
+  };
+
   const cluster = async ({ res, signal }: RequestContext): Promise<void> => {
     const [raft, overview] = await Promise.allSettled([
       opts.backend.getRaftGroups(signal),
@@ -357,6 +363,7 @@ export function createJsonApi(opts: JsonApiOptions): JsonApi {
     [HOTKEYS_PATH, { method: 'GET', auth: 'read', run: hotkeys }],
     ['/admin/api/v1/keyviz/matrix', { method: 'GET', auth: 'read', run: matrix }],
     ['/admin/api/v1/cluster', { method: 'GET', auth: 'read', run: cluster }],
+    [EVENTS_PATH, { method: 'GET', auth: 'read', run: events }],
     ['/admin/api/v1/auth/login', { method: 'POST', auth: 'none', run: login }],
     ['/admin/api/v1/auth/logout', { method: 'POST', auth: 'write', run: logout }],
   ]);

@@ -12,6 +12,7 @@ import { MAX_MATRIX_ROWS } from '../sampler/request.ts';
 import type { AdminBackend } from '../backend.ts';
 import { isLoopback } from '../http/listenAddress.ts';
 import { Admission, DEFAULT_ADMISSION } from '../http/admission.ts';
+import { streamEventsImpl } from '../events/rpc.ts';
 import { bearerAuthInterceptor } from './auth.ts';
 import { resetUnreadH2Request } from './resetUnread.ts';
 import { clampTimeoutHeaders } from './timeouts.ts';
@@ -86,7 +87,8 @@ export function createRpcHandler(opts: RpcOptions): RpcHandler {
     r
       .rpc(Admin.method.getClusterOverview, overviewImpl(backend))
       .rpc(Admin.method.getRaftGroups, raftGroupsImpl(backend))
-      .rpc(Admin.method.getKeyVizHotKeys, hotKeysImpl(backend));
+      .rpc(Admin.method.getKeyVizHotKeys, hotKeysImpl(backend))
+      .rpc(Admin.method.streamEvents, streamEventsImpl(backend));
   const binary = connectNodeAdapter({
     ...common,
     routes: (r) => shared(r).rpc(getKeyVizMatrixWire, matrixWireImpl(enc)),

@@ -50,6 +50,26 @@ export type SamplerConfig = Partial<SamplerOptions> &
     labelsEnabled?: boolean;
   };
 
+/** A split or merge as it happened (StreamEvents' RouteTransition). */
+export interface RouteTransitionInfo {
+  kind: 'split' | 'merge';
+  /** Split: the route that kept the left half. Merge: the surviving route. */
+  parentRouteId: number;
+  /** Split: every resulting route. Merge: the routes folded into the parent, itself first. */
+  childRouteIds: number[];
+  /** The whole range the transition covers, and the key it happened at. */
+  start: Uint8Array;
+  end: Uint8Array;
+  boundary: Uint8Array;
+  unixMs: number;
+}
+
+/** Told after each flush and each split or merge (the live event stream). */
+export interface SamplerObserver {
+  flushed?(unixMs: number): void;
+  transition?(t: RouteTransitionInfo): void;
+}
+
 export class Sampler {
   readonly options: Readonly<SamplerOptions & Required<SamplerTuning>>;
   private readonly routes = new RouteRegistry();
@@ -63,6 +83,7 @@ export class Sampler {
   /** m, applied even when hot keys are off (the node reports it for `top`). */
   readonly hotKeyCapacity: number;
   private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly observers = new Set<SamplerObserver>();
   // Flush scratch, grown on demand and reused across flushes.
   private sBuckets = new Uint32Array(0);
   private sReads = new Float64Array(0);
@@ -133,6 +154,15 @@ export class Sampler {
     const [l, r] = this.routes.split(id, key, newId, right);
     this.table.updateRoute(l);
     this.table.addRoute(r);
+    this.tell({
+      kind: 'split',
+      parentRouteId: id,
+      childRouteIds: [id, newId],
+      start: l.start,
+      end: r.end,
+      boundary: r.start,
+      unixMs: this.options.clock.now(),
+    });
     return [l, r];
   }
 
@@ -141,7 +171,26 @@ export class Sampler {
     const absorbed = this.routes.get(rightId);
     const m = this.routes.merge(leftId, rightId);
     this.table.absorb(m, absorbed!);
+    this.tell({
+      kind: 'merge',
+      parentRouteId: leftId,
+      childRouteIds: [leftId, rightId],
+      start: m.start,
+      end: m.end,
+      boundary: absorbed!.start,
+      unixMs: this.options.clock.now(),
+    });
     return m;
+  }
+
+  /** Adds an observer of flushes and route transitions; returns its removal. */
+  addObserver(o: SamplerObserver): () => void {
+    this.observers.add(o);
+    return () => this.observers.delete(o);
+  }
+
+  private tell(t: RouteTransitionInfo): void {
+    for (const o of this.observers) o.transition?.(t);
   }
 
   getRoute(id: number): RouteInfo | undefined {
@@ -258,8 +307,9 @@ export class Sampler {
       }
       n++;
     }
+    const at = this.options.clock.now();
     this.ring.append({
-      unixMs: this.options.clock.now(),
+      unixMs: at,
       n,
       buckets: sBuckets,
       reads: sReads,
@@ -271,6 +321,9 @@ export class Sampler {
     });
     t.releaseRetired();
     this.hot?.publish(this.options.clock.now());
+    if (this.observers.size > 0) {
+      for (const o of this.observers) o.flushed?.(at);
+    }
   }
 
   /** Flushes every stepMs until stop(); the timer does not keep the process alive. */

@@ -15,6 +15,7 @@ const REFRESH_OPTIONS: { value: RefreshSeconds; label: string }[] = [
   { value: 0, label: 'Off' },
   { value: 5, label: '5 s' },
   { value: 30, label: '30 s' },
+  { value: 'live', label: 'Live' },
 ];
 
 interface Props {
@@ -50,7 +51,12 @@ export function Controls({ view, dispatch, onRefresh, busy }: Props) {
           id={refreshId}
           value={view.refresh}
           onChange={(e) =>
-            dispatch({ type: 'refresh', refresh: Number(e.target.value) as RefreshSeconds })
+            dispatch({
+              type: 'refresh',
+              refresh: (e.target.value === 'live'
+                ? 'live'
+                : Number(e.target.value)) as RefreshSeconds,
+            })
           }
         >
           {REFRESH_OPTIONS.map((o) => (

@@ -5,6 +5,8 @@ import { ClusterBanner } from './ClusterBanner.tsx';
 import { Controls } from './Controls.tsx';
 import { HeatmapControls } from './HeatmapControls.tsx';
 import { Heatmap } from './Heatmap.tsx';
+import { LiveStatus } from './LiveStatus.tsx';
+import type { LiveState } from './liveFollower.ts';
 import { RecordBanner, useFileDrop } from './RecordBanner.tsx';
 import { useHeatmapFeed } from './useHeatmapFeed.ts';
 import { useHeatmapViewState } from './useHeatmapViewState.ts';
@@ -19,10 +21,12 @@ function Header({
   node,
   matrix,
   loadedAt,
+  live,
 }: {
   node: NodeName | null;
   matrix: Matrix | null;
   loadedAt: number | null;
+  live: LiveState | null;
 }) {
   return (
     <header className="page-header">
@@ -42,6 +46,7 @@ function Header({
           {loadedAt !== null && <> · loaded {formatClock(loadedAt, true)}</>}
         </span>
       )}
+      <LiveStatus state={live} />
     </header>
   );
 }
@@ -131,7 +136,7 @@ export function KeyvizPage() {
 
   return (
     <div className={dropping ? 'page drop-active' : 'page'}>
-      <Header node={node} matrix={matrix} loadedAt={feed.loadedAt} />
+      <Header node={node} matrix={matrix} loadedAt={feed.loadedAt} live={feed.live} />
       {session && !signIn && <SignOutButton session={session} onSignedOut={onSignedOut} />}
       <Controls view={view} dispatch={dispatch} onRefresh={reload} busy={feed.busy} />
       <HeatmapControls view={view} dispatch={dispatch} onOpenRecord={feed.openRecord} />

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AdminClient } from '../../api/client.ts';
-import type { ViewState } from '../../data/urlState.ts';
+import { RANGE_MS, type ViewState } from '../../data/urlState.ts';
 import { openRecordBlob, type RecordFile } from '../../data/view/index.ts';
 import { inferStepMs } from '../../data/raster.ts';
 import { useMatrixFeed, type Feed } from './useMatrixFeed.ts';
@@ -66,6 +66,8 @@ export function useHeatmapFeed(client: AdminClient, view: ViewState): HeatmapFee
     series: view.series,
     rows: view.rows,
     refreshS: view.refresh,
+    liveClient: client,
+    windowMs: typeof view.range === 'string' ? RANGE_MS[view.range] : null,
   });
   const { matrix, reload } = feed;
 

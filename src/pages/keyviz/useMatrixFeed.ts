@@ -2,7 +2,11 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AdminClient } from '../../api/client.ts';
 import type { Matrix, Series } from '../../data/matrix.ts';
 import { describeLoadError, type LoadError } from '../../shell/loadError.ts';
+import type { RefreshSeconds } from '../../data/urlState.ts';
+import { appendColumns, DEFAULT_MAX_COLUMNS } from '../../data/liveAppend.ts';
 import { Poller } from './poller.ts';
+import { LiveFollower, type LiveState, type TransitionEvent } from './liveFollower.ts';
+import { carryLoaded } from './windowedClient.ts';
 
 export interface Feed {
   /** The last good matrix: kept on screen through later loads and failures. */
@@ -19,12 +23,23 @@ export interface Feed {
   nextPollAt: number | null;
   /** Loads now (aborting any load in flight). */
   reload: () => void;
+  /** The Live refresh's stream state; null when not live. */
+  live: LiveState | null;
+  /** Splits and merges the stream reported since the page opened (newest last). */
+  transitions: TransitionEvent[];
 }
+
+/** Most transitions kept (a busy cluster splits often; the oldest leave first). */
+const MAX_TRANSITIONS = 500;
 
 interface Req {
   series: Series;
   rows: number;
-  refreshS: number;
+  refreshS: RefreshSeconds;
+  /** Live: the unwindowed client (gap and poll requests carry their own window). */
+  liveClient?: AdminClient;
+  /** Live: a sliding window's length (ms), null = keep every column. */
+  windowMs?: number | null;
 }
 
 /** The heatmap's data for a view: one Poller per page, re-aimed when the view changes. */
@@ -36,6 +51,8 @@ export function useMatrixFeed(client: AdminClient, req: Req): Feed {
     loadedAt: null,
     failures: 0,
     nextPollAt: null,
+    live: null,
+    transitions: [],
   });
   const pollerRef = useRef<Poller<Matrix> | null>(null);
 
@@ -87,9 +104,49 @@ export function useMatrixFeed(client: AdminClient, req: Req): Feed {
   }, [client, series, rows]);
 
   useEffect(() => {
-    pollerRef.current?.setInterval(refreshS * 1000);
+    pollerRef.current?.setInterval(refreshS === 'live' ? 0 : refreshS * 1000);
   }, [refreshS]);
 
+  // Live: columns pushed as they are flushed, appended to the matrix on hand.
+  const hasMatrix = state.matrix !== null;
+  const liveClient = req.liveClient ?? client;
+  const windowMs = req.windowMs ?? null;
+  const newestRef = useRef(0);
+  useEffect(() => {
+    const m = state.matrix;
+    newestRef.current = m?.colCount ? m.columns[m.colCount - 1] : 0;
+  }, [state.matrix]);
+  useEffect(() => {
+    if (refreshS !== 'live' || !hasMatrix) return;
+    const opts = { windowMs, maxColumns: DEFAULT_MAX_COLUMNS };
+    const follower = new LiveFollower(
+      {
+        stream: liveClient.liveStream,
+        fetchFrom: (fromMs, signal) => liveClient.getMatrix({ series, rows, fromMs }, signal),
+        newest: () => newestRef.current,
+        onColumns: (cols) =>
+          setState((s) => {
+            if (!s.matrix || s.matrix.series !== series) return s;
+            const matrix = appendColumns(s.matrix, cols, opts);
+            if (matrix === s.matrix) return s;
+            carryLoaded(s.matrix, matrix);
+            newestRef.current = matrix.columns[matrix.colCount - 1];
+            return { ...s, matrix, loadedAt: Date.now(), error: null };
+          }),
+        onTransition: (t) =>
+          setState((s) => ({ ...s, transitions: [...s.transitions, t].slice(-MAX_TRANSITIONS) })),
+        onState: (live) => setState((s) => ({ ...s, live })),
+        setTimer: (fn, ms) => setTimeout(fn, ms),
+        clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+        now: () => Date.now(),
+      },
+      series,
+      rows,
+    );
+    follower.start();
+    return () => follower.stop();
+  }, [refreshS, hasMatrix, liveClient, series, rows, windowMs]);
+
   const reload = useCallback(() => pollerRef.current?.loadNow(), []);
-  return { ...state, reload };
+  return { ...state, live: refreshS === 'live' && hasMatrix ? state.live : null, reload };
 }

@@ -27,6 +27,12 @@ export function loadedOf(m: Matrix): Loaded | null {
   return loaded.get(m) ?? null;
 }
 
+/** An appended (live) matrix keeps the window its base was fetched for. */
+export function carryLoaded(from: Matrix, to: Matrix): void {
+  const l = loaded.get(from);
+  if (l && from !== to) loaded.set(to, l);
+}
+
 export function windowedClient(inner: AdminClient, src: WindowSource): AdminClient {
   return {
     async getMatrix(req: MatrixRequest, signal?: AbortSignal): Promise<Matrix> {
@@ -39,5 +45,6 @@ export function windowedClient(inner: AdminClient, src: WindowSource): AdminClie
       return m;
     },
     getOverview: (signal) => inner.getOverview(signal),
+    ...(inner.liveStream ? { liveStream: inner.liveStream } : {}),
   };
 }
