@@ -8,6 +8,7 @@ import type { SimulatedCluster } from '../cluster/simulated.ts';
 import type { Sampler } from '../sampler/index.ts';
 import type { MatrixAnswer, MatrixRequest } from '../sampler/types.ts';
 import { MatrixCache } from './matrixCache.ts';
+import { localAdapterSummary, localRouteDetail } from '../console/local.ts';
 
 export interface LocalBackendOptions {
   sampler: Sampler | null;
@@ -42,5 +43,7 @@ export function createLocalBackend(opts: LocalBackendOptions): AdminBackend {
     getRaftGroups(): Promise<GetRaftGroupsResponse> {
       return Promise.resolve(cluster.raftGroups());
     },
+    getRouteDetail: async (req) => localRouteDetail(sampler, req),
+    getAdapterSummary: async () => localAdapterSummary(sampler),
   };
 }

@@ -38,6 +38,7 @@ import {
   type Session,
 } from '../jsonapi/session.ts';
 import { createRateLimiter } from '../jsonapi/rateLimit.ts';
+import { consoleRoutes } from '../jsonapi/consoleRoutes.ts';
 import { CSRF_COOKIE, parseCookies, SESSION_COOKIE, setCookie } from '../jsonapi/cookies.ts';
 
 export {
@@ -312,6 +313,7 @@ export function createJsonApi(opts: JsonApiOptions): JsonApi {
   const routes = new Map<string, Route>([
     ['/admin/api/v1/keyviz/matrix', { method: 'GET', auth: 'read', run: matrix }],
     ['/admin/api/v1/cluster', { method: 'GET', auth: 'read', run: cluster }],
+    ...consoleRoutes(opts.backend, now, sendError, send),
     ['/admin/api/v1/auth/login', { method: 'POST', auth: 'none', run: login }],
     ['/admin/api/v1/auth/logout', { method: 'POST', auth: 'write', run: logout }],
   ]);

@@ -12,6 +12,7 @@ import { ColumnRing } from './column-store.ts';
 import { appendColumns, ringToColumns } from './column-view.ts';
 import { pivotRing } from './pivot.ts';
 import { RouteRegistry } from './registry.ts';
+import { routeDetailFromRing, type RouteDetailResult } from './routeDetail.ts';
 import type {
   CellCounters,
   Column,
@@ -297,6 +298,11 @@ export class Sampler {
   /** GetKeyVizMatrix over the history, straight from the compact ring. */
   matrix(req: MatrixRequest): MatrixResult {
     return pivotRing(this.ring, req);
+  }
+
+  /** One bucket over [fromMs, toMs) with all four series (GetRouteDetail); null = unknown there. */
+  routeDetail(bucketId: string, fromMs = 0, toMs = 0): RouteDetailResult | null {
+    return routeDetailFromRing(this.ring, bucketId, fromMs, toMs);
   }
 
   /** Diagnostics: tracked routes, virtual buckets, dropped observations. */
