@@ -14,6 +14,7 @@ import { MatrixCache, type MatrixCacheOptions } from './matrixCache.ts';
 import { yieldToLoop } from './yieldToLoop.ts';
 import { localHotKeys } from '../hotkeys/local.ts';
 import type { EventHub } from '../events/hub.ts';
+import { localAdapterSummary, localRouteDetail } from '../console/local.ts';
 
 export interface LocalBackendOptions {
   sampler: Sampler | null;
@@ -65,5 +66,7 @@ export function createLocalBackend(opts: LocalBackendOptions): LocalBackend {
       if (!sampler || !events) throw new ConnectError(KEYVIZ_DISABLED_MESSAGE, Code.Unavailable);
       return events.stream(req, signal);
     },
+    getRouteDetail: async (req) => localRouteDetail(sampler, req),
+    getAdapterSummary: async () => localAdapterSummary(sampler),
   };
 }

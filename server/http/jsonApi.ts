@@ -42,6 +42,7 @@ import {
   type Session,
 } from '../jsonapi/session.ts';
 import { createRateLimiter } from '../jsonapi/rateLimit.ts';
+import { consoleRoutes } from '../jsonapi/consoleRoutes.ts';
 import { CSRF_COOKIE, parseCookies, SESSION_COOKIE, setCookie } from '../jsonapi/cookies.ts';
 import { HOTKEYS_PATH, serveHotKeys } from '../jsonapi/hotkeys.ts';
 
@@ -364,6 +365,7 @@ export function createJsonApi(opts: JsonApiOptions): JsonApi {
     ['/admin/api/v1/keyviz/matrix', { method: 'GET', auth: 'read', run: matrix }],
     ['/admin/api/v1/cluster', { method: 'GET', auth: 'read', run: cluster }],
     [EVENTS_PATH, { method: 'GET', auth: 'read', run: events }],
+    ...consoleRoutes(opts.backend, now, sendError, send),
     ['/admin/api/v1/auth/login', { method: 'POST', auth: 'none', run: login }],
     ['/admin/api/v1/auth/logout', { method: 'POST', auth: 'write', run: logout }],
   ]);

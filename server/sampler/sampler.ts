@@ -16,6 +16,7 @@ import { HotKeyTracker } from './hotkeys/tracker.ts';
 import { resolveHotKeyOptions, type HotKeyConfig } from './hotkeys/options.ts';
 import { queryHotKeys, type HotKeysOutcome, type HotKeysQuery } from './hotkeys/query.ts';
 import { DEFAULT_KEY_BUCKETS_PER_ROUTE } from './subBuckets.ts';
+import { routeDetailFromRing, type RouteDetailResult } from './routeDetail.ts';
 import type {
   CellCounters,
   Column,
@@ -426,6 +427,11 @@ export class Sampler {
       },
       q,
     );
+  }
+
+  /** One bucket over [fromMs, toMs) with all four series (GetRouteDetail); null = unknown there. */
+  routeDetail(bucketId: string, fromMs = 0, toMs = 0): RouteDetailResult | null {
+    return routeDetailFromRing(this.ring, bucketId, fromMs, toMs);
   }
 
   /** Diagnostics: tracked routes, virtual buckets, dropped observations. */

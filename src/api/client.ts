@@ -29,6 +29,8 @@ export interface AdminClientOptions {
   timeoutMs?: number;
   /** Injected fetch (tests, Node). */
   fetch?: typeof globalThis.fetch;
+  /** A transport to share (the console pages call other RPCs on it). */
+  shared?: Transport;
 }
 
 export interface MatrixRequest {
@@ -74,14 +76,16 @@ export function makeTransport(opts: AdminClientOptions): Transport {
     : createConnectTransport({ ...common, useBinaryFormat: true });
 }
 
+/** `authorization: Bearer <token>` when a token is set. */
+export function authHeaders(token?: () => string | undefined): Record<string, string> | undefined {
+  const t = token?.();
+  return t ? { authorization: `Bearer ${t}` } : undefined;
+}
+
 export function createAdminClient(opts: AdminClientOptions): AdminClient {
   // Straight to the transport, as connect's promise client would, without its code in the bundle.
-  const transport = makeTransport(opts);
-
-  const headers = (): Record<string, string> | undefined => {
-    const token = opts.token?.();
-    return token ? { authorization: `Bearer ${token}` } : undefined;
-  };
+  const transport = opts.shared ?? makeTransport(opts);
+  const headers = () => authHeaders(opts.token);
 
   return {
     liveStream: connectLiveStream(transport, headers),

@@ -7,7 +7,8 @@
 
 import { create } from '@bufbuild/protobuf';
 import { GetClusterOverviewResponseSchema } from '../gen/admin_pb.ts';
-import { createAdminClient, type AdminClient } from './client.ts';
+import { authHeaders, createAdminClient, makeTransport, type AdminClient } from './client.ts';
+import type { ConsoleAccess } from './consoleAccess.ts';
 import type { ApiConfig, TransportKind } from './config.ts';
 import { createJsonAdminClient } from './jsonSource.ts';
 import { jsonLiveStream } from './liveEvents.ts';
@@ -50,6 +51,8 @@ export interface PageSource {
   client: AdminClient;
   /** Non-null for the JSON source only. */
   session: SessionAuth | null;
+  /** The console pages' way to the other RPCs / endpoints (src/api/consoleClient.ts). */
+  console: ConsoleAccess;
 }
 
 export interface PageSourceDeps {
@@ -65,13 +68,11 @@ export function createPageSource(
 ): PageSource {
   const fetchOpt = deps.fetch ? { fetch: deps.fetch } : {};
   if (kind !== 'json') {
-    const client = createAdminClient({
-      baseUrl: config.baseUrl,
-      transport: kind,
-      token: deps.token,
-      ...fetchOpt,
-    });
-    return { kind, client, session: null };
+    const opts = { baseUrl: config.baseUrl, transport: kind, token: deps.token, ...fetchOpt };
+    const transport = makeTransport(opts);
+    const client = createAdminClient({ ...opts, shared: transport });
+    const headers = () => authHeaders(deps.token);
+    return { kind, client, session: null, console: { kind: 'rpc', transport, headers } };
   }
   const json = createJsonAdminClient({ baseUrl: config.baseUrl, ...fetchOpt });
   const client: AdminClient = {
@@ -87,6 +88,7 @@ export function createPageSource(
     kind,
     client,
     session: { login: (a, s) => json.login(a, s), logout: () => json.logout() },
+    console: { kind: 'json', getJson: (path, signal) => json.getJson(path, signal) },
   };
 }
 

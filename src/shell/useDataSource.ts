@@ -8,6 +8,7 @@ import {
   type SourceKind,
 } from '../api/source.ts';
 import type { LoadError } from './loadError.ts';
+import type { ConsoleAccess } from '../api/consoleAccess.ts';
 import { readToken } from './tokenStore.ts';
 
 export interface DataSource {
@@ -16,6 +17,8 @@ export interface DataSource {
   client: AdminClient;
   /** JSON source only (cookie session); null for Connect / gRPC-Web (bearer token). */
   session: SessionAuth | null;
+  /** The console pages' calls beyond the matrix (src/api/consoleClient.ts). */
+  console: ConsoleAccess;
   /** The sign-in form is due: JSON source, and signed out here or refused with a 401. */
   needsSignIn: (error: LoadError | null) => boolean;
   /** Marks the page signed in / out (after a login or logout succeeded). */

@@ -1,4 +1,6 @@
 import { memo } from 'react';
+import { Link } from 'react-router-dom';
+import { bucketPath, windowQuery } from '../../shell/router.ts';
 import type { KeyDescription } from '../../data/keys.ts';
 import { elideMiddle } from '../../data/keys.ts';
 import type { CellInfo } from './cellInfo.ts';
@@ -114,6 +116,13 @@ export const FlyoutBody = memo(function FlyoutBody({ info, pinned, onClose }: Pr
         <dt>Row total</dt>
         <dd data-field="total">{info.rowTotal}</dd>
       </dl>
+      {pinned && (
+        <p className="fly-open">
+          <Link to={bucketPath(info.bucketId, windowQuery(location.search))}>
+            Open the bucket&apos;s page
+          </Link>
+        </p>
+      )}
       <dl className="fly-keys">
         <KeyBlock title="Start" k={info.start} pinned={pinned} />
         <KeyBlock title="End" k={info.end} pinned={pinned} />
