@@ -8,6 +8,7 @@ import { TimeAxis } from './axes.tsx';
 import { ConflictLegend, ConflictOverlay } from './ConflictOverlay.tsx';
 import { Legend } from './Legend.tsx';
 import { useCanvasBox } from './useCanvasBox.ts';
+import { useColorScheme } from './useColorScheme.ts';
 import { followZoom, zoomStackPop, zoomStackPush, type ZoomStack } from './heatmapState.ts';
 import { HeatmapPlot } from './HeatmapPlot.tsx';
 import { ExportButtons } from './ExportButtons.tsx';
@@ -94,7 +95,11 @@ export function Heatmap({ raw, view, dispatch }: Props) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [raw]);
 
-  const lut = useMemo(() => buildLut({ palette: view.palette, size: LUT_SIZE }), [view.palette]);
+  const scheme = useColorScheme();
+  const lut = useMemo(
+    () => buildLut({ palette: view.palette, size: LUT_SIZE, scheme }),
+    [view.palette, scheme],
+  );
   const scale = useMemo(
     () => makeScale({ kind: view.scale, max: m.max, brightness: view.brightness }),
     [view.scale, m.max, view.brightness],
@@ -214,7 +219,13 @@ export function Heatmap({ raw, view, dispatch }: Props) {
       <div className="corner" />
       <TimeAxis fromMs={vp.t0} toMs={vp.t1} width={plot.width} />
       <div className="legend-row">
-        <Legend scale={scale} series={m.series} palette={view.palette} stepMs={stepMs} />
+        <Legend
+          scale={scale}
+          series={m.series}
+          palette={view.palette}
+          scheme={scheme}
+          stepMs={stepMs}
+        />
         <ConflictLegend matrix={m} />
       </div>
     </div>
