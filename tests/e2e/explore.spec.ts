@@ -208,7 +208,7 @@ test('wheel zooms at the pointer, Shift-drag pans, Back and Reset zoom step back
   const px = box.x + fx * box.width;
   const tAt = t0 + fx * (t1 - t0);
   await expect(page.getByRole('button', { name: 'Reset zoom' })).toBeDisabled();
-  await expect(page.getByRole('button', { name: 'Back' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Previous zoom' })).toBeDisabled();
   await page.mouse.move(px, box.y + box.height / 2);
   await page.mouse.wheel(0, -400);
   await expect(page).toHaveURL(/zoom=/);
@@ -232,9 +232,9 @@ test('wheel zooms at the pointer, Shift-drag pans, Back and Reset zoom step back
   expect(z2.fromMs - z1.fromMs).toBeGreaterThan(span1 * (150 / box.width));
 
   // Back: the wheel zoom; Back again: the whole extent; Reset from a zoom.
-  await page.getByRole('button', { name: 'Back' }).click();
+  await page.getByRole('button', { name: 'Previous zoom' }).click();
   await expect.poll(() => zoomOfUrl(page.url())).toEqual(z1);
-  await page.getByRole('button', { name: 'Back' }).click();
+  await page.getByRole('button', { name: 'Previous zoom' }).click();
   await expect(page).not.toHaveURL(/zoom=/);
   await page.mouse.move(px, box.y + box.height / 2);
   await page.mouse.wheel(0, -400);

@@ -135,15 +135,16 @@ export function Heatmap({ raw, view, dispatch }: Props) {
   return (
     <div className="heatmap explore-heatmap" data-testid="heatmap">
       <div className="zoom-bar" role="group" aria-label="Zoom and export">
+        {/* Not "Back": that is the browser's own button (which also steps through zooms). */}
         <button type="button" onClick={onBack} disabled={stack.past.length === 0}>
-          Back
+          Previous zoom
         </button>
         <button type="button" onClick={onReset} disabled={!view.zoom}>
           Reset zoom
         </button>
         <span className="muted hint" data-testid="zoom-hint">
           Drag to zoom · Shift-drag (or right-drag) to pan · wheel zooms · click pins · Backspace
-          back · R reset
+          previous zoom · R reset
         </span>
         {filtered.kept !== filtered.total && (
           <span className="muted" data-testid="filter-count">
