@@ -130,3 +130,21 @@ export const FlyoutBody = memo(function FlyoutBody({ info, pinned, onClose }: Pr
     </>
   );
 });
+
+/**
+ * The keyboard cursor's one-line card: value, time and start key, beside the cell (the live
+ * region speaks the rest; Enter pins the full card).
+ */
+export const CompactCard = memo(function CompactCard({ info }: { info: CellInfo }) {
+  const k = info.start;
+  return (
+    <div className="fly-compact">
+      <strong className="fly-value">{info.value}</strong>
+      <span className="fly-time">{info.time}</span>
+      <span className="fly-key" data-key="start">
+        <code className="key-text">{k.openEnd ?? elideMiddle(k.display, KEY_CHARS)}</code>
+      </span>
+      <span className="muted">Enter: details</span>
+    </div>
+  );
+});

@@ -8,6 +8,7 @@ import { TimeAxis } from './axes.tsx';
 import { ConflictLegend, ConflictOverlay } from './ConflictOverlay.tsx';
 import { Legend } from './Legend.tsx';
 import { useCanvasBox } from './useCanvasBox.ts';
+import { useColorScheme } from './useColorScheme.ts';
 import { followZoom, zoomStackPop, zoomStackPush, type ZoomStack } from './heatmapState.ts';
 import { HeatmapPlot } from './HeatmapPlot.tsx';
 import { ExportButtons } from './ExportButtons.tsx';
@@ -94,7 +95,11 @@ export function Heatmap({ raw, view, dispatch }: Props) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [raw]);
 
-  const lut = useMemo(() => buildLut({ palette: view.palette, size: LUT_SIZE }), [view.palette]);
+  const scheme = useColorScheme();
+  const lut = useMemo(
+    () => buildLut({ palette: view.palette, size: LUT_SIZE, scheme }),
+    [view.palette, scheme],
+  );
   const scale = useMemo(
     () => makeScale({ kind: view.scale, max: m.max, brightness: view.brightness }),
     [view.scale, m.max, view.brightness],
@@ -130,15 +135,16 @@ export function Heatmap({ raw, view, dispatch }: Props) {
   return (
     <div className="heatmap explore-heatmap" data-testid="heatmap">
       <div className="zoom-bar" role="group" aria-label="Zoom and export">
+        {/* Not "Back": that is the browser's own button (which also steps through zooms). */}
         <button type="button" onClick={onBack} disabled={stack.past.length === 0}>
-          Back
+          Previous zoom
         </button>
         <button type="button" onClick={onReset} disabled={!view.zoom}>
           Reset zoom
         </button>
         <span className="muted hint" data-testid="zoom-hint">
           Drag to zoom · Shift-drag (or right-drag) to pan · wheel zooms · click pins · Backspace
-          back · R reset
+          previous zoom · R reset
         </span>
         {filtered.kept !== filtered.total && (
           <span className="muted" data-testid="filter-count">
@@ -214,7 +220,13 @@ export function Heatmap({ raw, view, dispatch }: Props) {
       <div className="corner" />
       <TimeAxis fromMs={vp.t0} toMs={vp.t1} width={plot.width} />
       <div className="legend-row">
-        <Legend scale={scale} series={m.series} palette={view.palette} stepMs={stepMs} />
+        <Legend
+          scale={scale}
+          series={m.series}
+          palette={view.palette}
+          scheme={scheme}
+          stepMs={stepMs}
+        />
         <ConflictLegend matrix={m} />
       </div>
     </div>

@@ -20,7 +20,7 @@ import {
 } from '../../data/view/index.ts';
 import type { CanvasSize } from './canvasSize.ts';
 import { cellInfo } from './cellInfo.ts';
-import { FlyoutBody } from './Flyout.tsx';
+import { CompactCard, FlyoutBody } from './Flyout.tsx';
 import { placeFlyout } from './flyoutPlacement.ts';
 import { CopyButtons } from './CopyButtons.tsx';
 import { PlotPainter } from './painter.ts';
@@ -85,6 +85,8 @@ export function HeatmapPlot(props: Props) {
   const raf = useRef(0);
   const wheelTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const pointer = useRef({ x: 0, y: 0 });
+  /** The pointer rests over the plot (so a new view or new data re-reads the cell under it). */
+  const pointerIn = useRef(false);
   const helpId = useId();
 
   const [hover, setHover] = useState<Cell | null>(null);
@@ -157,10 +159,13 @@ export function HeatmapPlot(props: Props) {
         : null,
     [cursor, m.rowCount, m.colCount],
   );
-  const shown =
-    valid(pinned) ??
-    (anchorMode === 'pointer' ? valid(hover) : null) ??
-    (focused ? cursorCell : null);
+  const hovered = anchorMode === 'pointer' ? valid(hover) : null;
+  const shown = valid(pinned) ?? hovered ?? (focused ? cursorCell : null);
+  // The keyboard cursor alone gets a one-line card beside its cell, not the full card over the
+  // plot (Enter pins the full one).
+  const compact = !pinned && !hovered;
+  // The card sits at the pointer only while it describes the cell under the pointer.
+  const atPointer = pinned ? anchorMode === 'pointer' : !!hovered;
 
   const info = useMemo(
     () => (shown ? cellInfo(m, edges, shown.row, shown.col) : null),
@@ -173,7 +178,7 @@ export function HeatmapPlot(props: Props) {
     const layer = layerRef.current;
     if (!el || !layer) return;
     let at = pointer.current;
-    if (anchorMode === 'cell' && shown) {
+    if (!atPointer && shown) {
       const r = layer.getBoundingClientRect();
       const b = cellRect(view, edges, shown, plot);
       at = { x: r.left + b.x + b.w / 2, y: r.top + b.y + b.h / 2 };
@@ -187,8 +192,39 @@ export function HeatmapPlot(props: Props) {
       },
     );
     el.style.transform = `translate(${Math.round(p.left)}px, ${Math.round(p.top)}px)`;
-  }, [anchorMode, shown, view, edges, plot]);
-  useLayoutEffect(placeFly, [placeFly, info, pinned]);
+  }, [atPointer, shown, view, edges, plot]);
+  useLayoutEffect(placeFly, [placeFly, info, pinned, compact]);
+
+  // A new view (drag or wheel zoom, pan) or new data (range, filter, refresh) moves cells under
+  // a still pointer: the hover card describes whatever is under it now, or nothing.
+  useLayoutEffect(() => {
+    if (pinned || drag.current || anchorMode !== 'pointer') return;
+    const layer = layerRef.current;
+    if (!pointerIn.current || !layer) {
+      setHover(null);
+      return;
+    }
+    const r = layer.getBoundingClientRect();
+    const c = cellAtPoint(
+      view,
+      edges,
+      m.rowCount,
+      pointer.current.x - r.left,
+      pointer.current.y - r.top,
+      plot,
+    );
+    setHover((h) => (sameCell(h, c) ? h : c));
+    // Only a change of view or data re-reads the cell; pointer moves do it themselves.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [view, m, edges]);
+
+  /** Unpins; focus inside the card (close or copy button) returns to the heatmap. */
+  const unpin = useCallback(() => {
+    const layer = layerRef.current;
+    const inCard = !!flyRef.current?.contains(document.activeElement);
+    setPinned(null);
+    if (inCard) layer?.focus();
+  }, []);
 
   // --- gestures ---
   const local = (e: { clientX: number; clientY: number }) => {
@@ -242,6 +278,7 @@ export function HeatmapPlot(props: Props) {
 
   const onPointerMove = (e: React.PointerEvent<HTMLDivElement>) => {
     pointer.current = { x: e.clientX, y: e.clientY };
+    pointerIn.current = true;
     const p = local(e);
     const d = drag.current;
     if (d && d.pointerId === e.pointerId) {
@@ -364,7 +401,7 @@ export function HeatmapPlot(props: Props) {
       setAnchorMode('cell');
       setPinned(pinned ? null : { row: cur.r, col: cur.c });
     } else if (e.key === 'Escape') {
-      setPinned(null);
+      unpin();
     }
   };
 
@@ -379,11 +416,11 @@ export function HeatmapPlot(props: Props) {
   useEffect(() => {
     if (!pinned) return;
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') setPinned(null);
+      if (e.key === 'Escape') unpin();
     };
     addEventListener('keydown', onKey);
     return () => removeEventListener('keydown', onKey);
-  }, [pinned]);
+  }, [pinned, unpin]);
 
   const announce = useMemo(
     () =>
@@ -429,6 +466,7 @@ export function HeatmapPlot(props: Props) {
         onPointerUp={endDrag}
         onPointerCancel={endDrag}
         onPointerLeave={() => {
+          pointerIn.current = false;
           if (!pinned && !drag.current) setHover(null);
         }}
         onContextMenu={(e) => e.preventDefault()}
@@ -437,7 +475,9 @@ export function HeatmapPlot(props: Props) {
           if (e.target !== e.currentTarget) return;
           setFocused(true);
           if (!cursorCell) setCursor(firstVisible());
-          setAnchorMode('cell');
+          // Focus from a press (click, drag) leaves the card with the pointer; only keyboard
+          // focus hands it to the cursor.
+          if (e.currentTarget.matches(':focus-visible')) setAnchorMode('cell');
         }}
         onBlur={(e) => {
           if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocused(false);
@@ -450,7 +490,7 @@ export function HeatmapPlot(props: Props) {
         {info && (
           <div
             ref={flyRef}
-            className={pinned ? 'flyout pinned' : 'flyout'}
+            className={pinned ? 'flyout pinned' : compact ? 'flyout compact' : 'flyout'}
             role={pinned ? 'dialog' : 'tooltip'}
             aria-label="Cell details"
             data-row={info.row}
@@ -458,7 +498,11 @@ export function HeatmapPlot(props: Props) {
             onPointerDown={(e) => e.stopPropagation()}
             onClick={(e) => e.stopPropagation()}
           >
-            <FlyoutBody info={info} pinned={!!pinned} onClose={() => setPinned(null)} />
+            {compact ? (
+              <CompactCard info={info} />
+            ) : (
+              <FlyoutBody info={info} pinned={!!pinned} onClose={unpin} />
+            )}
             {pinned && <CopyButtons info={info} />}
           </div>
         )}

@@ -138,8 +138,11 @@ export function KeyvizPage() {
     <div className={dropping ? 'page drop-active' : 'page'}>
       <Header node={node} matrix={matrix} loadedAt={feed.loadedAt} live={feed.live} />
       {session && !signIn && <SignOutButton session={session} onSignedOut={onSignedOut} />}
-      <Controls view={view} dispatch={dispatch} onRefresh={reload} busy={feed.busy} />
-      <HeatmapControls view={view} dispatch={dispatch} onOpenRecord={feed.openRecord} />
+      {/* A named region: the control groups are inside a landmark (axe "region"). */}
+      <section className="page-controls" aria-label="Heatmap settings">
+        <Controls view={view} dispatch={dispatch} onRefresh={reload} busy={feed.busy} />
+        <HeatmapControls view={view} dispatch={dispatch} onOpenRecord={feed.openRecord} />
+      </section>
       {feed.record && <RecordBanner record={feed.record} onClose={feed.closeRecord} />}
       {error && matrix && error.kind !== 'unauthenticated' && (
         <StaleBanner error={error} loadedAt={feed.loadedAt} nextPollAt={feed.nextPollAt} />
