@@ -27,6 +27,9 @@ import {
 } from './plotModel.ts';
 import type { ViewDispatch } from './useHeatmapViewState.ts';
 import { loadedOf } from './windowedClient.ts';
+import { HotSpotOutline } from './hotspots/HotSpotOutline.tsx';
+import { HotSpotPanel } from './hotspots/HotSpotPanel.tsx';
+import { useHotSpotNav } from './hotspots/useHotSpotNav.ts';
 import './heatmap.css';
 
 const LUT_SIZE = 256;
@@ -126,6 +129,8 @@ export function Heatmap({ raw, view, dispatch }: Props) {
     dispatch({ type: 'zoom', zoom: null });
   }, [view.zoom, dispatch]);
 
+  const hot = useHotSpotNav(raw, m, model.bounds, stepMs, onView);
+
   const bars = useMemo(
     () =>
       size.cssW > 0 ? marginalBars(m, edges, vp, { width: size.cssW, height: size.cssH }) : null,
@@ -133,102 +138,130 @@ export function Heatmap({ raw, view, dispatch }: Props) {
   );
 
   return (
-    <div className="heatmap explore-heatmap" data-testid="heatmap">
-      <div className="zoom-bar" role="group" aria-label="Zoom and export">
-        {/* Not "Back": that is the browser's own button (which also steps through zooms). */}
-        <button type="button" onClick={onBack} disabled={stack.past.length === 0}>
-          Previous zoom
-        </button>
-        <button type="button" onClick={onReset} disabled={!view.zoom}>
-          Reset zoom
-        </button>
-        <span className="muted hint" data-testid="zoom-hint">
-          Drag to zoom · Shift-drag (or right-drag) to pan · wheel zooms · click pins · Backspace
-          previous zoom · R reset
-        </span>
-        {filtered.kept !== filtered.total && (
-          <span className="muted" data-testid="filter-count">
-            {filtered.kept} of {filtered.total} rows
+    <div className="heatmap-layout">
+      <div className="heatmap explore-heatmap" data-testid="heatmap">
+        <div className="zoom-bar" role="group" aria-label="Zoom and export">
+          {/* Not "Back": that is the browser's own button (which also steps through zooms). */}
+          <button type="button" onClick={onBack} disabled={stack.past.length === 0}>
+            Previous zoom
+          </button>
+          <button type="button" onClick={onReset} disabled={!view.zoom}>
+            Reset zoom
+          </button>
+          <button type="button" aria-pressed={hot.open} onClick={() => hot.setOpen(!hot.open)}>
+            Hot spots
+          </button>
+          <button type="button" onClick={hot.goHottest} aria-keyshortcuts="H">
+            Go to hottest cell
+          </button>
+          <span className="muted hint" data-testid="zoom-hint">
+            Drag to zoom · Shift-drag (or right-drag) to pan · wheel zooms · click pins · Backspace
+            previous zoom · R reset · H hottest cell
           </span>
-        )}
-        <ExportButtons
-          matrix={m}
-          view={vp}
-          stepMs={stepMs}
-          canvasRef={canvasRef}
-          series={view.series}
-        />
-      </div>
-      <KeyBandAxis rows={m.rows} view={vp} height={size.cssH} onHighlight={setHighlight} />
-      <div className="plot" ref={plotRef}>
-        {size.devW > 0 && m.rowCount > 0 && (
-          <HeatmapPlot
-            model={model}
-            view={vp}
-            full={full}
-            lut={lut}
-            scale={scale}
-            series={view.series}
-            size={size}
-            highlight={highlight}
-            onView={onView}
-            onBack={onBack}
-            onReset={onReset}
-            canvasRef={canvasRef}
-          />
-        )}
-        {size.devW > 0 && m.conflicts && (
-          <ConflictOverlay
+          {filtered.kept !== filtered.total && (
+            <span className="muted" data-testid="filter-count">
+              {filtered.kept} of {filtered.total} rows
+            </span>
+          )}
+          <ExportButtons
             matrix={m}
-            edges={edges}
-            t0={vp.t0}
-            t1={vp.t1}
-            size={size}
-            r0={vp.r0}
-            r1={vp.r1}
+            view={vp}
+            stepMs={stepMs}
+            canvasRef={canvasRef}
+            series={view.series}
           />
-        )}
-        {m.rowCount === 0 && (
-          <p className="muted no-rows" role="status">
-            No rows match the filter.
-          </p>
-        )}
-      </div>
-      <div className="marginal-right">
-        {bars && (
-          <MarginalCanvas
-            bars={bars.rows}
-            axis="rows"
-            width={ROW_MARGINAL_PX}
-            height={plot.height}
-            label="Row totals over the visible time window"
+        </div>
+        <KeyBandAxis rows={m.rows} view={vp} height={size.cssH} onHighlight={setHighlight} />
+        <div className="plot" ref={plotRef}>
+          {size.devW > 0 && m.rowCount > 0 && (
+            <HeatmapPlot
+              model={model}
+              view={vp}
+              full={full}
+              lut={lut}
+              scale={scale}
+              series={view.series}
+              size={size}
+              highlight={highlight}
+              onView={onView}
+              onBack={onBack}
+              onReset={onReset}
+              onHottest={hot.goHottest}
+              canvasRef={canvasRef}
+            />
+          )}
+          {size.devW > 0 && hot.outline && (
+            <HotSpotOutline
+              rect={hot.outline.rect}
+              view={vp}
+              width={size.cssW}
+              height={size.cssH}
+              label={hot.outline.label}
+            />
+          )}
+          {size.devW > 0 && m.conflicts && (
+            <ConflictOverlay
+              matrix={m}
+              edges={edges}
+              t0={vp.t0}
+              t1={vp.t1}
+              size={size}
+              r0={vp.r0}
+              r1={vp.r1}
+            />
+          )}
+          {m.rowCount === 0 && (
+            <p className="muted no-rows" role="status">
+              No rows match the filter.
+            </p>
+          )}
+        </div>
+        <div className="marginal-right">
+          {bars && (
+            <MarginalCanvas
+              bars={bars.rows}
+              axis="rows"
+              width={ROW_MARGINAL_PX}
+              height={plot.height}
+              label="Row totals over the visible time window"
+            />
+          )}
+        </div>
+        <div className="corner" />
+        <div className="marginal-bottom">
+          {bars && (
+            <MarginalCanvas
+              bars={bars.cols}
+              axis="cols"
+              width={plot.width}
+              height={COL_MARGINAL_PX}
+              label="Column totals over the visible rows"
+            />
+          )}
+        </div>
+        <div className="corner" />
+        <TimeAxis fromMs={vp.t0} toMs={vp.t1} width={plot.width} />
+        <div className="legend-row">
+          <Legend
+            scale={scale}
+            series={m.series}
+            palette={view.palette}
+            scheme={scheme}
+            stepMs={stepMs}
           />
-        )}
+          <ConflictLegend matrix={m} />
+        </div>
       </div>
-      <div className="corner" />
-      <div className="marginal-bottom">
-        {bars && (
-          <MarginalCanvas
-            bars={bars.cols}
-            axis="cols"
-            width={plot.width}
-            height={COL_MARGINAL_PX}
-            label="Column totals over the visible rows"
-          />
-        )}
-      </div>
-      <div className="corner" />
-      <TimeAxis fromMs={vp.t0} toMs={vp.t1} width={plot.width} />
-      <div className="legend-row">
-        <Legend
-          scale={scale}
-          series={m.series}
-          palette={view.palette}
-          scheme={scheme}
-          stepMs={stepMs}
+      {hot.open && (
+        <HotSpotPanel
+          matrix={hot.source}
+          spots={hot.spots}
+          pending={hot.pending}
+          selected={hot.selected}
+          onSelect={hot.select}
+          onClose={() => hot.setOpen(false)}
         />
-        <ConflictLegend matrix={m} />
-      </div>
+      )}
     </div>
   );
 }

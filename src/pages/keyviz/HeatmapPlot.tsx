@@ -53,6 +53,8 @@ interface Props {
   onView: (v: Viewport, opts?: { replace?: boolean }) => void;
   onBack: () => void;
   onReset: () => void;
+  /** H: go to the hottest cell. */
+  onHottest?: () => void;
   canvasRef: React.RefObject<HTMLCanvasElement | null>;
 }
 
@@ -74,6 +76,7 @@ interface Drag {
  */
 export function HeatmapPlot(props: Props) {
   const { model, view, full, lut, scale, series, size, highlight, onView, onBack, onReset } = props;
+  const { onHottest } = props;
   const { matrix: m, edges, bounds } = model;
   const canvasRef = props.canvasRef;
   const layerRef = useRef<HTMLDivElement>(null);
@@ -395,6 +398,9 @@ export function HeatmapPlot(props: Props) {
     } else if (e.key === 'r' || e.key === 'R') {
       e.preventDefault();
       onReset();
+    } else if ((e.key === 'h' || e.key === 'H') && onHottest) {
+      e.preventDefault();
+      onHottest();
     } else if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
       setCursor(cur);
@@ -510,7 +516,8 @@ export function HeatmapPlot(props: Props) {
       <p id={helpId} className="sr-only">
         Arrow keys move the cell cursor, Page Up and Page Down move by a screen of rows, Home and
         End go to the first and last column. Enter pins the cell details, Escape unpins. Plus and
-        minus zoom at the cursor, Backspace goes back to the previous view, R resets the zoom.
+        minus zoom at the cursor, Backspace goes back to the previous view, R resets the zoom, H
+        goes to the hottest cell.
       </p>
       <div className="sr-only" role="status" aria-live="polite" data-testid="cell-announce">
         {announce}
