@@ -4,6 +4,7 @@
 // the node's codes, e.g. Unavailable "keyviz sampler not configured on this node".
 import type { GetClusterOverviewResponse, GetRaftGroupsResponse } from '../src/gen/admin_pb.ts';
 import type { UpstreamBackend } from './gateway/upstream.ts';
+import type { HotKeysAnswer, HotKeysRequest } from './hotkeys/types.ts';
 import type { MatrixAnswer, MatrixRequest } from './sampler/types.ts';
 
 export interface AdminBackend {
@@ -15,6 +16,8 @@ export interface AdminBackend {
    * rows (the gateway) hands them out as is instead of being re-encoded.
    */
   getKeyVizMatrixWire?: UpstreamBackend['getKeyVizMatrixWire'];
+  /** Hot keys (server/hotkeys/); absent = Unimplemented / 501. */
+  getKeyVizHotKeys?(req: HotKeysRequest, signal: AbortSignal): Promise<HotKeysAnswer>;
 }
 
 /** The node's exact message when keyviz is switched off (shared with the page). */

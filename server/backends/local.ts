@@ -8,6 +8,7 @@ import type { SimulatedCluster } from '../cluster/simulated.ts';
 import type { Sampler } from '../sampler/index.ts';
 import type { MatrixAnswer, MatrixRequest } from '../sampler/types.ts';
 import { MatrixCache } from './matrixCache.ts';
+import { localHotKeys } from '../hotkeys/local.ts';
 
 export interface LocalBackendOptions {
   sampler: Sampler | null;
@@ -42,5 +43,6 @@ export function createLocalBackend(opts: LocalBackendOptions): AdminBackend {
     getRaftGroups(): Promise<GetRaftGroupsResponse> {
       return Promise.resolve(cluster.raftGroups());
     },
+    getKeyVizHotKeys: localHotKeys(sampler),
   };
 }

@@ -20,6 +20,7 @@ import {
   overviewImpl,
   raftGroupsImpl,
 } from './handlers.ts';
+import { hotKeysImpl } from './hotkeys.ts';
 
 /** Largest request body read (1 MiB): a matrix request is a few bytes. */
 export const READ_MAX_BYTES = 1 << 20;
@@ -66,7 +67,8 @@ export function createRpcHandler(opts: RpcOptions): RpcHandler {
   const shared = (r: ConnectRouter) =>
     r
       .rpc(Admin.method.getClusterOverview, overviewImpl(backend))
-      .rpc(Admin.method.getRaftGroups, raftGroupsImpl(backend));
+      .rpc(Admin.method.getRaftGroups, raftGroupsImpl(backend))
+      .rpc(Admin.method.getKeyVizHotKeys, hotKeysImpl(backend));
   const binary = connectNodeAdapter({
     ...common,
     routes: (r) => shared(r).rpc(getKeyVizMatrixWire, matrixWireImpl(enc)),
