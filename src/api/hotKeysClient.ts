@@ -147,6 +147,7 @@ export function jsonFailure(status: number, code: string, message: string): HotK
   if (code === 'no_snapshot') return new HotKeysError('no_snapshot', msg, code);
   if (code === 'out_of_snapshot_window') return new HotKeysError('out_of_window', msg, code);
   if (code === 'invalid_query') return new HotKeysError('invalid_query', msg, code);
+  if (code === 'not_implemented') return new HotKeysError('unimplemented', msg, code);
   // No endpoint on this path (a bare 404/405/501, not the node's JSON error).
   if ((status === 404 || status === 405 || status === 501) && code.startsWith('http_')) {
     return new HotKeysError('unimplemented', msg, code);

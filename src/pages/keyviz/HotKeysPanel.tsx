@@ -179,7 +179,7 @@ export default function HotKeysPanel(props: HotKeysPanelProps) {
       sel.cell
         ? cellTarget(matrix, edges, stepMs, sel.cell)
         : sel.range
-          ? rangeTarget(matrix, sel.range)
+          ? rangeTarget(matrix, edges, sel.range)
           : null,
     [sel, matrix, edges, stepMs],
   );
@@ -191,9 +191,9 @@ export default function HotKeysPanel(props: HotKeysPanelProps) {
     ? ''
     : target.kind === 'cell'
       ? target.parsed?.kind === 'route'
-        ? `cell ${target.bucketId} ${target.window.fromMs}-${target.window.toMs} ${sel.top}`
+        ? `cell ${target.bucketId} ${target.ask.fromMs} ${sel.top}`
         : ''
-      : `range ${target.buckets.map((b) => b.bucketId).join(',')} ${target.window.fromMs}-${target.window.toMs} ${sel.top}`;
+      : `range ${target.buckets.map((b) => b.bucketId).join(',')} ${target.ask.fromMs}-${target.ask.toMs} ${sel.top}`;
   const targetRef = useRef(target);
   useLayoutEffect(() => {
     targetRef.current = target;

@@ -24,10 +24,7 @@ export async function loadCell(
   if (!p || p.kind !== 'route') throw new Error('not a route bucket');
   const req = { routeId: p.routeId, label: p.label, subBucket: p.subBucket, top };
   try {
-    const answer = await client.get(
-      { ...req, fromMs: t.window.fromMs, toMs: t.window.toMs },
-      signal,
-    );
+    const answer = await client.get({ ...req, ...t.ask }, signal);
     return { answer, latestInstead: false };
   } catch (e) {
     if (!(e instanceof HotKeysError) || e.kind !== 'out_of_window') throw e;
@@ -53,7 +50,7 @@ export async function loadRange(
       try {
         let answer: HotKeys;
         try {
-          answer = await client.get({ ...req, ...t.window }, signal);
+          answer = await client.get({ ...req, ...t.ask }, signal);
         } catch (e) {
           if (!(e instanceof HotKeysError) || e.kind !== 'out_of_window') throw e;
           answer = await client.get(req, signal);

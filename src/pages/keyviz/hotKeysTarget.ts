@@ -7,7 +7,7 @@ import { fromHex } from '../../data/keys.ts';
 import type { Matrix, RowMeta } from '../../data/matrix.ts';
 import type { ZoomState } from '../../data/urlState.ts';
 import { compareKeys } from '../../data/view/keyOrder.ts';
-import type { ColumnEdges } from '../../data/view/gaps.ts';
+import { columnRange, type ColumnEdges } from '../../data/view/gaps.ts';
 
 /** Buckets one range query asks at most (one request each). */
 export const MAX_RANGE_BUCKETS = 32;
@@ -24,8 +24,13 @@ export interface CellTarget {
   parsed: BucketId | null;
   /** The row on screen now (null when the bucket is not among the rows shown). */
   row: RowMeta | null;
-  /** The clicked column's window [flush - step, flush). */
+  /** The clicked column's extent on screen, [x0, x1 = flush time). */
   window: Window;
+  /**
+   * What is asked: flush times in [from, to), as GetKeyVizMatrix selects columns. A hot-key
+   * window ends at its flush time, so [flush, flush + 1) names exactly the clicked column's.
+   */
+  ask: Window;
   /** The cell's writes (for shares): null unless the series is writes and the cell is shown. */
   cellWrites: number | null;
 }
@@ -43,6 +48,8 @@ export interface RangeBucket {
 export interface RangeTarget {
   kind: 'range';
   window: Window;
+  /** Flush times of the columns the window overlaps, [first, last + 1). */
+  ask: Window;
   buckets: RangeBucket[];
   /** Route buckets in the range before the cap. */
   inRange: number;
@@ -64,6 +71,7 @@ export function cellTarget(
       : { fromMs: cell.colMs - stepMs, toMs: cell.colMs };
   return {
     kind: 'cell',
+    ask: { fromMs: cell.colMs, toMs: cell.colMs + 1 },
     bucketId: cell.bucketId,
     parsed: parseBucketId(cell.bucketId),
     row: r >= 0 ? m.rows[r] : null,
@@ -79,7 +87,12 @@ function overlaps(row: RowMeta, lo: Uint8Array, hi: Uint8Array): boolean {
   return startsBeforeHi && endsAfterLo;
 }
 
-export function rangeTarget(m: Matrix, range: ZoomState, cap = MAX_RANGE_BUCKETS): RangeTarget {
+export function rangeTarget(
+  m: Matrix,
+  edges: ColumnEdges,
+  range: ZoomState,
+  cap = MAX_RANGE_BUCKETS,
+): RangeTarget {
   const lo = fromHex(range.startKeyHex ?? '') ?? new Uint8Array(0);
   const hi = fromHex(range.endKeyHex ?? '') ?? new Uint8Array(0);
   const all: RangeBucket[] = [];
@@ -106,9 +119,19 @@ export function rangeTarget(m: Matrix, range: ZoomState, cap = MAX_RANGE_BUCKETS
           .sort((a, b) => b.total - a.total || (a.bucketId < b.bucketId ? -1 : 1))
           .slice(0, cap)
       : all;
+  const { c0, c1 } = columnRange(edges, range.fromMs, range.toMs);
+  const ask =
+    c1 > c0
+      ? { fromMs: m.columns[c0], toMs: m.columns[c1 - 1] + 1 }
+      : { fromMs: range.fromMs, toMs: range.toMs };
   return {
     kind: 'range',
-    window: { fromMs: range.fromMs, toMs: range.toMs },
+    // The extent of the columns it covers: what the keys should describe.
+    window:
+      c1 > c0
+        ? { fromMs: edges.x0[c0], toMs: edges.x1[c1 - 1] }
+        : { fromMs: range.fromMs, toMs: range.toMs },
+    ask,
     buckets,
     inRange: all.length,
     aggregates,
