@@ -152,7 +152,7 @@ function countingSink(
     removeRoute: (id) => s.removeRoute(id),
     splitRoute: (id, key, newId) => s.splitRoute(id, key, newId),
     mergeRoutes: (l, r) => s.mergeRoutes(l, r),
-    observe: (id, key, op, len) => s.observe(id, key, op, len),
+    observe: (id, key, op, len, label) => s.observe(id, key, op, len, label),
     flush: () => {
       s.flush();
       onFlush();

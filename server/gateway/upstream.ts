@@ -27,6 +27,13 @@ import { codeName, combineFailures, mapUpstreamError } from './errors.ts';
 import { GrpcClient } from './grpcClient.ts';
 import { MAX_MATRIX_ROWS, rowBudget } from '../sampler/request.ts';
 import { mergeMatrices } from './merge.ts';
+import {
+  decodeHotKeys,
+  hotKeysFailure,
+  hotKeysUpstreamRequest,
+  mergeHotKeyAnswers,
+  PATH_HOT_KEYS,
+} from './hotkeysMerge.ts';
 
 export interface UpstreamBackendOptions {
   /** HOST:PORT of each node, in the order statuses are reported. */
@@ -192,6 +199,20 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
         fromBinary(GetRaftGroupsResponseSchema, b),
       );
       return mergeRaftGroups(succeeded(outcomes).map((o) => o.value));
+    },
+
+    async getKeyVizHotKeys(req, signal) {
+      const outcomes = await callAll(
+        PATH_HOT_KEYS,
+        hotKeysUpstreamRequest(req),
+        signal,
+        decodeHotKeys,
+      );
+      const ok = outcomes.flatMap((o) => (o.ok ? [o.value] : []));
+      if (ok.length === 0) {
+        throw hotKeysFailure(outcomes.flatMap((o) => (o.ok ? [] : [o])));
+      }
+      return mergeHotKeyAnswers(req, ok, outcomes.map(statusOf));
     },
 
     close(): void {
