@@ -16,6 +16,7 @@ import { cellCentre, fetchMatrix, waitForHeatmap } from './support.ts';
 
 let s: SpawnedServer;
 let agg: SpawnedServer;
+let split: SpawnedServer;
 let off: SpawnedServer;
 let m: Matrix;
 const FULL = { access: 'ops', secret: 'hotkeys-full-secret-71' };
@@ -33,17 +34,18 @@ test.beforeAll(async () => {
     ]),
   );
   const wl = workloadFlags({ backfill: '2h', routes: 40, seed: 5 });
-  [s, agg, off] = await Promise.all([
+  [s, agg, off, split] = await Promise.all([
     spawnServer([...wl, '--adminCredentialsFile', creds]),
     // Eight tracked routes: the rest fold into a virtual (aggregate) bucket.
     spawnServer([...wl, '--keyvizMaxTrackedRoutes', '8']),
     spawnServer([...wl, '--keyvizHotKeysEnabled=false']),
+    spawnServer([...wl, '--keyvizLabelsEnabled', '--keyvizKeyBucketsPerRoute', '4']),
   ]);
   m = await fetchMatrix(s.http, 'writes', 1024);
 });
 
 test.afterAll(async () => {
-  await Promise.all([s?.stop(), agg?.stop(), off?.stop()]);
+  await Promise.all([s?.stop(), agg?.stop(), off?.stop(), split?.stop()]);
 });
 
 /** The busiest non-aggregate cell of a column. */
@@ -66,6 +68,17 @@ async function expected(base: string, mx: Matrix, row: number, col: number, top 
   const t = mx.columns[col];
   const req = { routeId: b.routeId, label: b.label, subBucket: b.subBucket, top };
   return c.get({ ...req, fromMs: t, toMs: t + 1 });
+}
+
+/** A cell whose top key is one the workload planted (`…#hot0`, the Zipf head). */
+async function plantedCell(base: string, mx: Matrix, col: number, pick = /^route:/) {
+  for (let r = 0; r < mx.rowCount; r++) {
+    if (mx.rows[r].aggregate || !pick.test(mx.rows[r].bucketId)) continue;
+    const a = await expected(base, mx, r, col);
+    if (a.keys.length > 0 && displayKey(a.keys[0].key).endsWith('#hot0'))
+      return { row: r, want: a };
+  }
+  throw new Error('no planted hot key in that column');
 }
 
 async function clickCell(page: Page, mx: Matrix, row: number, col: number) {
@@ -92,9 +105,7 @@ test('Connect: click a cell, see its hot keys; top-N in the URL; Escape returns 
   page,
 }) => {
   const col = m.colCount - 1;
-  const row = busiest(m, col);
-  const want = await expected(s.http, m, row, col);
-  expect(want.keys.length).toBeGreaterThan(0);
+  const { row, want } = await plantedCell(s.http, m, col);
 
   await page.goto(`${s.http}/keyviz`);
   await waitForHeatmap(page);
@@ -103,6 +114,9 @@ test('Connect: click a cell, see its hot keys; top-N in the URL; Escape returns 
   await expect(panel(page).getByRole('heading', { name: 'Hot keys' })).toBeVisible();
   await expect(panel(page).getByTestId('hk-bucket')).toHaveText(m.rows[row].bucketId);
   await expectKeys(page, want);
+  await expect(panel(page).locator('tbody tr').first().locator('code.key-text')).toHaveText(
+    /#hot0$/,
+  );
   await expect(panel(page).getByTestId('hk-approx')).toContainText(
     `1 in ${want.sampleRate} writes sampled`,
   );
@@ -181,8 +195,7 @@ test('JSON source: a full-access sign-in sees the keys, read-only is told why no
   browser,
 }) => {
   const col = m.colCount - 1;
-  const row = busiest(m, col);
-  const want = await expected(s.http, m, row, col);
+  const { row, want } = await plantedCell(s.http, m, col);
   const seen: string[] = [];
   page.on('request', (r) => {
     if (r.url().includes('/keyviz/hotkeys')) seen.push(r.url());
@@ -209,6 +222,9 @@ test('JSON source: a full-access sign-in sees the keys, read-only is told why no
   await full.getByRole('button', { name: 'Sign in' }).click();
   await waitForHeatmap(full);
   await expectKeys(full, want);
+  await expect(panel(full).locator('tbody tr').first().locator('code.key-text')).toHaveText(
+    /#hot0$/,
+  );
   await ctx.close();
   // The page asked the node's JSON endpoint (no RPC on the JSON source).
   const id = parseBucketId(m.rows[row].bucketId);
@@ -216,6 +232,32 @@ test('JSON source: a full-access sign-in sees the keys, read-only is told why no
   expect(seen.some((u) => id?.kind === 'route' && u.includes(`route_id=${id.routeId}&`))).toBe(
     true,
   );
+});
+
+test('label and sub-range rows ask for their slot and sub-bucket', async ({ page }) => {
+  const sm = await fetchMatrix(split.http, 'writes', 1024);
+  const col = sm.colCount - 1;
+  const label = await plantedCell(split.http, sm, col, /^route:\d+:[a-z0-9]+(#\d+)?$/);
+  const sub = busiest(sm, col, (id) => /^route:\d+#\d+$/.test(id));
+  expect(sub).toBeGreaterThanOrEqual(0);
+  await page.goto(`${split.http}/keyviz`);
+  await waitForHeatmap(page);
+
+  await clickCell(page, sm, label.row, col);
+  await expect(panel(page).getByTestId('hk-bucket')).toHaveText(sm.rows[label.row].bucketId);
+  await expect(panel(page).locator('.hk-what .tag').first()).toHaveText(
+    (parseBucketId(sm.rows[label.row].bucketId) as { label: string }).label,
+  );
+  await expectKeys(page, label.want);
+
+  await page.getByRole('button', { name: 'Close hot keys' }).click();
+  // Focus is back on the heatmap: Escape unpins the cell details, so the next click picks.
+  await expect(page.getByTestId('hover-layer')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await clickCell(page, sm, sub, col);
+  await expect(panel(page).getByTestId('hk-bucket')).toHaveText(sm.rows[sub].bucketId);
+  await expect(panel(page)).toContainText('sub-range');
+  await expectKeys(page, await expected(split.http, sm, sub, col));
 });
 
 test('hot keys switched off: the panel says how to switch them on', async ({ page }) => {
