@@ -45,8 +45,8 @@ export const KEYVIZ_EXT_FLAGS_HELP = `Hot keys, sub-ranges and labels (node name
   --keyvizHotKeysQueueSize N           sample queue; full = dropped (default 8192, max 65536)
   --keyvizHotKeysMaxKeyLen N           longer keys are skipped (default 1024, max 4096)
   --keyvizHotKeysHistoryBytes SIZE     past windows' top keys kept (default 64MiB; 0 = latest only)
-  --keyvizKeyBucketsPerRoute N         sub-buckets per route for hot-key drill-down (1..256, default 1)
-  --keyvizLabelsEnabled[=false]        per-adapter hot-key slots (default false)`;
+  --keyvizKeyBucketsPerRoute N         sub-range rows per route, route:<id>#<i> (1..256, default 1)
+  --keyvizLabelsEnabled[=false]        a row and hot-key slot per adapter, route:<id>:<label> (default false)`;
 
 type IntSpec = { def: number; cap: number; set: (f: KeyvizExtFlags, n: number) => void };
 const INTS: Record<string, IntSpec> = {

@@ -45,9 +45,9 @@ export type SamplerConfig = Partial<SamplerOptions> &
   SamplerTuning & {
     /** Hot keys (contract §5.5); omitted or enabled: false = off. */
     hotKeys?: HotKeyConfig;
-    /** --keyvizKeyBucketsPerRoute (1..256); used by hot-key sub_bucket drill-down. */
+    /** --keyvizKeyBucketsPerRoute (1..256): sub-range rows and hot-key sub_bucket drill-down. */
     keyBucketsPerRoute?: number;
-    /** --keyvizLabelsEnabled: requests' adapter labels get their own hot-key slots. */
+    /** --keyvizLabelsEnabled: requests' adapter labels get their own rows and hot-key slots. */
     labelsEnabled?: boolean;
   };
 
@@ -104,7 +104,11 @@ export class Sampler {
     if (!(o.maxTrackedRoutes >= 0)) throw new RangeError('maxTrackedRoutes must be >= 0');
     this.options = o;
     this.ring = new ColumnRing(o.historyColumns);
-    this.table = new BucketTable(o, this.routes, this.ring.identities);
+    this.table = new BucketTable(
+      { ...o, keyBucketsPerRoute, labelsEnabled },
+      this.routes,
+      this.ring.identities,
+    );
     this.hot =
       hotKeys && hotKeys.enabled !== false
         ? new HotKeyTracker(hotKeys, (id) => this.isTrackedRoute(id), o.stepMs)
@@ -213,13 +217,18 @@ export class Sampler {
     const t = this.table;
     const dense = t.dense;
     // `>>> 0 ===` admits only integers in [0, 2^32): the typed-array fast path.
-    const slot =
+    let slot =
       routeId >>> 0 === routeId && routeId < dense.length
         ? dense[routeId]
         : (t.sparse.get(routeId) ?? -1);
     if (slot < 0) {
       this.dropped++;
       return;
+    }
+    if (t.subdivides) {
+      // Sub-range and label rows: the route's child row counts it.
+      const sub = t.subdivisions[slot];
+      if (sub !== null) slot = t.childOf(slot, sub, key, label);
     }
     const c = t.counters;
     const o = slot << 2;
