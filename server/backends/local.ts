@@ -6,7 +6,7 @@ import type { GetClusterOverviewResponse, GetRaftGroupsResponse } from '../../sr
 import { KEYVIZ_DISABLED_MESSAGE, type AdminBackend } from '../backend.ts';
 import type { SimulatedCluster } from '../cluster/simulated.ts';
 import type { Sampler } from '../sampler/index.ts';
-import type { MatrixAnswer, MatrixRequest } from '../sampler/types.ts';
+import type { MatrixAnswer, MatrixRequest, MatrixResult } from '../sampler/types.ts';
 import { MatrixCache } from './matrixCache.ts';
 
 export interface LocalBackendOptions {
@@ -17,14 +17,16 @@ export interface LocalBackendOptions {
    * something flushes the sampler behind the backend's back (no caching then).
    */
   generation?: () => number;
+  /** Answers instead of sampler.matrix (the history store joining older tiers). */
+  matrix?: (req: MatrixRequest) => MatrixResult;
 }
 
 export function createLocalBackend(opts: LocalBackendOptions): AdminBackend {
-  const { sampler, cluster, generation } = opts;
+  const { sampler, cluster, generation, matrix } = opts;
   const cache = new MatrixCache();
   // Answers are shared between callers (and memoised encodings): never mutate one.
   const compute = (req: MatrixRequest): MatrixAnswer => ({
-    ...sampler!.matrix(req),
+    ...(matrix ? matrix(req) : sampler!.matrix(req)),
     nodes: [],
     conflicts: [],
   });

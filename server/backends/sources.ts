@@ -15,6 +15,7 @@ import {
   type WorkloadApi,
 } from '../workload/index.ts';
 import { createLocalBackend } from './local.ts';
+import { openHistory, type HistoryHandle } from '../history/index.ts';
 
 export interface DataSource {
   backend: AdminBackend;
@@ -22,10 +23,12 @@ export interface DataSource {
   cluster: SimulatedCluster | null;
   /** Harvests the open step (shutdown). */
   finalFlush(): void;
+  /** The on-disk history (null with --history=off, a fixture or a gateway). */
+  history?: HistoryHandle | null;
   stop(): void;
 }
 
-export function localSource(flags: ServerFlags): DataSource {
+export function localSource(flags: ServerFlags, log?: (line: string) => void): DataSource {
   const nodeId = flags.nodeId ?? 'node-1';
   const samplerOpts = {
     stepMs: flags.keyvizStepMs,
@@ -94,13 +97,26 @@ export function localSource(flags: ServerFlags): DataSource {
     s.flush();
     generation++;
   };
+  let history: HistoryHandle | null = null;
   if (flags.keyvizEnabled) {
-    const s = new Sampler({ ...samplerOpts, clock, leaderTermOf: cluster.leaderTermOf });
+    history = flags.history.enabled ? openHistory(flags.history, flags.keyvizStepMs, log) : null;
+    const s = new Sampler({
+      ...samplerOpts,
+      clock,
+      leaderTermOf: cluster.leaderTermOf,
+      onColumn: history?.writer.onColumn,
+    });
     sampler = s;
+    history?.restore(s, Date.now());
+    // The backfill fills only time the store does not hold.
+    const backfillMs = Math.min(
+      flags.backfillMs,
+      Date.now() - (history?.lastStoredMs ?? -Infinity),
+    );
     if (workload && clock instanceof ManualClock) {
-      if (flags.backfillMs > 0) {
+      if (backfillMs > 0) {
         workload.backfill(s, clock, {
-          durationMs: flags.backfillMs,
+          durationMs: backfillMs,
           stepMs: flags.keyvizStepMs,
           now: Date.now(),
         });
@@ -118,10 +134,17 @@ export function localSource(flags: ServerFlags): DataSource {
     }
   }
   const s = sampler;
+  const h = history;
   return {
-    backend: createLocalBackend({ sampler, cluster, generation: () => generation }),
+    backend: createLocalBackend({
+      sampler,
+      cluster,
+      generation: () => generation,
+      ...(h && s ? { matrix: (req) => h.matrix(s, req) } : {}),
+    }),
     sampler,
     cluster,
+    history,
     finalFlush: () => {
       if (!s) return;
       // Bring traffic up to now, then harvest the open step as one last column.
@@ -130,11 +153,13 @@ export function localSource(flags: ServerFlags): DataSource {
       clearInterval(timer);
       if (clock instanceof ManualClock) clock.set(Math.max(clock.now(), Date.now()));
       flush(s);
+      h?.close();
     },
     stop: () => {
       live?.stop();
       workload?.stop();
       clearInterval(timer);
+      h?.close();
     },
   };
 }

@@ -103,7 +103,9 @@ function encodeMatrixJsonParts(answer: MatrixAnswer, series: SeriesName): Matrix
   const rows = answer.rows.map((r, i) => rowJson(r, conflicts.get(i)));
   const head =
     `{"column_unix_ms":${numbersJson(answer.columnUnixMs)},"rows":[${rows.join(',')}]` +
-    `,"series":${JSON.stringify(series)},"generated_at":`;
+    `,"series":${JSON.stringify(series)}` +
+    (answer.columnWidthMs ? `,"column_width_ms":${numbersJson(answer.columnWidthMs)}` : '') +
+    `,"generated_at":`;
   const tail = cluster ? `,"fanout":${fanoutJson(answer.nodes)}}` : '}';
   return { head, tail };
 }

@@ -8,11 +8,17 @@
 // Not thread-safe and not re-entrant; everything runs on the event loop.
 import { BucketTable } from './buckets.ts';
 import { systemClock } from './clock.ts';
-import { ColumnRing } from './column-store.ts';
+import {
+  ColumnRing,
+  type BucketIdentities,
+  type ColumnDraft,
+  type StoredColumn,
+} from './column-store.ts';
 import { appendColumns, ringToColumns } from './column-view.ts';
 import { pivotRing } from './pivot.ts';
 import { RouteRegistry } from './registry.ts';
 import type {
+  BucketMeta,
   CellCounters,
   Column,
   MatrixRequest,
@@ -36,7 +42,11 @@ export const DEFAULT_SAMPLER_OPTIONS: Readonly<SamplerOptions & Required<Sampler
   clock: systemClock,
 };
 
-export type SamplerConfig = Partial<SamplerOptions> & SamplerTuning;
+export type SamplerConfig = Partial<SamplerOptions> &
+  SamplerTuning & {
+    /** Called after every flush with the new column (the history store writes it). */
+    onColumn?: (col: StoredColumn, identities: BucketIdentities) => void;
+  };
 
 export class Sampler {
   readonly options: Readonly<SamplerOptions & Required<SamplerTuning>>;
@@ -44,6 +54,7 @@ export class Sampler {
   private readonly ring: ColumnRing;
   private readonly table: BucketTable;
   private dropped = 0;
+  private readonly onColumn: SamplerConfig['onColumn'];
   private timer: ReturnType<typeof setInterval> | undefined;
   // Flush scratch, grown on demand and reused across flushes.
   private sBuckets = new Uint32Array(0);
@@ -56,7 +67,9 @@ export class Sampler {
 
   constructor(opts: SamplerConfig = {}) {
     const o = { ...DEFAULT_SAMPLER_OPTIONS };
-    for (const [k, v] of Object.entries(opts)) if (v !== undefined) Object.assign(o, { [k]: v });
+    const { onColumn, ...rest } = opts;
+    this.onColumn = onColumn;
+    for (const [k, v] of Object.entries(rest)) if (v !== undefined) Object.assign(o, { [k]: v });
     for (const k of ['stepMs', 'historyColumns', 'maxVirtualBuckets'] as const) {
       if (!(o[k] >= 1)) throw new RangeError(`${k} must be at least 1`);
     }
@@ -224,7 +237,7 @@ export class Sampler {
       }
       n++;
     }
-    this.ring.append({
+    const col = this.ring.append({
       unixMs: this.options.clock.now(),
       n,
       buckets: sBuckets,
@@ -236,6 +249,24 @@ export class Sampler {
       terms: sTerms,
     });
     t.releaseRetired();
+    this.onColumn?.(col, this.ring.identities);
+  }
+
+  /**
+   * Appends a column restored from the history store at start-up (not passed
+   * to onColumn: it is stored already). `draft.buckets` are indexes from
+   * columnRing.identities.intern(); `metas` are recorded as of this column.
+   */
+  restoreColumn(draft: ColumnDraft, metas: readonly [number, BucketMeta][]): void {
+    const ids = this.ring.identities;
+    const seq = this.ring.upcomingSeq;
+    for (const [b, meta] of metas) ids.recordMeta(b, seq, meta);
+    this.ring.append(draft);
+  }
+
+  /** The compact history (read-only use: the history store joins it with older tiers). */
+  get columnRing(): ColumnRing {
+    return this.ring;
   }
 
   /** Flushes every stepMs until stop(); the timer does not keep the process alive. */
