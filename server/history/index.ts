@@ -4,7 +4,7 @@
 import type { Sampler } from '../sampler/index.ts';
 import type { BucketMeta, MatrixRequest } from '../sampler/types.ts';
 import type { HistoryFlags } from './flags.ts';
-import { historyMatrix, type HistoryMatrix } from './query.ts';
+import { historyMatrix, SeriesColumnCache, type HistoryMatrix } from './query.ts';
 import { openSqliteStore } from './sqliteStore.ts';
 import type { HistoryStore } from './types.ts';
 import { HistoryWriter, type HistoryHealth } from './writer.ts';
@@ -52,6 +52,7 @@ export function openHistory(
     i === 0 && writer.rawTier0 ? 0 : writer.widthOf(i),
   );
   let restored = false;
+  const cache = new SeriesColumnCache(store);
   return {
     store,
     writer,
@@ -118,7 +119,7 @@ export function openHistory(
       return n;
     },
     matrix(sampler, req) {
-      return historyMatrix({ ring: sampler.columnRing, store, tierWidths, stepMs }, req);
+      return historyMatrix({ ring: sampler.columnRing, store, tierWidths, stepMs, cache }, req);
     },
     health() {
       return writer.health;

@@ -63,9 +63,67 @@ class JointIdentities implements IdentityView {
   }
 }
 
+/**
+ * Roll-up tiers' columns of one series, kept decoded between queries: they
+ * change only when a window closes (every 10 min, every hour) or retention
+ * trims them, so a later query reads only the new columns. A few (tier,
+ * series) pairs are kept, least recently used first out (~20-40 MB each at
+ * 10,000 routes over the default horizons).
+ */
+export class SeriesColumnCache {
+  private readonly entries = new Map<string, { last: number; cols: SeriesColumn[] }>();
+
+  constructor(
+    private readonly store: HistoryStore,
+    private readonly maxEntries = 4,
+  ) {}
+
+  columns(tier: number, series: number, from: number, to: number): SeriesColumn[] {
+    const b = this.store.bounds(tier);
+    if (!b) return [];
+    const key = `${tier}|${series}`;
+    let e = this.entries.get(key);
+    this.entries.delete(key);
+    if (e) {
+      // Retention trimmed the front; new windows closed at the end.
+      let drop = 0;
+      while (drop < e.cols.length && e.cols[drop].unixMs < b.first) drop++;
+      if (drop > 0) e.cols = e.cols.slice(drop);
+      if (b.last > e.last) {
+        e.cols = e.cols.concat(this.store.readSeries(tier, e.last + 1, Infinity, series));
+        e.last = b.last;
+      }
+      if (e.cols.length !== b.count || e.cols[0]?.unixMs !== b.first) e = undefined;
+    }
+    e ??= { last: b.last, cols: this.store.readSeries(tier, -Infinity, Infinity, series) };
+    this.entries.set(key, e);
+    if (this.entries.size > this.maxEntries) {
+      this.entries.delete(this.entries.keys().next().value as string);
+    }
+    const cols = e.cols;
+    const lo = lowerBound(cols, from);
+    const hi = lowerBound(cols, to);
+    return cols.slice(lo, hi);
+  }
+}
+
+/** First index whose column starts at or after t. */
+function lowerBound(cols: readonly SeriesColumn[], t: number): number {
+  let lo = 0;
+  let hi = cols.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cols[mid].unixMs < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export interface HistoryQueryOptions {
   ring: ColumnRing;
   store: HistoryStore;
+  /** Decoded roll-up columns kept between queries (optional). */
+  cache?: SeriesColumnCache;
   /** Per store tier: column width (0 for raw flush columns). */
   tierWidths: readonly number[];
   stepMs: number;
@@ -109,7 +167,11 @@ export function historyMatrix(o: HistoryQueryOptions, req: MatrixRequest): Histo
     }
     const tier = p.source - 1;
     const mapped = new Map<Uint32Array, Uint32Array>();
-    for (const c of store.readSeries(tier, p.from, p.to, k)) {
+    const read =
+      o.cache && o.tierWidths[tier] > 0
+        ? o.cache.columns(tier, k, p.from, p.to)
+        : store.readSeries(tier, p.from, p.to, k);
+    for (const c of read) {
       cols.push(toStored(c, storeSeq--, ids, mapped));
       widths.push(c.widthMs);
     }

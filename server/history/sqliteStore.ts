@@ -374,7 +374,13 @@ export class SqliteStore implements HistoryStore {
     const kinds = [0, 1, 2, 3].map((k) => K_SERIES + k);
     return this.assemble(tier, from, to, kinds, (c, shared, s, idle, changed) => {
       const n = c.n;
-      const counters = new Float64Array(4 * n);
+      // The widest of the four series' types holds all four exactly.
+      const widest = s.reduce<NarrowArray | undefined>(
+        (a, b) => (b && (!a || b.BYTES_PER_ELEMENT > a.BYTES_PER_ELEMENT) ? b : a),
+        undefined,
+      );
+      const Ctor = (widest?.constructor ?? Uint8Array) as new (n: number) => NarrowArray;
+      const counters = new Ctor(4 * n);
       s.forEach((a, k) => a && counters.set(a, k * n));
       return {
         unixMs: c.t,

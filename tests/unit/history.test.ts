@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseTiers } from '../../server/history/flags.ts';
 import { planWindow } from '../../server/history/plan.ts';
-import { historyMatrix } from '../../server/history/query.ts';
+import { historyMatrix, SeriesColumnCache } from '../../server/history/query.ts';
 import { Rollup } from '../../server/history/rollup.ts';
 import {
   HISTORY_FILE,
@@ -388,6 +388,28 @@ describe('answering from ring and store', () => {
     expect(all.rows.map((r) => r.meta.bucketId)).toEqual(['route:7', 'route:8', 'route:9']);
     // A window inside the ring is the ring's own answer (no widths).
     expect(historyMatrix(o, { ...req, fromUnixMs: 31 * MIN }).columnWidthMs).toBeUndefined();
+    store.close();
+  });
+});
+
+describe('the roll-up column cache', () => {
+  it('reads only new columns, follows retention, and answers like the store', () => {
+    const store = openSqliteStore(tempDir());
+    const put = (i: number, keys: number[] = []) =>
+      store.write(batch([{ tier: 1, column: col(i * MIN, [[0, i, i, 1, 1]]) }], keys));
+    put(0, [0]);
+    put(1);
+    const cache = new SeriesColumnCache(store);
+    const seen = () => cache.columns(1, 0, -Infinity, Infinity).map((c) => c.series[0]);
+    expect(seen()).toEqual([0, 1]);
+    put(2);
+    expect(seen()).toEqual([0, 1, 2]);
+    store.deleteBefore(1, MIN, 10);
+    expect(seen()).toEqual([1, 2]);
+    expect(cache.columns(1, 0, 2 * MIN, 3 * MIN).map((c) => c.unixMs)).toEqual([2 * MIN]);
+    expect(cache.columns(1, 0, 2 * MIN, 3 * MIN)[0].series).toEqual(
+      store.readSeries(1, 2 * MIN, 3 * MIN, 0)[0].series,
+    );
     store.close();
   });
 });
