@@ -3,16 +3,21 @@
 // when imported, or export `run()` (sync or async), which is then awaited.
 // Usage: npm run bench            (all)
 //        npm run bench -- sampler (only files whose name contains "sampler")
+//        npm run bench -- load    (exactly load.bench.ts: an exact name wins)
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const dir = dirname(fileURLToPath(import.meta.url));
 const filters = process.argv.slice(2);
-const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
-  .sort();
+const all = readdirSync(dir).filter((f) => f.endsWith('.bench.ts'));
+// A filter naming a bench exactly (`load` = load.bench.ts) runs that one only.
+const exact = all.filter((f) => filters.includes(f.slice(0, -'.bench.ts'.length)));
+const files = (
+  exact.length > 0
+    ? exact
+    : all.filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+).sort();
 
 for (const f of files) {
   console.log(`\n=== ${f} ===`);

@@ -2,6 +2,8 @@
 // -> AdminBackend -> protocols (Connect/gRPC-Web on HTTP/1.1, gRPC on h2c, the
 // JSON API) plus the static page, and an orderly shutdown.
 import { readFileSync } from 'node:fs';
+import { Admission } from './http/admission.ts';
+import { checkRecordTarget } from './fixture/recordTarget.ts';
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { AdminBackend } from './backend.ts';
@@ -15,6 +17,7 @@ import { composeHandlers, type SubHandler } from './http/compose.ts';
 import { createCors } from './http/cors.ts';
 import { healthz } from './http/healthz.ts';
 import { healthDetailHandler } from './history/healthDetail.ts';
+import { streamsHealthz } from './events/healthz.ts';
 import { checkListenAuth, hostForUrl, parseListen } from './http/listenAddress.ts';
 import { listenHttp, listenH2c, type Listener } from './http/listeners.ts';
 import { loadStaticSite } from './http/staticSite.ts';
@@ -39,7 +42,10 @@ export interface App {
   warm(): Promise<void>;
   /** Writes --record now (SIGUSR2); false without --record. */
   record(): boolean;
-  /** Stops listening, harvests the open step, records; resolves when closed. */
+  /**
+   * Stops listening, harvests the open step, records; resolves when closed,
+   * rejects (after closing) when any --record write failed.
+   */
   shutdown(graceMs?: number): Promise<void>;
 }
 
@@ -102,6 +108,7 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
         backend: up,
         sampler: null,
         cluster: null,
+        streamStats: () => up.streamStats(),
         finalFlush: () => {},
         stop: () => up.close(),
       };
@@ -112,6 +119,18 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
     throw new StartupError((e as Error).message);
   }
   const { backend } = source;
+  if (flags.record) {
+    const problem = checkRecordTarget(flags.record);
+    if (problem) {
+      source.stop();
+      throw new StartupError(`--record: ${problem}`);
+    }
+  }
+  // One bound for heavy answers across every protocol.
+  const admission = new Admission({
+    maxInFlight: flags.matrixMaxInFlight,
+    maxQueued: flags.matrixMaxQueued,
+  });
 
   let jsonApi: SubHandler;
   try {
@@ -125,6 +144,8 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
         : {}),
       nodeId: flags.nodeId ?? 'node-1',
       version: packageVersion(),
+      admission,
+      audit: log,
     });
     jsonApi = (req, res) => api.handle(req, res);
   } catch (e) {
@@ -132,7 +153,12 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
   }
 
   const shutdownCtl = new AbortController();
-  const rpc = createRpcHandler({ backend, token, shutdownSignal: shutdownCtl.signal });
+  const rpc = createRpcHandler({
+    backend,
+    token,
+    shutdownSignal: shutdownCtl.signal,
+    admission,
+  });
   const rpcSub: SubHandler = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     // Every POST is an RPC (unknown paths get connect's 404), as is anything under /Admin/.
@@ -145,6 +171,7 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
     ...(opts.extraHandlers ?? []),
     healthz,
     healthDetailHandler(() => source.history?.health() ?? null),
+    streamsHealthz(source.streamStats),
     jsonApi,
     ...(flags.corsAllowOrigin.length > 0 ? [createCors(flags.corsAllowOrigin)] : []),
     rpcSub,
@@ -164,9 +191,16 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
   const grpcAddr = `${hostForUrl(grpcListen.host)}:${grpcL.port}`;
   source.cluster?.setGrpcAddress(grpcAddr);
 
+  // A failed write is logged where it happens and makes the final exit non-zero.
+  let recordFailures = 0;
   const record = (): boolean => {
     if (!flags.record || !source.sampler) return false;
-    writeFixture(flags.record, source.sampler.snapshot(), source.sampler.options.stepMs);
+    try {
+      writeFixture(flags.record, source.sampler.snapshot(), source.sampler.options.stepMs);
+    } catch (e) {
+      recordFailures++;
+      throw e;
+    }
     log(`keyviz: recorded ${source.sampler.columnCount} columns to ${flags.record}`);
     return true;
   };
@@ -188,6 +222,9 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
         log(`keyviz: --record failed: ${(e as Error).message}`);
       }
       await closed;
+      if (recordFailures > 0) {
+        throw new Error(`--record: ${recordFailures} write(s) to ${flags.record} failed`);
+      }
     })();
     return closing;
   };

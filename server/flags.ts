@@ -11,11 +11,18 @@ import {
   takeHistoryFlags,
   type HistoryFlags,
 } from './history/flags.ts';
+import { DEFAULT_LOAD_FLAGS, LOAD_FLAG_SPECS, type LoadFlags } from './http/loadFlags.ts';
+import {
+  DEFAULT_KEYVIZ_EXT_FLAGS,
+  KEYVIZ_EXT_FLAGS_HELP,
+  takeKeyvizExtFlags,
+  type KeyvizExtFlags,
+} from './hotkeys/flags.ts';
 
 // Re-exported: what parseFlags throws, so main.ts catches it from here.
 export { FlagError };
 
-export interface ServerFlags {
+export interface ServerFlags extends LoadFlags {
   help: boolean;
   keyvizEnabled: boolean;
   keyvizStepMs: number;
@@ -46,6 +53,8 @@ export interface ServerFlags {
   gateway: GatewayFlagValues;
   /** --history, --historyDir, --historyTiers (server/history/flags.ts). */
   history: HistoryFlags;
+  /** Hot keys, sub-ranges, labels (server/hotkeys/flags.ts). */
+  keyvizExt: KeyvizExtFlags;
 }
 
 export const DEFAULT_FLAGS: Readonly<ServerFlags> = {
@@ -75,6 +84,8 @@ export const DEFAULT_FLAGS: Readonly<ServerFlags> = {
   nodeId: null,
   gateway: {},
   history: DEFAULT_HISTORY_FLAGS,
+  ...DEFAULT_LOAD_FLAGS,
+  keyvizExt: DEFAULT_KEYVIZ_EXT_FLAGS,
 };
 
 function parseInteger(flag: string, text: string, min: number, max: number): number {
@@ -263,6 +274,7 @@ const SPECS: Record<string, FlagSpec> = {
     help: 'this node\'s id in GetClusterOverview (default "node-1")',
     set: (f, v, n) => (f.nodeId = need(n, v)),
   },
+  ...LOAD_FLAG_SPECS,
 };
 
 export function helpText(): string {
@@ -271,7 +283,16 @@ export function helpText(): string {
     const left = `  --${name}${s.arg ? ` ${s.arg}` : ''}`;
     lines.push(left.padEnd(36) + s.help);
   }
-  lines.push('', GATEWAY_FLAGS_HELP, '', HISTORY_FLAGS_HELP, '', 'Details: docs/server.md');
+  lines.push(
+    '',
+    KEYVIZ_EXT_FLAGS_HELP,
+    '',
+    GATEWAY_FLAGS_HELP,
+    '',
+    HISTORY_FLAGS_HELP,
+    '',
+    'Details: docs/server.md',
+  );
   return lines.join('\n');
 }
 
@@ -283,8 +304,14 @@ export function parseFlags(argv: readonly string[]): ServerFlags {
   } catch (e) {
     throw new FlagError(e instanceof Error ? e.message : String(e));
   }
-  const hist = takeHistoryFlags(gw.rest);
-  const f: ServerFlags = { ...DEFAULT_FLAGS, gateway: gw.values, history: hist.values };
+  const ext = takeKeyvizExtFlags(gw.rest);
+  const hist = takeHistoryFlags(ext.rest);
+  const f: ServerFlags = {
+    ...DEFAULT_FLAGS,
+    gateway: gw.values,
+    keyvizExt: ext.values,
+    history: hist.values,
+  };
   const rest = hist.rest;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];

@@ -1,39 +1,171 @@
 // Answers of GetKeyVizMatrix between two flushes: the history only changes at
-// a flush, so repeated requests (page polling, several tabs, the start-up
-// warm-up) reuse one pivot. Keyed by the normalised request and a flush
-// generation; a new generation empties the cache.
-import { rowBudget, seriesCounter } from '../sampler/index.ts';
-import type { MatrixAnswer, MatrixRequest } from '../sampler/types.ts';
+// a flush, so repeated requests (page polling, several tabs, many clients) share
+// one pivot, and their encodings (answerMemo.ts) hang off that one answer.
+//
+// - Keyed by series counter, row budget and the window's column span (first and
+//   last column sequence), so moving `from` inside a column is a hit; a new
+//   flush generation empties the cache.
+// - Single flight: callers asking while an answer is being computed wait for
+//   that computation. A caller that goes away stops waiting at once. When the
+//   last one has gone the computation goes on for the cache if fewer than
+//   `maxOrphans` such computations run (so callers that keep cancelling still
+//   see progress), else it is aborted (so they cannot pile up work).
+// - Bounded: at most `maxBytes` of answers plus their memoised encodings
+//   (least recently used dropped first) and at most `maxEntries` answers.
+//   An answer dropped from the cache lives on only while a call still uses it.
+import type { MatrixAnswer } from '../sampler/types.ts';
+import { answerBytes } from './answerMemo.ts';
+
+export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
+
+interface Flight {
+  promise: Promise<MatrixAnswer>;
+  waiters: number;
+  ctl: AbortController;
+  orphan: boolean;
+}
+
+export interface MatrixCacheOptions {
+  maxBytes?: number;
+  maxEntries?: number;
+  /** Computations left running without a caller (default 2). */
+  maxOrphans?: number;
+}
 
 export class MatrixCache {
   private gen = -1;
   private readonly entries = new Map<string, MatrixAnswer>();
+  private readonly flights = new Map<string, Flight>();
+  readonly maxBytes: number;
+  readonly maxEntries: number;
+  readonly maxOrphans: number;
+  private orphans = 0;
+  /** Computations started (tests and diagnostics: hits do not count). */
+  computed = 0;
 
-  constructor(private readonly maxEntries = 8) {}
-
-  /** Same series counter, window and row budget = same answer. */
-  static key(req: MatrixRequest): string {
-    return `${seriesCounter(req.series)}|${req.fromUnixMs}|${req.toUnixMs}|${rowBudget(req.rows)}`;
+  constructor(opts: MatrixCacheOptions = {}) {
+    this.maxBytes = opts.maxBytes ?? DEFAULT_CACHE_BYTES;
+    this.maxEntries = opts.maxEntries ?? 16;
+    this.maxOrphans = opts.maxOrphans ?? 2;
   }
 
-  get(req: MatrixRequest, generation: number, compute: () => MatrixAnswer): MatrixAnswer {
+  /** Same series counter, column span and row budget = same answer. */
+  static key(counter: number, span: string, budget: number): string {
+    return `${counter}|${span}|${budget}`;
+  }
+
+  /** Bytes held by cached answers and their encodings. */
+  bytes(): number {
+    let n = 0;
+    for (const a of this.entries.values()) n += answerBytes(a);
+    return n;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(
+    key: string,
+    generation: number,
+    compute: (signal: AbortSignal) => Promise<MatrixAnswer>,
+    signal: AbortSignal,
+  ): Promise<MatrixAnswer> {
     if (generation !== this.gen) {
       this.entries.clear();
+      // Running computations finish for their waiters but are not stored.
+      this.flights.clear();
       this.gen = generation;
     }
-    const k = MatrixCache.key(req);
-    const hit = this.entries.get(k);
+    this.trim();
+    const hit = this.entries.get(key);
     if (hit) {
       // Refresh its place: the map's order is the eviction order.
-      this.entries.delete(k);
-      this.entries.set(k, hit);
-      return hit;
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return Promise.resolve(hit);
     }
-    const a = compute();
-    this.entries.set(k, a);
-    if (this.entries.size > this.maxEntries) {
-      this.entries.delete(this.entries.keys().next().value as string);
+    let f = this.flights.get(key);
+    if (!f) {
+      const ctl = new AbortController();
+      const gen = generation;
+      this.computed++;
+      const flight: Flight = { promise: compute(ctl.signal), waiters: 0, ctl, orphan: false };
+      f = flight;
+      this.flights.set(key, flight);
+      const settled = () => {
+        if (this.flights.get(key) === flight) this.flights.delete(key);
+        if (flight.orphan) this.orphans--;
+        flight.orphan = false;
+      };
+      flight.promise.then((a) => {
+        settled();
+        if (gen !== this.gen || ctl.signal.aborted) return;
+        this.entries.set(key, a);
+        this.trim();
+      }, settled);
     }
-    return a;
+    return this.wait(key, f, signal);
+  }
+
+  /** One caller's wait on a flight; leaving early releases its share. */
+  private wait(key: string, f: Flight, signal: AbortSignal): Promise<MatrixAnswer> {
+    if (signal.aborted) {
+      this.leave(key, f, 0);
+      return Promise.reject(signal.reason as Error);
+    }
+    f.waiters++;
+    return new Promise<MatrixAnswer>((resolve, reject) => {
+      let left = false;
+      const onAbort = () => {
+        left = true;
+        this.leave(key, f, 1);
+        reject(signal.reason as Error);
+      };
+      // Removed again when the flight settles: no listener piles up on a long-lived signal.
+      signal.addEventListener('abort', onAbort, { once: true });
+      const settle = () => {
+        signal.removeEventListener('abort', onAbort);
+        if (!left) f.waiters--;
+        return !left;
+      };
+      f.promise.then(
+        (a) => {
+          if (settle()) resolve(a);
+        },
+        (e: unknown) => {
+          if (settle()) reject(e as Error);
+        },
+      );
+    });
+  }
+
+  private leave(key: string, f: Flight, share: number): void {
+    f.waiters -= share;
+    if (f.waiters > 0 || f.orphan) return;
+    if (this.orphans < this.maxOrphans && this.flights.get(key) === f) {
+      // Finish it for the cache; a new caller joins it.
+      f.orphan = true;
+      this.orphans++;
+      return;
+    }
+    // Nobody waits any more: stop computing and forget it.
+    f.ctl.abort(new Error('no caller left'));
+    if (this.flights.get(key) === f) this.flights.delete(key);
+  }
+
+  private trim(): void {
+    while (this.entries.size > this.maxEntries) this.dropOldest();
+    let total = this.bytes();
+    while (total > this.maxBytes && this.entries.size > 0) {
+      total -= this.dropOldest();
+    }
+  }
+
+  private dropOldest(): number {
+    const k = this.entries.keys().next().value as string;
+    const a = this.entries.get(k)!;
+    this.entries.delete(k);
+    return answerBytes(a);
   }
 }

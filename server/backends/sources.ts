@@ -7,13 +7,15 @@ import { SimulatedCluster } from '../cluster/simulated.ts';
 import { readFixture } from '../fixture/replay.ts';
 import type { ServerFlags } from '../flags.ts';
 import { ManualClock, Sampler, systemClock } from '../sampler/index.ts';
-import type { Clock } from '../sampler/types.ts';
+import type { Clock, MatrixRequest } from '../sampler/types.ts';
 import {
   createWorkload,
   type LiveHandle,
   type SamplerSink,
   type WorkloadApi,
 } from '../workload/index.ts';
+import { EventHub } from '../events/hub.ts';
+import type { StreamStats } from '../events/types.ts';
 import { createLocalBackend } from './local.ts';
 import { openHistory, type HistoryHandle } from '../history/index.ts';
 
@@ -21,6 +23,8 @@ export interface DataSource {
   backend: AdminBackend;
   sampler: Sampler | null;
   cluster: SimulatedCluster | null;
+  /** Live stream counters (leak checks); null without streams. */
+  streamStats: (() => StreamStats) | null;
   /** Harvests the open step (shutdown). */
   finalFlush(): void;
   /** The on-disk history (null with --history=off, a fixture or a gateway). */
@@ -35,6 +39,9 @@ export function localSource(flags: ServerFlags, log?: (line: string) => void): D
     historyColumns: flags.keyvizHistoryColumns,
     maxTrackedRoutes: flags.keyvizMaxTrackedRoutes,
     maxMemberRoutesPerSlot: flags.keyvizMaxMemberRoutesPerSlot,
+    hotKeys: flags.keyvizExt.hotKeys,
+    labelsEnabled: flags.keyvizExt.labelsEnabled,
+    keyBucketsPerRoute: flags.keyvizExt.keyBucketsPerRoute,
   };
   const capabilities = { keyviz: flags.keyvizEnabled };
 
@@ -63,13 +70,21 @@ export function localSource(flags: ServerFlags, log?: (line: string) => void): D
       fixedTerms: terms,
       capabilities,
     });
+    const events = sampler ? new EventHub(sampler) : undefined;
     return {
       // A replay never flushes: one generation forever.
-      backend: createLocalBackend({ sampler, cluster, generation: () => 0 }),
+      backend: createLocalBackend({
+        sampler,
+        cluster,
+        generation: () => 0,
+        cache: cacheOf(flags),
+        events,
+      }),
       sampler,
       cluster,
+      streamStats: events ? () => events.stats() : null,
       finalFlush: () => {},
-      stop: () => {},
+      stop: () => events?.close(),
     };
   }
 
@@ -135,16 +150,26 @@ export function localSource(flags: ServerFlags, log?: (line: string) => void): D
   }
   const s = sampler;
   const h = history;
+  // Created after the backfill: the hub sees live flushes and transitions only.
+  const events = s ? new EventHub(s) : undefined;
   return {
     backend: createLocalBackend({
       sampler,
       cluster,
       generation: () => generation,
-      ...(h && s ? { matrix: (req) => h.matrix(s, req) } : {}),
+      ...(h && s
+        ? {
+            matrix: (req: MatrixRequest) => h.matrix(s, req),
+            matrixSpan: (req: MatrixRequest) => h.cacheSpan(s, req),
+          }
+        : {}),
+      cache: cacheOf(flags),
+      events,
     }),
     sampler,
     cluster,
     history,
+    streamStats: events ? () => events.stats() : null,
     finalFlush: () => {
       if (!s) return;
       // Bring traffic up to now, then harvest the open step as one last column.
@@ -159,6 +184,7 @@ export function localSource(flags: ServerFlags, log?: (line: string) => void): D
       live?.stop();
       workload?.stop();
       clearInterval(timer);
+      events?.close();
       h?.close();
     },
   };
@@ -174,13 +200,18 @@ function countingSink(
     removeRoute: (id) => s.removeRoute(id),
     splitRoute: (id, key, newId) => s.splitRoute(id, key, newId),
     mergeRoutes: (l, r) => s.mergeRoutes(l, r),
-    observe: (id, key, op, len) => s.observe(id, key, op, len),
+    observe: (id, key, op, len, label) => s.observe(id, key, op, len, label),
     flush: () => {
       s.flush();
       onFlush();
     },
     getRoute: (id) => s.getRoute(id),
   };
+}
+
+/** The matrix cache's bound from --matrixCacheMB. */
+function cacheOf(flags: ServerFlags): { maxBytes: number } {
+  return { maxBytes: flags.matrixCacheMB * 1024 * 1024 };
 }
 
 /** Requests per second over the newest column (aggregate_qps). */

@@ -27,6 +27,15 @@ import { codeName, combineFailures, mapUpstreamError } from './errors.ts';
 import { GrpcClient } from './grpcClient.ts';
 import { MAX_MATRIX_ROWS, rowBudget } from '../sampler/request.ts';
 import { mergeMatrices } from './merge.ts';
+import {
+  decodeHotKeys,
+  hotKeysFailure,
+  hotKeysUpstreamRequest,
+  mergeHotKeyAnswers,
+  PATH_HOT_KEYS,
+} from './hotkeysMerge.ts';
+import { GatewayEvents } from './gatewayEvents.ts';
+import type { StreamStats } from '../events/types.ts';
 
 export interface UpstreamBackendOptions {
   /** HOST:PORT of each node, in the order statuses are reported. */
@@ -70,6 +79,8 @@ export interface UpstreamBackend extends AdminBackend {
   ): Promise<GetKeyVizMatrixResponseWire>;
   /** Close the HTTP/2 connections (server shutdown, tests). */
   close(): void;
+  /** Live stream counters (see gatewayEvents.ts). */
+  streamStats(): StreamStats;
 }
 
 export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBackend {
@@ -92,6 +103,22 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
     if (!t || !err.rawMessage.includes(t)) return err;
     return new ConnectError(err.rawMessage.split(t).join('[redacted]'), err.code);
   };
+
+  const events = new GatewayEvents({
+    upstreams: opts.upstreams,
+    tls: opts.tls,
+    ca,
+    headers,
+    scrub,
+    pollMatrix: (node, req, signal) =>
+      call(
+        upstreams[opts.upstreams.indexOf(node)],
+        PATH_MATRIX,
+        matrixRequest(req),
+        signal,
+        decodeMatrixWire,
+      ),
+  });
 
   async function call<T>(
     u: Upstream,
@@ -194,7 +221,24 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
       return mergeRaftGroups(succeeded(outcomes).map((o) => o.value));
     },
 
+    async getKeyVizHotKeys(req, signal) {
+      const outcomes = await callAll(
+        PATH_HOT_KEYS,
+        hotKeysUpstreamRequest(req),
+        signal,
+        decodeHotKeys,
+      );
+      const ok = outcomes.flatMap((o) => (o.ok ? [o.value] : []));
+      if (ok.length === 0) {
+        throw hotKeysFailure(outcomes.flatMap((o) => (o.ok ? [] : [o])));
+      }
+      return mergeHotKeyAnswers(req, ok, outcomes.map(statusOf));
+    },
+    streamEvents: (req, signal) => events.stream(req, signal),
+    streamStats: () => events.stats(),
+
     close(): void {
+      events.close();
       for (const u of upstreams) u.client.close();
     },
   };

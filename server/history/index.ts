@@ -4,7 +4,12 @@
 import type { Sampler } from '../sampler/index.ts';
 import type { BucketMeta, MatrixRequest } from '../sampler/types.ts';
 import type { HistoryFlags } from './flags.ts';
-import { historyMatrix, SeriesColumnCache, type HistoryMatrix } from './query.ts';
+import {
+  historyMatrix,
+  reachesBeforeRing,
+  SeriesColumnCache,
+  type HistoryMatrix,
+} from './query.ts';
 import { openSqliteStore } from './sqliteStore.ts';
 import type { HistoryStore } from './types.ts';
 import { HistoryWriter, type HistoryHealth } from './writer.ts';
@@ -20,6 +25,8 @@ export interface HistoryHandle {
   /** Fills the sampler's ring from the store and completes open roll-ups; call once, before any flush. */
   restore(sampler: Sampler, now: number): number;
   matrix(sampler: Sampler, req: MatrixRequest): HistoryMatrix;
+  /** Part of the answer cache's key: "" for a window the ring answers, else the stored window. */
+  cacheSpan(sampler: Sampler, req: MatrixRequest): string;
   health(): HistoryHealth;
   close(): void;
 }
@@ -120,6 +127,11 @@ export function openHistory(
     },
     matrix(sampler, req) {
       return historyMatrix({ ring: sampler.columnRing, store, tierWidths, stepMs, cache }, req);
+    },
+    cacheSpan(sampler, req) {
+      return reachesBeforeRing(sampler.columnRing, req)
+        ? `store:${req.fromUnixMs}:${req.toUnixMs}`
+        : '';
     },
     health() {
       return writer.health;

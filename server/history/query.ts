@@ -129,6 +129,13 @@ export interface HistoryQueryOptions {
   stepMs: number;
 }
 
+/** True when `req` may need stored columns: a from older than the ring's oldest column. */
+export function reachesBeforeRing(ring: ColumnRing, req: MatrixRequest): boolean {
+  const from = req.fromUnixMs;
+  if (from === 0 || (req.toUnixMs !== 0 && from >= req.toUnixMs)) return false;
+  return ring.length === 0 || from < ring.at(0).unixMs;
+}
+
 /**
  * The matrix for `req`. A window the ring holds entirely (and every window
  * with from = 0, the node's "whole history") is the ring's plain pivot; an
@@ -138,8 +145,7 @@ export function historyMatrix(o: HistoryQueryOptions, req: MatrixRequest): Histo
   const { ring, store } = o;
   const ringFirst = ring.length > 0 ? ring.at(0).unixMs : null;
   const from = req.fromUnixMs;
-  if (from === 0 || (ringFirst !== null && from >= ringFirst)) return pivotRing(ring, req);
-  if (req.toUnixMs !== 0 && from >= req.toUnixMs) return pivotRing(ring, req);
+  if (!reachesBeforeRing(ring, req)) return pivotRing(ring, req);
   const sources: SourceSpan[] = [
     { first: ringFirst, widthMs: 0 },
     ...o.tierWidths.map((w, i) => {

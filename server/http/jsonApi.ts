@@ -25,8 +25,12 @@ import type { TLSSocket } from 'node:tls';
 import type { AdminBackend } from '../backend.ts';
 import { writeHealthz } from './healthz.ts';
 import { apiErrorFrom, type ApiError } from '../jsonapi/errors.ts';
-import { cachedMatrixJsonEncoder } from '../jsonapi/encodeMatrix.ts';
+import { encodeMatrixJsonBody, matrixJsonChunks } from '../jsonapi/encodeMatrix.ts';
+import { memoOn } from '../backends/answerMemo.ts';
+import { raceAbort, yieldToLoop } from '../backends/yieldToLoop.ts';
+import { Admission, BUSY_MESSAGE, DEFAULT_ADMISSION, RETRY_AFTER_S } from './admission.ts';
 import { parseMatrixQuery } from '../jsonapi/query.ts';
+import { EVENTS_PATH, serveEvents } from '../jsonapi/events.ts';
 import { clusterInfoFrom, encodeClusterJson } from '../jsonapi/cluster.ts';
 import { authenticate, generateSigningKey, type Credential } from '../jsonapi/credentials.ts';
 import {
@@ -39,6 +43,7 @@ import {
 } from '../jsonapi/session.ts';
 import { createRateLimiter } from '../jsonapi/rateLimit.ts';
 import { CSRF_COOKIE, parseCookies, SESSION_COOKIE, setCookie } from '../jsonapi/cookies.ts';
+import { HOTKEYS_PATH, serveHotKeys } from '../jsonapi/hotkeys.ts';
 
 export {
   loadCredentialsFile,
@@ -58,6 +63,10 @@ export interface JsonApiOptions {
   now?: () => number;
   nodeId: string;
   version: string;
+  /** Heavy answers in flight and queued (shared with the RPCs); default DEFAULT_ADMISSION. */
+  admission?: Admission;
+  /** admin_audit lines (hot keys); default stderr. */
+  audit?: (line: string) => void;
 }
 
 export interface JsonApi {
@@ -213,12 +222,47 @@ export function createJsonApi(opts: JsonApiOptions): JsonApi {
     return { ok: true, session: { ...v.session, role: cred.role } };
   };
 
-  const matrixJson = cachedMatrixJsonEncoder();
+  const admission = opts.admission ?? new Admission(DEFAULT_ADMISSION);
   const matrix = async ({ res, url, signal }: RequestContext): Promise<void> => {
     const q = parseMatrixQuery(url.searchParams);
     if (!q.ok) return sendError(res, { status: 400, code: 'invalid_query', message: q.message });
+    const slot = await admission.acquire(signal);
+    if (!slot.ok) {
+      if (slot.reason === 'aborted') return;
+      return sendError(
+        res,
+        { status: 503, code: 'resource_exhausted', message: BUSY_MESSAGE },
+        { 'Retry-After': String(RETRY_AFTER_S) },
+      );
+    }
+    // Held until the body is sent or the client has gone.
+    res.once('close', slot.release);
+    if (signal.aborted) return slot.release();
     const answer = await opts.backend.getKeyVizMatrix(q.request, signal);
-    send(res, 200, matrixJson(answer, q.series, now()));
+    // The body is built once per answer and series (in slices, off the request's
+    // critical path) and its chunks are shared by every response that sends it.
+    const body = await raceAbort(
+      memoOn(
+        answer,
+        `json:${q.series}`,
+        () => encodeMatrixJsonBody(answer, q.series, () => yieldToLoop()),
+        (b) => b.bytes,
+      ),
+      signal,
+    );
+    if (res.headersSent || res.destroyed) return;
+    const chunks = matrixJsonChunks(body, now());
+    let length = 0;
+    for (const c of chunks) length += c.length;
+    res.writeHead(200, { ...JSON_HEADERS, 'Content-Length': String(length) });
+    // Buffers are written as they are (no copy): memory per response stays small.
+    for (let i = 0; i < chunks.length - 1; i++) res.write(chunks[i]);
+    res.end(chunks[chunks.length - 1]);
+  };
+
+  const events = async ({ req, res, url, signal }: RequestContext): Promise<void> => {
+    const bad = await serveEvents(opts.backend, req, res, url, signal);
+    if (bad) sendError(res, { status: 400, code: 'invalid_query', message: bad.message });
   };
 
   const cluster = async ({ res, signal }: RequestContext): Promise<void> => {
@@ -309,9 +353,17 @@ export function createJsonApi(opts: JsonApiOptions): JsonApi {
     res.end();
   };
 
+  const audit = opts.audit ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const hotkeys = async ({ res, url, session, signal }: RequestContext): Promise<void> => {
+    const out = await serveHotKeys({ backend: opts.backend, audit }, url, session, signal);
+    send(res, out.status, out.body);
+  };
+
   const routes = new Map<string, Route>([
+    [HOTKEYS_PATH, { method: 'GET', auth: 'read', run: hotkeys }],
     ['/admin/api/v1/keyviz/matrix', { method: 'GET', auth: 'read', run: matrix }],
     ['/admin/api/v1/cluster', { method: 'GET', auth: 'read', run: cluster }],
+    [EVENTS_PATH, { method: 'GET', auth: 'read', run: events }],
     ['/admin/api/v1/auth/login', { method: 'POST', auth: 'none', run: login }],
     ['/admin/api/v1/auth/logout', { method: 'POST', auth: 'write', run: logout }],
   ]);

@@ -85,48 +85,61 @@ export function rfc3339(unixMs: number): string {
   return new Date(unixMs).toISOString();
 }
 
-/** The body around its one per-request value: `head` + generated_at + `tail`. */
-interface MatrixJsonParts {
-  /** `{"column_unix_ms":...,"rows":[...],"series":"...","generated_at":` */
-  head: string;
-  /** `,"fanout":{...}}` in a cluster view, else `}`. */
-  tail: string;
+/**
+ * The body around its one per-request value, as UTF-8 chunks:
+ * `head` (`{"column_unix_ms":...,"rows":[...],"series":"...","generated_at":`),
+ * then generated_at, then `tail` (`,"fanout":{...}}` in a cluster view, else `}`).
+ * Chunks are shared by every request that sends this answer: never mutate them.
+ */
+export interface MatrixJsonBody {
+  head: Buffer[];
+  tail: Buffer;
+  /** Bytes of head and tail together. */
+  bytes: number;
 }
 
-/** Everything but generated_at. `fanout`, `conflict(s)` only in a cluster view (answer.nodes non-empty). */
-function encodeMatrixJsonParts(answer: MatrixAnswer, series: SeriesName): MatrixJsonParts {
+/** About this many cells are encoded between two pauses (a few ms of work). */
+export const JSON_CELLS_PER_SLICE = 1 << 15;
+
+/**
+ * Encodes everything but generated_at, a slice of rows at a time, awaiting
+ * `pause()` between slices so the event loop serves other requests meanwhile.
+ * `fanout`, `conflict(s)` only in a cluster view (answer.nodes non-empty).
+ */
+export async function encodeMatrixJsonBody(
+  answer: MatrixAnswer,
+  series: SeriesName,
+  pause: () => Promise<void>,
+): Promise<MatrixJsonBody> {
   const cluster = answer.nodes.length > 0;
   const colCount = answer.columnUnixMs.length;
   const conflicts = cluster
     ? conflictColumns(answer.conflicts, answer.rows.length, colCount)
     : new Map<number, boolean[]>();
-  const rows = answer.rows.map((r, i) => rowJson(r, conflicts.get(i)));
-  const head =
-    `{"column_unix_ms":${numbersJson(answer.columnUnixMs)},"rows":[${rows.join(',')}]` +
-    `,"series":${JSON.stringify(series)}` +
-    (answer.columnWidthMs ? `,"column_width_ms":${numbersJson(answer.columnWidthMs)}` : '') +
-    `,"generated_at":`;
-  const tail = cluster ? `,"fanout":${fanoutJson(answer.nodes)}}` : '}';
-  return { head, tail };
+  const head: Buffer[] = [
+    Buffer.from(`{"column_unix_ms":${numbersJson(answer.columnUnixMs)},"rows":[`),
+  ];
+  const R = answer.rows.length;
+  const perSlice = Math.max(1, Math.floor(JSON_CELLS_PER_SLICE / Math.max(1, colCount)));
+  for (let lo = 0; lo < R; lo += perSlice) {
+    await pause();
+    const parts: string[] = [];
+    for (let i = lo; i < Math.min(R, lo + perSlice); i++) {
+      parts.push(rowJson(answer.rows[i], conflicts.get(i)));
+    }
+    head.push(Buffer.from((lo > 0 ? ',' : '') + parts.join(',')));
+  }
+  const widths = answer.columnWidthMs
+    ? `,"column_width_ms":${numbersJson(answer.columnWidthMs)}`
+    : '';
+  head.push(Buffer.from(`],"series":${JSON.stringify(series)}${widths},"generated_at":`));
+  const tail = Buffer.from(cluster ? `,"fanout":${fanoutJson(answer.nodes)}}` : '}');
+  let bytes = tail.length;
+  for (const b of head) bytes += b.length;
+  return { head, tail, bytes };
 }
 
-/**
- * The whole body, memoised per (answer object, series): the local backend hands
- * out the same answer until the next flush, so a polling page is encoded once per
- * flush, not once per request. Answers are never mutated once returned.
- */
-export function cachedMatrixJsonEncoder(): (
-  answer: MatrixAnswer,
-  series: SeriesName,
-  generatedAtMs: number,
-) => string {
-  // Weak: an answer the backend has dropped takes its encodings with it.
-  const cache = new WeakMap<MatrixAnswer, Map<SeriesName, MatrixJsonParts>>();
-  return (answer, series, generatedAtMs) => {
-    let bySeries = cache.get(answer);
-    if (!bySeries) cache.set(answer, (bySeries = new Map()));
-    let parts = bySeries.get(series);
-    if (!parts) bySeries.set(series, (parts = encodeMatrixJsonParts(answer, series)));
-    return `${parts.head}${JSON.stringify(rfc3339(generatedAtMs))}${parts.tail}`;
-  };
+/** The chunks of one response: the shared body around this request's generated_at. */
+export function matrixJsonChunks(body: MatrixJsonBody, generatedAtMs: number): Buffer[] {
+  return [...body.head, Buffer.from(JSON.stringify(rfc3339(generatedAtMs))), body.tail];
 }

@@ -1,7 +1,7 @@
 // The Admin service's handlers over an AdminBackend. GetKeyVizMatrix has two
 // shapes with the same request path: the wire view (rows pre-encoded, for
 // binary codecs) and the generic message (for JSON codecs).
-import type { MethodImpl } from '@connectrpc/connect';
+import { Code, ConnectError, createContextKey, type MethodImpl } from '@connectrpc/connect';
 import {
   Admin,
   type GetKeyVizMatrixRequest,
@@ -12,8 +12,15 @@ import {
   type GetKeyVizMatrixResponseWire,
 } from '../../src/gen/keyviz_wire_pb.ts';
 import type { AdminBackend } from '../backend.ts';
+import { memoOn } from '../backends/answerMemo.ts';
+import { raceAbort, yieldToLoop } from '../backends/yieldToLoop.ts';
+import { BUSY_MESSAGE } from '../http/admission.ts';
 import type { MatrixAnswer, MatrixRequest } from '../sampler/types.ts';
-import { encodeMatrixWire, toGenericResponse } from '../wire/index.ts';
+import { toGenericResponse } from '../wire/index.ts';
+import { encodeMatrixResponseBytes, preEncodedMatrix } from '../wire/encode-response.ts';
+
+/** Set by the router when admission control refused this call. */
+export const ADMISSION_REFUSED = createContextKey(false, { description: 'admission refused' });
 
 /**
  * GetKeyVizMatrix whose output is the wire-identical view. The path still is
@@ -35,20 +42,28 @@ export function toMatrixRequest(req: GetKeyVizMatrixRequest): MatrixRequest {
 }
 
 /**
- * Encoders memoised per answer object: a backend that hands out the same
- * answer again (the local backend between flushes) is encoded only once.
+ * Encodings memoised per answer object (answerMemo.ts): a backend that hands
+ * out the same answer again (the local backend's cache) is encoded only once,
+ * in slices between which the event loop runs; a caller that goes away stops
+ * waiting at once while the shared encoding finishes for the others.
  */
 export function matrixEncoders(backend: AdminBackend) {
-  const wire = new WeakMap<MatrixAnswer, GetKeyVizMatrixResponseWire>();
   const generic = new WeakMap<MatrixAnswer, GetKeyVizMatrixResponse>();
   return {
     async wire(req: MatrixRequest, signal: AbortSignal): Promise<GetKeyVizMatrixResponseWire> {
       // The gateway can pass a node's pre-encoded rows straight through.
       if (backend.getKeyVizMatrixWire) return backend.getKeyVizMatrixWire(req, signal);
       const a = await backend.getKeyVizMatrix(req, signal);
-      let w = wire.get(a);
-      if (!w) wire.set(a, (w = encodeMatrixWire(a)));
-      return w;
+      const bytes = await raceAbort(
+        memoOn(
+          a,
+          'wire',
+          () => encodeMatrixResponseBytes(a, () => yieldToLoop()),
+          (b) => b.length,
+        ),
+        signal,
+      );
+      return preEncodedMatrix(bytes);
     },
     async generic(req: MatrixRequest, signal: AbortSignal): Promise<GetKeyVizMatrixResponse> {
       const a = await backend.getKeyVizMatrix(req, signal);
@@ -59,16 +74,26 @@ export function matrixEncoders(backend: AdminBackend) {
   };
 }
 
+function refuseIfBusy(values: { get(k: typeof ADMISSION_REFUSED): boolean }): void {
+  if (values.get(ADMISSION_REFUSED)) throw new ConnectError(BUSY_MESSAGE, Code.ResourceExhausted);
+}
+
 export type MatrixEncoders = ReturnType<typeof matrixEncoders>;
 
 export function matrixWireImpl(enc: MatrixEncoders): MethodImpl<typeof getKeyVizMatrixWire> {
-  return (req, ctx) => enc.wire(toMatrixRequest(req), ctx.signal);
+  return (req, ctx) => {
+    refuseIfBusy(ctx.values);
+    return enc.wire(toMatrixRequest(req), ctx.signal);
+  };
 }
 
 export function matrixGenericImpl(
   enc: MatrixEncoders,
 ): MethodImpl<typeof Admin.method.getKeyVizMatrix> {
-  return (req, ctx) => enc.generic(toMatrixRequest(req), ctx.signal);
+  return (req, ctx) => {
+    refuseIfBusy(ctx.values);
+    return enc.generic(toMatrixRequest(req), ctx.signal);
+  };
 }
 
 export function overviewImpl(

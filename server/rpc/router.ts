@@ -4,15 +4,21 @@
 // the genuine GetKeyVizMatrixResponse. Requests are routed by content type.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import type { ConnectRouter, Interceptor } from '@connectrpc/connect';
+import { setMaxListeners } from 'node:events';
+import { createContextValues, type ConnectRouter, type Interceptor } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { Admin, KeyVizSeries } from '../../src/gen/admin_pb.ts';
 import { MAX_MATRIX_ROWS } from '../sampler/request.ts';
 import type { AdminBackend } from '../backend.ts';
 import { isLoopback } from '../http/listenAddress.ts';
+import { Admission, DEFAULT_ADMISSION } from '../http/admission.ts';
+import { streamEventsImpl } from '../events/rpc.ts';
 import { bearerAuthInterceptor } from './auth.ts';
+import { resetUnreadH2Request } from './resetUnread.ts';
+import { clampTimeoutHeaders } from './timeouts.ts';
 import { fastGzip } from './compression.ts';
 import {
+  ADMISSION_REFUSED,
   getKeyVizMatrixWire,
   matrixEncoders,
   matrixGenericImpl,
@@ -20,6 +26,7 @@ import {
   overviewImpl,
   raftGroupsImpl,
 } from './handlers.ts';
+import { hotKeysImpl } from './hotkeys.ts';
 
 /** Largest request body read (1 MiB): a matrix request is a few bytes. */
 export const READ_MAX_BYTES = 1 << 20;
@@ -38,7 +45,12 @@ export interface RpcOptions {
   token: string | null;
   /** Aborted at shutdown: running calls end with Unavailable-like errors. */
   shutdownSignal?: AbortSignal;
+  /** Heavy calls (GetKeyVizMatrix) in flight and queued; shared with the JSON API. */
+  admission?: Admission;
 }
+
+/** The one heavy method: its calls go through admission control. */
+export const MATRIX_PATH = '/Admin/GetKeyVizMatrix';
 
 /** application/json, application/grpc+json, application/grpc-web+json (any params). */
 export function isJsonContentType(ct: string | undefined): boolean {
@@ -53,6 +65,12 @@ export function isRpcPath(path: string): boolean {
 export function createRpcHandler(opts: RpcOptions): RpcHandler {
   const { backend } = opts;
   const interceptors: Interceptor[] = opts.token ? [bearerAuthInterceptor(opts.token)] : [];
+  const admission = opts.admission ?? new Admission(DEFAULT_ADMISSION);
+  // connect-node links every running call's signal to the shutdown signal (one listener
+  // per call, removed when it ends): many concurrent calls are expected, not a leak.
+  if (opts.shutdownSignal)
+    setMaxListeners(admission.limits.maxInFlight + 1024, opts.shutdownSignal);
+  const refused = new WeakSet<AnyRequest>();
   const common = {
     readMaxBytes: READ_MAX_BYTES,
     acceptCompression: [fastGzip],
@@ -61,12 +79,16 @@ export function createRpcHandler(opts: RpcOptions): RpcHandler {
     grpcWeb: true,
     connect: true,
     ...(opts.shutdownSignal ? { shutdownSignal: opts.shutdownSignal } : {}),
+    contextValues: (req: AnyRequest) =>
+      createContextValues().set(ADMISSION_REFUSED, refused.has(req)),
   };
   const enc = matrixEncoders(backend);
   const shared = (r: ConnectRouter) =>
     r
       .rpc(Admin.method.getClusterOverview, overviewImpl(backend))
-      .rpc(Admin.method.getRaftGroups, raftGroupsImpl(backend));
+      .rpc(Admin.method.getRaftGroups, raftGroupsImpl(backend))
+      .rpc(Admin.method.getKeyVizHotKeys, hotKeysImpl(backend))
+      .rpc(Admin.method.streamEvents, streamEventsImpl(backend));
   const binary = connectNodeAdapter({
     ...common,
     routes: (r) => shared(r).rpc(getKeyVizMatrixWire, matrixWireImpl(enc)),
@@ -78,9 +100,31 @@ export function createRpcHandler(opts: RpcOptions): RpcHandler {
   const handle = (req: AnyRequest, res: AnyResponse) => {
     // On loopback, compressing a 5 MB matrix costs ~150 ms and saves nothing.
     if (isLoopback(req.socket?.remoteAddress)) delete req.headers['accept-encoding'];
+    clampTimeoutHeaders(req.headers);
+    resetUnreadH2Request(req);
     const h = isJsonContentType(req.headers['content-type']) ? json : binary;
     // connect-node's handler takes either HTTP version; the union confuses its overloads.
-    (h as (q: AnyRequest, s: AnyResponse) => void)(req, res);
+    const call = () => (h as (q: AnyRequest, s: AnyResponse) => void)(req, res);
+    if ((req.url ?? '').split('?')[0] !== MATRIX_PATH) return call();
+    // Admission: the slot is held until the response is done or the client has gone.
+    const gone = new AbortController();
+    let release: (() => void) | null = null;
+    res.once('close', () => {
+      gone.abort();
+      release?.();
+      release = null;
+    });
+    void admission.acquire(gone.signal).then((r) => {
+      if (!r.ok) {
+        if (r.reason === 'aborted') return;
+        // connect-node writes the refusal in the caller's protocol.
+        refused.add(req);
+        return call();
+      }
+      if (gone.signal.aborted) return r.release();
+      release = r.release;
+      call();
+    });
   };
   return Object.assign(handle, {
     warm: async () => {

@@ -59,8 +59,8 @@ function accumulate(
       addSeries(runSums, col.counters, k * n, n);
       if (col.allActive) runLast.fill(end, 0, n);
       else {
-        // Idle entries (all four counters zero) do not make a row. Read from the
-        // idle list, not the counters: a column may carry one series only.
+        // Idle entries (all four counters zero) do not make a row.
+        // Read from the idle list, not the counters: a column may carry one series only.
         markNotIdle(runLast, col.idle!, n, end);
         everyActive = false;
       }
@@ -103,13 +103,15 @@ function fillRows(
   values: Float64Array,
   groups: Float64Array,
   terms: Float64Array,
+  lo = 0,
+  hi = C,
 ): void {
   let lastBuckets: Uint32Array | null = null;
   let idx = new Int32Array(0);
   let rowCell = new Int32Array(0);
   let block = new Float64Array(0);
   let m = 0;
-  for (let j0 = 0; j0 < C;) {
+  for (let j0 = lo; j0 < hi;) {
     const buckets = cols[j0].buckets;
     const n = buckets.length;
     if (buckets !== lastBuckets) {
@@ -122,15 +124,15 @@ function fillRows(
       if (block.length < FILL_BLOCK * m) block = new Float64Array(FILL_BLOCK * m);
     }
     let j1 = j0 + 1;
-    while (j1 < C && j1 - j0 < FILL_BLOCK && cols[j1].buckets === buckets) j1++;
+    while (j1 < hi && j1 - j0 < FILL_BLOCK && cols[j1].buckets === buckets) j1++;
     const w = j1 - j0;
     for (let jj = 0; jj < w; jj++) gatherSeq(block, jj * m, cols[j0 + jj].counters, k * n, idx, m);
     transposeBlock(values, rowCell, j0, block, m, w);
     j0 = j1;
   }
-  fillConstantRuns(cols, rowOf, C, groups, (c) => c.groups);
-  fillConstantRuns(cols, rowOf, C, terms, (c) => c.terms);
-  zeroIdleCells(cols, rowOf, C, groups, terms);
+  fillConstantRuns(cols, rowOf, C, groups, (c) => c.groups, lo, hi);
+  fillConstantRuns(cols, rowOf, C, terms, (c) => c.terms, lo, hi);
+  zeroIdleCells(cols, rowOf, C, groups, terms, lo, hi);
 }
 
 /**
@@ -166,17 +168,19 @@ function fillConstantRuns(
   C: number,
   out: Float64Array,
   pick: (c: StoredColumn) => NarrowArray,
+  lo: number,
+  hi: number,
 ): void {
   let vals = new Float64Array(0);
   let idx = new Int32Array(0);
   let rowCell = new Int32Array(0);
   let lastBuckets: Uint32Array | null = null;
   let m = 0;
-  for (let j0 = 0; j0 < C;) {
+  for (let j0 = lo; j0 < hi;) {
     const { buckets } = cols[j0];
     const src = pick(cols[j0]);
     let j1 = j0 + 1;
-    while (j1 < C && cols[j1].buckets === buckets && pick(cols[j1]) === src) j1++;
+    while (j1 < hi && cols[j1].buckets === buckets && pick(cols[j1]) === src) j1++;
     if (buckets !== lastBuckets) {
       lastBuckets = buckets;
       const n = buckets.length;
@@ -205,8 +209,10 @@ function zeroIdleCells(
   C: number,
   groups: Float64Array,
   terms: Float64Array,
+  lo: number,
+  hi: number,
 ): void {
-  for (let j = 0; j < C; j++) {
+  for (let j = lo; j < hi; j++) {
     const { idle, buckets } = cols[j];
     if (!idle) continue;
     for (let e = 0; e < idle.length; e++) {
@@ -216,6 +222,18 @@ function zeroIdleCells(
   }
 }
 
+/** Phases 1 and 2 done: the kept rows, their order, and zeroed outputs for phase 3. */
+interface PivotPlan {
+  cols: StoredColumn[];
+  C: number;
+  k: number;
+  rowOf: Int32Array;
+  metas: BucketMeta[];
+  values: Float64Array;
+  groups: Float64Array;
+  terms: Float64Array;
+}
+
 /** What the pivot needs of bucket identities (BucketIdentities, or a joined view). */
 export interface IdentityView {
   readonly size: number;
@@ -223,40 +241,34 @@ export interface IdentityView {
   metaAt(bucket: number, seq: number): BucketMeta;
 }
 
-/**
- * The pivot over the ring. `useTotals` (default) lets a whole-history window
- * use the ring's running totals; tests turn it off to cross-check pass 1.
- */
-export function pivotRing(ring: ColumnRing, req: MatrixRequest, useTotals = true): MatrixResult {
-  const cols = windowColumns(ring, req.fromUnixMs, req.toUnixMs);
-  const C = cols.length;
-  const k = seriesCounter(req.series);
-  const totals =
-    useTotals && C > 0 && C === ring.length
-      ? { sums: ring.totals, active: ring.activeColumns, lastSeq: ring.lastActiveSeq }
-      : null;
-  return pivotColumns(cols, ring.identities, k, rowBudget(req.rows), totals);
-}
-
-/** Running per-bucket figures over exactly `cols` (ColumnRing.totals and friends). */
+/** Running per-bucket figures over exactly the window's columns (ColumnRing.totals and friends). */
 export interface PivotTotals {
   sums: Float64Array;
   active: Int32Array;
   lastSeq: Float64Array;
 }
 
+function planPivot(ring: ColumnRing, req: MatrixRequest, useTotals: boolean): PivotPlan {
+  const cols = windowColumns(ring, req.fromUnixMs, req.toUnixMs);
+  const totals =
+    useTotals && cols.length > 0 && cols.length === ring.length
+      ? { sums: ring.totals, active: ring.activeColumns, lastSeq: ring.lastActiveSeq }
+      : null;
+  return planColumns(cols, ring.identities, seriesCounter(req.series), rowBudget(req.rows), totals);
+}
+
 /**
- * The pivot over any oldest-first columns: counter series `k` is read at
- * `counters[k * n + i]`, so a column holding one series only is pivoted with
- * k = 0. Seqs only serve metaAt; the window's columns need not come from one ring.
+ * Phases 1 and 2 over any oldest-first columns: series `k` is read at
+ * `counters[k * n + i]`, so columns holding one series only are planned with
+ * k = 0. Seqs only serve metaAt; the columns need not come from one ring.
  */
-export function pivotColumns(
+function planColumns(
   cols: StoredColumn[],
   ids: IdentityView,
   k: number,
   budget: number,
   totals: PivotTotals | null,
-): MatrixResult {
+): PivotPlan {
   const C = cols.length;
   const nb = ids.size;
 
@@ -283,33 +295,97 @@ export function pivotColumns(
     kept.sort((a, b) => sums[b] - sums[a] || compareStrings(names[a], names[b]));
     kept = kept.slice(0, budget);
   }
-  const metas = new Map<number, BucketMeta>();
-  for (const b of kept) metas.set(b, ids.metaAt(b, cols[lastCol[b]].seq));
+  const metaOf = new Map<number, BucketMeta>();
+  for (const b of kept) metaOf.set(b, ids.metaAt(b, cols[lastCol[b]].seq));
   kept.sort((a, b) => {
-    const ma = metas.get(a)!;
-    const mb = metas.get(b)!;
+    const ma = metaOf.get(a)!;
+    const mb = metaOf.get(b)!;
     return compareBytes(ma.start, mb.start) || compareStrings(ma.bucketId, mb.bucketId);
   });
 
   const R = kept.length;
   const rowOf = new Int32Array(nb).fill(-1);
   for (let r = 0; r < R; r++) rowOf[kept[r]] = r;
-  const values = new Float64Array(R * C);
-  const groups = new Float64Array(R * C);
-  const terms = new Float64Array(R * C);
-  fillRows(cols, k, rowOf, C, values, groups, terms);
+  return {
+    cols,
+    C,
+    k,
+    rowOf,
+    metas: kept.map((b) => metaOf.get(b)!),
+    values: new Float64Array(R * C),
+    groups: new Float64Array(R * C),
+    terms: new Float64Array(R * C),
+  };
+}
 
-  const rows = new Array<MatrixRow>(R);
-  for (let r = 0; r < R; r++) {
+function fillPlan(p: PivotPlan, lo: number, hi: number): void {
+  fillRows(p.cols, p.k, p.rowOf, p.C, p.values, p.groups, p.terms, lo, hi);
+}
+
+function finishPivot(p: PivotPlan): MatrixResult {
+  const { C, metas } = p;
+  const rows = new Array<MatrixRow>(metas.length);
+  for (let r = 0; r < metas.length; r++) {
     const lo = r * C;
     rows[r] = {
-      meta: metas.get(kept[r])!,
-      values: values.subarray(lo, lo + C),
-      raftGroupIds: groups.subarray(lo, lo + C),
-      leaderTerms: terms.subarray(lo, lo + C),
+      meta: metas[r],
+      values: p.values.subarray(lo, lo + C),
+      raftGroupIds: p.groups.subarray(lo, lo + C),
+      leaderTerms: p.terms.subarray(lo, lo + C),
     };
   }
   const columnUnixMs = new Array<number>(C);
-  for (let j = 0; j < C; j++) columnUnixMs[j] = cols[j].unixMs;
+  for (let j = 0; j < C; j++) columnUnixMs[j] = p.cols[j].unixMs;
   return { columnUnixMs, rows };
+}
+
+/**
+ * The pivot over the ring. `useTotals` (default) lets a whole-history window
+ * use the ring's running totals; tests turn it off to cross-check pass 1.
+ */
+export function pivotRing(ring: ColumnRing, req: MatrixRequest, useTotals = true): MatrixResult {
+  const p = planPivot(ring, req, useTotals);
+  fillPlan(p, 0, p.C);
+  return finishPivot(p);
+}
+
+/** The pivot over columns joined from several sources (the history store); see planColumns. */
+export function pivotColumns(
+  cols: StoredColumn[],
+  ids: IdentityView,
+  k: number,
+  budget: number,
+  totals: PivotTotals | null,
+): MatrixResult {
+  const p = planColumns(cols, ids, k, budget, totals);
+  fillPlan(p, 0, p.C);
+  return finishPivot(p);
+}
+
+/**
+ * The same pivot with phase 3 (most of the time) cut into slices of about
+ * `cellsPerSlice` cells, awaiting `pause()` between slices so the event loop
+ * answers other requests meanwhile. Safe across flushes: a stored column is
+ * never changed once appended, and phases 1 and 2 read the ring before the
+ * first pause. `pause` may throw (a cancelled call) to stop the work.
+ */
+export async function pivotRingSliced(
+  ring: ColumnRing,
+  req: MatrixRequest,
+  pause: () => Promise<void>,
+  cellsPerSlice = 1 << 16,
+): Promise<MatrixResult> {
+  const p = planPivot(ring, req, true);
+  const step = Math.max(1, Math.floor(cellsPerSlice / Math.max(1, p.metas.length)));
+  for (let lo = 0; lo < p.C; lo += step) {
+    await pause();
+    fillPlan(p, lo, Math.min(p.C, lo + step));
+  }
+  return finishPivot(p);
+}
+
+/** Identity of a window's column set: the first and last column sequence numbers ("" if none). */
+export function windowSpan(ring: ColumnRing, fromMs: number, toMs: number): string {
+  const cols = windowColumns(ring, fromMs, toMs);
+  return cols.length === 0 ? '' : `${cols[0].seq}-${cols[cols.length - 1].seq}`;
 }

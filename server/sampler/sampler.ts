@@ -15,8 +15,12 @@ import {
   type StoredColumn,
 } from './column-store.ts';
 import { appendColumns, ringToColumns } from './column-view.ts';
-import { pivotRing } from './pivot.ts';
+import { pivotRing, pivotRingSliced, windowSpan } from './pivot.ts';
 import { RouteRegistry } from './registry.ts';
+import { HotKeyTracker } from './hotkeys/tracker.ts';
+import { resolveHotKeyOptions, type HotKeyConfig } from './hotkeys/options.ts';
+import { queryHotKeys, type HotKeysOutcome, type HotKeysQuery } from './hotkeys/query.ts';
+import { DEFAULT_KEY_BUCKETS_PER_ROUTE } from './subBuckets.ts';
 import type {
   BucketMeta,
   CellCounters,
@@ -44,9 +48,35 @@ export const DEFAULT_SAMPLER_OPTIONS: Readonly<SamplerOptions & Required<Sampler
 
 export type SamplerConfig = Partial<SamplerOptions> &
   SamplerTuning & {
+    /** Hot keys (contract §5.5); omitted or enabled: false = off. */
+    hotKeys?: HotKeyConfig;
+    /** --keyvizKeyBucketsPerRoute (1..256); used by hot-key sub_bucket drill-down. */
+    keyBucketsPerRoute?: number;
+    /** --keyvizLabelsEnabled: requests' adapter labels get their own hot-key slots. */
+    labelsEnabled?: boolean;
     /** Called after every flush with the new column (the history store writes it). */
     onColumn?: (col: StoredColumn, identities: BucketIdentities) => void;
   };
+
+/** A split or merge as it happened (StreamEvents' RouteTransition). */
+export interface RouteTransitionInfo {
+  kind: 'split' | 'merge';
+  /** Split: the route that kept the left half. Merge: the surviving route. */
+  parentRouteId: number;
+  /** Split: every resulting route. Merge: the routes folded into the parent, itself first. */
+  childRouteIds: number[];
+  /** The whole range the transition covers, and the key it happened at. */
+  start: Uint8Array;
+  end: Uint8Array;
+  boundary: Uint8Array;
+  unixMs: number;
+}
+
+/** Told after each flush and each split or merge (the live event stream). */
+export interface SamplerObserver {
+  flushed?(unixMs: number): void;
+  transition?(t: RouteTransitionInfo): void;
+}
 
 export class Sampler {
   readonly options: Readonly<SamplerOptions & Required<SamplerTuning>>;
@@ -55,7 +85,14 @@ export class Sampler {
   private readonly table: BucketTable;
   private dropped = 0;
   private readonly onColumn: SamplerConfig['onColumn'];
+  /** null = hot keys off. */
+  private readonly hot: HotKeyTracker | null;
+  private readonly labelsEnabled: boolean;
+  readonly keyBucketsPerRoute: number;
+  /** m, applied even when hot keys are off (the node reports it for `top`). */
+  readonly hotKeyCapacity: number;
   private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly observers = new Set<SamplerObserver>();
   // Flush scratch, grown on demand and reused across flushes.
   private sBuckets = new Uint32Array(0);
   private sReads = new Float64Array(0);
@@ -66,10 +103,10 @@ export class Sampler {
   private sTerms = new Float64Array(0);
 
   constructor(opts: SamplerConfig = {}) {
+    const { hotKeys, keyBucketsPerRoute, labelsEnabled, onColumn, ...base } = opts;
     const o = { ...DEFAULT_SAMPLER_OPTIONS };
-    const { onColumn, ...rest } = opts;
     this.onColumn = onColumn;
-    for (const [k, v] of Object.entries(rest)) if (v !== undefined) Object.assign(o, { [k]: v });
+    for (const [k, v] of Object.entries(base)) if (v !== undefined) Object.assign(o, { [k]: v });
     for (const k of ['stepMs', 'historyColumns', 'maxVirtualBuckets'] as const) {
       if (!(o[k] >= 1)) throw new RangeError(`${k} must be at least 1`);
     }
@@ -77,6 +114,16 @@ export class Sampler {
     this.options = o;
     this.ring = new ColumnRing(o.historyColumns);
     this.table = new BucketTable(o, this.routes, this.ring.identities);
+    this.hot =
+      hotKeys && hotKeys.enabled !== false
+        ? new HotKeyTracker(hotKeys, (id) => this.isTrackedRoute(id), o.stepMs)
+        : null;
+    this.hotKeyCapacity = resolveHotKeyOptions(hotKeys).perRoute;
+    this.labelsEnabled = labelsEnabled ?? false;
+    this.keyBucketsPerRoute = Math.max(
+      DEFAULT_KEY_BUCKETS_PER_ROUTE,
+      Math.min(256, Math.floor(keyBucketsPerRoute ?? 1) || 1),
+    );
   }
 
   /** A sampler whose history is `columns` (record/replay); it has no routes. */
@@ -117,6 +164,15 @@ export class Sampler {
     const [l, r] = this.routes.split(id, key, newId, right);
     this.table.updateRoute(l);
     this.table.addRoute(r);
+    this.tell({
+      kind: 'split',
+      parentRouteId: id,
+      childRouteIds: [id, newId],
+      start: l.start,
+      end: r.end,
+      boundary: r.start,
+      unixMs: this.options.clock.now(),
+    });
     return [l, r];
   }
 
@@ -125,7 +181,26 @@ export class Sampler {
     const absorbed = this.routes.get(rightId);
     const m = this.routes.merge(leftId, rightId);
     this.table.absorb(m, absorbed!);
+    this.tell({
+      kind: 'merge',
+      parentRouteId: leftId,
+      childRouteIds: [leftId, rightId],
+      start: m.start,
+      end: m.end,
+      boundary: absorbed!.start,
+      unixMs: this.options.clock.now(),
+    });
     return m;
+  }
+
+  /** Adds an observer of flushes and route transitions; returns its removal. */
+  addObserver(o: SamplerObserver): () => void {
+    this.observers.add(o);
+    return () => this.observers.delete(o);
+  }
+
+  private tell(t: RouteTransitionInfo): void {
+    for (const o of this.observers) o.transition?.(t);
   }
 
   getRoute(id: number): RouteInfo | undefined {
@@ -139,8 +214,11 @@ export class Sampler {
 
   // --- hot path ---
 
-  /** Counts one request. Unknown route ids are dropped (see droppedObservations). */
-  observe(routeId: number, key: Uint8Array, op: Op, valueLength: number): void {
+  /**
+   * Counts one request. Unknown route ids are dropped (see droppedObservations).
+   * `label` is the adapter that served it (hot-key slots with labels enabled).
+   */
+  observe(routeId: number, key: Uint8Array, op: Op, valueLength: number, label = ''): void {
     const t = this.table;
     const dense = t.dense;
     // `>>> 0 ===` admits only integers in [0, 2^32): the typed-array fast path.
@@ -160,6 +238,8 @@ export class Sampler {
     } else {
       c[o + 1] += 1;
       c[o + 3] += key.length + valueLength;
+      const h = this.hot;
+      if (h !== null) h.observe(routeId, this.labelsEnabled ? label : '', key);
     }
   }
 
@@ -237,8 +317,9 @@ export class Sampler {
       }
       n++;
     }
+    const at = this.options.clock.now();
     const col = this.ring.append({
-      unixMs: this.options.clock.now(),
+      unixMs: at,
       n,
       buckets: sBuckets,
       reads: sReads,
@@ -249,6 +330,10 @@ export class Sampler {
       terms: sTerms,
     });
     t.releaseRetired();
+    this.hot?.publish(this.options.clock.now());
+    if (this.observers.size > 0) {
+      for (const o of this.observers) o.flushed?.(at);
+    }
     this.onColumn?.(col, this.ring.identities);
   }
 
@@ -328,6 +413,47 @@ export class Sampler {
   /** GetKeyVizMatrix over the history, straight from the compact ring. */
   matrix(req: MatrixRequest): MatrixResult {
     return pivotRing(this.ring, req);
+  }
+
+  /** The same matrix computed in slices, awaiting `pause()` between them (see pivotRingSliced). */
+  matrixSliced(req: MatrixRequest, pause: () => Promise<void>): Promise<MatrixResult> {
+    return pivotRingSliced(this.ring, req, pause);
+  }
+
+  /** Which columns a window covers: equal spans give equal matrices (cache keys). */
+  windowSpan(fromMs: number, toMs: number): string {
+    return windowSpan(this.ring, fromMs, toMs);
+  }
+
+  /** True when the route exists and has its own row (not folded into a virtual bucket). */
+  isTrackedRoute(id: number): boolean {
+    const si = this.table.slotOfRoute(id);
+    return si >= 0 && this.table.slots[si]?.members === null;
+  }
+
+  /** Hot keys are on (--keyvizHotKeysEnabled). */
+  get hotKeysEnabled(): boolean {
+    return this.hot !== null;
+  }
+
+  /** The hot-key tracker (null = off): options, history, counters. */
+  get hotKeyTracker(): HotKeyTracker | null {
+    return this.hot;
+  }
+
+  /** A hot-key answer; null when hot keys are off. */
+  hotKeys(q: HotKeysQuery): HotKeysOutcome | null {
+    if (!this.hot) return null;
+    return queryHotKeys(
+      {
+        history: this.hot.history,
+        route: this.isTrackedRoute(q.routeId) ? this.routes.get(q.routeId) : undefined,
+        stepMs: this.options.stepMs,
+        keyBucketsPerRoute: this.keyBucketsPerRoute,
+        capacity: this.hotKeyCapacity,
+      },
+      q,
+    );
   }
 
   /** Diagnostics: tracked routes, virtual buckets, dropped observations. */

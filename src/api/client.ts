@@ -18,6 +18,7 @@ import { measureSince } from '../data/timing.ts';
 import { decodeMatrixWire } from './decodeMatrix.ts';
 import type { TransportKind } from './config.ts';
 import { KEYVIZ_DISABLED_MESSAGE } from './nodeMessages.ts';
+import { connectLiveStream, type LiveStream } from './liveEvents.ts';
 
 export interface AdminClientOptions {
   baseUrl: string;
@@ -43,6 +44,8 @@ export interface AdminClient {
   getMatrix(req: MatrixRequest, signal?: AbortSignal): Promise<Matrix>;
   /** null when the server does not implement GetClusterOverview (a header is optional). */
   getOverview(signal?: AbortSignal): Promise<GetClusterOverviewResponse | null>;
+  /** StreamEvents, where the source can ask for it (absent: the page polls). */
+  liveStream?: LiveStream;
 }
 
 const SERIES_ENUM: Record<Series, KeyVizSeries> = {
@@ -81,6 +84,7 @@ export function createAdminClient(opts: AdminClientOptions): AdminClient {
   };
 
   return {
+    liveStream: connectLiveStream(transport, headers),
     async getMatrix(req, signal) {
       const input = {
         series: SERIES_ENUM[req.series],

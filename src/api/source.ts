@@ -10,6 +10,7 @@ import { GetClusterOverviewResponseSchema } from '../gen/admin_pb.ts';
 import { createAdminClient, type AdminClient } from './client.ts';
 import type { ApiConfig, TransportKind } from './config.ts';
 import { createJsonAdminClient } from './jsonSource.ts';
+import { jsonLiveStream } from './liveEvents.ts';
 
 export type SourceKind = 'connect' | 'grpc-web' | 'json';
 
@@ -75,6 +76,7 @@ export function createPageSource(
   const json = createJsonAdminClient({ baseUrl: config.baseUrl, ...fetchOpt });
   const client: AdminClient = {
     getMatrix: (req, signal) => json.getMatrix(req, signal),
+    liveStream: jsonLiveStream(config.baseUrl, deps.fetch),
     // The header only needs the node's id: the JSON API's /cluster names it.
     async getOverview(signal) {
       const o = await json.getOverview(signal);

@@ -1,13 +1,18 @@
-// The page's pure logic (src/app/*.ts): polling, routing, view state, placement, sizing.
+// The page's pure logic (src/shell, src/pages/keyviz): polling, routing, view state, placement, sizing.
 // Runs in the browser project: these modules are written for the page's runtime.
 import { describe, expect, it } from 'vitest';
-import { canvasSize } from '../../src/app/canvasSize.ts';
-import { placeFlyout } from '../../src/app/flyoutPlacement.ts';
-import { keyAxisLabels } from '../../src/app/keyAxis.ts';
-import { legendTicks } from '../../src/app/legend.ts';
-import { MAX_BACKOFF_MS, pollDelayMs, Poller, type LoadOutcome } from '../../src/app/poller.ts';
-import { resolveRoute } from '../../src/app/router.ts';
-import { searchFor, viewFromSearch, viewReducer } from '../../src/app/viewState.ts';
+import { canvasSize } from '../../src/pages/keyviz/canvasSize.ts';
+import { placeFlyout } from '../../src/pages/keyviz/flyoutPlacement.ts';
+import { keyAxisLabels } from '../../src/pages/keyviz/keyAxis.ts';
+import { legendTicks } from '../../src/pages/keyviz/legend.ts';
+import {
+  MAX_BACKOFF_MS,
+  pollDelayMs,
+  Poller,
+  type LoadOutcome,
+} from '../../src/pages/keyviz/poller.ts';
+import { resolveRoute } from '../../src/shell/router.ts';
+import { searchFor, viewFromSearch, viewReducer } from '../../src/pages/keyviz/viewState.ts';
 import { makeScale } from '../../src/data/scale.ts';
 import type { RowMeta } from '../../src/data/matrix.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appendColumns, buildMatrix } from '../../server/sampler/column-view.ts';
 import { ColumnRing } from '../../server/sampler/column-store.ts';
-import { pivotRing } from '../../server/sampler/pivot.ts';
+import { pivotRing, pivotRingSliced, windowSpan } from '../../server/sampler/pivot.ts';
 import { ManualClock } from '../../server/sampler/clock.ts';
 import { Sampler } from '../../server/sampler/sampler.ts';
 import { OP_READ, OP_WRITE } from '../../server/sampler/types.ts';
@@ -244,7 +244,7 @@ describe('sampler.matrix equals buildMatrix(snapshot)', () => {
 });
 
 describe('whole-history totals agree with the per-cell pass', () => {
-  it('for random histories with evictions, fixtures with zero entries and every series', () => {
+  it('for random histories with evictions, fixtures with zero entries and every series', async () => {
     const gen = new Rng(7);
     const rnd = (n: number): number => gen.int(n);
     const metas = Array.from({ length: 40 }, (_, i) =>
@@ -277,8 +277,20 @@ describe('whole-history totals agree with the per-cell pass', () => {
         const fast = pivotRing(ring, r);
         expect(fast).toEqual(pivotRing(ring, r, false));
         expect(fast).toEqual(buildMatrix(cols.slice(30), r));
+        // Sliced (a few columns per slice, pauses in between): the very same matrix.
+        let pauses = 0;
+        const pause = () => {
+          pauses++;
+          return Promise.resolve();
+        };
+        expect(await pivotRingSliced(ring, r, pause, 7)).toEqual(fast);
+        expect(pauses).toBeGreaterThan(1);
       }
     }
+    // A window's span names its columns: moving `from` inside a column keeps it.
+    expect(windowSpan(ring, 31_001, 0)).toBe(windowSpan(ring, 31_999, 0));
+    expect(windowSpan(ring, 31_001, 0)).not.toBe(windowSpan(ring, 32_001, 0));
+    expect(windowSpan(ring, 5, 6)).toBe('');
   });
 });
 

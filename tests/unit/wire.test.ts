@@ -6,6 +6,7 @@ import { GetKeyVizMatrixResponseWireSchema } from '../../src/gen/keyviz_wire_pb.
 import { decodeMatrixWire } from '../../server/wire/decode-matrix.ts';
 import { encodeMatrixWire } from '../../server/wire/encode-matrix.ts';
 import { encodeRow } from '../../server/wire/encode-row.ts';
+import { encodeMatrixResponseBytes, preEncodedMatrix } from '../../server/wire/encode-response.ts';
 import { toGenericResponse } from '../../server/wire/generic.ts';
 import { varintSize, writeVarint, Reader } from '../../server/wire/varint.ts';
 import type { GetKeyVizMatrixResponse } from '../../src/gen/admin_pb.ts';
@@ -216,6 +217,19 @@ describe('fast wire encoder', () => {
     // protobuf-es writes the same field order and packing, so the bytes match too.
     expect(wireBytes).toEqual(toBinary(GetKeyVizMatrixResponseSchema, generic));
   });
+
+  it.each(cases)(
+    '%s: the sliced whole-response bytes, and connect-node carrying them, equal toBinary',
+    async (_name, a) => {
+      const expected = toBinary(GetKeyVizMatrixResponseWireSchema, encodeMatrixWire(a));
+      const bytes = await encodeMatrixResponseBytes(a, () => Promise.resolve());
+      expect(bytes).toEqual(expected);
+      // What connect-node does with the handler's message: toBinary of the output schema.
+      expect(toBinary(GetKeyVizMatrixResponseWireSchema, preEncodedMatrix(bytes))).toEqual(
+        expected,
+      );
+    },
+  );
 
   it.each(cases)(
     '%s: fast decoder inverts the generic encoding, packed and unpacked',

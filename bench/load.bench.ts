@@ -1,0 +1,332 @@
+// Load and fault suite (issue 12): 1, 8, 32, 128 concurrent clients asking for
+// the full matrix (1024 rows x 24 h) on Connect binary, gRPC (h2c) and the
+// node's JSON API, then the same with callers that cancel half-way; a /healthz
+// probe throughout; the server's RSS sampled from /proc. Then RSS 30 s after the
+// load stops, and RSS around 1,000 cancelled gRPC calls.
+//   npm run bench -- load                     (defaults: 10,000 routes, 6 s a level)
+//   LOAD_ROUTES=2000 LOAD_SECONDS=4 npm run bench -- load
+//
+// The clients speak the protocols by hand (raw HTTP/1.1 and HTTP/2 requests)
+// and check each answer's length against the first one instead of decoding it:
+// decoding 1,024 x 1,440 cells per answer in this process would measure the
+// client, not the server (both share the machine's two cores).
+import http from 'node:http';
+import http2 from 'node:http2';
+import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { GetKeyVizMatrixRequestSchema } from '../src/gen/admin_pb.ts';
+import { spawnServer, type SpawnedServer } from '../tests/helpers/spawnServer.ts';
+
+const ROUTES = Number(process.env.LOAD_ROUTES ?? 10_000);
+const SECONDS = Number(process.env.LOAD_SECONDS ?? 6);
+const LEVELS = (process.env.LOAD_LEVELS ?? '1,8,32,128').split(',').map(Number);
+const PROTOCOLS = (process.env.LOAD_PROTOCOLS ?? 'connect,grpc,json').split(',') as Protocol[];
+const SETTLE_S = Number(process.env.LOAD_SETTLE_SECONDS ?? 30);
+const CANCELS = Number(process.env.LOAD_CANCELS ?? 1000);
+
+type Protocol = 'connect' | 'grpc' | 'json';
+type Outcome = 'ok' | 'refused' | 'cancelled' | 'error';
+
+const REQUEST = toBinary(
+  GetKeyVizMatrixRequestSchema,
+  create(GetKeyVizMatrixRequestSchema, { rows: 0 }),
+);
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function pct(xs: number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Ctx {
+  s: SpawnedServer;
+  cookie: string;
+  h1: http.Agent;
+  h2: http2.ClientHttp2Session;
+  /** Body length of a full answer per protocol (first answer seen). */
+  expected: Map<Protocol, number>;
+  errors: string[];
+}
+
+/** One call; `cancelAfterMs` aborts it (the caller goes away). */
+function call(
+  ctx: Ctx,
+  p: Protocol,
+  cancelAfterMs?: number,
+  session?: http2.ClientHttp2Session,
+): Promise<Outcome> {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (o: Outcome, why?: string) => {
+      if (done) return;
+      done = true;
+      if (o === 'error' && ctx.errors.length < 20) ctx.errors.push(`${p}: ${why}`);
+      resolve(o);
+    };
+    const check = (len: number, ok: boolean, refused: boolean, why: string) => {
+      if (refused) return finish('refused');
+      if (!ok) return finish('error', why);
+      const want = ctx.expected.get(p);
+      if (want === undefined) ctx.expected.set(p, len);
+      else if (want !== len) return finish('error', `length ${len} != ${want}`);
+      finish('ok');
+    };
+    if (p === 'grpc') {
+      const frame = Buffer.alloc(5 + REQUEST.length);
+      frame.writeUInt32BE(REQUEST.length, 1);
+      frame.set(REQUEST, 5);
+      const h2 = session ?? ctx.h2;
+      if (h2.destroyed || h2.closed) return finish('error', 'session ended by the server');
+      const st = h2.request({
+        ':method': 'POST',
+        ':path': '/Admin/GetKeyVizMatrix',
+        'content-type': 'application/grpc',
+        te: 'trailers',
+      });
+      let len = 0;
+      st.on('data', (d: Buffer) => (len += d.length));
+      st.on('trailers', (t) => {
+        const code = String(t['grpc-status']);
+        check(len, code === '0', code === '8', `grpc-status ${code} ${String(t['grpc-message'])}`);
+      });
+      st.on('response', (h) => {
+        // Trailers-only answers (errors) carry the status in the headers.
+        if (h['grpc-status'] !== undefined) {
+          const code = String(h['grpc-status']);
+          check(0, code === '0', code === '8', `grpc-status ${code} ${String(h['grpc-message'])}`);
+        }
+      });
+      st.on('error', (e) => finish(done ? 'ok' : 'error', e.message));
+      st.on('close', () => finish('error', `closed, rst ${st.rstCode}`));
+      st.end(frame);
+      if (cancelAfterMs !== undefined) {
+        setTimeout(() => {
+          if (!done) {
+            st.close(http2.constants.NGHTTP2_CANCEL);
+            finish('cancelled');
+          }
+        }, cancelAfterMs);
+      }
+      return;
+    }
+    const json = p === 'json';
+    const req = http.request(
+      `${ctx.s.http}${json ? '/admin/api/v1/keyviz/matrix?series=writes' : '/Admin/GetKeyVizMatrix'}`,
+      {
+        method: json ? 'GET' : 'POST',
+        agent: ctx.h1,
+        headers: json
+          ? { cookie: ctx.cookie }
+          : { 'content-type': 'application/proto', 'connect-protocol-version': '1' },
+      },
+      (res) => {
+        let len = 0;
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => {
+          len += d.length;
+          if (res.statusCode !== 200 && chunks.length < 4) chunks.push(d);
+        });
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          const body = Buffer.concat(chunks).toString();
+          // Connect: resource_exhausted is HTTP 429; the JSON API: 503 with Retry-After.
+          const refused = json
+            ? status === 503 && res.headers['retry-after'] !== undefined
+            : status === 429 && body.includes('resource_exhausted');
+          check(len, status === 200, refused, `HTTP ${status} ${body.slice(0, 120)}`);
+        });
+        res.on('error', (e) => finish('error', e.message));
+      },
+    );
+    req.on('error', (e) => finish(done ? 'ok' : 'error', e.message));
+    req.end(json ? undefined : Buffer.from(REQUEST));
+    if (cancelAfterMs !== undefined) {
+      setTimeout(() => {
+        if (!done) {
+          req.destroy();
+          finish('cancelled');
+        }
+      }, cancelAfterMs);
+    }
+  });
+}
+
+/** /healthz on a fresh connection every 25 ms while `running()`; latencies in ms. */
+async function probeHealthz(base: string, running: () => boolean): Promise<number[]> {
+  const out: number[] = [];
+  while (running()) {
+    const t0 = performance.now();
+    await new Promise<void>((resolve) => {
+      http
+        .get(`${base}/healthz`, { agent: false }, (res) => {
+          res.resume();
+          res.on('end', () => resolve());
+        })
+        .on('error', () => resolve());
+    });
+    out.push(performance.now() - t0);
+    await sleep(25);
+  }
+  return out;
+}
+
+function session(ctx: Ctx): http2.ClientHttp2Session {
+  const h2 = http2.connect(`http://${ctx.s.grpc}`);
+  h2.setMaxListeners(0);
+  h2.on('error', (e) => ctx.errors.length < 20 && ctx.errors.push(`grpc session: ${e.message}`));
+  return h2;
+}
+
+interface LevelResult {
+  protocol: Protocol;
+  clients: number;
+  cancel: boolean;
+  answersPerS: number;
+  p50: number;
+  p99: number;
+  refusals: number;
+  errors: number;
+  cancelled: number;
+  healthzP99: number;
+  peakRssMb: number;
+}
+
+async function level(ctx: Ctx, p: Protocol, n: number, cancel: boolean): Promise<LevelResult> {
+  const end = performance.now() + SECONDS * 1000;
+  const running = () => performance.now() < end;
+  const lat: number[] = [];
+  const counts: Record<Outcome, number> = { ok: 0, refused: 0, cancelled: 0, error: 0 };
+  let peak = rssMb(ctx.s.proc.pid!);
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(ctx.s.proc.pid!))), 100);
+  const probe = probeHealthz(ctx.s.http, running);
+  // Half-way: a random point within the median uncancelled latency seen so far.
+  const typical = () => Math.max(5, pct(lat, 50) || 100);
+  const client = async () => {
+    // Each client its own connection, as separate processes would have.
+    const h2 = p === 'grpc' ? session(ctx) : undefined;
+    while (running()) {
+      const t0 = performance.now();
+      const o = await call(ctx, p, cancel ? Math.random() * typical() : undefined, h2);
+      counts[o]++;
+      if (o === 'ok') lat.push(performance.now() - t0);
+      // A refused client waits as Retry-After asks (1 s), within the level's time.
+      if (o === 'refused') await sleep(Math.min(1000, Math.max(0, end - performance.now())));
+    }
+    h2?.close();
+  };
+  await Promise.all(Array.from({ length: n }, client));
+  const hz = await probe;
+  clearInterval(sampler);
+  return {
+    protocol: p,
+    clients: n,
+    cancel,
+    answersPerS: counts.ok / SECONDS,
+    p50: pct(lat, 50),
+    p99: pct(lat, 99),
+    refusals: counts.refused,
+    errors: counts.error,
+    cancelled: counts.cancelled,
+    healthzP99: pct(hz, 99),
+    peakRssMb: peak,
+  };
+}
+
+const f0 = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '-');
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '-');
+
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'keyviz-loadbench-'));
+  const creds = join(dir, 'creds.json');
+  writeFileSync(creds, JSON.stringify([{ access_key: 'AK', secret_key: 'sk', role: 'read_only' }]));
+  const s = await spawnServer(
+    ['--routes', String(ROUTES), '--backfill', '24h', `--adminCredentialsFile=${creds}`],
+    { readyTimeoutMs: 120_000 },
+  );
+  const login = await fetch(`${s.http}/admin/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ access_key: 'AK', secret_key: 'sk' }),
+  });
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const ctx: Ctx = {
+    s,
+    cookie,
+    h1: new http.Agent({ keepAlive: true, maxSockets: Infinity }),
+    h2: http2.connect(`http://${s.grpc}`),
+    expected: new Map(),
+    errors: [],
+  };
+  ctx.h2.setMaxListeners(0);
+  ctx.h2.on('error', (e) => ctx.errors.push(`grpc session: ${e.message}`));
+  try {
+    // Warm: one answer per protocol (the idle level includes the cached answer).
+    for (const p of PROTOCOLS) await call(ctx, p);
+    await sleep(2000);
+    const idle = rssMb(s.proc.pid!);
+    console.log(
+      `load: ${ROUTES} routes, 24 h backfill, full matrix (1024 rows), ${SECONDS} s a level; ` +
+        `idle RSS ${f0(idle)} MB; loadavg at start ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+    );
+    console.log(
+      'protocol  clients cancel  answers/s   p50 ms   p99 ms  refused  errors  cancelled  healthz p99 ms  peak RSS MB',
+    );
+    const results: LevelResult[] = [];
+    for (const cancel of [false, true]) {
+      for (const p of PROTOCOLS) {
+        for (const n of LEVELS) {
+          const r = await level(ctx, p, n, cancel);
+          results.push(r);
+          console.log(
+            `${p.padEnd(9)} ${String(n).padStart(7)} ${String(cancel).padStart(6)} ${f1(r.answersPerS).padStart(10)} ${f0(r.p50).padStart(8)} ${f0(r.p99).padStart(8)} ${String(r.refusals).padStart(8)} ${String(r.errors).padStart(7)} ${String(r.cancelled).padStart(10)} ${f0(r.healthzP99).padStart(15)} ${f0(r.peakRssMb).padStart(12)}`,
+          );
+        }
+      }
+    }
+    console.log(`waiting ${SETTLE_S} s after the load...`);
+    await sleep(SETTLE_S * 1000);
+    const after = rssMb(s.proc.pid!);
+    // 1,000 cancelled gRPC calls, 50 at a time, over 50 connections (one connection
+    // resetting streams faster than ~33/s is ended by Node's rapid-reset guard).
+    const before = rssMb(s.proc.pid!);
+    const conns = Array.from({ length: 50 }, () => session(ctx));
+    for (let i = 0; i < CANCELS; i += 50) {
+      await Promise.all(conns.map((c) => call(ctx, 'grpc', Math.random() * 60, c)));
+    }
+    for (const c of conns) c.close();
+    await sleep(5000);
+    const afterCancels = rssMb(s.proc.pid!);
+    const worstHz = Math.max(...results.map((r) => r.healthzP99));
+    const peak = Math.max(...results.map((r) => r.peakRssMb));
+    const errors = results.reduce((a, r) => a + r.errors, 0);
+    console.log(`/healthz p99, worst level: ${f0(worstHz)} ms (target < 50)`);
+    console.log(`peak RSS: ${f0(peak)} MB (target < 600)`);
+    console.log(`errors other than a clean refusal: ${errors} (target 0)`);
+    for (const e of ctx.errors) console.log(`  ${e}`);
+    console.log(
+      `RSS ${SETTLE_S} s after load: ${f0(after)} MB vs idle ${f0(idle)} MB (${f1((100 * (after - idle)) / idle)}%, target within 10%)`,
+    );
+    console.log(
+      `RSS after ${CANCELS} cancelled calls: ${f0(afterCancels)} MB vs ${f0(before)} MB before (${f1((100 * (afterCancels - before)) / before)}%, target within 10%)`,
+    );
+    const warnings = s.output().match(/\w+Warning/g) ?? [];
+    console.log(`server warnings: ${warnings.length ? [...new Set(warnings)].join(', ') : 'none'}`);
+  } finally {
+    ctx.h2.removeAllListeners('close');
+    ctx.h2.close();
+    ctx.h1.destroy();
+    await s.stop('SIGKILL');
+  }
+}

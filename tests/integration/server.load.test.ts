@@ -1,0 +1,240 @@
+// Regression tests of issue 12 against real servers: a flood of full JSON
+// matrices leaves /healthz answering; beyond the admission bounds callers get a
+// clean refusal in their protocol; an oversized gRPC request's stream is reset;
+// huge deadlines and many concurrent calls print no warnings; --record to a bad
+// folder is refused at start-up.
+import http from 'node:http';
+import http2 from 'node:http2';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { Code, ConnectError, createClient } from '@connectrpc/connect';
+import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
+import { Admin, GetKeyVizMatrixRequestSchema } from '../../src/gen/admin_pb.ts';
+import { runServer, spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'keyviz-load-'));
+const creds = join(dir, 'creds.json');
+writeFileSync(creds, JSON.stringify([{ access_key: 'AK', secret_key: 'sk', role: 'read_only' }]));
+
+/** Signs in on the JSON API; returns the session cookie header. */
+async function signIn(base: string): Promise<string> {
+  const r = await fetch(`${base}/admin/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ access_key: 'AK', secret_key: 'sk' }),
+  });
+  expect(r.status).toBe(200);
+  return r.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}
+
+/** One GET on a fresh connection; resolves status and latency (ms). */
+function timedGet(url: string): Promise<{ status: number; ms: number }> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 }));
+      })
+      .on('error', reject);
+  });
+}
+
+/** A gRPC frame around a serialised message. */
+function grpcFrame(msg: Uint8Array): Buffer {
+  const b = Buffer.alloc(5 + msg.length);
+  b.writeUInt32BE(msg.length, 1);
+  b.set(msg, 5);
+  return b;
+}
+
+const servers: SpawnedServer[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.stop('SIGKILL')));
+});
+
+describe('under a flood of full matrices', () => {
+  it('JSON API: /healthz keeps answering, every answer is whole or a clean 503', async () => {
+    const s = await spawnServer([
+      '--routes=3000',
+      '--backfill=12h',
+      '--keyvizStep=10m',
+      `--adminCredentialsFile=${creds}`,
+      '--matrixMaxInFlight=4',
+      '--matrixMaxQueued=8',
+    ]);
+    servers.push(s);
+    const cookie = await signIn(s.http);
+    const url = `${s.http}/admin/api/v1/keyviz/matrix?series=writes`;
+    let flooding = true;
+    const probes: number[] = [];
+    const probe = (async () => {
+      while (flooding) {
+        probes.push((await timedGet(`${s.http}/healthz`)).ms);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    // 24 clients at once (the issue's 24 never came back), twice over.
+    const results: { status: number; body: string; retryAfter: string | null }[] = [];
+    for (let round = 0; round < 2; round++) {
+      const batch = await Promise.all(
+        Array.from({ length: 24 }, async () => {
+          const r = await fetch(url, { headers: { cookie } });
+          return {
+            status: r.status,
+            body: await r.text(),
+            retryAfter: r.headers.get('retry-after'),
+          };
+        }),
+      );
+      results.push(...batch);
+    }
+    flooding = false;
+    await probe;
+    const ok = results.filter((r) => r.status === 200);
+    const refused = results.filter((r) => r.status === 503);
+    expect(ok.length + refused.length).toBe(results.length);
+    expect(ok.length).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThan(0); // 4 in flight + 8 queued < 24
+    for (const r of refused) {
+      expect(r.retryAfter).toBe('1');
+      expect(JSON.parse(r.body)).toMatchObject({ error: 'resource_exhausted' });
+    }
+    // Shared answer: every body is the same matrix (generated_at aside).
+    const strip = (b: string) => b.replace(/"generated_at":"[^"]*"/, '');
+    const first = strip(ok[0].body);
+    expect(JSON.parse(ok[0].body).rows.length).toBeGreaterThan(100);
+    for (const r of ok) expect(strip(r.body)).toBe(first);
+    // The loop never stalled for long (the issue saw 12.6 s); generous for a shared machine.
+    expect(probes.length).toBeGreaterThan(3);
+    expect(Math.max(...probes)).toBeLessThan(1500);
+    expect(s.output()).not.toMatch(/MaxListenersExceededWarning|TimeoutOverflowWarning/);
+  }, 90_000);
+
+  it('gRPC: callers beyond the bounds get ResourceExhausted; cancelled calls let the rest through', async () => {
+    const s = await spawnServer([
+      '--routes=2000',
+      '--backfill=12h',
+      '--keyvizStep=10m',
+      '--matrixMaxInFlight=1',
+      '--matrixMaxQueued=2',
+    ]);
+    servers.push(s);
+    const sm = new Http2SessionManager(`http://${s.grpc}`);
+    const client = createClient(
+      Admin,
+      createGrpcTransport({ baseUrl: `http://${s.grpc}`, sessionManager: sm }),
+    );
+    // Callers that go away half-way through, on the same connection.
+    const cancels = Array.from({ length: 30 }, async () => {
+      const ctl = new AbortController();
+      setTimeout(() => ctl.abort(), 5);
+      await client.getKeyVizMatrix({ rows: 0 }, { signal: ctl.signal }).catch(() => {});
+    });
+    await Promise.all(cancels);
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        client.getKeyVizMatrix({ rows: 0 }, { timeoutMs: 60_000 }).then(
+          (m) => `ok ${m.rows.length > 0}`,
+          (e: unknown) => ConnectError.from(e).code,
+        ),
+      ),
+    );
+    expect(outcomes).toContain('ok true');
+    expect(outcomes).toContain(Code.ResourceExhausted);
+    expect(outcomes.every((o) => o === 'ok true' || o === Code.ResourceExhausted)).toBe(true);
+    // After the burst everything is free again.
+    const m = await client.getKeyVizMatrix({ rows: 0 });
+    expect(m.rows.length).toBeGreaterThan(0);
+    sm.abort();
+    expect(s.output()).not.toMatch(/MaxListenersExceededWarning|TimeoutOverflowWarning/);
+  }, 90_000);
+});
+
+describe('gRPC over h2c', () => {
+  it('resets the stream of a request over the size limit, so an uploading client stops', async () => {
+    const s = await spawnServer(['--routes=50', '--backfill=10m']);
+    servers.push(s);
+    const session = http2.connect(`http://${s.grpc}`);
+    try {
+      const stream = session.request({
+        ':method': 'POST',
+        ':path': '/Admin/GetKeyVizMatrix',
+        'content-type': 'application/grpc',
+        te: 'trailers',
+        // Far beyond what setTimeout holds: clamped, no warning.
+        'grpc-timeout': '99999999H',
+      });
+      const trailers = new Promise<http2.IncomingHttpHeaders>((r) => stream.once('trailers', r));
+      const closed = new Promise<number>((r) =>
+        stream.once('close', () => r(stream.rstCode ?? -1)),
+      );
+      stream.on('data', () => {});
+      stream.on('error', () => {});
+      // 3 MiB in 64 KiB pieces (the limit is 1 MiB), never ending the request.
+      const piece = Buffer.alloc(64 * 1024, 1);
+      piece.writeUInt32BE(3 * 1024 * 1024, 1);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 48 && !stream.destroyed) {
+          sent++;
+          if (!stream.write(piece)) return void stream.once('drain', pump);
+        }
+      };
+      pump();
+      const t = await trailers;
+      expect(t['grpc-status']).toBe(String(Code.ResourceExhausted));
+      const t0 = performance.now();
+      const code = await Promise.race([
+        closed,
+        new Promise<number>((r) => setTimeout(() => r(-2), 5000)),
+      ]);
+      expect(code).toBe(http2.constants.NGHTTP2_NO_ERROR);
+      expect(performance.now() - t0).toBeLessThan(5000);
+      expect(sent).toBeLessThan(48); // the upload was stopped, not finished
+    } finally {
+      session.close();
+    }
+    // A normal call with a huge deadline still works and warns about nothing.
+    const ok = await new Promise<string>((resolve, reject) => {
+      const sess = http2.connect(`http://${s.grpc}`);
+      const st = sess.request({
+        ':method': 'POST',
+        ':path': '/Admin/GetKeyVizMatrix',
+        'content-type': 'application/grpc',
+        te: 'trailers',
+        'grpc-timeout': '99999999H',
+      });
+      st.on('trailers', (t) => resolve(String(t['grpc-status'])));
+      st.on('error', reject);
+      st.on('data', () => {});
+      st.on('close', () => sess.close());
+      st.end(
+        grpcFrame(
+          toBinary(GetKeyVizMatrixRequestSchema, create(GetKeyVizMatrixRequestSchema, { rows: 3 })),
+        ),
+      );
+    });
+    expect(ok).toBe('0');
+    expect(s.output()).not.toMatch(/TimeoutOverflowWarning/);
+  }, 60_000);
+});
+
+describe('--record', () => {
+  it('into a missing folder is refused at start-up with exit 2 naming the flag', async () => {
+    const r = await runServer([
+      '--listen=127.0.0.1:0',
+      '--grpcListen=127.0.0.1:0',
+      '--backfill=0',
+      `--record=${join(dir, 'no-such-folder', 'h.jsonl')}`,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--record: folder .*no-such-folder does not exist/);
+  }, 30_000);
+});
