@@ -16,6 +16,7 @@ import { createJsonApi, loadCredentialsFile, loadSigningKeyFile } from './http/j
 import { composeHandlers, type SubHandler } from './http/compose.ts';
 import { createCors } from './http/cors.ts';
 import { healthz } from './http/healthz.ts';
+import { healthDetailHandler } from './history/healthDetail.ts';
 import { streamsHealthz } from './events/healthz.ts';
 import { checkListenAuth, hostForUrl, parseListen } from './http/listenAddress.ts';
 import { listenHttp, listenH2c, type Listener } from './http/listeners.ts';
@@ -112,7 +113,7 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
         stop: () => up.close(),
       };
     } else {
-      source = localSource(flags);
+      source = localSource(flags, log);
     }
   } catch (e) {
     throw new StartupError((e as Error).message);
@@ -169,6 +170,7 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
   const handler = composeHandlers([
     ...(opts.extraHandlers ?? []),
     healthz,
+    healthDetailHandler(() => source.history?.health() ?? null),
     streamsHealthz(source.streamStats),
     jsonApi,
     ...(flags.corsAllowOrigin.length > 0 ? [createCors(flags.corsAllowOrigin)] : []),

@@ -5,6 +5,12 @@
 import { SCENARIOS, isScenarioName, type ScenarioName } from './workload/index.ts';
 import { GATEWAY_FLAGS_HELP, takeGatewayFlags, type GatewayFlagValues } from './gateway/flags.ts';
 import { FlagError, parseDuration, parseHostPort } from './flagValues.ts';
+import {
+  DEFAULT_HISTORY_FLAGS,
+  HISTORY_FLAGS_HELP,
+  takeHistoryFlags,
+  type HistoryFlags,
+} from './history/flags.ts';
 import { DEFAULT_LOAD_FLAGS, LOAD_FLAG_SPECS, type LoadFlags } from './http/loadFlags.ts';
 import {
   DEFAULT_KEYVIZ_EXT_FLAGS,
@@ -45,6 +51,8 @@ export interface ServerFlags extends LoadFlags {
   nodeId: string | null;
   /** Raw --upstream* values for resolveGatewayOptions (empty = local sampler). */
   gateway: GatewayFlagValues;
+  /** --history, --historyDir, --historyTiers (server/history/flags.ts). */
+  history: HistoryFlags;
   /** Hot keys, sub-ranges, labels (server/hotkeys/flags.ts). */
   keyvizExt: KeyvizExtFlags;
 }
@@ -75,6 +83,7 @@ export const DEFAULT_FLAGS: Readonly<ServerFlags> = {
   adminSigningKeyFile: null,
   nodeId: null,
   gateway: {},
+  history: DEFAULT_HISTORY_FLAGS,
   ...DEFAULT_LOAD_FLAGS,
   keyvizExt: DEFAULT_KEYVIZ_EXT_FLAGS,
 };
@@ -274,7 +283,16 @@ export function helpText(): string {
     const left = `  --${name}${s.arg ? ` ${s.arg}` : ''}`;
     lines.push(left.padEnd(36) + s.help);
   }
-  lines.push('', KEYVIZ_EXT_FLAGS_HELP, '', GATEWAY_FLAGS_HELP, '', 'Details: docs/server.md');
+  lines.push(
+    '',
+    KEYVIZ_EXT_FLAGS_HELP,
+    '',
+    GATEWAY_FLAGS_HELP,
+    '',
+    HISTORY_FLAGS_HELP,
+    '',
+    'Details: docs/server.md',
+  );
   return lines.join('\n');
 }
 
@@ -287,8 +305,14 @@ export function parseFlags(argv: readonly string[]): ServerFlags {
     throw new FlagError(e instanceof Error ? e.message : String(e));
   }
   const ext = takeKeyvizExtFlags(gw.rest);
-  const f: ServerFlags = { ...DEFAULT_FLAGS, gateway: gw.values, keyvizExt: ext.values };
-  const rest = ext.rest;
+  const hist = takeHistoryFlags(ext.rest);
+  const f: ServerFlags = {
+    ...DEFAULT_FLAGS,
+    gateway: gw.values,
+    keyvizExt: ext.values,
+    history: hist.values,
+  };
+  const rest = hist.rest;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '-h') {

@@ -9,7 +9,7 @@ import type { GetClusterOverviewResponse, GetRaftGroupsResponse } from '../../sr
 import { KEYVIZ_DISABLED_MESSAGE, type AdminBackend } from '../backend.ts';
 import type { SimulatedCluster } from '../cluster/simulated.ts';
 import { rowBudget, seriesCounter, type Sampler } from '../sampler/index.ts';
-import type { MatrixAnswer, MatrixRequest } from '../sampler/types.ts';
+import type { MatrixAnswer, MatrixRequest, MatrixResult } from '../sampler/types.ts';
 import { MatrixCache, type MatrixCacheOptions } from './matrixCache.ts';
 import { yieldToLoop } from './yieldToLoop.ts';
 import { localHotKeys } from '../hotkeys/local.ts';
@@ -27,6 +27,10 @@ export interface LocalBackendOptions {
   cache?: MatrixCacheOptions;
   /** The sampler's live event hub (StreamEvents). */
   events?: EventHub;
+  /** Answers instead of the sampler's pivot (the history store joining older tiers). */
+  matrix?: (req: MatrixRequest) => MatrixResult;
+  /** Added to the answer cache's key when `matrix` reads beyond the ring. */
+  matrixSpan?: (req: MatrixRequest) => string;
 }
 
 export interface LocalBackend extends AdminBackend {
@@ -34,11 +38,11 @@ export interface LocalBackend extends AdminBackend {
 }
 
 export function createLocalBackend(opts: LocalBackendOptions): LocalBackend {
-  const { sampler, cluster, generation, events } = opts;
+  const { sampler, cluster, generation, events, matrix } = opts;
   const cache = new MatrixCache(opts.cache);
   // Answers are shared between callers (and memoised encodings): never mutate one.
   const compute = async (req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer> => {
-    const m = await sampler!.matrixSliced(req, () => yieldToLoop(signal));
+    const m = matrix ? matrix(req) : await sampler!.matrixSliced(req, () => yieldToLoop(signal));
     return { ...m, nodes: [], conflicts: [] };
   };
   return {
@@ -50,7 +54,7 @@ export function createLocalBackend(opts: LocalBackendOptions): LocalBackend {
       if (!generation) return compute(req, signal);
       const key = MatrixCache.key(
         seriesCounter(req.series),
-        sampler.windowSpan(req.fromUnixMs, req.toUnixMs),
+        sampler.windowSpan(req.fromUnixMs, req.toUnixMs) + (opts.matrixSpan?.(req) ?? ''),
         rowBudget(req.rows),
       );
       return cache.get(key, generation(), (s) => compute(req, s), signal);

@@ -7,7 +7,7 @@ import { SimulatedCluster } from '../cluster/simulated.ts';
 import { readFixture } from '../fixture/replay.ts';
 import type { ServerFlags } from '../flags.ts';
 import { ManualClock, Sampler, systemClock } from '../sampler/index.ts';
-import type { Clock } from '../sampler/types.ts';
+import type { Clock, MatrixRequest } from '../sampler/types.ts';
 import {
   createWorkload,
   type LiveHandle,
@@ -17,6 +17,7 @@ import {
 import { EventHub } from '../events/hub.ts';
 import type { StreamStats } from '../events/types.ts';
 import { createLocalBackend } from './local.ts';
+import { openHistory, type HistoryHandle } from '../history/index.ts';
 
 export interface DataSource {
   backend: AdminBackend;
@@ -26,10 +27,12 @@ export interface DataSource {
   streamStats: (() => StreamStats) | null;
   /** Harvests the open step (shutdown). */
   finalFlush(): void;
+  /** The on-disk history (null with --history=off, a fixture or a gateway). */
+  history?: HistoryHandle | null;
   stop(): void;
 }
 
-export function localSource(flags: ServerFlags): DataSource {
+export function localSource(flags: ServerFlags, log?: (line: string) => void): DataSource {
   const nodeId = flags.nodeId ?? 'node-1';
   const samplerOpts = {
     stepMs: flags.keyvizStepMs,
@@ -109,13 +112,26 @@ export function localSource(flags: ServerFlags): DataSource {
     s.flush();
     generation++;
   };
+  let history: HistoryHandle | null = null;
   if (flags.keyvizEnabled) {
-    const s = new Sampler({ ...samplerOpts, clock, leaderTermOf: cluster.leaderTermOf });
+    history = flags.history.enabled ? openHistory(flags.history, flags.keyvizStepMs, log) : null;
+    const s = new Sampler({
+      ...samplerOpts,
+      clock,
+      leaderTermOf: cluster.leaderTermOf,
+      onColumn: history?.writer.onColumn,
+    });
     sampler = s;
+    history?.restore(s, Date.now());
+    // The backfill fills only time the store does not hold.
+    const backfillMs = Math.min(
+      flags.backfillMs,
+      Date.now() - (history?.lastStoredMs ?? -Infinity),
+    );
     if (workload && clock instanceof ManualClock) {
-      if (flags.backfillMs > 0) {
+      if (backfillMs > 0) {
         workload.backfill(s, clock, {
-          durationMs: flags.backfillMs,
+          durationMs: backfillMs,
           stepMs: flags.keyvizStepMs,
           now: Date.now(),
         });
@@ -133,6 +149,7 @@ export function localSource(flags: ServerFlags): DataSource {
     }
   }
   const s = sampler;
+  const h = history;
   // Created after the backfill: the hub sees live flushes and transitions only.
   const events = s ? new EventHub(s) : undefined;
   return {
@@ -140,11 +157,18 @@ export function localSource(flags: ServerFlags): DataSource {
       sampler,
       cluster,
       generation: () => generation,
+      ...(h && s
+        ? {
+            matrix: (req: MatrixRequest) => h.matrix(s, req),
+            matrixSpan: (req: MatrixRequest) => h.cacheSpan(s, req),
+          }
+        : {}),
       cache: cacheOf(flags),
       events,
     }),
     sampler,
     cluster,
+    history,
     streamStats: events ? () => events.stats() : null,
     finalFlush: () => {
       if (!s) return;
@@ -154,12 +178,14 @@ export function localSource(flags: ServerFlags): DataSource {
       clearInterval(timer);
       if (clock instanceof ManualClock) clock.set(Math.max(clock.now(), Date.now()));
       flush(s);
+      h?.close();
     },
     stop: () => {
       live?.stop();
       workload?.stop();
       clearInterval(timer);
       events?.close();
+      h?.close();
     },
   };
 }

@@ -129,7 +129,10 @@ export async function encodeMatrixJsonBody(
     }
     head.push(Buffer.from((lo > 0 ? ',' : '') + parts.join(',')));
   }
-  head.push(Buffer.from(`],"series":${JSON.stringify(series)},"generated_at":`));
+  const widths = answer.columnWidthMs
+    ? `,"column_width_ms":${numbersJson(answer.columnWidthMs)}`
+    : '';
+  head.push(Buffer.from(`],"series":${JSON.stringify(series)}${widths},"generated_at":`));
   const tail = Buffer.from(cluster ? `,"fanout":${fanoutJson(answer.nodes)}}` : '}');
   let bytes = tail.length;
   for (const b of head) bytes += b.length;

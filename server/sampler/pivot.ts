@@ -9,7 +9,7 @@
 //    kept cells.
 import type { ColumnRing, NarrowArray, StoredColumn } from './column-store.ts';
 import { compareBytes, compareStrings } from './keys.ts';
-import { addSeries, gatherSeq, markActive, scatterSeries, transposeBlock } from './kernels.ts';
+import { addSeries, gatherSeq, scatterSeries, transposeBlock } from './kernels.ts';
 import { inWindow, rowBudget, seriesCounter } from './request.ts';
 import type { BucketMeta, MatrixRequest, MatrixResult, MatrixRow } from './types.ts';
 
@@ -60,7 +60,8 @@ function accumulate(
       if (col.allActive) runLast.fill(end, 0, n);
       else {
         // Idle entries (all four counters zero) do not make a row.
-        markActive(runLast, col.counters, n, end);
+        // Read from the idle list, not the counters: a column may carry one series only.
+        markNotIdle(runLast, col.idle!, n, end);
         everyActive = false;
       }
       end++;
@@ -71,6 +72,15 @@ function accumulate(
       lastCol[buckets[i]] = runLast[i];
     }
     j = end;
+  }
+}
+
+/** last[i] = j for every entry i not in the ascending `idle` list. */
+function markNotIdle(last: Int32Array, idle: Uint32Array, n: number, j: number): void {
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    if (p < idle.length && idle[p] === i) p++;
+    else last[i] = j;
   }
 }
 
@@ -224,23 +234,53 @@ interface PivotPlan {
   terms: Float64Array;
 }
 
+/** What the pivot needs of bucket identities (BucketIdentities, or a joined view). */
+export interface IdentityView {
+  readonly size: number;
+  readonly ids: readonly string[];
+  metaAt(bucket: number, seq: number): BucketMeta;
+}
+
+/** Running per-bucket figures over exactly the window's columns (ColumnRing.totals and friends). */
+export interface PivotTotals {
+  sums: Float64Array;
+  active: Int32Array;
+  lastSeq: Float64Array;
+}
+
 function planPivot(ring: ColumnRing, req: MatrixRequest, useTotals: boolean): PivotPlan {
   const cols = windowColumns(ring, req.fromUnixMs, req.toUnixMs);
+  const totals =
+    useTotals && cols.length > 0 && cols.length === ring.length
+      ? { sums: ring.totals, active: ring.activeColumns, lastSeq: ring.lastActiveSeq }
+      : null;
+  return planColumns(cols, ring.identities, seriesCounter(req.series), rowBudget(req.rows), totals);
+}
+
+/**
+ * Phases 1 and 2 over any oldest-first columns: series `k` is read at
+ * `counters[k * n + i]`, so columns holding one series only are planned with
+ * k = 0. Seqs only serve metaAt; the columns need not come from one ring.
+ */
+function planColumns(
+  cols: StoredColumn[],
+  ids: IdentityView,
+  k: number,
+  budget: number,
+  totals: PivotTotals | null,
+): PivotPlan {
   const C = cols.length;
-  const k = seriesCounter(req.series);
-  const budget = rowBudget(req.rows);
-  const ids = ring.identities;
   const nb = ids.size;
 
   const sums = new Float64Array(nb);
   const lastCol = new Int32Array(nb).fill(-1);
-  if (useTotals && C > 0 && C === ring.length) {
+  if (totals) {
     // The whole history: the ring's running totals replace pass 1.
     const first = cols[0].seq;
     for (let b = 0; b < nb; b++) {
-      if (ring.activeColumns[b] > 0) {
-        sums[b] = ring.totals[(b << 2) + k];
-        lastCol[b] = ring.lastActiveSeq[b] - first;
+      if (totals.active[b] > 0) {
+        sums[b] = totals.sums[(b << 2) + k];
+        lastCol[b] = totals.lastSeq[b] - first;
       }
     }
   } else {
@@ -305,6 +345,19 @@ function finishPivot(p: PivotPlan): MatrixResult {
  */
 export function pivotRing(ring: ColumnRing, req: MatrixRequest, useTotals = true): MatrixResult {
   const p = planPivot(ring, req, useTotals);
+  fillPlan(p, 0, p.C);
+  return finishPivot(p);
+}
+
+/** The pivot over columns joined from several sources (the history store); see planColumns. */
+export function pivotColumns(
+  cols: StoredColumn[],
+  ids: IdentityView,
+  k: number,
+  budget: number,
+  totals: PivotTotals | null,
+): MatrixResult {
+  const p = planColumns(cols, ids, k, budget, totals);
   fillPlan(p, 0, p.C);
   return finishPivot(p);
 }

@@ -8,7 +8,12 @@
 // Not thread-safe and not re-entrant; everything runs on the event loop.
 import { BucketTable } from './buckets.ts';
 import { systemClock } from './clock.ts';
-import { ColumnRing } from './column-store.ts';
+import {
+  ColumnRing,
+  type BucketIdentities,
+  type ColumnDraft,
+  type StoredColumn,
+} from './column-store.ts';
 import { appendColumns, ringToColumns } from './column-view.ts';
 import { pivotRing, pivotRingSliced, windowSpan } from './pivot.ts';
 import { RouteRegistry } from './registry.ts';
@@ -18,6 +23,7 @@ import { queryHotKeys, type HotKeysOutcome, type HotKeysQuery } from './hotkeys/
 import { DEFAULT_KEY_BUCKETS_PER_ROUTE } from './subBuckets.ts';
 import { routeDetailFromRing, type RouteDetailResult } from './routeDetail.ts';
 import type {
+  BucketMeta,
   CellCounters,
   Column,
   MatrixRequest,
@@ -49,6 +55,8 @@ export type SamplerConfig = Partial<SamplerOptions> &
     keyBucketsPerRoute?: number;
     /** --keyvizLabelsEnabled: requests' adapter labels get their own rows and hot-key slots. */
     labelsEnabled?: boolean;
+    /** Called after every flush with the new column (the history store writes it). */
+    onColumn?: (col: StoredColumn, identities: BucketIdentities) => void;
   };
 
 /** A split or merge as it happened (StreamEvents' RouteTransition). */
@@ -77,6 +85,7 @@ export class Sampler {
   private readonly ring: ColumnRing;
   private readonly table: BucketTable;
   private dropped = 0;
+  private readonly onColumn: SamplerConfig['onColumn'];
   /** null = hot keys off. */
   private readonly hot: HotKeyTracker | null;
   private readonly labelsEnabled: boolean;
@@ -95,8 +104,9 @@ export class Sampler {
   private sTerms = new Float64Array(0);
 
   constructor(opts: SamplerConfig = {}) {
-    const { hotKeys, keyBucketsPerRoute, labelsEnabled, ...base } = opts;
+    const { hotKeys, keyBucketsPerRoute, labelsEnabled, onColumn, ...base } = opts;
     const o = { ...DEFAULT_SAMPLER_OPTIONS };
+    this.onColumn = onColumn;
     for (const [k, v] of Object.entries(base)) if (v !== undefined) Object.assign(o, { [k]: v });
     for (const k of ['stepMs', 'historyColumns', 'maxVirtualBuckets'] as const) {
       if (!(o[k] >= 1)) throw new RangeError(`${k} must be at least 1`);
@@ -318,7 +328,7 @@ export class Sampler {
       n++;
     }
     const at = this.options.clock.now();
-    this.ring.append({
+    const col = this.ring.append({
       unixMs: at,
       n,
       buckets: sBuckets,
@@ -334,6 +344,24 @@ export class Sampler {
     if (this.observers.size > 0) {
       for (const o of this.observers) o.flushed?.(at);
     }
+    this.onColumn?.(col, this.ring.identities);
+  }
+
+  /**
+   * Appends a column restored from the history store at start-up (not passed
+   * to onColumn: it is stored already). `draft.buckets` are indexes from
+   * columnRing.identities.intern(); `metas` are recorded as of this column.
+   */
+  restoreColumn(draft: ColumnDraft, metas: readonly [number, BucketMeta][]): void {
+    const ids = this.ring.identities;
+    const seq = this.ring.upcomingSeq;
+    for (const [b, meta] of metas) ids.recordMeta(b, seq, meta);
+    this.ring.append(draft);
+  }
+
+  /** The compact history (read-only use: the history store joins it with older tiers). */
+  get columnRing(): ColumnRing {
+    return this.ring;
   }
 
   /** Flushes every stepMs until stop(); the timer does not keep the process alive. */

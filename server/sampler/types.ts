@@ -81,6 +81,8 @@ export interface MatrixRequest {
 export interface MatrixResult {
   columnUnixMs: number[];
   rows: MatrixRow[];
+  /** Width of each column in ms when they differ from the step (history tiers; docs/history.md). */
+  columnWidthMs?: number[];
 }
 
 export interface MatrixRow {

@@ -15,5 +15,6 @@ export function encodeMatrixWire(result: MatrixResult | MatrixAnswer): GetKeyViz
     rows: encodeRows(result.rows, a.contributingNodes),
     nodes: toNodeStatusMessages(a),
     conflicts: toCellConflictMessages(a),
+    columnWidthMs: (result.columnWidthMs ?? []).map((w) => BigInt(w)),
   });
 }

@@ -3,7 +3,7 @@
 // and a message that carries such bytes through connect-node unchanged.
 //
 // Bytes: column_unix_ms (1), then each row as field 2, then nodes (1000) and
-// conflicts (1001): the field order protobuf-es's toBinary uses.
+// conflicts (1001), column_width_ms (1010): the field order protobuf-es's toBinary uses.
 import { create, toBinary } from '@bufbuild/protobuf';
 import { WireType } from '@bufbuild/protobuf/wire';
 import {
@@ -35,6 +35,7 @@ export async function encodeMatrixResponseBytes(
     create(GetKeyVizMatrixResponseWireSchema, {
       nodes: toNodeStatusMessages(answer),
       conflicts: toCellConflictMessages(answer),
+      columnWidthMs: (answer.columnWidthMs ?? []).map((w) => BigInt(w)),
     }),
   );
   const R = answer.rows.length;

@@ -65,5 +65,6 @@ export function toGenericResponse(result: MatrixResult | MatrixAnswer): GetKeyVi
     rows: result.rows.map((r, i) => toRowMessage(r, a.contributingNodes?.[i])),
     nodes: toNodeStatusMessages(a),
     conflicts: toCellConflictMessages(a),
+    columnWidthMs: (result.columnWidthMs ?? []).map((w) => BigInt(w)),
   });
 }

@@ -41,6 +41,15 @@ export interface SpawnedServer {
 
 const live = new Set<ChildProcess>();
 
+/**
+ * Test servers keep history in memory (--history=off) unless the test passes a
+ * history flag itself (then with a temporary --historyDir): no test writes
+ * into the repository's data/ folder.
+ */
+export function withHistoryDefault(args: readonly string[]): string[] {
+  return args.some((a) => /^--?history/.test(a)) ? [...args] : ['--history=off', ...args];
+}
+
 function killGroup(proc: ChildProcess, signal: NodeJS.Signals): void {
   if (proc.pid === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
   try {
@@ -74,11 +83,15 @@ export async function runServer(
   args: string[],
   opts: { timeoutMs?: number; cwd?: string } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], {
-    cwd: opts.cwd ?? REPO_ROOT,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'server/main.ts', ...withHistoryDefault(args)],
+    {
+      cwd: opts.cwd ?? REPO_ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   live.add(proc);
   let stdout = '';
   let stderr = '';
@@ -95,12 +108,16 @@ export function spawnServer(args: string[], opts: SpawnOptions = {}): Promise<Sp
   const listen = opts.noDefaultListen
     ? []
     : ['--listen', '127.0.0.1:0', '--grpcListen', '127.0.0.1:0'];
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...listen, ...args], {
-    cwd: opts.cwd ?? REPO_ROOT,
-    env: opts.env ?? process.env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'server/main.ts', ...listen, ...withHistoryDefault(args)],
+    {
+      cwd: opts.cwd ?? REPO_ROOT,
+      env: opts.env ?? process.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   live.add(proc);
   let out = '';
   let err = '';

@@ -27,6 +27,7 @@ function start(extra: string[]): Promise<App> {
     '--routes=40',
     '--backfill=30m',
     '--nodeId=node-7',
+    '--history=off',
     `--static=${join(dir, 'no-page')}`,
     `--adminCredentialsFile=${credsFile}`,
     `--adminSigningKeyFile=${keyFile}`,

@@ -1,0 +1,155 @@
+// The history store (server/history, SQLite): write cost of one step at
+// 10,000 routes, the 28-day query (rows=1024) over a synthetic store joined
+// with the restored ring, a one-hour window from the store against the same
+// window from memory, start-up restore, and file size per day of each tier.
+// Run: npm run bench -- history   (uses a temporary directory, ~1 GB free needed)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_HISTORY_FLAGS } from '../server/history/flags.ts';
+import { openHistory } from '../server/history/index.ts';
+import { historyMatrix } from '../server/history/query.ts';
+import { openSqliteStore } from '../server/history/sqliteStore.ts';
+import { synthesizeStore } from '../server/history/synth.ts';
+import type { FullColumn } from '../server/history/types.ts';
+import { ManualClock, Sampler } from '../server/sampler/index.ts';
+import { pivotRing } from '../server/sampler/pivot.ts';
+import { KeyVizSeries } from '../src/gen/admin_pb.ts';
+import { median } from './stats.ts';
+
+const ROUTES = 10_000;
+const STEP = 60_000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+function time<T>(f: () => T, runs: number): { ms: number; last: T } {
+  const xs: number[] = [];
+  let last!: T;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    last = f();
+    xs.push(performance.now() - t);
+  }
+  return { ms: median(xs), last };
+}
+
+function writeCost(dir: string): void {
+  const store = openSqliteStore(join(dir, 'w'));
+  const n = ROUTES;
+  const keys = Uint32Array.from({ length: n }, (_, i) => i);
+  const groups = Uint8Array.from({ length: n }, (_, i) => 1 + (i % 64));
+  const terms = new Uint8Array(n).fill(3);
+  store.write({
+    newBuckets: Array.from({ length: n }, (_, i) => ({
+      key: i,
+      bucketId: `route:${i}`,
+      meta: {
+        bucketId: `route:${i}`,
+        start: new Uint8Array([i >> 8, i & 255]),
+        end: new Uint8Array([(i + 1) >> 8, (i + 1) & 255]),
+        label: '',
+        aggregate: false,
+        routeIds: [String(i)],
+        routeCount: 1,
+      },
+    })),
+    metaUpdates: [],
+    columns: [],
+  });
+  const xs: number[] = [];
+  for (let s = 0; s < 300; s++) {
+    const counters = new Uint16Array(4 * n);
+    for (let i = 0; i < 4 * n; i++) counters[i] = (i * 7919 + s * 104729) % 3000;
+    const column: FullColumn = {
+      unixMs: s * STEP,
+      widthMs: STEP,
+      keys,
+      counters,
+      groups,
+      terms,
+      idle: null,
+      changed: null,
+    };
+    const t = performance.now();
+    store.write({ newBuckets: [], metaUpdates: [], columns: [{ tier: 0, column }] });
+    xs.push(performance.now() - t);
+  }
+  const sorted = [...xs].sort((a, b) => a - b);
+  console.log(
+    `write one step (10,000 routes, 4 series + group + term, one transaction): median ` +
+      `${median(xs).toFixed(2)} ms, p99 ${sorted[Math.floor(xs.length * 0.99)].toFixed(2)} ms (n=300)`,
+  );
+  console.log(`  file: ${(store.sizeBytes() / 300 / 1e3).toFixed(0)} kB per 1-min column`);
+  store.close();
+}
+
+export function run(): void {
+  const dir = mkdtempSync(join(tmpdir(), 'keyviz-history-bench-'));
+  try {
+    writeCost(dir);
+    const now = Date.now();
+    const tiers = DEFAULT_HISTORY_FLAGS.tiers;
+    const hdir = join(dir, 'h');
+    const t0 = performance.now();
+    const s0 = openSqliteStore(hdir);
+    const cols = synthesizeStore(s0, { routes: ROUTES, now, stepMs: STEP, tiers });
+    const bytes = s0.sizeBytes();
+    s0.close();
+    console.log(
+      `synthetic 28-day store: ${cols} columns x ${ROUTES} routes written in ` +
+        `${((performance.now() - t0) / 1000).toFixed(1)} s, ${(bytes / 1e6).toFixed(0)} MB ` +
+        `(1-min tier ~${((1440 * bytes) / cols / 1e6).toFixed(0)} MB a day before retention)`,
+    );
+
+    const flags = { ...DEFAULT_HISTORY_FLAGS, dir: hdir };
+    const h = openHistory(flags, STEP, () => {});
+    const sampler = new Sampler({ stepMs: STEP, clock: new ManualClock(now) });
+    const r0 = performance.now();
+    const restored = h.restore(sampler, now);
+    console.log(
+      `start-up restore of the ring: ${restored} columns in ${(performance.now() - r0).toFixed(0)} ms`,
+    );
+    const req = (from: number, to: number) => ({
+      series: KeyVizSeries.KEYVIZ_SERIES_WRITES,
+      fromUnixMs: from,
+      toUnixMs: to,
+      rows: 1024,
+    });
+    const cold = time(() => h.matrix(sampler, req(now - 28 * DAY, 0)), 1);
+    const q28 = time(() => h.matrix(sampler, req(now - 28 * DAY, 0)), 5);
+    console.log(
+      `28-day window, rows=1024: first (reads the roll-up tiers) ${cold.ms.toFixed(0)} ms, ` +
+        `then median ${q28.ms.toFixed(0)} ms (n=5; roll-ups cached): ` +
+        `${q28.last.columnUnixMs.length} columns, ${q28.last.rows.length} rows (budget 300 ms)`,
+    );
+    const q7 = time(() => h.matrix(sampler, req(now - 7 * DAY, 0)), 5);
+    console.log(
+      `7-day window, rows=1024: median ${q7.ms.toFixed(0)} ms (n=5): ${q7.last.columnUnixMs.length} columns`,
+    );
+    const cpu0 = process.cpuUsage();
+    time(() => h.matrix(sampler, req(now - 28 * DAY, 0)), 3);
+    const cpu = process.cpuUsage(cpu0);
+    console.log(
+      `  28-day window cpu time: ${((cpu.user + cpu.system) / 3000).toFixed(0)} ms per query ` +
+        `(wall figures swing with the machine's load; load average ${loadavg()[0].toFixed(1)})`,
+    );
+    const hourFrom = now - 3 * HOUR;
+    const fromRing = time(() => pivotRing(sampler.columnRing, req(hourFrom, hourFrom + HOUR)), 7);
+    const empty = new Sampler({ stepMs: STEP, clock: new ManualClock(now) });
+    const fromStore = time(
+      () =>
+        historyMatrix(
+          { ring: empty.columnRing, store: h.store, tierWidths: [0, 600_000, HOUR], stepMs: STEP },
+          req(hourFrom, hourFrom + HOUR),
+        ),
+      7,
+    );
+    console.log(
+      `one-hour window (60 columns): from memory median ${fromRing.ms.toFixed(1)} ms, ` +
+        `from the store median ${fromStore.ms.toFixed(1)} ms (n=7; ${fromStore.last.columnUnixMs.length} columns)`,
+    );
+    h.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

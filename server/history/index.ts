@@ -1,0 +1,143 @@
+// The history feature in one handle for the server's wiring: open the store,
+// restore the ring and the roll-ups a crash left open, write every flush, run
+// retention, answer windows beyond the ring (docs/history.md).
+import type { Sampler } from '../sampler/index.ts';
+import type { BucketMeta, MatrixRequest } from '../sampler/types.ts';
+import type { HistoryFlags } from './flags.ts';
+import {
+  historyMatrix,
+  reachesBeforeRing,
+  SeriesColumnCache,
+  type HistoryMatrix,
+} from './query.ts';
+import { openSqliteStore } from './sqliteStore.ts';
+import type { HistoryStore } from './types.ts';
+import { HistoryWriter, type HistoryHealth } from './writer.ts';
+
+export { HistoryFileError } from './sqliteStore.ts';
+export type { HistoryHealth } from './writer.ts';
+
+export interface HistoryHandle {
+  readonly store: HistoryStore;
+  readonly writer: HistoryWriter;
+  /** Newest raw column stored (or -Infinity): a start-up backfill starts after it. */
+  readonly lastStoredMs: number;
+  /** Fills the sampler's ring from the store and completes open roll-ups; call once, before any flush. */
+  restore(sampler: Sampler, now: number): number;
+  matrix(sampler: Sampler, req: MatrixRequest): HistoryMatrix;
+  /** Part of the answer cache's key: "" for a window the ring answers, else the stored window. */
+  cacheSpan(sampler: Sampler, req: MatrixRequest): string;
+  health(): HistoryHealth;
+  close(): void;
+}
+
+function unknownMeta(key: number): BucketMeta {
+  const e = new Uint8Array(0);
+  return {
+    bucketId: `unknown:${key}`,
+    start: e,
+    end: e,
+    label: '',
+    aggregate: false,
+    routeIds: [],
+    routeCount: 1,
+  };
+}
+
+/** How often retention runs. */
+const RETENTION_EVERY_MS = 60_000;
+
+export function openHistory(
+  flags: HistoryFlags,
+  stepMs: number,
+  log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+  store: HistoryStore = openSqliteStore(flags.dir),
+): HistoryHandle {
+  const writer = new HistoryWriter(store, flags.tiers, stepMs, log);
+  const lastStoredMs = writer.lastRawMs;
+  const tierWidths = flags.tiers.map((_, i) =>
+    i === 0 && writer.rawTier0 ? 0 : writer.widthOf(i),
+  );
+  let restored = false;
+  const cache = new SeriesColumnCache(store);
+  return {
+    store,
+    writer,
+    lastStoredMs,
+    restore(sampler, now) {
+      if (restored) throw new Error('history restored twice');
+      restored = true;
+      if (!writer.rawTier0) return 0;
+      const ringFrom = now - sampler.options.historyColumns * stepMs;
+      // Roll-up windows after each tier's last stored column were open at the last stop.
+      const recoverFrom = flags.tiers.map((t, i) => {
+        if (i === 0) return Infinity;
+        const b = store.bounds(i);
+        return b ? b.last + t.resolutionMs : -Infinity;
+      });
+      const from = Math.min(ringFrom, ...recoverFrom);
+      const cols = store.readFull(0, from, Infinity);
+      const ids = sampler.columnRing.identities;
+      // Bucket lists repeat from column to column: intern each distinct list once.
+      const mapped = new Map<Uint32Array, Uint32Array>();
+      const recorded = new Set<number>();
+      let n = 0;
+      for (const c of cols) {
+        const tiers = new Set<number>();
+        recoverFrom.forEach((r, i) => c.unixMs >= r && tiers.add(i));
+        if (tiers.size > 0) writer.recover(c, tiers);
+        if (c.unixMs < ringFrom) continue;
+        const len = c.keys.length;
+        let buckets = mapped.get(c.keys);
+        const metas: [number, BucketMeta][] = [];
+        if (!buckets) {
+          buckets = new Uint32Array(len);
+          for (let i = 0; i < len; i++) {
+            const key = c.keys[i];
+            const b = ids.intern(store.bucketIdOf(key) ?? `unknown:${key}`);
+            buckets[i] = b;
+            if (!recorded.has(b)) {
+              recorded.add(b);
+              metas.push([b, store.metaOf(key) ?? unknownMeta(key)]);
+            }
+          }
+          mapped.set(c.keys, buckets);
+        }
+        const counters =
+          c.counters instanceof Float64Array ? c.counters : Float64Array.from(c.counters);
+        sampler.restoreColumn(
+          {
+            unixMs: c.unixMs,
+            n: len,
+            buckets,
+            reads: counters.subarray(0, len),
+            writes: counters.subarray(len, 2 * len),
+            readBytes: counters.subarray(2 * len, 3 * len),
+            writeBytes: counters.subarray(3 * len, 4 * len),
+            groups: Float64Array.from(c.groups),
+            terms: Float64Array.from(c.terms),
+          },
+          metas,
+        );
+        n++;
+      }
+      writer.scheduleDrain();
+      writer.startRetention(RETENTION_EVERY_MS);
+      return n;
+    },
+    matrix(sampler, req) {
+      return historyMatrix({ ring: sampler.columnRing, store, tierWidths, stepMs, cache }, req);
+    },
+    cacheSpan(sampler, req) {
+      return reachesBeforeRing(sampler.columnRing, req)
+        ? `store:${req.fromUnixMs}:${req.toUnixMs}`
+        : '';
+    },
+    health() {
+      return writer.health;
+    },
+    close() {
+      writer.close();
+    },
+  };
+}

@@ -1,0 +1,257 @@
+// Writes every flushed column to the store, off the flush: the flush hook only
+// converts the column (bucket indexes -> store keys) and queues it; the write
+// runs on the next turn of the event loop as one transaction with the roll-ups
+// it closed. A failed write (full disk, I/O error) is logged and counted and
+// the batch is retried with the next one (bounded); the live view never waits.
+import type { BucketIdentities, StoredColumn } from '../sampler/column-store.ts';
+import { sameMeta } from '../sampler/column-store.ts';
+import type { BucketMeta } from '../sampler/types.ts';
+import { Rollup } from './rollup.ts';
+import type { FullColumn, HistoryStore, TierSpec, WriteBatch } from './types.ts';
+
+/** Columns kept for a retry while writes fail; older ones are dropped (and counted). */
+const MAX_PENDING = 120;
+/** Columns per write transaction: a start-up backfill is written a chunk per event-loop turn. */
+const DRAIN_CHUNK = 30;
+/** Oldest columns deleted per retention chunk (one short transaction each). */
+const RETENTION_CHUNK = 50;
+
+export interface HistoryHealth {
+  enabled: true;
+  path: string;
+  columnsWritten: number;
+  failedWrites: number;
+  droppedColumns: number;
+  lastError: string | null;
+  lastErrorAtMs: number | null;
+  pendingColumns: number;
+  lastWriteMs: number;
+  maxWriteMs: number;
+  retentionDeleted: number;
+  sizeBytes: number;
+}
+
+export class HistoryWriter {
+  private readonly rollups: (Rollup | null)[];
+  /** Tier 0 stores raw flush columns when its resolution is not coarser than the step. */
+  readonly rawTier0: boolean;
+  private keyOfRing = new Int32Array(0);
+  private metaOfRing: (BucketMeta | undefined)[] = [];
+  private nextKey: number;
+  private readonly unsaved = new Map<number, { bucketId: string; meta: BucketMeta }>();
+  private readonly metaUpdates = new Map<number, BucketMeta>();
+  private pending: { tier: number; column: FullColumn }[] = [];
+  private drainScheduled = false;
+  /** Newest raw column time stored or queued: older flushes (a backfill over stored time) are not written. */
+  lastRawMs: number;
+  private retentionTimer: ReturnType<typeof setInterval> | undefined;
+  private retaining = false;
+  private closed = false;
+  readonly health: HistoryHealth;
+
+  constructor(
+    readonly store: HistoryStore,
+    readonly tiers: readonly TierSpec[],
+    readonly stepMs: number,
+    private readonly log: (line: string) => void,
+  ) {
+    this.rawTier0 = tiers[0].resolutionMs <= stepMs;
+    this.rollups = tiers.map((t, i) =>
+      i === 0 && this.rawTier0 ? null : new Rollup(t.resolutionMs),
+    );
+    let max = -1;
+    for (const k of store.bucketKeys().values()) max = Math.max(max, k);
+    this.nextKey = max + 1;
+    this.lastRawMs = (this.rawTier0 ? store.bounds(0)?.last : undefined) ?? -Infinity;
+    this.health = {
+      enabled: true,
+      path: store.path,
+      columnsWritten: 0,
+      failedWrites: 0,
+      droppedColumns: 0,
+      lastError: null,
+      lastErrorAtMs: null,
+      pendingColumns: 0,
+      lastWriteMs: 0,
+      maxWriteMs: 0,
+      retentionDeleted: 0,
+      sizeBytes: store.sizeBytes(),
+    };
+  }
+
+  /** Width written for a tier's columns. */
+  widthOf(tier: number): number {
+    return tier === 0 && this.rawTier0 ? this.stepMs : this.tiers[tier].resolutionMs;
+  }
+
+  /** The sampler's flush hook. */
+  onColumn = (col: StoredColumn, ids: BucketIdentities): void => {
+    if (this.closed || col.unixMs <= this.lastRawMs) return;
+    this.lastRawMs = col.unixMs;
+    this.addRaw(this.convert(col, ids));
+    this.scheduleDrain();
+  };
+
+  /**
+   * Feeds a raw column already in the store (start-up recovery) to the
+   * roll-ups of `tiers` only, so windows a crash left open are completed.
+   */
+  recover(col: FullColumn, tiers: ReadonlySet<number>): void {
+    this.rollups.forEach((r, i) => {
+      if (!r || !tiers.has(i)) return;
+      const closed = r.add(col);
+      if (closed) this.pending.push({ tier: i, column: closed });
+    });
+  }
+
+  private addRaw(col: FullColumn): void {
+    if (this.rawTier0) this.pending.push({ tier: 0, column: col });
+    this.rollups.forEach((r, i) => {
+      const closed = r?.add(col);
+      if (closed) this.pending.push({ tier: i, column: closed });
+    });
+  }
+
+  /** Ring column -> store column: bucket indexes become store keys (new buckets get keys now). */
+  private convert(col: StoredColumn, ids: BucketIdentities): FullColumn {
+    if (this.keyOfRing.length < ids.size) {
+      const k = new Int32Array(Math.max(ids.size, 2 * this.keyOfRing.length, 64)).fill(-1);
+      k.set(this.keyOfRing);
+      this.keyOfRing = k;
+    }
+    const known = this.store.bucketKeys();
+    const n = col.buckets.length;
+    const keys = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      const b = col.buckets[i];
+      let key = this.keyOfRing[b];
+      const meta = ids.metaAt(b, col.seq);
+      if (key < 0) {
+        const id = ids.ids[b];
+        key = known.get(id) ?? -1;
+        if (key < 0) {
+          key = this.nextKey++;
+          this.unsaved.set(key, { bucketId: id, meta });
+        } else if (!sameMeta(this.store.metaOf(key)!, meta)) {
+          this.metaUpdates.set(key, meta);
+        }
+        this.keyOfRing[b] = key;
+        this.metaOfRing[b] = meta;
+      } else if (this.metaOfRing[b] !== meta) {
+        this.metaOfRing[b] = meta;
+        if (this.unsaved.has(key)) this.unsaved.get(key)!.meta = meta;
+        else this.metaUpdates.set(key, meta);
+      }
+      keys[i] = key;
+    }
+    return {
+      unixMs: col.unixMs,
+      widthMs: this.stepMs,
+      keys,
+      counters: col.counters,
+      groups: col.groups,
+      terms: col.terms,
+      idle: col.idle,
+      changed: null,
+    };
+  }
+
+  scheduleDrain(): void {
+    if (this.drainScheduled || this.closed) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      this.drain();
+    });
+  }
+
+  /** Writes everything queued as one transaction; false when the write failed. */
+  drain(): boolean {
+    if (this.pending.length === 0 && this.unsaved.size === 0 && this.metaUpdates.size === 0) {
+      return true;
+    }
+    const columns = this.pending.slice(0, DRAIN_CHUNK);
+    const batch: WriteBatch = {
+      newBuckets: [...this.unsaved].map(([key, v]) => ({ key, ...v })),
+      metaUpdates: [...this.metaUpdates].map(([key, meta]) => ({ key, meta })),
+      columns,
+    };
+    const t0 = performance.now();
+    try {
+      this.store.write(batch);
+    } catch (e) {
+      const h = this.health;
+      h.failedWrites++;
+      h.lastError = (e as Error).message;
+      h.lastErrorAtMs = Date.now();
+      if (this.pending.length > MAX_PENDING) {
+        const drop = this.pending.length - MAX_PENDING;
+        h.droppedColumns += drop;
+        this.pending = this.pending.slice(drop);
+      }
+      h.pendingColumns = this.pending.length;
+      this.log(
+        `keyviz: HISTORY WRITE FAILED (${h.failedWrites} so far, ${this.pending.length} columns ` +
+          `waiting): ${h.lastError}`,
+      );
+      return false;
+    }
+    const ms = performance.now() - t0;
+    const h = this.health;
+    h.columnsWritten += columns.length;
+    h.lastWriteMs = ms;
+    h.maxWriteMs = Math.max(h.maxWriteMs, ms);
+    this.unsaved.clear();
+    this.metaUpdates.clear();
+    this.pending = this.pending.slice(columns.length);
+    h.pendingColumns = this.pending.length;
+    if (this.pending.length > 0) this.scheduleDrain();
+    return true;
+  }
+
+  /** Deletes columns past each tier's horizon, a chunk per event-loop turn. */
+  retain(now: number): Promise<number> {
+    if (this.retaining) return Promise.resolve(0);
+    this.retaining = true;
+    let total = 0;
+    return new Promise((resolve) => {
+      let tier = 0;
+      const step = () => {
+        if (this.closed || tier >= this.tiers.length) {
+          this.retaining = false;
+          this.health.retentionDeleted += total;
+          this.health.sizeBytes = this.closed ? this.health.sizeBytes : this.store.sizeBytes();
+          resolve(total);
+          return;
+        }
+        let n = 0;
+        try {
+          n = this.store.deleteBefore(tier, now - this.tiers[tier].horizonMs, RETENTION_CHUNK);
+        } catch (e) {
+          this.log(`keyviz: history retention failed: ${(e as Error).message}`);
+        }
+        total += n;
+        if (n < RETENTION_CHUNK) tier++;
+        setImmediate(step);
+      };
+      step();
+    });
+  }
+
+  /** Runs retention now and every `everyMs` (the timer does not keep the process alive). */
+  startRetention(everyMs: number, now: () => number = Date.now): void {
+    void this.retain(now());
+    this.retentionTimer = setInterval(() => void this.retain(now()), everyMs);
+    this.retentionTimer.unref();
+  }
+
+  /** Writes what is queued and closes the store. Open roll-up windows are rebuilt from tier 0 at the next start. */
+  close(): void {
+    if (this.closed) return;
+    clearInterval(this.retentionTimer);
+    while (this.pending.length > 0 && this.drain());
+    this.drain(); // buckets or metas without columns
+    this.closed = true;
+    this.store.close();
+  }
+}

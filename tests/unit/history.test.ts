@@ -1,0 +1,415 @@
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseTiers } from '../../server/history/flags.ts';
+import { planWindow } from '../../server/history/plan.ts';
+import { historyMatrix, SeriesColumnCache } from '../../server/history/query.ts';
+import { Rollup } from '../../server/history/rollup.ts';
+import {
+  HISTORY_FILE,
+  HistoryFileError,
+  openSqliteStore,
+} from '../../server/history/sqliteStore.ts';
+import type { FullColumn, HistoryStore, WriteBatch } from '../../server/history/types.ts';
+import { HistoryWriter } from '../../server/history/writer.ts';
+import { ManualClock, Sampler } from '../../server/sampler/index.ts';
+import type { BucketMeta } from '../../server/sampler/types.ts';
+
+const MIN = 60_000;
+const enc = new TextEncoder();
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'keyviz-history-test-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function meta(i: number): BucketMeta {
+  return {
+    bucketId: `route:${i}`,
+    start: enc.encode(`k${i}`),
+    end: enc.encode(`k${i + 1}`),
+    label: '',
+    aggregate: false,
+    routeIds: [String(i)],
+    routeCount: 1,
+  };
+}
+
+/** A raw column: entries (key, reads, writes, group, term); all-zero entries listed idle. */
+function col(
+  t: number,
+  entries: [number, number, number, number, number][],
+  widthMs = MIN,
+): FullColumn {
+  const n = entries.length;
+  const counters = new Float64Array(4 * n);
+  const idle: number[] = [];
+  entries.forEach(([, r, w], i) => {
+    counters[i] = r;
+    counters[n + i] = w;
+    counters[2 * n + i] = r * 10;
+    counters[3 * n + i] = w * 100;
+    if (r === 0 && w === 0) idle.push(i);
+  });
+  return {
+    unixMs: t,
+    widthMs,
+    keys: Uint32Array.from(entries.map((e) => e[0])),
+    counters,
+    groups: Float64Array.from(entries.map((e) => e[3])),
+    terms: Float64Array.from(entries.map((e) => e[4])),
+    idle: idle.length ? Uint32Array.from(idle) : null,
+    changed: null,
+  };
+}
+
+describe('roll-ups', () => {
+  it('sum counters per window, keep the last group and term, and flag a change inside', () => {
+    const r = new Rollup(10 * MIN);
+    expect(
+      r.add(
+        col(0, [
+          [1, 1, 2, 5, 7],
+          [2, 0, 0, 5, 7],
+        ]),
+      ),
+    ).toBeNull();
+    expect(
+      r.add(
+        col(3 * MIN, [
+          [1, 3, 4, 5, 8],
+          [2, 1, 0, 6, 1],
+        ]),
+      ),
+    ).toBeNull();
+    const closed = r.add(col(10 * MIN, [[1, 9, 9, 5, 8]]))!;
+    expect(closed.unixMs).toBe(0);
+    expect(closed.widthMs).toBe(10 * MIN);
+    expect([...closed.keys]).toEqual([1, 2]);
+    const n = 2;
+    expect([...closed.counters.subarray(0, n)]).toEqual([4, 1]); // reads
+    expect([...closed.counters.subarray(n, 2 * n)]).toEqual([6, 0]); // writes
+    expect([...closed.counters.subarray(3 * n, 4 * n)]).toEqual([600, 0]); // write bytes
+    expect([...closed.groups]).toEqual([5, 6]);
+    expect([...closed.terms]).toEqual([8, 1]);
+    // Key 1 changed term 7 -> 8; key 2 was idle at first (not an entry), so no change.
+    expect([...closed.changed!]).toEqual([1, 0]);
+    const next = r.close()!;
+    expect(next.unixMs).toBe(10 * MIN);
+    expect(next.changed).toBeNull();
+  });
+
+  it('ignores a column older than the open window', () => {
+    const r = new Rollup(10 * MIN);
+    r.add(col(20 * MIN, [[1, 1, 1, 1, 1]]));
+    expect(r.add(col(5 * MIN, [[1, 5, 5, 1, 1]]))).toBeNull();
+    expect(r.close()!.counters[0]).toBe(1);
+  });
+});
+
+describe('tier joining', () => {
+  it('ring, raw tier and roll-ups cover a window without overlap, coarse columns below finer ones', () => {
+    const H = 60 * MIN;
+    const sources = [
+      { first: 100 * H + 7_000, widthMs: 0 }, // ring
+      { first: 99 * H + 30 * MIN + 123, widthMs: 0 }, // raw tier 0
+      { first: 50 * H, last: 100 * H, widthMs: 10 * MIN },
+      { first: 0, last: 99 * H, widthMs: H },
+    ];
+    const plan = planWindow(sources, 1, 0).sort((a, b) => a.from - b.from);
+    expect(plan.map((p) => p.source)).toEqual([3, 2, 1, 0]);
+    // tier 0 starts at the first 10-minute boundary after its oldest column
+    expect(plan[2].from).toBe(99 * H + 40 * MIN);
+    expect(plan[3].from).toBe(100 * H + 7_000);
+    // the 10-minute tier starts on an hour boundary
+    expect(plan[1].from).toBe(50 * H);
+    expect(plan[1].to).toBe(99 * H + 40 * MIN);
+    expect(plan[0].to).toBe(50 * H);
+    for (let i = 1; i < plan.length; i++) expect(plan[i].from).toBe(plan[i - 1].to);
+  });
+
+  it('a coarse tier stops at its own boundary below an unaligned finer start', () => {
+    const plan = planWindow(
+      [
+        { first: 632_691, widthMs: 0 },
+        { first: 630_000, widthMs: 10_000 },
+        { first: 600_000, widthMs: 60_000 },
+      ],
+      1,
+      0,
+    ).sort((a, b) => a.from - b.from);
+    // 10 s tier from 600000 (a minute boundary), ring from 640000: no 1-minute column straddles.
+    expect(plan.map((p) => [p.source, p.from, p.to])).toEqual([
+      [2, 1, 600_000],
+      [1, 600_000, 640_000],
+      [0, 640_000, Infinity],
+    ]);
+  });
+
+  it('a roll-up tier answers only up to its last closed window', () => {
+    const plan = planWindow(
+      [
+        { first: 31 * MIN, widthMs: 0 },
+        { first: 0, last: 20 * MIN, widthMs: 10 * MIN },
+      ],
+      1,
+      0,
+    ).sort((a, b) => a.from - b.from);
+    expect(plan.map((p) => [p.source, p.from, p.to])).toEqual([
+      [1, 1, 30 * MIN],
+      [0, 30 * MIN, Infinity],
+    ]);
+  });
+
+  it('an empty window or no sources plans nothing', () => {
+    expect(planWindow([{ first: 5, widthMs: 0 }], 10, 10)).toEqual([]);
+    expect(planWindow([{ first: null, widthMs: 0 }], 0, 0)).toEqual([]);
+  });
+});
+
+describe('tier flags', () => {
+  it('parse days and check each tier is a coarser multiple with a longer horizon', () => {
+    expect(parseTiers('historyTiers', '1m:24h,10m:7d,1h:28d')).toEqual([
+      { resolutionMs: MIN, horizonMs: 86_400_000 },
+      { resolutionMs: 10 * MIN, horizonMs: 7 * 86_400_000 },
+      { resolutionMs: 60 * MIN, horizonMs: 28 * 86_400_000 },
+    ]);
+    expect(() => parseTiers('historyTiers', '10m:24h,15m:7d')).toThrow(/multiple/);
+    expect(() => parseTiers('historyTiers', '1m:24h,10m:12h')).toThrow(/horizon/);
+    expect(() => parseTiers('historyTiers', 'x')).toThrow(/RESOLUTION:HORIZON/);
+  });
+});
+
+function batch(columns: { tier: number; column: FullColumn }[], keys: number[] = []): WriteBatch {
+  return {
+    newBuckets: keys.map((k) => ({ key: k, bucketId: `route:${k}`, meta: meta(k) })),
+    metaUpdates: [],
+    columns,
+  };
+}
+
+describe('the SQLite store', () => {
+  it('round-trips columns, shares repeated bucket lists, and never overwrites a stored column', () => {
+    const dir = tempDir();
+    const s = openSqliteStore(dir);
+    const entries = (w: number): [number, number, number, number, number][] => [
+      [0, 1, w, 3, 9],
+      [1, 0, 0, 3, 9],
+      [2, 2, 1, 4, 9],
+    ];
+    s.write(
+      batch(
+        [0, 1, 2].map((i) => ({ tier: 0, column: col(i * MIN, entries(i + 1)) })),
+        [0, 1, 2],
+      ),
+    );
+    s.write(batch([{ tier: 0, column: col(MIN, entries(99)) }])); // held already: ignored
+    const back = s.readSeries(0, 0, 10 * MIN, 1);
+    expect(back.map((c) => c.unixMs)).toEqual([0, MIN, 2 * MIN]);
+    expect(back.map((c) => [...c.series])).toEqual([
+      [1, 0, 1],
+      [2, 0, 1],
+      [3, 0, 1],
+    ]);
+    expect(back[1].keys).toBe(back[0].keys); // one shared list, read once
+    expect([...back[2].idle!]).toEqual([1]);
+    const full = s.readFull(0, MIN, 2 * MIN);
+    expect([...full[0].counters]).toEqual([1, 0, 2, 2, 0, 1, 10, 0, 20, 200, 0, 100]);
+    expect(s.metaOf(2)!.start).toEqual(enc.encode('k2'));
+    s.close();
+    // Reopened: same answer, keys known.
+    const s2 = openSqliteStore(dir);
+    expect(s2.bucketKeys().get('route:1')).toBe(1);
+    expect(s2.readSeries(0, MIN, 2 * MIN, 1)[0].series[0]).toBe(2);
+    s2.close();
+  });
+
+  it('retention deletes the oldest columns and keeps shared blobs readable for the rest', () => {
+    const s = openSqliteStore(tempDir());
+    const cols = Array.from({ length: 10 }, (_, i) => ({
+      tier: 1,
+      column: col(i * MIN, [[0, i + 1, i + 1, 2, 2]]),
+    }));
+    s.write(batch(cols, [0]));
+    expect(s.deleteBefore(1, 6 * MIN, 4)).toBe(4); // a chunk of 4
+    expect(s.deleteBefore(1, 6 * MIN, 4)).toBe(2);
+    expect(s.deleteBefore(1, 6 * MIN, 4)).toBe(0);
+    const left = s.readSeries(1, 0, Infinity, 0);
+    expect(left.map((c) => c.unixMs)).toEqual([6, 7, 8, 9].map((i) => i * MIN));
+    expect([...left[0].keys]).toEqual([0]);
+    expect(left[0].groups[0]).toBe(2);
+    expect(s.bounds(1)).toEqual({ first: 6 * MIN, last: 9 * MIN, count: 4 });
+    s.close();
+  });
+
+  it('refuses a corrupt or foreign file and leaves it untouched', () => {
+    const dir = tempDir();
+    const junk = Buffer.alloc(8192, 7);
+    writeFileSync(join(dir, HISTORY_FILE), junk);
+    expect(() => openSqliteStore(dir)).toThrow(HistoryFileError);
+    expect(() => openSqliteStore(dir)).toThrow(/left untouched|cannot open/);
+    const other = join(tempDir(), 'x');
+    mkdirSync(other);
+    const db = new Database(join(other, HISTORY_FILE));
+    db.exec('CREATE TABLE t(x)');
+    db.close();
+    expect(() => openSqliteStore(other)).toThrow(/not a keyviz history file/);
+  });
+});
+
+/** A store whose writes fail (a full disk), for the writer's failure path. */
+class FailingStore implements HistoryStore {
+  fail = true;
+  writes: WriteBatch[] = [];
+  readonly path = '/nowhere';
+  bucketKeys() {
+    return new Map<string, number>();
+  }
+  metaOf() {
+    return undefined;
+  }
+  bucketIdOf() {
+    return undefined;
+  }
+  write(b: WriteBatch) {
+    if (this.fail) throw new Error('database or disk is full');
+    this.writes.push(b);
+  }
+  readSeries() {
+    return [];
+  }
+  readFull() {
+    return [];
+  }
+  bounds() {
+    return null;
+  }
+  deleteBefore() {
+    return 0;
+  }
+  sizeBytes() {
+    return 0;
+  }
+  close() {}
+}
+
+describe('the writer', () => {
+  it('logs and counts a failed write, keeps the sampler flushing, and writes the backlog once the disk recovers', () => {
+    const store = new FailingStore();
+    const lines: string[] = [];
+    const w = new HistoryWriter(store, parseTiers('t', '1m:1h,10m:1d'), MIN, (l) => lines.push(l));
+    const clock = new ManualClock(0);
+    const s = new Sampler({ stepMs: MIN, clock, onColumn: w.onColumn });
+    s.registerRoute({
+      id: 1,
+      start: new Uint8Array(0),
+      end: new Uint8Array(0),
+      label: '',
+      raftGroupId: 1,
+    });
+    for (let i = 1; i <= 3; i++) {
+      s.observe(1, enc.encode('a'), 1, 1);
+      clock.set(i * MIN);
+      s.flush();
+      expect(w.drain()).toBe(false);
+    }
+    expect(s.columnCount).toBe(3);
+    expect(w.health.failedWrites).toBe(3);
+    expect(w.health.pendingColumns).toBe(3);
+    expect(lines[0]).toMatch(/HISTORY WRITE FAILED.*disk is full/);
+    store.fail = false;
+    expect(w.drain()).toBe(true);
+    expect(store.writes[0].columns.map((c) => c.column.unixMs)).toEqual([MIN, 2 * MIN, 3 * MIN]);
+    expect(store.writes[0].newBuckets.map((b) => b.bucketId)).toEqual(['route:1']);
+    expect(w.health.pendingColumns).toBe(0);
+  });
+});
+
+describe('answering from ring and store', () => {
+  it('joins stored tiers before the ring, with column widths, ranking over the whole window', () => {
+    const store = openSqliteStore(tempDir());
+    // Tier 1 (10 min): route 7 was the hottest an hour ago and is silent since.
+    store.write(
+      batch(
+        [0, 1, 2].map((i) => ({
+          tier: 1,
+          column: col(
+            i * 10 * MIN,
+            [
+              [7, 0, 1000, 1, 1],
+              [8, 0, 1, 1, 1],
+            ],
+            10 * MIN,
+          ),
+        })),
+        [7, 8],
+      ),
+    );
+    const clock = new ManualClock(0);
+    const s = new Sampler({ stepMs: MIN, clock });
+    s.registerRoute({
+      id: 8,
+      start: enc.encode('k8'),
+      end: enc.encode('k9'),
+      label: '',
+      raftGroupId: 1,
+    });
+    s.registerRoute({
+      id: 9,
+      start: enc.encode('k9'),
+      end: new Uint8Array(0),
+      label: '',
+      raftGroupId: 1,
+    });
+    for (let i = 0; i < 5; i++) {
+      s.observe(8, enc.encode('k8'), 1, 1);
+      s.observe(9, enc.encode('k9'), 1, 1);
+      clock.set(30 * MIN + (i + 1) * MIN);
+      s.flush();
+    }
+    const req = { series: 2, fromUnixMs: 1, toUnixMs: 0, rows: 1 };
+    const o = { ring: s.columnRing, store, tierWidths: [0, 10 * MIN], stepMs: MIN };
+    const m = historyMatrix(o, { ...req, fromUnixMs: -1 });
+    expect(m.columnUnixMs).toEqual([0, 10, 20, 31, 32, 33, 34, 35].map((x) => x * MIN));
+    expect(m.columnWidthMs).toEqual([10, 10, 10, 1, 1, 1, 1, 1].map((x) => x * MIN));
+    // rows=1: route 7's 3000 writes (store only) outrank everything in the ring.
+    expect(m.rows.map((r) => r.meta.bucketId)).toEqual(['route:7']);
+    expect([...m.rows[0].values]).toEqual([1000, 1000, 1000, 0, 0, 0, 0, 0]);
+    const all = historyMatrix(o, { ...req, fromUnixMs: -1, rows: 10 });
+    // route:8 is in both: one row spanning store and ring.
+    const r8 = all.rows.find((r) => r.meta.bucketId === 'route:8')!;
+    expect([...r8.values]).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+    expect(all.rows.map((r) => r.meta.bucketId)).toEqual(['route:7', 'route:8', 'route:9']);
+    // A window inside the ring is the ring's own answer (no widths).
+    expect(historyMatrix(o, { ...req, fromUnixMs: 31 * MIN }).columnWidthMs).toBeUndefined();
+    store.close();
+  });
+});
+
+describe('the roll-up column cache', () => {
+  it('reads only new columns, follows retention, and answers like the store', () => {
+    const store = openSqliteStore(tempDir());
+    const put = (i: number, keys: number[] = []) =>
+      store.write(batch([{ tier: 1, column: col(i * MIN, [[0, i, i, 1, 1]]) }], keys));
+    put(0, [0]);
+    put(1);
+    const cache = new SeriesColumnCache(store);
+    const seen = () => cache.columns(1, 0, -Infinity, Infinity).map((c) => c.series[0]);
+    expect(seen()).toEqual([0, 1]);
+    put(2);
+    expect(seen()).toEqual([0, 1, 2]);
+    store.deleteBefore(1, MIN, 10);
+    expect(seen()).toEqual([1, 2]);
+    expect(cache.columns(1, 0, 2 * MIN, 3 * MIN).map((c) => c.unixMs)).toEqual([2 * MIN]);
+    expect(cache.columns(1, 0, 2 * MIN, 3 * MIN)[0].series).toEqual(
+      store.readSeries(1, 2 * MIN, 3 * MIN, 0)[0].series,
+    );
+    store.close();
+  });
+});
