@@ -23,7 +23,7 @@ import { makeScale } from ${JSON.stringify(join(root, 'src/data/scale.ts'))};
 import { colorize, poolMax, rasterTarget } from ${JSON.stringify(join(root, 'src/data/raster.ts'))};
 import { createRasterSurface, drawRaster, putRaster } from ${JSON.stringify(join(root, 'src/data/paint.ts'))};
 import { columnEdges } from ${JSON.stringify(join(root, 'src/data/view/gaps.ts'))};
-import { PlotPainter } from ${JSON.stringify(join(root, 'src/app/explore/painter.ts'))};
+import { PlotPainter } from ${JSON.stringify(join(root, 'src/pages/keyviz/painter.ts'))};
 
 function stats(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -94,7 +94,7 @@ window.runBench = (opts) => {
   }, opts.runs);
   out.renderParts = { pool: stats(parts.pool), colorize: stats(parts.color), paint: stats(parts.paint) };
 
-  // The page's own path (PlotPainter, as ExplorePlot calls it for a new answer): the screen
+  // The page's own path (PlotPainter, as HeatmapPlot calls it for a new answer): the screen
   // raster of the gap-aware time layout, max-pooled, coded, coloured, expanded to the device
   // image, put and drawn 1:1. Two matrix objects with the same data alternate, so every paint
   // pools afresh as a refresh would; the parts are the painter's own User Timing measures.

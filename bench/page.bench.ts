@@ -14,7 +14,7 @@ import { makeScale } from '../src/data/scale.ts';
 import { colorize, expandCodes, poolMax, rasterTarget } from '../src/data/raster.ts';
 import { cellAtPoint } from '../src/data/hitTest.ts';
 import { columnEdges } from '../src/data/view/index.ts';
-import { encodePooled, poolViewport } from '../src/app/explore/plotRaster.ts';
+import { encodePooled, poolViewport } from '../src/pages/keyviz/plotRaster.ts';
 import { buildPageFixture } from './page-fixture.ts';
 
 /** A full GC between sections (when node runs with --expose-gc) so one section's garbage is
@@ -166,7 +166,7 @@ export async function runPageBench(): Promise<void> {
   );
 
   // The page's hit test: bisection over the gap-aware edges, snapped to the device pixels the
-  // raster draws (as ExplorePlot calls it: with the canvas's device size), and without.
+  // raster draws (as HeatmapPlot calls it: with the canvas's device size), and without.
   const plotView = whole;
   let sink = 0;
   for (const [label, plot] of [

@@ -22,6 +22,15 @@ export function findChromium(): string | undefined {
   return CANDIDATES.find((p) => existsSync(p));
 }
 
+/** What `npm test` prints when there is no Chromium (it installs nothing itself). */
+export function missingChromiumAdvice(): string {
+  return (
+    `npm test needs a Chromium for its browser tests and found none.\n` +
+    `Install one with:\n  ${INSTALL_COMMAND}\n` +
+    `or point KEYVIZ_CHROMIUM at a Chrome/Chromium binary.`
+  );
+}
+
 /** Flags that keep Chromium quiet on a machine with no internet. */
 export const CHROMIUM_ARGS = [
   '--headless',

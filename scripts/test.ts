@@ -2,8 +2,8 @@
 // the runners' own JSON reports. Browser suites are never skipped silently: without
 // a Chromium this stops with the command that gets one.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { findChromium, INSTALL_COMMAND } from './chromium.ts';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { findChromium, missingChromiumAdvice } from './chromium.ts';
 import { countReports, formatSummary } from './summary.ts';
 
 const only = process.argv.slice(2); // optional: run only these steps by name
@@ -17,23 +17,8 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): boolean 
 function ensureChromium(): string {
   const found = findChromium();
   if (found) return found;
-  const canInstall =
-    process.platform === 'linux' &&
-    typeof process.getuid === 'function' &&
-    process.getuid() === 0 &&
-    existsSync('/usr/bin/apt-get');
-  if (canInstall) {
-    console.log('No Chromium found; installing Debian chromium (apt-get)...');
-    run('apt-get', ['update', '-qq']);
-    run('apt-get', ['install', '-y', '-qq', 'chromium']);
-    const after = findChromium();
-    if (after) return after;
-  }
-  console.error(
-    `npm test needs a Chromium for its browser tests and found none.\n` +
-      `Install one with:\n  ${INSTALL_COMMAND}\n` +
-      `or point KEYVIZ_CHROMIUM at a Chrome/Chromium binary.`,
-  );
+  // A test command must not install software: say how, and stop (.ci/run installs it).
+  console.error(missingChromiumAdvice());
   process.exit(1);
 }
 

@@ -16,6 +16,7 @@ import { createJsonApi, loadCredentialsFile, loadSigningKeyFile } from './http/j
 import { composeHandlers, type SubHandler } from './http/compose.ts';
 import { createCors } from './http/cors.ts';
 import { healthz } from './http/healthz.ts';
+import { streamsHealthz } from './events/healthz.ts';
 import { checkListenAuth, hostForUrl, parseListen } from './http/listenAddress.ts';
 import { listenHttp, listenH2c, type Listener } from './http/listeners.ts';
 import { loadStaticSite } from './http/staticSite.ts';
@@ -106,6 +107,7 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
         backend: up,
         sampler: null,
         cluster: null,
+        streamStats: () => up.streamStats(),
         finalFlush: () => {},
         stop: () => up.close(),
       };
@@ -142,6 +144,7 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
       nodeId: flags.nodeId ?? 'node-1',
       version: packageVersion(),
       admission,
+      audit: log,
     });
     jsonApi = (req, res) => api.handle(req, res);
   } catch (e) {
@@ -166,6 +169,7 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
   const handler = composeHandlers([
     ...(opts.extraHandlers ?? []),
     healthz,
+    streamsHealthz(source.streamStats),
     jsonApi,
     ...(flags.corsAllowOrigin.length > 0 ? [createCors(flags.corsAllowOrigin)] : []),
     rpcSub,

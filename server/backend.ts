@@ -2,9 +2,17 @@
 // node's JSON API) and where the answers come from (the local sampler, a recorded
 // fixture, or upstream nodes through the gateway). Errors are ConnectErrors with
 // the node's codes, e.g. Unavailable "keyviz sampler not configured on this node".
-import type { GetClusterOverviewResponse, GetRaftGroupsResponse } from '../src/gen/admin_pb.ts';
+import type {
+  GetAdapterSummaryResponse,
+  GetClusterOverviewResponse,
+  GetRaftGroupsResponse,
+  GetRouteDetailResponse,
+} from '../src/gen/admin_pb.ts';
+import type { RouteDetailRequest } from './console/local.ts';
 import type { UpstreamBackend } from './gateway/upstream.ts';
+import type { HotKeysAnswer, HotKeysRequest } from './hotkeys/types.ts';
 import type { MatrixAnswer, MatrixRequest } from './sampler/types.ts';
+import type { LiveItem, StreamRequest } from './events/types.ts';
 
 export interface AdminBackend {
   getKeyVizMatrix(req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer>;
@@ -15,6 +23,17 @@ export interface AdminBackend {
    * rows (the gateway) hands them out as is instead of being re-encoded.
    */
   getKeyVizMatrixWire?: UpstreamBackend['getKeyVizMatrixWire'];
+  /** Hot keys (server/hotkeys/); absent = Unimplemented / 501. */
+  getKeyVizHotKeys?(req: HotKeysRequest, signal: AbortSignal): Promise<HotKeysAnswer>;
+  /**
+   * StreamEvents (absent = Unimplemented, like a node). Throws a ConnectError at
+   * once when the stream cannot open (keyviz disabled); the iterable then ends
+   * with the client, at shutdown, or with an error (a consumer too far behind).
+   */
+  streamEvents?(req: StreamRequest, signal: AbortSignal): AsyncIterable<LiveItem>;
+  /** Console pages (contract §6); absent = Unimplemented, as on a real node. */
+  getRouteDetail?(req: RouteDetailRequest, signal: AbortSignal): Promise<GetRouteDetailResponse>;
+  getAdapterSummary?(signal: AbortSignal): Promise<GetAdapterSummaryResponse>;
 }
 
 /** The node's exact message when keyviz is switched off (shared with the page). */

@@ -12,6 +12,9 @@ import { rowBudget, seriesCounter, type Sampler } from '../sampler/index.ts';
 import type { MatrixAnswer, MatrixRequest } from '../sampler/types.ts';
 import { MatrixCache, type MatrixCacheOptions } from './matrixCache.ts';
 import { yieldToLoop } from './yieldToLoop.ts';
+import { localHotKeys } from '../hotkeys/local.ts';
+import type { EventHub } from '../events/hub.ts';
+import { localAdapterSummary, localRouteDetail } from '../console/local.ts';
 
 export interface LocalBackendOptions {
   sampler: Sampler | null;
@@ -22,6 +25,8 @@ export interface LocalBackendOptions {
    */
   generation?: () => number;
   cache?: MatrixCacheOptions;
+  /** The sampler's live event hub (StreamEvents). */
+  events?: EventHub;
 }
 
 export interface LocalBackend extends AdminBackend {
@@ -29,7 +34,7 @@ export interface LocalBackend extends AdminBackend {
 }
 
 export function createLocalBackend(opts: LocalBackendOptions): LocalBackend {
-  const { sampler, cluster, generation } = opts;
+  const { sampler, cluster, generation, events } = opts;
   const cache = new MatrixCache(opts.cache);
   // Answers are shared between callers (and memoised encodings): never mutate one.
   const compute = async (req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer> => {
@@ -56,5 +61,12 @@ export function createLocalBackend(opts: LocalBackendOptions): LocalBackend {
     getRaftGroups(): Promise<GetRaftGroupsResponse> {
       return Promise.resolve(cluster.raftGroups());
     },
+    getKeyVizHotKeys: localHotKeys(sampler),
+    streamEvents(req, signal) {
+      if (!sampler || !events) throw new ConnectError(KEYVIZ_DISABLED_MESSAGE, Code.Unavailable);
+      return events.stream(req, signal);
+    },
+    getRouteDetail: async (req) => localRouteDetail(sampler, req),
+    getAdapterSummary: async () => localAdapterSummary(sampler),
   };
 }

@@ -14,12 +14,16 @@ import {
   type SamplerSink,
   type WorkloadApi,
 } from '../workload/index.ts';
+import { EventHub } from '../events/hub.ts';
+import type { StreamStats } from '../events/types.ts';
 import { createLocalBackend } from './local.ts';
 
 export interface DataSource {
   backend: AdminBackend;
   sampler: Sampler | null;
   cluster: SimulatedCluster | null;
+  /** Live stream counters (leak checks); null without streams. */
+  streamStats: (() => StreamStats) | null;
   /** Harvests the open step (shutdown). */
   finalFlush(): void;
   stop(): void;
@@ -32,6 +36,9 @@ export function localSource(flags: ServerFlags): DataSource {
     historyColumns: flags.keyvizHistoryColumns,
     maxTrackedRoutes: flags.keyvizMaxTrackedRoutes,
     maxMemberRoutesPerSlot: flags.keyvizMaxMemberRoutesPerSlot,
+    hotKeys: flags.keyvizExt.hotKeys,
+    labelsEnabled: flags.keyvizExt.labelsEnabled,
+    keyBucketsPerRoute: flags.keyvizExt.keyBucketsPerRoute,
   };
   const capabilities = { keyviz: flags.keyvizEnabled };
 
@@ -60,13 +67,21 @@ export function localSource(flags: ServerFlags): DataSource {
       fixedTerms: terms,
       capabilities,
     });
+    const events = sampler ? new EventHub(sampler) : undefined;
     return {
       // A replay never flushes: one generation forever.
-      backend: createLocalBackend({ sampler, cluster, generation: () => 0, cache: cacheOf(flags) }),
+      backend: createLocalBackend({
+        sampler,
+        cluster,
+        generation: () => 0,
+        cache: cacheOf(flags),
+        events,
+      }),
       sampler,
       cluster,
+      streamStats: events ? () => events.stats() : null,
       finalFlush: () => {},
-      stop: () => {},
+      stop: () => events?.close(),
     };
   }
 
@@ -118,15 +133,19 @@ export function localSource(flags: ServerFlags): DataSource {
     }
   }
   const s = sampler;
+  // Created after the backfill: the hub sees live flushes and transitions only.
+  const events = s ? new EventHub(s) : undefined;
   return {
     backend: createLocalBackend({
       sampler,
       cluster,
       generation: () => generation,
       cache: cacheOf(flags),
+      events,
     }),
     sampler,
     cluster,
+    streamStats: events ? () => events.stats() : null,
     finalFlush: () => {
       if (!s) return;
       // Bring traffic up to now, then harvest the open step as one last column.
@@ -140,6 +159,7 @@ export function localSource(flags: ServerFlags): DataSource {
       live?.stop();
       workload?.stop();
       clearInterval(timer);
+      events?.close();
     },
   };
 }
@@ -154,7 +174,7 @@ function countingSink(
     removeRoute: (id) => s.removeRoute(id),
     splitRoute: (id, key, newId) => s.splitRoute(id, key, newId),
     mergeRoutes: (l, r) => s.mergeRoutes(l, r),
-    observe: (id, key, op, len) => s.observe(id, key, op, len),
+    observe: (id, key, op, len, label) => s.observe(id, key, op, len, label),
     flush: () => {
       s.flush();
       onFlush();

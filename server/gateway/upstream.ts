@@ -7,6 +7,10 @@ import { readFileSync } from 'node:fs';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { ConnectError } from '@connectrpc/connect';
 import {
+  GetAdapterSummaryRequestSchema,
+  GetAdapterSummaryResponseSchema,
+  GetRouteDetailRequestSchema,
+  GetRouteDetailResponseSchema,
   GetClusterOverviewRequestSchema,
   GetClusterOverviewResponseSchema,
   GetKeyVizMatrixRequestSchema,
@@ -22,11 +26,23 @@ import {
 import type { AdminBackend } from '../backend.ts';
 import type { MatrixAnswer, MatrixRequest, UpstreamStatus } from '../sampler/types.ts';
 import { decodeMatrixWire, encodeMatrixWire } from '../wire/index.ts';
+import { toNodeStatusMessages } from '../wire/generic.ts';
 import { mergeOverviews, mergeRaftGroups } from './cluster.ts';
 import { codeName, combineFailures, mapUpstreamError } from './errors.ts';
 import { GrpcClient } from './grpcClient.ts';
 import { MAX_MATRIX_ROWS, rowBudget } from '../sampler/request.ts';
 import { mergeMatrices } from './merge.ts';
+import {
+  decodeHotKeys,
+  hotKeysFailure,
+  hotKeysUpstreamRequest,
+  mergeHotKeyAnswers,
+  PATH_HOT_KEYS,
+} from './hotkeysMerge.ts';
+import { GatewayEvents } from './gatewayEvents.ts';
+import type { StreamStats } from '../events/types.ts';
+import { mergeAdapterSummaries, mergeRouteDetails } from './console.ts';
+import { Code } from '@connectrpc/connect';
 
 export interface UpstreamBackendOptions {
   /** HOST:PORT of each node, in the order statuses are reported. */
@@ -47,6 +63,8 @@ export const DEFAULT_UPSTREAM_TIMEOUT_MS = 2000;
 const PATH_MATRIX = '/Admin/GetKeyVizMatrix';
 const PATH_OVERVIEW = '/Admin/GetClusterOverview';
 const PATH_RAFT_GROUPS = '/Admin/GetRaftGroups';
+const PATH_ROUTE_DETAIL = '/Admin/GetRouteDetail';
+const PATH_ADAPTER_SUMMARY = '/Admin/GetAdapterSummary';
 
 interface Upstream {
   node: string;
@@ -70,6 +88,8 @@ export interface UpstreamBackend extends AdminBackend {
   ): Promise<GetKeyVizMatrixResponseWire>;
   /** Close the HTTP/2 connections (server shutdown, tests). */
   close(): void;
+  /** Live stream counters (see gatewayEvents.ts). */
+  streamStats(): StreamStats;
 }
 
 export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBackend {
@@ -92,6 +112,22 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
     if (!t || !err.rawMessage.includes(t)) return err;
     return new ConnectError(err.rawMessage.split(t).join('[redacted]'), err.code);
   };
+
+  const events = new GatewayEvents({
+    upstreams: opts.upstreams,
+    tls: opts.tls,
+    ca,
+    headers,
+    scrub,
+    pollMatrix: (node, req, signal) =>
+      call(
+        upstreams[opts.upstreams.indexOf(node)],
+        PATH_MATRIX,
+        matrixRequest(req),
+        signal,
+        decodeMatrixWire,
+      ),
+  });
 
   async function call<T>(
     u: Upstream,
@@ -194,7 +230,63 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
       return mergeRaftGroups(succeeded(outcomes).map((o) => o.value));
     },
 
+    async getKeyVizHotKeys(req, signal) {
+      const outcomes = await callAll(
+        PATH_HOT_KEYS,
+        hotKeysUpstreamRequest(req),
+        signal,
+        decodeHotKeys,
+      );
+      const ok = outcomes.flatMap((o) => (o.ok ? [o.value] : []));
+      if (ok.length === 0) {
+        throw hotKeysFailure(outcomes.flatMap((o) => (o.ok ? [] : [o])));
+      }
+      return mergeHotKeyAnswers(req, ok, outcomes.map(statusOf));
+    },
+    streamEvents: (req, signal) => events.stream(req, signal),
+    streamStats: () => events.stats(),
+    async getRouteDetail(req, signal) {
+      const request = toBinary(
+        GetRouteDetailRequestSchema,
+        create(GetRouteDetailRequestSchema, {
+          bucketId: req.bucketId,
+          fromUnixMs: BigInt(Math.trunc(req.fromUnixMs)),
+          toUnixMs: BigInt(Math.trunc(req.toUnixMs)),
+        }),
+      );
+      const outcomes = await callAll(PATH_ROUTE_DETAIL, request, signal, (b) =>
+        fromBinary(GetRouteDetailResponseSchema, b),
+      );
+      // A node without the bucket answers NotFound: it simply has nothing to add.
+      const notFound = (o: Outcome<unknown>) => !o.ok && o.error.code === Code.NotFound;
+      const found = outcomes.filter((o) => !notFound(o));
+      // Every node that answered lacks it: NotFound, even with another node down.
+      if (!found.some((o) => o.ok) && outcomes.some(notFound)) {
+        const nf = outcomes.find(notFound);
+        if (nf && !nf.ok) throw nf.error;
+      }
+      const merged = mergeRouteDetails(succeeded(found));
+      if (upstreams.length > 1)
+        merged.nodes = toNodeStatusMessages({ nodes: outcomes.map(statusOf) });
+      return merged;
+    },
+
+    async getAdapterSummary(signal) {
+      const request = toBinary(
+        GetAdapterSummaryRequestSchema,
+        create(GetAdapterSummaryRequestSchema),
+      );
+      const outcomes = await callAll(PATH_ADAPTER_SUMMARY, request, signal, (b) =>
+        fromBinary(GetAdapterSummaryResponseSchema, b),
+      );
+      const merged = mergeAdapterSummaries(succeeded(outcomes));
+      if (upstreams.length > 1)
+        merged.nodes = toNodeStatusMessages({ nodes: outcomes.map(statusOf) });
+      return merged;
+    },
+
     close(): void {
+      events.close();
       for (const u of upstreams) u.client.close();
     },
   };

@@ -30,6 +30,7 @@ import { memoOn } from '../backends/answerMemo.ts';
 import { raceAbort, yieldToLoop } from '../backends/yieldToLoop.ts';
 import { Admission, BUSY_MESSAGE, DEFAULT_ADMISSION, RETRY_AFTER_S } from './admission.ts';
 import { parseMatrixQuery } from '../jsonapi/query.ts';
+import { EVENTS_PATH, serveEvents } from '../jsonapi/events.ts';
 import { clusterInfoFrom, encodeClusterJson } from '../jsonapi/cluster.ts';
 import { authenticate, generateSigningKey, type Credential } from '../jsonapi/credentials.ts';
 import {
@@ -41,7 +42,9 @@ import {
   type Session,
 } from '../jsonapi/session.ts';
 import { createRateLimiter } from '../jsonapi/rateLimit.ts';
+import { consoleRoutes } from '../jsonapi/consoleRoutes.ts';
 import { CSRF_COOKIE, parseCookies, SESSION_COOKIE, setCookie } from '../jsonapi/cookies.ts';
+import { HOTKEYS_PATH, serveHotKeys } from '../jsonapi/hotkeys.ts';
 
 export {
   loadCredentialsFile,
@@ -63,6 +66,8 @@ export interface JsonApiOptions {
   version: string;
   /** Heavy answers in flight and queued (shared with the RPCs); default DEFAULT_ADMISSION. */
   admission?: Admission;
+  /** admin_audit lines (hot keys); default stderr. */
+  audit?: (line: string) => void;
 }
 
 export interface JsonApi {
@@ -256,6 +261,11 @@ export function createJsonApi(opts: JsonApiOptions): JsonApi {
     res.end(chunks[chunks.length - 1]);
   };
 
+  const events = async ({ req, res, url, signal }: RequestContext): Promise<void> => {
+    const bad = await serveEvents(opts.backend, req, res, url, signal);
+    if (bad) sendError(res, { status: 400, code: 'invalid_query', message: bad.message });
+  };
+
   const cluster = async ({ res, signal }: RequestContext): Promise<void> => {
     const [raft, overview] = await Promise.allSettled([
       opts.backend.getRaftGroups(signal),
@@ -344,9 +354,18 @@ export function createJsonApi(opts: JsonApiOptions): JsonApi {
     res.end();
   };
 
+  const audit = opts.audit ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const hotkeys = async ({ res, url, session, signal }: RequestContext): Promise<void> => {
+    const out = await serveHotKeys({ backend: opts.backend, audit }, url, session, signal);
+    send(res, out.status, out.body);
+  };
+
   const routes = new Map<string, Route>([
+    [HOTKEYS_PATH, { method: 'GET', auth: 'read', run: hotkeys }],
     ['/admin/api/v1/keyviz/matrix', { method: 'GET', auth: 'read', run: matrix }],
     ['/admin/api/v1/cluster', { method: 'GET', auth: 'read', run: cluster }],
+    [EVENTS_PATH, { method: 'GET', auth: 'read', run: events }],
+    ...consoleRoutes(opts.backend, now, sendError, send),
     ['/admin/api/v1/auth/login', { method: 'POST', auth: 'none', run: login }],
     ['/admin/api/v1/auth/logout', { method: 'POST', auth: 'write', run: logout }],
   ]);

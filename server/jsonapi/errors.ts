@@ -21,6 +21,8 @@ export function apiErrorFrom(e: unknown): ApiError {
       return { status: 400, code: 'invalid_query', message };
     case Code.DeadlineExceeded:
       return { status: 504, code: 'deadline_exceeded', message };
+    case Code.NotFound:
+      return { status: 404, code: 'not_found', message };
     case Code.Unimplemented:
       return { status: 501, code: 'not_implemented', message };
     case Code.ResourceExhausted:

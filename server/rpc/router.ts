@@ -12,6 +12,7 @@ import { MAX_MATRIX_ROWS } from '../sampler/request.ts';
 import type { AdminBackend } from '../backend.ts';
 import { isLoopback } from '../http/listenAddress.ts';
 import { Admission, DEFAULT_ADMISSION } from '../http/admission.ts';
+import { streamEventsImpl } from '../events/rpc.ts';
 import { bearerAuthInterceptor } from './auth.ts';
 import { resetUnreadH2Request } from './resetUnread.ts';
 import { clampTimeoutHeaders } from './timeouts.ts';
@@ -25,6 +26,8 @@ import {
   overviewImpl,
   raftGroupsImpl,
 } from './handlers.ts';
+import { hotKeysImpl } from './hotkeys.ts';
+import { adapterSummaryImpl, routeDetailImpl } from './consoleHandlers.ts';
 
 /** Largest request body read (1 MiB): a matrix request is a few bytes. */
 export const READ_MAX_BYTES = 1 << 20;
@@ -84,7 +87,11 @@ export function createRpcHandler(opts: RpcOptions): RpcHandler {
   const shared = (r: ConnectRouter) =>
     r
       .rpc(Admin.method.getClusterOverview, overviewImpl(backend))
-      .rpc(Admin.method.getRaftGroups, raftGroupsImpl(backend));
+      .rpc(Admin.method.getRaftGroups, raftGroupsImpl(backend))
+      .rpc(Admin.method.getKeyVizHotKeys, hotKeysImpl(backend))
+      .rpc(Admin.method.streamEvents, streamEventsImpl(backend))
+      .rpc(Admin.method.getRouteDetail, routeDetailImpl(backend))
+      .rpc(Admin.method.getAdapterSummary, adapterSummaryImpl(backend));
   const binary = connectNodeAdapter({
     ...common,
     routes: (r) => shared(r).rpc(getKeyVizMatrixWire, matrixWireImpl(enc)),

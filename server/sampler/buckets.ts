@@ -23,6 +23,8 @@ import type { BucketIdentities } from './column-store.ts';
 import { compareBytes, compareEnds, compareStrings } from './keys.ts';
 import type { RouteRegistry } from './registry.ts';
 import type { BucketMeta, RouteInfo } from './types.ts';
+import { subBucketOf, subBucketRange, subRangeLayout, type SubRangeLayout } from './subBuckets.ts';
+import { ADAPTER_LABELS } from './labels.ts';
 
 /** Dense route-id index limit: ids below this use a typed array, others a Map. */
 const DENSE_ID_LIMIT = 1 << 22;
@@ -54,7 +56,26 @@ export interface BucketLimits {
   maxTrackedRoutes: number;
   maxMemberRoutesPerSlot: number;
   maxVirtualBuckets: number;
+  /** --keyvizKeyBucketsPerRoute (default 1: no sub-range rows). */
+  keyBucketsPerRoute?: number;
+  /** --keyvizLabelsEnabled: one row per adapter label (default false). */
+  labelsEnabled?: boolean;
 }
+
+/**
+ * A tracked route divided into sub-range and/or label rows (contract §5.4, §5.6).
+ * Child slots are ordinary slots (own counters, bucket id, range) that no route
+ * id maps to; they are created on first use and retired with the route's range.
+ */
+interface Subdivision {
+  layout: SubRangeLayout;
+  /** (label index * count + sub-bucket) -> slot index, -1 = not yet created. */
+  children: Int32Array;
+  route: RouteInfo;
+}
+
+/** Label -> slot index (0 = legacy), for the node's five labels. */
+const LABEL_INDEX = new Map<string, number>(ADAPTER_LABELS.map((l, i) => [l, i + 1]));
 
 function bySlotKey(a: Slot, b: Slot): number {
   return compareBytes(a.start, b.start) || compareStrings(a.bucketId, b.bucketId);
@@ -75,12 +96,85 @@ export class BucketTable {
   private readonly virtuals: Slot[] = [];
   private tracked = 0;
   private nextVirtualId = FIRST_VIRTUAL_ID;
+  /** Per slot index: the route's subdivision, or null (also for every child and virtual slot). */
+  readonly subdivisions: (Subdivision | null)[] = [];
+  private readonly subdivide: boolean;
 
   constructor(
     private readonly limits: BucketLimits,
     private readonly routes: RouteRegistry,
     private readonly identities: BucketIdentities,
-  ) {}
+  ) {
+    this.subdivide = (limits.keyBucketsPerRoute ?? 1) > 1 || limits.labelsEnabled === true;
+  }
+
+  /** True when routes may have sub-range or label rows (observe then asks childOf). */
+  get subdivides(): boolean {
+    return this.subdivide;
+  }
+
+  /**
+   * The slot that counts a request on `key` through adapter `label`, for a
+   * route slot with a subdivision: the route's own slot for legacy traffic on
+   * an undivided route, else its child row (created on first use).
+   */
+  childOf(slot: number, sub: Subdivision, key: Uint8Array, label: string): number {
+    const li = this.limits.labelsEnabled && label !== '' ? (LABEL_INDEX.get(label) ?? 0) : 0;
+    const n = sub.layout.count;
+    const bi = n > 1 ? subBucketOf(sub.layout.bounds, key) : 0;
+    if (li === 0 && n === 1) return slot;
+    const ci = li * n + bi;
+    const c = sub.children[ci];
+    return c >= 0 ? c : (sub.children[ci] = this.newChild(sub, li, bi));
+  }
+
+  private newChild(sub: Subdivision, li: number, bi: number): number {
+    const r = sub.route;
+    const label = li === 0 ? '' : ADAPTER_LABELS[li - 1];
+    const n = sub.layout.count;
+    const bucketId = `route:${r.id}${label ? `:${label}` : ''}${n > 1 ? `#${bi}` : ''}`;
+    const { lo, hi } = subBucketRange(r.start, r.end, sub.layout, bi);
+    const info: RouteInfo = {
+      id: r.id,
+      start: lo,
+      end: hi,
+      label: label || r.label,
+      raftGroupId: r.raftGroupId,
+    };
+    const back = this.retiring.findIndex((x) => x.bucketId === bucketId);
+    if (back >= 0) {
+      // Retired by a range change within this step: revive it (one bucket per column).
+      const s = this.retiring.splice(back, 1)[0];
+      s.live = true;
+      this.reposition(s, () => {
+        s.start = info.start;
+        s.end = info.end;
+        s.label = info.label;
+        s.groupId = info.raftGroupId;
+      });
+      return s.index;
+    }
+    const s = this.newSlot(bucketId, r.id, null, info);
+    this.subdivisions[s.index] = null;
+    return s.index;
+  }
+
+  /** (Re)divides a tracked route's slot; its old child rows retire (harvested at the next flush). */
+  private divide(si: number, r: RouteInfo | null): void {
+    const old = this.subdivisions[si];
+    if (old) for (const c of old.children) if (c >= 0) this.retire(this.slots[c]!);
+    if (!this.subdivide || r === null) {
+      this.subdivisions[si] = null;
+      return;
+    }
+    const layout = subRangeLayout(r.start, r.end, this.limits.keyBucketsPerRoute ?? 1);
+    const labels = this.limits.labelsEnabled ? ADAPTER_LABELS.length + 1 : 1;
+    this.subdivisions[si] = {
+      layout,
+      children: new Int32Array(labels * layout.count).fill(-1),
+      route: r,
+    };
+  }
 
   get trackedCount(): number {
     return this.tracked;
@@ -114,6 +208,7 @@ export class BucketTable {
       const s = this.newSlot(bucketId, r.id, null, r);
       this.tracked++;
       this.mapRoute(r.id, s.index);
+      this.divide(s.index, r);
       return;
     }
     const v = this.virtualFor(r);
@@ -139,6 +234,7 @@ export class BucketTable {
       else this.reposition(s, () => this.recomputeVirtual(s));
     } else {
       this.tracked--;
+      this.divide(si, null);
       this.retire(s);
     }
   }
@@ -157,6 +253,7 @@ export class BucketTable {
         s.groupId = r.raftGroupId;
       }
     });
+    if (!s.members) this.divide(si, r);
   }
 
   /** Merge bookkeeping: `absorbed` is gone from the registry, `survivor` is updated there. */
@@ -295,6 +392,7 @@ export class BucketTable {
       live: true,
     };
     this.slots[index] = s;
+    this.subdivisions[index] = null;
     this.orderInsert(s);
     return s;
   }

@@ -114,6 +114,11 @@ export class BucketIdentities {
     return this.ids.length;
   }
 
+  /** The bucket's index, or undefined when the ring never held it. */
+  find(bucketId: string): number | undefined {
+    return this.index.get(bucketId);
+  }
+
   intern(bucketId: string): number {
     let i = this.index.get(bucketId);
     if (i === undefined) {

@@ -12,6 +12,11 @@ import { ColumnRing } from './column-store.ts';
 import { appendColumns, ringToColumns } from './column-view.ts';
 import { pivotRing, pivotRingSliced, windowSpan } from './pivot.ts';
 import { RouteRegistry } from './registry.ts';
+import { HotKeyTracker } from './hotkeys/tracker.ts';
+import { resolveHotKeyOptions, type HotKeyConfig } from './hotkeys/options.ts';
+import { queryHotKeys, type HotKeysOutcome, type HotKeysQuery } from './hotkeys/query.ts';
+import { DEFAULT_KEY_BUCKETS_PER_ROUTE } from './subBuckets.ts';
+import { routeDetailFromRing, type RouteDetailResult } from './routeDetail.ts';
 import type {
   CellCounters,
   Column,
@@ -36,7 +41,35 @@ export const DEFAULT_SAMPLER_OPTIONS: Readonly<SamplerOptions & Required<Sampler
   clock: systemClock,
 };
 
-export type SamplerConfig = Partial<SamplerOptions> & SamplerTuning;
+export type SamplerConfig = Partial<SamplerOptions> &
+  SamplerTuning & {
+    /** Hot keys (contract §5.5); omitted or enabled: false = off. */
+    hotKeys?: HotKeyConfig;
+    /** --keyvizKeyBucketsPerRoute (1..256): sub-range rows and hot-key sub_bucket drill-down. */
+    keyBucketsPerRoute?: number;
+    /** --keyvizLabelsEnabled: requests' adapter labels get their own rows and hot-key slots. */
+    labelsEnabled?: boolean;
+  };
+
+/** A split or merge as it happened (StreamEvents' RouteTransition). */
+export interface RouteTransitionInfo {
+  kind: 'split' | 'merge';
+  /** Split: the route that kept the left half. Merge: the surviving route. */
+  parentRouteId: number;
+  /** Split: every resulting route. Merge: the routes folded into the parent, itself first. */
+  childRouteIds: number[];
+  /** The whole range the transition covers, and the key it happened at. */
+  start: Uint8Array;
+  end: Uint8Array;
+  boundary: Uint8Array;
+  unixMs: number;
+}
+
+/** Told after each flush and each split or merge (the live event stream). */
+export interface SamplerObserver {
+  flushed?(unixMs: number): void;
+  transition?(t: RouteTransitionInfo): void;
+}
 
 export class Sampler {
   readonly options: Readonly<SamplerOptions & Required<SamplerTuning>>;
@@ -44,7 +77,14 @@ export class Sampler {
   private readonly ring: ColumnRing;
   private readonly table: BucketTable;
   private dropped = 0;
+  /** null = hot keys off. */
+  private readonly hot: HotKeyTracker | null;
+  private readonly labelsEnabled: boolean;
+  readonly keyBucketsPerRoute: number;
+  /** m, applied even when hot keys are off (the node reports it for `top`). */
+  readonly hotKeyCapacity: number;
   private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly observers = new Set<SamplerObserver>();
   // Flush scratch, grown on demand and reused across flushes.
   private sBuckets = new Uint32Array(0);
   private sReads = new Float64Array(0);
@@ -55,15 +95,30 @@ export class Sampler {
   private sTerms = new Float64Array(0);
 
   constructor(opts: SamplerConfig = {}) {
+    const { hotKeys, keyBucketsPerRoute, labelsEnabled, ...base } = opts;
     const o = { ...DEFAULT_SAMPLER_OPTIONS };
-    for (const [k, v] of Object.entries(opts)) if (v !== undefined) Object.assign(o, { [k]: v });
+    for (const [k, v] of Object.entries(base)) if (v !== undefined) Object.assign(o, { [k]: v });
     for (const k of ['stepMs', 'historyColumns', 'maxVirtualBuckets'] as const) {
       if (!(o[k] >= 1)) throw new RangeError(`${k} must be at least 1`);
     }
     if (!(o.maxTrackedRoutes >= 0)) throw new RangeError('maxTrackedRoutes must be >= 0');
     this.options = o;
     this.ring = new ColumnRing(o.historyColumns);
-    this.table = new BucketTable(o, this.routes, this.ring.identities);
+    this.table = new BucketTable(
+      { ...o, keyBucketsPerRoute, labelsEnabled },
+      this.routes,
+      this.ring.identities,
+    );
+    this.hot =
+      hotKeys && hotKeys.enabled !== false
+        ? new HotKeyTracker(hotKeys, (id) => this.isTrackedRoute(id), o.stepMs)
+        : null;
+    this.hotKeyCapacity = resolveHotKeyOptions(hotKeys).perRoute;
+    this.labelsEnabled = labelsEnabled ?? false;
+    this.keyBucketsPerRoute = Math.max(
+      DEFAULT_KEY_BUCKETS_PER_ROUTE,
+      Math.min(256, Math.floor(keyBucketsPerRoute ?? 1) || 1),
+    );
   }
 
   /** A sampler whose history is `columns` (record/replay); it has no routes. */
@@ -104,6 +159,15 @@ export class Sampler {
     const [l, r] = this.routes.split(id, key, newId, right);
     this.table.updateRoute(l);
     this.table.addRoute(r);
+    this.tell({
+      kind: 'split',
+      parentRouteId: id,
+      childRouteIds: [id, newId],
+      start: l.start,
+      end: r.end,
+      boundary: r.start,
+      unixMs: this.options.clock.now(),
+    });
     return [l, r];
   }
 
@@ -112,7 +176,26 @@ export class Sampler {
     const absorbed = this.routes.get(rightId);
     const m = this.routes.merge(leftId, rightId);
     this.table.absorb(m, absorbed!);
+    this.tell({
+      kind: 'merge',
+      parentRouteId: leftId,
+      childRouteIds: [leftId, rightId],
+      start: m.start,
+      end: m.end,
+      boundary: absorbed!.start,
+      unixMs: this.options.clock.now(),
+    });
     return m;
+  }
+
+  /** Adds an observer of flushes and route transitions; returns its removal. */
+  addObserver(o: SamplerObserver): () => void {
+    this.observers.add(o);
+    return () => this.observers.delete(o);
+  }
+
+  private tell(t: RouteTransitionInfo): void {
+    for (const o of this.observers) o.transition?.(t);
   }
 
   getRoute(id: number): RouteInfo | undefined {
@@ -126,18 +209,26 @@ export class Sampler {
 
   // --- hot path ---
 
-  /** Counts one request. Unknown route ids are dropped (see droppedObservations). */
-  observe(routeId: number, key: Uint8Array, op: Op, valueLength: number): void {
+  /**
+   * Counts one request. Unknown route ids are dropped (see droppedObservations).
+   * `label` is the adapter that served it (hot-key slots with labels enabled).
+   */
+  observe(routeId: number, key: Uint8Array, op: Op, valueLength: number, label = ''): void {
     const t = this.table;
     const dense = t.dense;
     // `>>> 0 ===` admits only integers in [0, 2^32): the typed-array fast path.
-    const slot =
+    let slot =
       routeId >>> 0 === routeId && routeId < dense.length
         ? dense[routeId]
         : (t.sparse.get(routeId) ?? -1);
     if (slot < 0) {
       this.dropped++;
       return;
+    }
+    if (t.subdivides) {
+      // Sub-range and label rows: the route's child row counts it.
+      const sub = t.subdivisions[slot];
+      if (sub !== null) slot = t.childOf(slot, sub, key, label);
     }
     const c = t.counters;
     const o = slot << 2;
@@ -147,6 +238,8 @@ export class Sampler {
     } else {
       c[o + 1] += 1;
       c[o + 3] += key.length + valueLength;
+      const h = this.hot;
+      if (h !== null) h.observe(routeId, this.labelsEnabled ? label : '', key);
     }
   }
 
@@ -224,8 +317,9 @@ export class Sampler {
       }
       n++;
     }
+    const at = this.options.clock.now();
     this.ring.append({
-      unixMs: this.options.clock.now(),
+      unixMs: at,
       n,
       buckets: sBuckets,
       reads: sReads,
@@ -236,6 +330,10 @@ export class Sampler {
       terms: sTerms,
     });
     t.releaseRetired();
+    this.hot?.publish(this.options.clock.now());
+    if (this.observers.size > 0) {
+      for (const o of this.observers) o.flushed?.(at);
+    }
   }
 
   /** Flushes every stepMs until stop(); the timer does not keep the process alive. */
@@ -307,6 +405,42 @@ export class Sampler {
   /** Which columns a window covers: equal spans give equal matrices (cache keys). */
   windowSpan(fromMs: number, toMs: number): string {
     return windowSpan(this.ring, fromMs, toMs);
+  }
+
+  /** True when the route exists and has its own row (not folded into a virtual bucket). */
+  isTrackedRoute(id: number): boolean {
+    const si = this.table.slotOfRoute(id);
+    return si >= 0 && this.table.slots[si]?.members === null;
+  }
+
+  /** Hot keys are on (--keyvizHotKeysEnabled). */
+  get hotKeysEnabled(): boolean {
+    return this.hot !== null;
+  }
+
+  /** The hot-key tracker (null = off): options, history, counters. */
+  get hotKeyTracker(): HotKeyTracker | null {
+    return this.hot;
+  }
+
+  /** A hot-key answer; null when hot keys are off. */
+  hotKeys(q: HotKeysQuery): HotKeysOutcome | null {
+    if (!this.hot) return null;
+    return queryHotKeys(
+      {
+        history: this.hot.history,
+        route: this.isTrackedRoute(q.routeId) ? this.routes.get(q.routeId) : undefined,
+        stepMs: this.options.stepMs,
+        keyBucketsPerRoute: this.keyBucketsPerRoute,
+        capacity: this.hotKeyCapacity,
+      },
+      q,
+    );
+  }
+
+  /** One bucket over [fromMs, toMs) with all four series (GetRouteDetail); null = unknown there. */
+  routeDetail(bucketId: string, fromMs = 0, toMs = 0): RouteDetailResult | null {
+    return routeDetailFromRing(this.ring, bucketId, fromMs, toMs);
   }
 
   /** Diagnostics: tracked routes, virtual buckets, dropped observations. */

@@ -31,6 +31,29 @@ export class Emitter {
     if (n > 0) this.burst(index, op, n, valueLen);
   }
 
+  /**
+   * `rate` requests (expected) on route `index`, request j on `keyOf(j)`,
+   * served by adapter `label` (hot keys, sub-ranges, long keys: hotKeys.ts).
+   */
+  addKeys(
+    index: number,
+    op: Op,
+    rate: number,
+    valueLen: number,
+    keyOf: (j: number) => Uint8Array,
+    label = '',
+  ): void {
+    const f = rate * this.gain;
+    let n = Math.floor(f);
+    if (this.rng.float() < f - n) n++;
+    if (n === 0) return;
+    const route = this.routes[index];
+    if (this.muted !== null && this.muted.has(route.info.raftGroupId)) return;
+    if (index < this.load.length) this.load[index] += n;
+    this.observed += n;
+    for (let j = 0; j < n; j++) this.sink.observe(route.info.id, keyOf(j), op, valueLen, label);
+  }
+
   private burst(index: number, op: Op, n: number, valueLen: number): void {
     const route = this.routes[index];
     if (this.muted !== null && this.muted.has(route.info.raftGroupId)) return;

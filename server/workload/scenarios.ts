@@ -10,6 +10,7 @@ import {
   spread,
   type Pattern,
 } from './patterns.ts';
+import { hotKeys } from './hotKeys.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -81,7 +82,7 @@ const DEFS: Record<ScenarioName, Omit<Scenario, 'name'>> = {
     description:
       'every pattern at once: even diurnal spread, hot redis band, sequential rawkv inserts, ' +
       '2-hourly s3 batch uploads, dynamo hot spot, s3 scans, CJK workload switching on daily, ' +
-      'a daily 20-minute outage of two Raft groups',
+      'a daily 20-minute outage of two Raft groups, hot keys inside a few routes',
     patterns: [
       spread('all', { reads: 0.25, writes: 0.15, readLen: 512, writeLen: 256 }, { diurnal: true }),
       // A cache-like hot range: far more reads than writes.
@@ -122,6 +123,8 @@ const DEFS: Record<ScenarioName, Omit<Scenario, 'name'>> = {
       spread({ region: 'all', from: 0.7, to: 1 }, { reads: 0.1, readLen: 300 }, { zipf: true }),
       // A sudden change: a new workload switches on at 16:00 UTC and off at 22:00.
       band('cjk', { writes: 4, reads: 2, writeLen: 2048, readLen: 2048 }, dailyHours(16, 22)),
+      // Last, so the patterns above draw the same random numbers as before.
+      hotKeys(),
     ],
     topology: OCCASIONAL,
     outage: MIX_OUTAGE,

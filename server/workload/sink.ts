@@ -10,7 +10,8 @@ export interface SamplerSink {
   splitRoute?(id: number, key: Uint8Array, newId: number): unknown;
   /** Merges touching routes; the result keeps `leftId`. */
   mergeRoutes?(leftId: number, rightId: number): unknown;
-  observe(routeId: number, key: Uint8Array, op: Op, valueLength: number): void;
+  /** `label`: the adapter that served the request (optional; '' = none). */
+  observe(routeId: number, key: Uint8Array, op: Op, valueLength: number, label?: string): void;
   flush(): void;
 }
 

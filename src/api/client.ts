@@ -18,6 +18,7 @@ import { measureSince } from '../data/timing.ts';
 import { decodeMatrixWire } from './decodeMatrix.ts';
 import type { TransportKind } from './config.ts';
 import { KEYVIZ_DISABLED_MESSAGE } from './nodeMessages.ts';
+import { connectLiveStream, type LiveStream } from './liveEvents.ts';
 
 export interface AdminClientOptions {
   baseUrl: string;
@@ -28,6 +29,8 @@ export interface AdminClientOptions {
   timeoutMs?: number;
   /** Injected fetch (tests, Node). */
   fetch?: typeof globalThis.fetch;
+  /** A transport to share (the console pages call other RPCs on it). */
+  shared?: Transport;
 }
 
 export interface MatrixRequest {
@@ -43,6 +46,8 @@ export interface AdminClient {
   getMatrix(req: MatrixRequest, signal?: AbortSignal): Promise<Matrix>;
   /** null when the server does not implement GetClusterOverview (a header is optional). */
   getOverview(signal?: AbortSignal): Promise<GetClusterOverviewResponse | null>;
+  /** StreamEvents, where the source can ask for it (absent: the page polls). */
+  liveStream?: LiveStream;
 }
 
 const SERIES_ENUM: Record<Series, KeyVizSeries> = {
@@ -71,16 +76,19 @@ export function makeTransport(opts: AdminClientOptions): Transport {
     : createConnectTransport({ ...common, useBinaryFormat: true });
 }
 
+/** `authorization: Bearer <token>` when a token is set. */
+export function authHeaders(token?: () => string | undefined): Record<string, string> | undefined {
+  const t = token?.();
+  return t ? { authorization: `Bearer ${t}` } : undefined;
+}
+
 export function createAdminClient(opts: AdminClientOptions): AdminClient {
   // Straight to the transport, as connect's promise client would, without its code in the bundle.
-  const transport = makeTransport(opts);
-
-  const headers = (): Record<string, string> | undefined => {
-    const token = opts.token?.();
-    return token ? { authorization: `Bearer ${token}` } : undefined;
-  };
+  const transport = opts.shared ?? makeTransport(opts);
+  const headers = () => authHeaders(opts.token);
 
   return {
+    liveStream: connectLiveStream(transport, headers),
     async getMatrix(req, signal) {
       const input = {
         series: SERIES_ENUM[req.series],

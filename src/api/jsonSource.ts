@@ -50,6 +50,8 @@ export interface JsonAdminClient {
   /** null when the server has no cluster endpoint. */
   getOverview(signal?: AbortSignal): Promise<{ nodeId: string } | null>;
   login(accessKey: string, secretKey: string): Promise<void>;
+  /** GET of another endpoint under /admin/api/v1 (console pages), parsed with uint64s kept. */
+  getJson(path: string, signal?: AbortSignal): Promise<unknown>;
   /** Clears the session; an already-ended session counts as signed out. */
   logout(): Promise<void>;
 }
@@ -276,6 +278,16 @@ export function createJsonAdminClient(opts: JsonAdminClientOptions): JsonAdminCl
       } catch (e) {
         if (e instanceof JsonApiError && (e.status === 404 || e.status === 501)) return null;
         throw e;
+      }
+    },
+
+    async getJson(path, signal) {
+      const res = await call(path, { headers: { accept: 'application/json' }, signal });
+      const text = await res.text();
+      try {
+        return JSON.parse(quoteRouteIds(text)) as unknown;
+      } catch {
+        throw new JsonApiError(res.status, 'bad_response', `${path}: answer is not JSON`);
       }
     },
 

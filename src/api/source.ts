@@ -7,9 +7,11 @@
 
 import { create } from '@bufbuild/protobuf';
 import { GetClusterOverviewResponseSchema } from '../gen/admin_pb.ts';
-import { createAdminClient, type AdminClient } from './client.ts';
+import { authHeaders, createAdminClient, makeTransport, type AdminClient } from './client.ts';
+import type { ConsoleAccess } from './consoleAccess.ts';
 import type { ApiConfig, TransportKind } from './config.ts';
 import { createJsonAdminClient } from './jsonSource.ts';
+import { jsonLiveStream } from './liveEvents.ts';
 
 export type SourceKind = 'connect' | 'grpc-web' | 'json';
 
@@ -49,6 +51,8 @@ export interface PageSource {
   client: AdminClient;
   /** Non-null for the JSON source only. */
   session: SessionAuth | null;
+  /** The console pages' way to the other RPCs / endpoints (src/api/consoleClient.ts). */
+  console: ConsoleAccess;
 }
 
 export interface PageSourceDeps {
@@ -64,17 +68,16 @@ export function createPageSource(
 ): PageSource {
   const fetchOpt = deps.fetch ? { fetch: deps.fetch } : {};
   if (kind !== 'json') {
-    const client = createAdminClient({
-      baseUrl: config.baseUrl,
-      transport: kind,
-      token: deps.token,
-      ...fetchOpt,
-    });
-    return { kind, client, session: null };
+    const opts = { baseUrl: config.baseUrl, transport: kind, token: deps.token, ...fetchOpt };
+    const transport = makeTransport(opts);
+    const client = createAdminClient({ ...opts, shared: transport });
+    const headers = () => authHeaders(deps.token);
+    return { kind, client, session: null, console: { kind: 'rpc', transport, headers } };
   }
   const json = createJsonAdminClient({ baseUrl: config.baseUrl, ...fetchOpt });
   const client: AdminClient = {
     getMatrix: (req, signal) => json.getMatrix(req, signal),
+    liveStream: jsonLiveStream(config.baseUrl, deps.fetch),
     // The header only needs the node's id: the JSON API's /cluster names it.
     async getOverview(signal) {
       const o = await json.getOverview(signal);
@@ -85,6 +88,7 @@ export function createPageSource(
     kind,
     client,
     session: { login: (a, s) => json.login(a, s), logout: () => json.logout() },
+    console: { kind: 'json', getJson: (path, signal) => json.getJson(path, signal) },
   };
 }
 

@@ -1,54 +1,104 @@
 // Colour ramps for the heatmap and the 32-bit lookup table the raster indexes into.
-// Both ramps rise monotonically in lightness, so "brighter = hotter" reads the same in grey.
+// Zero traffic is the page background (transparent canvas), so each ramp runs AWAY from its
+// scheme's background: on the dark page it rises in lightness (hotter = brighter), on the light
+// page it falls (hotter = darker). Either way zero, the faintest non-zero colour and the hottest
+// colour stay apart (tests/unit/colorContrast.test.ts states the contrast ratios).
 
 export type Palette = 'heat' | 'cvd';
 
 export const PALETTES: readonly Palette[] = ['heat', 'cvd'];
 
+/** The page's colour scheme (prefers-color-scheme); it picks the ramp's direction. */
+export type Scheme = 'light' | 'dark';
+
+export const SCHEMES: readonly Scheme[] = ['light', 'dark'];
+
+/** The page background per scheme (src/shell/app.css --bg): the colour of zero traffic. */
+export const SCHEME_BG: Record<Scheme, Rgb> = {
+  light: [0xff, 0xff, 0xff],
+  dark: [0x0d, 0x11, 0x17],
+};
+
 type Rgb = readonly [number, number, number];
 
-// Heat: deep indigo -> purple -> magenta -> red -> orange -> yellow -> near white. It starts
-// at a dim indigo rather than pure black so the faintest non-zero cell still differs from a
-// black page background (index 0, zero traffic, is transparent).
-const HEAT: readonly Rgb[] = [
-  [0x1c, 0x0a, 0x3a],
-  [0x3b, 0x0d, 0x63],
-  [0x62, 0x12, 0x7a],
-  [0x8a, 0x1c, 0x78],
-  [0xb0, 0x28, 0x62],
-  [0xd4, 0x3d, 0x45],
-  [0xec, 0x5f, 0x2a],
-  [0xf8, 0x8c, 0x1c],
-  [0xfc, 0xbc, 0x2e],
-  [0xfb, 0xe5, 0x6a],
-  [0xff, 0xfb, 0xd8],
-];
+const hex = (...h: number[]): Rgb[] => h.map((n) => [n >> 16, (n >> 8) & 255, n & 255] as const);
 
-// Colour-vision-deficiency safe: a blue -> teal -> green -> yellow sweep in the manner of
-// viridis (no red/green opposition; distinct in deuteranopia, protanopia and in grey).
-const CVD: readonly Rgb[] = [
-  [0x42, 0x05, 0x57],
-  [0x46, 0x2c, 0x7b],
-  [0x3b, 0x50, 0x8a],
-  [0x2d, 0x6e, 0x8e],
-  [0x22, 0x8a, 0x8d],
-  [0x20, 0xa4, 0x86],
-  [0x3f, 0xbc, 0x73],
-  [0x7a, 0xd1, 0x51],
-  [0xbd, 0xdf, 0x26],
-  [0xf5, 0xe6, 0x1f],
-];
+// Dark page, heat: violet -> magenta -> red -> orange -> yellow -> near white. The first stop is
+// light enough (1.6:1 on #0d1117) that a 1-op cell is never lost in the background.
+const HEAT_DARK = hex(
+  0x4a1a80,
+  0x7a1c84,
+  0xa32468,
+  0xc8354f,
+  0xe4512f,
+  0xf47a1e,
+  0xfba528,
+  0xfdd04a,
+  0xfdf08f,
+  0xfffbd8,
+);
 
-const STOPS: Record<Palette, readonly Rgb[]> = { heat: HEAT, cvd: CVD };
+// Light page, heat: amber -> orange -> red -> crimson -> plum -> near black. The faintest is a
+// full amber (1.6:1 on white), not a pale tint; the hottest is 19:1 against the white page.
+// Both heat ramps move fastest in their lower half, so mid traffic (a busy band on a log scale)
+// already stands out.
+const HEAT_LIGHT = hex(
+  0xf3c94c,
+  0xf59a35,
+  0xe8692a,
+  0xd24a2e,
+  0xb52c36,
+  0x921a42,
+  0x6c1349,
+  0x4a0f47,
+  0x2a0b38,
+  0x1a0828,
+);
+
+// Colour-vision-deficiency safe, in the manner of viridis: purple -> blue -> teal -> green ->
+// yellow (no red/green opposition; distinct in deuteranopia, protanopia and in grey). The dark
+// page runs it dark to light, the light page light to dark, each starting clear of the page.
+const CVD_DARK = hex(
+  0x46307e,
+  0x365c8d,
+  0x277f8e,
+  0x1fa187,
+  0x4ac16d,
+  0xa0da39,
+  0xd4e21a,
+  0xf5e61f,
+  0xfdf3a0,
+);
+const CVD_LIGHT = hex(
+  0xbcd930,
+  0x6ccd5a,
+  0x2fb47c,
+  0x1f998a,
+  0x25808e,
+  0x2f648d,
+  0x3c4488,
+  0x44287a,
+  0x3d0c5c,
+  0x2a0540,
+);
+
+const STOPS: Record<Scheme, Record<Palette, readonly Rgb[]>> = {
+  light: { heat: HEAT_LIGHT, cvd: CVD_LIGHT },
+  dark: { heat: HEAT_DARK, cvd: CVD_DARK },
+};
 
 /** The ramp's stops (for tests and the legend). */
-export function paletteStops(p: Palette): readonly Rgb[] {
-  return STOPS[p];
+export function paletteStops(p: Palette, scheme: Scheme = 'light'): readonly Rgb[] {
+  return STOPS[scheme][p];
 }
 
 /** Colour at t in [0, 1] (clamped), linear interpolation between evenly spaced stops. */
-export function rampRgb(palette: Palette, t: number): [number, number, number] {
-  const stops = STOPS[palette] ?? HEAT;
+export function rampRgb(
+  palette: Palette,
+  t: number,
+  scheme: Scheme = 'light',
+): [number, number, number] {
+  const stops = STOPS[scheme][palette] ?? STOPS[scheme].heat;
   const x = (Number.isFinite(t) ? Math.min(1, Math.max(0, t)) : 0) * (stops.length - 1);
   const i = Math.min(stops.length - 2, Math.floor(x));
   const f = x - i;
@@ -62,16 +112,20 @@ export function rampRgb(palette: Palette, t: number): [number, number, number] {
 }
 
 /** CSS colour at t, for the legend gradient. */
-export function rampCss(palette: Palette, t: number): string {
-  const [r, g, b] = rampRgb(palette, t);
+export function rampCss(palette: Palette, t: number, scheme: Scheme = 'light'): string {
+  const [r, g, b] = rampRgb(palette, t, scheme);
   return `rgb(${r}, ${g}, ${b})`;
 }
 
 /** A CSS linear-gradient of the ramp (legend bar), left (t=0) to right (t=1). */
-export function rampGradientCss(palette: Palette, direction = 'to right'): string {
-  const n = STOPS[palette].length;
+export function rampGradientCss(
+  palette: Palette,
+  scheme: Scheme = 'light',
+  direction = 'to right',
+): string {
+  const n = STOPS[scheme][palette].length;
   const parts: string[] = [];
-  for (let i = 0; i < n; i++) parts.push(rampCss(palette, i / (n - 1)));
+  for (let i = 0; i < n; i++) parts.push(rampCss(palette, i / (n - 1), scheme));
   return `linear-gradient(${direction}, ${parts.join(', ')})`;
 }
 
@@ -84,13 +138,13 @@ export function packRgba(r: number, g: number, b: number, a = 255): number {
  * The lookup table the raster indexes into. Index 0 is "zero traffic" and fully transparent so
  * the page background shows; indexes 1..size-1 span the ramp from t=0 to t=1.
  */
-export function buildLut(opts: { palette: Palette; size: number }): Uint32Array {
+export function buildLut(opts: { palette: Palette; size: number; scheme?: Scheme }): Uint32Array {
   const size = Math.max(2, Math.floor(opts.size));
   const lut = new Uint32Array(size);
   lut[0] = 0;
   const span = size - 2 || 1;
   for (let i = 1; i < size; i++) {
-    const [r, g, b] = rampRgb(opts.palette, (i - 1) / span);
+    const [r, g, b] = rampRgb(opts.palette, (i - 1) / span, opts.scheme ?? 'light');
     lut[i] = packRgba(r, g, b);
   }
   return lut;
@@ -103,4 +157,11 @@ export function luminance(r: number, g: number, b: number): number {
     return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
   };
   return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+/** WCAG contrast ratio of two sRGB colours (1..21). */
+export function contrastRatio(a: Rgb, b: Rgb): number {
+  const x = luminance(a[0], a[1], a[2]);
+  const y = luminance(b[0], b[1], b[2]);
+  return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
 }

@@ -7,7 +7,8 @@ import type { ScaleKind } from './scale.ts';
 import { clampBrightness } from './scale.ts';
 import { parseRowBudget, MAX_ROWS } from './rowBudget.ts';
 
-export type RefreshSeconds = 0 | 5 | 30;
+/** Seconds between polls, or 'live': columns pushed by StreamEvents as they are flushed. */
+export type RefreshSeconds = 0 | 5 | 30 | 'live';
 export type RangePreset = 'all' | '1h' | '6h' | '24h';
 export type TimeRange = RangePreset | { fromMs: number; toMs: number };
 
@@ -97,6 +98,8 @@ export function parseViewState(search: string): ViewState {
   const refresh = get('refresh');
   if (refresh === '5' || refresh === '30' || refresh === '0') {
     s.refresh = Number(refresh) as RefreshSeconds;
+  } else if (refresh === 'live') {
+    s.refresh = 'live';
   }
 
   const bright = get('brightness');

@@ -20,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file admin.proto.
  */
 export const file_admin: GenFile = /*@__PURE__*/
-  fileDesc("CgthZG1pbi5wcm90byJvChZHZXRLZXlWaXpNYXRyaXhSZXF1ZXN0Eh0KBnNlcmllcxgBIAEoDjINLktleVZpelNlcmllcxIUCgxmcm9tX3VuaXhfbXMYAiABKAMSEgoKdG9fdW5peF9tcxgDIAEoAxIMCgRyb3dzGAQgASgNIosBChdHZXRLZXlWaXpNYXRyaXhSZXNwb25zZRIWCg5jb2x1bW5fdW5peF9tcxgBIAMoAxIYCgRyb3dzGAIgAygLMgouS2V5Vml6Um93EhsKBW5vZGVzGOgHIAMoCzILLk5vZGVTdGF0dXMSIQoJY29uZmxpY3RzGOkHIAMoCzINLkNlbGxDb25mbGljdCLJAgoJS2V5Vml6Um93EhEKCWJ1Y2tldF9pZBgBIAEoCRINCgVzdGFydBgCIAEoDBILCgNlbmQYAyABKAwSDQoFbGFiZWwYBCABKAkSEQoJYWdncmVnYXRlGAUgASgIEhEKCXJvdXRlX2lkcxgGIAMoBBIbChNyb3V0ZV9pZHNfdHJ1bmNhdGVkGAcgASgIEhMKC3JvdXRlX2NvdW50GAggASgEEiEKDHNhbXBsZV9yb2xlcxgJIAMoDjILLlNhbXBsZVJvbGUSEgoKbGluZWFnZV9pZBgKIAEoCRIOCgZ2YWx1ZXMYCyADKAQSFAoMc29mdF9jb2x1bW5zGAwgAygIEhYKDnJhZnRfZ3JvdXBfaWRzGA0gAygEEhQKDGxlYWRlcl90ZXJtcxgOIAMoBBIbChJjb250cmlidXRpbmdfbm9kZXMY6AcgAygJIlcKCk5vZGVTdGF0dXMSDAoEbm9kZRgBIAEoCRIKCgJvaxgCIAEoCBINCgVlcnJvchgDIAEoCRIMCgRjb2RlGAQgASgJEhIKCmxhdGVuY3lfbXMYBSABKA0iOgoMQ2VsbENvbmZsaWN0EgsKA3JvdxgBIAEoDRIOCgZjb2x1bW4YAiABKA0SDQoFbm9kZXMYAyADKAkiGwoZR2V0Q2x1c3Rlck92ZXJ2aWV3UmVxdWVzdCI1CgxOb2RlSWRlbnRpdHkSDwoHbm9kZV9pZBgBIAEoCRIUCgxncnBjX2FkZHJlc3MYAiABKAkiUQoLR3JvdXBMZWFkZXISFQoNcmFmdF9ncm91cF9pZBgBIAEoBBIWCg5sZWFkZXJfbm9kZV9pZBgCIAEoCRITCgtsZWFkZXJfdGVybRgDIAEoBCKPAgoaR2V0Q2x1c3Rlck92ZXJ2aWV3UmVzcG9uc2USGwoEc2VsZhgBIAEoCzINLk5vZGVJZGVudGl0eRIeCgdtZW1iZXJzGAIgAygLMg0uTm9kZUlkZW50aXR5EiMKDWdyb3VwX2xlYWRlcnMYAyADKAsyDC5Hcm91cExlYWRlchIVCg1hZ2dyZWdhdGVfcXBzGAQgASgEEkMKDGNhcGFiaWxpdGllcxgFIAMoCzItLkdldENsdXN0ZXJPdmVydmlld1Jlc3BvbnNlLkNhcGFiaWxpdGllc0VudHJ5GjMKEUNhcGFiaWxpdGllc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCDoCOAEiFgoUR2V0UmFmdEdyb3Vwc1JlcXVlc3QinwEKDlJhZnRHcm91cFN0YXRlEhUKDXJhZnRfZ3JvdXBfaWQYASABKAQSFgoObGVhZGVyX25vZGVfaWQYAiABKAkSEwoLbGVhZGVyX3Rlcm0YAyABKAQSFAoMY29tbWl0X2luZGV4GAQgASgEEhUKDWFwcGxpZWRfaW5kZXgYBSABKAQSHAoUbGFzdF9jb250YWN0X3VuaXhfbXMYBiABKAMiOAoVR2V0UmFmdEdyb3Vwc1Jlc3BvbnNlEh8KBmdyb3VwcxgBIAMoCzIPLlJhZnRHcm91cFN0YXRlIlQKFUdldFJvdXRlRGV0YWlsUmVxdWVzdBIRCglidWNrZXRfaWQYASABKAkSFAoMZnJvbV91bml4X21zGAIgASgDEhIKCnRvX3VuaXhfbXMYAyABKAMiVwoWR2V0Um91dGVEZXRhaWxSZXNwb25zZRIXCgNyb3cYASABKAsyCi5LZXlWaXpSb3cSJAoLcGVyX2FkYXB0ZXIYAiADKAsyDy5BZGFwdGVyU3VtbWFyeSIVChNTdHJlYW1FdmVudHNSZXF1ZXN0InIKEVN0cmVhbUV2ZW50c0V2ZW50EiwKEHJvdXRlX3RyYW5zaXRpb24YASABKAsyEC5Sb3V0ZVRyYW5zaXRpb25IABImCg1rZXl2aXpfY29sdW1uGAIgASgLMg0uS2V5Vml6Q29sdW1uSABCBwoFZXZlbnQiaAoPUm91dGVUcmFuc2l0aW9uEhcKD3BhcmVudF9yb3V0ZV9pZBgBIAEoBBIXCg9jaGlsZF9yb3V0ZV9pZHMYAiADKAQSEgoKbGluZWFnZV9pZBgDIAEoCRIPCgd1bml4X21zGAQgASgDIl8KDEtleVZpekNvbHVtbhIWCg5jb2x1bW5fdW5peF9tcxgBIAEoAxIdCgZzZXJpZXMYAiABKA4yDS5LZXlWaXpTZXJpZXMSGAoEcm93cxgDIAMoCzIKLktleVZpelJvdyIaChhHZXRBZGFwdGVyU3VtbWFyeVJlcXVlc3QiPwoZR2V0QWRhcHRlclN1bW1hcnlSZXNwb25zZRIiCglzdW1tYXJpZXMYASADKAsyDy5BZGFwdGVyU3VtbWFyeSKuAQoOQWRhcHRlclN1bW1hcnkSDwoHYWRhcHRlchgBIAEoCRIRCglvcGVyYXRpb24YAiABKAkSEAoIcmVxdWVzdHMYAyABKAQSEQoJaW5fZmxpZ2h0GAQgASgEEhAKCGJ5dGVzX2luGAUgASgEEhEKCWJ5dGVzX291dBgGIAEoBBIOCgZwNTBfbnMYByABKAESDgoGcDk1X25zGAggASgBEg4KBnA5OV9ucxgJIAEoASK8AQoUS2V5Vml6SG90S2V5c1JlcXVlc3QSEQoIcm91dGVfaWQY6AcgASgEEg4KBWxhYmVsGOkHIAEoCRIYCgpzdWJfYnVja2V0GOoHIAEoDUgAiAEBEh4KBnNlcmllcxjrByABKA4yDS5LZXlWaXpTZXJpZXMSDAoDdG9wGOwHIAEoDRIVCgxmcm9tX3VuaXhfbXMY7QcgASgDEhMKCnRvX3VuaXhfbXMY7gcgASgDQg0KC19zdWJfYnVja2V0IiwKDEtleVZpekhvdEtleRIMCgNrZXkY6AcgASgMEg4KBWNvdW50GOkHIAEoBCLIAwoVS2V5Vml6SG90S2V5c1Jlc3BvbnNlEhEKCHJvdXRlX2lkGOgHIAEoBBIOCgVsYWJlbBjpByABKAkSGAoKc3ViX2J1Y2tldBjqByABKA1IAIgBARIeCgZzZXJpZXMY6wcgASgOMg0uS2V5Vml6U2VyaWVzEhwKBGtleXMY7AcgAygLMg0uS2V5Vml6SG90S2V5EhQKC2FwcHJveGltYXRlGO0HIAEoCBIUCgtzYW1wbGVfcmF0ZRjuByABKA0SEgoJc2FtcGxlZF9uGO8HIAEoBBIYCg9kcm9wcGVkX3NhbXBsZXMY8AcgASgEEhoKEXNraXBwZWRfbG9uZ19rZXlzGPEHIAEoBBIRCghkZWdyYWRlZBjyByABKAgSFAoLZXJyb3JfYm91bmQY8wcgASgEEhwKE3NuYXBzaG90X2F0X3VuaXhfbXMY9AcgASgDEhwKE3dpbmRvd19mcm9tX3VuaXhfbXMY9QcgASgDEhoKEXdpbmRvd190b191bml4X21zGPYHIAEoAxIRCghjYXBhY2l0eRj3ByABKA0SGwoFbm9kZXMY+AcgAygLMgsuTm9kZVN0YXR1c0INCgtfc3ViX2J1Y2tldCqdAQoMS2V5Vml6U2VyaWVzEh0KGUtFWVZJWl9TRVJJRVNfVU5TUEVDSUZJRUQQABIXChNLRVlWSVpfU0VSSUVTX1JFQURTEAESGAoUS0VZVklaX1NFUklFU19XUklURVMQAhIcChhLRVlWSVpfU0VSSUVTX1JFQURfQllURVMQAxIdChlLRVlWSVpfU0VSSUVTX1dSSVRFX0JZVEVTEAQqgwEKClNhbXBsZVJvbGUSGwoXU0FNUExFX1JPTEVfVU5TUEVDSUZJRUQQABIcChhTQU1QTEVfUk9MRV9MRUFERVJfV1JJVEUQARIbChdTQU1QTEVfUk9MRV9MRUFERVJfUkVBRBACEh0KGVNBTVBMRV9ST0xFX0ZPTExPV0VSX1JFQUQQAzLqAwoFQWRtaW4SRAoPR2V0S2V5Vml6TWF0cml4EhcuR2V0S2V5Vml6TWF0cml4UmVxdWVzdBoYLkdldEtleVZpek1hdHJpeFJlc3BvbnNlEk0KEkdldENsdXN0ZXJPdmVydmlldxIaLkdldENsdXN0ZXJPdmVydmlld1JlcXVlc3QaGy5HZXRDbHVzdGVyT3ZlcnZpZXdSZXNwb25zZRI+Cg1HZXRSYWZ0R3JvdXBzEhUuR2V0UmFmdEdyb3Vwc1JlcXVlc3QaFi5HZXRSYWZ0R3JvdXBzUmVzcG9uc2USQQoOR2V0Um91dGVEZXRhaWwSFi5HZXRSb3V0ZURldGFpbFJlcXVlc3QaFy5HZXRSb3V0ZURldGFpbFJlc3BvbnNlEjoKDFN0cmVhbUV2ZW50cxIULlN0cmVhbUV2ZW50c1JlcXVlc3QaEi5TdHJlYW1FdmVudHNFdmVudDABEkoKEUdldEFkYXB0ZXJTdW1tYXJ5EhkuR2V0QWRhcHRlclN1bW1hcnlSZXF1ZXN0GhouR2V0QWRhcHRlclN1bW1hcnlSZXNwb25zZRJBChBHZXRLZXlWaXpIb3RLZXlzEhUuS2V5Vml6SG90S2V5c1JlcXVlc3QaFi5LZXlWaXpIb3RLZXlzUmVzcG9uc2ViBnByb3RvMw");
+  fileDesc("CgthZG1pbi5wcm90byJvChZHZXRLZXlWaXpNYXRyaXhSZXF1ZXN0Eh0KBnNlcmllcxgBIAEoDjINLktleVZpelNlcmllcxIUCgxmcm9tX3VuaXhfbXMYAiABKAMSEgoKdG9fdW5peF9tcxgDIAEoAxIMCgRyb3dzGAQgASgNIosBChdHZXRLZXlWaXpNYXRyaXhSZXNwb25zZRIWCg5jb2x1bW5fdW5peF9tcxgBIAMoAxIYCgRyb3dzGAIgAygLMgouS2V5Vml6Um93EhsKBW5vZGVzGOgHIAMoCzILLk5vZGVTdGF0dXMSIQoJY29uZmxpY3RzGOkHIAMoCzINLkNlbGxDb25mbGljdCLJAgoJS2V5Vml6Um93EhEKCWJ1Y2tldF9pZBgBIAEoCRINCgVzdGFydBgCIAEoDBILCgNlbmQYAyABKAwSDQoFbGFiZWwYBCABKAkSEQoJYWdncmVnYXRlGAUgASgIEhEKCXJvdXRlX2lkcxgGIAMoBBIbChNyb3V0ZV9pZHNfdHJ1bmNhdGVkGAcgASgIEhMKC3JvdXRlX2NvdW50GAggASgEEiEKDHNhbXBsZV9yb2xlcxgJIAMoDjILLlNhbXBsZVJvbGUSEgoKbGluZWFnZV9pZBgKIAEoCRIOCgZ2YWx1ZXMYCyADKAQSFAoMc29mdF9jb2x1bW5zGAwgAygIEhYKDnJhZnRfZ3JvdXBfaWRzGA0gAygEEhQKDGxlYWRlcl90ZXJtcxgOIAMoBBIbChJjb250cmlidXRpbmdfbm9kZXMY6AcgAygJIlcKCk5vZGVTdGF0dXMSDAoEbm9kZRgBIAEoCRIKCgJvaxgCIAEoCBINCgVlcnJvchgDIAEoCRIMCgRjb2RlGAQgASgJEhIKCmxhdGVuY3lfbXMYBSABKA0iOgoMQ2VsbENvbmZsaWN0EgsKA3JvdxgBIAEoDRIOCgZjb2x1bW4YAiABKA0SDQoFbm9kZXMYAyADKAkiGwoZR2V0Q2x1c3Rlck92ZXJ2aWV3UmVxdWVzdCI1CgxOb2RlSWRlbnRpdHkSDwoHbm9kZV9pZBgBIAEoCRIUCgxncnBjX2FkZHJlc3MYAiABKAkiUQoLR3JvdXBMZWFkZXISFQoNcmFmdF9ncm91cF9pZBgBIAEoBBIWCg5sZWFkZXJfbm9kZV9pZBgCIAEoCRITCgtsZWFkZXJfdGVybRgDIAEoBCKPAgoaR2V0Q2x1c3Rlck92ZXJ2aWV3UmVzcG9uc2USGwoEc2VsZhgBIAEoCzINLk5vZGVJZGVudGl0eRIeCgdtZW1iZXJzGAIgAygLMg0uTm9kZUlkZW50aXR5EiMKDWdyb3VwX2xlYWRlcnMYAyADKAsyDC5Hcm91cExlYWRlchIVCg1hZ2dyZWdhdGVfcXBzGAQgASgEEkMKDGNhcGFiaWxpdGllcxgFIAMoCzItLkdldENsdXN0ZXJPdmVydmlld1Jlc3BvbnNlLkNhcGFiaWxpdGllc0VudHJ5GjMKEUNhcGFiaWxpdGllc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCDoCOAEiFgoUR2V0UmFmdEdyb3Vwc1JlcXVlc3QinwEKDlJhZnRHcm91cFN0YXRlEhUKDXJhZnRfZ3JvdXBfaWQYASABKAQSFgoObGVhZGVyX25vZGVfaWQYAiABKAkSEwoLbGVhZGVyX3Rlcm0YAyABKAQSFAoMY29tbWl0X2luZGV4GAQgASgEEhUKDWFwcGxpZWRfaW5kZXgYBSABKAQSHAoUbGFzdF9jb250YWN0X3VuaXhfbXMYBiABKAMiOAoVR2V0UmFmdEdyb3Vwc1Jlc3BvbnNlEh8KBmdyb3VwcxgBIAMoCzIPLlJhZnRHcm91cFN0YXRlIlQKFUdldFJvdXRlRGV0YWlsUmVxdWVzdBIRCglidWNrZXRfaWQYASABKAkSFAoMZnJvbV91bml4X21zGAIgASgDEhIKCnRvX3VuaXhfbXMYAyABKAMipgIKFkdldFJvdXRlRGV0YWlsUmVzcG9uc2USFwoDcm93GAEgASgLMgouS2V5Vml6Um93EiQKC3Blcl9hZGFwdGVyGAIgAygLMg8uQWRhcHRlclN1bW1hcnkSFwoOY29sdW1uX3VuaXhfbXMY6AcgAygDEg4KBXJlYWRzGOkHIAMoBBIPCgZ3cml0ZXMY6gcgAygEEhMKCnJlYWRfYnl0ZXMY6wcgAygEEhQKC3dyaXRlX2J5dGVzGOwHIAMoBBIlChBuZWlnaGJvdXJfYmVmb3JlGO0HIAEoCzIKLktleVZpelJvdxIkCg9uZWlnaGJvdXJfYWZ0ZXIY7gcgASgLMgouS2V5Vml6Um93EhsKBW5vZGVzGO8HIAMoCzILLk5vZGVTdGF0dXMiRAoTU3RyZWFtRXZlbnRzUmVxdWVzdBIeCgZzZXJpZXMY6AcgAygOMg0uS2V5Vml6U2VyaWVzEg0KBHJvd3MY6QcgASgNIsABChFTdHJlYW1FdmVudHNFdmVudBIsChByb3V0ZV90cmFuc2l0aW9uGAEgASgLMhAuUm91dGVUcmFuc2l0aW9uSAASJgoNa2V5dml6X2NvbHVtbhgCIAEoCzINLktleVZpekNvbHVtbkgAEhoKEWhlYXJ0YmVhdF91bml4X21zGOgHIAEoAxIhCgtub2RlX3N0YXR1cxjpByABKAsyCy5Ob2RlU3RhdHVzEg0KBG5vZGUY6gcgASgJQgcKBWV2ZW50IqgBCg9Sb3V0ZVRyYW5zaXRpb24SFwoPcGFyZW50X3JvdXRlX2lkGAEgASgEEhcKD2NoaWxkX3JvdXRlX2lkcxgCIAMoBBISCgpsaW5lYWdlX2lkGAMgASgJEg8KB3VuaXhfbXMYBCABKAMSDQoEa2luZBjoByABKAkSDgoFc3RhcnQY6QcgASgMEgwKA2VuZBjqByABKAwSEQoIYm91bmRhcnkY6wcgASgMIl8KDEtleVZpekNvbHVtbhIWCg5jb2x1bW5fdW5peF9tcxgBIAEoAxIdCgZzZXJpZXMYAiABKA4yDS5LZXlWaXpTZXJpZXMSGAoEcm93cxgDIAMoCzIKLktleVZpelJvdyIaChhHZXRBZGFwdGVyU3VtbWFyeVJlcXVlc3QiwAEKGUdldEFkYXB0ZXJTdW1tYXJ5UmVzcG9uc2USIgoJc3VtbWFyaWVzGAEgAygLMg8uQWRhcHRlclN1bW1hcnkSHAoTd2luZG93X2Zyb21fdW5peF9tcxjoByABKAMSGgoRd2luZG93X3RvX3VuaXhfbXMY6QcgASgDEigKDm5vZGVfc3VtbWFyaWVzGOoHIAMoCzIPLkFkYXB0ZXJTdW1tYXJ5EhsKBW5vZGVzGOsHIAMoCzILLk5vZGVTdGF0dXMivQEKDkFkYXB0ZXJTdW1tYXJ5Eg8KB2FkYXB0ZXIYASABKAkSEQoJb3BlcmF0aW9uGAIgASgJEhAKCHJlcXVlc3RzGAMgASgEEhEKCWluX2ZsaWdodBgEIAEoBBIQCghieXRlc19pbhgFIAEoBBIRCglieXRlc19vdXQYBiABKAQSDgoGcDUwX25zGAcgASgBEg4KBnA5NV9ucxgIIAEoARIOCgZwOTlfbnMYCSABKAESDQoEbm9kZRjoByABKAkivAEKFEtleVZpekhvdEtleXNSZXF1ZXN0EhEKCHJvdXRlX2lkGOgHIAEoBBIOCgVsYWJlbBjpByABKAkSGAoKc3ViX2J1Y2tldBjqByABKA1IAIgBARIeCgZzZXJpZXMY6wcgASgOMg0uS2V5Vml6U2VyaWVzEgwKA3RvcBjsByABKA0SFQoMZnJvbV91bml4X21zGO0HIAEoAxITCgp0b191bml4X21zGO4HIAEoA0INCgtfc3ViX2J1Y2tldCIsCgxLZXlWaXpIb3RLZXkSDAoDa2V5GOgHIAEoDBIOCgVjb3VudBjpByABKAQiyAMKFUtleVZpekhvdEtleXNSZXNwb25zZRIRCghyb3V0ZV9pZBjoByABKAQSDgoFbGFiZWwY6QcgASgJEhgKCnN1Yl9idWNrZXQY6gcgASgNSACIAQESHgoGc2VyaWVzGOsHIAEoDjINLktleVZpelNlcmllcxIcCgRrZXlzGOwHIAMoCzINLktleVZpekhvdEtleRIUCgthcHByb3hpbWF0ZRjtByABKAgSFAoLc2FtcGxlX3JhdGUY7gcgASgNEhIKCXNhbXBsZWRfbhjvByABKAQSGAoPZHJvcHBlZF9zYW1wbGVzGPAHIAEoBBIaChFza2lwcGVkX2xvbmdfa2V5cxjxByABKAQSEQoIZGVncmFkZWQY8gcgASgIEhQKC2Vycm9yX2JvdW5kGPMHIAEoBBIcChNzbmFwc2hvdF9hdF91bml4X21zGPQHIAEoAxIcChN3aW5kb3dfZnJvbV91bml4X21zGPUHIAEoAxIaChF3aW5kb3dfdG9fdW5peF9tcxj2ByABKAMSEQoIY2FwYWNpdHkY9wcgASgNEhsKBW5vZGVzGPgHIAMoCzILLk5vZGVTdGF0dXNCDQoLX3N1Yl9idWNrZXQqnQEKDEtleVZpelNlcmllcxIdChlLRVlWSVpfU0VSSUVTX1VOU1BFQ0lGSUVEEAASFwoTS0VZVklaX1NFUklFU19SRUFEUxABEhgKFEtFWVZJWl9TRVJJRVNfV1JJVEVTEAISHAoYS0VZVklaX1NFUklFU19SRUFEX0JZVEVTEAMSHQoZS0VZVklaX1NFUklFU19XUklURV9CWVRFUxAEKoMBCgpTYW1wbGVSb2xlEhsKF1NBTVBMRV9ST0xFX1VOU1BFQ0lGSUVEEAASHAoYU0FNUExFX1JPTEVfTEVBREVSX1dSSVRFEAESGwoXU0FNUExFX1JPTEVfTEVBREVSX1JFQUQQAhIdChlTQU1QTEVfUk9MRV9GT0xMT1dFUl9SRUFEEAMy6gMKBUFkbWluEkQKD0dldEtleVZpek1hdHJpeBIXLkdldEtleVZpek1hdHJpeFJlcXVlc3QaGC5HZXRLZXlWaXpNYXRyaXhSZXNwb25zZRJNChJHZXRDbHVzdGVyT3ZlcnZpZXcSGi5HZXRDbHVzdGVyT3ZlcnZpZXdSZXF1ZXN0GhsuR2V0Q2x1c3Rlck92ZXJ2aWV3UmVzcG9uc2USPgoNR2V0UmFmdEdyb3VwcxIVLkdldFJhZnRHcm91cHNSZXF1ZXN0GhYuR2V0UmFmdEdyb3Vwc1Jlc3BvbnNlEkEKDkdldFJvdXRlRGV0YWlsEhYuR2V0Um91dGVEZXRhaWxSZXF1ZXN0GhcuR2V0Um91dGVEZXRhaWxSZXNwb25zZRI6CgxTdHJlYW1FdmVudHMSFC5TdHJlYW1FdmVudHNSZXF1ZXN0GhIuU3RyZWFtRXZlbnRzRXZlbnQwARJKChFHZXRBZGFwdGVyU3VtbWFyeRIZLkdldEFkYXB0ZXJTdW1tYXJ5UmVxdWVzdBoaLkdldEFkYXB0ZXJTdW1tYXJ5UmVzcG9uc2USQQoQR2V0S2V5Vml6SG90S2V5cxIVLktleVZpekhvdEtleXNSZXF1ZXN0GhYuS2V5Vml6SG90S2V5c1Jlc3BvbnNlYgZwcm90bzM");
 
 /**
  * @generated from message GetKeyVizMatrixRequest
@@ -500,6 +500,9 @@ export const GetRouteDetailRequestSchema: GenMessage<GetRouteDetailRequest> = /*
  */
 export type GetRouteDetailResponse = Message<"GetRouteDetailResponse"> & {
   /**
+   * row.values carries the writes series (the heatmap's default); the node's
+   * proto leaves the choice to the server.
+   *
    * @generated from field: KeyVizRow row = 1;
    */
   row?: KeyVizRow | undefined;
@@ -508,6 +511,56 @@ export type GetRouteDetailResponse = Message<"GetRouteDetailResponse"> & {
    * @generated from field: repeated AdapterSummary per_adapter = 2;
    */
   perAdapter: AdapterSummary[];
+
+  /**
+   * --- keyviz extensions (console pages, 1000-1099) ---
+   * Flush time of each column of the row, oldest first (len == len(row.values)).
+   *
+   * @generated from field: repeated int64 column_unix_ms = 1000;
+   */
+  columnUnixMs: bigint[];
+
+  /**
+   * All four series of the row, one value per column.
+   *
+   * @generated from field: repeated uint64 reads = 1001;
+   */
+  reads: bigint[];
+
+  /**
+   * @generated from field: repeated uint64 writes = 1002;
+   */
+  writes: bigint[];
+
+  /**
+   * @generated from field: repeated uint64 read_bytes = 1003;
+   */
+  readBytes: bigint[];
+
+  /**
+   * @generated from field: repeated uint64 write_bytes = 1004;
+   */
+  writeBytes: bigint[];
+
+  /**
+   * The buckets next to this one in key order as of its newest active column
+   * (values empty); absent at either end of the key space.
+   *
+   * @generated from field: KeyVizRow neighbour_before = 1005;
+   */
+  neighbourBefore?: KeyVizRow | undefined;
+
+  /**
+   * @generated from field: KeyVizRow neighbour_after = 1006;
+   */
+  neighbourAfter?: KeyVizRow | undefined;
+
+  /**
+   * Gateway: how each upstream node answered.
+   *
+   * @generated from field: repeated NodeStatus nodes = 1007;
+   */
+  nodes: NodeStatus[];
 };
 
 /**
@@ -521,6 +574,19 @@ export const GetRouteDetailResponseSchema: GenMessage<GetRouteDetailResponse> = 
  * @generated from message StreamEventsRequest
  */
 export type StreamEventsRequest = Message<"StreamEventsRequest"> & {
+  /**
+   * keyviz extension (1000-1019): the series to stream columns of; empty = all four.
+   *
+   * @generated from field: repeated KeyVizSeries series = 1000;
+   */
+  series: KeyVizSeries[];
+
+  /**
+   * keyviz extension: row budget of each column event (0 = 1024, clamped to 1024).
+   *
+   * @generated from field: uint32 rows = 1001;
+   */
+  rows: number;
 };
 
 /**
@@ -550,6 +616,28 @@ export type StreamEventsEvent = Message<"StreamEventsEvent"> & {
     value: KeyVizColumn;
     case: "keyvizColumn";
   } | { case: undefined; value?: undefined };
+
+  /**
+   * keyviz extension: set (with no event) on a keep-alive sent while nothing happens.
+   *
+   * @generated from field: int64 heartbeat_unix_ms = 1000;
+   */
+  heartbeatUnixMs: bigint;
+
+  /**
+   * keyviz extension (gateway): an upstream's stream failed (ok false, being re-dialled),
+   * came back, or fell back to polling its matrix (ok true, code "polling").
+   *
+   * @generated from field: NodeStatus node_status = 1001;
+   */
+  nodeStatus?: NodeStatus | undefined;
+
+  /**
+   * keyviz extension (gateway): which upstream node an event came from.
+   *
+   * @generated from field: string node = 1002;
+   */
+  node: string;
 };
 
 /**
@@ -584,6 +672,32 @@ export type RouteTransition = Message<"RouteTransition"> & {
    * @generated from field: int64 unix_ms = 4;
    */
   unixMs: bigint;
+
+  /**
+   * keyviz extension: "split" (parent_route_id keeps the left half, child_route_ids are
+   * every resulting route) or "merge" (parent_route_id is the surviving route,
+   * child_route_ids the routes folded into it, itself first).
+   *
+   * @generated from field: string kind = 1000;
+   */
+  kind: string;
+
+  /**
+   * keyviz extension: the key range the transition covers and the key it happened at.
+   *
+   * @generated from field: bytes start = 1001;
+   */
+  start: Uint8Array;
+
+  /**
+   * @generated from field: bytes end = 1002;
+   */
+  end: Uint8Array;
+
+  /**
+   * @generated from field: bytes boundary = 1003;
+   */
+  boundary: Uint8Array;
 };
 
 /**
@@ -643,6 +757,33 @@ export type GetAdapterSummaryResponse = Message<"GetAdapterSummaryResponse"> & {
    * @generated from field: repeated AdapterSummary summaries = 1;
    */
   summaries: AdapterSummary[];
+
+  /**
+   * --- keyviz extensions (console pages, 1000-1099) ---
+   * The window the counters describe: [from, to) (our sampler: its newest step).
+   *
+   * @generated from field: int64 window_from_unix_ms = 1000;
+   */
+  windowFromUnixMs: bigint;
+
+  /**
+   * @generated from field: int64 window_to_unix_ms = 1001;
+   */
+  windowToUnixMs: bigint;
+
+  /**
+   * Gateway: every node's own rows (each with `node` set), beside the merged `summaries`.
+   *
+   * @generated from field: repeated AdapterSummary node_summaries = 1002;
+   */
+  nodeSummaries: AdapterSummary[];
+
+  /**
+   * Gateway: how each upstream node answered.
+   *
+   * @generated from field: repeated NodeStatus nodes = 1003;
+   */
+  nodes: NodeStatus[];
 };
 
 /**
@@ -700,6 +841,14 @@ export type AdapterSummary = Message<"AdapterSummary"> & {
    * @generated from field: double p99_ns = 9;
    */
   p99Ns: number;
+
+  /**
+   * --- keyviz extension ---
+   * Gateway: the upstream node this row comes from (empty on a merged row).
+   *
+   * @generated from field: string node = 1000;
+   */
+  node: string;
 };
 
 /**

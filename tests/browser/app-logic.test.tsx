@@ -1,13 +1,18 @@
-// The page's pure logic (src/app/*.ts): polling, routing, view state, placement, sizing.
+// The page's pure logic (src/shell, src/pages/keyviz): polling, routing, view state, placement, sizing.
 // Runs in the browser project: these modules are written for the page's runtime.
 import { describe, expect, it } from 'vitest';
-import { canvasSize } from '../../src/app/canvasSize.ts';
-import { placeFlyout } from '../../src/app/flyoutPlacement.ts';
-import { keyAxisLabels } from '../../src/app/keyAxis.ts';
-import { legendTicks } from '../../src/app/legend.ts';
-import { MAX_BACKOFF_MS, pollDelayMs, Poller, type LoadOutcome } from '../../src/app/poller.ts';
-import { resolveRoute } from '../../src/app/router.ts';
-import { searchFor, viewFromSearch, viewReducer } from '../../src/app/viewState.ts';
+import { canvasSize } from '../../src/pages/keyviz/canvasSize.ts';
+import { placeFlyout } from '../../src/pages/keyviz/flyoutPlacement.ts';
+import { keyAxisLabels } from '../../src/pages/keyviz/keyAxis.ts';
+import { legendTicks } from '../../src/pages/keyviz/legend.ts';
+import {
+  MAX_BACKOFF_MS,
+  pollDelayMs,
+  Poller,
+  type LoadOutcome,
+} from '../../src/pages/keyviz/poller.ts';
+import { bucketPath, routerBasename, windowOf, windowQuery } from '../../src/shell/router.ts';
+import { searchFor, viewFromSearch, viewReducer } from '../../src/pages/keyviz/viewState.ts';
 import { makeScale } from '../../src/data/scale.ts';
 import type { RowMeta } from '../../src/data/matrix.ts';
 
@@ -151,20 +156,21 @@ describe('Poller', () => {
   });
 });
 
-describe('router', () => {
-  it('the base leads to /keyviz, keeping the query', () => {
-    expect(resolveRoute('/', '?rows=5', '/')).toEqual({ kind: 'redirect', to: '/keyviz?rows=5' });
-    expect(resolveRoute('/admin/', '', '/admin/')).toEqual({
-      kind: 'redirect',
-      to: '/admin/keyviz',
-    });
-    expect(resolveRoute('/admin', '', '/admin/')).toEqual({
-      kind: 'redirect',
-      to: '/admin/keyviz',
-    });
-    expect(resolveRoute('/admin/keyviz', '', '/admin/')).toEqual({ kind: 'keyviz' });
-    expect(resolveRoute('/keyviz', '', '/admin/')).toEqual({ kind: 'notFound' });
-    expect(resolveRoute('/other', '', '/')).toEqual({ kind: 'notFound' });
+describe('router paths', () => {
+  it('basename, bucket paths escaped as one segment, the window carried in range', () => {
+    expect(routerBasename('/')).toBe('');
+    expect(routerBasename('/admin/')).toBe('/admin');
+    expect(routerBasename('admin')).toBe('/admin');
+    expect(bucketPath('route:7:redis#3')).toBe('/keyviz/bucket/route%3A7%3Aredis%233');
+    expect(bucketPath('virtual:18446744073709551615', '?range=1h')).toBe(
+      '/keyviz/bucket/virtual%3A18446744073709551615?range=1h',
+    );
+    expect(windowQuery('?range=6h&rows=5')).toBe('?range=6h');
+    expect(windowQuery('?zoom=1000-5000,61,62')).toBe('?range=1000-5000');
+    expect(windowQuery('')).toBe('');
+    expect(windowOf('?range=1000-5000', 9_000)).toEqual({ fromMs: 1000, toMs: 5000 });
+    expect(windowOf('?range=1h', 7_200_000)).toEqual({ fromMs: 3_600_000, toMs: 0 });
+    expect(windowOf('', 5)).toEqual({ fromMs: 0, toMs: 0 });
   });
 });
 

@@ -4,8 +4,8 @@
 // of the cells it shows), every pixel a LUT colour (crisp: nothing blended), the gap empty, the
 // hot cell visible; a recolour and a gesture frame keep working.
 import { describe, expect, it } from 'vitest';
-import { canvasSize } from '../../src/app/canvasSize.ts';
-import { PlotPainter, type PaintInput } from '../../src/app/explore/painter.ts';
+import { canvasSize } from '../../src/pages/keyviz/canvasSize.ts';
+import { PlotPainter, type PaintInput } from '../../src/pages/keyviz/painter.ts';
 import { buildLut } from '../../src/data/colorRamp.ts';
 import { cellAtPoint } from '../../src/data/hitTest.ts';
 import { makeScale } from '../../src/data/scale.ts';

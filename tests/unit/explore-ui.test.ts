@@ -1,4 +1,4 @@
-// The explore UI's pure glue (src/app/explore): view-state actions, brightness steps, custom
+// The explore UI's pure glue (src/pages/keyviz): view-state actions, brightness steps, custom
 // ranges, the zoom Back stack, what to ask the server for, zoom <-> viewport, coded recolour,
 // copy fields, marginal bars and plot geometry.
 import { describe, expect, it } from 'vitest';
@@ -20,19 +20,19 @@ import {
   stepToBrightness,
   zoomStackPop,
   zoomStackPush,
-} from '../../src/app/explore/exploreState.ts';
-import { anyViewReducer } from '../../src/app/explore/useExploreViewState.ts';
+} from '../../src/pages/keyviz/heatmapState.ts';
+import { anyViewReducer } from '../../src/pages/keyviz/useHeatmapViewState.ts';
 import {
   applyFilter,
   homeExtent,
   resolveView,
   viewportFromZoom,
   zoomOf,
-} from '../../src/app/explore/plotModel.ts';
-import { encodePooled, placePooled } from '../../src/app/explore/plotRaster.ts';
-import { copyFields } from '../../src/app/explore/copyFields.ts';
-import { cellInfo } from '../../src/app/cellInfo.ts';
-import { marginalBars } from '../../src/app/explore/marginalBars.ts';
+} from '../../src/pages/keyviz/plotModel.ts';
+import { encodePooled, placePooled } from '../../src/pages/keyviz/plotRaster.ts';
+import { copyFields } from '../../src/pages/keyviz/copyFields.ts';
+import { cellInfo } from '../../src/pages/keyviz/cellInfo.ts';
+import { marginalBars } from '../../src/pages/keyviz/marginalBars.ts';
 import { cellAtPoint, cellRect, zoomKeyFactor } from '../../src/data/hitTest.ts';
 import { makeMatrix, tiledRows } from '../helpers/viewMatrix.ts';
 

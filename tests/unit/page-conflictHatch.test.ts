@@ -5,7 +5,7 @@ import {
   HATCH_RGBA,
   isSolid,
   stripes,
-} from '../../src/app/conflictHatch.ts';
+} from '../../src/pages/keyviz/conflictHatch.ts';
 
 /** Columns of one step each, touching: column c spans [c, c + 1) in "ms". */
 function evenCols(n: number) {

@@ -23,19 +23,22 @@ import {
 const unpack = (c: number): number[] => [c & 255, (c >>> 8) & 255, (c >>> 16) & 255, c >>> 24];
 
 describe('colour ramps', () => {
-  it.each(PALETTES)('%s has >= 8 stops rising in luminance, dark to bright', (p) => {
-    const stops = paletteStops(p);
-    expect(stops.length).toBeGreaterThanOrEqual(8);
-    let prev = -1;
-    for (let i = 0; i <= 100; i++) {
-      const [r, g, b] = rampRgb(p, i / 100);
-      const y = luminance(r, g, b);
-      expect(y).toBeGreaterThanOrEqual(prev - 1e-3); // interpolation keeps it monotone
-      prev = y;
+  it.each(PALETTES)('%s has >= 8 stops, brighter with heat on dark, darker on light', (p) => {
+    for (const scheme of ['dark', 'light'] as const) {
+      const stops = paletteStops(p, scheme);
+      expect(stops.length).toBeGreaterThanOrEqual(8);
+      const sign = scheme === 'dark' ? 1 : -1;
+      let prev = -Infinity;
+      for (let i = 0; i <= 100; i++) {
+        const [r, g, b] = rampRgb(p, i / 100, scheme);
+        const y = sign * luminance(r, g, b);
+        expect(y).toBeGreaterThanOrEqual(prev - 1e-3); // interpolation keeps it monotone
+        prev = y;
+      }
+      const y0 = luminance(...rampRgb(p, 0, scheme));
+      const y1 = luminance(...rampRgb(p, 1, scheme));
+      expect(Math.max(y0, y1) / Math.max(1e-6, Math.min(y0, y1))).toBeGreaterThan(10);
     }
-    const [r0, g0, b0] = rampRgb(p, 0);
-    const [r1, g1, b1] = rampRgb(p, 1);
-    expect(luminance(r1, g1, b1) / Math.max(1e-6, luminance(r0, g0, b0))).toBeGreaterThan(20);
   });
 
   it('buildLut: index 0 transparent, others opaque, ends match the ramp ends', () => {

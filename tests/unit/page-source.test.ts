@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { ApiConfig } from '../../src/api/config.ts';
 import { JsonApiError } from '../../src/api/jsonSource.ts';
 import { createPageSource, parseSource, resolveSource } from '../../src/api/source.ts';
-import { describeLoadError } from '../../src/app/loadError.ts';
-import { signInErrorText } from '../../src/app/session.ts';
+import { describeLoadError } from '../../src/shell/loadError.ts';
+import { signInErrorText } from '../../src/shell/session.ts';
 
 const none = () => null;
 const CONFIG: ApiConfig = { baseUrl: 'http://n:1', transport: 'connect', baseUrlSource: 'origin' };

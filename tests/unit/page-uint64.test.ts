@@ -11,7 +11,7 @@ import { cellDigits } from '../../src/data/format.ts';
 import { displayText } from '../../src/data/keys.ts';
 import { matrixToCsv } from '../../src/data/view/exportView.ts';
 import { columnEdges } from '../../src/data/view/index.ts';
-import { cellInfo } from '../../src/app/cellInfo.ts';
+import { cellInfo } from '../../src/pages/keyviz/cellInfo.ts';
 
 const MAX = (1n << 64n) - 1n;
 const BIG = (1n << 53n) + 1n;

@@ -19,7 +19,7 @@ import {
   type Viewport,
 } from '../../src/data/view/index.ts';
 import { cellAtPoint, cellRect } from '../../src/data/hitTest.ts';
-import { poolViewport } from '../../src/app/explore/plotRaster.ts';
+import { poolViewport } from '../../src/pages/keyviz/plotRaster.ts';
 import type { Matrix } from '../../src/data/matrix.ts';
 import { makeMatrix } from '../helpers/viewMatrix.ts';
 

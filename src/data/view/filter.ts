@@ -2,6 +2,7 @@
 //   !redis|str|        text prefix; \xNN, \\ and \u{...} escapes (as the page displays keys)
 //   0x217265 / hex:21  hex prefix
 //   label:dynamo       adapter label (case-insensitive)
+//   group:3            rows whose route was in Raft group 3 in any column of the window
 // Terms combine with AND: "label:dynamo !ddb|orders".
 
 import type { Matrix, RowMeta } from '../matrix.ts';
@@ -11,6 +12,8 @@ import { compareKeys, prefixEnd } from './keyOrder.ts';
 export interface RowFilter {
   prefix: Uint8Array | null;
   label: string | null;
+  /** Raft group id (the cluster page links here); absent = any group. */
+  group?: number;
   /** Set when the text is malformed; then prefix and label are null (no filtering). */
   error?: string;
 }
@@ -68,6 +71,7 @@ export function parseFilter(text: string): RowFilter {
     .filter((t) => t !== '');
   let prefix: Uint8Array | null = null;
   let label: string | null = null;
+  let group: number | undefined;
   const fail = (error: string): RowFilter => ({ prefix: null, label: null, error });
   for (const term of terms) {
     const lower = term.toLowerCase();
@@ -76,6 +80,13 @@ export function parseFilter(text: string): RowFilter {
       const l = term.slice(6);
       if (l === '') return fail('label: needs a name, e.g. label:redis');
       label = l.toLowerCase();
+      continue;
+    }
+    if (lower.startsWith('group:')) {
+      if (group !== undefined) return fail('only one group: term is allowed');
+      const g = term.slice(6);
+      if (!/^[0-9]{1,15}$/.test(g)) return fail('group: needs a Raft group id, e.g. group:3');
+      group = Number(g);
       continue;
     }
     let bytes: Uint8Array | string;
@@ -90,12 +101,13 @@ export function parseFilter(text: string): RowFilter {
     if (prefix !== null) return fail('only one key prefix is allowed (use \\s for a space)');
     prefix = bytes;
   }
+  if (group !== undefined) return { prefix, label, group };
   return prefix === null && label === null ? NONE : { prefix, label };
 }
 
 /** True when the filter keeps every row (no prefix or an empty one, no label). */
 export function isNoFilter(f: RowFilter): boolean {
-  return (f.prefix === null || f.prefix.length === 0) && f.label === null;
+  return (f.prefix === null || f.prefix.length === 0) && f.label === null && f.group === undefined;
 }
 
 /** Does the row's key range [start, end) hold any key with the prefix? */
@@ -108,6 +120,14 @@ export function rangeHasPrefix(row: Pick<RowMeta, 'start' | 'end'>, prefix: Uint
   return startsBeforePEnd && endsAfterPrefix;
 }
 
+function inGroup(matrix: Matrix, r: number, group: number): boolean {
+  const g = matrix.raftGroupIds;
+  if (!g) return false; // an older node sends no groups: nothing is known to be in it
+  const C = matrix.colCount;
+  for (let c = r * C; c < (r + 1) * C; c++) if (g[c] === group) return true;
+  return false;
+}
+
 /** Indexes of the rows the filter keeps, ascending. */
 export function filterRows(matrix: Matrix, filter: RowFilter): Int32Array {
   const rows = matrix.rows;
@@ -117,6 +137,7 @@ export function filterRows(matrix: Matrix, filter: RowFilter): Int32Array {
     const row = rows[r];
     if (filter.label !== null && row.label.toLowerCase() !== filter.label) continue;
     if (filter.prefix !== null && !rangeHasPrefix(row, filter.prefix)) continue;
+    if (filter.group !== undefined && !inGroup(matrix, r, filter.group)) continue;
     keep[n++] = r;
   }
   return keep.slice(0, n);

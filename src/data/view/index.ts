@@ -10,3 +10,4 @@ export * from './recordFile.ts';
 export * from './cellCursor.ts';
 export * from './screen.ts';
 export * from './keyOrder.ts';
+export * from './keyLabels.ts';

@@ -1,0 +1,139 @@
+// Hot keys through the gateway: GetKeyVizHotKeys fanned out to every node over
+// gRPC, merged by the node's cluster rules (contract §5.2, mergeHotKeyResponses):
+// per key sum of counts, count desc then key_b64 asc, truncated to the caller's
+// top only after the merge; error_bound, sampled_n, dropped and skipped summed;
+// sample_rate max; degraded recomputed as an OR; snapshot_at max; identity from
+// the request. Ours: window_from min, window_to max, capacity max, one status
+// per node. A node without hot keys (FailedPrecondition, i.e. 503
+// hotkeys_disabled; Unimplemented, i.e. a real node, which serves hot keys on
+// its JSON API only) or without a snapshot is just not ok.
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { Code, ConnectError } from '@connectrpc/connect';
+import {
+  KeyVizHotKeysRequestSchema,
+  KeyVizHotKeysResponseSchema,
+  KeyVizSeries,
+  type KeyVizHotKeysResponse,
+} from '../../src/gen/admin_pb.ts';
+import { hotKeysDisabled, noSnapshot } from '../hotkeys/errors.ts';
+import { MAX_HOT_KEYS_TOP, type HotKeysAnswer, type HotKeysRequest } from '../hotkeys/types.ts';
+import type { UpstreamStatus } from '../sampler/types.ts';
+import { combineFailures } from './errors.ts';
+
+export const PATH_HOT_KEYS = '/Admin/GetKeyVizHotKeys';
+
+/** What every node is asked: the caller's window, all the keys it has (top 1024). */
+export function hotKeysUpstreamRequest(req: HotKeysRequest): Uint8Array {
+  return toBinary(
+    KeyVizHotKeysRequestSchema,
+    create(KeyVizHotKeysRequestSchema, {
+      routeId: req.routeId,
+      label: req.label,
+      ...(req.subBucket !== null ? { subBucket: req.subBucket } : {}),
+      series: KeyVizSeries.KEYVIZ_SERIES_WRITES,
+      top: MAX_HOT_KEYS_TOP,
+      fromUnixMs: BigInt(req.fromUnixMs),
+      toUnixMs: BigInt(req.toUnixMs),
+    }),
+  );
+}
+
+export function decodeHotKeys(bytes: Uint8Array): KeyVizHotKeysResponse {
+  return fromBinary(KeyVizHotKeysResponseSchema, bytes);
+}
+
+function b64(key: Uint8Array): string {
+  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('base64');
+}
+
+/** The merge itself (pure): answers of the nodes that had a snapshot. */
+export function mergeHotKeyAnswers(
+  req: HotKeysRequest,
+  parts: readonly KeyVizHotKeysResponse[],
+  nodes: UpstreamStatus[],
+): HotKeysAnswer {
+  const sums = new Map<string, { key: Uint8Array; count: bigint }>();
+  let errorBound = 0n;
+  let sampledN = 0n;
+  let dropped = 0n;
+  let skipped = 0n;
+  let rate = 0;
+  let capacity = 0;
+  let snapshotAt = 0n;
+  let from = 0n;
+  let to = 0n;
+  let windows = 0;
+  for (const p of parts) {
+    for (const k of p.keys) {
+      const id = b64(k.key);
+      const prev = sums.get(id);
+      if (prev) prev.count += k.count;
+      else sums.set(id, { key: k.key, count: k.count });
+    }
+    errorBound += p.errorBound;
+    sampledN += p.sampledN;
+    dropped += p.droppedSamples;
+    skipped += p.skippedLongKeys;
+    rate = Math.max(rate, p.sampleRate);
+    capacity = Math.max(capacity, p.capacity);
+    if (p.snapshotAtUnixMs > snapshotAt) snapshotAt = p.snapshotAtUnixMs;
+    if (from === 0n || (p.windowFromUnixMs !== 0n && p.windowFromUnixMs < from)) {
+      from = p.windowFromUnixMs;
+    }
+    if (p.windowToUnixMs > to) to = p.windowToUnixMs;
+    windows++;
+  }
+  const keys = [...sums.entries()]
+    .sort(([ka, a], [kb, b]) =>
+      a.count === b.count ? (ka < kb ? -1 : ka > kb ? 1 : 0) : a.count > b.count ? -1 : 1,
+    )
+    .map(([, v]) => ({ key: v.key, count: Number(v.count) }));
+  const top = Math.min(req.top, capacity > 0 ? capacity : 256);
+  if (keys.length > top) keys.length = top;
+  return {
+    routeId: req.routeId,
+    label: req.label,
+    subBucket: req.subBucket,
+    keys,
+    sampleRate: rate,
+    sampledN: Number(sampledN),
+    droppedSamples: Number(dropped),
+    skippedLongKeys: Number(skipped),
+    errorBound: Number(errorBound),
+    snapshotAtMs: Number(snapshotAt),
+    windowFromMs: Number(from),
+    windowToMs: Number(to),
+    windows,
+    capacity,
+    nodes,
+  };
+}
+
+/**
+ * No node had an answer. Among the nodes that did answer (unreachable and timed
+ * out ones say nothing about the route): a bad request is bad everywhere
+ * (InvalidArgument); hot keys off on every node -> FailedPrecondition; no
+ * snapshot on any -> NotFound; only windows out of range -> OutOfRange; else
+ * the failures combined as for the matrix.
+ */
+export function hotKeysFailure(failures: { node: string; error: ConnectError }[]): ConnectError {
+  const off = (e: ConnectError) =>
+    e.code === Code.Unimplemented ||
+    (e.code === Code.FailedPrecondition && e.rawMessage.includes('--keyvizHotKeysEnabled'));
+  const silent = (e: ConnectError) =>
+    e.code === Code.Unavailable || e.code === Code.DeadlineExceeded || e.code === Code.Canceled;
+  const bad = failures.find((f) => f.error.code === Code.InvalidArgument);
+  if (bad) return new ConnectError(bad.error.rawMessage, Code.InvalidArgument);
+  const answered = failures.filter((f) => !silent(f.error)).map((f) => f.error);
+  if (failures.every((f) => off(f.error))) return hotKeysDisabled();
+  const known = (e: ConnectError) =>
+    off(e) || e.code === Code.NotFound || e.code === Code.OutOfRange;
+  if (answered.length > 0 && answered.every(known) && !answered.every(off)) {
+    const window = answered.find((e) => e.code === Code.OutOfRange);
+    if (window && !answered.some((e) => e.code === Code.NotFound)) {
+      return new ConnectError(window.rawMessage, Code.OutOfRange);
+    }
+    return noSnapshot(true);
+  }
+  return combineFailures(failures);
+}

@@ -1,0 +1,273 @@
+// The page's side of StreamEvents: Connect / gRPC-Web server streaming for the
+// binary sources, server-sent events read through fetch for the JSON source. Both
+// give the same LiveEvent values; a server without the stream (a real node today)
+// ends the iteration with a LiveUnimplemented error, so the caller can poll.
+import { create } from '@bufbuild/protobuf';
+import { Code, ConnectError, type Transport } from '@connectrpc/connect';
+import {
+  Admin,
+  KeyVizSeries,
+  StreamEventsRequestSchema,
+  type KeyVizRow,
+  type StreamEventsEvent,
+} from '../gen/admin_pb.ts';
+import { matrixColumns, type LiveColumn, type LiveRow } from '../data/liveAppend.ts';
+import type { Series } from '../data/matrix.ts';
+import { fromBase64 } from '../data/keys.ts';
+import { decodeMatrixJson, JsonApiError, quoteRouteIds } from './jsonSource.ts';
+
+export type LiveEvent =
+  | { kind: 'column'; series: Series; column: LiveColumn }
+  | {
+      kind: 'transition';
+      transition: 'split' | 'merge';
+      parentRouteId: string;
+      childRouteIds: string[];
+      lineageId: string;
+      unixMs: number;
+      start: Uint8Array;
+      end: Uint8Array;
+      boundary: Uint8Array;
+    }
+  | { kind: 'heartbeat' }
+  /** The stream is open (headers in): the page can say "live". */
+  | { kind: 'open' };
+
+export interface LiveRequest {
+  series: Series[];
+  rows: number;
+}
+
+export type LiveStream = (req: LiveRequest, signal: AbortSignal) => AsyncIterable<LiveEvent>;
+
+/** The server has no StreamEvents: poll instead. */
+export class LiveUnimplemented extends Error {
+  override name = 'LiveUnimplemented';
+}
+
+const SERIES_ENUM: Record<Series, KeyVizSeries> = {
+  reads: KeyVizSeries.KEYVIZ_SERIES_READS,
+  writes: KeyVizSeries.KEYVIZ_SERIES_WRITES,
+  read_bytes: KeyVizSeries.KEYVIZ_SERIES_READ_BYTES,
+  write_bytes: KeyVizSeries.KEYVIZ_SERIES_WRITE_BYTES,
+};
+const SERIES_NAME = new Map<number, Series>(
+  Object.entries(SERIES_ENUM).map(([k, v]) => [v, k as Series]),
+);
+
+function rowOf(r: KeyVizRow): LiveRow {
+  const value = Number(r.values[0] ?? 0n);
+  return {
+    meta: {
+      bucketId: r.bucketId,
+      start: r.start,
+      end: r.end,
+      label: r.label,
+      aggregate: r.aggregate,
+      routeIds: r.routeIds.map(String),
+      routeIdsTruncated: r.routeIdsTruncated,
+      routeCount: r.routeCount.toString(),
+      total: value,
+      contributingNodes: r.contributingNodes,
+    },
+    value,
+    raftGroupId: Number(r.raftGroupIds[0] ?? 0n),
+    leaderTerm: Number(r.leaderTerms[0] ?? 0n),
+  };
+}
+
+/** A StreamEventsEvent -> LiveEvent (null for what the page does not use). */
+export function fromEventMessage(ev: StreamEventsEvent): LiveEvent | null {
+  const e = ev.event;
+  if (e.case === 'keyvizColumn') {
+    return {
+      kind: 'column',
+      series: SERIES_NAME.get(e.value.series) ?? 'writes',
+      column: { unixMs: Number(e.value.columnUnixMs), rows: e.value.rows.map(rowOf) },
+    };
+  }
+  if (e.case === 'routeTransition') {
+    const v = e.value;
+    return {
+      kind: 'transition',
+      transition: v.kind === 'merge' ? 'merge' : 'split',
+      parentRouteId: v.parentRouteId.toString(),
+      childRouteIds: v.childRouteIds.map(String),
+      lineageId: v.lineageId,
+      unixMs: Number(v.unixMs),
+      start: v.start,
+      end: v.end,
+      boundary: v.boundary,
+    };
+  }
+  if (ev.heartbeatUnixMs !== 0n) return { kind: 'heartbeat' };
+  return null;
+}
+
+async function* once<T>(v: T): AsyncIterable<T> {
+  yield v;
+}
+
+/** StreamEvents over a Connect or gRPC-Web transport. */
+export function connectLiveStream(
+  transport: Transport,
+  headers: () => Record<string, string> | undefined,
+): LiveStream {
+  return async function* (req, signal) {
+    const input = create(StreamEventsRequestSchema, {
+      series: req.series.map((s) => SERIES_ENUM[s]),
+      rows: req.rows,
+    });
+    try {
+      const res = await transport.stream(
+        Admin.method.streamEvents,
+        signal,
+        undefined,
+        headers(),
+        once(input),
+      );
+      yield { kind: 'open' };
+      for await (const ev of res.message) {
+        const e = fromEventMessage(ev);
+        if (e) yield e;
+      }
+    } catch (err) {
+      const ce = ConnectError.from(err);
+      if (ce.code === Code.Unimplemented) throw new LiveUnimplemented(ce.rawMessage);
+      throw ce;
+    }
+  };
+}
+
+interface SseFrame {
+  event: string;
+  data: string;
+}
+
+/** Splits server-sent event text into frames; returns the unfinished tail. */
+export function parseSse(text: string): { frames: SseFrame[]; rest: string } {
+  const frames: SseFrame[] = [];
+  const parts = text.replace(/\r\n?/g, '\n').split('\n\n');
+  const rest = parts.pop() ?? '';
+  for (const p of parts) {
+    let event = 'message';
+    const data: string[] = [];
+    for (const line of p.split('\n')) {
+      if (line.startsWith(':') || line === '') continue;
+      const colon = line.indexOf(':');
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'event') event = value;
+      else if (field === 'data') data.push(value);
+    }
+    if (data.length > 0) frames.push({ event, data: data.join('\n') });
+  }
+  return { frames, rest };
+}
+
+const keyOrEmpty = (s: string | null | undefined) => (s ? fromBase64(s) : new Uint8Array(0));
+
+/** One SSE frame of /admin/api/v1/keyviz/events -> LiveEvent (null: not for the page). */
+export function fromSseFrame(f: SseFrame): LiveEvent | null {
+  switch (f.event) {
+    case 'keyviz_column': {
+      const body = JSON.parse(quoteRouteIds(f.data)) as {
+        column_unix_ms: number;
+        series: Series;
+        rows: Parameters<typeof decodeMatrixJson>[0]['rows'];
+      };
+      const m = decodeMatrixJson(
+        { column_unix_ms: [body.column_unix_ms], rows: body.rows },
+        body.series,
+      );
+      const [column] = matrixColumns(m);
+      return { kind: 'column', series: body.series, column };
+    }
+    case 'route_transition': {
+      const t = JSON.parse(
+        f.data.replace(/"(parent_route_id)":(\d+)/, '"$1":"$2"').replace(
+          /"child_route_ids":\[([\d,]*)\]/,
+          (_m, ids: string) =>
+            `"child_route_ids":[${ids
+              .split(',')
+              .filter(Boolean)
+              .map((x) => `"${x}"`)
+              .join(',')}]`,
+        ),
+      ) as {
+        parent_route_id: string;
+        child_route_ids: string[];
+        lineage_id: string;
+        unix_ms: number;
+        kind: string;
+        start: string | null;
+        end: string | null;
+        boundary: string | null;
+      };
+      return {
+        kind: 'transition',
+        transition: t.kind === 'merge' ? 'merge' : 'split',
+        parentRouteId: t.parent_route_id,
+        childRouteIds: t.child_route_ids,
+        lineageId: t.lineage_id,
+        unixMs: t.unix_ms,
+        start: keyOrEmpty(t.start),
+        end: keyOrEmpty(t.end),
+        boundary: keyOrEmpty(t.boundary),
+      };
+    }
+    case 'heartbeat':
+      return { kind: 'heartbeat' };
+    case 'stream_error': {
+      const e = JSON.parse(f.data) as { error: string; message?: string };
+      throw new JsonApiError(200, e.error, e.message ?? e.error);
+    }
+    default:
+      return null;
+  }
+}
+
+/** The JSON API's event stream, read through fetch (cookies of the page's session). */
+export function jsonLiveStream(baseUrl: string, fetchFn: typeof fetch = fetch): LiveStream {
+  return async function* (req, signal) {
+    const q = new URLSearchParams();
+    q.set('series', req.series.join(','));
+    if (req.rows > 0) q.set('rows', String(req.rows));
+    const res = await fetchFn(`${baseUrl}/admin/api/v1/keyviz/events?${q}`, {
+      signal,
+      credentials: 'same-origin',
+      headers: { Accept: 'text/event-stream' },
+    });
+    // A node's JSON API has no such path: its 404 means "not implemented here".
+    if (res.status === 404 || res.status === 501) throw new LiveUnimplemented(`HTTP ${res.status}`);
+    if (!res.ok || !res.body) {
+      let code = '';
+      let message = '';
+      try {
+        const b = (await res.json()) as { error?: string; message?: string };
+        code = b.error ?? '';
+        message = b.message ?? '';
+      } catch {
+        // not JSON
+      }
+      throw new JsonApiError(res.status, code, message);
+    }
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    yield { kind: 'open' };
+    let buf = '';
+    try {
+      for (;;) {
+        const r = await reader.read();
+        if (r.done) return;
+        const { frames, rest } = parseSse(buf + r.value);
+        buf = rest;
+        for (const f of frames) {
+          const e = fromSseFrame(f);
+          if (e) yield e;
+        }
+      }
+    } finally {
+      reader.cancel().catch(() => {});
+    }
+  };
+}

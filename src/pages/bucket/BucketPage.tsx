@@ -1,0 +1,352 @@
+// Bucket (/keyviz/bucket/<id>?range=…): one bucket over the window from GetRouteDetail, or
+// from the matrices alone on a node without it (said so on the page). Series as small
+// multiples, Raft group / leader term changes, keys in full with copy actions, member
+// routes, the same route's other rows, neighbours, hot keys, and a way back to the heatmap
+// zoomed to it.
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useLocation, useParams } from 'react-router-dom';
+import {
+  ConsoleError,
+  getRouteDetail,
+  type BucketIdent,
+  type RouteDetail,
+} from '../../api/consoleClient.ts';
+import type { AdminClient } from '../../api/client.ts';
+import type { ConsoleAccess } from '../../api/consoleAccess.ts';
+import { formatClock, formatDate, formatInt } from '../../data/format.ts';
+import { describeKey, elideMiddle, toHex } from '../../data/keys.ts';
+import type { Matrix, Series } from '../../data/matrix.ts';
+import { MAX_ROWS } from '../../data/rowBudget.ts';
+import { bucketPath, windowOf, windowQuery } from '../../shell/router.ts';
+import { useDataSource } from '../../shell/useDataSource.ts';
+import { ConsoleState, FanoutNote } from '../console/ConsoleState.tsx';
+import { formatLatencyNs } from '../console/format.ts';
+import { useLoad } from '../console/useLoad.ts';
+import { detailFromMatrices, relatedRows, termChanges } from './bucketModel.ts';
+import { SeriesMultiples } from './SeriesMultiples.tsx';
+import '../console/console.css';
+
+interface Loaded {
+  detail: RouteDetail;
+  /** Why the page is built from the matrix (the node's answer), or null. */
+  degraded: string | null;
+  missing: Series[];
+  writes: Matrix | null;
+}
+
+async function loadBucket(
+  access: ConsoleAccess,
+  client: AdminClient,
+  bucketId: string,
+  win: { fromMs: number; toMs: number },
+  signal: AbortSignal,
+): Promise<Loaded> {
+  const matrix = (series: Series) =>
+    client.getMatrix({ series, rows: MAX_ROWS, fromMs: win.fromMs, toMs: win.toMs }, signal);
+  // The writes matrix gives the route's other rows either way; fetched alongside.
+  const writesP = matrix('writes').catch(() => null);
+  try {
+    const detail = await getRouteDetail(access, { bucketId, ...win }, signal);
+    return { detail, degraded: null, missing: [], writes: await writesP };
+  } catch (e) {
+    if (!(e instanceof ConsoleError) || e.kind !== 'unimplemented') throw e;
+    const [writes, reads, rb, wb] = await Promise.all([
+      writesP,
+      matrix('reads').catch(() => null),
+      matrix('read_bytes').catch(() => null),
+      matrix('write_bytes').catch(() => null),
+    ]);
+    const built = detailFromMatrices(bucketId, {
+      ...(writes ? { writes } : {}),
+      ...(reads ? { reads } : {}),
+      ...(rb ? { read_bytes: rb } : {}),
+      ...(wb ? { write_bytes: wb } : {}),
+    });
+    if (!built) {
+      throw new ConsoleError(
+        'unknownBucket',
+        `${bucketId} is not among this window's busiest ${MAX_ROWS} rows (and the node has no GetRouteDetail to ask for it by id)`,
+      );
+    }
+    return { ...built, degraded: e.message, writes };
+  }
+}
+
+function KeyBlock({ title, k, side }: { title: string; k: Uint8Array; side: 'start' | 'end' }) {
+  const d = describeKey(k, side);
+  const [status, setStatus] = useState('');
+  const copy = (what: string, text: string) =>
+    navigator.clipboard.writeText(text).then(
+      () => setStatus(`Copied ${title.toLowerCase()} key as ${what}`),
+      () => setStatus('Copy failed: the browser refused clipboard access'),
+    );
+  return (
+    <>
+      <dt>{title}</dt>
+      <dd>
+        {d.openEnd ? (
+          <span className="muted">{d.openEnd} (open end of the key space)</span>
+        ) : (
+          <>
+            <span className="key-full" data-testid={`key-${side}`}>
+              {d.display}
+            </span>{' '}
+            <span className="muted">({d.length} bytes)</span>
+            <div role="group" aria-label={`Copy ${title.toLowerCase()} key`}>
+              <button type="button" onClick={() => copy('text', d.display)}>
+                Copy text
+              </button>{' '}
+              <button type="button" onClick={() => copy('hex', d.hex)}>
+                Copy hex
+              </button>{' '}
+              <button type="button" onClick={() => copy('base64', d.base64)}>
+                Copy base64
+              </button>{' '}
+              <span className="muted" role="status" aria-live="polite">
+                {status}
+              </span>
+            </div>
+          </>
+        )}
+      </dd>
+    </>
+  );
+}
+
+function BucketLink({ b, search }: { b: BucketIdent; search: string }) {
+  const s = describeKey(b.start, 'start');
+  const e = describeKey(b.end, 'end');
+  return (
+    <Link to={bucketPath(b.bucketId, search)}>
+      {b.bucketId}
+      {b.label && ` · ${b.label}`}{' '}
+      <span className="muted">
+        [{elideMiddle(s.openEnd ?? s.display, 24)}, {elideMiddle(e.openEnd ?? e.display, 24)})
+      </span>
+    </Link>
+  );
+}
+
+export default function BucketPage() {
+  const { bucketId = '' } = useParams();
+  const { search } = useLocation();
+  const { console: access, client, session } = useDataSource();
+  const [now] = useState(() => Date.now());
+  const win = useMemo(() => windowOf(search, now), [search, now]);
+  const carry = windowQuery(search);
+  const load = useLoad(`${bucketId}|${win.fromMs}|${win.toMs}`, (signal) =>
+    loadBucket(access, client, bucketId, win, signal),
+  );
+  const [cursor, setCursor] = useState<number | null>(null);
+  useEffect(() => {
+    document.title = `${bucketId} · Key Visualizer`;
+  }, [bucketId]);
+
+  const d = load.data;
+  const changes = useMemo(
+    () => (d ? termChanges(d.detail.columns, d.detail.groups, d.detail.terms) : []),
+    [d],
+  );
+  const related = useMemo(
+    () => (d?.writes ? relatedRows(d.writes.rows, bucketId) : []),
+    [d, bucketId],
+  );
+
+  const head = (
+    <header className="console-head">
+      <h1>
+        Bucket <span data-testid="bucket-id">{bucketId}</span>
+        {d?.detail.row.label && <span className="badge">{d.detail.row.label}</span>}
+        {d?.detail.row.aggregate && <span className="badge">aggregate</span>}
+      </h1>
+      <Link to={`/keyviz${carry}`}>Back to the heatmap</Link>
+    </header>
+  );
+  if (!d) {
+    return (
+      <main className="console-page" id="main-content" tabIndex={-1} data-testid="bucket-page">
+        {head}
+        <ConsoleState
+          what="this bucket"
+          error={load.error}
+          session={session}
+          onRetry={load.reload}
+        />
+      </main>
+    );
+  }
+  const { detail } = d;
+  const cols = detail.columns;
+  const step = cols.length > 1 ? cols[1] - cols[0] : 60_000;
+  // "Show on the heatmap": zoomed to this bucket's keys over the same columns.
+  const zoom =
+    cols.length > 0
+      ? `zoom=${Math.round(cols[0])}-${Math.round(cols[cols.length - 1] + step)},${toHex(detail.row.start)},${toHex(detail.row.end)}`
+      : '';
+  const heatmapLink = `/keyviz${carry}${carry ? '&' : '?'}${zoom}`;
+  return (
+    <main className="console-page" id="main-content" tabIndex={-1} data-testid="bucket-page">
+      {head}
+      <p>
+        <Link to={heatmapLink} data-testid="show-on-heatmap">
+          Show on the heatmap
+        </Link>{' '}
+        <span className="muted">
+          {cols.length} columns
+          {cols.length > 0 &&
+            ` · ${formatDate(cols[0])} ${formatClock(cols[0])} – ${formatDate(cols[cols.length - 1])} ${formatClock(cols[cols.length - 1])}`}
+        </span>
+      </p>
+      {d.degraded && (
+        <p className="degraded-note" role="note" data-testid="degraded">
+          This node does not implement GetRouteDetail (<code>{d.degraded}</code>): the page is built
+          from the heatmap&apos;s matrices
+          {d.missing.length > 0 && `, and ${d.missing.join(', ')} had no row for it`}. Adapter
+          latency for the bucket is not available.
+        </p>
+      )}
+      <FanoutNote nodes={detail.nodes} />
+
+      <h2>Keys</h2>
+      <dl className="key-grid">
+        <KeyBlock title="Start" k={detail.row.start} side="start" />
+        <KeyBlock title="End" k={detail.row.end} side="end" />
+      </dl>
+
+      <h2>Series</h2>
+      <SeriesMultiples
+        columns={cols}
+        series={detail.series}
+        changes={changes}
+        cursor={cursor !== null && cursor < cols.length ? cursor : null}
+        onCursor={setCursor}
+      />
+
+      <h2>Raft group and leader term</h2>
+      {changes.length === 0 ? (
+        <p className="muted">The node reported no group or term for this bucket.</p>
+      ) : (
+        <table className="console-table" data-testid="term-changes">
+          <caption>
+            {changes.length === 1
+              ? 'No change in the window'
+              : `${changes.length - 1} changes in the window`}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">From</th>
+              <th scope="col">Group</th>
+              <th scope="col" className="num">
+                Term
+              </th>
+              <th scope="col">Change</th>
+            </tr>
+          </thead>
+          <tbody>
+            {changes.slice(-50).map((c) => (
+              <tr key={c.col}>
+                <td>
+                  {formatDate(c.t)} {formatClock(c.t)}
+                </td>
+                <td>{c.group}</td>
+                <td className="num">{formatInt(c.term)}</td>
+                <td>
+                  {c.kind === 'first'
+                    ? 'first seen'
+                    : c.kind === 'group'
+                      ? 'moved to another group'
+                      : 'new leader term'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      {detail.row.aggregate && (
+        <>
+          <h2>Member routes</h2>
+          <p data-testid="members">
+            {formatInt(detail.row.routeCount)} routes
+            {detail.row.routeIdsTruncated &&
+              ` (the first ${detail.row.routeIds.length} listed; the node caps the list)`}
+            : {detail.row.routeIds.join(', ')}
+          </p>
+        </>
+      )}
+
+      {related.length > 0 && (
+        <>
+          <h2>Other rows of the same route</h2>
+          <ul className="link-list">
+            {related.map((r) => (
+              <li key={r.bucketId}>
+                <BucketLink b={{ ...r }} search={carry} />
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+
+      <h2>Neighbours</h2>
+      <div className="neighbours" data-testid="neighbours">
+        <div>
+          Above (lower keys):{' '}
+          {detail.before ? (
+            <BucketLink b={detail.before} search={carry} />
+          ) : (
+            <span className="muted">none: start of the key space</span>
+          )}
+        </div>
+        <div>
+          Below (higher keys):{' '}
+          {detail.after ? (
+            <BucketLink b={detail.after} search={carry} />
+          ) : (
+            <span className="muted">none: end of the key space</span>
+          )}
+        </div>
+      </div>
+
+      <h2>Hot keys</h2>
+      {/* Slot for the hot-keys panel (branch hotkeys-page): mounted here once merged. */}
+      <p className="muted" data-testid="hotkeys-slot">
+        Hot keys of this bucket are shown on the heatmap: pin one of its cells there.
+      </p>
+
+      {detail.perAdapter.length > 0 && (
+        <>
+          <h2>Adapter traffic of this bucket (newest step)</h2>
+          <table className="console-table">
+            <thead>
+              <tr>
+                <th scope="col">Adapter</th>
+                <th scope="col">Operation</th>
+                <th scope="col" className="num">
+                  Requests
+                </th>
+                <th scope="col" className="num">
+                  p50
+                </th>
+                <th scope="col" className="num">
+                  p99
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {detail.perAdapter.map((a) => (
+                <tr key={`${a.adapter}/${a.operation}`}>
+                  <th scope="row">{a.adapter}</th>
+                  <td>{a.operation}</td>
+                  <td className="num">{formatInt(a.requests)}</td>
+                  <td className="num">{formatLatencyNs(a.p50Ns)}</td>
+                  <td className="num">{formatLatencyNs(a.p99Ns)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,116 @@
+// The bucket page's data model (pure): the page built from matrices when the node has no
+// GetRouteDetail, the Raft group / leader term changes, and the same route's other rows.
+import type { BucketIdent, RouteDetail } from '../../api/consoleClient.ts';
+import type { Matrix, RowMeta, Series } from '../../data/matrix.ts';
+
+export const SERIES_ORDER: readonly Series[] = ['reads', 'writes', 'read_bytes', 'write_bytes'];
+
+function ident(m: RowMeta): BucketIdent {
+  return {
+    bucketId: m.bucketId,
+    start: m.start,
+    end: m.end,
+    label: m.label,
+    aggregate: m.aggregate,
+    routeIds: m.routeIds,
+    routeIdsTruncated: m.routeIdsTruncated,
+    routeCount: m.routeCount,
+  };
+}
+
+/**
+ * A node without GetRouteDetail: the bucket from the matrices of the series that were
+ * loaded (each up to 1024 rows: a quiet bucket may be missing from some). Null when no
+ * matrix has the row.
+ */
+export function detailFromMatrices(
+  bucketId: string,
+  matrices: Partial<Record<Series, Matrix>>,
+): { detail: RouteDetail; missing: Series[] } | null {
+  let base: { m: Matrix; r: number } | null = null;
+  for (const s of SERIES_ORDER) {
+    const m = matrices[s];
+    if (!m) continue;
+    const r = m.rows.findIndex((x) => x.bucketId === bucketId);
+    if (r >= 0 && (!base || s === 'writes')) base = { m, r };
+  }
+  if (!base) return null;
+  const columns = Array.from(base.m.columns);
+  const C = columns.length;
+  const missing: Series[] = [];
+  const series = {} as Record<Series, number[]>;
+  for (const s of SERIES_ORDER) {
+    const m = matrices[s];
+    const r = m ? m.rows.findIndex((x) => x.bucketId === bucketId) : -1;
+    if (!m || r < 0 || m.colCount !== C) {
+      missing.push(s);
+      series[s] = [];
+      continue;
+    }
+    series[s] = Array.from(m.values.subarray(r * C, (r + 1) * C));
+  }
+  const { m, r } = base;
+  const cells = (a: Float64Array | null) =>
+    a ? Array.from(a.subarray(r * C, (r + 1) * C), (v) => String(v)) : [];
+  return {
+    detail: {
+      columns,
+      row: ident(m.rows[r]),
+      series,
+      groups: cells(m.raftGroupIds),
+      terms: cells(m.leaderTerms),
+      before: r > 0 ? ident(m.rows[r - 1]) : null,
+      after: r + 1 < m.rowCount ? ident(m.rows[r + 1]) : null,
+      perAdapter: [],
+      nodes: [],
+    },
+    missing,
+  };
+}
+
+export interface TermChange {
+  /** Column index where the new (group, term) starts. */
+  col: number;
+  t: number;
+  group: string;
+  term: string;
+  kind: 'first' | 'group' | 'term';
+}
+
+/** Every change of Raft group or leader term over the known (non-zero) cells. */
+export function termChanges(
+  columns: readonly number[],
+  groups: readonly string[],
+  terms: readonly string[],
+): TermChange[] {
+  const out: TermChange[] = [];
+  let g = '';
+  let t = '';
+  for (let c = 0; c < Math.min(columns.length, groups.length, terms.length); c++) {
+    if (groups[c] === '0' && terms[c] === '0') continue; // idle or unknown
+    if (groups[c] === g && terms[c] === t) continue;
+    out.push({
+      col: c,
+      t: columns[c],
+      group: groups[c],
+      term: terms[c],
+      kind: g === '' ? 'first' : groups[c] !== g ? 'group' : 'term',
+    });
+    g = groups[c];
+    t = terms[c];
+  }
+  return out;
+}
+
+/** `route:<id>` of a bucket id, or null for a virtual bucket. */
+export function routeOf(bucketId: string): string | null {
+  const m = /^route:(\d+)/.exec(bucketId);
+  return m ? m[1] : null;
+}
+
+/** Rows of the same route with another label or sub-range (contract §5.3). */
+export function relatedRows(rows: readonly RowMeta[], bucketId: string): RowMeta[] {
+  const route = routeOf(bucketId);
+  if (route === null) return [];
+  return rows.filter((r) => r.bucketId !== bucketId && routeOf(r.bucketId) === route);
+}

@@ -1,0 +1,156 @@
+// Cluster (/cluster): GetClusterOverview + GetRaftGroups. Sort order in the URL; lagging or
+// leaderless groups marked in words, not only colour; each group links to the heatmap
+// showing its routes.
+import { useEffect } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import { getCluster } from '../../api/consoleClient.ts';
+import { formatInt } from '../../data/format.ts';
+import { useDataSource } from '../../shell/useDataSource.ts';
+import { ConsoleState } from '../console/ConsoleState.tsx';
+import { formatAge } from '../console/format.ts';
+import { useLoad } from '../console/useLoad.ts';
+import { groupRows, SORT_KEYS, sortRows, type SortKey } from './clusterModel.ts';
+import '../console/console.css';
+
+const LABELS: Record<SortKey, string> = {
+  group: 'Group',
+  leader: 'Leader',
+  term: 'Term',
+  lag: 'Commit − applied',
+  contact: 'Last contact',
+};
+
+export default function ClusterPage() {
+  const { console: access, session } = useDataSource();
+  const [params, setParams] = useSearchParams();
+  const sortParam = params.get('sort') as SortKey | null;
+  const sort: SortKey = sortParam && SORT_KEYS.includes(sortParam) ? sortParam : 'group';
+  const desc = params.get('dir') === 'desc';
+  const load = useLoad(
+    'cluster',
+    async (signal) => ({ view: await getCluster(access, signal), at: Date.now() }),
+    30_000,
+  );
+  useEffect(() => {
+    document.title = 'Cluster · Key Visualizer';
+  }, []);
+  const d = load.data?.view;
+  const now = load.data?.at ?? 0;
+  if (!d) {
+    return (
+      <main className="console-page" id="main-content" tabIndex={-1} data-testid="cluster-page">
+        <h1>Cluster</h1>
+        <ConsoleState
+          what="the cluster"
+          error={load.error}
+          session={session}
+          onRetry={load.reload}
+        />
+      </main>
+    );
+  }
+  const rows = sortRows(groupRows(d.groups, now), sort, desc);
+  const noIndexes = d.groups.length > 0 && d.groups.every((g) => g.commit === null);
+  const sortBy = (k: SortKey) => {
+    const nextDesc = k === sort ? !desc : false;
+    const p: Record<string, string> = {};
+    if (k !== 'group') p.sort = k;
+    if (nextDesc) p.dir = 'desc';
+    setParams(p);
+  };
+  const flagged = rows.filter((r) => r.lagging || r.leaderless).length;
+  return (
+    <main className="console-page" id="main-content" tabIndex={-1} data-testid="cluster-page">
+      <header className="console-head">
+        <h1>Cluster</h1>
+        <span className="muted">
+          {d.nodeId && (
+            <>
+              this node: <strong>{d.nodeId}</strong>
+              {d.address && ` (${d.address})`} ·{' '}
+            </>
+          )}
+          {d.aggregateQps !== null && <>{formatInt(d.aggregateQps)} requests/s · </>}
+          {formatInt(d.groups.length)} Raft groups
+          {flagged > 0 && <> · {flagged} need attention</>}
+        </span>
+      </header>
+      <h2>Members</h2>
+      {d.members.length === 0 ? (
+        <p className="muted">The node names no members.</p>
+      ) : (
+        <ul className="link-list" data-testid="members">
+          {d.members.map((m) => (
+            <li key={m.nodeId}>
+              {m.nodeId}
+              {m.address && <span className="muted"> · {m.address}</span>}
+              {m.nodeId === d.nodeId && <span className="badge">this node</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {Object.keys(d.capabilities).length > 0 && (
+        <p className="muted">
+          Capabilities:{' '}
+          {Object.entries(d.capabilities)
+            .map(([k, v]) => `${k} ${v ? 'on' : 'off'}`)
+            .join(', ')}
+        </p>
+      )}
+      <h2>Raft groups</h2>
+      {noIndexes && (
+        <p className="degraded-note" role="note">
+          This source gives leaders and terms only: commit and applied indexes and last contact need
+          GetRaftGroups (the Admin service).
+        </p>
+      )}
+      <table className="console-table" data-testid="groups">
+        <thead>
+          <tr>
+            {SORT_KEYS.map((k) => (
+              <th
+                key={k}
+                scope="col"
+                className={k === 'lag' || k === 'term' ? 'num' : undefined}
+                aria-sort={k === sort ? (desc ? 'descending' : 'ascending') : 'none'}
+              >
+                <button type="button" onClick={() => sortBy(k)}>
+                  {LABELS[k]}
+                </button>
+              </th>
+            ))}
+            <th scope="col">Heatmap</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((g) => (
+            <tr key={g.id} className={g.lagging || g.leaderless ? 'flagged' : undefined}>
+              <th scope="row">
+                {g.id}
+                {g.leaderless && <span className="badge warn">no leader</span>}
+                {g.lagging && <span className="badge warn">lagging</span>}
+              </th>
+              <td>{g.leader || '—'}</td>
+              <td className="num">{formatInt(g.term)}</td>
+              <td className="num">
+                {g.lag === null ? '—' : formatInt(g.lag)}
+                {g.commit !== null && (
+                  <span className="muted">
+                    {' '}
+                    ({formatInt(g.commit)} / {formatInt(g.applied ?? '0')})
+                  </span>
+                )}
+              </td>
+              <td>{g.ageMs === null ? '—' : formatAge(g.ageMs)}</td>
+              <td>
+                <Link to={`/keyviz?filter=${encodeURIComponent(`group:${g.id}`)}`}>
+                  Routes of group {g.id}
+                </Link>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </main>
+  );
+}

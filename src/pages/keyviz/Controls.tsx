@@ -1,0 +1,77 @@
+import { useId } from 'react';
+import { SERIES, type Series } from '../../data/matrix.ts';
+import type { RefreshSeconds, ViewState } from '../../data/urlState.ts';
+import { RowsInput } from './RowsInput.tsx';
+import type { ViewAction } from './viewState.ts';
+
+export const SERIES_LABELS: Record<Series, string> = {
+  writes: 'Writes',
+  reads: 'Reads',
+  write_bytes: 'Write bytes',
+  read_bytes: 'Read bytes',
+};
+
+const REFRESH_OPTIONS: { value: RefreshSeconds; label: string }[] = [
+  { value: 0, label: 'Off' },
+  { value: 5, label: '5 s' },
+  { value: 30, label: '30 s' },
+  { value: 'live', label: 'Live' },
+];
+
+interface Props {
+  view: ViewState;
+  dispatch: (a: ViewAction) => void;
+  onRefresh: () => void;
+  busy: boolean;
+}
+
+export function Controls({ view, dispatch, onRefresh, busy }: Props) {
+  const seriesId = useId();
+  const refreshId = useId();
+  return (
+    <div className="controls" role="group" aria-label="View">
+      <div className="control">
+        <label htmlFor={seriesId}>Series</label>
+        <select
+          id={seriesId}
+          value={view.series}
+          onChange={(e) => dispatch({ type: 'series', series: e.target.value as Series })}
+        >
+          {SERIES.map((s) => (
+            <option key={s} value={s}>
+              {SERIES_LABELS[s]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <RowsInput value={view.rows} onCommit={(rows) => dispatch({ type: 'rows', rows })} />
+      <div className="control">
+        <label htmlFor={refreshId}>Auto refresh</label>
+        <select
+          id={refreshId}
+          value={view.refresh}
+          onChange={(e) =>
+            dispatch({
+              type: 'refresh',
+              refresh: (e.target.value === 'live'
+                ? 'live'
+                : Number(e.target.value)) as RefreshSeconds,
+            })
+          }
+        >
+          {REFRESH_OPTIONS.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <button type="button" className="refresh-button" onClick={onRefresh}>
+        Refresh
+      </button>
+      <span className="busy" role="status" aria-live="polite" data-testid="busy">
+        {busy ? 'refreshing…' : ''}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,163 @@
+import { useCallback, useEffect, useState } from 'react';
+import { formatClock, formatInt } from '../../data/format.ts';
+import type { Matrix } from '../../data/matrix.ts';
+import { ClusterBanner } from './ClusterBanner.tsx';
+import { Controls } from './Controls.tsx';
+import { HeatmapControls } from './HeatmapControls.tsx';
+import { Heatmap } from './Heatmap.tsx';
+import { LiveStatus } from './LiveStatus.tsx';
+import type { LiveState } from './liveFollower.ts';
+import { RecordBanner, useFileDrop } from './RecordBanner.tsx';
+import { useHeatmapFeed } from './useHeatmapFeed.ts';
+import { useHeatmapViewState } from './useHeatmapViewState.ts';
+import type { LoadError } from '../../shell/loadError.ts';
+import { SignInForm, SignOutButton } from '../../shell/SignInForm.tsx';
+import { EmptyPanel, ErrorPanel, LoadingPanel } from '../../shell/StatePanel.tsx';
+import { readToken, writeToken } from '../../shell/tokenStore.ts';
+import { useDataSource } from '../../shell/useDataSource.ts';
+import { useNodeName, type NodeName } from '../../shell/useOverview.ts';
+
+function Header({
+  node,
+  matrix,
+  loadedAt,
+  live,
+}: {
+  node: NodeName | null;
+  matrix: Matrix | null;
+  loadedAt: number | null;
+  live: LiveState | null;
+}) {
+  return (
+    <header className="page-header">
+      <h1>
+        Key Visualizer
+        {node && (
+          <span className="node-name" data-testid="node-name">
+            {' '}
+            · {node.nodeId}
+            {node.address && <span className="muted"> ({node.address})</span>}
+          </span>
+        )}
+      </h1>
+      {matrix && matrix.colCount > 0 && (
+        <span className="summary muted" data-testid="summary">
+          {formatInt(matrix.rowCount)} rows × {formatInt(matrix.colCount)} columns
+          {loadedAt !== null && <> · loaded {formatClock(loadedAt, true)}</>}
+        </span>
+      )}
+      <LiveStatus state={live} />
+    </header>
+  );
+}
+
+function StaleBanner({
+  error,
+  loadedAt,
+  nextPollAt,
+}: {
+  error: LoadError;
+  loadedAt: number | null;
+  nextPollAt: number | null;
+}) {
+  return (
+    <div className="stale-banner" role="alert" data-state={error.kind}>
+      <strong>Refresh failed</strong> ({error.code}
+      {error.message ? `: ${error.message}` : ''}).{' '}
+      {loadedAt !== null && <>Showing data loaded at {formatClock(loadedAt, true)}. </>}
+      {nextPollAt !== null && <>Next try at {formatClock(nextPollAt, true)}.</>}
+    </div>
+  );
+}
+
+export function KeyvizPage() {
+  // Connect, gRPC-Web or the node's JSON API (cookie session): one client either way.
+  const { config, client, session, needsSignIn, setSignedOut, kind } = useDataSource();
+  const [view, dispatch] = useHeatmapViewState();
+  // Time range, zoom windows and record files (issue 4) on top of the matrix feed.
+  const feed = useHeatmapFeed(client, view);
+  const dropping = useFileDrop(feed.openRecord);
+  const [authNonce, setAuthNonce] = useState(0);
+  const node = useNodeName(client, authNonce);
+  const { reload } = feed;
+
+  const onToken = useCallback(
+    (token: string) => {
+      writeToken(token);
+      setAuthNonce((n) => n + 1);
+      reload();
+    },
+    [reload],
+  );
+
+  const onSignedIn = useCallback(() => {
+    setSignedOut(false);
+    setAuthNonce((n) => n + 1);
+    reload();
+  }, [reload, setSignedOut]);
+  const onSignedOut = useCallback(() => {
+    setSignedOut(true);
+    reload();
+  }, [reload, setSignedOut]);
+
+  useEffect(() => {
+    document.title = node ? `Key Visualizer · ${node.nodeId}` : 'Key Visualizer';
+  }, [node]);
+
+  const { matrix, error } = feed;
+  let body;
+  const signIn = session !== null && needsSignIn(error);
+  if (session && signIn) {
+    body = (
+      <SignInForm
+        session={session}
+        onSignedIn={onSignedIn}
+        reason={matrix ? 'The session ended (signed out or expired): sign in again.' : undefined}
+      />
+    );
+  } else if (error && (error.kind === 'unauthenticated' || !matrix)) {
+    body = (
+      <ErrorPanel
+        error={error}
+        apiBase={config.baseUrl}
+        protocol={kind === 'json' ? "the node's JSON admin API" : 'Connect or gRPC-Web'}
+        hasToken={readToken() !== undefined}
+        onToken={onToken}
+        onRetry={reload}
+      />
+    );
+  } else if (!matrix) {
+    body = <LoadingPanel />;
+  } else if (matrix.colCount === 0 || matrix.rowCount === 0) {
+    body = <EmptyPanel columns={matrix.colCount} onRetry={reload} />;
+  } else {
+    body = (
+      <Heatmap
+        raw={matrix}
+        view={view}
+        dispatch={dispatch}
+        hotKeysFrom={feed.record ? undefined : { baseUrl: config.baseUrl, source: kind }}
+      />
+    );
+  }
+
+  return (
+    <div className={dropping ? 'page drop-active' : 'page'}>
+      <Header node={node} matrix={matrix} loadedAt={feed.loadedAt} live={feed.live} />
+      {session && !signIn && <SignOutButton session={session} onSignedOut={onSignedOut} />}
+      {/* A named region: the control groups are inside a landmark (axe "region"). */}
+      <section className="page-controls" aria-label="Heatmap settings">
+        <Controls view={view} dispatch={dispatch} onRefresh={reload} busy={feed.busy} />
+        <HeatmapControls view={view} dispatch={dispatch} onOpenRecord={feed.openRecord} />
+      </section>
+      {feed.record && <RecordBanner record={feed.record} onClose={feed.closeRecord} />}
+      {error && matrix && error.kind !== 'unauthenticated' && (
+        <StaleBanner error={error} loadedAt={feed.loadedAt} nextPollAt={feed.nextPollAt} />
+      )}
+      {matrix && <ClusterBanner nodes={matrix.nodes} />}
+      <main className="main" data-testid="main">
+        {body}
+      </main>
+    </div>
+  );
+}

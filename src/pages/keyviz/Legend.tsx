@@ -1,0 +1,46 @@
+import { memo, useMemo } from 'react';
+import type { Series } from '../../data/matrix.ts';
+import type { Palette, Scheme } from '../../data/colorRamp.ts';
+import { rampGradientCss } from '../../data/colorRamp.ts';
+import { formatDuration, formatValue, seriesUnit } from '../../data/format.ts';
+import type { Scale } from '../../data/scale.ts';
+import { legendTicks } from './legend.ts';
+
+const BAR_PX = 280;
+
+interface Props {
+  scale: Scale;
+  series: Series;
+  palette: Palette;
+  scheme: Scheme;
+  stepMs: number;
+}
+
+/** Colour bar with the scale's numbers and unit, so a colour can be read back as a value. */
+export const Legend = memo(function Legend({ scale, series, palette, scheme, stepMs }: Props) {
+  const ticks = useMemo(() => legendTicks(scale, BAR_PX, 56), [scale]);
+  const unit = seriesUnit(series);
+  return (
+    <div className="legend" data-testid="legend">
+      <span className="legend-title">
+        {series.replace('_', ' ')} ({unit}) per {formatDuration(stepMs)} column, {scale.kind} scale
+      </span>
+      <div className="legend-scale">
+        <div
+          className="legend-bar"
+          style={{ width: BAR_PX, background: rampGradientCss(palette, scheme) }}
+        >
+          <span className="legend-zero" title="no traffic: the page background" />
+          <span className="legend-zero-label">{formatValue(0, series)}</span>
+        </div>
+        <div className="legend-ticks" style={{ width: BAR_PX }}>
+          {ticks.map((t) => (
+            <span key={t.t} className="legend-tick" style={{ left: t.t * BAR_PX }}>
+              {formatValue(t.value, series)}
+            </span>
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+});

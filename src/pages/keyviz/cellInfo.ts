@@ -1,0 +1,102 @@
+// Everything the hover flyout says about one cell, as plain strings (rendered as React text,
+// never markup: keys are data).
+
+import type { Matrix } from '../../data/matrix.ts';
+import { describeKey, displayText, type KeyDescription } from '../../data/keys.ts';
+import {
+  cellDigits,
+  formatInt,
+  formatTimeWindow,
+  formatValue,
+  seriesUnit,
+} from '../../data/format.ts';
+import type { ColumnEdges } from '../../data/view/gaps.ts';
+
+/** Member route ids listed before "+N more". */
+export const MAX_LISTED_MEMBERS = 8;
+
+export interface CellInfo {
+  row: number;
+  col: number;
+  time: string;
+  /** Humanised value with unit ("1.2 k ops"). */
+  value: string;
+  /** Exact value ("1,234 ops") when the humanised one rounds; '' otherwise. */
+  exact: string;
+  bucketId: string;
+  label: string;
+  aggregate: boolean;
+  routeCount: string;
+  /** Listed member ids and how many more exist ("" when none). */
+  members: string[];
+  moreMembers: string;
+  raftGroup: string;
+  leaderTerm: string;
+  rowTotal: string;
+  start: KeyDescription;
+  end: KeyDescription;
+  /** Cluster view: nodes that contributed to the row ('' for one node). */
+  nodes: string;
+  /** Cluster view: two nodes disagreed on this write cell. */
+  conflict: boolean;
+}
+
+/** "+N more" for the ids not listed: the node's truncation and ours add up (route_count). */
+function moreText(routeCount: string, listed: number, truncated: boolean, sent: number): string {
+  let more: bigint;
+  try {
+    more = BigInt(routeCount) - BigInt(listed);
+  } catch {
+    more = BigInt(sent - listed);
+  }
+  if (!truncated) more = BigInt(sent - listed);
+  return more > 0n ? `+${formatInt(more)} more` : '';
+}
+
+// Key descriptions per row, so moving along a row re-describes nothing (and the flyout's key
+// blocks, memoised on these objects, do not re-render).
+const keyCache = new WeakMap<object, { start: KeyDescription; end: KeyDescription }>();
+
+function rowKeys(meta: Matrix['rows'][number]): { start: KeyDescription; end: KeyDescription } {
+  let k = keyCache.get(meta);
+  if (!k) {
+    k = { start: describeKey(meta.start, 'start'), end: describeKey(meta.end, 'end') };
+    keyCache.set(meta, k);
+  }
+  return k;
+}
+
+function unknownIfZero(v: number | undefined): string {
+  return v === undefined || v === 0 ? 'unknown' : formatInt(v);
+}
+
+export function cellInfo(m: Matrix, edges: ColumnEdges, row: number, col: number): CellInfo {
+  const meta = m.rows[row];
+  const i = row * m.colCount + col;
+  const v = m.values[i];
+  const keys = rowKeys(meta);
+  const members = meta.aggregate ? meta.routeIds.slice(0, MAX_LISTED_MEMBERS) : [];
+  return {
+    row,
+    col,
+    time: formatTimeWindow(edges.x0[col], edges.x1[col]),
+    value: formatValue(v, m.series),
+    // Every digit, also above 2^53 (the double there is only the nearest).
+    exact: v >= 1000 ? `${formatInt(cellDigits(m, i))} ${seriesUnit(m.series)}` : '',
+    bucketId: displayText(meta.bucketId),
+    label: displayText(meta.label),
+    aggregate: meta.aggregate,
+    routeCount: formatInt(meta.routeCount),
+    members,
+    moreMembers: meta.aggregate
+      ? moreText(meta.routeCount, members.length, meta.routeIdsTruncated, meta.routeIds.length)
+      : '',
+    raftGroup: unknownIfZero(m.raftGroupIds?.[i]),
+    leaderTerm: unknownIfZero(m.leaderTerms?.[i]),
+    rowTotal: formatValue(meta.total, m.series),
+    start: keys.start,
+    end: keys.end,
+    nodes: meta.contributingNodes.join(', '),
+    conflict: m.conflicts?.[i] === 1,
+  };
+}

@@ -1,0 +1,107 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { AdminClient } from '../../api/client.ts';
+import { RANGE_MS, type ViewState } from '../../data/urlState.ts';
+import { openRecordBlob, type RecordFile } from '../../data/view/index.ts';
+import { inferStepMs } from '../../data/raster.ts';
+import { useMatrixFeed, type Feed } from './useMatrixFeed.ts';
+import { askFor, rangeWindow, sameAsk, type WindowAsk } from './heatmapState.ts';
+import { loadedOf, windowedClient, type Loaded } from './windowedClient.ts';
+
+export interface RecordState {
+  name: string;
+  /** The file's failure to open, or ''. */
+  error: string;
+}
+
+/** What the client reads at request time: mutable on purpose (the poller calls it later). */
+class AskBox {
+  record: RecordFile | null = null;
+  constructor(public ask: WindowAsk) {}
+  setAsk(a: WindowAsk): void {
+    this.ask = a;
+  }
+  setRecord(r: RecordFile | null): void {
+    this.record = r;
+  }
+}
+
+export interface HeatmapFeed extends Feed {
+  /** The record file shown instead of the server (null = live). */
+  record: RecordState | null;
+  openRecord: (file: File) => void;
+  closeRecord: () => void;
+}
+
+function loadedFor(ask: WindowAsk): Loaded {
+  return ask.kind === 'range'
+    ? { window: rangeWindow(ask.range, Date.now()), zoomed: false }
+    : { window: ask.window, zoomed: true };
+}
+
+/**
+ * The matrix feed for the explore view: the time range and zoom decide the window asked for
+ * (a zoom refetches its window at full resolution only when the loaded data cannot show it),
+ * and a record file can stand in for the server.
+ */
+export function useHeatmapFeed(client: AdminClient, view: ViewState): HeatmapFeed {
+  const [box] = useState(
+    () =>
+      new AskBox(
+        askFor(
+          view.range,
+          view.zoom,
+          { kind: 'range', range: view.range },
+          null,
+          new Float64Array(0),
+          60_000,
+        ),
+      ),
+  );
+  const [record, setRecord] = useState<RecordState | null>(null);
+  const wclient = useMemo(
+    () => windowedClient(client, { window: () => loadedFor(box.ask), record: () => box.record }),
+    [client, box],
+  );
+  const feed = useMatrixFeed(wclient, {
+    series: view.series,
+    rows: view.rows,
+    refreshS: view.refresh,
+    liveClient: client,
+    windowMs: typeof view.range === 'string' ? RANGE_MS[view.range] : null,
+  });
+  const { matrix, reload } = feed;
+
+  // A new range or zoom: ask for its window when the data on hand cannot show it.
+  useEffect(() => {
+    const l = matrix ? loadedOf(matrix) : null;
+    const cols = matrix?.columns ?? new Float64Array(0);
+    const next = askFor(view.range, view.zoom, box.ask, l?.window ?? null, cols, inferStepMs(cols));
+    if (sameAsk(next, box.ask)) return;
+    box.setAsk(next);
+    reload();
+    // The matrix is read, not watched: new data alone never changes the ask.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [view.range, view.zoom, reload]);
+
+  const openRecord = useCallback(
+    (file: File) => {
+      openRecordBlob(file, { series: view.series, rows: view.rows }).then(
+        ({ record: r }) => {
+          box.setRecord(r);
+          setRecord({ name: file.name, error: '' });
+          reload();
+        },
+        (e: unknown) => setRecord({ name: file.name, error: (e as Error).message }),
+      );
+    },
+    [box, view.series, view.rows, reload],
+  );
+
+  const closeRecord = useCallback(() => {
+    box.setRecord(null);
+    setRecord(null);
+    reload();
+  }, [box, reload]);
+
+  return { ...feed, record, openRecord, closeRecord };
+}

@@ -1,0 +1,125 @@
+// Issue 15, hot spots end to end in real Chromium against a real sampler server running the
+// default workload (mix, 2,000 routes, 24 h of 1-minute columns): the panel lists every planted
+// pattern, each entry zooms the heatmap to its keys and outlines it, the panel's state is in the
+// URL, and "go to hottest cell" works by key and by button.
+import { expect, test, type Page } from '@playwright/test';
+import { hottestCell } from '../../src/data/hotspots/index.ts';
+import { fromHex } from '../../src/data/keys.ts';
+import { compareKeys } from '../../src/data/view/keyOrder.ts';
+import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
+import { fetchMatrix, waitForHeatmap } from './support.ts';
+import { zoomOfUrl } from './exploreSupport.ts';
+
+let s: SpawnedServer;
+
+test.beforeAll(async () => {
+  s = await spawnServer(['--backfill', '24h', '--routes', '2000', '--seed', '1'], {
+    readyTimeoutMs: 120_000,
+  });
+});
+
+test.afterAll(async () => {
+  await s?.stop();
+});
+
+const dec = new TextDecoder();
+
+/** The zoom's start key as text ('' when open). */
+function zoomStart(url: string): string {
+  const z = zoomOfUrl(url);
+  return z?.startKeyHex ? dec.decode(fromHex(z.startKeyHex)!) : '';
+}
+
+async function openPanel(page: Page): Promise<void> {
+  await page.goto(`${s.keyviz}?hotspots=1`);
+  await waitForHeatmap(page);
+  await expect(page.getByRole('complementary', { name: 'Hot spots' })).toBeVisible();
+  await expect(page.getByTestId('hotspot-entry').first()).toBeVisible({ timeout: 30_000 });
+}
+
+test('the panel lists the planted patterns and zooms to each', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openPanel(page);
+  const entries = page.getByTestId('hotspot-entry');
+  const kinds = await entries.evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+  expect([...kinds].sort()).toEqual(['moving', 'periodic', 'sequential', 'sudden', 'sustained']);
+
+  // Where each planted pattern lives in the key space (server/workload/keyspace.ts).
+  const prefix: Record<string, string> = {
+    sequential: 't',
+    moving: '!ddb|',
+    sudden: '用户/',
+    sustained: '!redis|',
+    periodic: '!s3|',
+  };
+  for (let i = 0; i < kinds.length; i++) {
+    const entry = entries.nth(i);
+    await entry.click();
+    await expect(entry).toHaveAttribute('aria-pressed', 'true');
+    await expect.poll(() => zoomOfUrl(page.url())).not.toBeNull();
+    const start = zoomStart(page.url());
+    // The zoom starts a few rows before the range (a margin), so still in or next to its region.
+    const want = prefix[kinds[i]!];
+    const keys = await page.getByTestId('key-axis').innerText();
+    expect(keys, `${kinds[i]} zoom starting at ${JSON.stringify(start)}`).toContain(want);
+    await expect(page.getByTestId('hotspot-outline')).toBeVisible();
+    await expect(page.getByTestId('hotspot-outline')).toHaveAttribute(
+      'title',
+      new RegExp(`^${i + 1}\\. `),
+    );
+  }
+
+  // Back undoes the last zoom; the panel stays open (its flag is in the URL).
+  const before = page.url();
+  await page.getByRole('button', { name: 'Back', exact: true }).click();
+  await expect.poll(() => page.url()).not.toBe(before);
+  expect(new URL(page.url()).searchParams.get('hotspots')).toBe('1');
+});
+
+test('the panel opens and closes from the zoom bar, with its state in the URL', async ({
+  page,
+}) => {
+  await page.goto(s.keyviz);
+  await waitForHeatmap(page);
+  const toggle = page.getByRole('button', { name: 'Hot spots' });
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  await expect(page.getByTestId('hotspot-panel')).toHaveCount(0);
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  expect(new URL(page.url()).searchParams.get('hotspots')).toBe('1');
+  await expect(page.getByTestId('hotspot-entry').first()).toBeVisible({ timeout: 30_000 });
+  // Keyboard: the entries are buttons in tab order.
+  await page.getByTestId('hotspot-entry').first().focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('hotspot-entry').first()).toHaveAttribute('aria-pressed', 'true');
+  await page.getByRole('button', { name: 'Close the hot-spot panel' }).click();
+  await expect(page.getByTestId('hotspot-panel')).toHaveCount(0);
+  expect(new URL(page.url()).searchParams.get('hotspots')).toBeNull();
+  await page.goBack();
+  await expect(page.getByTestId('hotspot-panel')).toBeVisible();
+});
+
+test('H and the button go to the hottest cell', async ({ page }) => {
+  await page.goto(s.keyviz);
+  await waitForHeatmap(page);
+  await page.getByTestId('hover-layer').focus();
+  await page.keyboard.press('h');
+  await expect.poll(() => zoomOfUrl(page.url())).not.toBeNull();
+  await expect(page.getByTestId('hotspot-outline')).toHaveAttribute('title', 'Hottest cell');
+  // The zoom holds the hottest cell the server reports (the sequential head's, in rawkv).
+  const m = await fetchMatrix(s.http, 'writes', 1024);
+  const hot = hottestCell(m)!;
+  const key = m.rows[hot.row].start;
+  const z = zoomOfUrl(page.url())!;
+  expect(compareKeys(fromHex(z.startKeyHex ?? '')!, key)).toBeLessThanOrEqual(0);
+  expect(compareKeys(key, fromHex(z.endKeyHex ?? '')!)).toBeLessThan(0);
+  expect(dec.decode(key).startsWith('t')).toBe(true);
+  expect(z.fromMs).toBeLessThanOrEqual(m.columns[hot.col]);
+  expect(z.toMs).toBeGreaterThanOrEqual(m.columns[hot.col]);
+  const z1 = zoomOfUrl(page.url());
+  await page.getByRole('button', { name: 'Reset zoom' }).click();
+  await expect.poll(() => zoomOfUrl(page.url())).toBeNull();
+  await page.getByRole('button', { name: 'Go to hottest cell' }).click();
+  await expect.poll(() => zoomOfUrl(page.url())).toEqual(z1);
+  await expect(page.getByText('H hottest cell')).toBeVisible();
+});

@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { create } from '@bufbuild/protobuf';
+import { Code, ConnectError } from '@connectrpc/connect';
+import { KeyVizHotKeysResponseSchema } from '../../src/gen/admin_pb.ts';
+import { hotKeysFailure, mergeHotKeyAnswers } from '../../server/gateway/hotkeysMerge.ts';
+import { encodeHotKeysJson } from '../../server/jsonapi/hotkeys.ts';
+import type { UpstreamStatus } from '../../server/sampler/types.ts';
+
+const k = (s: string) => new TextEncoder().encode(s);
+const part = (o: {
+  keys: [string, number][];
+  n: number;
+  bound: number;
+  rate?: number;
+  dropped?: number;
+  skipped?: number;
+  at: number;
+}) =>
+  create(KeyVizHotKeysResponseSchema, {
+    keys: o.keys.map(([key, count]) => ({ key: k(key), count: BigInt(count) })),
+    sampleRate: o.rate ?? 16,
+    sampledN: BigInt(o.n),
+    errorBound: BigInt(o.bound),
+    droppedSamples: BigInt(o.dropped ?? 0),
+    skippedLongKeys: BigInt(o.skipped ?? 0),
+    snapshotAtUnixMs: BigInt(o.at),
+    windowFromUnixMs: BigInt(o.at - 60_000),
+    windowToUnixMs: BigInt(o.at),
+    capacity: 64,
+  });
+const req = { routeId: 7n, label: 'redis', subBucket: 2, top: 3, fromUnixMs: 0, toUnixMs: 0 };
+const nodes: UpstreamStatus[] = [
+  { node: 'a:1', ok: true, error: '', code: '', latencyMs: 3 },
+  { node: 'b:1', ok: true, error: '', code: '', latencyMs: 4 },
+  {
+    node: 'c:1',
+    ok: false,
+    error:
+      'failed_precondition: hot-keys drill-down is not enabled on this node (--keyvizHotKeysEnabled)',
+    code: 'failed_precondition',
+    latencyMs: 1,
+  },
+];
+
+describe('gateway hot-key merge (contract §5.2)', () => {
+  const merged = mergeHotKeyAnswers(
+    req,
+    [
+      part({
+        keys: [
+          ['x', 64],
+          ['y', 32],
+          ['w', 16],
+        ],
+        n: 10,
+        bound: 2,
+        at: 5_000_000,
+        skipped: 1,
+      }),
+      part({
+        keys: [
+          ['y', 48],
+          ['z', 32],
+          ['v', 16],
+        ],
+        n: 9,
+        bound: 3,
+        rate: 32,
+        at: 5_000_500,
+      }),
+    ],
+    nodes,
+  );
+
+  it('sums per key, sorts count desc then key_b64 asc, truncates to top after the merge', () => {
+    // y = 80, x = 64, z = 32; then v and w tie at 16 (cut by top 3).
+    expect(merged.keys.map((e) => [new TextDecoder().decode(e.key), e.count])).toEqual([
+      ['y', 80],
+      ['x', 64],
+      ['z', 32],
+    ]);
+    const tie = mergeHotKeyAnswers(
+      { ...req, top: 10 },
+      [
+        part({
+          keys: [
+            ['w', 16],
+            ['v', 16],
+          ],
+          n: 1,
+          bound: 0,
+          at: 1,
+        }),
+      ],
+      [],
+    );
+    // key_b64 order: "dg==" (v) < "dw==" (w).
+    expect(tie.keys.map((e) => new TextDecoder().decode(e.key))).toEqual(['v', 'w']);
+  });
+
+  it('sums the bound and counters, takes the max rate and snapshot, ORs degraded', () => {
+    expect(merged).toMatchObject({
+      routeId: 7n,
+      label: 'redis',
+      subBucket: 2,
+      sampleRate: 32,
+      sampledN: 19,
+      errorBound: 5,
+      droppedSamples: 0,
+      skippedLongKeys: 1,
+      snapshotAtMs: 5_000_500,
+      windowFromMs: 4_940_000,
+      windowToMs: 5_000_500,
+      capacity: 64,
+    });
+    const json = JSON.parse(encodeHotKeysJson(merged)) as Record<string, unknown>;
+    expect(json.degraded).toBe(true);
+    expect(Object.keys(json)).toEqual([
+      'route_id',
+      'label',
+      'sub_bucket',
+      'series',
+      'keys',
+      'approximate',
+      'sample_rate',
+      'sampled_n',
+      'dropped_samples',
+      'skipped_long_keys',
+      'degraded',
+      'error_bound',
+      'snapshot_at',
+      'fanout',
+      'window_from_unix_ms',
+      'window_to_unix_ms',
+      'windows',
+      'capacity',
+    ]);
+    expect(json.fanout).toEqual({
+      nodes: [
+        { node: 'a:1', ok: true },
+        { node: 'b:1', ok: true },
+        { node: 'c:1', ok: false, error: nodes[2].error },
+      ],
+      responded: 2,
+      expected: 3,
+    });
+  });
+
+  it('chooses one error when no node answered', () => {
+    const e = (code: Code, m = 'x') => new ConnectError(m, code);
+    const off = e(Code.FailedPrecondition, 'not enabled (--keyvizHotKeysEnabled)');
+    const f = (...errs: ConnectError[]) =>
+      hotKeysFailure(errs.map((error, i) => ({ node: `n${i}`, error })));
+    expect(f(off, e(Code.Unimplemented)).code).toBe(Code.FailedPrecondition);
+    expect(f(off, e(Code.NotFound), e(Code.Unavailable)).code).toBe(Code.NotFound);
+    expect(f(e(Code.OutOfRange), e(Code.Unavailable)).code).toBe(Code.OutOfRange);
+    expect(f(e(Code.NotFound), e(Code.InvalidArgument, 'bad')).code).toBe(Code.InvalidArgument);
+    expect(f(e(Code.Unavailable, 'down'), e(Code.Unavailable, 'down')).code).toBe(Code.Unavailable);
+    // A gateway token problem is not "hot keys off".
+    expect(
+      f(e(Code.FailedPrecondition, 'gateway misconfigured'), e(Code.NotFound)).rawMessage,
+    ).toContain('gateway misconfigured');
+  });
+});
