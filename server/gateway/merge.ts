@@ -19,6 +19,7 @@ import {
   rowBudget,
   seriesCounter,
 } from '../sampler/request.ts';
+import { addSaturating, EXACT_FROM, exactCell } from '../wire/exact.ts';
 import type {
   BucketMeta,
   CellConflictInfo,
@@ -243,14 +244,76 @@ function mergeGroup(
       );
     }
   }
+  const exact = mergeExact(group, inverse, columns, adds, values);
   let total = 0;
   for (let c = 0; c < columns; c++) total += values[c];
+  const row: MatrixRow = {
+    meta: mergeMeta(group.sources),
+    values,
+    raftGroupIds: groups,
+    leaderTerms: terms,
+  };
+  if (exact) row.exactValues = exact;
   return {
-    row: { meta: mergeMeta(group.sources), values, raftGroupIds: groups, leaderTerms: terms },
+    row,
     total,
     contributors: [...new Set(group.sources.map((src) => answers[src.answer].node))],
     conflicts,
   };
+}
+
+/**
+ * Cells at or above 2^53 again, in exact uint64 arithmetic (the doubles of the
+ * passes above round there): reads add up, saturating at 2^64-1; writes keep
+ * the largest value per (group, term) and add distinct terms, or the largest
+ * when a contribution's group or term is unknown. Skipped (one scan of the
+ * merged doubles) when no value is that large.
+ */
+function mergeExact(
+  group: Group,
+  inverse: Int32Array[],
+  columns: number,
+  adds: boolean,
+  values: Float64Array,
+): Map<number, bigint> | undefined {
+  const anyExact = group.sources.some((src) => (src.row.exactValues?.size ?? 0) > 0);
+  let out: Map<number, bigint> | undefined;
+  for (let c = 0; c < columns; c++) {
+    if (!(values[c] >= EXACT_FROM) && !anyExact) continue;
+    let result = 0n;
+    if (adds) {
+      for (const src of group.sources) {
+        const j = inverse[src.answer][c];
+        if (j >= 0 && j < src.row.values.length)
+          result = addSaturating(result, exactCell(src.row, j));
+      }
+    } else {
+      const perTerm = new Map<string, bigint>();
+      let max = 0n;
+      let unknown = false;
+      for (const src of group.sources) {
+        const j = inverse[src.answer][c];
+        if (j < 0 || j >= src.row.values.length) continue;
+        const x = exactCell(src.row, j);
+        if (x === 0n) continue;
+        if (x > max) max = x;
+        const ids = hasIds(src.row);
+        const g = ids ? src.row.raftGroupIds[j] : 0;
+        const t = ids ? src.row.leaderTerms[j] : 0;
+        if (g === 0 || t === 0) unknown = true;
+        const k = `${g}:${t}`;
+        const had = perTerm.get(k);
+        if (had === undefined || x > had) perTerm.set(k, x);
+      }
+      if (unknown) result = max;
+      else for (const x of perTerm.values()) result = addSaturating(result, x);
+    }
+    if (result >= BigInt(EXACT_FROM)) {
+      (out ??= new Map()).set(c, result);
+      values[c] = Number(result);
+    }
+  }
+  return out;
 }
 
 /**

@@ -29,6 +29,17 @@ function numbersJson(a: Float64Array | readonly number[]): string {
   return `[${a.join(',')}]`;
 }
 
+/** A row's values: exact digits for cells at or above 2^53 (bare JSON numbers, like the node). */
+function valuesJson(row: MatrixRow): string {
+  const exact = row.exactValues;
+  if (!exact || exact.size === 0) return numbersJson(row.values);
+  const cells = Array.from(row.values, (v, j) => {
+    const e = exact.get(j);
+    return e === undefined ? String(v) : e.toString();
+  });
+  return `[${cells.join(',')}]`;
+}
+
 /** Per row, which columns two nodes disagreed on (cluster view only). */
 export function conflictColumns(
   conflicts: readonly CellConflictInfo[],
@@ -61,7 +72,7 @@ export function rowJson(row: MatrixRow, conflicts: boolean[] | undefined): strin
   }
   if (m.aggregate && m.routeCount > m.routeIds.length) parts.push('"route_ids_truncated":true');
   parts.push(`"route_count":${m.routeCount}`);
-  parts.push(`"values":${numbersJson(row.values)}`);
+  parts.push(`"values":${valuesJson(row)}`);
   // Node format: a row-level OR plus one bool per column, both only on conflicting rows.
   if (conflicts) parts.push('"conflict":true', `"conflicts":[${conflicts.join(',')}]`);
   // Older nodes send none; the node's fields are `omitempty`.

@@ -87,8 +87,13 @@ export interface MatrixResult {
 
 export interface MatrixRow {
   meta: BucketMeta;
-  /** One per column; exact integers (counters never exceed 2^53 here). */
+  /** One per column; exact integers below 2^53 (the nearest double above). */
   values: Float64Array;
+  /**
+   * Cells at or above 2^53 (from other nodes through the gateway): column ->
+   * the exact uint64. Encoders write these instead of the double (server/wire/exact.ts).
+   */
+  exactValues?: Map<number, bigint>;
   raftGroupIds: Float64Array;
   leaderTerms: Float64Array;
 }

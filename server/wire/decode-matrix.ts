@@ -10,6 +10,7 @@ import type {
   UpstreamStatus,
 } from '../sampler/types.ts';
 import { uint64ToDecimal } from '../../src/api/wireReader.ts';
+import { EXACT_FROM } from './exact.ts';
 import { Reader, TWO_32 } from './varint.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
@@ -18,9 +19,19 @@ const utf8 = new TextDecoder('utf-8', { fatal: false });
 class NumberRun {
   private parts: Float64Array[] = [];
   private loose: number[] = [];
+  private count = 0;
+  /** Exact values of cells at or above 2^53 (kept for the values run only). */
+  exact: Map<number, bigint> | undefined;
 
-  one(v: number): void {
+  constructor(private readonly keepExact = false) {}
+
+  /** One unpacked value; `r` has just read it with varint64(). */
+  one(v: number, r: Reader): void {
+    if (this.keepExact && v >= EXACT_FROM) {
+      (this.exact ??= new Map()).set(this.count, (BigInt(r.hi) << 32n) | BigInt(r.lo));
+    }
     this.loose.push(v);
+    this.count++;
   }
 
   packed(r: Reader): void {
@@ -29,9 +40,20 @@ class NumberRun {
     for (let i = r.pos; i < end; i++) if (r.buf[i] < 0x80) n++; // one terminal byte per varint
     this.flushLoose();
     const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = r.varint();
+    for (let i = 0; i < n; i++) {
+      const at = r.pos;
+      const v = r.varint();
+      out[i] = v;
+      if (v >= EXACT_FROM && this.keepExact) {
+        // Rare: read it again exactly.
+        r.pos = at;
+        r.varint64();
+        (this.exact ??= new Map()).set(this.count + i, (BigInt(r.hi) << 32n) | BigInt(r.lo));
+      }
+    }
     if (r.pos !== end) throw new RangeError('packed field overruns its length');
     this.parts.push(out);
+    this.count += n;
   }
 
   result(): Float64Array {
@@ -96,7 +118,7 @@ function decodeRow(r: Reader, end: number): DecodedRow {
     routeIds: [],
     routeCount: 0,
   };
-  const values = new NumberRun();
+  const values = new NumberRun(true);
   const groups = new NumberRun();
   const terms = new NumberRun();
   const nodes: string[] = [];
@@ -143,7 +165,7 @@ function decodeRow(r: Reader, end: number): DecodedRow {
       case 14: {
         const run = field === 11 ? values : field === 13 ? groups : terms;
         if (wt === 2) run.packed(r);
-        else if (wt === 0) run.one(readUint64(r));
+        else if (wt === 0) run.one(readUint64(r), r);
         else r.skip(wt, field);
         break;
       }
@@ -157,15 +179,14 @@ function decodeRow(r: Reader, end: number): DecodedRow {
   }
   r.end = outer;
   if (r.pos !== end) throw new RangeError('KeyVizRow overruns its length');
-  return {
-    row: {
-      meta,
-      values: values.result(),
-      raftGroupIds: groups.result(),
-      leaderTerms: terms.result(),
-    },
-    nodes,
+  const row: MatrixRow = {
+    meta,
+    values: values.result(),
+    raftGroupIds: groups.result(),
+    leaderTerms: terms.result(),
   };
+  if (values.exact) row.exactValues = values.exact;
+  return { row, nodes };
 }
 
 function decodeNodeStatus(r: Reader, end: number): UpstreamStatus {

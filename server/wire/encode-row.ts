@@ -3,6 +3,7 @@
 // default scalars are skipped, repeated scalars are packed, empty repeated
 // fields are omitted. The bytes are what protobuf-es's toBinary would produce.
 import type { MatrixRow } from '../sampler/types.ts';
+import { hiLoOf } from './exact.ts';
 import {
   decimalToHiLo,
   varintSize,
@@ -80,10 +81,37 @@ function writeBytesField(buf: Uint8Array, pos: number, tag: number, b: Uint8Arra
  * largest possible length prefix; if the real prefix is shorter (rare), the
  * payload is moved back with a native copyWithin.
  */
-function writePackedField(buf: Uint8Array, pos: number, tag: number, a: Float64Array): number {
+/** Values with exact uint64 overrides (cells >= 2^53): the slow path, rare. */
+function writePackedExact(
+  buf: Uint8Array,
+  pos: number,
+  a: Float64Array,
+  exact: ReadonlyMap<number, bigint>,
+): number {
+  for (let i = 0; i < a.length; i++) {
+    const e = exact.get(i);
+    if (e === undefined) pos = writeVarint(buf, pos, a[i]);
+    else {
+      const [lo, hi] = hiLoOf(e);
+      pos = writeVarintHiLo(buf, pos, lo, hi);
+    }
+  }
+  return pos;
+}
+
+function writePackedField(
+  buf: Uint8Array,
+  pos: number,
+  tag: number,
+  a: Float64Array,
+  exact?: ReadonlyMap<number, bigint>,
+): number {
   buf[pos++] = tag;
   const room = varintSize(10 * a.length);
-  const end = writePacked(buf, pos + room, a);
+  const end =
+    exact && exact.size > 0
+      ? writePackedExact(buf, pos + room, a, exact)
+      : writePacked(buf, pos + room, a);
   const len = end - pos - room;
   const prefix = varintSize(len);
   if (prefix !== room) buf.copyWithin(pos + prefix, pos + room, end);
@@ -131,7 +159,9 @@ function writeRow(
     buf[pos++] = TAG_ROUTE_COUNT;
     pos = writeVarint(buf, pos, m.routeCount);
   }
-  if (row.values.length) pos = writePackedField(buf, pos, TAG_VALUES, row.values);
+  if (row.values.length) {
+    pos = writePackedField(buf, pos, TAG_VALUES, row.values, row.exactValues);
+  }
   if (row.raftGroupIds.length)
     pos = writePackedField(buf, pos, TAG_RAFT_GROUP_IDS, row.raftGroupIds);
   if (row.leaderTerms.length) pos = writePackedField(buf, pos, TAG_LEADER_TERMS, row.leaderTerms);

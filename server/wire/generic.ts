@@ -39,6 +39,13 @@ export function toCellConflictMessages(answer: Partial<MatrixAnswer>): CellConfl
   );
 }
 
+/** Values as bigints, the exact uint64 where the row has one. */
+function exactBigints(row: MatrixRow): bigint[] {
+  const out = bigints(row.values);
+  if (row.exactValues) for (const [j, v] of row.exactValues) if (j < out.length) out[j] = v;
+  return out;
+}
+
 function toRowMessage(row: MatrixRow, contributingNodes: readonly string[] | undefined) {
   const m = row.meta;
   return create(KeyVizRowSchema, {
@@ -50,7 +57,7 @@ function toRowMessage(row: MatrixRow, contributingNodes: readonly string[] | und
     routeIds: m.routeIds.map((id) => BigInt(id)),
     routeIdsTruncated: m.aggregate && m.routeCount > m.routeIds.length,
     routeCount: BigInt(m.routeCount),
-    values: bigints(row.values),
+    values: exactBigints(row),
     raftGroupIds: bigints(row.raftGroupIds),
     leaderTerms: bigints(row.leaderTerms),
     contributingNodes: contributingNodes ? [...contributingNodes] : [],

@@ -4,7 +4,12 @@ import { fromBinary } from '@bufbuild/protobuf';
 import type { GetKeyVizMatrixResponseWire } from '../gen/keyviz_wire_pb.ts';
 import { GetKeyVizMatrixResponseWireSchema } from '../gen/keyviz_wire_pb.ts';
 import type { Matrix, NodeStatus, RowMeta, Series } from '../data/matrix.ts';
-import { decodeRaftColumns, decodeRowInto, type RowTargets } from './decodeRow.ts';
+import {
+  collectExactValues,
+  decodeRaftColumns,
+  decodeRowInto,
+  type RowTargets,
+} from './decodeRow.ts';
 
 export interface DecodeOptions {
   /**
@@ -44,11 +49,15 @@ export function decodeMatrixWire(
 
   const rows: RowMeta[] = new Array<RowMeta>(rowCount);
   let max = 0;
+  let exact: Map<number, string> | undefined;
   for (let r = 0; r < rowCount; r++) {
     targets.offset = r * colCount;
     const res = decodeRowInto(wire.rows[r], targets, allocRaft);
     rows[r] = res.meta;
     if (res.max > max) max = res.max;
+    // Rare (counts at or above 2^53): read that row's values again, exactly.
+    if (res.max >= 2 ** 53)
+      collectExactValues(wire.rows[r], r * colCount, colCount, (exact ??= new Map()));
   }
 
   const nodes: NodeStatus[] = wire.nodes.map((n) => ({
@@ -80,6 +89,7 @@ export function decodeMatrixWire(
     nodes,
     conflicts,
   };
+  if (exact) matrix.exactValues = exact;
   if (targets.lazyRaft && targets.sawRaft) defineLazyRaft(matrix, wire.rows, colCount);
   return matrix;
 }

@@ -6,7 +6,7 @@
 // so hostile input ends in a clear Error, never a hang.
 
 import type { RowMeta } from '../data/matrix.ts';
-import { WireError, WireReader } from './wireReader.ts';
+import { uint64ToDecimal, WireError, WireReader } from './wireReader.ts';
 
 /** Where decodeRowInto writes one row's per-column arrays. */
 export interface RowTargets {
@@ -324,3 +324,34 @@ export function decodeRowInto(buf: Uint8Array, t: RowTargets, allocRaft: () => v
 }
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * The exact decimal digits of a row's values at or above 2^53 (the Float64Array holds the
+ * nearest double there): re-reads field 11 of the kept row bytes into `out[offset + i]`.
+ * Only called for rows whose max reached 2^53, so the hot decode loop stays as it is.
+ */
+export function collectExactValues(
+  buf: Uint8Array,
+  offset: number,
+  cols: number,
+  out: Map<number, string>,
+): void {
+  const r = new WireReader(buf);
+  let i = 0;
+  const one = (x: WireReader) => {
+    x.varint64();
+    if (i < cols && x.hi >= 0x200000) out.set(offset + i, uint64ToDecimal(x.hi, x.lo));
+    i++;
+  };
+  while (r.pos < r.end) {
+    const tag = r.uint32();
+    const fieldNo = tag >>> 3;
+    const wt = tag & 7;
+    if (fieldNo === 11 && wt === 0) one(r);
+    else if (fieldNo === 11 && wt === 2) {
+      const start = r.lengthDelimited();
+      const sub = new WireReader(buf, start, r.pos);
+      while (sub.pos < sub.end) one(sub);
+    } else r.skip(wt, fieldNo);
+  }
+}

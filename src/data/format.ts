@@ -112,3 +112,17 @@ export function localZoneLabel(atMs = Date.now()): string {
   const utc = `UTC${sign}${pad2(Math.floor(a / 60))}:${pad2(a % 60)}`;
   return name ? `${utc} (${name})` : utc;
 }
+
+/**
+ * The exact digits of cell i: the kept decimal string for a cell at or above 2^53, else the
+ * double (exact below 2^53). Display and CSV use this, never the double above 2^53.
+ */
+export function cellDigits(
+  m: { values: Float64Array; exactValues?: Map<number, string> },
+  i: number,
+): string {
+  const e = m.exactValues?.get(i);
+  if (e !== undefined) return e;
+  const v = m.values[i];
+  return Number.isFinite(v) ? String(Math.trunc(v)) : '0';
+}

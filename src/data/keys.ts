@@ -113,6 +113,18 @@ export function displayKey(bytes: Uint8Array): string {
   return s;
 }
 
+const utf8 = new TextEncoder();
+
+/**
+ * A label or bucket id for display and export, escaped exactly like keys: control, format
+ * (U+202E, zero-width), separator and unassigned code points become \u{...}, NUL and BEL \xNN,
+ * a backslash doubles. Plain ASCII (every real label and id) comes back unchanged.
+ */
+export function displayText(s: string): string {
+  if (/^[\x20-\x5b\x5d-\x7e]*$/.test(s)) return s;
+  return displayKey(utf8.encode(s));
+}
+
 export function describeKey(bytes: Uint8Array, side: 'start' | 'end'): KeyDescription {
   const empty = bytes.length === 0;
   return {

@@ -46,6 +46,11 @@ export interface Matrix {
   colCount: number;
   /** rowCount * colCount, row-major: values[r * colCount + c]. Exact below 2^53. */
   values: Float64Array;
+  /**
+   * Cells at or above 2^53 (same index as `values`): their exact decimal digits. Absent when
+   * there are none. Display and export read cells through cellDigits (format.ts).
+   */
+  exactValues?: Map<number, string>;
   /** Same layout; null when the node sent none (older nodes). 0 = unknown. */
   raftGroupIds: Float64Array | null;
   leaderTerms: Float64Array | null;

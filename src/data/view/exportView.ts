@@ -1,9 +1,10 @@
 // Export of the visible window: CSV (RFC 4180) and file names for CSV / PNG downloads.
-// Keys are written as the page displays them (keys.ts displayKey), so what one copies from the
-// page matches the file; cells that a spreadsheet would run as a formula are defused.
+// Keys, labels and bucket ids are written as the page displays them (keys.ts displayKey,
+// displayText), so what one copies from the page matches the file; cells that a spreadsheet would run as a formula are defused.
 
 import type { Matrix, Series } from '../matrix.ts';
-import { displayKey } from '../keys.ts';
+import { cellDigits } from '../format.ts';
+import { displayKey, displayText } from '../keys.ts';
 import { columnEdges, columnRange } from './gaps.ts';
 import type { Viewport } from './viewport.ts';
 
@@ -40,13 +41,13 @@ export function matrixToCsv(matrix: Matrix, view: Viewport | null, stepMs = 0): 
   for (let r = r0; r < r1; r++) {
     const row = matrix.rows[r];
     const cells = [
-      csvField(row.bucketId),
+      csvField(displayText(row.bucketId)),
       csvField(displayKey(row.start)),
       csvField(displayKey(row.end)),
-      csvField(row.label),
+      csvField(displayText(row.label)),
     ];
-    // Values are exact integers below 2^53; String() never uses exponents below 1e21.
-    for (let c = c0; c < c1; c++) cells.push(String(matrix.values[r * C + c]));
+    // Every digit: the kept exact string for a cell at or above 2^53.
+    for (let c = c0; c < c1; c++) cells.push(cellDigits(matrix, r * C + c));
     lines.push(cells.join(','));
   }
   return lines.join('\r\n') + '\r\n';

@@ -2,8 +2,14 @@
 // never markup: keys are data).
 
 import type { Matrix } from '../../data/matrix.ts';
-import { describeKey, type KeyDescription } from '../../data/keys.ts';
-import { formatInt, formatTimeWindow, formatValue, seriesUnit } from '../../data/format.ts';
+import { describeKey, displayText, type KeyDescription } from '../../data/keys.ts';
+import {
+  cellDigits,
+  formatInt,
+  formatTimeWindow,
+  formatValue,
+  seriesUnit,
+} from '../../data/format.ts';
 import type { ColumnEdges } from '../../data/view/gaps.ts';
 
 /** Member route ids listed before "+N more". */
@@ -75,9 +81,10 @@ export function cellInfo(m: Matrix, edges: ColumnEdges, row: number, col: number
     col,
     time: formatTimeWindow(edges.x0[col], edges.x1[col]),
     value: formatValue(v, m.series),
-    exact: v >= 1000 ? `${formatInt(v)} ${seriesUnit(m.series)}` : '',
-    bucketId: meta.bucketId,
-    label: meta.label,
+    // Every digit, also above 2^53 (the double there is only the nearest).
+    exact: v >= 1000 ? `${formatInt(cellDigits(m, i))} ${seriesUnit(m.series)}` : '',
+    bucketId: displayText(meta.bucketId),
+    label: displayText(meta.label),
     aggregate: meta.aggregate,
     routeCount: formatInt(meta.routeCount),
     members,

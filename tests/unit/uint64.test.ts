@@ -1,0 +1,98 @@
+// uint64 end to end on the server side (issue 12, defect 2): a node reporting
+// 2^64-1 or 2^53+1 keeps every digit through the gateway's decode and merge, the
+// binary encoders (fast and generic) and the node's JSON; sums saturate at 2^64-1.
+import { describe, expect, it } from 'vitest';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { GetKeyVizMatrixResponseSchema, KeyVizRowSchema } from '../../src/gen/admin_pb.ts';
+import { GetKeyVizMatrixResponseWireSchema } from '../../src/gen/keyviz_wire_pb.ts';
+import { mergeMatrices } from '../../server/gateway/merge.ts';
+import { decodeMatrixWire } from '../../server/wire/decode-matrix.ts';
+import { encodeMatrixWire } from '../../server/wire/encode-matrix.ts';
+import { encodeMatrixResponseBytes } from '../../server/wire/encode-response.ts';
+import { toGenericResponse } from '../../server/wire/generic.ts';
+import { rowJson } from '../../server/jsonapi/encodeMatrix.ts';
+import type { MatrixAnswer } from '../../server/sampler/types.ts';
+
+const MAX = (1n << 64n) - 1n;
+const BIG = (1n << 53n) + 1n;
+const READS = 1;
+const WRITES = 2;
+
+/** A node's answer as the node sends it: protobuf bytes with bigint values. */
+function nodeBytes(values: bigint[], term = 3n): Uint8Array {
+  return toBinary(
+    GetKeyVizMatrixResponseSchema,
+    create(GetKeyVizMatrixResponseSchema, {
+      columnUnixMs: values.map((_, j) => BigInt(60_000 * (j + 1))),
+      rows: [
+        create(KeyVizRowSchema, {
+          bucketId: 'route:1',
+          routeCount: 1n,
+          values,
+          raftGroupIds: values.map(() => 1n),
+          leaderTerms: values.map(() => term),
+        }),
+      ],
+    }),
+  );
+}
+
+/** Values as the page and any protobuf client read them back. */
+function valuesOf(a: MatrixAnswer): bigint[] {
+  return fromBinary(
+    GetKeyVizMatrixResponseSchema,
+    toBinary(GetKeyVizMatrixResponseWireSchema, encodeMatrixWire(a)),
+  ).rows[0].values;
+}
+
+const req = (series: number) => ({ series, fromUnixMs: 0, toUnixMs: 0, rows: 0 });
+
+describe('uint64 counters above 2^53', () => {
+  it('decode keeps the exact value next to the nearest double', () => {
+    const a = decodeMatrixWire(nodeBytes([MAX, BIG, 5n]));
+    expect(a.rows[0].exactValues).toEqual(
+      new Map([
+        [0, MAX],
+        [1, BIG],
+      ]),
+    );
+    expect(a.rows[0].values[2]).toBe(5);
+    expect(valuesOf(a)).toEqual([MAX, BIG, 5n]);
+  });
+
+  it('one node through the gateway: every encoding carries every digit', async () => {
+    const one = mergeMatrices(
+      [{ node: 'a:1', answer: decodeMatrixWire(nodeBytes([MAX, BIG, 7n])) }],
+      req(WRITES),
+    );
+    expect(valuesOf(one)).toEqual([MAX, BIG, 7n]);
+    expect(toGenericResponse(one).rows[0].values).toEqual([MAX, BIG, 7n]);
+    const whole = fromBinary(
+      GetKeyVizMatrixResponseSchema,
+      await encodeMatrixResponseBytes(one, () => Promise.resolve()),
+    );
+    expect(whole.rows[0].values).toEqual([MAX, BIG, 7n]);
+    const json = rowJson(one.rows[0], undefined);
+    expect(json).toContain('"values":[18446744073709551615,9007199254740993,7]');
+    expect(json).not.toContain('18446744073709551616');
+  });
+
+  it('reads add up exactly and saturate at 2^64-1; writes of one term dedupe exactly', () => {
+    const answers = (v: bigint[]) => [
+      { node: 'a:1', answer: decodeMatrixWire(nodeBytes(v)) },
+      { node: 'b:1', answer: decodeMatrixWire(nodeBytes(v)) },
+    ];
+    expect(valuesOf(mergeMatrices(answers([MAX, BIG, 2n]), req(READS)))).toEqual([
+      MAX,
+      2n * BIG,
+      4n,
+    ]);
+    expect(valuesOf(mergeMatrices(answers([MAX, BIG, 2n]), req(WRITES)))).toEqual([MAX, BIG, 2n]);
+    // Two leader terms in one cell add up (exactly), saturating.
+    const terms = [
+      { node: 'a:1', answer: decodeMatrixWire(nodeBytes([MAX, BIG], 3n)) },
+      { node: 'b:1', answer: decodeMatrixWire(nodeBytes([1n, BIG], 4n)) },
+    ];
+    expect(valuesOf(mergeMatrices(terms, req(WRITES)))).toEqual([MAX, 2n * BIG]);
+  });
+});
