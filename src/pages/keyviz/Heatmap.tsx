@@ -6,6 +6,8 @@ import type { ViewState } from '../../data/urlState.ts';
 import { fullView, sameView, type Viewport } from '../../data/view/index.ts';
 import { TimeAxis } from './axes.tsx';
 import { ConflictLegend, ConflictOverlay } from './ConflictOverlay.tsx';
+import { EventLines, EventMarkers } from './EventLayer.tsx';
+import { timeEvents, type ReportedTransition } from '../../data/timeEvents.ts';
 import { Legend } from './Legend.tsx';
 import { useCanvasBox } from './useCanvasBox.ts';
 import { followZoom, zoomStackPop, zoomStackPush, type ZoomStack } from './heatmapState.ts';
@@ -36,13 +38,17 @@ interface Props {
   raw: Matrix;
   view: ViewState;
   dispatch: ViewDispatch;
+  /** Splits and merges reported by the live stream. */
+  transitions?: readonly ReportedTransition[];
 }
+
+const NO_TRANSITIONS: readonly ReportedTransition[] = [];
 
 /**
  * The explorable heatmap: zoom/pan/keyboard plot, key bands, marginals, time axis, legend, and
  * the zoom and export buttons. Thin: the model lives in plotModel.ts and src/data/view.
  */
-export function Heatmap({ raw, view, dispatch }: Props) {
+export function Heatmap({ raw, view, dispatch, transitions = NO_TRANSITIONS }: Props) {
   const plotRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const size = useCanvasBox(plotRef);
@@ -121,6 +127,8 @@ export function Heatmap({ raw, view, dispatch }: Props) {
     dispatch({ type: 'zoom', zoom: null });
   }, [view.zoom, dispatch]);
 
+  const events = useMemo(() => timeEvents(m, transitions), [m, transitions]);
+
   const bars = useMemo(
     () =>
       size.cssW > 0 ? marginalBars(m, edges, vp, { width: size.cssW, height: size.cssH }) : null,
@@ -182,6 +190,16 @@ export function Heatmap({ raw, view, dispatch }: Props) {
             r1={vp.r1}
           />
         )}
+        {size.cssW > 0 && (
+          <EventLines
+            events={events}
+            matrix={m}
+            edges={edges}
+            view={vp}
+            width={size.cssW}
+            height={size.cssH}
+          />
+        )}
         {m.rowCount === 0 && (
           <p className="muted no-rows" role="status">
             No rows match the filter.
@@ -212,7 +230,18 @@ export function Heatmap({ raw, view, dispatch }: Props) {
         )}
       </div>
       <div className="corner" />
-      <TimeAxis fromMs={vp.t0} toMs={vp.t1} width={plot.width} />
+      <TimeAxis fromMs={vp.t0} toMs={vp.t1} width={plot.width}>
+        {size.cssW > 0 && (
+          <EventMarkers
+            events={events}
+            matrix={m}
+            edges={edges}
+            view={vp}
+            width={size.cssW}
+            height={size.cssH}
+          />
+        )}
+      </TimeAxis>
       <div className="legend-row">
         <Legend scale={scale} series={m.series} palette={view.palette} stepMs={stepMs} />
         <ConflictLegend matrix={m} />

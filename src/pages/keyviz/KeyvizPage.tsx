@@ -131,7 +131,7 @@ export function KeyvizPage() {
   } else if (matrix.colCount === 0 || matrix.rowCount === 0) {
     body = <EmptyPanel columns={matrix.colCount} onRetry={reload} />;
   } else {
-    body = <Heatmap raw={matrix} view={view} dispatch={dispatch} />;
+    body = <Heatmap raw={matrix} view={view} dispatch={dispatch} transitions={feed.transitions} />;
   }
 
   return (
