@@ -160,3 +160,46 @@ export function appendColumns(m: Matrix, cols: readonly LiveColumn[], opts: Appe
   for (const c of cols) out = appendColumn(out, c, opts);
   return out;
 }
+
+/**
+ * The row budget kept as the node keeps it: over `maxRows`, the rows with the
+ * largest totals over the held columns stay (ties by bucket id), in their order.
+ * Without it every new route of a live session would add a row for good.
+ */
+export function capRows(m: Matrix, maxRows: number): Matrix {
+  if (maxRows <= 0 || m.rowCount <= maxRows) return m;
+  const rank = m.rows.map((_r, i) => i);
+  rank.sort(
+    (a, b) =>
+      m.rows[b].total - m.rows[a].total ||
+      (m.rows[a].bucketId < m.rows[b].bucketId
+        ? -1
+        : m.rows[a].bucketId > m.rows[b].bucketId
+          ? 1
+          : 0),
+  );
+  const keep = rank.slice(0, maxRows).sort((a, b) => a - b);
+  const C = m.colCount;
+  const pick = <T extends Float64Array | Uint8Array>(
+    a: T | null,
+    make: (n: number) => T,
+  ): T | null => {
+    if (!a) return null;
+    const out = make(keep.length * C);
+    keep.forEach((src, k) => out.set(a.subarray(src * C, (src + 1) * C), k * C));
+    return out;
+  };
+  const values = pick(m.values, (n) => new Float64Array(n))!;
+  let max = 0;
+  for (const v of values) if (v > max) max = v;
+  return {
+    ...m,
+    rows: keep.map((i) => m.rows[i]),
+    rowCount: keep.length,
+    values,
+    raftGroupIds: pick(m.raftGroupIds, (n) => new Float64Array(n)),
+    leaderTerms: pick(m.leaderTerms, (n) => new Float64Array(n)),
+    conflicts: pick(m.conflicts, (n) => new Uint8Array(n)),
+    max,
+  };
+}

@@ -2,6 +2,7 @@
 // order, the sliding window, duplicates ignored, a gap's columns replayed.
 import { describe, expect, it } from 'vitest';
 import {
+  capRows,
   appendColumn,
   appendColumns,
   matrixColumns,
@@ -128,5 +129,24 @@ describe('appendColumn', () => {
     expect(Array.from(m.columns)).toEqual([1000, 2000, 3000, 4000]);
     expect(row(m, 'route:1')).toEqual([0, 1, 10, 11]);
     expect(row(m, 'route:2')).toEqual([100, 101, 0, 0]);
+  });
+});
+
+describe('capRows', () => {
+  it('keeps the busiest rows within the budget, in key order', () => {
+    const m = makeMatrix(
+      [
+        { start: 'a', end: 'b', id: 'route:1' },
+        { start: 'b', end: 'c', id: 'route:2' },
+        { start: 'c', end: '', id: 'route:3' },
+      ],
+      [1000, 2000],
+      (r) => [5, 1, 9][r],
+    );
+    const c = capRows(m, 2);
+    expect(c.rows.map((r) => r.bucketId)).toEqual(['route:1', 'route:3']);
+    expect(Array.from(c.values)).toEqual([5, 5, 9, 9]);
+    expect(c.max).toBe(9);
+    expect(capRows(m, 3)).toBe(m);
   });
 });

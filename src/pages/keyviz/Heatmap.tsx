@@ -6,6 +6,8 @@ import type { ViewState } from '../../data/urlState.ts';
 import { fullView, sameView, type Viewport } from '../../data/view/index.ts';
 import { TimeAxis } from './axes.tsx';
 import { ConflictLegend, ConflictOverlay } from './ConflictOverlay.tsx';
+import { EventLines, EventMarkers } from './EventLayer.tsx';
+import { timeEvents, type ReportedTransition } from '../../data/timeEvents.ts';
 import { Legend } from './Legend.tsx';
 import { useCanvasBox } from './useCanvasBox.ts';
 import { useColorScheme } from './useColorScheme.ts';
@@ -45,13 +47,17 @@ interface Props {
   dispatch: ViewDispatch;
   /** Where hot keys are asked; absent (e.g. a record file) = no hot-keys panel. */
   hotKeysFrom?: { baseUrl: string; source: SourceKind };
+  /** Splits and merges reported by the live stream. */
+  transitions?: readonly ReportedTransition[];
 }
+
+const NO_TRANSITIONS: readonly ReportedTransition[] = [];
 
 /**
  * The explorable heatmap: zoom/pan/keyboard plot, key bands, marginals, time axis, legend, and
  * the zoom and export buttons. Thin: the model lives in plotModel.ts and src/data/view.
  */
-export function Heatmap({ raw, view, dispatch, hotKeysFrom }: Props) {
+export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRANSITIONS }: Props) {
   const plotRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const size = useCanvasBox(plotRef);
@@ -135,6 +141,7 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom }: Props) {
   }, [view.zoom, dispatch]);
 
   const hot = useHotSpotNav(raw, m, model.bounds, stepMs, onView);
+  const events = useMemo(() => timeEvents(m, transitions), [m, transitions]);
 
   // Hot keys of a picked cell or of the visible range (selection in the URL, by bucket id).
   const [hk, setHk] = useHotKeysSel();
@@ -250,6 +257,16 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom }: Props) {
               r1={vp.r1}
             />
           )}
+          {size.cssW > 0 && (
+            <EventLines
+              events={events}
+              matrix={m}
+              edges={edges}
+              view={vp}
+              width={size.cssW}
+              height={size.cssH}
+            />
+          )}
           {m.rowCount === 0 && (
             <p className="muted no-rows" role="status">
               No rows match the filter.
@@ -280,7 +297,18 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom }: Props) {
           )}
         </div>
         <div className="corner" />
-        <TimeAxis fromMs={vp.t0} toMs={vp.t1} width={plot.width} />
+        <TimeAxis fromMs={vp.t0} toMs={vp.t1} width={plot.width}>
+          {size.cssW > 0 && (
+            <EventMarkers
+              events={events}
+              matrix={m}
+              edges={edges}
+              view={vp}
+              width={size.cssW}
+              height={size.cssH}
+            />
+          )}
+        </TimeAxis>
         <div className="legend-row">
           <Legend
             scale={scale}

@@ -137,6 +137,7 @@ export function KeyvizPage() {
         view={view}
         dispatch={dispatch}
         hotKeysFrom={feed.record ? undefined : { baseUrl: config.baseUrl, source: kind }}
+        transitions={feed.transitions}
       />
     );
   }

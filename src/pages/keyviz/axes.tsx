@@ -1,4 +1,4 @@
-import { memo, useMemo } from 'react';
+import { memo, useMemo, type ReactNode } from 'react';
 import type { RowMeta } from '../../data/matrix.ts';
 import { formatTimeWindow, localZoneLabel } from '../../data/format.ts';
 import { timeTicks } from '../../data/timeAxis.ts';
@@ -13,14 +13,17 @@ interface TimeProps {
   fromMs: number;
   toMs: number;
   width: number;
+  /** Drawn above the ticks (the event markers). */
+  children?: ReactNode;
 }
 
 /** The time axis: ticks that never overlap, local midnights labelled with the date. */
-export const TimeAxis = memo(function TimeAxis({ fromMs, toMs, width }: TimeProps) {
+export const TimeAxis = memo(function TimeAxis({ fromMs, toMs, width, children }: TimeProps) {
   const ticks = useMemo(() => timeTicks(fromMs, toMs, width, TIME_LABEL_PX), [fromMs, toMs, width]);
   const span = toMs - fromMs || 1;
   return (
     <div className="time-axis" data-testid="time-axis">
+      {children}
       <div className="time-ticks" style={{ width }}>
         {ticks.map((t) => {
           const x = ((t.ms - fromMs) / span) * width;

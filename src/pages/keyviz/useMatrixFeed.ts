@@ -3,7 +3,7 @@ import type { AdminClient } from '../../api/client.ts';
 import type { Matrix, Series } from '../../data/matrix.ts';
 import { describeLoadError, type LoadError } from '../../shell/loadError.ts';
 import type { RefreshSeconds } from '../../data/urlState.ts';
-import { appendColumns, DEFAULT_MAX_COLUMNS } from '../../data/liveAppend.ts';
+import { appendColumns, capRows, DEFAULT_MAX_COLUMNS } from '../../data/liveAppend.ts';
 import { Poller } from './poller.ts';
 import { LiveFollower, type LiveState, type TransitionEvent } from './liveFollower.ts';
 import { carryLoaded } from './windowedClient.ts';
@@ -127,7 +127,8 @@ export function useMatrixFeed(client: AdminClient, req: Req): Feed {
         onColumns: (cols) =>
           setState((s) => {
             if (!s.matrix || s.matrix.series !== series) return s;
-            const matrix = appendColumns(s.matrix, cols, opts);
+            const grown = appendColumns(s.matrix, cols, opts);
+            const matrix = grown === s.matrix ? grown : capRows(grown, rows);
             if (matrix === s.matrix) return s;
             carryLoaded(s.matrix, matrix);
             newestRef.current = matrix.columns[matrix.colCount - 1];

@@ -1,0 +1,293 @@
+// Events on the time axis, found in the matrix the page holds: leader changes
+// (from per-cell leader terms), splits and merges (reported by StreamEvents, or
+// inferred from bucket identity changes where there is no stream), and gaps in
+// the column times. Pure: markers, lines and the bucket page build on it.
+import type { Matrix } from './matrix.ts';
+import { compareKeys } from './view/keyOrder.ts';
+
+interface EventBase {
+  /** Column the event is drawn at (its first column after the change). */
+  col: number;
+  /** When it happened (ms): the transition time, or the column's flush time. */
+  unixMs: number;
+  /** Bucket ids of the rows it touches. */
+  buckets: string[];
+}
+
+export interface LeaderEvent extends EventBase {
+  kind: 'leader';
+  raftGroupId: number;
+  oldTerm: number;
+  newTerm: number;
+}
+
+export interface RouteEvent extends EventBase {
+  kind: 'split' | 'merge';
+  /** Route ids (decimal strings): split = [parent, ...children]; merge = [survivor, ...folded]. */
+  routeIds: string[];
+  /** 'stream' = reported by StreamEvents; 'inferred' = a bucket appeared or vanished next to another. */
+  source: 'stream' | 'inferred';
+  lineageId: string;
+}
+
+export interface GapEvent extends EventBase {
+  kind: 'gap';
+  /** The last column before the gap and how long nothing was flushed. */
+  fromMs: number;
+  missingMs: number;
+}
+
+export type TimeEvent = LeaderEvent | RouteEvent | GapEvent;
+
+/** A reported split or merge (StreamEvents' RouteTransition). */
+export interface ReportedTransition {
+  transition: 'split' | 'merge';
+  parentRouteId: string;
+  childRouteIds: string[];
+  lineageId: string;
+  unixMs: number;
+  start: Uint8Array;
+  end: Uint8Array;
+}
+
+/** Median column spacing (ms); 0 with fewer than two columns. */
+export function medianStepMs(columns: Float64Array): number {
+  if (columns.length < 2) return 0;
+  const d: number[] = [];
+  for (let j = 1; j < columns.length; j++) d.push(columns[j] - columns[j - 1]);
+  d.sort((a, b) => a - b);
+  return d[d.length >> 1];
+}
+
+/** First column whose flush time is >= t (colCount when none). */
+function columnAt(columns: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = columns.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (columns[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Rows whose [start, end) overlaps [start, end) (empty end = unbounded). */
+function rowsOverlapping(m: Matrix, start: Uint8Array, end: Uint8Array): string[] {
+  const out: string[] = [];
+  for (const r of m.rows) {
+    const beforeEnd = end.length === 0 || compareKeys(r.start, end) < 0;
+    const afterStart = r.end.length === 0 || compareKeys(r.end, start) > 0;
+    if (beforeEnd && afterStart) out.push(r.bucketId);
+  }
+  return out;
+}
+
+/** Leader term changes per Raft group: one event per group and column where its term moved. */
+export function leaderChanges(m: Matrix): LeaderEvent[] {
+  const { raftGroupIds: groups, leaderTerms: terms, rowCount: R, colCount: C } = m;
+  if (!groups || !terms) return [];
+  const last = new Map<number, number>();
+  const out: LeaderEvent[] = [];
+  for (let j = 0; j < C; j++) {
+    // The group's term in this column (the highest any of its cells saw), and its rows.
+    const now = new Map<number, { term: number; rows: string[] }>();
+    for (let i = 0; i < R; i++) {
+      const g = groups[i * C + j];
+      const t = terms[i * C + j];
+      if (g === 0 || t === 0) continue;
+      const e = now.get(g);
+      if (!e) now.set(g, { term: t, rows: [m.rows[i].bucketId] });
+      else {
+        if (t > e.term) e.term = t;
+        e.rows.push(m.rows[i].bucketId);
+      }
+    }
+    for (const [g, e] of now) {
+      const prev = last.get(g);
+      if (prev !== undefined && prev !== e.term) {
+        out.push({
+          kind: 'leader',
+          col: j,
+          unixMs: m.columns[j],
+          buckets: e.rows,
+          raftGroupId: g,
+          oldTerm: prev,
+          newTerm: e.term,
+        });
+      }
+      last.set(g, e.term);
+    }
+  }
+  return out;
+}
+
+/** Pauses longer than 1.5 median steps between columns. */
+export function columnGaps(m: Matrix): GapEvent[] {
+  const step = medianStepMs(m.columns);
+  if (step <= 0) return [];
+  const out: GapEvent[] = [];
+  const all = m.rows.map((r) => r.bucketId);
+  for (let j = 1; j < m.colCount; j++) {
+    const d = m.columns[j] - m.columns[j - 1];
+    if (d > step * 1.5) {
+      out.push({
+        kind: 'gap',
+        col: j,
+        unixMs: m.columns[j],
+        buckets: all,
+        fromMs: m.columns[j - 1],
+        missingMs: d - step,
+      });
+    }
+  }
+  return out;
+}
+
+const routeIdOf = (bucketId: string): string | null => /^route:(\d+)/.exec(bucketId)?.[1] ?? null;
+
+/**
+ * Splits and merges inferred from bucket identity: a route that first shows up
+ * after the first column, with an id above every id seen in that first column, just
+ * after a row whose range now ends where it starts, is the right half of a split; a
+ * route whose last column is before the newest one, inside the range a row
+ * present after it now covers, was merged into that row. Rows carry their newest
+ * range, which is what makes both tests work.
+ */
+export function inferredTransitions(m: Matrix): RouteEvent[] {
+  const { rowCount: R, colCount: C } = m;
+  if (C < 2) return [];
+  const present = (i: number, j: number) =>
+    m.values[i * C + j] !== 0 || (m.raftGroupIds !== null && m.raftGroupIds[i * C + j] !== 0);
+  const first = new Int32Array(R).fill(-1);
+  const last = new Int32Array(R).fill(-1);
+  for (let i = 0; i < R; i++) {
+    for (let j = 0; j < C; j++) {
+      if (!present(i, j)) continue;
+      if (first[i] < 0) first[i] = j;
+      last[i] = j;
+    }
+  }
+  let maxEarly = -1n;
+  for (let i = 0; i < R; i++) {
+    const id = routeIdOf(m.rows[i].bucketId);
+    if (id !== null && first[i] === 0 && BigInt(id) > maxEarly) maxEarly = BigInt(id);
+  }
+  const out: RouteEvent[] = [];
+  for (let i = 0; i < R; i++) {
+    const id = routeIdOf(m.rows[i].bucketId);
+    if (id === null || first[i] < 0) continue;
+    const row = m.rows[i];
+    // Split: a new id right after a row that was there before and now ends where it starts.
+    if (first[i] > 0 && BigInt(id) > maxEarly && i > 0) {
+      const left = m.rows[i - 1];
+      const lid = routeIdOf(left.bucketId);
+      if (
+        lid !== null &&
+        first[i - 1] >= 0 &&
+        first[i - 1] < first[i] &&
+        compareKeys(left.end, row.start) === 0 &&
+        left.end.length > 0
+      ) {
+        const j = first[i];
+        out.push({
+          kind: 'split',
+          col: j,
+          unixMs: m.columns[j],
+          buckets: [left.bucketId, row.bucketId],
+          routeIds: [lid, lid, id],
+          source: 'inferred',
+          lineageId: '',
+        });
+      }
+    }
+    // Merge: gone before the newest column, inside a row that outlives it and now covers it.
+    if (last[i] < C - 1) {
+      for (let k = i - 1; k >= 0; k--) {
+        const cover = m.rows[k];
+        if (compareKeys(cover.start, row.start) > 0) continue;
+        const covers =
+          cover.end.length === 0 || (row.end.length > 0 && compareKeys(cover.end, row.end) >= 0);
+        const cid = routeIdOf(cover.bucketId);
+        if (covers && cid !== null && last[k] > last[i]) {
+          const j = last[i] + 1;
+          out.push({
+            kind: 'merge',
+            col: j,
+            unixMs: m.columns[j],
+            buckets: [cover.bucketId, row.bucketId],
+            routeIds: [cid, cid, id],
+            source: 'inferred',
+            lineageId: '',
+          });
+        }
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Reported transitions placed on the matrix's columns (those inside its time span). */
+export function reportedTransitions(
+  m: Matrix,
+  reported: readonly ReportedTransition[],
+): RouteEvent[] {
+  const out: RouteEvent[] = [];
+  if (m.colCount === 0) return out;
+  const startMs = m.columns[0];
+  for (const t of reported) {
+    if (t.unixMs < startMs) continue;
+    const col = Math.min(columnAt(m.columns, t.unixMs), m.colCount - 1);
+    out.push({
+      kind: t.transition,
+      col,
+      unixMs: t.unixMs,
+      buckets: rowsOverlapping(m, t.start, t.end),
+      routeIds: [t.parentRouteId, ...t.childRouteIds],
+      source: 'stream',
+      lineageId: t.lineageId,
+    });
+  }
+  return out;
+}
+
+/**
+ * Every event of the matrix in time order. Reported transitions win over
+ * inferred ones: an inferred split or merge is kept only for a column with no
+ * reported one on its rows.
+ */
+export function timeEvents(m: Matrix, reported: readonly ReportedTransition[] = []): TimeEvent[] {
+  const stream = reportedTransitions(m, reported);
+  const covered = new Set(stream.flatMap((e) => e.buckets.map((b) => `${e.col}/${b}`)));
+  const inferred = inferredTransitions(m).filter(
+    (e) => !e.buckets.some((b) => covered.has(`${e.col}/${b}`) || covered.has(`${e.col - 1}/${b}`)),
+  );
+  const all: TimeEvent[] = [...leaderChanges(m), ...stream, ...inferred, ...columnGaps(m)];
+  return all.sort((a, b) => a.col - b.col || a.unixMs - b.unixMs);
+}
+
+/** The events that touch one bucket (the bucket page's list). */
+export function bucketEvents(events: readonly TimeEvent[], bucketId: string): TimeEvent[] {
+  return events.filter((e) => e.buckets.includes(bucketId));
+}
+
+/** One line of words for a marker's hover and the bucket page. */
+export function describeEvent(e: TimeEvent, fmtTime: (ms: number) => string): string {
+  const when = fmtTime(e.unixMs);
+  switch (e.kind) {
+    case 'leader':
+      return `${when}: leader change in Raft group ${e.raftGroupId}, term ${e.oldTerm} → ${e.newTerm} (${e.buckets.length} row${e.buckets.length === 1 ? '' : 's'})`;
+    case 'split': {
+      const [parent, ...children] = e.routeIds;
+      const how = e.source === 'stream' ? 'reported' : 'inferred from the rows';
+      return `${when}: route ${parent} split into ${children.join(' + ')} (${how})`;
+    }
+    case 'merge': {
+      const [survivor, ...folded] = e.routeIds;
+      const how = e.source === 'stream' ? 'reported' : 'inferred from the rows';
+      return `${when}: routes ${folded.join(' + ')} merged into ${survivor} (${how})`;
+    }
+    case 'gap':
+      return `${when}: no columns for ${Math.round(e.missingMs / 1000)} s before this (a gap: server down or paused)`;
+  }
+}

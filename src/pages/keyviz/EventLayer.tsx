@@ -1,0 +1,154 @@
+// Events on the time axis: a marker per event under the plot (hover or focus says
+// what happened) and thin vertical lines across the rows each event touched.
+import { memo, useMemo, useState } from 'react';
+import type { Matrix } from '../../data/matrix.ts';
+import type { ColumnEdges } from '../../data/view/gaps.ts';
+import type { Viewport } from '../../data/view/viewport.ts';
+import { describeEvent, type TimeEvent } from '../../data/timeEvents.ts';
+import { formatClock } from '../../data/format.ts';
+import './live.css';
+
+interface Placed {
+  e: TimeEvent;
+  x: number;
+  /** Vertical runs [y0, y1) of the touched rows, in CSS px. */
+  runs: [number, number][];
+  text: string;
+}
+
+const fmt = (ms: number) => formatClock(ms, true);
+
+/** Events in view with their x (the column's start edge) and row runs. */
+export function placeEvents(
+  events: readonly TimeEvent[],
+  m: Matrix,
+  edges: ColumnEdges,
+  vp: Viewport,
+  width: number,
+  height: number,
+): Placed[] {
+  const span = vp.t1 - vp.t0 || 1;
+  const rspan = vp.r1 - vp.r0 || 1;
+  const index = new Map<string, number>();
+  m.rows.forEach((r, i) => index.set(r.bucketId, i));
+  const out: Placed[] = [];
+  for (const e of events) {
+    const t = edges.x0[e.col] ?? e.unixMs;
+    if (t < vp.t0 || t > vp.t1) continue;
+    const x = ((t - vp.t0) / span) * width;
+    const rows = e.buckets
+      .map((b) => index.get(b))
+      .filter((i): i is number => i !== undefined)
+      .sort((a, b) => a - b);
+    const runs: [number, number][] = [];
+    for (const i of rows) {
+      const y0 = ((i - vp.r0) / rspan) * height;
+      const y1 = ((i + 1 - vp.r0) / rspan) * height;
+      if (y1 < 0 || y0 > height) continue;
+      const lastRun = runs[runs.length - 1];
+      if (lastRun && y0 - lastRun[1] < 1) lastRun[1] = y1;
+      else runs.push([y0, y1]);
+    }
+    out.push({ e, x, runs, text: describeEvent(e, fmt) });
+  }
+  return out;
+}
+
+interface Props {
+  events: readonly TimeEvent[];
+  matrix: Matrix;
+  edges: ColumnEdges;
+  view: Viewport;
+  width: number;
+  height: number;
+}
+
+/** Lines across the touched rows (inside the plot; never takes the pointer). */
+export const EventLines = memo(function EventLines({
+  events,
+  matrix,
+  edges,
+  view,
+  width,
+  height,
+}: Props) {
+  const placed = useMemo(
+    () => placeEvents(events, matrix, edges, view, width, height),
+    [events, matrix, edges, view, width, height],
+  );
+  if (placed.length === 0) return null;
+  return (
+    <svg
+      className="event-lines"
+      width={width}
+      height={height}
+      aria-hidden="true"
+      data-testid="event-lines"
+    >
+      {placed.flatMap((p, k) =>
+        p.runs.map(([y0, y1], n) => (
+          <line
+            key={`${k}/${n}`}
+            className={`event-line ${p.e.kind}`}
+            x1={p.x}
+            x2={p.x}
+            y1={Math.max(0, y0)}
+            y2={Math.min(height, y1)}
+          />
+        )),
+      )}
+    </svg>
+  );
+});
+
+/** Markers on the time axis: focusable, each naming its event. */
+export const EventMarkers = memo(function EventMarkers({
+  events,
+  matrix,
+  edges,
+  view,
+  width,
+  height,
+}: Props) {
+  const placed = useMemo(
+    () => placeEvents(events, matrix, edges, view, width, height),
+    [events, matrix, edges, view, width, height],
+  );
+  const [tip, setTip] = useState<number | null>(null);
+  const shown = tip !== null ? placed[tip] : undefined;
+  return (
+    <div
+      className="event-markers"
+      style={{ width }}
+      data-testid="event-markers"
+      role="list"
+      aria-label="Events in view"
+    >
+      {placed.map((p, k) => (
+        <button
+          type="button"
+          role="listitem"
+          key={`${p.e.kind}/${p.e.col}/${k}`}
+          className={`event-marker ${p.e.kind}`}
+          style={{ left: p.x }}
+          data-kind={p.e.kind}
+          aria-label={p.text}
+          onMouseEnter={() => setTip(k)}
+          onMouseLeave={() => setTip(null)}
+          onFocus={() => setTip(k)}
+          onBlur={() => setTip(null)}
+        />
+      ))}
+      {shown && (
+        <div
+          className={`event-tip${shown.x > width / 2 ? ' left' : ''}`}
+          style={{ left: shown.x }}
+          role="tooltip"
+          data-testid="event-tip"
+        >
+          {shown.text}
+        </div>
+      )}
+    </div>
+  );
+});

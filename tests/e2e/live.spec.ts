@@ -1,0 +1,64 @@
+// The Live refresh in Chromium: the page gains a column at each flush through
+// StreamEvents with no matrix request, says it is live, and a split during the
+// session shows its marker on the time axis.
+import { expect, test } from '@playwright/test';
+import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
+import { installFetchProbe, probeStats, waitForHeatmap } from './support.ts';
+
+let s: SpawnedServer;
+
+test.beforeAll(async () => {
+  // Splits and merges every few steps; a 1 s step so a few seconds show several flushes.
+  s = await spawnServer([
+    '--keyvizStep=1s',
+    '--backfill=2m',
+    '--routes=40',
+    '--seed=5',
+    '--scenario=split-merge',
+  ]);
+});
+
+test.afterAll(async () => {
+  await s?.stop();
+});
+
+const columnsShown = async (page: import('@playwright/test').Page): Promise<number> => {
+  const text = (await page.getByTestId('summary').textContent()) ?? '';
+  const m = /×\s*([\d,]+)\s*columns/.exec(text);
+  return m ? Number(m[1].replace(/,/g, '')) : 0;
+};
+
+test('Live appends a column per flush with no matrix request, and marks splits', async ({
+  page,
+}) => {
+  await installFetchProbe(page);
+  await page.goto(`${s.http}/keyviz?refresh=live`);
+  await waitForHeatmap(page);
+  const status = page.getByTestId('live-status');
+  await expect(status).toHaveAttribute('data-state', 'live');
+  await expect(status).toHaveAttribute('role', 'status');
+  // The picker says Live.
+  await expect(page.getByLabel('Auto refresh')).toHaveValue('live');
+
+  // Wait for the connect-time gap request to settle, then count.
+  await page.waitForTimeout(1500);
+  const before = await probeStats(page);
+  const c0 = await columnsShown(page);
+  await expect.poll(() => columnsShown(page), { timeout: 15_000 }).toBeGreaterThanOrEqual(c0 + 3);
+  const after = await probeStats(page);
+  expect(after.started).toBe(before.started);
+
+  // A split or merge reported by the stream: its marker, and words on hover.
+  const marker = page
+    .locator(
+      '.event-marker.split[aria-label*="reported"], .event-marker.merge[aria-label*="reported"]',
+    )
+    .first();
+  await expect(marker).toBeVisible({ timeout: 30_000 });
+  // Markers are buttons: focus shows the same words as hover.
+  await marker.focus();
+  await expect(page.getByTestId('event-tip')).toContainText(/route \d+ split into|merged into/);
+  await expect(page.getByTestId('event-tip')).toContainText('reported');
+  // Its line crosses the rows it touched.
+  await expect(page.locator('.event-line.split, .event-line.merge').first()).toBeAttached();
+});

@@ -1,0 +1,169 @@
+// Events on the time axis: leader changes from per-cell terms, splits and merges
+// reported or inferred, gaps, and one bucket's events.
+import { describe, expect, it } from 'vitest';
+import {
+  bucketEvents,
+  columnGaps,
+  describeEvent,
+  inferredTransitions,
+  leaderChanges,
+  timeEvents,
+} from '../../src/data/timeEvents.ts';
+import type { Matrix } from '../../src/data/matrix.ts';
+import { key, makeMatrix } from '../helpers/viewMatrix.ts';
+
+function withRaft(
+  m: Matrix,
+  group: (r: number, c: number) => number,
+  term: (r: number, c: number) => number,
+): Matrix {
+  const g = new Float64Array(m.rowCount * m.colCount);
+  const t = new Float64Array(m.rowCount * m.colCount);
+  for (let r = 0; r < m.rowCount; r++)
+    for (let c = 0; c < m.colCount; c++) {
+      g[r * m.colCount + c] = group(r, c);
+      t[r * m.colCount + c] = term(r, c);
+    }
+  return { ...m, raftGroupIds: g, leaderTerms: t };
+}
+
+const cols = [1000, 2000, 3000, 4000];
+
+describe('leaderChanges', () => {
+  it('reports one event per group and column where the term moved, with its rows', () => {
+    const base = makeMatrix(
+      [
+        { start: 'a', end: 'b' },
+        { start: 'b', end: 'c' },
+        { start: 'c', end: '' },
+      ],
+      cols,
+      () => 1,
+    );
+    // Rows 0 and 1 in group 7 (term 3 -> 4 at column 2); row 2 in group 8, steady.
+    const m = withRaft(
+      base,
+      (r) => (r < 2 ? 7 : 8),
+      (r, c) => (r < 2 ? (c >= 2 ? 4 : 3) : 5),
+    );
+    const ev = leaderChanges(m);
+    expect(ev).toEqual([
+      {
+        kind: 'leader',
+        col: 2,
+        unixMs: 3000,
+        buckets: ['route:1', 'route:2'],
+        raftGroupId: 7,
+        oldTerm: 3,
+        newTerm: 4,
+      },
+    ]);
+    expect(describeEvent(ev[0], (t) => `t${t}`)).toBe(
+      't3000: leader change in Raft group 7, term 3 → 4 (2 rows)',
+    );
+  });
+
+  it('ignores unknown terms (0) and older nodes without raft columns', () => {
+    const base = makeMatrix([{ start: 'a', end: '' }], cols, () => 1);
+    expect(leaderChanges(base)).toEqual([]);
+    const m = withRaft(
+      base,
+      () => 7,
+      (_r, c) => (c === 1 ? 0 : 3),
+    );
+    expect(leaderChanges(m)).toEqual([]);
+  });
+});
+
+describe('columnGaps', () => {
+  it('finds a pause longer than 1.5 steps', () => {
+    const m = makeMatrix([{ start: 'a', end: '' }], [1000, 2000, 3000, 7000, 8000]);
+    const g = columnGaps(m);
+    expect(g.map((e) => [e.col, e.fromMs, e.missingMs])).toEqual([[3, 3000, 3000]]);
+  });
+});
+
+describe('inferred splits and merges', () => {
+  it('a new route right after a row that now ends where it starts is a split', () => {
+    // route:1 [a,m) busy throughout; route:9 [m,z) only from column 2 (id above all early ids).
+    const m = makeMatrix(
+      [
+        { start: 'a', end: 'm', id: 'route:1' },
+        { start: 'm', end: 'z', id: 'route:9' },
+        { start: 'z', end: '', id: 'route:3' },
+      ],
+      cols,
+      (r, c) => (r === 1 && c < 2 ? 0 : 5),
+    );
+    const ev = inferredTransitions(m);
+    expect(ev).toEqual([
+      expect.objectContaining({
+        kind: 'split',
+        col: 2,
+        routeIds: ['1', '1', '9'],
+        buckets: ['route:1', 'route:9'],
+      }),
+    ]);
+  });
+
+  it('a route that vanished inside a row that covers it now is a merge', () => {
+    const m = makeMatrix(
+      [
+        { start: 'a', end: 'z', id: 'route:1' }, // newest range after absorbing route:2
+        { start: 'm', end: 'z', id: 'route:2' },
+      ],
+      cols,
+      (r, c) => (r === 1 && c >= 2 ? 0 : 5),
+    );
+    const ev = inferredTransitions(m);
+    expect(ev).toEqual([
+      expect.objectContaining({ kind: 'merge', col: 2, routeIds: ['1', '1', '2'] }),
+    ]);
+  });
+
+  it('an idle route that wakes up (an old id) is no split', () => {
+    const m = makeMatrix(
+      [
+        { start: 'a', end: 'm', id: 'route:4' },
+        { start: 'm', end: '', id: 'route:2' },
+      ],
+      cols,
+      (r, c) => (r === 1 && c < 2 ? 0 : 5),
+    );
+    expect(inferredTransitions(m)).toEqual([]);
+  });
+});
+
+describe('timeEvents', () => {
+  it('a reported transition wins over the inferred one and lists the rows it covers', () => {
+    const m = makeMatrix(
+      [
+        { start: 'a', end: 'm', id: 'route:1' },
+        { start: 'm', end: 'z', id: 'route:9' },
+      ],
+      cols,
+      (r, c) => (r === 1 && c < 2 ? 0 : 5),
+    );
+    const ev = timeEvents(m, [
+      {
+        transition: 'split',
+        parentRouteId: '1',
+        childRouteIds: ['1', '9'],
+        lineageId: 'split/1/2500',
+        unixMs: 2500,
+        start: key('a'),
+        end: key('z'),
+      },
+    ]);
+    expect(ev).toHaveLength(1);
+    expect(ev[0]).toMatchObject({
+      kind: 'split',
+      source: 'stream',
+      col: 2,
+      buckets: ['route:1', 'route:9'],
+    });
+    expect(describeEvent(ev[0], String)).toBe('2500: route 1 split into 1 + 9 (reported)');
+    expect(bucketEvents(ev, 'route:9')).toHaveLength(1);
+    expect(bucketEvents(ev, 'route:5')).toHaveLength(0);
+  });
+});
