@@ -124,6 +124,7 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
         : {}),
       nodeId: flags.nodeId ?? 'node-1',
       version: packageVersion(),
+      audit: log,
     });
     jsonApi = (req, res) => api.handle(req, res);
   } catch (e) {

@@ -10,6 +10,7 @@ import type {
 } from '../src/gen/admin_pb.ts';
 import type { RouteDetailRequest } from './console/local.ts';
 import type { UpstreamBackend } from './gateway/upstream.ts';
+import type { HotKeysAnswer, HotKeysRequest } from './hotkeys/types.ts';
 import type { MatrixAnswer, MatrixRequest } from './sampler/types.ts';
 
 export interface AdminBackend {
@@ -24,6 +25,8 @@ export interface AdminBackend {
   /** Console pages (contract §6); absent = Unimplemented, as on a real node. */
   getRouteDetail?(req: RouteDetailRequest, signal: AbortSignal): Promise<GetRouteDetailResponse>;
   getAdapterSummary?(signal: AbortSignal): Promise<GetAdapterSummaryResponse>;
+  /** Hot keys (server/hotkeys/); absent = Unimplemented / 501. */
+  getKeyVizHotKeys?(req: HotKeysRequest, signal: AbortSignal): Promise<HotKeysAnswer>;
 }
 
 /** The node's exact message when keyviz is switched off (shared with the page). */

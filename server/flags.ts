@@ -5,6 +5,12 @@
 import { SCENARIOS, isScenarioName, type ScenarioName } from './workload/index.ts';
 import { GATEWAY_FLAGS_HELP, takeGatewayFlags, type GatewayFlagValues } from './gateway/flags.ts';
 import { FlagError, parseDuration, parseHostPort } from './flagValues.ts';
+import {
+  DEFAULT_KEYVIZ_EXT_FLAGS,
+  KEYVIZ_EXT_FLAGS_HELP,
+  takeKeyvizExtFlags,
+  type KeyvizExtFlags,
+} from './hotkeys/flags.ts';
 
 // Re-exported: what parseFlags throws, so main.ts catches it from here.
 export { FlagError };
@@ -38,6 +44,8 @@ export interface ServerFlags {
   nodeId: string | null;
   /** Raw --upstream* values for resolveGatewayOptions (empty = local sampler). */
   gateway: GatewayFlagValues;
+  /** Hot keys, sub-ranges, labels (server/hotkeys/flags.ts). */
+  keyvizExt: KeyvizExtFlags;
 }
 
 export const DEFAULT_FLAGS: Readonly<ServerFlags> = {
@@ -66,6 +74,7 @@ export const DEFAULT_FLAGS: Readonly<ServerFlags> = {
   adminSigningKeyFile: null,
   nodeId: null,
   gateway: {},
+  keyvizExt: DEFAULT_KEYVIZ_EXT_FLAGS,
 };
 
 function parseInteger(flag: string, text: string, min: number, max: number): number {
@@ -262,7 +271,7 @@ export function helpText(): string {
     const left = `  --${name}${s.arg ? ` ${s.arg}` : ''}`;
     lines.push(left.padEnd(36) + s.help);
   }
-  lines.push('', GATEWAY_FLAGS_HELP, '', 'Details: docs/server.md');
+  lines.push('', KEYVIZ_EXT_FLAGS_HELP, '', GATEWAY_FLAGS_HELP, '', 'Details: docs/server.md');
   return lines.join('\n');
 }
 
@@ -274,8 +283,9 @@ export function parseFlags(argv: readonly string[]): ServerFlags {
   } catch (e) {
     throw new FlagError(e instanceof Error ? e.message : String(e));
   }
-  const f: ServerFlags = { ...DEFAULT_FLAGS, gateway: gw.values };
-  const rest = gw.rest;
+  const ext = takeKeyvizExtFlags(gw.rest);
+  const f: ServerFlags = { ...DEFAULT_FLAGS, gateway: gw.values, keyvizExt: ext.values };
+  const rest = ext.rest;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '-h') {

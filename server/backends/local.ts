@@ -9,6 +9,7 @@ import type { Sampler } from '../sampler/index.ts';
 import type { MatrixAnswer, MatrixRequest } from '../sampler/types.ts';
 import { MatrixCache } from './matrixCache.ts';
 import { localAdapterSummary, localRouteDetail } from '../console/local.ts';
+import { localHotKeys } from '../hotkeys/local.ts';
 
 export interface LocalBackendOptions {
   sampler: Sampler | null;
@@ -45,5 +46,6 @@ export function createLocalBackend(opts: LocalBackendOptions): AdminBackend {
     },
     getRouteDetail: async (req) => localRouteDetail(sampler, req),
     getAdapterSummary: async () => localAdapterSummary(sampler),
+    getKeyVizHotKeys: localHotKeys(sampler),
   };
 }

@@ -32,6 +32,9 @@ export function localSource(flags: ServerFlags): DataSource {
     historyColumns: flags.keyvizHistoryColumns,
     maxTrackedRoutes: flags.keyvizMaxTrackedRoutes,
     maxMemberRoutesPerSlot: flags.keyvizMaxMemberRoutesPerSlot,
+    hotKeys: flags.keyvizExt.hotKeys,
+    labelsEnabled: flags.keyvizExt.labelsEnabled,
+    keyBucketsPerRoute: flags.keyvizExt.keyBucketsPerRoute,
   };
   const capabilities = { keyviz: flags.keyvizEnabled };
 

@@ -40,6 +40,7 @@ import {
 import { createRateLimiter } from '../jsonapi/rateLimit.ts';
 import { consoleRoutes } from '../jsonapi/consoleRoutes.ts';
 import { CSRF_COOKIE, parseCookies, SESSION_COOKIE, setCookie } from '../jsonapi/cookies.ts';
+import { HOTKEYS_PATH, serveHotKeys } from '../jsonapi/hotkeys.ts';
 
 export {
   loadCredentialsFile,
@@ -59,6 +60,8 @@ export interface JsonApiOptions {
   now?: () => number;
   nodeId: string;
   version: string;
+  /** admin_audit lines (hot keys); default stderr. */
+  audit?: (line: string) => void;
 }
 
 export interface JsonApi {
@@ -310,7 +313,14 @@ export function createJsonApi(opts: JsonApiOptions): JsonApi {
     res.end();
   };
 
+  const audit = opts.audit ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const hotkeys = async ({ res, url, session, signal }: RequestContext): Promise<void> => {
+    const out = await serveHotKeys({ backend: opts.backend, audit }, url, session, signal);
+    send(res, out.status, out.body);
+  };
+
   const routes = new Map<string, Route>([
+    [HOTKEYS_PATH, { method: 'GET', auth: 'read', run: hotkeys }],
     ['/admin/api/v1/keyviz/matrix', { method: 'GET', auth: 'read', run: matrix }],
     ['/admin/api/v1/cluster', { method: 'GET', auth: 'read', run: cluster }],
     ...consoleRoutes(opts.backend, now, sendError, send),

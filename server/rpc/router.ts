@@ -21,6 +21,7 @@ import {
   raftGroupsImpl,
 } from './handlers.ts';
 import { adapterSummaryImpl, routeDetailImpl } from './consoleHandlers.ts';
+import { hotKeysImpl } from './hotkeys.ts';
 
 /** Largest request body read (1 MiB): a matrix request is a few bytes. */
 export const READ_MAX_BYTES = 1 << 20;
@@ -69,7 +70,8 @@ export function createRpcHandler(opts: RpcOptions): RpcHandler {
       .rpc(Admin.method.getClusterOverview, overviewImpl(backend))
       .rpc(Admin.method.getRaftGroups, raftGroupsImpl(backend))
       .rpc(Admin.method.getRouteDetail, routeDetailImpl(backend))
-      .rpc(Admin.method.getAdapterSummary, adapterSummaryImpl(backend));
+      .rpc(Admin.method.getAdapterSummary, adapterSummaryImpl(backend))
+      .rpc(Admin.method.getKeyVizHotKeys, hotKeysImpl(backend));
   const binary = connectNodeAdapter({
     ...common,
     routes: (r) => shared(r).rpc(getKeyVizMatrixWire, matrixWireImpl(enc)),

@@ -13,6 +13,10 @@ import { appendColumns, ringToColumns } from './column-view.ts';
 import { pivotRing } from './pivot.ts';
 import { RouteRegistry } from './registry.ts';
 import { routeDetailFromRing, type RouteDetailResult } from './routeDetail.ts';
+import { HotKeyTracker } from './hotkeys/tracker.ts';
+import { resolveHotKeyOptions, type HotKeyConfig } from './hotkeys/options.ts';
+import { queryHotKeys, type HotKeysOutcome, type HotKeysQuery } from './hotkeys/query.ts';
+import { DEFAULT_KEY_BUCKETS_PER_ROUTE } from './subBuckets.ts';
 import type {
   CellCounters,
   Column,
@@ -37,7 +41,15 @@ export const DEFAULT_SAMPLER_OPTIONS: Readonly<SamplerOptions & Required<Sampler
   clock: systemClock,
 };
 
-export type SamplerConfig = Partial<SamplerOptions> & SamplerTuning;
+export type SamplerConfig = Partial<SamplerOptions> &
+  SamplerTuning & {
+    /** Hot keys (contract §5.5); omitted or enabled: false = off. */
+    hotKeys?: HotKeyConfig;
+    /** --keyvizKeyBucketsPerRoute (1..256); used by hot-key sub_bucket drill-down. */
+    keyBucketsPerRoute?: number;
+    /** --keyvizLabelsEnabled: requests' adapter labels get their own hot-key slots. */
+    labelsEnabled?: boolean;
+  };
 
 export class Sampler {
   readonly options: Readonly<SamplerOptions & Required<SamplerTuning>>;
@@ -45,6 +57,12 @@ export class Sampler {
   private readonly ring: ColumnRing;
   private readonly table: BucketTable;
   private dropped = 0;
+  /** null = hot keys off. */
+  private readonly hot: HotKeyTracker | null;
+  private readonly labelsEnabled: boolean;
+  readonly keyBucketsPerRoute: number;
+  /** m, applied even when hot keys are off (the node reports it for `top`). */
+  readonly hotKeyCapacity: number;
   private timer: ReturnType<typeof setInterval> | undefined;
   // Flush scratch, grown on demand and reused across flushes.
   private sBuckets = new Uint32Array(0);
@@ -56,8 +74,9 @@ export class Sampler {
   private sTerms = new Float64Array(0);
 
   constructor(opts: SamplerConfig = {}) {
+    const { hotKeys, keyBucketsPerRoute, labelsEnabled, ...base } = opts;
     const o = { ...DEFAULT_SAMPLER_OPTIONS };
-    for (const [k, v] of Object.entries(opts)) if (v !== undefined) Object.assign(o, { [k]: v });
+    for (const [k, v] of Object.entries(base)) if (v !== undefined) Object.assign(o, { [k]: v });
     for (const k of ['stepMs', 'historyColumns', 'maxVirtualBuckets'] as const) {
       if (!(o[k] >= 1)) throw new RangeError(`${k} must be at least 1`);
     }
@@ -65,6 +84,16 @@ export class Sampler {
     this.options = o;
     this.ring = new ColumnRing(o.historyColumns);
     this.table = new BucketTable(o, this.routes, this.ring.identities);
+    this.hot =
+      hotKeys && hotKeys.enabled !== false
+        ? new HotKeyTracker(hotKeys, (id) => this.isTrackedRoute(id), o.stepMs)
+        : null;
+    this.hotKeyCapacity = resolveHotKeyOptions(hotKeys).perRoute;
+    this.labelsEnabled = labelsEnabled ?? false;
+    this.keyBucketsPerRoute = Math.max(
+      DEFAULT_KEY_BUCKETS_PER_ROUTE,
+      Math.min(256, Math.floor(keyBucketsPerRoute ?? 1) || 1),
+    );
   }
 
   /** A sampler whose history is `columns` (record/replay); it has no routes. */
@@ -127,8 +156,11 @@ export class Sampler {
 
   // --- hot path ---
 
-  /** Counts one request. Unknown route ids are dropped (see droppedObservations). */
-  observe(routeId: number, key: Uint8Array, op: Op, valueLength: number): void {
+  /**
+   * Counts one request. Unknown route ids are dropped (see droppedObservations).
+   * `label` is the adapter that served it (hot-key slots with labels enabled).
+   */
+  observe(routeId: number, key: Uint8Array, op: Op, valueLength: number, label = ''): void {
     const t = this.table;
     const dense = t.dense;
     // `>>> 0 ===` admits only integers in [0, 2^32): the typed-array fast path.
@@ -148,6 +180,8 @@ export class Sampler {
     } else {
       c[o + 1] += 1;
       c[o + 3] += key.length + valueLength;
+      const h = this.hot;
+      if (h !== null) h.observe(routeId, this.labelsEnabled ? label : '', key);
     }
   }
 
@@ -237,6 +271,7 @@ export class Sampler {
       terms: sTerms,
     });
     t.releaseRetired();
+    this.hot?.publish(this.options.clock.now());
   }
 
   /** Flushes every stepMs until stop(); the timer does not keep the process alive. */
@@ -303,6 +338,37 @@ export class Sampler {
   /** One bucket over [fromMs, toMs) with all four series (GetRouteDetail); null = unknown there. */
   routeDetail(bucketId: string, fromMs = 0, toMs = 0): RouteDetailResult | null {
     return routeDetailFromRing(this.ring, bucketId, fromMs, toMs);
+  }
+
+  /** True when the route exists and has its own row (not folded into a virtual bucket). */
+  isTrackedRoute(id: number): boolean {
+    const si = this.table.slotOfRoute(id);
+    return si >= 0 && this.table.slots[si]?.members === null;
+  }
+
+  /** Hot keys are on (--keyvizHotKeysEnabled). */
+  get hotKeysEnabled(): boolean {
+    return this.hot !== null;
+  }
+
+  /** The hot-key tracker (null = off): options, history, counters. */
+  get hotKeyTracker(): HotKeyTracker | null {
+    return this.hot;
+  }
+
+  /** A hot-key answer; null when hot keys are off. */
+  hotKeys(q: HotKeysQuery): HotKeysOutcome | null {
+    if (!this.hot) return null;
+    return queryHotKeys(
+      {
+        history: this.hot.history,
+        route: this.isTrackedRoute(q.routeId) ? this.routes.get(q.routeId) : undefined,
+        stepMs: this.options.stepMs,
+        keyBucketsPerRoute: this.keyBucketsPerRoute,
+        capacity: this.hotKeyCapacity,
+      },
+      q,
+    );
   }
 
   /** Diagnostics: tracked routes, virtual buckets, dropped observations. */

@@ -26,6 +26,9 @@ import {
 } from './plotModel.ts';
 import type { ViewDispatch } from './useHeatmapViewState.ts';
 import { loadedOf } from './windowedClient.ts';
+import { HotKeysSlot } from './HotKeysSlot.tsx';
+import { useHotKeysSel } from './hotKeysUrl.ts';
+import type { SourceKind } from '../../api/source.ts';
 import './heatmap.css';
 
 const LUT_SIZE = 256;
@@ -36,13 +39,15 @@ interface Props {
   raw: Matrix;
   view: ViewState;
   dispatch: ViewDispatch;
+  /** Where hot keys are asked; absent (e.g. a record file) = no hot-keys panel. */
+  hotKeysFrom?: { baseUrl: string; source: SourceKind };
 }
 
 /**
  * The explorable heatmap: zoom/pan/keyboard plot, key bands, marginals, time axis, legend, and
  * the zoom and export buttons. Thin: the model lives in plotModel.ts and src/data/view.
  */
-export function Heatmap({ raw, view, dispatch }: Props) {
+export function Heatmap({ raw, view, dispatch, hotKeysFrom }: Props) {
   const plotRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const size = useCanvasBox(plotRef);
@@ -121,6 +126,23 @@ export function Heatmap({ raw, view, dispatch }: Props) {
     dispatch({ type: 'zoom', zoom: null });
   }, [view.zoom, dispatch]);
 
+  // Hot keys of a picked cell or of the visible range (selection in the URL, by bucket id).
+  const [hk, setHk] = useHotKeysSel();
+  const hkOpen = !!hotKeysFrom && (hk.cell !== null || hk.range !== null);
+  const onPick = useCallback(
+    (c: { row: number; col: number }) =>
+      setHk({
+        cell: { bucketId: m.rows[c.row].bucketId, colMs: m.columns[c.col] },
+        range: null,
+        top: hk.top,
+      }),
+    [m, hk.top, setHk],
+  );
+  const closeHk = useCallback(() => {
+    setHk({ cell: null, range: null, top: hk.top });
+    plotRef.current?.querySelector<HTMLElement>('.hover-layer')?.focus();
+  }, [hk.top, setHk]);
+
   const bars = useMemo(
     () =>
       size.cssW > 0 ? marginalBars(m, edges, vp, { width: size.cssW, height: size.cssH }) : null,
@@ -128,7 +150,10 @@ export function Heatmap({ raw, view, dispatch }: Props) {
   );
 
   return (
-    <div className="heatmap explore-heatmap" data-testid="heatmap">
+    <div
+      className={`heatmap explore-heatmap${hkOpen ? ' with-hotkeys' : ''}`}
+      data-testid="heatmap"
+    >
       <div className="zoom-bar" role="group" aria-label="Zoom and export">
         <button type="button" onClick={onBack} disabled={stack.past.length === 0}>
           Back
@@ -144,6 +169,20 @@ export function Heatmap({ raw, view, dispatch }: Props) {
           <span className="muted" data-testid="filter-count">
             {filtered.kept} of {filtered.total} rows
           </span>
+        )}
+        {hotKeysFrom && (
+          <button
+            type="button"
+            onClick={() =>
+              setHk({
+                cell: null,
+                range: zoomOf(vp, m, model.bounds) ?? { fromMs: vp.t0, toMs: vp.t1 },
+                top: hk.top,
+              })
+            }
+          >
+            Hot keys of this range
+          </button>
         )}
         <ExportButtons
           matrix={m}
@@ -169,6 +208,7 @@ export function Heatmap({ raw, view, dispatch }: Props) {
             onBack={onBack}
             onReset={onReset}
             canvasRef={canvasRef}
+            onPick={hotKeysFrom ? onPick : undefined}
           />
         )}
         {size.devW > 0 && m.conflicts && (
@@ -217,6 +257,18 @@ export function Heatmap({ raw, view, dispatch }: Props) {
         <Legend scale={scale} series={m.series} palette={view.palette} stepMs={stepMs} />
         <ConflictLegend matrix={m} />
       </div>
+      {hkOpen && (
+        <HotKeysSlot
+          sel={hk}
+          matrix={m}
+          edges={edges}
+          stepMs={stepMs}
+          baseUrl={hotKeysFrom.baseUrl}
+          source={hotKeysFrom.source}
+          onTop={(top) => setHk({ ...hk, top }, true)}
+          onClose={closeHk}
+        />
+      )}
     </div>
   );
 }

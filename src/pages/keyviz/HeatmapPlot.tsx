@@ -54,6 +54,8 @@ interface Props {
   onBack: () => void;
   onReset: () => void;
   canvasRef: React.RefObject<HTMLCanvasElement | null>;
+  /** A cell was picked (click or Enter pins it): the hot-keys panel opens on it. */
+  onPick?: (cell: Cell) => void;
 }
 
 interface Drag {
@@ -284,6 +286,7 @@ export function HeatmapPlot(props: Props) {
     // Click pins the card; a second click (anywhere on the plot) releases it.
     setPinned(pinned ? null : hit);
     if (hit) setCursor({ r: hit.row, c: hit.col });
+    if (hit && !pinned) props.onPick?.(hit);
   };
 
   // Wheel: a non-passive native listener (React's is passive, so it could not stop the page
@@ -363,6 +366,7 @@ export function HeatmapPlot(props: Props) {
       setCursor(cur);
       setAnchorMode('cell');
       setPinned(pinned ? null : { row: cur.r, col: cur.c });
+      if (!pinned) props.onPick?.({ row: cur.r, col: cur.c });
     } else if (e.key === 'Escape') {
       setPinned(null);
     }

@@ -126,7 +126,14 @@ export function KeyvizPage() {
   } else if (matrix.colCount === 0 || matrix.rowCount === 0) {
     body = <EmptyPanel columns={matrix.colCount} onRetry={reload} />;
   } else {
-    body = <Heatmap raw={matrix} view={view} dispatch={dispatch} />;
+    body = (
+      <Heatmap
+        raw={matrix}
+        view={view}
+        dispatch={dispatch}
+        hotKeysFrom={feed.record ? undefined : { baseUrl: config.baseUrl, source: kind }}
+      />
+    );
   }
 
   return (

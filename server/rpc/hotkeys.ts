@@ -1,0 +1,95 @@
+// GetKeyVizHotKeys (our extension of the Admin service; fields from 1000): the
+// JSON endpoint's data over Connect, gRPC-Web and gRPC. Same checks and
+// messages as the JSON endpoint where proto3 can express them: top 0 means the
+// default 20 (proto3 cannot tell omitted from 0); series UNSPECIFIED or WRITES.
+// Error codes: server/hotkeys/errors.ts.
+import { create } from '@bufbuild/protobuf';
+import { Code, ConnectError, type MethodImpl } from '@connectrpc/connect';
+import {
+  Admin,
+  KeyVizHotKeySchema,
+  KeyVizHotKeysResponseSchema,
+  KeyVizSeries,
+  NodeStatusSchema,
+  type KeyVizHotKeysRequest,
+  type KeyVizHotKeysResponse,
+} from '../../src/gen/admin_pb.ts';
+import type { AdminBackend } from '../backend.ts';
+import { invalidQuery } from '../hotkeys/errors.ts';
+import {
+  DEFAULT_HOT_KEYS_TOP,
+  MAX_HOT_KEYS_TOP,
+  type HotKeysAnswer,
+  type HotKeysRequest,
+} from '../hotkeys/types.ts';
+import { isAdapterLabel } from '../sampler/labels.ts';
+
+function clampSafe(v: bigint): number {
+  const max = BigInt(Number.MAX_SAFE_INTEGER);
+  return Number(v > max ? max : v < -max ? -max : v);
+}
+
+/** The RPC request -> the shared request; throws InvalidArgument as the JSON endpoint would. */
+export function toHotKeysRequest(req: KeyVizHotKeysRequest): HotKeysRequest {
+  if (req.label !== '' && !isAdapterLabel(req.label)) {
+    throw invalidQuery('label must be a known KeyViz adapter label');
+  }
+  if (
+    req.series !== KeyVizSeries.KEYVIZ_SERIES_UNSPECIFIED &&
+    req.series !== KeyVizSeries.KEYVIZ_SERIES_WRITES
+  ) {
+    throw invalidQuery("series: v1 supports only 'writes' (design §5)");
+  }
+  if (req.fromUnixMs !== 0n && req.toUnixMs !== 0n && req.fromUnixMs > req.toUnixMs) {
+    throw invalidQuery('from_unix_ms must be <= to_unix_ms');
+  }
+  return {
+    routeId: req.routeId,
+    label: req.label,
+    subBucket: req.subBucket ?? null,
+    top: req.top === 0 ? DEFAULT_HOT_KEYS_TOP : Math.min(req.top, MAX_HOT_KEYS_TOP),
+    fromUnixMs: clampSafe(req.fromUnixMs),
+    toUnixMs: clampSafe(req.toUnixMs),
+  };
+}
+
+export function toHotKeysResponse(a: HotKeysAnswer): KeyVizHotKeysResponse {
+  return create(KeyVizHotKeysResponseSchema, {
+    routeId: a.routeId,
+    label: a.label,
+    ...(a.subBucket !== null ? { subBucket: a.subBucket } : {}),
+    series: KeyVizSeries.KEYVIZ_SERIES_WRITES,
+    keys: a.keys.map((k) => create(KeyVizHotKeySchema, { key: k.key, count: BigInt(k.count) })),
+    approximate: true,
+    sampleRate: a.sampleRate,
+    sampledN: BigInt(a.sampledN),
+    droppedSamples: BigInt(a.droppedSamples),
+    skippedLongKeys: BigInt(a.skippedLongKeys),
+    degraded: a.droppedSamples > 0 || a.skippedLongKeys > 0,
+    errorBound: BigInt(a.errorBound),
+    snapshotAtUnixMs: BigInt(a.snapshotAtMs),
+    windowFromUnixMs: BigInt(a.windowFromMs),
+    windowToUnixMs: BigInt(a.windowToMs),
+    capacity: a.capacity,
+    nodes: a.nodes.map((n) =>
+      create(NodeStatusSchema, {
+        node: n.node,
+        ok: n.ok,
+        error: n.error,
+        code: n.code,
+        latencyMs: Math.max(0, Math.round(n.latencyMs)),
+      }),
+    ),
+  });
+}
+
+export function hotKeysImpl(
+  backend: AdminBackend,
+): MethodImpl<typeof Admin.method.getKeyVizHotKeys> {
+  return async (req, ctx) => {
+    if (!backend.getKeyVizHotKeys) {
+      throw new ConnectError('hot keys are not served by this backend', Code.Unimplemented);
+    }
+    return toHotKeysResponse(await backend.getKeyVizHotKeys(toHotKeysRequest(req), ctx.signal));
+  };
+}
