@@ -106,7 +106,7 @@ export function SeriesMultiples({ columns, series, changes, cursor, onCursor, on
         );
       })}
       <div className="axis-times muted">
-        <span>{n ? formatDate(columns[0]) : ''}</span>
+        <span>{n ? `${formatDate(columns[0])} ${formatClock(columns[0])}` : ''}</span>
         <span role="status" aria-live="polite" data-testid="cursor-time">
           {cursor !== null && n
             ? `Column ${formatDate(columns[cursor])} ${formatClock(columns[cursor])}`
