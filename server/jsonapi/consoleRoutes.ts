@@ -32,7 +32,14 @@ export function consoleRoutes(
     const q = parseRouteQuery(url.searchParams);
     if (!q.ok) return sendError(res, { status: 400, code: 'invalid_query', message: q.message });
     if (!backend.getRouteDetail) throw unimplemented('GetRouteDetail');
-    send(res, 200, routeDetailJson(await backend.getRouteDetail(q.request, signal), now()));
+    try {
+      send(res, 200, routeDetailJson(await backend.getRouteDetail(q.request, signal), now()));
+    } catch (e) {
+      const err = ConnectError.from(e);
+      if (err.code !== Code.NotFound) throw err;
+      // Its own code: a client can tell "no such bucket" from "no such endpoint" (404 not_found).
+      sendError(res, { status: 404, code: 'unknown_bucket', message: err.rawMessage });
+    }
   };
   const adapters = async ({ res, signal }: Ctx) => {
     if (!backend.getAdapterSummary) throw unimplemented('GetAdapterSummary');

@@ -3,7 +3,7 @@
 // to it in key order (GetRouteDetail). One pass over the window's columns; the
 // entry index is found once per distinct bucket list (columns share them while
 // the topology is steady), so a full day of 10,000 routes costs a few ms.
-import type { ColumnRing } from './column-store.ts';
+import type { ColumnRing, StoredColumn } from './column-store.ts';
 import { windowColumns } from './pivot.ts';
 import type { BucketMeta } from './types.ts';
 
@@ -17,6 +17,16 @@ export interface RouteDetailResult {
   /** Neighbours in key order as of the newest column where the bucket was active. */
   before: BucketMeta | null;
   after: BucketMeta | null;
+}
+
+function markActive(col: StoredColumn, seen: Uint8Array): void {
+  const n = col.buckets.length;
+  const c = col.counters;
+  for (let i = 0; i < n; i++) {
+    if (c[i] !== 0 || c[n + i] !== 0 || c[2 * n + i] !== 0 || c[3 * n + i] !== 0) {
+      seen[col.buckets[i]] = 1;
+    }
+  }
 }
 
 /** null when the ring never held `bucketId` or it had no entry in the window. */
@@ -42,8 +52,11 @@ export function routeDetailFromRing(
   let entry = -1;
   let newest = -1; // column index of the newest active entry
   let newestEntry = -1;
+  // Buckets with any traffic in the window: neighbours are rows a matrix would show.
+  const seen = new Uint8Array(ring.identities.size);
   for (let j = 0; j < m; j++) {
     const col = cols[j];
+    markActive(col, seen);
     if (col.buckets !== lastBuckets) {
       lastBuckets = col.buckets;
       entry = col.buckets.indexOf(b);
@@ -63,13 +76,17 @@ export function routeDetailFromRing(
   if (newest < 0) return null;
   const col = cols[newest];
   const metaOf = (i: number) => ring.identities.metaAt(col.buckets[i], col.seq);
+  let lo = newestEntry - 1;
+  while (lo >= 0 && !seen[col.buckets[lo]]) lo--;
+  let hi = newestEntry + 1;
+  while (hi < col.buckets.length && !seen[col.buckets[hi]]) hi++;
   return {
     columnUnixMs: cols.map((c) => c.unixMs),
     meta: metaOf(newestEntry),
     series,
     raftGroupIds: groups,
     leaderTerms: terms,
-    before: newestEntry > 0 ? metaOf(newestEntry - 1) : null,
-    after: newestEntry + 1 < col.buckets.length ? metaOf(newestEntry + 1) : null,
+    before: lo >= 0 ? metaOf(lo) : null,
+    after: hi < col.buckets.length ? metaOf(hi) : null,
   };
 }

@@ -3,6 +3,7 @@
 import { NavLink } from 'react-router-dom';
 import { useDataSource } from './useDataSource.ts';
 import { useNodeName } from './useOverview.ts';
+import './shell.css';
 
 const SOURCE_LABEL = { connect: 'Connect', 'grpc-web': 'gRPC-Web', json: 'JSON API' } as const;
 

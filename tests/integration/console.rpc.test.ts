@@ -256,7 +256,7 @@ describe('the JSON API equivalents', () => {
     );
     const nf = await get(`/admin/api/v1/keyviz/route?bucket_id=route:999999999`);
     expect(nf.status).toBe(404);
-    expect(await nf.json()).toMatchObject({ error: 'not_found' });
+    expect(await nf.json()).toMatchObject({ error: 'unknown_bucket' });
     const bad = await get(`/admin/api/v1/keyviz/route?bucket_id=route:1&from_unix_ms=x`);
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: 'invalid_query' });

@@ -16,10 +16,13 @@ function AdapterTable({
   rows,
   caption,
   node,
+  seconds,
 }: {
   rows: AdapterRow[];
   caption: string;
   node?: boolean;
+  /** Length of the window the counters cover (0 = unknown: no rate column). */
+  seconds: number;
 }) {
   return (
     <table className="console-table">
@@ -32,6 +35,11 @@ function AdapterTable({
           <th scope="col" className="num">
             Requests
           </th>
+          {seconds > 0 && (
+            <th scope="col" className="num">
+              Per second
+            </th>
+          )}
           <th scope="col" className="num">
             In flight
           </th>
@@ -59,6 +67,9 @@ function AdapterTable({
             <th scope="row">{r.adapter}</th>
             <td>{r.operation}</td>
             <td className="num">{formatInt(r.requests)}</td>
+            {seconds > 0 && (
+              <td className="num">{(Number(r.requests) / seconds).toPrecision(3)}</td>
+            )}
             <td className="num">{formatInt(r.inFlight)}</td>
             <td className="num" title={`${formatInt(r.bytesIn)} bytes`}>
               {formatBytes(r.bytesIn)}
@@ -86,6 +97,7 @@ export default function AdaptersPage() {
     document.title = 'Adapters · Key Visualizer';
   }, []);
   const d = load.data;
+  const seconds = d && d.windowToMs > d.windowFromMs ? (d.windowToMs - d.windowFromMs) / 1000 : 0;
   return (
     <main className="console-page" id="main-content" tabIndex={-1} data-testid="adapters-page">
       <header className="console-head">
@@ -132,6 +144,7 @@ export default function AdaptersPage() {
             <p>No adapter served a request in this step.</p>
           ) : (
             <AdapterTable
+              seconds={seconds}
               rows={d.rows}
               caption={
                 d.nodeRows.length
@@ -140,7 +153,9 @@ export default function AdaptersPage() {
               }
             />
           )}
-          {d.nodeRows.length > 0 && <AdapterTable rows={d.nodeRows} caption="Per node" node />}
+          {d.nodeRows.length > 0 && (
+            <AdapterTable rows={d.nodeRows} caption="Per node" node seconds={seconds} />
+          )}
         </>
       )}
     </main>

@@ -24,6 +24,9 @@ import { formatLatencyNs } from '../console/format.ts';
 import { useLoad } from '../console/useLoad.ts';
 import { detailFromMatrices, relatedRows, termChanges } from './bucketModel.ts';
 import { SeriesMultiples } from './SeriesMultiples.tsx';
+import { HotKeysSlot } from '../keyviz/HotKeysSlot.tsx';
+import type { TopN } from '../keyviz/hotKeysUrl.ts';
+import { columnEdges } from '../../data/view/gaps.ts';
 import '../console/console.css';
 
 interface Loaded {
@@ -130,7 +133,9 @@ function BucketLink({ b, search }: { b: BucketIdent; search: string }) {
 export default function BucketPage() {
   const { bucketId = '' } = useParams();
   const { search } = useLocation();
-  const { console: access, client, session } = useDataSource();
+  const { console: access, client, session, config, kind } = useDataSource();
+  const [hotPick, setHotCol] = useState<number | null | undefined>(undefined);
+  const [hotTop, setHotTop] = useState<TopN>(20);
   const [now] = useState(() => Date.now());
   const win = useMemo(() => windowOf(search, now), [search, now]);
   const carry = windowQuery(search);
@@ -177,6 +182,15 @@ export default function BucketPage() {
   }
   const { detail } = d;
   const cols = detail.columns;
+  // Hot keys of the picked column; the newest one until the user picks (null = closed).
+  const hotCol =
+    hotPick === undefined
+      ? cols.length
+        ? cols.length - 1
+        : null
+      : hotPick !== null && hotPick < cols.length
+        ? hotPick
+        : null;
   const step = cols.length > 1 ? cols[1] - cols[0] : 60_000;
   // "Show on the heatmap": zoomed to this bucket's keys over the same columns.
   const zoom =
@@ -220,6 +234,7 @@ export default function BucketPage() {
         changes={changes}
         cursor={cursor !== null && cursor < cols.length ? cursor : null}
         onCursor={setCursor}
+        onPick={setHotCol}
       />
 
       <h2>Raft group and leader term</h2>
@@ -309,10 +324,30 @@ export default function BucketPage() {
       </div>
 
       <h2>Hot keys</h2>
-      {/* Slot for the hot-keys panel (branch hotkeys-page): mounted here once merged. */}
-      <p className="muted" data-testid="hotkeys-slot">
-        Hot keys of this bucket are shown on the heatmap: pin one of its cells there.
-      </p>
+      {d.writes && hotCol !== null ? (
+        <>
+          <p className="muted">
+            Of the column {formatDate(cols[hotCol])} {formatClock(cols[hotCol])}; click a series to
+            pick another.
+          </p>
+          <HotKeysSlot
+            sel={{ cell: { bucketId, colMs: cols[hotCol] }, range: null, top: hotTop }}
+            matrix={d.writes}
+            edges={columnEdges(d.writes.columns, step)}
+            stepMs={step}
+            baseUrl={config.baseUrl}
+            source={kind}
+            onTop={setHotTop}
+            onClose={() => setHotCol(null)}
+          />
+        </>
+      ) : (
+        <p className="muted" data-testid="hotkeys-slot">
+          {d.writes
+            ? 'Click a series to see the hot keys of that column.'
+            : 'Hot keys need the heatmap matrix, which did not load.'}
+        </p>
+      )}
 
       {detail.perAdapter.length > 0 && (
         <>

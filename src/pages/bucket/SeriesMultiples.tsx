@@ -31,12 +31,14 @@ interface Props {
   changes: readonly TermChange[];
   cursor: number | null;
   onCursor: (col: number | null) => void;
+  /** A click (or Enter) picks the column, e.g. for its hot keys. */
+  onPick?: (col: number) => void;
 }
 
-export function SeriesMultiples({ columns, series, changes, cursor, onCursor }: Props) {
+export function SeriesMultiples({ columns, series, changes, cursor, onCursor, onPick }: Props) {
   const n = columns.length;
   const colAt = useCallback(
-    (e: React.PointerEvent<SVGSVGElement>) => {
+    (e: React.MouseEvent<SVGSVGElement>) => {
       const box = e.currentTarget.getBoundingClientRect();
       const c = Math.floor(((e.clientX - box.left) / box.width) * n);
       return Math.min(n - 1, Math.max(0, c));
@@ -44,6 +46,7 @@ export function SeriesMultiples({ columns, series, changes, cursor, onCursor }: 
     [n],
   );
   const onKey = (e: React.KeyboardEvent) => {
+    if (e.key === 'Enter' && cursor !== null) onPick?.(cursor);
     if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
     e.preventDefault();
     const cur = cursor ?? n - 1;
@@ -76,6 +79,7 @@ export function SeriesMultiples({ columns, series, changes, cursor, onCursor }: 
               aria-label={`${NAMES[s]}: ${vals.length ? `peak ${formatValue(max, s)}` : 'not available from this node'}`}
               onPointerMove={(e) => onCursor(colAt(e))}
               onPointerLeave={() => onCursor(null)}
+              onClick={(e) => onPick?.(colAt(e))}
             >
               <path className="spark" d={areaPath(vals, max)} />
               {changes
@@ -102,7 +106,7 @@ export function SeriesMultiples({ columns, series, changes, cursor, onCursor }: 
         );
       })}
       <div className="axis-times muted">
-        <span>{n ? formatDate(columns[0]) : ''}</span>
+        <span>{n ? `${formatDate(columns[0])} ${formatClock(columns[0])}` : ''}</span>
         <span role="status" aria-live="polite" data-testid="cursor-time">
           {cursor !== null && n
             ? `Column ${formatDate(columns[cursor])} ${formatClock(columns[cursor])}`

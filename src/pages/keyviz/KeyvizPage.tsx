@@ -156,7 +156,7 @@ export function KeyvizPage() {
         <StaleBanner error={error} loadedAt={feed.loadedAt} nextPollAt={feed.nextPollAt} />
       )}
       {matrix && <ClusterBanner nodes={matrix.nodes} />}
-      <main className="main" data-testid="main">
+      <main className="main" id="main-content" tabIndex={-1} data-testid="main">
         {body}
       </main>
     </div>

@@ -1,0 +1,217 @@
+// The console's pages end to end in Chromium, on Connect under `/` and on the JSON
+// source under `/admin/`: heatmap -> bucket -> cluster -> adapters and back with the
+// browser's Back, reload of each page, a deep link to a bucket; and the degraded pages
+// behind a gateway whose upstream is node-like (no GetRouteDetail / GetAdapterSummary).
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { expect, test, type Page } from '@playwright/test';
+import { REPO_ROOT, spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
+import { cellCentre, fetchMatrix, waitForHeatmap } from './support.ts';
+
+const ACCESS = 'console-reader';
+const SECRET = 'console-secret-8d2f';
+const WORKLOAD = ['--keyvizStep', '10m', '--backfill', '2h', '--routes', '80', '--seed', '5'];
+
+let rootSrv: SpawnedServer; // `/` build, Connect
+let jsonSrv: SpawnedServer; // `/admin/` build, JSON source
+let gateway: SpawnedServer; // `/` build, gateway in front of a node-like upstream
+let upstream: ChildProcess | null = null;
+
+async function build(dir: string, base: string, source: string): Promise<string> {
+  const out = path.join(dir, `bundle-${source}`);
+  await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/build-embed.ts', '--base', base, '--out', out, '--source', source],
+    { cwd: REPO_ROOT, timeout: 200_000 },
+  );
+  return out;
+}
+
+function startNodeLike(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'tests/helpers/nodeLikeUpstream.ts', ...WORKLOAD],
+      { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    upstream = p;
+    let out = '';
+    p.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /on (127\.0\.0\.1:\d+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    p.once('exit', (code) => reject(new Error(`node-like upstream exited ${code}`)));
+  });
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(300_000);
+  const dir = mkdtempSync(path.join(tmpdir(), 'keyviz-console-'));
+  const [rootOut, jsonOut] = await Promise.all([
+    build(dir, '/', 'connect'),
+    build(dir, '/admin/', 'json'),
+  ]);
+  const creds = path.join(dir, 'credentials.json');
+  writeFileSync(
+    creds,
+    JSON.stringify([{ access_key: ACCESS, secret_key: SECRET, role: 'read_only' }]),
+  );
+  const upstreamAddr = await startNodeLike();
+  [rootSrv, jsonSrv, gateway] = await Promise.all([
+    spawnServer(['--static', rootOut, ...WORKLOAD]),
+    spawnServer(['--static', jsonOut, '--adminCredentialsFile', creds, ...WORKLOAD]),
+    spawnServer(['--static', rootOut, '--upstream', upstreamAddr, '--upstreamInsecureNoAuth']),
+  ]);
+});
+
+test.afterAll(async () => {
+  await Promise.all([rootSrv?.stop(), jsonSrv?.stop(), gateway?.stop()]);
+  if (upstream?.pid) process.kill(-upstream.pid, 'SIGTERM');
+});
+
+async function signIn(page: Page): Promise<void> {
+  await page.getByLabel('Access key').fill(ACCESS);
+  await page.getByLabel('Secret key').fill(SECRET);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Pins the middle cell of the busiest row and follows "Open the bucket's page". */
+async function openBucketFromHeatmap(page: Page, base: string, rows: number): Promise<string> {
+  const m = await fetchMatrix(rootSrv.http, 'writes', rows);
+  await waitForHeatmap(page);
+  const c = Math.floor(m.colCount / 2);
+  let row = 0;
+  for (let r = 0; r < m.rowCount; r++) {
+    if (m.values[r * m.colCount + c] > m.values[row * m.colCount + c]) row = r;
+  }
+  const p = await cellCentre(page, m, row, c);
+  await page.mouse.move(p.x, p.y, { steps: 2 });
+  await page.mouse.click(p.x, p.y);
+  const dialog = page.getByRole('dialog', { name: 'Cell details' });
+  const id = m.rows[row].bucketId;
+  await dialog.getByRole('link', { name: "Open the bucket's page" }).click();
+  await expect(page).toHaveURL(new RegExp(`${base}keyviz/bucket/${encodeURIComponent(id)}`));
+  return id;
+}
+
+async function expectBucketDrawn(page: Page, id: string): Promise<void> {
+  await expect(page.getByTestId('bucket-id')).toHaveText(id);
+  await expect(page.getByTestId('multiples')).toBeVisible();
+  await expect(page.locator('[data-series="writes"] path.spark')).toHaveAttribute('d', /^M0,100L/);
+}
+
+test('Connect under /: heatmap -> bucket -> cluster -> adapters, Back, reload, deep link', async ({
+  page,
+}) => {
+  const base = '/';
+  await page.goto(`${rootSrv.http}/keyviz?rows=24`);
+  const id = await openBucketFromHeatmap(page, base, 24);
+  await expectBucketDrawn(page, id);
+  // A bucket page is part of the Key Visualizer section of the navigation.
+  await expect(page.getByRole('link', { name: 'Key Visualizer' })).toHaveAttribute(
+    'aria-current',
+    'page',
+  );
+  // Pointer over the series marks one column in all four.
+  const svg = page.locator('[data-series="reads"] svg');
+  const box = (await svg.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(page.locator('line.cursor-line')).toHaveCount(4);
+  await expect(page.getByTestId('cursor-time')).toContainText('Column');
+  await expect(page.getByTestId('neighbours')).toContainText('Above');
+
+  await page.getByRole('link', { name: 'Cluster' }).click();
+  await expect(page).toHaveURL(`${rootSrv.http}/cluster`);
+  await expect(page.getByRole('link', { name: 'Cluster' })).toHaveAttribute('aria-current', 'page');
+  const groups = page.getByTestId('groups');
+  await expect(groups.locator('tbody tr').first()).toBeVisible();
+  await page.getByRole('button', { name: 'Term' }).click();
+  await expect(page).toHaveURL(`${rootSrv.http}/cluster?sort=term`);
+  await page.reload();
+  await expect(page.getByRole('columnheader', { name: 'Term' })).toHaveAttribute(
+    'aria-sort',
+    'ascending',
+  );
+
+  await page.getByRole('link', { name: 'Adapters' }).click();
+  await expect(page.getByRole('rowheader', { name: 'dynamo' }).first()).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('rowheader', { name: 'redis' }).first()).toBeVisible();
+
+  await page.goBack(); // cluster?sort=term
+  await expect(page).toHaveURL(`${rootSrv.http}/cluster?sort=term`);
+  await page.goBack(); // cluster
+  await page.goBack(); // bucket
+  await expectBucketDrawn(page, id);
+  await page.reload();
+  await expectBucketDrawn(page, id);
+  await page.goBack(); // heatmap, with the clicked cell's hot-keys selection (hk=…)
+  await expect(page).toHaveURL(new RegExp(`/keyviz\\?rows=24(&hk=|$)`));
+  await waitForHeatmap(page);
+
+  // Deep link to a bucket, and "show on the heatmap" zooms there.
+  await page.goto(`${rootSrv.http}/keyviz/bucket/${encodeURIComponent(id)}`);
+  await expectBucketDrawn(page, id);
+  await page.getByTestId('show-on-heatmap').click();
+  await expect(page).toHaveURL(/\/keyviz\?zoom=\d+-\d+,/);
+  await waitForHeatmap(page);
+
+  // Unknown paths: a not-found page with links.
+  await page.goto(`${rootSrv.http}/no/such/page`);
+  await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+  await page.getByRole('link', { name: '/adapters' }).click();
+  await expect(page.getByTestId('adapters-page')).toBeVisible();
+});
+
+test('JSON source under /admin/: the same pages after sign-in, deep link and reload', async ({
+  page,
+}) => {
+  await page.goto(`${jsonSrv.http}/admin/keyviz`);
+  await signIn(page);
+  await waitForHeatmap(page);
+  await page.getByRole('link', { name: 'Cluster' }).click();
+  await expect(page).toHaveURL(`${jsonSrv.http}/admin/cluster`);
+  await expect(page.getByTestId('groups').locator('tbody tr').first()).toBeVisible();
+  await expect(page.getByRole('note')).toContainText('leaders and terms only');
+  await page.getByRole('link', { name: 'Adapters' }).click();
+  await expect(page.getByRole('rowheader', { name: 'dynamo' }).first()).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('rowheader', { name: 'dynamo' }).first()).toBeVisible();
+  // A bucket id from this server's own matrix, by deep link.
+  const ids = await page.evaluate(async () => {
+    const r = await fetch('/admin/api/v1/keyviz/matrix?rows=3');
+    const b = (await r.json()) as { rows: { bucket_id: string }[] };
+    return b.rows.map((x) => x.bucket_id);
+  });
+  await page.goto(`${jsonSrv.http}/admin/keyviz/bucket/${encodeURIComponent(ids[1])}`);
+  await expectBucketDrawn(page, ids[1]);
+  await page.reload();
+  await expectBucketDrawn(page, ids[1]);
+  await page.goBack();
+  await expect(page.getByTestId('adapters-page')).toBeVisible();
+  await page.goBack();
+  await expect(page.getByTestId('cluster-page')).toBeVisible();
+  await page.goBack();
+  await waitForHeatmap(page);
+});
+
+test('a node answering Unimplemented: the pages say what it cannot show and show the rest', async ({
+  page,
+}) => {
+  const m = await fetchMatrix(gateway.http, 'writes', 24);
+  const id = m.rows[Math.floor(m.rowCount / 2)].bucketId;
+  await page.goto(`${gateway.http}/keyviz/bucket/${encodeURIComponent(id)}`);
+  await expectBucketDrawn(page, id);
+  await expect(page.getByTestId('degraded')).toContainText('does not implement GetRouteDetail');
+  await expect(page.getByTestId('key-start').or(page.getByText('-inf'))).toBeVisible();
+  await page.getByRole('link', { name: 'Adapters' }).click();
+  await expect(
+    page.getByRole('heading', { name: 'This node cannot show adapter summaries' }),
+  ).toBeVisible();
+  await page.getByRole('link', { name: 'Cluster' }).click();
+  await expect(page.getByTestId('groups').locator('tbody tr').first()).toBeVisible();
+});

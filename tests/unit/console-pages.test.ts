@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import {
+  detailFromMatrices,
+  relatedRows,
+  termChanges,
+} from '../../src/pages/bucket/bucketModel.ts';
+import { groupRows, sortRows } from '../../src/pages/cluster/clusterModel.ts';
+import { filterRows, parseFilter } from '../../src/data/view/filter.ts';
+import type { Matrix, RowMeta, Series } from '../../src/data/matrix.ts';
+
+function row(bucketId: string, start: string): RowMeta {
+  return {
+    bucketId,
+    start: new TextEncoder().encode(start),
+    end: new Uint8Array(0),
+    label: '',
+    aggregate: false,
+    routeIds: [],
+    routeIdsTruncated: false,
+    routeCount: '1',
+    total: 0,
+    contributingNodes: [],
+  };
+}
+
+function matrix(series: Series, rows: RowMeta[], values: number[], groups?: number[]): Matrix {
+  return {
+    series,
+    columns: Float64Array.from([1000, 2000]),
+    rows,
+    rowCount: rows.length,
+    colCount: 2,
+    values: Float64Array.from(values),
+    raftGroupIds: groups ? Float64Array.from(groups) : null,
+    leaderTerms: groups ? Float64Array.from(groups.map((g) => g * 10)) : null,
+    max: Math.max(...values),
+    nodes: [],
+    conflicts: null,
+  };
+}
+
+describe('bucket page model', () => {
+  const rows = [row('route:1', 'a'), row('route:2', 'b'), row('route:2:redis', 'b')];
+  it('builds the bucket from the matrices a node without GetRouteDetail has', () => {
+    const b = detailFromMatrices('route:2', {
+      writes: matrix('writes', rows, [1, 2, 3, 4, 5, 6], [7, 7, 8, 9, 8, 8]),
+      reads: matrix('reads', rows.slice(0, 1), [9, 9]),
+    })!;
+    expect(b.detail.series.writes).toEqual([3, 4]);
+    expect(b.detail.groups).toEqual(['8', '9']);
+    expect(b.detail.before?.bucketId).toBe('route:1');
+    expect(b.detail.after?.bucketId).toBe('route:2:redis');
+    expect(b.missing).toEqual(['reads', 'read_bytes', 'write_bytes']);
+    expect(
+      detailFromMatrices('route:77', { writes: matrix('writes', rows, [0, 0, 0, 0, 0, 0]) }),
+    ).toBeNull();
+  });
+
+  it('marks every group or term change, skipping idle cells', () => {
+    const ch = termChanges([1, 2, 3, 4, 5], ['3', '0', '3', '4', '4'], ['7', '0', '7', '7', '8']);
+    expect(ch.map((c) => [c.col, c.kind])).toEqual([
+      [0, 'first'],
+      [3, 'group'],
+      [4, 'term'],
+    ]);
+  });
+
+  it('finds the same route under other labels and sub-ranges, never for a virtual id', () => {
+    expect(
+      relatedRows([...rows, row('route:2#3', 'c'), row('route:20', 'd')], 'route:2').map(
+        (r) => r.bucketId,
+      ),
+    ).toEqual(['route:2:redis', 'route:2#3']);
+    expect(relatedRows(rows, 'virtual:18446744073709551615')).toEqual([]);
+  });
+});
+
+describe('cluster page model', () => {
+  const g = (id: string, leader: string, commit: string, applied: string, last: number | null) => ({
+    id,
+    leader,
+    term: '1',
+    commit,
+    applied,
+    lastContactMs: last,
+  });
+  it('exact lag beyond 2^53, lagging and leaderless flags, sorting', () => {
+    const rows = groupRows(
+      [
+        g('2', 'n1', '18446744073709551615', '18446744073709550000', 99_000),
+        g('1', '', '5', '5', 100_000),
+        g('10', 'n2', '9', '9', 80_000),
+      ],
+      100_000,
+    );
+    expect(rows[0].lag).toBe(1615n);
+    expect(rows[0].lagging).toBe(true);
+    expect(rows[1].leaderless).toBe(true);
+    expect(rows[2].lagging).toBe(true); // 20 s without contact
+    expect(sortRows(rows, 'group', false).map((r) => r.id)).toEqual(['1', '2', '10']);
+    expect(sortRows(rows, 'lag', true).map((r) => r.id)[0]).toBe('2');
+    expect(sortRows(rows, 'contact', true).map((r) => r.id)[0]).toBe('10');
+  });
+});
+
+describe('group: filter term', () => {
+  it('keeps rows whose route was in the group in any column', () => {
+    const m = matrix(
+      'writes',
+      [row('route:1', 'a'), row('route:2', 'b')],
+      [1, 1, 1, 1],
+      [3, 4, 5, 5],
+    );
+    expect(Array.from(filterRows(m, parseFilter('group:4')))).toEqual([0]);
+    expect(Array.from(filterRows(m, parseFilter('group:5')))).toEqual([1]);
+    expect(parseFilter('group:x').error).toMatch(/Raft group id/);
+  });
+});
