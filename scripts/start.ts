@@ -13,5 +13,10 @@ try {
   process.stderr.write(`keyviz: ${(e as Error).message}\n`);
   process.exit(1);
 }
+// A newcomer sees sub-range and adapter-label rows (docs/hotkeys.md); the server's own
+// defaults stay the node's (off). Flags given to `npm start -- ...` win.
+const given = (name: string) => process.argv.some((a) => new RegExp(`^--?${name}(=|$)`).test(a));
+if (!given('keyvizLabelsEnabled')) process.argv.push('--keyvizLabelsEnabled');
+if (!given('keyvizKeyBucketsPerRoute')) process.argv.push('--keyvizKeyBucketsPerRoute=4');
 // server/main.ts reads process.argv.slice(2): the flags given to `npm start -- ...`.
 await import('../server/main.ts');

@@ -29,11 +29,12 @@ describe('Space-Saving sketch', () => {
     expect(s.count('b')).toBe(0);
     expect(s.count('c')).toBe(2);
     expect(s.count('a')).toBe(2);
-    s.offer('d'); // ties at 2: the first inserted of the minimum (a) goes, d = 3
-    expect(s.entries()).toEqual([
-      { key: 'd', count: 3 },
-      { key: 'c', count: 2 },
-    ]);
+    s.offer('d'); // a and c tie at the minimum 2: one goes, d = 3
+    const e = s.entries();
+    expect(e[0]).toEqual({ key: 'd', count: 3 });
+    expect(e.length).toBe(2);
+    expect(['a', 'c']).toContain(e[1].key);
+    expect(e[1].count).toBe(2);
     expect(s.n).toBe(5);
   });
 

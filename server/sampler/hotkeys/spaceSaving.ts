@@ -4,7 +4,7 @@
 // count by at most the evicted minimum, so by at most N/m for N offers.
 //
 // Keys are held as latin1 strings (one char per byte): a cheap exact Map key.
-// The minimum is found by a scan on eviction only (m <= 256, sampled stream).
+// The minimum sits at the top of a min-heap of the m counters (O(log m) per offer).
 
 export interface SketchEntry {
   /** The key's bytes as a latin1 string (one char per byte). */
@@ -12,8 +12,17 @@ export interface SketchEntry {
   count: number;
 }
 
+interface Counter {
+  key: string;
+  count: number;
+  /** Position in the min-heap. */
+  at: number;
+}
+
 export class SpaceSaving {
-  private readonly counts = new Map<string, number>();
+  private readonly byKey = new Map<string, Counter>();
+  /** Min-heap on count: the eviction victim is heap[0], found in O(1), fixed in O(log m). */
+  private readonly heap: Counter[] = [];
   /** Offers since the last reset (the N of the N/m bound). */
   n = 0;
 
@@ -22,48 +31,80 @@ export class SpaceSaving {
   }
 
   get size(): number {
-    return this.counts.size;
+    return this.heap.length;
   }
 
   offer(key: string): void {
     this.n++;
-    const c = this.counts.get(key);
+    const c = this.byKey.get(key);
     if (c !== undefined) {
-      this.counts.set(key, c + 1);
+      c.count++;
+      this.down(c.at);
       return;
     }
-    if (this.counts.size < this.capacity) {
-      this.counts.set(key, 1);
+    const h = this.heap;
+    if (h.length < this.capacity) {
+      const e: Counter = { key, count: 1, at: h.length };
+      h.push(e);
+      this.byKey.set(key, e);
+      this.up(e.at);
       return;
     }
-    // Evict the minimum; ties go to the key inserted first (Map order), deterministic.
-    let minKey = '';
-    let min = Infinity;
-    for (const [k, v] of this.counts) {
-      if (v < min) {
-        min = v;
-        minKey = k;
-      }
-    }
-    this.counts.delete(minKey);
-    this.counts.set(key, min + 1);
+    // Evict the minimum: the newcomer takes its counter with min + 1.
+    const victim = h[0];
+    this.byKey.delete(victim.key);
+    victim.key = key;
+    victim.count++;
+    this.byKey.set(key, victim);
+    this.down(0);
   }
 
   /** Count of a key (0 when not held). */
   count(key: string): number {
-    return this.counts.get(key) ?? 0;
+    return this.byKey.get(key)?.count ?? 0;
   }
 
   /** A deep copy of the entries, count descending, ties by key bytes ascending. */
   entries(): SketchEntry[] {
-    const out: SketchEntry[] = [];
-    for (const [key, count] of this.counts) out.push({ key, count });
-    return out.sort(byCountThenKey);
+    return this.heap.map((c) => ({ key: c.key, count: c.count })).sort(byCountThenKey);
   }
 
   reset(): void {
-    this.counts.clear();
+    this.byKey.clear();
+    this.heap.length = 0;
     this.n = 0;
+  }
+
+  private up(i: number): void {
+    const h = this.heap;
+    const e = h[i];
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (h[p].count <= e.count) break;
+      h[i] = h[p];
+      h[i].at = i;
+      i = p;
+    }
+    h[i] = e;
+    e.at = i;
+  }
+
+  private down(i: number): void {
+    const h = this.heap;
+    const n = h.length;
+    const e = h[i];
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const m = r < n && h[r].count < h[l].count ? r : l;
+      if (h[m].count >= e.count) break;
+      h[i] = h[m];
+      h[i].at = i;
+      i = m;
+    }
+    h[i] = e;
+    e.at = i;
   }
 }
 

@@ -12,7 +12,7 @@
 // when no sketch saw anything they carry forward to the next window.
 import { resolveHotKeyOptions, type HotKeyConfig, type HotKeyOptions } from './options.ts';
 import { SampleRoll } from './roll.ts';
-import { bytesToKey, SpaceSaving } from './spaceSaving.ts';
+import { SpaceSaving } from './spaceSaving.ts';
 import { WindowHistory } from './history.ts';
 import { estimateBytes, slotKey, type HotKeyWindow, type SlotSnapshot } from './window.ts';
 
@@ -23,7 +23,11 @@ export class HotKeyTracker {
   private readonly sketches = new Map<string, { routeId: number; label: string; s: SpaceSaving }>();
   private readonly qRoute: Float64Array;
   private readonly qLabel: string[];
-  private readonly qKey: (Uint8Array | undefined)[];
+  /** Queued keys' bytes, back to back (Uint8Array.slice per sample costs ~1 us in V8). */
+  private arena = Buffer.allocUnsafeSlow(1 << 16);
+  private arenaPos = 0;
+  private readonly qOff: Float64Array;
+  private readonly qKeyLen: Uint32Array;
   private qLen = 0;
   private drainQueued = false;
   private readonly drainTask = () => {
@@ -45,7 +49,8 @@ export class HotKeyTracker {
     this.history = new WindowHistory(this.options.historyBytes);
     this.qRoute = new Float64Array(this.options.queueSize);
     this.qLabel = new Array<string>(this.options.queueSize).fill('');
-    this.qKey = new Array<Uint8Array | undefined>(this.options.queueSize);
+    this.qOff = new Float64Array(this.options.queueSize);
+    this.qKeyLen = new Uint32Array(this.options.queueSize);
   }
 
   /** One write. Cheap: a length check, one roll, and rarely a copy. */
@@ -61,14 +66,25 @@ export class HotKeyTracker {
       this.dropped++;
       return;
     }
+    const pos = this.arenaPos;
+    if (pos + key.length > this.arena.length) this.growArena(pos + key.length);
+    this.arena.set(key, pos);
+    this.qOff[n] = pos;
+    this.qKeyLen[n] = key.length;
+    this.arenaPos = pos + key.length;
     this.qRoute[n] = routeId;
     this.qLabel[n] = label;
-    this.qKey[n] = key.slice();
     this.qLen = n + 1;
     if (!this.drainQueued) {
       this.drainQueued = true;
       queueMicrotask(this.drainTask);
     }
+  }
+
+  private growArena(need: number): void {
+    const grown = Buffer.allocUnsafeSlow(Math.max(need, 2 * this.arena.length));
+    this.arena.copy(grown, 0, 0, this.arenaPos);
+    this.arena = grown;
   }
 
   /** Feeds queued samples to their sketches. */
@@ -78,15 +94,16 @@ export class HotKeyTracker {
     for (let i = 0; i < n; i++) {
       const routeId = this.qRoute[i];
       const label = this.qLabel[i];
-      const key = this.qKey[i]!;
-      this.qKey[i] = undefined;
       if (!this.isTracked(routeId)) continue;
+      const off = this.qOff[i];
+      const key = this.arena.toString('latin1', off, off + this.qKeyLen[i]);
       const k = slotKey(routeId, label);
       let sk = this.sketches.get(k);
       if (!sk) this.sketches.set(k, (sk = { routeId, label, s: new SpaceSaving(m) }));
-      sk.s.offer(bytesToKey(key));
+      sk.s.offer(key);
     }
     this.qLen = 0;
+    this.arenaPos = 0;
   }
 
   /** Publishes the window ending at `nowMs` and starts the next one. */
