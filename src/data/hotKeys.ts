@@ -262,7 +262,16 @@ export interface MergedHotKeys {
  * key, sorted by count desc then base64 asc, cut to `top`; error bounds, sampled, dropped and
  * skipped summed; the sample rate the largest; degraded if any is; snapshot the latest.
  */
-export function mergeHotKeys(inputs: MergeInput[], top: number): MergedHotKeys {
+export function mergeHotKeys(
+  inputs: MergeInput[],
+  top: number,
+  /**
+   * 'sum' across nodes (the node's rule). 'max' across buckets of one node: its dropped and
+   * skipped counters are node-wide, copied into every route's snapshot, so summing would
+   * count them once per bucket.
+   */
+  nodeCounters: 'sum' | 'max' = 'sum',
+): MergedHotKeys {
   const byKey = new Map<string, HotKey>();
   let sampleRate = 0;
   let sampledN = 0n;
@@ -289,8 +298,13 @@ export function mergeHotKeys(inputs: MergeInput[], top: number): MergedHotKeys {
     }
     sampleRate = Math.max(sampleRate, a.sampleRate);
     sampledN = cap(sampledN + a.sampledN);
-    droppedSamples = cap(droppedSamples + a.droppedSamples);
-    skippedLongKeys = cap(skippedLongKeys + a.skippedLongKeys);
+    if (nodeCounters === 'sum') {
+      droppedSamples = cap(droppedSamples + a.droppedSamples);
+      skippedLongKeys = cap(skippedLongKeys + a.skippedLongKeys);
+    } else {
+      if (a.droppedSamples > droppedSamples) droppedSamples = a.droppedSamples;
+      if (a.skippedLongKeys > skippedLongKeys) skippedLongKeys = a.skippedLongKeys;
+    }
     errorBound = cap(errorBound + a.errorBound);
     degraded ||= a.degraded;
     snapshotAtMs = Math.max(snapshotAtMs, a.snapshotAtMs);

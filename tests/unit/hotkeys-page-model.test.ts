@@ -485,3 +485,28 @@ describe('createHotKeysClient', () => {
     expect(seen).toHaveLength(0);
   });
 });
+
+describe('mergeHotKeys over buckets of one node', () => {
+  it('takes node-wide dropped and skipped counters once, not once per bucket', () => {
+    const a = answer([['k', 16n]], { droppedSamples: 7n, skippedLongKeys: 3n, degraded: true });
+    const b = answer([['k', 16n]], { droppedSamples: 7n, skippedLongKeys: 5n, degraded: true });
+    const one = mergeHotKeys(
+      [
+        { bucketId: 'route:1', answer: a, error: '' },
+        { bucketId: 'route:2', answer: b, error: '' },
+      ],
+      20,
+      'max',
+    );
+    expect([one.droppedSamples, one.skippedLongKeys, one.sampledN]).toEqual([7n, 5n, 20n]);
+    expect(one.keys[0].count).toBe(32n);
+    const nodes = mergeHotKeys(
+      [
+        { bucketId: 'n1', answer: a, error: '' },
+        { bucketId: 'n2', answer: b, error: '' },
+      ],
+      20,
+    );
+    expect([nodes.droppedSamples, nodes.skippedLongKeys]).toEqual([14n, 8n]);
+  });
+});

@@ -346,10 +346,18 @@ export default function HotKeysPanel(props: HotKeysPanelProps) {
             <p className="hk-warn" data-testid="hk-degraded">
               <strong>Degraded:</strong>{' '}
               {r.droppedSamples > 0n && (
-                <>{formatInt(r.droppedSamples)} samples dropped (the sampler’s queue was full) </>
+                <>
+                  {r.answered !== undefined ? 'at least ' : ''}
+                  {formatInt(r.droppedSamples)} samples dropped on the node (its queue was
+                  full){' '}
+                </>
               )}
               {r.skippedLongKeys > 0n && (
-                <>{formatInt(r.skippedLongKeys)} keys too long to sample were skipped </>
+                <>
+                  {r.answered !== undefined ? 'at least ' : ''}
+                  {formatInt(r.skippedLongKeys)} writes of keys too long to sample were skipped on
+                  the node{' '}
+                </>
               )}
               — counts are lower than the truth, and a hot key may be missing.
             </p>

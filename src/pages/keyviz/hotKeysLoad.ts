@@ -78,5 +78,5 @@ export async function loadRange(
   ) {
     throw first;
   }
-  return mergeHotKeys(results, top);
+  return mergeHotKeys(results, top, 'max');
 }
