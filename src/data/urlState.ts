@@ -7,7 +7,9 @@ import type { ScaleKind } from './scale.ts';
 import { clampBrightness } from './scale.ts';
 import { parseRowBudget, MAX_ROWS } from './rowBudget.ts';
 
-export type RefreshSeconds = 0 | 5 | 30;
+/** Auto-refresh interval in whole seconds, 0 = off (choices follow the server's step). */
+export type RefreshSeconds = number;
+export const MAX_REFRESH_S = 3600;
 export type RangePreset = 'all' | '1h' | '6h' | '24h';
 export type TimeRange = RangePreset | { fromMs: number; toMs: number };
 
@@ -95,8 +97,8 @@ export function parseViewState(search: string): ViewState {
   }
 
   const refresh = get('refresh');
-  if (refresh === '5' || refresh === '30' || refresh === '0') {
-    s.refresh = Number(refresh) as RefreshSeconds;
+  if (refresh !== undefined && /^[0-9]{1,4}$/.test(refresh) && Number(refresh) <= MAX_REFRESH_S) {
+    s.refresh = Number(refresh);
   }
 
   const bright = get('brightness');
