@@ -7,8 +7,12 @@ import type { ScaleKind } from './scale.ts';
 import { clampBrightness } from './scale.ts';
 import { parseRowBudget, MAX_ROWS } from './rowBudget.ts';
 
-/** Seconds between polls, or 'live': columns pushed by StreamEvents as they are flushed. */
-export type RefreshSeconds = 0 | 5 | 30 | 'live';
+/**
+ * Auto-refresh: whole seconds between polls (0 = off; choices follow the server's step), or
+ * 'live': columns pushed by StreamEvents as they are flushed.
+ */
+export type RefreshSeconds = number | 'live';
+export const MAX_REFRESH_S = 3600;
 export type RangePreset = 'all' | '1h' | '6h' | '24h';
 export type TimeRange = RangePreset | { fromMs: number; toMs: number };
 
@@ -96,10 +100,14 @@ export function parseViewState(search: string): ViewState {
   }
 
   const refresh = get('refresh');
-  if (refresh === '5' || refresh === '30' || refresh === '0') {
-    s.refresh = Number(refresh) as RefreshSeconds;
-  } else if (refresh === 'live') {
+  if (refresh === 'live') {
     s.refresh = 'live';
+  } else if (
+    refresh !== undefined &&
+    /^[0-9]{1,4}$/.test(refresh) &&
+    Number(refresh) <= MAX_REFRESH_S
+  ) {
+    s.refresh = Number(refresh);
   }
 
   const bright = get('brightness');

@@ -85,6 +85,7 @@ for (const scheme of ['light', 'dark'] as const) {
     test.use({ colorScheme: scheme });
     for (const st of states) {
       test(`axe: ${st.name}`, async ({ page }) => {
+        test.setTimeout(120_000);
         await page.setViewportSize({ width: 1440, height: 900 });
         await page.goto(`${s.http}/keyviz`);
         await waitForHeatmap(page);

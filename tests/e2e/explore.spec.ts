@@ -74,15 +74,16 @@ test('brightness recolours a mid cell brighter, from the cached raster, with no 
   await slider.fill('2');
   await expect(page).toHaveURL(/brightness=4(&|$)/);
   await expect(page.getByTestId('brightness-value')).toHaveText('4x');
+  // The light page's ramp darkens with heat: brighter settings draw a cell darker.
   await expect
     .poll(async () => luminance(await pixelAt(page, p.x, p.y)))
-    .toBeGreaterThan(luminance(before) + 10);
-  // Dimmer than 1x at 1/4x.
+    .toBeLessThan(luminance(before) - 10);
+  // Fainter than 1x at 1/4x.
   await slider.fill('-2');
   await expect(page).toHaveURL(/brightness=1%2F4(&|$)/);
   await expect
     .poll(async () => luminance(await pixelAt(page, p.x, p.y)))
-    .toBeLessThan(luminance(before) - 10);
+    .toBeGreaterThan(luminance(before) + 10);
   // The legend follows: its top value is max / brightness.
   await expect(page.getByTestId('legend')).toContainText('log scale');
   expect((await probeStats(page)).started).toBe(0);
@@ -110,8 +111,9 @@ test('scale: linear changes a low cell colour; palette: colour-blind safe change
   await expect
     .poll(async () => colourDistance(await pixelAt(page, p.x, p.y), logColour))
     .toBeGreaterThan(40);
-  // Linear puts a low value near the bottom of the ramp: darker than log did.
-  expect(luminance(await pixelAt(page, p.x, p.y))).toBeLessThan(luminance(logColour));
+  // Linear puts a low value near the faint end of the ramp: on the light page, lighter than
+  // log did.
+  expect(luminance(await pixelAt(page, p.x, p.y))).toBeGreaterThan(luminance(logColour));
 
   const hot = interiorMax(m, 0);
   const hp = await cellCentre(page, m, hot.row, hot.col);

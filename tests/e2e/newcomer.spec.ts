@@ -177,3 +177,44 @@ test('Escape on a pinned card (focus on its buttons) returns focus to the heatma
   await expect(dialog).toHaveCount(0);
   await expect(grid).toBeFocused();
 });
+
+test('a filter error or Custom… shifts nothing; the placeholder fits; 24-hour inputs; refresh from the step', async ({
+  page,
+}) => {
+  await open(page);
+  const plot = page.getByTestId('hover-layer');
+  const top = async () => (await plot.boundingBox())!.y;
+  const y0 = await top();
+  const filter = page.getByLabel('Filter');
+  await filter.fill('0xzz');
+  await expect(page.getByTestId('filter-error')).toBeVisible();
+  expect(await top()).toBe(y0);
+  await filter.fill('');
+  await page.getByLabel('Time range').selectOption('custom');
+  const from = page.getByLabel('From', { exact: true });
+  await expect(from).toBeVisible();
+  expect(await top()).toBe(y0);
+  // 24-hour clock, like the axes: "YYYY-MM-DD HH:MM", never AM/PM.
+  await expect(from).toHaveValue(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+  await expect(from).toHaveAttribute('type', 'text');
+  await from.fill('2026-01-02 23:30');
+  await page.getByLabel('To', { exact: true }).fill('2026-01-02 23:10');
+  await page.getByRole('button', { name: 'Apply range' }).click();
+  await expect(page.getByRole('alert')).toContainText('after the start');
+  expect(await top()).toBe(y0);
+  // The whole placeholder shows.
+  const fits = await filter.evaluate((e: HTMLInputElement) => {
+    const c = document.createElement('canvas').getContext('2d')!;
+    const st = getComputedStyle(e);
+    c.font = `${st.fontSize} ${st.fontFamily}`;
+    const pad = parseFloat(st.paddingLeft) + parseFloat(st.paddingRight) + 24; // clear button
+    return c.measureText(e.placeholder).width + pad <= e.clientWidth + 1;
+  });
+  expect(fits).toBe(true);
+  // The server's step is 10 min: the refresh choices are whole steps.
+  const opts = await page
+    .getByRole('combobox', { name: 'Auto refresh' })
+    .locator('option')
+    .evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+  expect(opts).toEqual(['0', '600', '1200', '3000']);
+});

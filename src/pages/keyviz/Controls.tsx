@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { SERIES, type Series } from '../../data/matrix.ts';
 import type { RefreshSeconds, ViewState } from '../../data/urlState.ts';
+import { refreshChoices } from '../../data/refreshChoices.ts';
 import { RowsInput } from './RowsInput.tsx';
 import type { ViewAction } from './viewState.ts';
 
@@ -11,21 +12,16 @@ export const SERIES_LABELS: Record<Series, string> = {
   read_bytes: 'Read bytes',
 };
 
-const REFRESH_OPTIONS: { value: RefreshSeconds; label: string }[] = [
-  { value: 0, label: 'Off' },
-  { value: 5, label: '5 s' },
-  { value: 30, label: '30 s' },
-  { value: 'live', label: 'Live' },
-];
-
 interface Props {
   view: ViewState;
   dispatch: (a: ViewAction) => void;
   onRefresh: () => void;
   busy: boolean;
+  /** The server's step (ms), 0 while unknown: the refresh choices follow it. */
+  stepMs: number;
 }
 
-export function Controls({ view, dispatch, onRefresh, busy }: Props) {
+export function Controls({ view, dispatch, onRefresh, busy, stepMs }: Props) {
   const seriesId = useId();
   const refreshId = useId();
   return (
@@ -59,7 +55,10 @@ export function Controls({ view, dispatch, onRefresh, busy }: Props) {
             })
           }
         >
-          {REFRESH_OPTIONS.map((o) => (
+          {[
+            ...refreshChoices(stepMs, view.refresh === 'live' ? 0 : view.refresh),
+            { value: 'live' as const, label: 'Live' },
+          ].map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}
             </option>

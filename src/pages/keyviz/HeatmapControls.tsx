@@ -32,8 +32,10 @@ export function HeatmapControls({ view, dispatch, onOpenRecord }: Props) {
   const id = useId();
   const [custom, setCustom] = useState(typeof view.range !== 'string');
   const cr = typeof view.range === 'string' ? null : view.range;
-  const [from, setFrom] = useState(() => toLocalInput(cr?.fromMs ?? Date.now() - 3_600_000));
-  const [to, setTo] = useState(() => toLocalInput(cr?.toMs ?? Date.now()));
+  const [from, setFrom] = useState(() =>
+    toLocalInput(cr?.fromMs ?? Date.now() - 3_600_000).replace('T', ' '),
+  );
+  const [to, setTo] = useState(() => toLocalInput(cr?.toMs ?? Date.now()).replace('T', ' '));
   const [rangeError, setRangeError] = useState('');
   const [filterText, setFilterText] = useState(view.filter);
   const [seen, setSeen] = useState({ filter: view.filter, range: view.range });
@@ -95,7 +97,7 @@ export function HeatmapControls({ view, dispatch, onOpenRecord }: Props) {
           <option value="cvd">Colour-blind safe</option>
         </select>
       </div>
-      <div className="control">
+      <div className="control range-control">
         <label htmlFor={`${id}-r`}>Time range</label>
         <select
           id={`${id}-r`}
@@ -115,51 +117,59 @@ export function HeatmapControls({ view, dispatch, onOpenRecord }: Props) {
             </option>
           ))}
         </select>
+        {/* An overlay under the picker: opening it moves nothing on the page. */}
+        {custom && (
+          <form
+            className="custom-range"
+            aria-label="Custom time range"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const r = parseCustomRange(from.replace(' ', 'T'), to.replace(' ', 'T'));
+              setRangeError(r.ok ? '' : r.error);
+              if (r.ok) dispatch({ type: 'range', range: r.range });
+            }}
+          >
+            <div className="control">
+              <label htmlFor={`${id}-from`}>From</label>
+              <input
+                id={`${id}-from`}
+                type="text"
+                inputMode="numeric"
+                placeholder="YYYY-MM-DD HH:MM"
+                title="Local time, 24-hour clock: YYYY-MM-DD HH:MM"
+                value={from}
+                onChange={(e) => setFrom(e.target.value)}
+              />
+            </div>
+            <div className="control">
+              <label htmlFor={`${id}-to`}>To</label>
+              <input
+                id={`${id}-to`}
+                type="text"
+                inputMode="numeric"
+                placeholder="YYYY-MM-DD HH:MM"
+                title="Local time, 24-hour clock: YYYY-MM-DD HH:MM"
+                value={to}
+                onChange={(e) => setTo(e.target.value)}
+              />
+            </div>
+            <button type="submit">Apply range</button>
+            {rangeError && (
+              <span className="filter-error" role="alert">
+                {rangeError}
+              </span>
+            )}
+          </form>
+        )}
       </div>
-      {custom && (
-        <form
-          className="custom-range"
-          aria-label="Custom time range"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const r = parseCustomRange(from, to);
-            setRangeError(r.ok ? '' : r.error);
-            if (r.ok) dispatch({ type: 'range', range: r.range });
-          }}
-        >
-          <div className="control">
-            <label htmlFor={`${id}-from`}>From</label>
-            <input
-              id={`${id}-from`}
-              type="datetime-local"
-              value={from}
-              onChange={(e) => setFrom(e.target.value)}
-            />
-          </div>
-          <div className="control">
-            <label htmlFor={`${id}-to`}>To</label>
-            <input
-              id={`${id}-to`}
-              type="datetime-local"
-              value={to}
-              onChange={(e) => setTo(e.target.value)}
-            />
-          </div>
-          <button type="submit">Apply range</button>
-          {rangeError && (
-            <span className="filter-error" role="alert">
-              {rangeError}
-            </span>
-          )}
-        </form>
-      )}
-      <div className="control">
+      <div className="control filter-control">
         <label htmlFor={`${id}-f`}>Filter</label>
         <input
           id={`${id}-f`}
           type="search"
           value={filterText}
           placeholder="key prefix, 0x…, label:redis"
+          className="filter-input"
           aria-invalid={filterError ? true : undefined}
           aria-describedby={filterError ? `${id}-fe` : undefined}
           onChange={(e) => setFilterText(e.target.value)}
@@ -169,7 +179,12 @@ export function HeatmapControls({ view, dispatch, onOpenRecord }: Props) {
           }}
         />
         {filterError && (
-          <span id={`${id}-fe`} className="filter-error" role="alert" data-testid="filter-error">
+          <span
+            id={`${id}-fe`}
+            className="filter-error overlay"
+            role="alert"
+            data-testid="filter-error"
+          >
             {filterError}
           </span>
         )}

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { formatClock, formatInt } from '../../data/format.ts';
 import type { Matrix } from '../../data/matrix.ts';
+import { inferStepMs } from '../../data/raster.ts';
 import { ClusterBanner } from './ClusterBanner.tsx';
 import { Controls } from './Controls.tsx';
 import { HeatmapControls } from './HeatmapControls.tsx';
@@ -105,6 +106,8 @@ export function KeyvizPage() {
   }, [node]);
 
   const { matrix, error } = feed;
+  const columns = matrix?.columns;
+  const stepMs = useMemo(() => (columns ? inferStepMs(columns) : 0), [columns]);
   let body;
   const signIn = session !== null && needsSignIn(error);
   if (session && signIn) {
@@ -148,7 +151,13 @@ export function KeyvizPage() {
       {session && !signIn && <SignOutButton session={session} onSignedOut={onSignedOut} />}
       {/* A named region: the control groups are inside a landmark (axe "region"). */}
       <section className="page-controls" aria-label="Heatmap settings">
-        <Controls view={view} dispatch={dispatch} onRefresh={reload} busy={feed.busy} />
+        <Controls
+          view={view}
+          dispatch={dispatch}
+          onRefresh={reload}
+          busy={feed.busy}
+          stepMs={stepMs}
+        />
         <HeatmapControls view={view} dispatch={dispatch} onOpenRecord={feed.openRecord} />
       </section>
       {feed.record && <RecordBanner record={feed.record} onClose={feed.closeRecord} />}
