@@ -52,6 +52,14 @@ export function ensurePageBuilt(): void {
 export const PAGE_JS_BUDGET_BYTES = 125_000;
 /** Issue 17's budget for the JavaScript the first paint of /keyviz loads, gzip. */
 export const FIRST_PAINT_JS_BUDGET_BYTES = 100_000;
+/**
+ * Ratchets, not goals: the sizes measured when the console pages, hot keys, live columns and
+ * hot spots landed (173.0 kB in all, 154.9 kB for the first paint), plus about 1%. The budgets
+ * above are not met yet (issues 14 and 17 stay open for it); these stop the page growing
+ * further meanwhile. Lower them as the bundle shrinks; never raise them without a reason here.
+ */
+export const PAGE_JS_CEILING_BYTES = 175_000;
+export const FIRST_PAINT_JS_CEILING_BYTES = 157_000;
 
 /** Builds the page into `outDir` (a fresh folder of the caller's), for `base`. */
 export function buildPageInto(outDir: string, base = '/'): void {

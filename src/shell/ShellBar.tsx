@@ -11,7 +11,7 @@ export function ShellBar() {
   const { client, kind } = useDataSource();
   const node = useNodeName(client, 0);
   return (
-    <div className="shell-bar">
+    <section className="shell-bar" aria-label="Console bar">
       <a className="skip-link" href="#main-content">
         Skip to main content
       </a>
@@ -28,6 +28,6 @@ export function ShellBar() {
         )}
         <span data-testid="shell-source">via {SOURCE_LABEL[kind]}</span>
       </span>
-    </div>
+    </section>
   );
 }

@@ -50,15 +50,17 @@ test('Live appends a column per flush with no matrix request, and marks splits',
 
   // A split or merge reported by the stream: its marker, and words on hover.
   const marker = page
-    .locator(
-      '.event-marker.split[aria-label*="reported"], .event-marker.merge[aria-label*="reported"]',
-    )
+    .locator('.event-marker.split[title*="reported"], .event-marker.merge[title*="reported"]')
     .first();
   await expect(marker).toBeVisible({ timeout: 30_000 });
-  // Markers are buttons: focus shows the same words as hover.
-  await marker.focus();
+  // Hover shows the words; the markers' group names the events for assistive technology.
+  await marker.hover();
   await expect(page.getByTestId('event-tip')).toContainText(/route \d+ split into|merged into/);
   await expect(page.getByTestId('event-tip')).toContainText('reported');
   // Its line crosses the rows it touched.
   await expect(page.locator('.event-line.split, .event-line.merge').first()).toBeAttached();
+  await expect(page.getByTestId('event-markers')).toHaveAttribute(
+    'aria-label',
+    /events? in view: /,
+  );
 });

@@ -121,22 +121,21 @@ export const EventMarkers = memo(function EventMarkers({
       className="event-markers"
       style={{ width }}
       data-testid="event-markers"
-      role="list"
-      aria-label="Events in view"
+      role="group"
+      aria-label={eventsSummary(placed.map((p) => p.text))}
     >
+      {/* Markers are pointer targets only (dense markers cannot meet the 24 px target size as
+          buttons); the group's label reads the events to assistive technology. */}
       {placed.map((p, k) => (
-        <button
-          type="button"
-          role="listitem"
+        <span
           key={`${p.e.kind}/${p.e.col}/${k}`}
           className={`event-marker ${p.e.kind}`}
           style={{ left: p.x }}
           data-kind={p.e.kind}
-          aria-label={p.text}
+          aria-hidden="true"
+          title={p.text}
           onMouseEnter={() => setTip(k)}
           onMouseLeave={() => setTip(null)}
-          onFocus={() => setTip(k)}
-          onBlur={() => setTip(null)}
         />
       ))}
       {shown && (
@@ -152,3 +151,11 @@ export const EventMarkers = memo(function EventMarkers({
     </div>
   );
 });
+
+/** The group's accessible name: how many events are in view and the first few in words. */
+function eventsSummary(texts: string[]): string {
+  if (texts.length === 0) return 'No events in view';
+  const first = texts.slice(0, 5).join('; ');
+  const more = texts.length > 5 ? `; and ${texts.length - 5} more` : '';
+  return `${texts.length} event${texts.length === 1 ? '' : 's'} in view: ${first}${more}`;
+}
