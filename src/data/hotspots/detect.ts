@@ -8,7 +8,7 @@ import { inferStepMs } from '../raster.ts';
 import { findBatches } from './periodic.ts';
 import { areaStats, medianOf } from './stats.ts';
 import { findBands } from './sustained.ts';
-import { MAX_SMOOTH, MAX_HOT_SPOTS, SMOOTH_DIVISOR } from './thresholds.ts';
+import { MAX_SMOOTH, MAX_HOT_SPOTS, SMOOTH_DIVISOR, TRACK_ROW_GAP } from './thresholds.ts';
 import { findTracks, type Track } from './tracks.ts';
 import { KIND_LABEL, type HotSpot, type HotSpotDetail, type HotSpotKind } from './types.ts';
 
@@ -101,6 +101,36 @@ function mergeTracks(tracks: Track[], stepMs: number): Found[] {
   return out;
 }
 
+type Batch = ReturnType<typeof findBatches>[number];
+
+/**
+ * Batches with the same rhythm split only by a few rows (a hot row of its own inside the band
+ * is read as a band, not a burst) are one batch job.
+ */
+function joinBatches(list: Batch[]): Batch[] {
+  const sorted = [...list].sort((a, b) => a.r0 - b.r0);
+  const out: Batch[] = [];
+  for (const b of sorted) {
+    const prev = out[out.length - 1];
+    if (
+      prev &&
+      b.r0 - prev.r1 <= TRACK_ROW_GAP &&
+      b.period === prev.period &&
+      b.length === prev.length &&
+      b.starts.length === prev.starts.length
+    ) {
+      out[out.length - 1] = {
+        ...prev,
+        r1: Math.max(prev.r1, b.r1),
+        c0: Math.min(prev.c0, b.c0),
+        c1: Math.max(prev.c1, b.c1),
+        ratio: Math.max(prev.ratio, b.ratio),
+      };
+    } else out.push(b);
+  }
+  return out;
+}
+
 /** Everything detection needs from a matrix besides its cells. */
 export interface DetectOptions {
   /** At most this many hot spots (default MAX_HOT_SPOTS). */
@@ -157,7 +187,7 @@ export function detectHotSpots(m: Matrix, opts: DetectOptions = {}): HotSpot[] {
     }
     rowQuiet[r] = n > 0 ? t / n : 0;
   }
-  for (const b of findBatches(values, R, C, rowQuiet, typical, claim)) {
+  for (const b of joinBatches(findBatches(values, R, C, rowQuiet, typical, claim))) {
     found.push({
       kind: 'periodic',
       r0: b.r0,
