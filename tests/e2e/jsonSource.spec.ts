@@ -160,12 +160,19 @@ test('JSON source under a strict CSP: sign in, every control, lost session, sign
   expect((await again).status()).toBe(200);
 
   // Auto refresh: a poll arrives without a click.
-  await page.getByRole('combobox', { name: 'Auto refresh' }).selectOption('5');
+  // The picker's choices follow the server's step (10 min here, src/data/refreshChoices.ts);
+  // a 5 s interval comes from the URL, and the picker shows it.
+  const refreshPicker = page.getByRole('combobox', { name: 'Auto refresh' });
+  const fast = new URL(page.url());
+  fast.searchParams.set('refresh', '5');
+  await page.goto(fast.toString());
+  await waitForHeatmap(page);
+  await expect(refreshPicker).toHaveValue('5');
   const polled = await page.waitForResponse((r) => isMatrix('series=reads')(r.request()), {
     timeout: 15_000,
   });
   expect(polled.status()).toBe(200);
-  await page.getByRole('combobox', { name: 'Auto refresh' }).selectOption('0');
+  await refreshPicker.selectOption('0');
   await waitForHeatmap(page);
 
   // Sign out: the logout carries the CSRF header, the form returns.

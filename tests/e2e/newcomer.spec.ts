@@ -216,5 +216,5 @@ test('a filter error or Custom… shifts nothing; the placeholder fits; 24-hour 
     .getByRole('combobox', { name: 'Auto refresh' })
     .locator('option')
     .evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
-  expect(opts).toEqual(['0', '600', '1200', '3000']);
+  expect(opts).toEqual(['0', '600', '1200', '3000', 'live']);
 });
