@@ -5,6 +5,7 @@
 // the topology is steady), so a full day of 10,000 routes costs a few ms.
 import type { ColumnRing, StoredColumn } from './column-store.ts';
 import { windowColumns } from './pivot.ts';
+import { compareBytes } from './keys.ts';
 import type { BucketMeta } from './types.ts';
 
 export interface RouteDetailResult {
@@ -14,19 +15,31 @@ export interface RouteDetailResult {
   series: [Float64Array, Float64Array, Float64Array, Float64Array];
   raftGroupIds: Float64Array;
   leaderTerms: Float64Array;
-  /** Neighbours in key order as of the newest column where the bucket was active. */
+  /**
+   * Neighbours in the matrix's row order (start key, then bucket id; each bucket's meta as of
+   * its newest active column) among the buckets with traffic in the window.
+   */
   before: BucketMeta | null;
   after: BucketMeta | null;
 }
 
-function markActive(col: StoredColumn, seen: Uint8Array): void {
+/** Records, per bucket, the seq of the newest column in which it had traffic. */
+function markActive(col: StoredColumn, lastSeq: Float64Array): void {
   const n = col.buckets.length;
   const c = col.counters;
   for (let i = 0; i < n; i++) {
     if (c[i] !== 0 || c[n + i] !== 0 || c[2 * n + i] !== 0 || c[3 * n + i] !== 0) {
-      seen[col.buckets[i]] = 1;
+      lastSeq[col.buckets[i]] = col.seq;
     }
   }
+}
+
+/** The matrix's row order (contract §1): start key ascending, ties by bucket id. */
+function rowOrder(a: BucketMeta, b: BucketMeta): number {
+  return (
+    compareBytes(a.start, b.start) ||
+    (a.bucketId < b.bucketId ? -1 : a.bucketId > b.bucketId ? 1 : 0)
+  );
 }
 
 /** null when the ring never held `bucketId` or it had no entry in the window. */
@@ -53,10 +66,10 @@ export function routeDetailFromRing(
   let newest = -1; // column index of the newest active entry
   let newestEntry = -1;
   // Buckets with any traffic in the window: neighbours are rows a matrix would show.
-  const seen = new Uint8Array(ring.identities.size);
+  const lastSeq = new Float64Array(ring.identities.size).fill(-1);
   for (let j = 0; j < m; j++) {
     const col = cols[j];
-    markActive(col, seen);
+    markActive(col, lastSeq);
     if (col.buckets !== lastBuckets) {
       lastBuckets = col.buckets;
       entry = col.buckets.indexOf(b);
@@ -75,18 +88,23 @@ export function routeDetailFromRing(
   }
   if (newest < 0) return null;
   const col = cols[newest];
-  const metaOf = (i: number) => ring.identities.metaAt(col.buckets[i], col.seq);
-  let lo = newestEntry - 1;
-  while (lo >= 0 && !seen[col.buckets[lo]]) lo--;
-  let hi = newestEntry + 1;
-  while (hi < col.buckets.length && !seen[col.buckets[hi]]) hi++;
+  const meta = ring.identities.metaAt(col.buckets[newestEntry], col.seq);
+  let before: BucketMeta | null = null;
+  let after: BucketMeta | null = null;
+  for (let i = 0; i < lastSeq.length; i++) {
+    if (lastSeq[i] < 0 || i === b) continue;
+    const other = ring.identities.metaAt(i, lastSeq[i]);
+    const o = rowOrder(other, meta);
+    if (o < 0 && (before === null || rowOrder(other, before) > 0)) before = other;
+    if (o > 0 && (after === null || rowOrder(other, after) < 0)) after = other;
+  }
   return {
     columnUnixMs: cols.map((c) => c.unixMs),
-    meta: metaOf(newestEntry),
+    meta,
     series,
     raftGroupIds: groups,
     leaderTerms: terms,
-    before: lo >= 0 ? metaOf(lo) : null,
-    after: hi < col.buckets.length ? metaOf(hi) : null,
+    before,
+    after,
   };
 }
