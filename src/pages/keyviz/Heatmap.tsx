@@ -146,6 +146,10 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
   // Hot keys of a picked cell or of the visible range (selection in the URL, by bucket id).
   const [hk, setHk] = useHotKeysSel();
   const hkOpen = !!hotKeysFrom && (hk.cell !== null || hk.range !== null);
+  // The panel floats over the plot on the side away from the picked cell, so the cell stays
+  // visible and clickable.
+  const hkDockLeft =
+    hkOpen && hk.cell !== null && vp.t1 > vp.t0 && (hk.cell.colMs - vp.t0) / (vp.t1 - vp.t0) > 0.5;
   const onPick = useCallback(
     (c: { row: number; col: number }) =>
       setHk({
@@ -169,7 +173,9 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
   return (
     <div className="heatmap-layout">
       <div
-        className={`heatmap explore-heatmap${hkOpen ? ' with-hotkeys' : ''}`}
+        className={`heatmap explore-heatmap${hkOpen ? ' with-hotkeys' : ''}${
+          hkDockLeft ? ' hk-dock-left' : ''
+        }`}
         data-testid="heatmap"
       >
         <div className="zoom-bar" role="group" aria-label="Zoom and export">
