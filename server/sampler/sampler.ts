@@ -38,6 +38,9 @@ import type {
 /** OP_READ as a local literal: keeps the hot path free of module-binding loads. */
 const READ: typeof OP_READ = 0;
 
+/** Removed routes whose bounds are kept for hot-key queries on past windows. */
+const RETIRED_ROUTES_KEPT = 4096;
+
 export const DEFAULT_SAMPLER_OPTIONS: Readonly<SamplerOptions & Required<SamplerTuning>> = {
   stepMs: 60_000,
   historyColumns: 1440,
@@ -94,6 +97,12 @@ export class Sampler {
   readonly hotKeyCapacity: number;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly observers = new Set<SamplerObserver>();
+  /**
+   * Bounds of routes removed or merged away, newest last: their past hot-key
+   * windows stay answerable (a column of the matrix can name a route that
+   * merged since). Bounded; the oldest are forgotten first.
+   */
+  private readonly retired = new Map<number, RouteInfo>();
   // Flush scratch, grown on demand and reused across flushes.
   private sBuckets = new Uint32Array(0);
   private sReads = new Float64Array(0);
@@ -156,7 +165,16 @@ export class Sampler {
     const r = this.routes.remove(id);
     if (!r) return false;
     this.table.removeRoute(r);
+    this.retire(r);
     return true;
+  }
+
+  private retire(r: RouteInfo): void {
+    this.retired.delete(r.id);
+    this.retired.set(r.id, r);
+    if (this.retired.size > RETIRED_ROUTES_KEPT) {
+      this.retired.delete(this.retired.keys().next().value as number);
+    }
   }
 
   /** Left half keeps `id`, right half [key, end) is route `newId`. See buckets.ts for counts. */
@@ -186,6 +204,7 @@ export class Sampler {
     const absorbed = this.routes.get(rightId);
     const m = this.routes.merge(leftId, rightId);
     this.table.absorb(m, absorbed!);
+    this.retire(absorbed!);
     this.tell({
       kind: 'merge',
       parentRouteId: leftId,
@@ -454,10 +473,16 @@ export class Sampler {
   /** A hot-key answer; null when hot keys are off. */
   hotKeys(q: HotKeysQuery): HotKeysOutcome | null {
     if (!this.hot) return null;
+    const gone = this.routes.get(q.routeId) === undefined;
     return queryHotKeys(
       {
         history: this.hot.history,
-        route: this.isTrackedRoute(q.routeId) ? this.routes.get(q.routeId) : undefined,
+        route: this.isTrackedRoute(q.routeId)
+          ? this.routes.get(q.routeId)
+          : gone
+            ? this.retired.get(q.routeId)
+            : undefined,
+        retired: gone,
         stepMs: this.options.stepMs,
         keyBucketsPerRoute: this.keyBucketsPerRoute,
         capacity: this.hotKeyCapacity,

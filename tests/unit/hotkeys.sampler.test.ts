@@ -298,6 +298,40 @@ describe('Sampler hot keys', () => {
     expect(quiet?.ok && quiet.result.keys).toEqual([]);
   });
 
+  it('answers a past column of a route merged or removed since, from the windows that hold it', () => {
+    const clock = new ManualClock(1_000_000);
+    const s = new Sampler({ clock, hotKeys: { sampleRate: 1 }, keyBucketsPerRoute: 2 });
+    s.registerRoute(route(1, 'a', 'b'));
+    s.registerRoute(route(2, 'b', 'c'));
+    s.registerRoute(route(3, 'c', 'd'));
+    for (let i = 0; i < 5; i++) s.observe(2, k('bz'), OP_WRITE, 1);
+    s.observe(3, k('cc'), OP_WRITE, 1);
+    clock.advance(1000);
+    s.flush(); // column 1_001_000
+    s.mergeRoutes(1, 2); // route 2 is absorbed
+    s.removeRoute(3);
+    clock.advance(1000);
+    s.flush();
+    const q = { label: '', subBucket: null, top: 5, fromMs: 1_001_000, toMs: 1_001_001 };
+    const past = s.hotKeys({ ...q, routeId: 2 });
+    if (!past?.ok) throw new Error(`no answer: ${JSON.stringify(past)}`);
+    expect(past.result.keys.map((e) => [dec(e.key), e.count])).toEqual([['bz', 5]]);
+    expect(past.result.windowToMs).toBe(1_001_000);
+    const removed = s.hotKeys({ ...q, routeId: 3 });
+    expect(removed?.ok && removed.result.keys.map((e) => dec(e.key))).toEqual(['cc']);
+    // Its sub-buckets split the bounds it had ([b, c), midpoint b\x80), not the merged [a, c).
+    const lower = s.hotKeys({ ...q, routeId: 2, subBucket: 0 });
+    expect(lower?.ok && lower.result.keys.map((e) => dec(e.key))).toEqual(['bz']);
+    const upper = s.hotKeys({ ...q, routeId: 2, subBucket: 1 });
+    expect(upper?.ok && upper.result.keys).toEqual([]);
+    // The latest window does not hold it: no snapshot, as for any unknown route.
+    expect(s.hotKeys({ ...q, routeId: 2, fromMs: 0, toMs: 0 })).toEqual({
+      ok: false,
+      kind: 'no_snapshot',
+    });
+    expect(s.hotKeys({ ...q, routeId: 77 })).toEqual({ ok: false, kind: 'no_snapshot' });
+  });
+
   it('is off without a hot-key config, and virtual buckets are never tracked', () => {
     const clock = new ManualClock(0);
     const off = new Sampler({ clock });

@@ -52,6 +52,11 @@ export interface HotKeysContext {
   history: WindowHistory;
   /** The route, when it exists and has its own row (not folded into a virtual bucket). */
   route: RouteInfo | undefined;
+  /**
+   * The route is gone (removed or merged away): only windows that hold its
+   * slot answer, so a bare latest-window query still says no_snapshot.
+   */
+  retired?: boolean;
   stepMs: number;
   keyBucketsPerRoute: number;
   capacity: number;
@@ -90,6 +95,10 @@ export function queryHotKeys(ctx: HotKeysContext, q: HotKeysQuery): HotKeysOutco
     }
   }
   const k = slotKey(q.routeId, q.label);
+  if (ctx.retired) {
+    chosen = chosen.filter((w) => w.slots.has(k));
+    if (chosen.length === 0) return { ok: false, kind: 'no_snapshot' };
+  }
   const lists: SketchEntry[][] = [];
   let sampledN = 0;
   let errorBound = 0;
