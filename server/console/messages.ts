@@ -5,32 +5,16 @@ import {
   AdapterSummarySchema,
   GetAdapterSummaryResponseSchema,
   GetRouteDetailResponseSchema,
-  KeyVizRowSchema,
   type AdapterSummary,
   type GetAdapterSummaryResponse,
   type GetRouteDetailResponse,
-  type KeyVizRow,
 } from '../../src/gen/admin_pb.ts';
 import type { RouteDetailResult } from '../sampler/routeDetail.ts';
-import type { BucketMeta } from '../sampler/types.ts';
+import { metaRowMessage } from '../wire/generic.ts';
 import type { AdapterStat } from './adapterModel.ts';
 
 function u64s(a: ArrayLike<number>): bigint[] {
   return Array.from(a, (v) => BigInt(Math.max(0, Math.trunc(v))));
-}
-
-/** A row's identity without values (neighbours; the row itself adds its series). */
-export function metaRow(m: BucketMeta): KeyVizRow {
-  return create(KeyVizRowSchema, {
-    bucketId: m.bucketId,
-    start: m.start,
-    end: m.end,
-    label: m.label,
-    aggregate: m.aggregate,
-    routeIds: m.routeIds.map((id) => BigInt(id)),
-    routeIdsTruncated: m.aggregate && m.routeCount > m.routeIds.length,
-    routeCount: BigInt(m.routeCount),
-  });
 }
 
 export function adapterMessage(s: AdapterStat, node = ''): AdapterSummary {
@@ -52,7 +36,7 @@ export function routeDetailMessage(
   d: RouteDetailResult,
   perAdapter: readonly AdapterStat[],
 ): GetRouteDetailResponse {
-  const row = metaRow(d.meta);
+  const row = metaRowMessage(d.meta);
   const [reads, writes, readBytes, writeBytes] = d.series.map(u64s);
   row.values = writes;
   row.raftGroupIds = u64s(d.raftGroupIds);
@@ -65,8 +49,8 @@ export function routeDetailMessage(
     writes,
     readBytes,
     writeBytes,
-    ...(d.before ? { neighbourBefore: metaRow(d.before) } : {}),
-    ...(d.after ? { neighbourAfter: metaRow(d.after) } : {}),
+    ...(d.before ? { neighbourBefore: metaRowMessage(d.before) } : {}),
+    ...(d.after ? { neighbourAfter: metaRowMessage(d.after) } : {}),
   });
 }
 

@@ -19,9 +19,9 @@ import {
   type AdapterSummary,
   type GetAdapterSummaryResponse,
   type GetRouteDetailResponse,
-  type KeyVizRow,
 } from '../../src/gen/admin_pb.ts';
-import type { MatrixAnswer, MatrixRow } from '../sampler/types.ts';
+import type { MatrixAnswer } from '../sampler/types.ts';
+import { exactBigints, rowFromMessage } from '../wire/generic.ts';
 import { mergeMatrices } from './merge.ts';
 
 export interface NodeValue<T> {
@@ -29,29 +29,8 @@ export interface NodeValue<T> {
   value: T;
 }
 
-function f64(a: readonly bigint[]): Float64Array {
-  return Float64Array.from(a, (v) => Number(v));
-}
-
 function u64(a: ArrayLike<number>): bigint[] {
   return Array.from(a, (v) => BigInt(Math.trunc(v)));
-}
-
-function matrixRowOf(r: KeyVizRow, values: readonly bigint[]): MatrixRow {
-  return {
-    meta: {
-      bucketId: r.bucketId,
-      start: r.start,
-      end: r.end,
-      label: r.label,
-      aggregate: r.aggregate,
-      routeIds: r.routeIds.map(String),
-      routeCount: Number(r.routeCount),
-    },
-    values: f64(values),
-    raftGroupIds: f64(r.raftGroupIds),
-    leaderTerms: f64(r.leaderTerms),
-  };
 }
 
 const SERIES = [
@@ -75,7 +54,7 @@ export function mergeRouteDetails(
         node: a.node,
         answer: {
           columnUnixMs: a.value.columnUnixMs.map(Number),
-          rows: [matrixRowOf(a.value.row!, a.value[name])],
+          rows: [rowFromMessage(a.value.row!, a.value[name])],
           nodes: [],
           conflicts: [],
         },
@@ -86,7 +65,7 @@ export function mergeRouteDetails(
   const cols = merged.writes.columnUnixMs;
   const seriesOf = (name: string) => {
     const row = merged[name].rows[0];
-    return row ? u64(row.values) : new Array<bigint>(cols.length).fill(0n);
+    return row ? exactBigints(row) : new Array<bigint>(cols.length).fill(0n);
   };
   const w = merged.writes.rows[0];
   const row = clone(KeyVizRowSchema, first.row!); // inputs are never mutated

@@ -11,7 +11,6 @@ import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-no
 import {
   Admin,
   StreamEventsRequestSchema,
-  type KeyVizRow,
   type StreamEventsEvent,
 } from '../../src/gen/admin_pb.ts';
 import { ALL_SERIES, lastColumnOnly, normaliseSeries } from '../events/hub.ts';
@@ -19,6 +18,7 @@ import { BoundedQueue } from '../events/queue.ts';
 import type { LiveItem, RouteTransitionInfo, StreamRequest, StreamStats } from '../events/types.ts';
 import { DEFAULT_QUEUE_LIMIT, DEFAULT_HEARTBEAT_MS } from '../events/hub.ts';
 import type { MatrixAnswer, MatrixRequest, MatrixResult, MatrixRow } from '../sampler/types.ts';
+import { rowFromMessage } from '../wire/generic.ts';
 import { codeName } from './errors.ts';
 
 type Outcome = { ok: true; value: MatrixAnswer } | { ok: false; error: ConnectError };
@@ -39,25 +39,6 @@ export interface GatewayEventsOptions {
 
 export const RETRY_MIN_MS = 250;
 export const RETRY_MAX_MS = 10_000;
-
-/** A KeyVizRow of a one-column event -> the sampler's row shape. */
-export function rowFromMessage(r: KeyVizRow): MatrixRow {
-  const f = (a: bigint[]) => Float64Array.from(a, (v) => Number(v));
-  return {
-    meta: {
-      bucketId: r.bucketId,
-      start: r.start,
-      end: r.end,
-      label: r.label,
-      aggregate: r.aggregate,
-      routeIds: r.routeIds.map((id) => id.toString()),
-      routeCount: Number(r.routeCount),
-    },
-    values: f(r.values),
-    raftGroupIds: f(r.raftGroupIds),
-    leaderTerms: f(r.leaderTerms),
-  };
-}
 
 /** A matrix -> one single-column result per column (oldest first), all-zero rows left out. */
 export function splitColumns(m: MatrixResult): { unixMs: number; result: MatrixResult }[] {
@@ -227,7 +208,7 @@ export class GatewayEvents {
         kind: 'column',
         unixMs,
         series: e.value.series,
-        result: { columnUnixMs: [unixMs], rows: e.value.rows.map(rowFromMessage) },
+        result: { columnUnixMs: [unixMs], rows: e.value.rows.map((r) => rowFromMessage(r)) },
         node,
       };
     }

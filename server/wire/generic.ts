@@ -7,8 +7,16 @@ import {
   KeyVizRowSchema,
   NodeStatusSchema,
 } from '../../src/gen/admin_pb.ts';
-import type { CellConflict, GetKeyVizMatrixResponse, NodeStatus } from '../../src/gen/admin_pb.ts';
-import type { MatrixAnswer, MatrixResult, MatrixRow } from '../sampler/types.ts';
+import type {
+  CellConflict,
+  GetKeyVizMatrixResponse,
+  KeyVizRow,
+  NodeStatus,
+} from '../../src/gen/admin_pb.ts';
+import type { BucketMeta, MatrixAnswer, MatrixResult, MatrixRow } from '../sampler/types.ts';
+import { EXACT_FROM } from './exact.ts';
+
+const EXACT_FROM_BIG = BigInt(EXACT_FROM);
 
 function bigints(a: Float64Array): bigint[] {
   const out = new Array<bigint>(a.length);
@@ -40,14 +48,14 @@ export function toCellConflictMessages(answer: Partial<MatrixAnswer>): CellConfl
 }
 
 /** Values as bigints, the exact uint64 where the row has one. */
-function exactBigints(row: MatrixRow): bigint[] {
+export function exactBigints(row: MatrixRow): bigint[] {
   const out = bigints(row.values);
   if (row.exactValues) for (const [j, v] of row.exactValues) if (j < out.length) out[j] = v;
   return out;
 }
 
-function toRowMessage(row: MatrixRow, contributingNodes: readonly string[] | undefined) {
-  const m = row.meta;
+/** A row message with a bucket's identity and no values (neighbours; callers add series). */
+export function metaRowMessage(m: BucketMeta): KeyVizRow {
   return create(KeyVizRowSchema, {
     bucketId: m.bucketId,
     start: m.start,
@@ -57,6 +65,12 @@ function toRowMessage(row: MatrixRow, contributingNodes: readonly string[] | und
     routeIds: m.routeIds.map((id) => BigInt(id)),
     routeIdsTruncated: m.aggregate && m.routeCount > m.routeIds.length,
     routeCount: BigInt(m.routeCount),
+  });
+}
+
+function toRowMessage(row: MatrixRow, contributingNodes: readonly string[] | undefined) {
+  return create(KeyVizRowSchema, {
+    ...metaRowMessage(row.meta),
     values: exactBigints(row),
     raftGroupIds: bigints(row.raftGroupIds),
     leaderTerms: bigints(row.leaderTerms),
@@ -74,4 +88,34 @@ export function toGenericResponse(result: MatrixResult | MatrixAnswer): GetKeyVi
     conflicts: toCellConflictMessages(a),
     columnWidthMs: (result.columnWidthMs ?? []).map((w) => BigInt(w)),
   });
+}
+
+/**
+ * A row message -> the sampler's row shape (gateway inputs), `values` being the
+ * row's own or another series of it. Cells at or above 2^53 keep their exact
+ * uint64 in exactValues, as the fast decoder does.
+ */
+export function rowFromMessage(r: KeyVizRow, values: readonly bigint[] = r.values): MatrixRow {
+  const row: MatrixRow = {
+    meta: {
+      bucketId: r.bucketId,
+      start: r.start,
+      end: r.end,
+      label: r.label,
+      aggregate: r.aggregate,
+      routeIds: r.routeIds.map((id) => id.toString()),
+      routeCount: Number(r.routeCount),
+    },
+    values: doubles(values),
+    raftGroupIds: doubles(r.raftGroupIds),
+    leaderTerms: doubles(r.leaderTerms),
+  };
+  for (let j = 0; j < values.length; j++) {
+    if (values[j] >= EXACT_FROM_BIG) (row.exactValues ??= new Map()).set(j, values[j]);
+  }
+  return row;
+}
+
+function doubles(a: readonly bigint[]): Float64Array {
+  return Float64Array.from(a, (v) => Number(v));
 }

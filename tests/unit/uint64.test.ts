@@ -3,13 +3,18 @@
 // binary encoders (fast and generic) and the node's JSON; sums saturate at 2^64-1.
 import { describe, expect, it } from 'vitest';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
-import { GetKeyVizMatrixResponseSchema, KeyVizRowSchema } from '../../src/gen/admin_pb.ts';
+import {
+  GetKeyVizMatrixResponseSchema,
+  GetRouteDetailResponseSchema,
+  KeyVizRowSchema,
+} from '../../src/gen/admin_pb.ts';
+import { mergeRouteDetails } from '../../server/gateway/console.ts';
 import { GetKeyVizMatrixResponseWireSchema } from '../../src/gen/keyviz_wire_pb.ts';
 import { mergeMatrices } from '../../server/gateway/merge.ts';
 import { decodeMatrixWire } from '../../server/wire/decode-matrix.ts';
 import { encodeMatrixWire } from '../../server/wire/encode-matrix.ts';
 import { encodeMatrixResponseBytes } from '../../server/wire/encode-response.ts';
-import { toGenericResponse } from '../../server/wire/generic.ts';
+import { exactBigints, rowFromMessage, toGenericResponse } from '../../server/wire/generic.ts';
 import { rowJson } from '../../server/jsonapi/encodeMatrix.ts';
 import type { MatrixAnswer } from '../../server/sampler/types.ts';
 
@@ -94,5 +99,48 @@ describe('uint64 counters above 2^53', () => {
       { node: 'b:1', answer: decodeMatrixWire(nodeBytes([1n, BIG], 4n)) },
     ];
     expect(valuesOf(mergeMatrices(terms, req(WRITES)))).toEqual([MAX, 2n * BIG]);
+  });
+});
+
+describe('uint64 through the gateway console and event merges', () => {
+  const row = (values: bigint[]) =>
+    create(KeyVizRowSchema, {
+      bucketId: 'route:1',
+      routeCount: 1n,
+      values,
+      raftGroupIds: values.map(() => 1n),
+      leaderTerms: values.map(() => 3n),
+    });
+
+  it('a row message keeps cells at or above 2^53 exact', () => {
+    const r = rowFromMessage(row([BIG, 5n, MAX]));
+    expect(r.exactValues).toEqual(
+      new Map([
+        [0, BIG],
+        [2, MAX],
+      ]),
+    );
+    expect(r.values[1]).toBe(5);
+    expect(exactBigints(r)).toEqual([BIG, 5n, MAX]);
+  });
+
+  it('route detail sums reads exactly and saturates, keeps writes exact', () => {
+    const detail = (reads: bigint[], writes: bigint[]) =>
+      create(GetRouteDetailResponseSchema, {
+        row: row(writes),
+        columnUnixMs: [60_000n, 120_000n],
+        reads,
+        writes,
+        readBytes: [0n, 0n],
+        writeBytes: [0n, 0n],
+      });
+    const m = mergeRouteDetails([
+      { node: 'a', value: detail([BIG, MAX], [BIG, 1n]) },
+      { node: 'b', value: detail([2n, 1n], [BIG, 1n]) },
+    ]);
+    expect(m.reads).toEqual([BIG + 2n, MAX]);
+    // Writes: one value per (group, term), the same on both nodes.
+    expect(m.writes).toEqual([BIG, 1n]);
+    expect(m.row?.values).toEqual([BIG, 1n]);
   });
 });
