@@ -16,21 +16,13 @@ import {
   type KeyVizRow,
   type NodeStatus,
 } from '../gen/admin_pb.ts';
-import type { Series } from '../data/matrix.ts';
+import type { RowMeta, Series } from '../data/matrix.ts';
 import { fromBase64 } from '../data/keys.ts';
 import type { ConsoleAccess } from './consoleAccess.ts';
 import { JsonApiError } from './jsonSource.ts';
 
-export interface BucketIdent {
-  bucketId: string;
-  start: Uint8Array;
-  end: Uint8Array;
-  label: string;
-  aggregate: boolean;
-  routeIds: string[];
-  routeIdsTruncated: boolean;
-  routeCount: string;
-}
+/** A bucket's identity: a matrix row's meta without the per-answer fields. */
+export type BucketIdent = Omit<RowMeta, 'total' | 'contributingNodes'>;
 
 export interface AdapterRow {
   adapter: string;

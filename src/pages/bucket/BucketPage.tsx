@@ -20,7 +20,7 @@ import { MAX_ROWS } from '../../data/rowBudget.ts';
 import { bucketPath, windowOf, windowQuery } from '../../shell/router.ts';
 import { useDataSource } from '../../shell/useDataSource.ts';
 import { ConsoleState, FanoutNote } from '../console/ConsoleState.tsx';
-import { formatLatencyNs } from '../console/format.ts';
+import { AdapterTable } from '../console/AdapterTable.tsx';
 import { useLoad } from '../console/useLoad.ts';
 import { detailFromMatrices, relatedRows, termChanges } from './bucketModel.ts';
 import { SeriesMultiples } from './SeriesMultiples.tsx';
@@ -352,34 +352,7 @@ export default function BucketPage() {
       {detail.perAdapter.length > 0 && (
         <>
           <h2>Adapter traffic of this bucket (newest step)</h2>
-          <table className="console-table">
-            <thead>
-              <tr>
-                <th scope="col">Adapter</th>
-                <th scope="col">Operation</th>
-                <th scope="col" className="num">
-                  Requests
-                </th>
-                <th scope="col" className="num">
-                  p50
-                </th>
-                <th scope="col" className="num">
-                  p99
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {detail.perAdapter.map((a) => (
-                <tr key={`${a.adapter}/${a.operation}`}>
-                  <th scope="row">{a.adapter}</th>
-                  <td>{a.operation}</td>
-                  <td className="num">{formatInt(a.requests)}</td>
-                  <td className="num">{formatLatencyNs(a.p50Ns)}</td>
-                  <td className="num">{formatLatencyNs(a.p99Ns)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <AdapterTable rows={detail.perAdapter} seconds={0} />
         </>
       )}
     </main>
