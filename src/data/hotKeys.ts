@@ -32,19 +32,23 @@ export interface HotKeyNode {
   error: string;
 }
 
-export interface HotKeys {
-  routeId: string;
-  label: string;
-  subBucket: number | null;
+/** What every hot-key answer, merged or not, says about its keys and their sampling. */
+export interface HotKeyCounts {
   /** Count descending, ties by base64 ascending (the node's order). */
   keys: HotKey[];
-  approximate: boolean;
   sampleRate: number;
   sampledN: bigint;
   droppedSamples: bigint;
   skippedLongKeys: bigint;
   degraded: boolean;
   errorBound: bigint;
+}
+
+export interface HotKeys extends HotKeyCounts {
+  routeId: string;
+  label: string;
+  subBucket: number | null;
+  approximate: boolean;
   /** Unix ms; 0 when the answer had none. */
   snapshotAtMs: number;
   /** The window the keys describe, [fromMs, toMs); `inferred` when only snapshot_at said so. */
@@ -240,14 +244,7 @@ export interface MergeInput {
   error: string;
 }
 
-export interface MergedHotKeys {
-  keys: HotKey[];
-  sampleRate: number;
-  sampledN: bigint;
-  droppedSamples: bigint;
-  skippedLongKeys: bigint;
-  degraded: boolean;
-  errorBound: bigint;
+export interface MergedHotKeys extends HotKeyCounts {
   snapshotAtMs: number;
   /** The smallest window holding every answer's window; null when none said. */
   window: { fromMs: number; toMs: number } | null;

@@ -11,7 +11,12 @@ import {
 } from '../../api/hotKeysClient.ts';
 import type { SourceKind } from '../../api/source.ts';
 import { formatInt, formatTimeWindow } from '../../data/format.ts';
-import { sharePercent, type HotKey, type HotKeyNode } from '../../data/hotKeys.ts';
+import {
+  sharePercent,
+  type HotKey,
+  type HotKeyCounts,
+  type HotKeyNode,
+} from '../../data/hotKeys.ts';
 import { describeKey, elideMiddle } from '../../data/keys.ts';
 import type { Matrix } from '../../data/matrix.ts';
 import type { ColumnEdges } from '../../data/view/gaps.ts';
@@ -94,14 +99,7 @@ export const ADVICE: Record<HotKeysFailure, { title: string; todo: string }> = {
   other: { title: 'Hot keys failed', todo: 'The message below says why; retry.' },
 };
 
-interface Shown {
-  keys: HotKey[];
-  sampleRate: number;
-  sampledN: bigint;
-  droppedSamples: bigint;
-  skippedLongKeys: bigint;
-  degraded: boolean;
-  errorBound: bigint;
+interface Shown extends HotKeyCounts {
   window: Window | null;
   /** The window came from snapshot_at alone (a node): the node's 60 s step. */
   inferred: boolean;
