@@ -233,4 +233,14 @@ describe('layout helpers', () => {
     expect(ticks[ticks.length - 1]).toEqual({ value: 123_456, t: 1 });
     expect(ticks.every((t) => t.value > 0)).toBe(true);
   });
+
+  it('the right-aligned top label keeps clear of the one before it', () => {
+    // max 368 on a log scale put "100 ops" 61 px before the right-aligned "368 ops": they overlapped.
+    for (const max of [368, 555, 1_000, 7_777, 123_456, 9e9]) {
+      const ticks = legendTicks(makeScale({ kind: 'log', max, brightness: 1 }), 280, 56);
+      const n = ticks.length;
+      if (n > 1) expect((ticks[n - 1].t - ticks[n - 2].t) * 280).toBeGreaterThanOrEqual(84);
+      expect(ticks[n - 1].t).toBe(1);
+    }
+  });
 });

@@ -80,9 +80,34 @@ test('Export CSV and Export PNG download the current view', async ({ page }) => 
     const c = document.querySelector<HTMLCanvasElement>('canvas.heat-canvas')!;
     return { w: c.width, h: c.height };
   });
-  // The heatmap plus its key axis, marginals and time axis.
+  // The heatmap plus its key axis, marginals, time axis and the colour scale under them.
   expect(width).toBeGreaterThan(canvas.w + 200);
-  expect(height).toBeGreaterThan(canvas.h + 30);
+  expect(height).toBeGreaterThan(canvas.h + 70);
+});
+
+test('the total bars say what a full bar stands for; zoomed in, bars stay apart', async ({
+  page,
+}) => {
+  await page.goto(`${s.http}/keyviz?zoom=${m.columns[5]}-${m.columns[14]}`);
+  await waitForHeatmap(page);
+  await expect(page.getByTestId('marginal-cols-scale')).toHaveText(
+    /^column totals: full bar = [0-9.]+ (k |M |G )?ops?$/,
+  );
+  await expect(page.getByTestId('marginal-rows-scale')).toContainText('row totals:');
+  // About ten wide column bars: along a line near the bottom, ink and gaps alternate.
+  const runs = await page.evaluate(() => {
+    const c = document.querySelector<HTMLCanvasElement>('canvas.marginal-cols')!;
+    const d = c.getContext('2d')!.getImageData(0, c.height - 2, c.width, 1).data;
+    let inkRuns = 0;
+    let prev = false;
+    for (let x = 0; x < c.width; x++) {
+      const ink = d[x * 4 + 3] > 0;
+      if (ink && !prev) inkRuns++;
+      prev = ink;
+    }
+    return inkRuns;
+  });
+  expect(runs).toBeGreaterThanOrEqual(8);
 });
 
 test('Open record: the file is shown with no server request; Back to live returns', async ({

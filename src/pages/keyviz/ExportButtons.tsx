@@ -1,7 +1,7 @@
 import type { Matrix, Series } from '../../data/matrix.ts';
 import { csvFileName, matrixToCsv, pngFileName, type Viewport } from '../../data/view/index.ts';
 import { downloadBlob } from './download.ts';
-import { composeExport } from './exportImage.ts';
+import { composeExport, type ExportLegend } from './exportImage.ts';
 
 interface Props {
   matrix: Matrix;
@@ -9,15 +9,17 @@ interface Props {
   stepMs: number;
   series: Series;
   canvasRef: React.RefObject<HTMLCanvasElement | null>;
+  /** The colour scale drawn under the exported picture. */
+  legend: ExportLegend;
 }
 
 /** "Export PNG" (the view with its axes and marginals) and "Export CSV" (the visible window). */
-export function ExportButtons({ matrix, view, stepMs, series, canvasRef }: Props) {
+export function ExportButtons({ matrix, view, stepMs, series, canvasRef, legend }: Props) {
   const png = () => {
     const heat = canvasRef.current;
     if (!heat) return;
     const root = heat.closest('.explore-heatmap');
-    const out = composeExport(heat, root);
+    const { canvas: out } = composeExport(heat, root, legend);
     out.toBlob((b) => {
       if (b) downloadBlob(b, pngFileName(view, series));
     }, 'image/png');

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { buildLut } from '../../data/colorRamp.ts';
+import { formatValue } from '../../data/format.ts';
 import type { Matrix } from '../../data/matrix.ts';
 import { makeScale } from '../../data/scale.ts';
 import type { ViewState } from '../../data/urlState.ts';
@@ -221,6 +222,7 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
             stepMs={stepMs}
             canvasRef={canvasRef}
             series={view.series}
+            legend={{ scale, palette: view.palette, scheme, series: view.series }}
           />
         </div>
         <KeyBandAxis rows={m.rows} view={vp} height={size.cssH} onHighlight={setHighlight} />
@@ -290,7 +292,13 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
             />
           )}
         </div>
-        <div className="corner" />
+        <div className="marginal-scale-cell marginal-scale-cols">
+          {bars && bars.colMax > 0 && (
+            <span className="marginal-scale" data-testid="marginal-cols-scale">
+              column totals: full bar = {formatValue(bars.colMax, view.series)}
+            </span>
+          )}
+        </div>
         <div className="marginal-bottom">
           {bars && (
             <MarginalCanvas
@@ -302,7 +310,14 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
             />
           )}
         </div>
-        <div className="corner" />
+        <div className="marginal-scale-cell marginal-scale-rows">
+          {bars && bars.rowMax > 0 && (
+            <span data-testid="marginal-rows-scale">
+              <span className="marginal-scale">row totals:</span>
+              <span className="marginal-scale">{formatValue(bars.rowMax, view.series)}</span>
+            </span>
+          )}
+        </div>
         <TimeAxis fromMs={vp.t0} toMs={vp.t1} width={plot.width}>
           {size.cssW > 0 && (
             <EventMarkers

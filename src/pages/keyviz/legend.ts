@@ -20,10 +20,13 @@ export function legendTicks(scale: Scale, widthPx: number, minGapPx: number): Le
     const prev = out[out.length - 1];
     if (!prev || (tick.t - prev.t) * widthPx >= minGapPx) out.push(tick);
   }
-  // The top of the scale is the most useful number: make sure it is there.
+  // The top of the scale is the most useful number: make sure it is there. Its label is
+  // right-aligned at the bar's end (a centred one would overhang), so it reaches a full label
+  // width left of its tick where the others reach half: it needs half a gap more room.
   const topT = 1;
   const last = out[out.length - 1];
-  if (last && last.t < topT && (topT - last.t) * widthPx < minGapPx && out.length > 1) out.pop();
+  const topGap = minGapPx * 1.5;
+  if (last && last.t < topT && (topT - last.t) * widthPx < topGap && out.length > 1) out.pop();
   if (!last || last.t < topT) out.push({ value: scale.top, t: topT });
   return out;
 }
