@@ -92,6 +92,8 @@ export interface UpstreamBackend extends AdminBackend {
   streamStats(): StreamStats;
 }
 
+const elapsed = (started: number) => Math.round(performance.now() - started);
+
 export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBackend {
   if (opts.upstreams.length === 0) throw new Error('the gateway needs at least one --upstream');
   if (opts.token === null && !opts.insecureNoAuth) {
@@ -129,6 +131,34 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
       ),
   });
 
+  /** One upstream's answer bytes (not yet decoded). */
+  async function fetchBytes(
+    u: Upstream,
+    path: string,
+    request: Uint8Array,
+    signal: AbortSignal,
+  ): Promise<Outcome<Uint8Array>> {
+    const started = performance.now();
+    try {
+      const bytes = await u.client.unary({ path, request, headers, timeoutMs, signal });
+      return { node: u.node, ok: true, value: bytes, latencyMs: elapsed(started) };
+    } catch (reason) {
+      const error = scrub(mapUpstreamError(reason, { node: u.node, timeoutMs, sentToken }));
+      return { node: u.node, ok: false, error, latencyMs: elapsed(started) };
+    }
+  }
+
+  /** Bytes -> value; a malformed answer fails that node as a transport error would. */
+  function decoded<T>(o: Outcome<Uint8Array>, convert: (bytes: Uint8Array) => T): Outcome<T> {
+    if (!o.ok) return o;
+    try {
+      return { ...o, value: convert(o.value) };
+    } catch (reason) {
+      const error = scrub(mapUpstreamError(reason, { node: o.node, timeoutMs, sentToken }));
+      return { node: o.node, ok: false, error, latencyMs: o.latencyMs };
+    }
+  }
+
   async function call<T>(
     u: Upstream,
     path: string,
@@ -136,25 +166,22 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
     signal: AbortSignal,
     convert: (bytes: Uint8Array) => T,
   ): Promise<Outcome<T>> {
-    const started = performance.now();
-    const latency = () => Math.round(performance.now() - started);
-    try {
-      const bytes = await u.client.unary({ path, request, headers, timeoutMs, signal });
-      return { node: u.node, ok: true, value: convert(bytes), latencyMs: latency() };
-    } catch (reason) {
-      const error = scrub(mapUpstreamError(reason, { node: u.node, timeoutMs, sentToken }));
-      return { node: u.node, ok: false, error, latencyMs: latency() };
-    }
+    return decoded(await fetchBytes(u, path, request, signal), convert);
   }
 
-  /** Every upstream in parallel, each with its own deadline. */
-  function callAll<T>(
+  /**
+   * Every upstream in parallel, each with its own deadline. Answers are decoded only once all
+   * are in: decoding one node's answer (tens of ms for a full matrix) while others are still
+   * arriving would hold their bytes unread and could run them past their deadlines.
+   */
+  async function callAll<T>(
     path: string,
     request: Uint8Array,
     signal: AbortSignal,
     convert: (bytes: Uint8Array) => T,
   ): Promise<Outcome<T>[]> {
-    return Promise.all(upstreams.map((u) => call(u, path, request, signal, convert)));
+    const raw = await Promise.all(upstreams.map((u) => fetchBytes(u, path, request, signal)));
+    return raw.map((o) => decoded(o, convert));
   }
 
   function succeeded<T>(outcomes: Outcome<T>[]): { node: string; value: T }[] {
