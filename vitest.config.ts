@@ -12,6 +12,9 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          // A hang guard, not a speed test: property tests over large random matrices took over
+          // the 5 s default on a loaded 2-core machine.
+          testTimeout: 20_000,
         },
       },
       {
