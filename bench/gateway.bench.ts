@@ -237,8 +237,20 @@ export async function runGatewayBench(): Promise<void> {
       node: `n${n}`,
       answer: buildAnswer(n, n * 1000),
     }));
+    const alignedCols = mergeMatrices(shifted, req).columnUnixMs.length;
     const mergeShifted = timeSync(() => mergeMatrices(shifted, req), 7, 1);
-    line('mergeMatrices, 3 nodes, unaligned (4320 columns)', mergeShifted, '(informative)');
+    line(
+      `mergeMatrices, 3 nodes, unaligned flushes, aligned (default): ${alignedCols} columns`,
+      mergeShifted,
+    );
+    const exactReq = { ...req, exactColumns: true };
+    const exactCols = mergeMatrices(shifted, exactReq).columnUnixMs.length;
+    const mergeExact = timeSync(() => mergeMatrices(shifted, exactReq), 7, 1);
+    line(
+      `mergeMatrices, 3 nodes, unaligned flushes, exact_columns: ${exactCols} columns`,
+      mergeExact,
+      `aligned is ${(mergeExact / mergeShifted).toFixed(2)}x faster`,
+    );
     const cluster = await timeAsync(client(gw3.grpc), 7, 1);
     line(
       'full cluster call through the gateway, 3 nodes',

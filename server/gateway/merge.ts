@@ -1,6 +1,10 @@
 // The cluster view: several nodes' GetKeyVizMatrix answers folded into one.
 // Pure: no I/O, no clock, inputs never mutated. Rules (docs/gateway.md):
-// - columns: sorted union of every node's column times (inside the request window);
+// - columns: the sorted union of every node's column times inside the request window
+//   (the node's merge). When the nodes' times differ (they flush at unaligned times), by
+//   default each is aligned up to the step (the smallest of the nodes' median column
+//   spacings), so a cluster view has as many columns as one node; exactColumns keeps
+//   the node's union;
 // - reads / read bytes: each node served its own reads, so they add up;
 // - writes / write bytes: every replica may report the leader's writes, so one value
 //   per (raft group, leader term) per cell; two nodes disagreeing on the same
@@ -59,22 +63,74 @@ interface MergedRow {
   conflicts: { column: number; nodes: string[] }[];
 }
 
-function unionColumns(answers: readonly NodeAnswer[], req: MatrixRequest): number[] {
+/** Median spacing of one answer's columns; 0 with fewer than two. */
+function medianSpacing(cols: readonly number[]): number {
+  if (cols.length < 2) return 0;
+  const d: number[] = [];
+  for (let i = 1; i < cols.length; i++) if (cols[i] > cols[i - 1]) d.push(cols[i] - cols[i - 1]);
+  if (d.length === 0) return 0;
+  d.sort((a, b) => a - b);
+  return d[d.length >> 1];
+}
+
+/**
+ * The step to align to: the smallest of the nodes' median column spacings (a node
+ * that missed flushes has wider gaps, never narrower), 0 when no node shows two columns.
+ */
+export function inferStepMs(answers: readonly NodeAnswer[]): number {
+  let step = 0;
+  for (const a of answers) {
+    const s = medianSpacing(a.answer.columnUnixMs);
+    if (s > 0 && (step === 0 || s < step)) step = s;
+  }
+  return step;
+}
+
+/** A flush at t covers the step ending at t: it joins the column at the next step boundary. */
+export function alignedTime(t: number, stepMs: number): number {
+  return stepMs > 0 ? Math.ceil(t / stepMs) * stepMs : t;
+}
+
+/** The most columns one node has inside the window. */
+function mostColumns(answers: readonly NodeAnswer[], req: MatrixRequest): number {
+  let most = 0;
+  for (const a of answers) {
+    let n = 0;
+    for (const t of a.answer.columnUnixMs) if (inWindow(t, req.fromUnixMs, req.toUnixMs)) n++;
+    most = Math.max(most, n);
+  }
+  return most;
+}
+
+function unionColumns(answers: readonly NodeAnswer[], req: MatrixRequest, step: number): number[] {
   const all: number[] = [];
   for (const a of answers)
     for (const t of a.answer.columnUnixMs)
-      if (inWindow(t, req.fromUnixMs, req.toUnixMs)) all.push(t);
+      if (inWindow(t, req.fromUnixMs, req.toUnixMs)) all.push(alignedTime(t, step));
   all.sort((x, y) => x - y);
   const out: number[] = [];
   for (const t of all) if (out.length === 0 || out[out.length - 1] !== t) out.push(t);
   return out;
 }
 
-/** Per answer: its column index -> merged column index, -1 when outside the window. */
-function columnMaps(answers: readonly NodeAnswer[], columns: number[]): Int32Array[] {
+/**
+ * Per answer: its column index -> merged column index, -1 when outside the window.
+ * Aligned, two columns of one node can share a merged column (a restart flushes
+ * early): reads add up there, writes dedupe like two nodes' would.
+ */
+function columnMaps(
+  answers: readonly NodeAnswer[],
+  columns: number[],
+  req: MatrixRequest,
+  step: number,
+): Int32Array[] {
   const index = new Map<number, number>();
   columns.forEach((t, i) => index.set(t, i));
-  return answers.map((a) => Int32Array.from(a.answer.columnUnixMs, (t) => index.get(t) ?? -1));
+  return answers.map((a) =>
+    Int32Array.from(a.answer.columnUnixMs, (t) =>
+      inWindow(t, req.fromUnixMs, req.toUnixMs) ? (index.get(alignedTime(t, step)) ?? -1) : -1,
+    ),
+  );
 }
 
 function hasIds(row: MatrixRow): boolean {
@@ -498,8 +554,14 @@ function resolveWrites(s: Scratch, base: number, n: number): number {
  * empty: the caller knows how each upstream answered (and which failed).
  */
 export function mergeMatrices(answers: readonly NodeAnswer[], req: MatrixRequest): MatrixAnswer {
-  const columnUnixMs = unionColumns(answers, req);
-  const maps = columnMaps(answers, columnUnixMs);
+  let step = 0;
+  let columnUnixMs = unionColumns(answers, req, 0);
+  if (!req.exactColumns && columnUnixMs.length > mostColumns(answers, req)) {
+    // The nodes' times differ: align (where they already coincide, exact times are kept).
+    step = inferStepMs(answers);
+    if (step > 0) columnUnixMs = unionColumns(answers, req, step);
+  }
+  const maps = columnMaps(answers, columnUnixMs, req, step);
   // Merged column -> each answer's column index (-1: the node has no such column).
   const inverse = maps.map((map) => {
     const inv = new Int32Array(columnUnixMs.length).fill(-1);
@@ -549,5 +611,6 @@ export function mergeMatrices(answers: readonly NodeAnswer[], req: MatrixRequest
     nodes: [],
     conflicts,
     contributingNodes: merged.map((m) => m.contributors),
+    ...(step > 0 ? { alignedStepMs: step } : {}),
   };
 }

@@ -143,7 +143,9 @@ export async function encodeMatrixJsonBody(
   const widths = answer.columnWidthMs
     ? `,"column_width_ms":${numbersJson(answer.columnWidthMs)}`
     : '';
-  head.push(Buffer.from(`],"series":${JSON.stringify(series)}${widths},"generated_at":`));
+  // Ours after the node's keys: the step the gateway aligned the nodes' columns to.
+  const aligned = answer.alignedStepMs ? `,"aligned_step_ms":${answer.alignedStepMs}` : '';
+  head.push(Buffer.from(`],"series":${JSON.stringify(series)}${widths}${aligned},"generated_at":`));
   const tail = Buffer.from(cluster ? `,"fanout":${fanoutJson(answer.nodes)}}` : '}');
   let bytes = tail.length;
   for (const b of head) bytes += b.length;

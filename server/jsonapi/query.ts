@@ -65,6 +65,12 @@ export function parseMatrixQuery(params: URLSearchParams): MatrixQuery {
   }
   const rows =
     ints.rows <= 0n || ints.rows > BigInt(MAX_MATRIX_ROWS) ? MAX_MATRIX_ROWS : Number(ints.rows);
+  // Ours (docs/gateway.md): the gateway's exact per-node column times instead of aligned ones.
+  const exactRaw = params.get('exact_columns') ?? '';
+  if (!['', 'true', 'false', '1', '0'].includes(exactRaw)) {
+    return { ok: false, message: 'exact_columns must be true or false' };
+  }
+  const exactColumns = exactRaw === 'true' || exactRaw === '1';
   return {
     ok: true,
     series,
@@ -73,6 +79,7 @@ export function parseMatrixQuery(params: URLSearchParams): MatrixQuery {
       fromUnixMs: clampToSafe(ints.from_unix_ms),
       toUnixMs: clampToSafe(ints.to_unix_ms),
       rows,
+      ...(exactColumns ? { exactColumns: true } : {}),
     },
   };
 }

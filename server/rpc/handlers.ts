@@ -38,6 +38,7 @@ export function toMatrixRequest(req: GetKeyVizMatrixRequest): MatrixRequest {
     fromUnixMs: Number(req.fromUnixMs),
     toUnixMs: Number(req.toUnixMs),
     rows: req.rows,
+    ...(req.exactColumns ? { exactColumns: true } : {}),
   };
 }
 

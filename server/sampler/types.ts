@@ -75,6 +75,8 @@ export interface MatrixRequest {
   fromUnixMs: number; // 0 = unbounded
   toUnixMs: number; // 0 = unbounded
   rows: number; // 0 = 1024, clamped to 1024
+  /** Gateway: keep every node's exact flush times (the node's merge) instead of aligning. */
+  exactColumns?: boolean;
 }
 
 /** The pivot's result: row-major, ready to encode (fast wire path or generic). */
@@ -123,6 +125,8 @@ export interface MatrixAnswer extends MatrixResult {
   conflicts: CellConflictInfo[];
   /** Gateway only: contributing node ids per row, parallel to rows. */
   contributingNodes?: string[][];
+  /** Gateway only: the step the nodes' column times were aligned to (absent = exact times). */
+  alignedStepMs?: number;
 }
 
 // --- additions (sampler implementation) ---

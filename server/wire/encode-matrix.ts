@@ -16,5 +16,6 @@ export function encodeMatrixWire(result: MatrixResult | MatrixAnswer): GetKeyViz
     nodes: toNodeStatusMessages(a),
     conflicts: toCellConflictMessages(a),
     columnWidthMs: (result.columnWidthMs ?? []).map((w) => BigInt(w)),
+    alignedStepMs: BigInt(a.alignedStepMs ?? 0),
   });
 }

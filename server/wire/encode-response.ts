@@ -36,6 +36,7 @@ export async function encodeMatrixResponseBytes(
       nodes: toNodeStatusMessages(answer),
       conflicts: toCellConflictMessages(answer),
       columnWidthMs: (answer.columnWidthMs ?? []).map((w) => BigInt(w)),
+      alignedStepMs: BigInt(answer.alignedStepMs ?? 0),
     }),
   );
   const R = answer.rows.length;

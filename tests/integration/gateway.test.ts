@@ -316,8 +316,10 @@ describe('gateway, three upstreams (cluster view)', () => {
   it('reads add up over the union of columns; rows re-sorted by start key', async () => {
     const p = page(gw3);
     try {
-      const m = await p.client.getKeyVizMatrix({ series: 1 });
+      // The node's merge: the union of exact times.
+      const m = await p.client.getKeyVizMatrix({ series: 1, exactColumns: true });
       expect(m.columnUnixMs).toEqual(COLUMNS);
+      expect(m.alignedStepMs).toBe(0n);
       expect(cells(m)).toEqual([
         ['route:3', [0, 4, 0]],
         ['route:1', [12, 3, 4]],
@@ -325,8 +327,16 @@ describe('gateway, three upstreams (cluster view)', () => {
         ['route:4', [1, 0, 0]],
       ]);
       expect(m.conflicts).toEqual([]);
-      const bytes = await p.client.getKeyVizMatrix({ series: 3 });
+      const bytes = await p.client.getKeyVizMatrix({ series: 3, exactColumns: true });
       expect(cells(bytes)[1]).toEqual(['route:1', [120, 30, 40]]);
+      // By default the nodes' columns (not all the same) are aligned up to the 1 min step:
+      // the same cells, at step boundaries, and the answer says so.
+      const aligned = await p.client.getKeyVizMatrix({ series: 1 });
+      expect(aligned.alignedStepMs).toBe(BigInt(MIN));
+      expect(aligned.columnUnixMs).toEqual(
+        COLUMNS.map((t) => BigInt(Math.ceil(Number(t) / MIN) * MIN)),
+      );
+      expect(cells(aligned)).toEqual(cells(m));
     } finally {
       p.close();
     }

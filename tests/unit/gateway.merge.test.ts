@@ -76,10 +76,58 @@ describe('mergeMatrices: columns', () => {
         node('n1', [100, 200, 300], [{ id: 'route:1', values: [1, 2, 3] }]),
         node('n2', [150, 300], [{ id: 'route:1', values: [10, 30] }]),
       ],
-      req(READS, { fromUnixMs: 150, toUnixMs: 300 }),
+      req(READS, { fromUnixMs: 150, toUnixMs: 300, exactColumns: true }),
     );
     expect(out.columnUnixMs).toEqual([150, 200]);
     expect(cells(out)).toEqual([['route:1', [10, 2]]]);
+  });
+
+  it('by default aligns unaligned flushes to the step: one column per step, as on one node', () => {
+    // A 60 s step; n1 flushes at :07, n2 at :43, n3 at :20 (and missed one flush).
+    const m = 60_000;
+    const out = mergeMatrices(
+      [
+        node('n1', [7_000, m + 7_000, 2 * m + 7_000], [{ id: 'route:1', values: [1, 2, 3] }]),
+        node('n2', [43_000, m + 43_000, 2 * m + 43_000], [{ id: 'route:1', values: [10, 20, 30] }]),
+        node('n3', [20_000, 2 * m + 20_000], [{ id: 'route:1', values: [100, 300] }]),
+      ],
+      req(READS),
+    );
+    expect(out.alignedStepMs).toBe(m);
+    expect(out.columnUnixMs).toEqual([m, 2 * m, 3 * m]);
+    expect(cells(out)).toEqual([['route:1', [111, 22, 333]]]);
+    // Asked for the node's merge: every exact time, eight columns' worth here.
+    const exact = mergeMatrices(
+      [
+        node('n1', [7_000, m + 7_000], [{ id: 'route:1', values: [1, 2] }]),
+        node('n2', [43_000, m + 43_000], [{ id: 'route:1', values: [10, 20] }]),
+      ],
+      req(READS, { exactColumns: true }),
+    );
+    expect(exact.alignedStepMs).toBeUndefined();
+    expect(exact.columnUnixMs).toEqual([7_000, 43_000, m + 7_000, m + 43_000]);
+  });
+
+  it('aligned writes dedupe per (group, term) across nodes in one step', () => {
+    const m = 60_000;
+    const out = mergeMatrices(
+      [
+        node(
+          'n1',
+          [5_000, m + 5_000],
+          [{ id: 'route:1', values: [7, 9], groups: [2, 2], terms: [4, 4] }],
+        ),
+        node(
+          'n2',
+          [50_000, m + 50_000],
+          [{ id: 'route:1', values: [7, 9], groups: [2, 2], terms: [4, 4] }],
+        ),
+      ],
+      req(WRITES),
+    );
+    expect(out.columnUnixMs).toEqual([m, 2 * m]);
+    expect(cells(out)).toEqual([['route:1', [7, 9]]]);
+    expect(out.conflicts).toEqual([]);
   });
 
   it('an empty answer set gives an empty matrix', () => {

@@ -138,6 +138,18 @@ describe('matrix query and numbers', () => {
     });
     expect(parseMatrixQuery(new URLSearchParams('to_unix_ms=9223372036854775808')).ok).toBe(false);
   });
+  it('exact_columns: true/1 ask for exact cluster columns, false/0/absent for aligned', () => {
+    const exact = (qs: string) => {
+      const q = parseMatrixQuery(new URLSearchParams(qs));
+      return q.ok ? (q.request.exactColumns ?? false) : q.message;
+    };
+    expect(exact('exact_columns=true')).toBe(true);
+    expect(exact('exact_columns=1')).toBe(true);
+    expect(exact('exact_columns=false')).toBe(false);
+    expect(exact('exact_columns=0')).toBe(false);
+    expect(exact('')).toBe(false);
+    expect(exact('exact_columns=yes')).toBe('exact_columns must be true or false');
+  });
   it('writes uint64 decimals as bare digits', () => {
     expect(uint64Json('18446744073709551615')).toBe('18446744073709551615');
     expect(uint64Json('007')).toBe('7');
