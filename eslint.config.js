@@ -18,6 +18,11 @@ export default tseslint.config(
     },
   },
   {
+    // The few plain-JavaScript scripts (they run without a TypeScript loader).
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: globals.node },
+  },
+  {
     files: ['src/**/*.tsx', 'src/**/*.ts'],
     plugins: { 'react-hooks': reactHooks },
     rules: { ...reactHooks.configs.recommended.rules },

@@ -23,6 +23,8 @@ export interface SpawnOptions {
   cwd?: string;
   /** Do not add --listen/--grpcListen 127.0.0.1:0 (the test gives its own). */
   noDefaultListen?: boolean;
+  /** Run the compiled server (dist-server/main.js, built by scripts/serverBuild.mjs), no tsx. */
+  compiled?: boolean;
 }
 
 export interface SpawnedServer {
@@ -110,7 +112,11 @@ export function spawnServer(args: string[], opts: SpawnOptions = {}): Promise<Sp
     : ['--listen', '127.0.0.1:0', '--grpcListen', '127.0.0.1:0'];
   const proc = spawn(
     process.execPath,
-    ['--import', 'tsx', 'server/main.ts', ...listen, ...withHistoryDefault(args)],
+    [
+      ...(opts.compiled ? ['dist-server/main.js'] : ['--import', 'tsx', 'server/main.ts']),
+      ...listen,
+      ...withHistoryDefault(args),
+    ],
     {
       cwd: opts.cwd ?? REPO_ROOT,
       env: opts.env ?? process.env,
