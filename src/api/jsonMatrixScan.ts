@@ -41,12 +41,20 @@ const UINT64_MAX = '18446744073709551615';
 
 /** A growable Float64Array: number arrays of all rows, back to back. */
 class F64Pool {
-  a = new Float64Array(1 << 14);
+  a: Float64Array;
+  /** Used length: everything below is kept when the pool grows. */
   n = 0;
+  constructor(size = 1 << 14) {
+    this.a = new Float64Array(size);
+  }
   reserve(extra: number): void {
     if (this.n + extra <= this.a.length) return;
     let size = this.a.length * 2;
     while (size < this.n + extra) size *= 2;
+    this.growTo(size);
+  }
+  growTo(size: number): void {
+    if (size <= this.a.length) return;
     const next = new Float64Array(size);
     next.set(this.a.subarray(0, this.n));
     this.a = next;
@@ -387,10 +395,11 @@ class Scanner {
    * A number array at the cursor into `pool` (the hot loop: ~4.4M numbers in a full answer).
    * Returns its span, or an error message (the array is still scanned to its end).
    * With `exact`, plain uint64 literals at or above 2^53 keep their digits.
+   * Cursor, pool array and count live in locals: property traffic per number costs more than
+   * the digits themselves.
    */
-  numbers(pool: F64Pool, exact: boolean): Span | string {
+  numbers(pool: F64Pool, off: number, limit: number, exact: boolean): Span | string {
     const s = this.s;
-    const off = pool.n;
     let err: string | null = null;
     let spans: [number, string][] | null = null;
     this.p++; // '['
@@ -398,58 +407,71 @@ class Scanner {
       this.p++;
       return { off, len: 0, exact: null };
     }
-    let i = 0;
+    let p = this.p;
+    let a = pool.a;
+    let n = off;
+    let overflow = 0;
+    // Past `limit` numbers are only checked (the grid is column_unix_ms wide).
+    const stop = off + limit;
     for (;;) {
-      // Whitespace is rare in a node's body: test the common case inline.
-      let c = s.charCodeAt(this.p);
-      if (c === 32 || c === 10 || c === 13 || c === 9) c = this.peek();
-      if (pool.n === pool.a.length) pool.reserve(1);
+      if (n === a.length && n < stop) {
+        pool.n = n;
+        pool.reserve(1);
+        a = pool.a;
+      }
+      let c = s.charCodeAt(p);
       if (c >= 48 && c <= 57) {
-        // Fast path: a short run of digits ending in ',' or ']'.
-        let p = this.p;
+        // Fast path: at most 15 digits (exact in a double) ending in ',' or ']'.
         let v = c - 48;
-        let d = s.charCodeAt(++p);
+        let q = p + 1;
+        let d = s.charCodeAt(q);
         if (c !== 48) {
-          while (d >= 48 && d <= 57 && p - this.p < 15) {
+          while (d >= 48 && d <= 57) {
             v = v * 10 + (d - 48);
-            d = s.charCodeAt(++p);
+            d = s.charCodeAt(++q);
           }
         }
-        if (d === 44 || d === 93) {
-          pool.a[pool.n++] = v;
-          this.p = p + 1;
-          i++;
+        if ((d === 44 || d === 93) && q - p <= 15) {
+          if (n < stop) a[n++] = v;
+          else overflow++;
+          p = q + 1;
           if (d === 93) break;
           continue;
         }
-        const lit = this.number();
-        pool.a[pool.n++] = lit.value;
-        if (exact && lit.plain && lit.value >= TWO_53) {
-          const digits = s.slice(lit.start, lit.end);
-          if (uint64Digits(digits)) (spans ??= []).push([i, digits]);
-        }
-      } else if (c === 45) {
-        pool.a[pool.n++] = this.number().value;
-      } else {
-        err ??= `[${i}] is not a number`;
-        this.skipValue();
-        pool.n++;
+      } else if (c === 32 || c === 10 || c === 13 || c === 9) {
+        this.p = p;
+        c = this.peek();
+        p = this.p;
       }
-      i++;
+      // Everything else (long, signed, fractional, exponent, whitespace, not a number).
+      this.p = p;
+      if (c === 45 || (c >= 48 && c <= 57)) {
+        const lit = this.number();
+        if (n < stop) {
+          if (exact && lit.plain && lit.value >= TWO_53) {
+            const digits = s.slice(lit.start, lit.end);
+            if (uint64Digits(digits)) (spans ??= []).push([n - off, digits]);
+          }
+          a[n++] = lit.value;
+        } else overflow++;
+      } else {
+        err ??= `[${n - off + overflow}] is not a number`;
+        this.skipValue();
+        if (n < stop) n++;
+        else overflow++;
+      }
       const d = this.peek();
       this.p++;
+      p = this.p;
       if (d === 44) continue;
       if (d === 93) break;
       this.p--;
       this.fail();
     }
-    if (err !== null) {
-      pool.n = off;
-      return err;
-    }
-    return { off, len: pool.n - off, exact: spans };
+    this.p = p;
+    if (err !== null) return err;
+    return { off, len: n - off + overflow, exact: spans };
   }
-
   /** The kind of JSON value at the cursor, for shape errors. */
   kindAt(): 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null' {
     const c = this.peek();
@@ -492,13 +514,45 @@ function uint64Of(sc: Scanner): string | null {
   return null;
 }
 
+/**
+ * Where rows' number arrays go. Strided (column_unix_ms came first, as a node sends it): row i
+ * owns cells [i * cols, (i + 1) * cols) of each pool, so a node's already-sorted answer needs
+ * no copy. Otherwise the arrays go back to back and assemble() lays them out.
+ */
 interface Pools {
   values: F64Pool;
   raft: F64Pool;
   terms: F64Pool;
+  strided: boolean;
+  cols: number;
+  /** Strided: the cell count first allocated (a guess at rows x cols, at most 1024 rows). */
+  guess: number;
+  /** Strided: some row carried raft ids / terms. */
+  sawRaft: boolean;
+  sawTerms: boolean;
 }
 
-function scanRow(sc: Scanner, pools: Pools): ScanRow {
+/** Where row `row`'s next array of `pool` goes: [offset, how many numbers are kept]. */
+function place(pools: Pools, pool: F64Pool, row: number, again: boolean): [number, number] {
+  if (!pools.strided) return [pool.n, Infinity];
+  const cols = pools.cols;
+  const off = row * cols;
+  if (pool.a.length < off + cols) {
+    pool.n = Math.min(pool.n, pool.a.length);
+    pool.growTo(Math.max(pools.guess, off + cols, pool.a.length * 2));
+  }
+  // A duplicate key: the last occurrence decides, so clear what the earlier one wrote.
+  if (again) pool.a.fill(0, off, off + cols);
+  return [off, cols];
+}
+
+/** After a scan into `pool` at `off`: what the pool now holds. */
+function placed(pools: Pools, pool: F64Pool, off: number, r: Span | string): void {
+  if (pools.strided) pool.n = Math.max(pool.n, off + pools.cols);
+  else if (typeof r !== 'string') pool.n = off + r.len;
+}
+
+function scanRow(sc: Scanner, pools: Pools, index: number): ScanRow {
   const row: ScanRow = {
     bucketId: undefined,
     label: '',
@@ -553,11 +607,15 @@ function scanRow(sc: Scanner, pools: Pools): ScanRow {
     bad(key, `is a ${k}, not a boolean`);
     return undefined;
   };
+  const seen = new Set<string>();
   /** A number array, or null/absent (null span). */
   const nums = (key: string, pool: F64Pool, exact: boolean): Span | null => {
     const k = sc.kindAt();
     if (k === 'array') {
-      const r = sc.numbers(pool, exact);
+      const [off, limit] = place(pools, pool, index, seen.has(key));
+      seen.add(key);
+      const r = sc.numbers(pool, off, limit, exact);
+      placed(pools, pool, off, r);
       if (typeof r === 'string') {
         bad(key, r);
         return null;
@@ -565,6 +623,7 @@ function scanRow(sc: Scanner, pools: Pools): ScanRow {
       bad(key, null);
       return r;
     }
+    if (seen.has(key) && pools.strided) place(pools, pool, index, true);
     if (k === 'null') {
       sc.literal('null');
       bad(key, null);
@@ -629,23 +688,23 @@ function scanRow(sc: Scanner, pools: Pools): ScanRow {
         return;
       }
       case 'values': {
-        const k = sc.kindAt();
-        if (k !== 'array') {
+        if (sc.kindAt() !== 'array') {
+          const k = sc.kindAt();
           sc.skipValue();
           row.values = undefined;
           bad(key, `is a ${k}, not an array`);
           return;
         }
-        const r = sc.numbers(pools.values, true);
-        row.values = typeof r === 'string' ? undefined : r;
-        bad(key, typeof r === 'string' ? r : null);
+        row.values = nums(key, pools.values, true) ?? undefined;
         return;
       }
       case 'raft_group_ids':
         row.raft = nums(key, pools.raft, false);
+        if (row.raft && row.raft.len > 0) pools.sawRaft = true;
         return;
       case 'leader_terms':
         row.terms = nums(key, pools.terms, false);
+        if (row.terms && row.terms.len > 0) pools.sawTerms = true;
         return;
       case 'conflicts': {
         const k = sc.kindAt();
@@ -738,7 +797,11 @@ function scanFanout(sc: Scanner): NodeStatus[] | string {
           fields.set(f, fk === 'string' || fk === 'null');
         } else sc.skipValue();
       });
-      if (fields.get('node') !== true || fields.get('ok') !== true || fields.get('error') === false) {
+      if (
+        fields.get('node') !== true ||
+        fields.get('ok') !== true ||
+        fields.get('error') === false
+      ) {
         msg ??= `fanout.nodes[${i}] needs node (string), ok (boolean), error (string)`;
         return;
       }
@@ -766,11 +829,18 @@ export function codeOf(error: string): string {
  * The node's matrix JSON text -> the page's Matrix (rows sorted by start key, then bucket id:
  * a node's cluster view does not re-sort merged rows). Throws MatrixScanError.
  */
-export function scanMatrixJson(text: string, series: Series): Matrix {
+export function scanMatrixJson(text: string, series: Series, strided = true): Matrix {
   const sc = new Scanner(text);
-  const pools: Pools = { values: new F64Pool(), raft: new F64Pool(), terms: new F64Pool() };
-  // Sized from the body: about 4 characters per number in a node's answer.
-  pools.values.reserve(Math.min(1 << 24, text.length >> 3));
+  const pools: Pools = {
+    values: new F64Pool(0),
+    raft: new F64Pool(0),
+    terms: new F64Pool(0),
+    strided: false,
+    cols: 0,
+    guess: 0,
+    sawRaft: false,
+    sawTerms: false,
+  };
   // Assigned in callbacks: one holder, so the checks below see the values the scan left.
   const top: {
     columns: Float64Array | null;
@@ -792,7 +862,7 @@ export function scanMatrixJson(text: string, series: Series): Matrix {
             return;
           }
           const pool = new F64Pool();
-          const r = sc.numbers(pool, false);
+          const r = sc.numbers(pool, 0, Infinity, false);
           top.columns = typeof r === 'string' ? new Float64Array(0) : pool.a.slice(0, r.len);
           top.columnsErr = typeof r === 'string' ? `column_unix_ms${r}` : null;
         } else if (key === 'rows') {
@@ -800,14 +870,24 @@ export function scanMatrixJson(text: string, series: Series): Matrix {
           const rows: ScanRow[] = [];
           top.rows = rows;
           top.rowsErr = null;
-          pools.values.n = 0;
-          pools.raft.n = 0;
-          pools.terms.n = 0;
+          // Fresh (zeroed) pools: a duplicate "rows" replaces the earlier one entirely.
+          const cols = top.columns?.length ?? 0;
+          pools.strided = strided && top.columns !== null && cols > 0;
+          pools.cols = cols;
+          // At most 1024 rows (the node's cap), and at least 2 characters per number.
+          pools.guess = pools.strided
+            ? Math.min(1024, Math.ceil(text.length / (2 * cols))) * cols
+            : 0;
+          pools.values = new F64Pool(pools.strided ? pools.guess : 1 << 14);
+          pools.raft = new F64Pool(pools.strided ? 0 : 1 << 10);
+          pools.terms = new F64Pool(pools.strided ? 0 : 1 << 10);
+          pools.sawRaft = false;
+          pools.sawTerms = false;
           if (k === 'null') sc.literal('null');
           else if (k !== 'array') {
             sc.skipValue();
             top.rowsErr = `rows is a ${k}, not an array`;
-          } else sc.array(() => rows.push(scanRow(sc, pools)));
+          } else sc.array((i) => rows.push(scanRow(sc, pools, i)));
         } else if (key === 'fanout') {
           top.nodes = scanFanout(sc);
         } else sc.skipValue();
@@ -828,7 +908,21 @@ export function scanMatrixJson(text: string, series: Series): Matrix {
   if (top.columnsErr !== null) shape(top.columnsErr);
   if (top.rowsErr !== null) shape(top.rowsErr);
   if (typeof top.nodes === 'string') return shape(top.nodes);
+  if (pools.strided && pools.cols !== top.columns.length) {
+    // A later duplicate column_unix_ms changed the grid the rows were laid out for (hostile
+    // input only): lay them out back to back instead.
+    return scanMatrixJson(text, series, false);
+  }
   return assemble(top.columns, top.rows, pools, top.nodes, series, shape);
+}
+
+/** Exactly `cells` long: the array itself when it fits, else a copy (zero-padded if short). */
+function fit(a: Float64Array, cells: number): Float64Array {
+  if (a.length === cells) return a;
+  if (a.length > cells) return a.slice(0, cells);
+  const out = new Float64Array(cells);
+  out.set(a);
+  return out;
 }
 
 function assemble(
@@ -868,9 +962,13 @@ function assemble(
   });
   const rowCount = scanned.length;
   const cells = rowCount * colCount;
-  const values = new Float64Array(cells);
-  let raftGroupIds: Float64Array | null = null;
-  let leaderTerms: Float64Array | null = null;
+  // Strided and already in order (a node's usual answer): the pools are the matrix.
+  const inPlace = pools.strided && order.every((v, i) => v === i);
+  const values = inPlace ? fit(pools.values.a, cells) : new Float64Array(cells);
+  const hasRaft = scanned.some((r) => r.raft !== null && r.raft.len > 0);
+  const hasTerms = scanned.some((r) => r.terms !== null && r.terms.len > 0);
+  let raftGroupIds: Float64Array | null = inPlace && hasRaft ? fit(pools.raft.a, cells) : null;
+  let leaderTerms: Float64Array | null = inPlace && hasTerms ? fit(pools.terms.a, cells) : null;
   let conflicts: Uint8Array | null = null;
   let exactValues: Map<number, string> | undefined;
   let max = 0;
@@ -884,23 +982,31 @@ function assemble(
     // Extra cells are ignored and missing ones stay 0: the grid is column_unix_ms wide.
     const n = Math.min(colCount, span.len);
     let total = 0;
-    for (let c = 0, j = span.off; c < n; c++, j++) {
-      const v = vp[j];
-      values[off + c] = v;
-      total += v;
-      if (v > max) max = v;
+    if (inPlace) {
+      for (let j = off, e = off + n; j < e; j++) {
+        const v = values[j];
+        total += v;
+        if (v > max) max = v;
+      }
+    } else {
+      for (let c = 0, j = span.off; c < n; c++, j++) {
+        const v = vp[j];
+        values[off + c] = v;
+        total += v;
+        if (v > max) max = v;
+      }
     }
     if (span.exact) {
       for (const [c, digits] of span.exact) {
         if (c < colCount) (exactValues ??= new Map()).set(off + c, digits);
       }
     }
-    if (r.raft && r.raft.len > 0) {
+    if (!inPlace && r.raft && r.raft.len > 0) {
       raftGroupIds ??= new Float64Array(cells);
       const m = Math.min(colCount, r.raft.len);
       raftGroupIds.set(pools.raft.a.subarray(r.raft.off, r.raft.off + m), off);
     }
-    if (r.terms && r.terms.len > 0) {
+    if (!inPlace && r.terms && r.terms.len > 0) {
       leaderTerms ??= new Float64Array(cells);
       const m = Math.min(colCount, r.terms.len);
       leaderTerms.set(pools.terms.a.subarray(r.terms.off, r.terms.off + m), off);

@@ -1,0 +1,11 @@
+import { decodeMatrixBytes } from '../src/api/decodeMatrix.ts';
+import { scanMatrixJson } from '../src/api/jsonMatrixScan.ts';
+import { answerJsonText, matrixToAnswer } from '../tests/helpers/matrixJson.ts';
+import { buildPageFixture } from './page-fixture.ts';
+import { timeIt } from './page.bench.ts';
+const fx = buildPageFixture(1024, 1440);
+const text = await answerJsonText(matrixToAnswer(decodeMatrixBytes(fx.bytes, 'writes')), 'writes');
+const show = (n: string, t: { cpu: number; min: number }) => console.log(n, t.cpu.toFixed(1), t.min.toFixed(1));
+show('floor charCodeAt loop', timeIt(() => { let x = 0; for (let i = 0; i < text.length; i++) x += text.charCodeAt(i); return x; }));
+show('scan', timeIt(() => scanMatrixJson(text, 'writes')));
+show('parse', timeIt(() => JSON.parse(text), 5, 1));
