@@ -202,7 +202,10 @@ export async function runPageBench(): Promise<void> {
 export async function jsonDecodeBench(m: Matrix): Promise<void> {
   const text = await answerJsonText(matrixToAnswer(m), 'writes');
   console.log(`page: the same matrix as node JSON, ${(text.length / 1e6).toFixed(1)} MB of text`);
-  line('JSON decode, one-pass scanner (page default)', timeIt(() => scanMatrixJson(text, 'writes')));
+  line(
+    'JSON decode, one-pass scanner (page default)',
+    timeIt(() => scanMatrixJson(text, 'writes')),
+  );
   line(
     'JSON decode, JSON.parse + tree walk (before)',
     timeIt(() => referenceDecode(text, 'writes'), 5, 1),
