@@ -1,7 +1,7 @@
 // First load paints the heatmap once (issue 17): the plot is sized once, with the marginal and
 // time-axis strips already in place, so the pooling and drawing pass (User Timing
 // `keyviz:render`, the canvas's data-rendered count) runs a single time, on both sources and
-// at DPR 1 and 2. And the first hover costs like any other: what it reads is ready at paint.
+// at DPR 1 and 2. And hover is prepared in idle time after that paint, before the first move.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -75,6 +75,18 @@ for (const source of ['connect', 'json'] as const) {
       expect(p.fits).toBe(true);
       expect(p.rendered).toBe(1);
       expect(p.measures).toBe(1);
+      // Hover was prepared in idle time (formatters, lazy arrays, one hidden card render) and
+      // the hidden card is gone again; the first real move shows the real card.
+      const prep = await page.evaluate(() => ({
+        prepared: performance.getEntriesByName('keyviz:prepare-hover').length,
+        warmLeft: document.querySelectorAll('.flyout-warm').length,
+        cards: document.querySelectorAll('.flyout').length,
+      }));
+      expect(prep).toEqual({ prepared: 1, warmLeft: 0, cards: 0 });
+      const box = (await page.getByTestId('hover-layer').boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await expect(page.locator('.flyout')).toHaveCount(1);
+      await expect(page.locator('.flyout')).toHaveAttribute('data-row', /^\d+$/);
       await ctx.close();
     });
   }
