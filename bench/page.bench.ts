@@ -16,6 +16,9 @@ import { cellAtPoint } from '../src/data/hitTest.ts';
 import { columnEdges } from '../src/data/view/index.ts';
 import { encodePooled, poolViewport } from '../src/pages/keyviz/plotRaster.ts';
 import { buildPageFixture } from './page-fixture.ts';
+import { scanMatrixJson } from '../src/api/jsonMatrixScan.ts';
+import type { Matrix } from '../src/data/matrix.ts';
+import { answerJsonText, matrixToAnswer, referenceDecode } from '../tests/helpers/matrixJson.ts';
 
 /** A full GC between sections (when node runs with --expose-gc) so one section's garbage is
  * not collected on another's clock. */
@@ -92,6 +95,7 @@ export async function runPageBench(): Promise<void> {
   );
 
   const m = decodeMatrixBytes(fx.bytes, 'writes');
+  await jsonDecodeBench(m);
   const view = { r0: 0, r1: m.rowCount, c0: 0, c1: m.colCount };
   const full = rasterTarget(m.rowCount, m.colCount, 4096, 4096);
   const fit = rasterTarget(m.rowCount, m.colCount, 1200, 700);
@@ -188,6 +192,23 @@ export async function runPageBench(): Promise<void> {
   line(
     'decode (protobuf-es generic fromBinary)',
     timeIt(() => fromBinary(GetKeyVizMatrixResponseSchema, fx.bytes), 3, 1),
+  );
+}
+
+/**
+ * The node JSON API source: the same 1024 x 1440 answer as the server's JSON encoder writes it,
+ * decoded by the page's one-pass scanner and by the JSON.parse path it replaced.
+ */
+export async function jsonDecodeBench(m: Matrix): Promise<void> {
+  const text = await answerJsonText(matrixToAnswer(m), 'writes');
+  console.log(`page: the same matrix as node JSON, ${(text.length / 1e6).toFixed(1)} MB of text`);
+  line(
+    'JSON decode, one-pass scanner (page default)',
+    timeIt(() => scanMatrixJson(text, 'writes')),
+  );
+  line(
+    'JSON decode, JSON.parse + tree walk (before)',
+    timeIt(() => referenceDecode(text, 'writes'), 5, 1),
   );
 }
 

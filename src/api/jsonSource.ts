@@ -7,6 +7,7 @@ import { compareKeys } from '../data/view/keyOrder.ts';
 import { clampRows } from '../data/rowBudget.ts';
 import { measureSince } from '../data/timing.ts';
 import type { LoadFailure, MatrixRequest } from './client.ts';
+import { codeOf, MatrixScanError, scanMatrixJson } from './jsonMatrixScan.ts';
 
 export const JSON_API_PATH = '/admin/api/v1';
 
@@ -100,12 +101,6 @@ export function quoteRouteIds(text: string): string {
         .map((x) => `"${x}"`)
         .join(',')}]`,
   );
-}
-
-/** "unavailable: upstream unreachable" -> "unavailable" (the gateway's error format). */
-function codeOf(error: string): string {
-  const m = /^([a-z_]+):/.exec(error);
-  return m ? m[1] : '';
 }
 
 /**
@@ -256,16 +251,17 @@ export function createJsonAdminClient(opts: JsonAdminClientOptions): JsonAdminCl
       const text = await res.text();
       measureSince('keyviz:fetch', t0);
       const t1 = performance.now();
-      let body: JsonMatrix;
+      // One pass over the text (jsonMatrixScan.ts), not JSON.parse: no 9 MB object tree, and
+      // counts at or above 2^53 keep their digits.
+      let matrix: Matrix;
       try {
-        body = JSON.parse(quoteRouteIds(text)) as JsonMatrix;
-      } catch {
-        throw new JsonApiError(res.status, 'bad_response', 'matrix answer is not JSON');
+        matrix = scanMatrixJson(text, req.series);
+      } catch (e) {
+        if (e instanceof MatrixScanError) {
+          throw new JsonApiError(res.status, 'bad_response', e.message);
+        }
+        throw e;
       }
-      if (!Array.isArray(body.column_unix_ms)) {
-        throw new JsonApiError(res.status, 'bad_response', 'matrix answer has no column_unix_ms');
-      }
-      const matrix = decodeMatrixJson(body, req.series);
       measureSince('keyviz:decode', t1);
       return matrix;
     },

@@ -299,7 +299,9 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
             </span>
           )}
         </div>
-        <div className="marginal-bottom">
+        {/* The strip's height is reserved before the plot has a size (and so before there
+            are bars): the plot is sized once, and the first load pools and paints once. */}
+        <div className="marginal-bottom" style={{ minHeight: COL_MARGINAL_PX }}>
           {bars && (
             <MarginalCanvas
               bars={bars.cols}
@@ -319,7 +321,7 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
           )}
         </div>
         <TimeAxis fromMs={vp.t0} toMs={vp.t1} width={plot.width}>
-          {size.cssW > 0 && (
+          {size.cssW > 0 ? (
             <EventMarkers
               events={events}
               matrix={m}
@@ -328,6 +330,9 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
               width={size.cssW}
               height={size.cssH}
             />
+          ) : (
+            // The markers' strip, held before the plot has a size (as the marginal's above).
+            <div className="event-markers" aria-hidden="true" />
           )}
         </TimeAxis>
         <div className="legend-row">
