@@ -177,8 +177,15 @@ export function historyMatrix(o: HistoryQueryOptions, req: MatrixRequest): Histo
       o.cache && o.tierWidths[tier] > 0
         ? o.cache.columns(tier, k, p.from, p.to)
         : store.readSeries(tier, p.from, p.to, k);
+    // A roll-up is keyed by its window's start s and sums the flushes at s <= t < s + w; each
+    // flush closes the step before it, so the roll-up covers [s - step, s + w - step). The
+    // answer names it by that end, as a flush time names its step's end: the page draws
+    // [t - width, t) for every column, and tiers meet without overlap.
+    const shift = o.tierWidths[tier] > 0 ? -o.stepMs : 0;
     for (const c of read) {
-      cols.push(toStored(c, storeSeq--, ids, mapped));
+      cols.push(
+        toStored(c, storeSeq--, ids, mapped, shift === 0 ? c.unixMs : c.unixMs + c.widthMs + shift),
+      );
       widths.push(c.widthMs);
     }
   }
@@ -192,6 +199,7 @@ function toStored(
   seq: number,
   ids: JointIdentities,
   mapped: Map<Uint32Array, Uint32Array>,
+  unixMs: number,
 ): StoredColumn {
   let buckets = mapped.get(c.keys);
   if (!buckets) {
@@ -201,7 +209,7 @@ function toStored(
   }
   return {
     seq,
-    unixMs: c.unixMs,
+    unixMs,
     buckets,
     counters: c.series,
     groups: c.groups,

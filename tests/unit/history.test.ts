@@ -376,7 +376,9 @@ describe('answering from ring and store', () => {
     const req = { series: 2, fromUnixMs: 1, toUnixMs: 0, rows: 1 };
     const o = { ring: s.columnRing, store, tierWidths: [0, 10 * MIN], stepMs: MIN };
     const m = historyMatrix(o, { ...req, fromUnixMs: -1 });
-    expect(m.columnUnixMs).toEqual([0, 10, 20, 31, 32, 33, 34, 35].map((x) => x * MIN));
+    // A roll-up is answered by its end (start + width - step): the windows at 0, 10, 20 min
+    // hold the flushes at 0..9, 10..19, 20..29, which cover [-1, 29) min.
+    expect(m.columnUnixMs).toEqual([9, 19, 29, 31, 32, 33, 34, 35].map((x) => x * MIN));
     expect(m.columnWidthMs).toEqual([10, 10, 10, 1, 1, 1, 1, 1].map((x) => x * MIN));
     // rows=1: route 7's 3000 writes (store only) outrank everything in the ring.
     expect(m.rows.map((r) => r.meta.bucketId)).toEqual(['route:7']);

@@ -5,6 +5,7 @@ import { makeScale } from '../../data/scale.ts';
 import type { ViewState } from '../../data/urlState.ts';
 import { fullView, sameView, type Viewport } from '../../data/view/index.ts';
 import { TimeAxis } from './axes.tsx';
+import { tierMarks } from '../../data/columnTiers.ts';
 import { ConflictLegend, ConflictOverlay } from './ConflictOverlay.tsx';
 import { EventLines, EventMarkers } from './EventLayer.tsx';
 import { timeEvents, type ReportedTransition } from '../../data/timeEvents.ts';
@@ -68,6 +69,8 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
   const filtered = useMemo(() => applyFilter(raw, view.filter), [raw, view.filter]);
   const m = filtered.matrix;
   const { stepMs, edges } = useMemo(() => stepAndEdges(m), [m]);
+  // Only the ones in view are drawn (placeTierMarks); computed once per answer.
+  const tiers = useMemo(() => tierMarks(m, edges, -Infinity, Infinity), [m, edges]);
 
   // Home extent: kept across zoomed fetches (which hold only the zoom's window). Carried in
   // state and adjusted while rendering (React's pattern for values derived from history).
@@ -303,7 +306,7 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
           )}
         </div>
         <div className="corner" />
-        <TimeAxis fromMs={vp.t0} toMs={vp.t1} width={plot.width}>
+        <TimeAxis fromMs={vp.t0} toMs={vp.t1} width={plot.width} tiers={tiers}>
           {size.cssW > 0 && (
             <EventMarkers
               events={events}

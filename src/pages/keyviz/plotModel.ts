@@ -83,7 +83,7 @@ export function plotModel(m: Matrix, home: Home, stepMs: number, edges: ColumnEd
 
 export function stepAndEdges(m: Matrix): { stepMs: number; edges: ColumnEdges } {
   const stepMs = inferStepMs(m.columns);
-  return { stepMs, edges: columnEdges(m.columns, stepMs) };
+  return { stepMs, edges: columnEdges(m.columns, stepMs, m.columnWidths) };
 }
 
 /** The viewport a URL zoom shows over `m` (whole rows of its key range; all when unzoomed). */
