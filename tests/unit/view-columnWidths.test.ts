@@ -10,6 +10,7 @@ import { cellAtPoint } from '../../src/data/hitTest.ts';
 import {
   columnWidthLabel,
   columnWidthOf,
+  perStepMatrix,
   placeTierMarks,
   tierMarks,
 } from '../../src/data/columnTiers.ts';
@@ -27,11 +28,20 @@ function tiered(hours: number, tens: number, mins: number) {
   const t: number[] = [];
   const w: number[] = [];
   // Roll-ups end at start + width - step (docs/history.md): the tiers meet without overlap.
-  for (let i = 0; i < hours; i++) (t.push(T + (i + 1) * H - MIN), w.push(H));
+  for (let i = 0; i < hours; i++) {
+    t.push(T + (i + 1) * H - MIN);
+    w.push(H);
+  }
   const b = T + hours * H;
-  for (let i = 0; i < tens; i++) (t.push(b + (i + 1) * 10 * MIN - MIN), w.push(10 * MIN));
+  for (let i = 0; i < tens; i++) {
+    t.push(b + (i + 1) * 10 * MIN - MIN);
+    w.push(10 * MIN);
+  }
   const c = b + tens * 10 * MIN;
-  for (let i = 0; i < mins; i++) (t.push(c + i * MIN), w.push(MIN));
+  for (let i = 0; i < mins; i++) {
+    t.push(c + i * MIN);
+    w.push(MIN);
+  }
   return { columns: Float64Array.from(t), widths: Float64Array.from(w) };
 }
 
@@ -95,7 +105,7 @@ describe('columns at their real width', () => {
     }
     // Without device pixels: the column whose time extent holds the point's time.
     const size = { width: 300, height: 10 };
-    const t = T + 2 * H + 30 * MIN; // inside the third 1 h column... of the 10 min tier's start?
+    const t = T + 2 * H + 30 * MIN; // inside the third 1 h column
     const x = ((t - view.t0) / (view.t1 - view.t0)) * size.width;
     expect(cellAtPoint(view, e, 1, x, 5, size)?.col).toBe(columnAtTime(e, t));
   });
@@ -182,5 +192,24 @@ describe('the width reaches the page', () => {
       });
     }
     expect(parseViewState('?range=29d').range).toBe('all');
+  });
+});
+
+describe('colours per step across tiers', () => {
+  it('scales each cell to its count per step, so a steady route keeps its colour', () => {
+    const { columns, widths } = tiered(1, 1, 1);
+    // 60 writes a minute everywhere: 3600 in the hour, 600 in the 10 minutes, 60 in the minute.
+    const m = {
+      ...makeMatrix([{ start: '' }], Array.from(columns), (_r, c) => [3600, 600, 60][c]),
+      columnWidths: widths,
+    };
+    const p = perStepMatrix(m, MIN);
+    expect(Array.from(p.values)).toEqual([60, 60, 60]);
+    expect(p.max).toBe(60);
+    expect(Array.from(m.values)).toEqual([3600, 600, 60]); // the card keeps the sums
+    const plain = { ...m, columnWidths: undefined };
+    expect(perStepMatrix(plain, MIN)).toBe(plain);
+    const one = { ...m, columnWidths: Float64Array.from([H, H, H]) };
+    expect(perStepMatrix(one, MIN)).toBe(one);
   });
 });

@@ -118,8 +118,8 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
     [view.palette, scheme],
   );
   const scale = useMemo(
-    () => makeScale({ kind: view.scale, max: m.max, brightness: view.brightness }),
-    [view.scale, m.max, view.brightness],
+    () => makeScale({ kind: view.scale, max: model.paint.max, brightness: view.brightness }),
+    [view.scale, model.paint.max, view.brightness],
   );
 
   const onView = useCallback(
@@ -325,6 +325,7 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
             palette={view.palette}
             scheme={scheme}
             stepMs={stepMs}
+            averaged={model.paint !== m}
           />
           <ConflictLegend matrix={m} />
         </div>
