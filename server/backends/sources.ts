@@ -159,7 +159,8 @@ export function localSource(flags: ServerFlags, log?: (line: string) => void): D
       generation: () => generation,
       ...(h && s
         ? {
-            matrix: (req: MatrixRequest) => h.matrix(s, req),
+            matrix: (req: MatrixRequest, pause: () => Promise<void>) =>
+              h.matrixSliced(s, req, pause),
             matrixSpan: (req: MatrixRequest) => h.cacheSpan(s, req),
           }
         : {}),

@@ -6,6 +6,7 @@ import type { BucketMeta, MatrixRequest } from '../sampler/types.ts';
 import type { HistoryFlags } from './flags.ts';
 import {
   historyMatrix,
+  historyMatrixSliced,
   reachesBeforeRing,
   SeriesColumnCache,
   type HistoryMatrix,
@@ -25,6 +26,12 @@ export interface HistoryHandle {
   /** Fills the sampler's ring from the store and completes open roll-ups; call once, before any flush. */
   restore(sampler: Sampler, now: number): number;
   matrix(sampler: Sampler, req: MatrixRequest): HistoryMatrix;
+  /** The same answer in slices, awaiting `pause()` between them (the server's path). */
+  matrixSliced(
+    sampler: Sampler,
+    req: MatrixRequest,
+    pause: () => Promise<void>,
+  ): Promise<HistoryMatrix>;
   /** Part of the answer cache's key: "" for a window the ring answers, else the stored window. */
   cacheSpan(sampler: Sampler, req: MatrixRequest): string;
   health(): HistoryHealth;
@@ -127,6 +134,13 @@ export function openHistory(
     },
     matrix(sampler, req) {
       return historyMatrix({ ring: sampler.columnRing, store, tierWidths, stepMs, cache }, req);
+    },
+    matrixSliced(sampler, req, pause) {
+      return historyMatrixSliced(
+        { ring: sampler.columnRing, store, tierWidths, stepMs, cache },
+        req,
+        pause,
+      );
     },
     cacheSpan(sampler, req) {
       return reachesBeforeRing(sampler.columnRing, req)

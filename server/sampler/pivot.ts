@@ -34,13 +34,15 @@ function accumulate(
   k: number,
   sums: Float64Array,
   lastCol: Int32Array,
+  lo = 0,
+  hi = cols.length,
 ): void {
   let runSums = new Float64Array(0);
   let runLast = new Int32Array(0);
-  for (let j = 0; j < cols.length;) {
+  for (let j = lo; j < hi;) {
     const { buckets, counters, allActive } = cols[j];
     const n = buckets.length;
-    if (allActive && (j + 1 >= cols.length || cols[j + 1].buckets !== buckets)) {
+    if (allActive && (j + 1 >= hi || cols[j + 1].buckets !== buckets)) {
       scatterSeries(sums, lastCol, buckets, counters, k * n, j);
       j++;
       continue;
@@ -54,7 +56,7 @@ function accumulate(
     runLast.fill(-1, 0, n);
     let end = j;
     let everyActive = true;
-    while (end < cols.length && cols[end].buckets === buckets) {
+    while (end < hi && cols[end].buckets === buckets) {
       const col = cols[end];
       addSeries(runSums, col.counters, k * n, n);
       if (col.allActive) runLast.fill(end, 0, n);
@@ -269,9 +271,7 @@ function planColumns(
   budget: number,
   totals: PivotTotals | null,
 ): PivotPlan {
-  const C = cols.length;
   const nb = ids.size;
-
   const sums = new Float64Array(nb);
   const lastCol = new Int32Array(nb).fill(-1);
   if (totals) {
@@ -286,7 +286,20 @@ function planColumns(
   } else {
     accumulate(cols, k, sums, lastCol);
   }
+  return rankBuckets(cols, ids, k, budget, sums, lastCol);
+}
 
+/** Phase 2: the kept buckets (ranked when over budget), in key order, and zeroed outputs. */
+function rankBuckets(
+  cols: StoredColumn[],
+  ids: IdentityView,
+  k: number,
+  budget: number,
+  sums: Float64Array,
+  lastCol: Int32Array,
+): PivotPlan {
+  const C = cols.length;
+  const nb = ids.size;
   let kept: number[] = [];
   for (let b = 0; b < nb; b++) if (lastCol[b] >= 0) kept.push(b);
   if (kept.length > budget) {
@@ -359,6 +372,46 @@ export function pivotColumns(
 ): MatrixResult {
   const p = planColumns(cols, ids, k, budget, totals);
   fillPlan(p, 0, p.C);
+  return finishPivot(p);
+}
+
+/**
+ * pivotColumns in slices: pass 1 in runs of about `cellsPerSlice` stored entries and phase 3 in
+ * slices of about `cellsPerSlice` output cells, awaiting `pause()` before each, so a window of
+ * thousands of columns (the history store's 28 days) never holds the event loop for long. The
+ * columns must not change meanwhile (stored columns never do); `ids` may only grow. `pause`
+ * may throw (a cancelled call) to stop the work.
+ */
+export async function pivotColumnsSliced(
+  cols: StoredColumn[],
+  ids: IdentityView,
+  k: number,
+  budget: number,
+  pause: () => Promise<void>,
+  cellsPerSlice = 1 << 16,
+): Promise<MatrixResult> {
+  const nb = ids.size;
+  const sums = new Float64Array(nb);
+  const lastCol = new Int32Array(nb).fill(-1);
+  // Pass 1 reads every entry but writes little: slices of 4x the cells cost about as much.
+  const entriesPerSlice = 4 * cellsPerSlice;
+  for (let lo = 0; lo < cols.length;) {
+    let hi = lo;
+    let entries = 0;
+    while (hi < cols.length && (hi === lo || entries < entriesPerSlice)) {
+      entries += cols[hi].buckets.length;
+      hi++;
+    }
+    await pause();
+    accumulate(cols, k, sums, lastCol, lo, hi);
+    lo = hi;
+  }
+  const p = rankBuckets(cols, ids, k, budget, sums, lastCol);
+  const step = Math.max(1, Math.floor(cellsPerSlice / Math.max(1, p.metas.length)));
+  for (let lo = 0; lo < p.C; lo += step) {
+    await pause();
+    fillPlan(p, lo, Math.min(p.C, lo + step));
+  }
   return finishPivot(p);
 }
 

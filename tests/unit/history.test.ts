@@ -5,7 +5,16 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseTiers } from '../../server/history/flags.ts';
 import { planWindow } from '../../server/history/plan.ts';
-import { historyMatrix, SeriesColumnCache } from '../../server/history/query.ts';
+import {
+  historyMatrix,
+  historyMatrixSliced,
+  readSeriesSliced,
+  SeriesColumnCache,
+} from '../../server/history/query.ts';
+import { openHistory } from '../../server/history/index.ts';
+import { synthesizeStore } from '../../server/history/synth.ts';
+import { pivotColumns, pivotColumnsSliced } from '../../server/sampler/pivot.ts';
+import type { MatrixResult } from '../../server/sampler/types.ts';
 import { Rollup } from '../../server/history/rollup.ts';
 import {
   HISTORY_FILE,
@@ -391,6 +400,140 @@ describe('answering from ring and store', () => {
     // A window inside the ring is the ring's own answer (no widths).
     expect(historyMatrix(o, { ...req, fromUnixMs: 31 * MIN }).columnWidthMs).toBeUndefined();
     store.close();
+  });
+});
+
+/** A matrix as plain data, for comparing two answers. */
+function plain(m: MatrixResult & { columnWidthMs?: number[] }) {
+  return {
+    columns: m.columnUnixMs,
+    widths: m.columnWidthMs,
+    rows: m.rows.map((r) => ({
+      id: r.meta.bucketId,
+      values: Array.from(r.values),
+      groups: Array.from(r.raftGroupIds),
+      terms: Array.from(r.leaderTerms),
+    })),
+  };
+}
+
+describe('answering in slices (the event loop stays free)', () => {
+  it('the sliced 3-day answer equals the one-piece answer, cold and warm, and pauses often', async () => {
+    const dir = tempDir();
+    const now = 1_800_000_000_000;
+    const tiers = parseTiers('t', '1m:2h,10m:1d,1h:3d');
+    const st = openSqliteStore(dir);
+    synthesizeStore(st, { routes: 40, now, stepMs: MIN, tiers });
+    st.close();
+    const flags = { enabled: true, dir, tiers };
+    const open = () => {
+      const h = openHistory(flags, MIN, () => {});
+      const s = new Sampler({ stepMs: MIN, clock: new ManualClock(now) });
+      h.restore(s, now);
+      return { h, s };
+    };
+    const a = open();
+    const b = open();
+    let pauses = 0;
+    const pause = () => {
+      pauses++;
+      return new Promise<void>((r) => setImmediate(r));
+    };
+    for (const rows of [1024, 7]) {
+      const req = { series: 2, fromUnixMs: now - 3 * 24 * 60 * MIN, toUnixMs: 0, rows };
+      pauses = 0;
+      const sliced = await b.h.matrixSliced(b.s, req, pause); // cold cache on the first pass
+      const whole = a.h.matrix(a.s, req);
+      expect(plain(sliced)).toEqual(plain(whole));
+      expect(new Set(sliced.columnWidthMs)).toEqual(new Set([60 * MIN, 10 * MIN, MIN]));
+      expect(sliced.rows.length).toBe(Math.min(rows, 40));
+      // Reads of 48 columns, pass 1 and the fill each paused: many slices, never one piece.
+      expect(pauses).toBeGreaterThan(rows === 1024 ? 3 : 1);
+    }
+    // A window the ring holds is the ring's own sliced pivot, equal to the plain one.
+    const ringReq = { series: 1, fromUnixMs: now - 30 * MIN, toUnixMs: 0, rows: 10 };
+    expect(plain(await b.h.matrixSliced(b.s, ringReq, pause))).toEqual(
+      plain(a.h.matrix(a.s, ringReq)),
+    );
+    // A cancelled call stops at its next pause.
+    const stop = () => Promise.reject(new Error('cancelled'));
+    await expect(
+      b.h.matrixSliced(
+        b.s,
+        { series: 2, fromUnixMs: now - 50 * 60 * MIN, toUnixMs: 0, rows: 5 },
+        stop,
+      ),
+    ).rejects.toThrow('cancelled');
+    a.h.close();
+    b.h.close();
+  });
+
+  it('reads a tier in chunks that keep shared key, group and term arrays one object', async () => {
+    const store = openSqliteStore(tempDir());
+    store.write(
+      batch(
+        Array.from({ length: 120 }, (_, i) => ({
+          tier: 0,
+          column: col(i * MIN, [
+            [1, i, i, 2, 3],
+            [2, 1, 1, 2, 3],
+          ]),
+        })),
+        [1, 2],
+      ),
+    );
+    let pauses = 0;
+    const cols = await readSeriesSliced(store, 0, MIN, -Infinity, Infinity, 1, async () => {
+      pauses++;
+    });
+    expect(cols.map((c) => c.unixMs)).toEqual(Array.from({ length: 120 }, (_, i) => i * MIN));
+    expect(pauses).toBe(3); // 48 + 48 + 24 columns
+    expect(new Set(cols.map((c) => c.keys)).size).toBe(1);
+    expect(new Set(cols.map((c) => c.groups)).size).toBe(1);
+    expect(new Set(cols.map((c) => c.terms)).size).toBe(1);
+    expect(Array.from(cols[119].series)).toEqual([119, 1]);
+    // Same columns as one read.
+    const one = store.readSeries(0, -Infinity, Infinity, 1);
+    expect(cols.map((c) => Array.from(c.series))).toEqual(one.map((c) => Array.from(c.series)));
+    store.close();
+  });
+
+  it('pivotColumnsSliced equals pivotColumns', async () => {
+    const clock = new ManualClock(0);
+    const s = new Sampler({ stepMs: MIN, clock });
+    for (let id = 1; id <= 30; id++) {
+      s.registerRoute({
+        id,
+        start: enc.encode(`k${String(id).padStart(2, '0')}`),
+        end: enc.encode(`k${String(id + 1).padStart(2, '0')}`),
+        label: '',
+        raftGroupId: id % 4,
+      });
+    }
+    for (let j = 1; j <= 50; j++) {
+      for (let id = 1; id <= 30; id++)
+        if ((id * j) % 7 !== 0) s.observe(id, enc.encode(`k${id}`), id * j, 0);
+      clock.set(j * MIN);
+      s.flush();
+    }
+    const ring = s.columnRing;
+    const cols = Array.from({ length: ring.length }, (_, i) => ring.at(i));
+    for (const budget of [1024, 5]) {
+      const whole = pivotColumns(cols, ring.identities, 1, budget, null);
+      let pauses = 0;
+      const sliced = await pivotColumnsSliced(
+        cols,
+        ring.identities,
+        1,
+        budget,
+        async () => {
+          pauses++;
+        },
+        64,
+      );
+      expect(plain(sliced)).toEqual(plain(whole));
+      expect(pauses).toBeGreaterThan(5); // pass 1 alone takes 6 slices of 256 entries
+    }
   });
 });
 
