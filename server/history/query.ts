@@ -9,6 +9,7 @@ import {
   pivotRingSliced,
   windowColumns,
   type IdentityView,
+  type RingTail,
 } from '../sampler/pivot.ts';
 import { rowBudget, seriesCounter } from '../sampler/request.ts';
 import type { BucketMeta, MatrixRequest, MatrixResult } from '../sampler/types.ts';
@@ -256,6 +257,8 @@ interface Joined {
   cols: StoredColumn[];
   widths: number[];
   ids: JointIdentities;
+  /** Set when the columns end with the whole ring: its running totals stand for pass 1 there. */
+  ringTail?: RingTail;
 }
 
 /**
@@ -272,13 +275,35 @@ function joinSources(
   const cols: StoredColumn[] = [];
   const widths: number[] = [];
   let storeSeq = -1;
+  let ringTail: RingTail | undefined;
   plan.forEach((p, pi) => {
     if (p.source === 0) {
+      const from = cols.length;
+      const skipped: StoredColumn[] = [];
       for (const c of windowColumns(o.ring, p.from, p.to === Infinity ? 0 : p.to)) {
         if (c.unixMs < p.from) continue;
         const n = c.buckets.length;
         cols.push({ ...c, counters: c.counters.subarray(k * n, (k + 1) * n) });
         widths.push(o.stepMs);
+      }
+      const r = o.ring;
+      const taken = cols.length - from;
+      // The window's part of the ring is its newest columns (all but a few the coarser tier
+      // took over): the running totals, less those few, stand for pass 1 over it.
+      if (
+        pi === plan.length - 1 &&
+        taken > 0 &&
+        r.at(r.length - 1).seq === cols[cols.length - 1].seq
+      ) {
+        for (let i = 0; i < r.length - taken; i++) skipped.push(r.at(i));
+        if (skipped.length < taken) {
+          ringTail = {
+            from,
+            k,
+            totals: { sums: r.totals, active: r.activeColumns, lastSeq: r.lastActiveSeq },
+            skipped,
+          };
+        }
       }
       return;
     }
@@ -295,7 +320,7 @@ function joinSources(
       widths.push(c.widthMs);
     }
   });
-  return { cols, widths, ids };
+  return { cols, widths, ids, ringTail };
 }
 
 /**
@@ -349,7 +374,16 @@ export async function historyMatrixSliced(
   }
   await pause();
   const j = joinSources(o, plan, reads, k);
-  const result = await pivotColumnsSliced(j.cols, j.ids, 0, rowBudget(req.rows), pause);
+  // No pause between the join and the pivot's start: the ring's totals must match its columns.
+  const result = await pivotColumnsSliced(
+    j.cols,
+    j.ids,
+    0,
+    rowBudget(req.rows),
+    pause,
+    undefined,
+    j.ringTail,
+  );
   return { ...result, columnWidthMs: j.widths };
 }
 

@@ -5,12 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseTiers } from '../../server/history/flags.ts';
 import { planWindow } from '../../server/history/plan.ts';
-import {
-  historyMatrix,
-  historyMatrixSliced,
-  readSeriesSliced,
-  SeriesColumnCache,
-} from '../../server/history/query.ts';
+import { historyMatrix, readSeriesSliced, SeriesColumnCache } from '../../server/history/query.ts';
 import { openHistory } from '../../server/history/index.ts';
 import { synthesizeStore } from '../../server/history/synth.ts';
 import { pivotColumns, pivotColumnsSliced } from '../../server/sampler/pivot.ts';
@@ -420,7 +415,9 @@ function plain(m: MatrixResult & { columnWidthMs?: number[] }) {
 describe('answering in slices (the event loop stays free)', () => {
   it('the sliced 3-day answer equals the one-piece answer, cold and warm, and pauses often', async () => {
     const dir = tempDir();
-    const now = 1_800_000_000_000;
+    // Off the 10-minute grid: the 10 min tier answers the ring's oldest few minutes, so the
+    // ring's running totals are used less those columns.
+    const now = 1_800_000_000_000 + 4 * MIN;
     const tiers = parseTiers('t', '1m:2h,10m:1d,1h:3d');
     const st = openSqliteStore(dir);
     synthesizeStore(st, { routes: 40, now, stepMs: MIN, tiers });
@@ -439,8 +436,12 @@ describe('answering in slices (the event loop stays free)', () => {
       pauses++;
       return new Promise<void>((r) => setImmediate(r));
     };
-    for (const rows of [1024, 7]) {
-      const req = { series: 2, fromUnixMs: now - 3 * 24 * 60 * MIN, toUnixMs: 0, rows };
+    for (const [series, rows] of [
+      [2, 1024],
+      [2, 7],
+      [1, 7],
+    ]) {
+      const req = { series, fromUnixMs: now - 3 * 24 * 60 * MIN, toUnixMs: 0, rows };
       pauses = 0;
       const sliced = await b.h.matrixSliced(b.s, req, pause); // cold cache on the first pass
       const whole = a.h.matrix(a.s, req);
@@ -496,6 +497,62 @@ describe('answering in slices (the event loop stays free)', () => {
     const one = store.readSeries(0, -Infinity, Infinity, 1);
     expect(cols.map((c) => Array.from(c.series))).toEqual(one.map((c) => Array.from(c.series)));
     store.close();
+  });
+
+  it('the ring running totals, less the columns a coarser tier answers, rank like pass 1', async () => {
+    const clock = new ManualClock(0);
+    const s = new Sampler({ stepMs: MIN, clock });
+    for (let id = 1; id <= 4; id++) {
+      s.registerRoute({
+        id,
+        start: enc.encode(`k${id}`),
+        end: enc.encode(`k${id + 1}`),
+        label: '',
+        raftGroupId: 1,
+      });
+    }
+    for (let j = 1; j <= 10; j++) {
+      // Route 1: a burst in the first 3 columns only; routes 2-4 steady, route 4 the least.
+      if (j <= 3) s.observe(1, enc.encode('k1'), 1, 10_000);
+      s.observe(2, enc.encode('k2'), 1, 30);
+      s.observe(3, enc.encode('k3'), 1, 20 + j);
+      if (j % 2) s.observe(4, enc.encode('k4'), 1, 5);
+      clock.set(j * MIN);
+      s.flush();
+    }
+    const ring = s.columnRing;
+    const k = 1; // writes
+    const all = Array.from({ length: ring.length }, (_, i) => ring.at(i));
+    const cols = all.slice(3).map((c) => {
+      const n = c.buckets.length;
+      return { ...c, counters: c.counters.subarray(k * n, (k + 1) * n) };
+    });
+    const tail = {
+      from: 0,
+      k,
+      totals: { sums: ring.totals, active: ring.activeColumns, lastSeq: ring.lastActiveSeq },
+      skipped: all.slice(0, 3),
+    };
+    for (const budget of [2, 1024]) {
+      const whole = pivotColumns(cols, ring.identities, 0, budget, null);
+      const fast = await pivotColumnsSliced(
+        cols,
+        ring.identities,
+        0,
+        budget,
+        async () => {},
+        1 << 16,
+        tail,
+      );
+      expect(plain(fast)).toEqual(plain(whole));
+      // Route 1's burst lies in the left-out columns: it neither ranks nor makes a row.
+      expect(fast.rows.map((r) => r.meta.bucketId)).not.toContain('route:1');
+    }
+    expect(
+      (
+        await pivotColumnsSliced(cols, ring.identities, 0, 2, async () => {}, 1 << 16, tail)
+      ).rows.map((r) => r.meta.bucketId),
+    ).toEqual(['route:2', 'route:3']);
   });
 
   it('pivotColumnsSliced equals pivotColumns', async () => {
