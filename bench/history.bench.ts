@@ -203,6 +203,9 @@ export async function run(): Promise<void> {
     const w7: SlicedRun[] = [];
     for (let i = 0; i < 3; i++) w7.push(await slicedQuery(h, sampler, req(now - 7 * DAY, 0)));
     console.log(`7-day window, rows=1024, in slices (n=3): ${describeRuns(w7)}`);
+    const ringOnly: SlicedRun[] = [];
+    for (let i = 0; i < 3; i++) ringOnly.push(await slicedQuery(h, sampler, req(0, 0)));
+    console.log(`the ring's 24 h (from memory, for comparison; n=3): ${describeRuns(ringOnly)}`);
     const cold = time(() => h.matrix(sampler, req(now - 28 * DAY, 0)), 1);
     const q28 = time(() => h.matrix(sampler, req(now - 28 * DAY, 0)), 5);
     console.log(
