@@ -9,7 +9,7 @@ import { historyMatrix, readSeriesSliced, SeriesColumnCache } from '../../server
 import { openHistory } from '../../server/history/index.ts';
 import { synthesizeStore } from '../../server/history/synth.ts';
 import { pivotColumns, pivotColumnsSliced } from '../../server/sampler/pivot.ts';
-import type { MatrixResult } from '../../server/sampler/types.ts';
+import { OP_READ, OP_WRITE, type MatrixResult } from '../../server/sampler/types.ts';
 import { Rollup } from '../../server/history/rollup.ts';
 import {
   HISTORY_FILE,
@@ -512,11 +512,15 @@ describe('answering in slices (the event loop stays free)', () => {
       });
     }
     for (let j = 1; j <= 10; j++) {
-      // Route 1: a burst in the first 3 columns only; routes 2-4 steady, route 4 the least.
-      if (j <= 3) s.observe(1, enc.encode('k1'), 1, 10_000);
-      s.observe(2, enc.encode('k2'), 1, 30);
-      s.observe(3, enc.encode('k3'), 1, 20 + j);
-      if (j % 2) s.observe(4, enc.encode('k4'), 1, 5);
+      // Route 1: a burst in the first 3 columns only; route 2 heavy there and light after;
+      // route 3 steady, the heaviest after them; route 4 the least.
+      const put = (id: number, times: number) => {
+        for (let x = 0; x < times; x++) s.observe(id, enc.encode(`k${id}`), OP_WRITE, 1);
+      };
+      if (j <= 3) put(1, 1000);
+      put(2, j <= 3 ? 1000 : 10);
+      put(3, 20 + j);
+      if (j % 2) put(4, 5);
       clock.set(j * MIN);
       s.flush();
     }
@@ -533,7 +537,7 @@ describe('answering in slices (the event loop stays free)', () => {
       totals: { sums: ring.totals, active: ring.activeColumns, lastSeq: ring.lastActiveSeq },
       skipped: all.slice(0, 3),
     };
-    for (const budget of [2, 1024]) {
+    for (const budget of [1, 2, 1024]) {
       const whole = pivotColumns(cols, ring.identities, 0, budget, null);
       const fast = await pivotColumnsSliced(
         cols,
@@ -548,11 +552,12 @@ describe('answering in slices (the event loop stays free)', () => {
       // Route 1's burst lies in the left-out columns: it neither ranks nor makes a row.
       expect(fast.rows.map((r) => r.meta.bucketId)).not.toContain('route:1');
     }
+    // Over the window's columns route 3 leads (189 writes), though route 2 led the ring (3,070).
     expect(
       (
-        await pivotColumnsSliced(cols, ring.identities, 0, 2, async () => {}, 1 << 16, tail)
+        await pivotColumnsSliced(cols, ring.identities, 0, 1, async () => {}, 1 << 16, tail)
       ).rows.map((r) => r.meta.bucketId),
-    ).toEqual(['route:2', 'route:3']);
+    ).toEqual(['route:3']);
   });
 
   it('pivotColumnsSliced equals pivotColumns', async () => {
@@ -569,7 +574,11 @@ describe('answering in slices (the event loop stays free)', () => {
     }
     for (let j = 1; j <= 50; j++) {
       for (let id = 1; id <= 30; id++)
-        if ((id * j) % 7 !== 0) s.observe(id, enc.encode(`k${id}`), id * j, 0);
+        if ((id * j) % 7 !== 0) {
+          for (let x = 0; x < ((id + j) % 5) + 1; x++) {
+            s.observe(id, enc.encode(`k${id}`), x % 2 ? OP_READ : OP_WRITE, 8);
+          }
+        }
       clock.set(j * MIN);
       s.flush();
     }
