@@ -469,6 +469,46 @@ describe('answering in slices (the event loop stays free)', () => {
     b.h.close();
   });
 
+  it('prewarm reads the roll-up tiers in slices, so the first long window reads none of them', async () => {
+    const dir = tempDir();
+    const now = 1_800_000_000_000;
+    const tiers = parseTiers('t', '1m:2h,10m:1d,1h:3d');
+    const st = openSqliteStore(dir);
+    synthesizeStore(st, { routes: 20, now, stepMs: MIN, tiers });
+    st.close();
+    const store = openSqliteStore(dir);
+    const reads: number[] = [];
+    const counting: HistoryStore = Object.create(store, {
+      readSeries: {
+        value: (tier: number, from: number, to: number, series: number) => {
+          reads.push(tier);
+          return store.readSeries(tier, from, to, series);
+        },
+      },
+    });
+    const h = openHistory({ enabled: true, dir, tiers }, MIN, () => {}, counting);
+    const s = new Sampler({ stepMs: MIN, clock: new ManualClock(now) });
+    h.restore(s, now);
+    let pauses = 0;
+    await h.prewarm(undefined, async () => {
+      pauses++;
+    });
+    expect(pauses).toBeGreaterThan(2); // 1 d of 10 min columns: 3 chunks of 48, then the 1 h tier
+    expect(new Set(reads)).toEqual(new Set([1, 2]));
+    reads.length = 0;
+    const req = { series: 2, fromUnixMs: now - 3 * 24 * 60 * MIN, toUnixMs: 0, rows: 1024 };
+    const m = await h.matrixSliced(s, req, async () => {});
+    expect(reads.filter((t) => t > 0)).toEqual([]);
+    expect(new Set(m.columnWidthMs)).toEqual(new Set([60 * MIN, 10 * MIN, MIN]));
+    expect(plain(m)).toEqual(plain(h.matrix(s, req)));
+    h.close();
+    // Closing mid-way ends a prewarm quietly.
+    const h2 = openHistory({ enabled: true, dir, tiers }, MIN, () => {});
+    const p = h2.prewarm(undefined, async () => {});
+    h2.close();
+    await expect(p).resolves.toBeUndefined();
+  });
+
   it('reads a tier in chunks that keep shared key, group and term arrays one object', async () => {
     const store = openSqliteStore(tempDir());
     store.write(
