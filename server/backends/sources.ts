@@ -124,7 +124,11 @@ export function localSource(flags: ServerFlags, log?: (line: string) => void): D
     sampler = s;
     history?.restore(s, Date.now());
     // The first long window then answers from decoded roll-ups; read in slices meanwhile.
-    history?.prewarm().catch((e: unknown) => log(`history: prewarm failed: ${String(e)}`));
+    history?.prewarm().catch((e: unknown) => {
+      const line = `history: prewarm failed: ${String(e)}`;
+      if (log) log(line);
+      else process.stderr.write(`${line}\n`);
+    });
     // The backfill fills only time the store does not hold.
     const backfillMs = Math.min(
       flags.backfillMs,
