@@ -27,8 +27,11 @@ export interface LocalBackendOptions {
   cache?: MatrixCacheOptions;
   /** The sampler's live event hub (StreamEvents). */
   events?: EventHub;
-  /** Answers instead of the sampler's pivot (the history store joining older tiers). */
-  matrix?: (req: MatrixRequest) => MatrixResult;
+  /**
+   * Answers instead of the sampler's pivot (the history store joining older tiers), in slices
+   * with `pause()` between them, as the sampler's own pivot.
+   */
+  matrix?: (req: MatrixRequest, pause: () => Promise<void>) => Promise<MatrixResult>;
   /** Added to the answer cache's key when `matrix` reads beyond the ring. */
   matrixSpan?: (req: MatrixRequest) => string;
 }
@@ -42,7 +45,8 @@ export function createLocalBackend(opts: LocalBackendOptions): LocalBackend {
   const cache = new MatrixCache(opts.cache);
   // Answers are shared between callers (and memoised encodings): never mutate one.
   const compute = async (req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer> => {
-    const m = matrix ? matrix(req) : await sampler!.matrixSliced(req, () => yieldToLoop(signal));
+    const pause = () => yieldToLoop(signal);
+    const m = matrix ? await matrix(req, pause) : await sampler!.matrixSliced(req, pause);
     return { ...m, nodes: [], conflicts: [] };
   };
   return {

@@ -123,6 +123,12 @@ export function localSource(flags: ServerFlags, log?: (line: string) => void): D
     });
     sampler = s;
     history?.restore(s, Date.now());
+    // The first long window then answers from decoded roll-ups; read in slices meanwhile.
+    history?.prewarm().catch((e: unknown) => {
+      const line = `history: prewarm failed: ${String(e)}`;
+      if (log) log(line);
+      else process.stderr.write(`${line}\n`);
+    });
     // The backfill fills only time the store does not hold.
     const backfillMs = Math.min(
       flags.backfillMs,
@@ -159,7 +165,8 @@ export function localSource(flags: ServerFlags, log?: (line: string) => void): D
       generation: () => generation,
       ...(h && s
         ? {
-            matrix: (req: MatrixRequest) => h.matrix(s, req),
+            matrix: (req: MatrixRequest, pause: () => Promise<void>) =>
+              h.matrixSliced(s, req, pause),
             matrixSpan: (req: MatrixRequest) => h.cacheSpan(s, req),
           }
         : {}),

@@ -24,7 +24,7 @@ export const HISTORY_FLAGS_HELP = `History (columns kept on disk beyond the in-m
   --historyTiers RES:HORIZON,...      tiers, finest first (default ${DEFAULT_HISTORY_TIERS}); durations in ms, s, m, h, d`;
 
 /** A duration that may also use days ("7d", "28d", "1d12h"). */
-function parseLongDuration(flag: string, text: string): number {
+export function parseLongDuration(flag: string, text: string): number {
   const m = /^(\d+)d(.*)$/.exec(text.trim());
   if (!m) return parseDuration(flag, text);
   const rest = m[2] === '' ? 0 : parseDuration(flag, m[2]);

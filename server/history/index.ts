@@ -4,8 +4,12 @@
 import type { Sampler } from '../sampler/index.ts';
 import type { BucketMeta, MatrixRequest } from '../sampler/types.ts';
 import type { HistoryFlags } from './flags.ts';
+import { yieldToLoop } from '../backends/yieldToLoop.ts';
+import { seriesCounter } from '../sampler/request.ts';
+import { KeyVizSeries } from '../../src/gen/admin_pb.ts';
 import {
   historyMatrix,
+  historyMatrixSliced,
   reachesBeforeRing,
   SeriesColumnCache,
   type HistoryMatrix,
@@ -25,6 +29,17 @@ export interface HistoryHandle {
   /** Fills the sampler's ring from the store and completes open roll-ups; call once, before any flush. */
   restore(sampler: Sampler, now: number): number;
   matrix(sampler: Sampler, req: MatrixRequest): HistoryMatrix;
+  /** The same answer in slices, awaiting `pause()` between them (the server's path). */
+  matrixSliced(
+    sampler: Sampler,
+    req: MatrixRequest,
+    pause: () => Promise<void>,
+  ): Promise<HistoryMatrix>;
+  /**
+   * Reads the roll-up tiers of one series (a counter index; default writes, the page's default) into the query
+   * cache in slices, so the first long window after start-up answers as fast as later ones.
+   */
+  prewarm(series?: number, pause?: () => Promise<void>): Promise<void>;
   /** Part of the answer cache's key: "" for a window the ring answers, else the stored window. */
   cacheSpan(sampler: Sampler, req: MatrixRequest): string;
   health(): HistoryHealth;
@@ -59,6 +74,7 @@ export function openHistory(
     i === 0 && writer.rawTier0 ? 0 : writer.widthOf(i),
   );
   let restored = false;
+  let closed = false;
   const cache = new SeriesColumnCache(store);
   return {
     store,
@@ -128,6 +144,31 @@ export function openHistory(
     matrix(sampler, req) {
       return historyMatrix({ ring: sampler.columnRing, store, tierWidths, stepMs, cache }, req);
     },
+    matrixSliced(sampler, req, pause) {
+      return historyMatrixSliced(
+        { ring: sampler.columnRing, store, tierWidths, stepMs, cache },
+        req,
+        pause,
+      );
+    },
+    async prewarm(
+      series = seriesCounter(KeyVizSeries.KEYVIZ_SERIES_WRITES),
+      pause = () => yieldToLoop(),
+    ) {
+      try {
+        for (let t = 0; t < tierWidths.length && !closed; t++) {
+          if (tierWidths[t] > 0) {
+            await cache.columnsSliced(t, tierWidths[t], series, -Infinity, Infinity, async () => {
+              await pause();
+              if (closed) throw new Error('history closed');
+            });
+          }
+        }
+      } catch (e) {
+        // Closing the server mid-way ends it quietly; anything else is the caller's to log.
+        if (!closed) throw e;
+      }
+    },
     cacheSpan(sampler, req) {
       return reachesBeforeRing(sampler.columnRing, req)
         ? `store:${req.fromUnixMs}:${req.toUnixMs}`
@@ -137,6 +178,7 @@ export function openHistory(
       return writer.health;
     },
     close() {
+      closed = true;
       writer.close();
     },
   };

@@ -2,10 +2,18 @@
 // the store's tiers the rest (plan.ts), and the node's pivot runs once over
 // the joined columns so row budget and ranking cover the whole window.
 import type { BucketIdentities, ColumnRing, StoredColumn } from '../sampler/column-store.ts';
-import { pivotColumns, pivotRing, windowColumns, type IdentityView } from '../sampler/pivot.ts';
+import {
+  pivotColumns,
+  pivotColumnsSliced,
+  pivotRing,
+  pivotRingSliced,
+  windowColumns,
+  type IdentityView,
+  type RingTail,
+} from '../sampler/pivot.ts';
 import { rowBudget, seriesCounter } from '../sampler/request.ts';
 import type { BucketMeta, MatrixRequest, MatrixResult } from '../sampler/types.ts';
-import { planWindow, type SourceSpan } from './plan.ts';
+import { planWindow, type PlannedRange, type SourceSpan } from './plan.ts';
 import type { HistoryStore, SeriesColumn } from './types.ts';
 
 export interface HistoryMatrix extends MatrixResult {
@@ -78,6 +86,46 @@ export class SeriesColumnCache {
     private readonly maxEntries = 4,
   ) {}
 
+  /**
+   * columns(), with what the store must read (all of a tier the first time, ~20-40 MB) read
+   * in slices with `pause()` between them; a later call reads only the new windows.
+   */
+  async columnsSliced(
+    tier: number,
+    widthMs: number,
+    series: number,
+    from: number,
+    to: number,
+    pause: () => Promise<void>,
+  ): Promise<SeriesColumn[]> {
+    const b = this.store.bounds(tier);
+    if (!b) return [];
+    const key = `${tier}|${series}`;
+    const e = this.entries.get(key);
+    if (!e || e.last < b.last) {
+      const start = e ? e.last + 1 : -Infinity;
+      const fresh = await readSeriesSliced(
+        this.store,
+        tier,
+        widthMs,
+        start,
+        b.last + 1,
+        series,
+        pause,
+      );
+      const now = this.entries.get(key);
+      if (!e) {
+        // Another call may have filled it meanwhile: keep the one reaching further.
+        if (!now || now.last < b.last) this.entries.set(key, { last: b.last, cols: fresh });
+      } else if (now === e && e.last < b.last) {
+        e.cols = e.cols.concat(fresh);
+        e.last = b.last;
+      }
+    }
+    // Now a plain lookup (it re-reads only when retention or a writer moved the tier meanwhile).
+    return this.columns(tier, series, from, to);
+  }
+
   columns(tier: number, series: number, from: number, to: number): SeriesColumn[] {
     const b = this.store.bounds(tier);
     if (!b) return [];
@@ -105,6 +153,58 @@ export class SeriesColumnCache {
     const hi = lowerBound(cols, to);
     return cols.slice(lo, hi);
   }
+}
+
+/** Columns read per store call when reading in slices (~5 MB at 10,000 routes). */
+const READ_CHUNK_COLUMNS = 48;
+
+/**
+ * The columns of `tier` with from <= unixMs < to, read READ_CHUNK_COLUMNS at a time with
+ * `pause()` before each read. A chunk whose first column holds the same keys, groups or terms
+ * as the previous chunk's last column reuses that array, so the pivot still sees one run
+ * (it compares those arrays by identity).
+ */
+export async function readSeriesSliced(
+  store: HistoryStore,
+  tier: number,
+  widthMs: number,
+  from: number,
+  to: number,
+  series: number,
+  pause: () => Promise<void>,
+): Promise<SeriesColumn[]> {
+  const b = store.bounds(tier);
+  if (!b) return [];
+  const lo = Math.max(from, b.first);
+  const hi = Math.min(to, b.last + 1);
+  const out: SeriesColumn[] = [];
+  const span = READ_CHUNK_COLUMNS * widthMs;
+  for (let a = lo; a < hi; a += span) {
+    await pause();
+    const part = store.readSeries(tier, a, Math.min(hi, a + span), series);
+    const prev = out[out.length - 1];
+    if (prev && part.length > 0) {
+      // Within a chunk, columns already share one object per unchanged array: swap that object
+      // for the previous chunk's when the contents match.
+      const f = part[0];
+      const keys = f.keys !== prev.keys && sameArray(f.keys, prev.keys) ? f.keys : null;
+      const groups = f.groups !== prev.groups && sameArray(f.groups, prev.groups) ? f.groups : null;
+      const terms = f.terms !== prev.terms && sameArray(f.terms, prev.terms) ? f.terms : null;
+      for (const c of part) {
+        if (keys && c.keys === keys) c.keys = prev.keys;
+        if (groups && c.groups === groups) c.groups = prev.groups;
+        if (terms && c.terms === terms) c.terms = prev.terms;
+      }
+    }
+    for (const c of part) out.push(c);
+  }
+  return out;
+}
+
+function sameArray(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length || a.constructor !== b.constructor) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** First index whose column starts at or after t. */
@@ -136,16 +236,11 @@ export function reachesBeforeRing(ring: ColumnRing, req: MatrixRequest): boolean
   return ring.length === 0 || from < ring.at(0).unixMs;
 }
 
-/**
- * The matrix for `req`. A window the ring holds entirely (and every window
- * with from = 0, the node's "whole history") is the ring's plain pivot; an
- * older `from` joins the store's tiers.
- */
-export function historyMatrix(o: HistoryQueryOptions, req: MatrixRequest): HistoryMatrix {
+/** The sources answering `req`, oldest first; null when the ring's own pivot answers it. */
+function planOf(o: HistoryQueryOptions, req: MatrixRequest): PlannedRange[] | null {
   const { ring, store } = o;
+  if (!reachesBeforeRing(ring, req)) return null;
   const ringFirst = ring.length > 0 ? ring.at(0).unixMs : null;
-  const from = req.fromUnixMs;
-  if (!reachesBeforeRing(ring, req)) return pivotRing(ring, req);
   const sources: SourceSpan[] = [
     { first: ringFirst, widthMs: 0 },
     ...o.tierWidths.map((w, i) => {
@@ -153,37 +248,143 @@ export function historyMatrix(o: HistoryQueryOptions, req: MatrixRequest): Histo
       return b ? { first: b.first, last: b.last, widthMs: w } : { first: null, widthMs: w };
     }),
   ];
-  const plan = planWindow(sources, from, req.toUnixMs).sort((a, b) => a.from - b.from);
-  if (plan.length === 0 || (plan.length === 1 && plan[0].source === 0)) return pivotRing(ring, req);
+  const plan = planWindow(sources, req.fromUnixMs, req.toUnixMs).sort((a, b) => a.from - b.from);
+  if (plan.length === 0 || (plan.length === 1 && plan[0].source === 0)) return null;
+  return plan;
+}
 
-  const k = seriesCounter(req.series);
-  const ids = new JointIdentities(ring.identities, store);
+interface Joined {
+  cols: StoredColumn[];
+  widths: number[];
+  ids: JointIdentities;
+  /** Set when the columns end with the whole ring: its running totals stand for pass 1 there. */
+  ringTail?: RingTail;
+}
+
+/**
+ * The planned ranges as one oldest-first column list in the pivot's shape: the ring's columns
+ * as they are now, the store's from `reads` (one list per planned range; null for the ring).
+ */
+function joinSources(
+  o: HistoryQueryOptions,
+  plan: readonly PlannedRange[],
+  reads: readonly (SeriesColumn[] | null)[],
+  k: number,
+): Joined {
+  const ids = new JointIdentities(o.ring.identities, o.store);
   const cols: StoredColumn[] = [];
   const widths: number[] = [];
   let storeSeq = -1;
-  for (const p of plan) {
+  let ringTail: RingTail | undefined;
+  plan.forEach((p, pi) => {
     if (p.source === 0) {
-      for (const c of windowColumns(ring, p.from, p.to === Infinity ? 0 : p.to)) {
+      const from = cols.length;
+      const skipped: StoredColumn[] = [];
+      for (const c of windowColumns(o.ring, p.from, p.to === Infinity ? 0 : p.to)) {
         if (c.unixMs < p.from) continue;
         const n = c.buckets.length;
         cols.push({ ...c, counters: c.counters.subarray(k * n, (k + 1) * n) });
         widths.push(o.stepMs);
       }
+      const r = o.ring;
+      const taken = cols.length - from;
+      // The window's part of the ring is its newest columns (all but a few the coarser tier
+      // took over): the running totals, less those few, stand for pass 1 over it.
+      if (
+        pi === plan.length - 1 &&
+        taken > 0 &&
+        r.at(r.length - 1).seq === cols[cols.length - 1].seq
+      ) {
+        for (let i = 0; i < r.length - taken; i++) skipped.push(r.at(i));
+        if (skipped.length < taken) {
+          ringTail = {
+            from,
+            k,
+            totals: { sums: r.totals, active: r.activeColumns, lastSeq: r.lastActiveSeq },
+            skipped,
+          };
+        }
+      }
+      return;
+    }
+    const tier = p.source - 1;
+    // A roll-up is keyed by its window's start s and sums the flushes at s <= t < s + w; each
+    // flush closes the step before it, so the roll-up covers [s - step, s + w - step). The
+    // answer names it by that end, as a flush time names its step's end: the page draws
+    // [t - width, t) for every column, and tiers meet without overlap.
+    const shift = o.tierWidths[tier] > 0 ? -o.stepMs : 0;
+    const mapped = new Map<Uint32Array, Uint32Array>();
+    for (const c of reads[pi] ?? []) {
+      const t = shift === 0 ? c.unixMs : c.unixMs + c.widthMs + shift;
+      cols.push(toStored(c, storeSeq--, ids, mapped, t));
+      widths.push(c.widthMs);
+    }
+  });
+  return { cols, widths, ids, ringTail };
+}
+
+/**
+ * The matrix for `req`. A window the ring holds entirely (and every window
+ * with from = 0, the node's "whole history") is the ring's plain pivot; an
+ * older `from` joins the store's tiers.
+ */
+export function historyMatrix(o: HistoryQueryOptions, req: MatrixRequest): HistoryMatrix {
+  const plan = planOf(o, req);
+  if (!plan) return pivotRing(o.ring, req);
+  const k = seriesCounter(req.series);
+  const reads = plan.map((p) => {
+    if (p.source === 0) return null;
+    const tier = p.source - 1;
+    return o.cache && o.tierWidths[tier] > 0
+      ? o.cache.columns(tier, k, p.from, p.to)
+      : o.store.readSeries(tier, p.from, p.to, k);
+  });
+  const j = joinSources(o, plan, reads, k);
+  const result = pivotColumns(j.cols, j.ids, 0, rowBudget(req.rows), null);
+  return { ...result, columnWidthMs: j.widths };
+}
+
+/**
+ * historyMatrix without holding the event loop: store reads, the join and the pivot run in
+ * slices with `pause()` before each (as the ring's own pivot does, pivotRingSliced). The
+ * answer is the same as historyMatrix's for the same store and ring. `pause` may throw (a
+ * cancelled call) to stop the work.
+ */
+export async function historyMatrixSliced(
+  o: HistoryQueryOptions,
+  req: MatrixRequest,
+  pause: () => Promise<void>,
+): Promise<HistoryMatrix> {
+  const plan = planOf(o, req);
+  if (!plan) return pivotRingSliced(o.ring, req, pause);
+  const k = seriesCounter(req.series);
+  const reads: (SeriesColumn[] | null)[] = [];
+  for (const p of plan) {
+    if (p.source === 0) {
+      reads.push(null);
       continue;
     }
     const tier = p.source - 1;
-    const mapped = new Map<Uint32Array, Uint32Array>();
-    const read =
+    const w = o.tierWidths[tier] > 0 ? o.tierWidths[tier] : o.stepMs;
+    reads.push(
       o.cache && o.tierWidths[tier] > 0
-        ? o.cache.columns(tier, k, p.from, p.to)
-        : store.readSeries(tier, p.from, p.to, k);
-    for (const c of read) {
-      cols.push(toStored(c, storeSeq--, ids, mapped));
-      widths.push(c.widthMs);
-    }
+        ? await o.cache.columnsSliced(tier, w, k, p.from, p.to, pause)
+        : await readSeriesSliced(o.store, tier, w, p.from, p.to, k, pause),
+    );
   }
-  const result = pivotColumns(cols, ids, 0, rowBudget(req.rows), null);
-  return { ...result, columnWidthMs: widths };
+  await pause();
+  const j = joinSources(o, plan, reads, k);
+  // No pause between the join and the pivot's start: the ring's totals must match its columns.
+  const result = await pivotColumnsSliced(
+    j.cols,
+    j.ids,
+    0,
+    rowBudget(req.rows),
+    pause,
+    undefined,
+    j.ringTail,
+  );
+  return { ...result, columnWidthMs: j.widths };
 }
 
 /** A stored column in the pivot's shape: keys mapped to joint indexes (once per shared key list). */
@@ -192,6 +393,7 @@ function toStored(
   seq: number,
   ids: JointIdentities,
   mapped: Map<Uint32Array, Uint32Array>,
+  unixMs: number,
 ): StoredColumn {
   let buckets = mapped.get(c.keys);
   if (!buckets) {
@@ -201,7 +403,7 @@ function toStored(
   }
   return {
     seq,
-    unixMs: c.unixMs,
+    unixMs,
     buckets,
     counters: c.series,
     groups: c.groups,

@@ -34,13 +34,24 @@ function accumulate(
   k: number,
   sums: Float64Array,
   lastCol: Int32Array,
+  lo = 0,
+  hi = cols.length,
+  /** Last columns at or after this index (set from later columns already) are kept. */
+  keepFrom = -1,
 ): void {
+  if (keepFrom >= 0) {
+    // Summed in an order where later columns came first: set lastCol only where none is yet.
+    const later = lastCol.slice();
+    accumulate(cols, k, sums, lastCol, lo, hi);
+    for (let b = 0; b < later.length; b++) if (later[b] >= keepFrom) lastCol[b] = later[b];
+    return;
+  }
   let runSums = new Float64Array(0);
   let runLast = new Int32Array(0);
-  for (let j = 0; j < cols.length;) {
+  for (let j = lo; j < hi;) {
     const { buckets, counters, allActive } = cols[j];
     const n = buckets.length;
-    if (allActive && (j + 1 >= cols.length || cols[j + 1].buckets !== buckets)) {
+    if (allActive && (j + 1 >= hi || cols[j + 1].buckets !== buckets)) {
       scatterSeries(sums, lastCol, buckets, counters, k * n, j);
       j++;
       continue;
@@ -54,7 +65,7 @@ function accumulate(
     runLast.fill(-1, 0, n);
     let end = j;
     let everyActive = true;
-    while (end < cols.length && cols[end].buckets === buckets) {
+    while (end < hi && cols[end].buckets === buckets) {
       const col = cols[end];
       addSeries(runSums, col.counters, k * n, n);
       if (col.allActive) runLast.fill(end, 0, n);
@@ -269,9 +280,7 @@ function planColumns(
   budget: number,
   totals: PivotTotals | null,
 ): PivotPlan {
-  const C = cols.length;
   const nb = ids.size;
-
   const sums = new Float64Array(nb);
   const lastCol = new Int32Array(nb).fill(-1);
   if (totals) {
@@ -286,7 +295,20 @@ function planColumns(
   } else {
     accumulate(cols, k, sums, lastCol);
   }
+  return rankBuckets(cols, ids, k, budget, sums, lastCol);
+}
 
+/** Phase 2: the kept buckets (ranked when over budget), in key order, and zeroed outputs. */
+function rankBuckets(
+  cols: StoredColumn[],
+  ids: IdentityView,
+  k: number,
+  budget: number,
+  sums: Float64Array,
+  lastCol: Int32Array,
+): PivotPlan {
+  const C = cols.length;
+  const nb = ids.size;
   let kept: number[] = [];
   for (let b = 0; b < nb; b++) if (lastCol[b] >= 0) kept.push(b);
   if (kept.length > budget) {
@@ -359,6 +381,99 @@ export function pivotColumns(
 ): MatrixResult {
   const p = planColumns(cols, ids, k, budget, totals);
   fillPlan(p, 0, p.C);
+  return finishPivot(p);
+}
+
+/**
+ * The joined columns from `from` on are the whole ring, unchanged since `totals` were read: its
+ * running totals (series `k`, bucket indexes shared with the joined identities) replace pass 1
+ * over them.
+ */
+export interface RingTail {
+  from: number;
+  k: number;
+  totals: PivotTotals;
+  /** The ring's oldest columns left out of the window (a coarser tier answers their time). */
+  skipped: readonly StoredColumn[];
+}
+
+function addRingTotals(
+  cols: StoredColumn[],
+  tail: RingTail,
+  sums: Float64Array,
+  lastCol: Int32Array,
+): void {
+  const { from, k, totals, skipped } = tail;
+  if (from >= cols.length) return;
+  const first = cols[from].seq;
+  const n = Math.min(sums.length, totals.active.length);
+  // Take the left-out columns back out of the totals, by the rule the totals count activity
+  // with (ColumnRing.track): an entry is active unless all four counters are zero.
+  const less = new Float64Array(n);
+  const lessActive = new Int32Array(n);
+  for (const c of skipped) {
+    const m = c.buckets.length;
+    const ctr = c.counters;
+    for (let i = 0; i < m; i++) {
+      const b = c.buckets[i];
+      if (b >= n) continue;
+      if (!c.allActive && !ctr[i] && !ctr[m + i] && !ctr[2 * m + i] && !ctr[3 * m + i]) continue;
+      less[b] += ctr[k * m + i];
+      lessActive[b]++;
+    }
+  }
+  for (let b = 0; b < n; b++) {
+    // Active in the window's part of the ring: its last active column is there too.
+    if (totals.active[b] - lessActive[b] > 0) {
+      sums[b] += totals.sums[(b << 2) + k] - less[b];
+      lastCol[b] = totals.lastSeq[b] - first + from;
+    }
+  }
+}
+
+/**
+ * pivotColumns in slices: pass 1 in runs of about `cellsPerSlice` stored entries and phase 3 in
+ * slices of about `cellsPerSlice` output cells, awaiting `pause()` before each, so a window of
+ * thousands of columns (the history store's 28 days) never holds the event loop for long. The
+ * columns must not change meanwhile (stored columns never do); `ids` may only grow. `pause`
+ * may throw (a cancelled call) to stop the work.
+ */
+export async function pivotColumnsSliced(
+  cols: StoredColumn[],
+  ids: IdentityView,
+  k: number,
+  budget: number,
+  pause: () => Promise<void>,
+  cellsPerSlice = 1 << 16,
+  ringTail?: RingTail,
+): Promise<MatrixResult> {
+  const nb = ids.size;
+  const sums = new Float64Array(nb);
+  const lastCol = new Int32Array(nb).fill(-1);
+  // The ring's running totals stand for pass 1 over its columns; read before any pause, while
+  // they still describe exactly those columns.
+  const end = ringTail ? ringTail.from : cols.length;
+  if (ringTail) addRingTotals(cols, ringTail, sums, lastCol);
+  // Pass 1 reads every entry but writes little: slices of 4x the cells cost about as much.
+  const entriesPerSlice = 4 * cellsPerSlice;
+  for (let lo = 0; lo < end;) {
+    let hi = lo;
+    let entries = 0;
+    while (hi < end && (hi === lo || entries < entriesPerSlice)) {
+      entries += cols[hi].buckets.length;
+      hi++;
+    }
+    await pause();
+    // Older columns than the ring's: never override the ring's later last column.
+    accumulate(cols, k, sums, lastCol, lo, hi, ringTail ? end : -1);
+    lo = hi;
+  }
+  const p = rankBuckets(cols, ids, k, budget, sums, lastCol);
+  const step = Math.max(1, Math.floor(cellsPerSlice / Math.max(1, p.metas.length)));
+  for (let lo = 0; lo < p.C; lo += step) {
+    await pause();
+    fillPlan(p, lo, Math.min(p.C, lo + step));
+  }
   return finishPivot(p);
 }
 

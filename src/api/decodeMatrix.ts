@@ -90,6 +90,12 @@ export function decodeMatrixWire(
     conflicts,
   };
   if (exact) matrix.exactValues = exact;
+  // Parallel to the columns or ignored: a short or long list cannot place every column.
+  if (wire.columnWidthMs.length === colCount && colCount > 0) {
+    const widths = new Float64Array(colCount);
+    for (let c = 0; c < colCount; c++) widths[c] = Number(wire.columnWidthMs[c]);
+    matrix.columnWidths = widths;
+  }
   if (targets.lazyRaft && targets.sawRaft) defineLazyRaft(matrix, wire.rows, colCount);
   return matrix;
 }

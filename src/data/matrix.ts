@@ -41,6 +41,11 @@ export interface Matrix {
   series: Series;
   /** Flush times in unix ms, oldest first. */
   columns: Float64Array;
+  /**
+   * Per column, the time it covers in ms (column_width_ms, field 1010): wider for the server's
+   * stored roll-ups (10 min, 1 h). Absent when every column is one step.
+   */
+  columnWidths?: Float64Array;
   rows: RowMeta[];
   rowCount: number;
   colCount: number;

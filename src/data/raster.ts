@@ -616,28 +616,34 @@ function colorizeLog(
 }
 
 /**
- * Time extent of each column, for drawing gaps honestly. A column's flush time t closes a step,
- * so it covers (t - step, t]; consecutive columns closer than 1.5 steps share an edge, farther
- * apart ones leave a gap [x1[c-1], x0[c]) with no data.
+ * Time extent of each column, for drawing gaps honestly. A column's flush time t closes its
+ * width w (one step, or the server's column_width_ms for a stored roll-up), so it covers
+ * [t - w, t); a column that starts within half its width of the previous one's end shares that
+ * edge (flush jitter), one farther away leaves a gap [x1[c-1], x0[c]) with no data. The axis
+ * stays linear in time: a 1 h column is 60 times as wide as a 1 min one.
  */
 export function columnLayout(
   columns: Float64Array,
   stepMs: number,
+  widths?: Float64Array,
 ): { x0: Float64Array; x1: Float64Array; gaps: number } {
   const n = columns.length;
   const x0 = new Float64Array(n);
   const x1 = new Float64Array(n);
   const step = stepMs > 0 ? stepMs : inferStepMs(columns);
+  // Widths that do not match the columns one to one (a live append) cannot place them.
+  const w = widths && widths.length === n ? widths : null;
   let gaps = 0;
   for (let c = 0; c < n; c++) {
     const t = columns[c];
+    const width = w && w[c] > 0 ? w[c] : step;
     x1[c] = t;
     if (c === 0) {
-      x0[c] = t - step;
+      x0[c] = t - width;
     } else {
       const prev = columns[c - 1];
-      if (t - prev > 1.5 * step) {
-        x0[c] = t - step;
+      if (t - prev > 1.5 * width) {
+        x0[c] = t - width;
         gaps++;
       } else {
         x0[c] = prev;

@@ -13,7 +13,7 @@ import { parseRowBudget, MAX_ROWS } from './rowBudget.ts';
  */
 export type RefreshSeconds = number | 'live';
 export const MAX_REFRESH_S = 3600;
-export type RangePreset = 'all' | '1h' | '6h' | '24h';
+export type RangePreset = 'all' | '1h' | '6h' | '24h' | '7d' | '28d';
 export type TimeRange = RangePreset | { fromMs: number; toMs: number };
 
 export interface ZoomState {
@@ -54,7 +54,14 @@ export const RANGE_MS: Record<RangePreset, number | null> = {
   '1h': 3_600_000,
   '6h': 6 * 3_600_000,
   '24h': 24 * 3_600_000,
+  // Beyond the ring: the server answers these from its history store (docs/history.md).
+  '7d': 7 * 24 * 3_600_000,
+  '28d': 28 * 24 * 3_600_000,
 };
+
+function isRangePreset(s: string): s is RangePreset {
+  return Object.prototype.hasOwnProperty.call(RANGE_MS, s);
+}
 
 const MAX_FILTER = 256;
 
@@ -120,7 +127,7 @@ export function parseViewState(search: string): ViewState {
   if (palette === 'heat' || palette === 'cvd') s.palette = palette;
 
   const range = get('range');
-  if (range === 'all' || range === '1h' || range === '6h' || range === '24h') s.range = range;
+  if (range !== undefined && isRangePreset(range)) s.range = range;
   else if (range !== undefined) {
     // Custom window: "<fromMs>-<toMs>".
     const m = /^([0-9]+)-([0-9]+)$/.exec(range);

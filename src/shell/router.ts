@@ -26,7 +26,7 @@ export function bucketPath(bucketId: string, search = ''): string {
   return `/keyviz/bucket/${encodeURIComponent(bucketId)}${search}`;
 }
 
-/** The time window of a page's query: `range=1h|6h|24h|<from>-<to>`; 0 = unbounded. */
+/** The time window of a page's query: `range=1h|6h|24h|7d|28d|<from>-<to>`; 0 = unbounded. */
 export function windowOf(search: string, nowMs: number): { fromMs: number; toMs: number } {
   const r = parseViewState(search).range;
   if (typeof r !== 'string') return { fromMs: r.fromMs, toMs: r.toMs };

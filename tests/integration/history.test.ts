@@ -144,8 +144,8 @@ describe('history through the server', () => {
           expect(widths[i]).toBeLessThanOrEqual(widths[i - 1]);
         const times = r.columnUnixMs.map(Number);
         for (let i = 1; i < times.length; i++) {
-          // Columns never overlap: each starts at or after the previous one's end.
-          expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(widths[i - 1]);
+          // Columns never overlap: a column [t - width, t) starts at or after the previous end.
+          expect(times[i] - widths[i]).toBeGreaterThanOrEqual(times[i - 1]);
         }
         expect(times[0]).toBeLessThan(now - 27 * 86_400_000);
         expect(r.rows.length, name).toBe(100);

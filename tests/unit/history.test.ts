@@ -5,7 +5,14 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseTiers } from '../../server/history/flags.ts';
 import { planWindow } from '../../server/history/plan.ts';
-import { historyMatrix, SeriesColumnCache } from '../../server/history/query.ts';
+import { historyMatrix, readSeriesSliced, SeriesColumnCache } from '../../server/history/query.ts';
+import { openHistory } from '../../server/history/index.ts';
+import { exportColumns, importColumns } from '../../server/history/exchange.ts';
+import { fixtureText } from '../../server/fixture/record.ts';
+import { parseFixture } from '../../server/fixture/replay.ts';
+import { synthesizeStore } from '../../server/history/synth.ts';
+import { pivotColumns, pivotColumnsSliced } from '../../server/sampler/pivot.ts';
+import { OP_READ, OP_WRITE, type MatrixResult } from '../../server/sampler/types.ts';
 import { Rollup } from '../../server/history/rollup.ts';
 import {
   HISTORY_FILE,
@@ -376,7 +383,9 @@ describe('answering from ring and store', () => {
     const req = { series: 2, fromUnixMs: 1, toUnixMs: 0, rows: 1 };
     const o = { ring: s.columnRing, store, tierWidths: [0, 10 * MIN], stepMs: MIN };
     const m = historyMatrix(o, { ...req, fromUnixMs: -1 });
-    expect(m.columnUnixMs).toEqual([0, 10, 20, 31, 32, 33, 34, 35].map((x) => x * MIN));
+    // A roll-up is answered by its end (start + width - step): the windows at 0, 10, 20 min
+    // hold the flushes at 0..9, 10..19, 20..29, which cover [-1, 29) min.
+    expect(m.columnUnixMs).toEqual([9, 19, 29, 31, 32, 33, 34, 35].map((x) => x * MIN));
     expect(m.columnWidthMs).toEqual([10, 10, 10, 1, 1, 1, 1, 1].map((x) => x * MIN));
     // rows=1: route 7's 3000 writes (store only) outrank everything in the ring.
     expect(m.rows.map((r) => r.meta.bucketId)).toEqual(['route:7']);
@@ -389,6 +398,302 @@ describe('answering from ring and store', () => {
     // A window inside the ring is the ring's own answer (no widths).
     expect(historyMatrix(o, { ...req, fromUnixMs: 31 * MIN }).columnWidthMs).toBeUndefined();
     store.close();
+  });
+});
+
+/** A matrix as plain data, for comparing two answers. */
+function plain(m: MatrixResult & { columnWidthMs?: number[] }) {
+  return {
+    columns: m.columnUnixMs,
+    widths: m.columnWidthMs,
+    rows: m.rows.map((r) => ({
+      id: r.meta.bucketId,
+      values: Array.from(r.values),
+      groups: Array.from(r.raftGroupIds),
+      terms: Array.from(r.leaderTerms),
+    })),
+  };
+}
+
+describe('answering in slices (the event loop stays free)', () => {
+  it('the sliced 3-day answer equals the one-piece answer, cold and warm, and pauses often', async () => {
+    const dir = tempDir();
+    // Off the 10-minute grid: the 10 min tier answers the ring's oldest few minutes, so the
+    // ring's running totals are used less those columns.
+    const now = 1_800_000_000_000 + 4 * MIN;
+    const tiers = parseTiers('t', '1m:2h,10m:1d,1h:3d');
+    const st = openSqliteStore(dir);
+    synthesizeStore(st, { routes: 40, now, stepMs: MIN, tiers });
+    st.close();
+    const flags = { enabled: true, dir, tiers };
+    const open = () => {
+      const h = openHistory(flags, MIN, () => {});
+      const s = new Sampler({ stepMs: MIN, clock: new ManualClock(now) });
+      h.restore(s, now);
+      return { h, s };
+    };
+    const a = open();
+    const b = open();
+    let pauses = 0;
+    const pause = () => {
+      pauses++;
+      return new Promise<void>((r) => setImmediate(r));
+    };
+    for (const [series, rows] of [
+      [2, 1024],
+      [2, 7],
+      [1, 7],
+    ]) {
+      const req = { series, fromUnixMs: now - 3 * 24 * 60 * MIN, toUnixMs: 0, rows };
+      pauses = 0;
+      const sliced = await b.h.matrixSliced(b.s, req, pause); // cold cache on the first pass
+      const whole = a.h.matrix(a.s, req);
+      expect(plain(sliced)).toEqual(plain(whole));
+      expect(new Set(sliced.columnWidthMs)).toEqual(new Set([60 * MIN, 10 * MIN, MIN]));
+      expect(sliced.rows.length).toBe(Math.min(rows, 40));
+      // Reads of 48 columns, pass 1 and the fill each paused: many slices, never one piece.
+      expect(pauses).toBeGreaterThan(rows === 1024 ? 3 : 1);
+    }
+    // A window the ring holds is the ring's own sliced pivot, equal to the plain one.
+    const ringReq = { series: 1, fromUnixMs: now - 30 * MIN, toUnixMs: 0, rows: 10 };
+    expect(plain(await b.h.matrixSliced(b.s, ringReq, pause))).toEqual(
+      plain(a.h.matrix(a.s, ringReq)),
+    );
+    // A cancelled call stops at its next pause.
+    const stop = () => Promise.reject(new Error('cancelled'));
+    await expect(
+      b.h.matrixSliced(
+        b.s,
+        { series: 2, fromUnixMs: now - 50 * 60 * MIN, toUnixMs: 0, rows: 5 },
+        stop,
+      ),
+    ).rejects.toThrow('cancelled');
+    a.h.close();
+    b.h.close();
+  });
+
+  it('prewarm reads the roll-up tiers in slices, so the first long window reads none of them', async () => {
+    const dir = tempDir();
+    const now = 1_800_000_000_000;
+    const tiers = parseTiers('t', '1m:2h,10m:1d,1h:3d');
+    const st = openSqliteStore(dir);
+    synthesizeStore(st, { routes: 20, now, stepMs: MIN, tiers });
+    st.close();
+    const store = openSqliteStore(dir);
+    const reads: number[] = [];
+    const counting: HistoryStore = Object.create(store, {
+      readSeries: {
+        value: (tier: number, from: number, to: number, series: number) => {
+          reads.push(tier);
+          return store.readSeries(tier, from, to, series);
+        },
+      },
+    });
+    const h = openHistory({ enabled: true, dir, tiers }, MIN, () => {}, counting);
+    const s = new Sampler({ stepMs: MIN, clock: new ManualClock(now) });
+    h.restore(s, now);
+    let pauses = 0;
+    await h.prewarm(undefined, async () => {
+      pauses++;
+    });
+    expect(pauses).toBeGreaterThan(2); // 1 d of 10 min columns: 3 chunks of 48, then the 1 h tier
+    expect(new Set(reads)).toEqual(new Set([1, 2]));
+    reads.length = 0;
+    const req = { series: 2, fromUnixMs: now - 3 * 24 * 60 * MIN, toUnixMs: 0, rows: 1024 };
+    const m = await h.matrixSliced(s, req, async () => {});
+    expect(reads.filter((t) => t > 0)).toEqual([]);
+    expect(new Set(m.columnWidthMs)).toEqual(new Set([60 * MIN, 10 * MIN, MIN]));
+    expect(plain(m)).toEqual(plain(h.matrix(s, req)));
+    h.close();
+    // Closing mid-way ends a prewarm quietly.
+    const h2 = openHistory({ enabled: true, dir, tiers }, MIN, () => {});
+    const p = h2.prewarm(undefined, async () => {});
+    h2.close();
+    await expect(p).resolves.toBeUndefined();
+  });
+
+  it('reads a tier in chunks that keep shared key, group and term arrays one object', async () => {
+    const store = openSqliteStore(tempDir());
+    store.write(
+      batch(
+        Array.from({ length: 120 }, (_, i) => ({
+          tier: 0,
+          column: col(i * MIN, [
+            [1, i, i, 2, 3],
+            [2, 1, 1, 2, 3],
+          ]),
+        })),
+        [1, 2],
+      ),
+    );
+    let pauses = 0;
+    const cols = await readSeriesSliced(store, 0, MIN, -Infinity, Infinity, 1, async () => {
+      pauses++;
+    });
+    expect(cols.map((c) => c.unixMs)).toEqual(Array.from({ length: 120 }, (_, i) => i * MIN));
+    expect(pauses).toBe(3); // 48 + 48 + 24 columns
+    expect(new Set(cols.map((c) => c.keys)).size).toBe(1);
+    expect(new Set(cols.map((c) => c.groups)).size).toBe(1);
+    expect(new Set(cols.map((c) => c.terms)).size).toBe(1);
+    expect(Array.from(cols[119].series)).toEqual([119, 1]);
+    // Same columns as one read.
+    const one = store.readSeries(0, -Infinity, Infinity, 1);
+    expect(cols.map((c) => Array.from(c.series))).toEqual(one.map((c) => Array.from(c.series)));
+    store.close();
+  });
+
+  it('the ring running totals, less the columns a coarser tier answers, rank like pass 1', async () => {
+    const clock = new ManualClock(0);
+    const s = new Sampler({ stepMs: MIN, clock });
+    for (let id = 1; id <= 4; id++) {
+      s.registerRoute({
+        id,
+        start: enc.encode(`k${id}`),
+        end: enc.encode(`k${id + 1}`),
+        label: '',
+        raftGroupId: 1,
+      });
+    }
+    for (let j = 1; j <= 10; j++) {
+      // Route 1: a burst in the first 3 columns only; route 2 heavy there and light after;
+      // route 3 steady, the heaviest after them; route 4 the least.
+      const put = (id: number, times: number) => {
+        for (let x = 0; x < times; x++) s.observe(id, enc.encode(`k${id}`), OP_WRITE, 1);
+      };
+      if (j <= 3) put(1, 1000);
+      put(2, j <= 3 ? 1000 : 10);
+      put(3, 20 + j);
+      if (j % 2) put(4, 5);
+      clock.set(j * MIN);
+      s.flush();
+    }
+    const ring = s.columnRing;
+    const k = 1; // writes
+    const all = Array.from({ length: ring.length }, (_, i) => ring.at(i));
+    const cols = all.slice(3).map((c) => {
+      const n = c.buckets.length;
+      return { ...c, counters: c.counters.subarray(k * n, (k + 1) * n) };
+    });
+    const tail = {
+      from: 0,
+      k,
+      totals: { sums: ring.totals, active: ring.activeColumns, lastSeq: ring.lastActiveSeq },
+      skipped: all.slice(0, 3),
+    };
+    for (const budget of [1, 2, 1024]) {
+      const whole = pivotColumns(cols, ring.identities, 0, budget, null);
+      const fast = await pivotColumnsSliced(
+        cols,
+        ring.identities,
+        0,
+        budget,
+        async () => {},
+        1 << 16,
+        tail,
+      );
+      expect(plain(fast)).toEqual(plain(whole));
+      // Route 1's burst lies in the left-out columns: it neither ranks nor makes a row.
+      expect(fast.rows.map((r) => r.meta.bucketId)).not.toContain('route:1');
+    }
+    // Over the window's columns route 3 leads (189 writes), though route 2 led the ring (3,070).
+    expect(
+      (
+        await pivotColumnsSliced(cols, ring.identities, 0, 1, async () => {}, 1 << 16, tail)
+      ).rows.map((r) => r.meta.bucketId),
+    ).toEqual(['route:3']);
+  });
+
+  it('pivotColumnsSliced equals pivotColumns', async () => {
+    const clock = new ManualClock(0);
+    const s = new Sampler({ stepMs: MIN, clock });
+    for (let id = 1; id <= 30; id++) {
+      s.registerRoute({
+        id,
+        start: enc.encode(`k${String(id).padStart(2, '0')}`),
+        end: enc.encode(`k${String(id + 1).padStart(2, '0')}`),
+        label: '',
+        raftGroupId: id % 4,
+      });
+    }
+    for (let j = 1; j <= 50; j++) {
+      for (let id = 1; id <= 30; id++)
+        if ((id * j) % 7 !== 0) {
+          for (let x = 0; x < ((id + j) % 5) + 1; x++) {
+            s.observe(id, enc.encode(`k${id}`), x % 2 ? OP_READ : OP_WRITE, 8);
+          }
+        }
+      clock.set(j * MIN);
+      s.flush();
+    }
+    const ring = s.columnRing;
+    const cols = Array.from({ length: ring.length }, (_, i) => ring.at(i));
+    for (const budget of [1024, 5]) {
+      const whole = pivotColumns(cols, ring.identities, 1, budget, null);
+      let pauses = 0;
+      const sliced = await pivotColumnsSliced(
+        cols,
+        ring.identities,
+        1,
+        budget,
+        async () => {
+          pauses++;
+        },
+        64,
+      );
+      expect(plain(sliced)).toEqual(plain(whole));
+      expect(pauses).toBeGreaterThan(5); // pass 1 alone takes 6 slices of 256 entries
+    }
+  });
+});
+
+describe('export and import of a window as a record file', () => {
+  it('round-trips through the record format into another store, rolls up, never overwrites', () => {
+    const now = 1_800_000_000_000;
+    const tiers = parseTiers('t', '1m:3h,10m:1d,1h:3d');
+    const a = openSqliteStore(tempDir());
+    synthesizeStore(a, { routes: 12, now, stepMs: MIN, tiers });
+    const from = now - 2 * 60 * MIN;
+    const cols = exportColumns(a, 0, from, Infinity, MIN);
+    expect(cols.length).toBe(120);
+    expect(cols[0].rows.map((r) => r.meta.bucketId)).toEqual(
+      Array.from({ length: 12 }, (_, i) => `route:${i + 1}`),
+    );
+    const fx = parseFixture(fixtureText(cols, MIN, now));
+    const bDir = tempDir();
+    const w = new HistoryWriter(openSqliteStore(bDir), tiers, MIN, () => {});
+    expect(importColumns(w, fx.columns, fx.stepMs)).toEqual({ written: 120, skipped: 0 });
+    const b = openSqliteStore(bDir);
+    const again = exportColumns(b, 0, from, Infinity, MIN);
+    const cells = (cs: typeof cols) =>
+      cs.map((c) => [
+        c.unixMs,
+        c.rows.map((r) => [
+          r.meta.bucketId,
+          r.reads,
+          r.writes,
+          r.writeBytes,
+          r.raftGroupId,
+          r.leaderTerm,
+        ]),
+      ]);
+    expect(cells(again)).toEqual(cells(cols));
+    // The import fed the roll-ups: closed 10 min windows are in tier 1.
+    expect(b.bounds(1)?.count).toBeGreaterThanOrEqual(10);
+    b.close();
+    // Importing the same recording again writes nothing over stored history.
+    const w2 = new HistoryWriter(openSqliteStore(bDir), tiers, MIN, () => {});
+    expect(importColumns(w2, fx.columns, fx.stepMs)).toEqual({ written: 0, skipped: 120 });
+    // A recording of another step is refused with the reason.
+    const w3 = new HistoryWriter(openSqliteStore(tempDir()), tiers, MIN, () => {});
+    expect(() => importColumns(w3, fx.columns, 10_000)).toThrow(
+      /step is 10000 ms, the store's 60000 ms/,
+    );
+    w3.close();
+    // A roll-up tier exports under the answer's names: window start + width - step.
+    const hourly = exportColumns(a, 2, -Infinity, Infinity, MIN);
+    const stored = a.readSeries(2, -Infinity, Infinity, 1);
+    expect(hourly.map((c) => c.unixMs)).toEqual(stored.map((c) => c.unixMs + 60 * MIN - MIN));
+    a.close();
   });
 });
 

@@ -140,7 +140,7 @@ export function announceCell(
   const d = describeKey(row.start, 'start');
   const key =
     d.openEnd === '-inf' ? 'start of key space' : elideMiddle(d.display, opts.maxKeyChars ?? 32);
-  const edges = opts.edges ?? columnEdges(matrix.columns, opts.stepMs ?? 0);
+  const edges = opts.edges ?? columnEdges(matrix.columns, opts.stepMs ?? 0, matrix.columnWidths);
   const parts = [`Row ${formatInt(r + 1)} of ${formatInt(matrix.rowCount)}`, key];
   if (row.label) parts.push(row.label);
   if (row.aggregate) parts.push(`${formatInt(row.routeCount)} routes`);

@@ -15,9 +15,16 @@ export interface ColumnEdges {
   gaps: number;
 }
 
-/** Time extents of each column; stepMs <= 0 infers the step from the columns. */
-export function columnEdges(columns: Float64Array, stepMs: number): ColumnEdges {
-  return columnLayout(columns, stepMs);
+/**
+ * Time extents of each column; stepMs <= 0 infers the step from the columns. `widths` (the
+ * matrix's columnWidths) gives each column its own width; without it every column is one step.
+ */
+export function columnEdges(
+  columns: Float64Array,
+  stepMs: number,
+  widths?: Float64Array,
+): ColumnEdges {
+  return columnLayout(columns, stepMs, widths);
 }
 
 /** The sampler's step: the median spacing of flush times (60 s with fewer than two columns). */

@@ -333,7 +333,7 @@ export default function BucketPage() {
           <HotKeysSlot
             sel={{ cell: { bucketId, colMs: cols[hotCol] }, range: null, top: hotTop }}
             matrix={d.writes}
-            edges={columnEdges(d.writes.columns, step)}
+            edges={columnEdges(d.writes.columns, step, d.writes.columnWidths)}
             stepMs={step}
             baseUrl={config.baseUrl}
             source={kind}

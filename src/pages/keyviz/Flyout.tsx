@@ -80,6 +80,9 @@ export const FlyoutBody = memo(function FlyoutBody({ info, pinned, onClose }: Pr
         )}
       </div>
       <div className="fly-time">{info.time}</div>
+      <div className="fly-width muted" data-field="column-width">
+        {info.width}
+      </div>
       <dl className="fly-grid">
         <dt>Bucket</dt>
         <dd>

@@ -6,6 +6,7 @@ import { makeScale } from '../../data/scale.ts';
 import type { ViewState } from '../../data/urlState.ts';
 import { fullView, sameView, type Viewport } from '../../data/view/index.ts';
 import { TimeAxis } from './axes.tsx';
+import { tierMarks } from '../../data/columnTiers.ts';
 import { ConflictLegend, ConflictOverlay } from './ConflictOverlay.tsx';
 import { EventLines, EventMarkers } from './EventLayer.tsx';
 import { timeEvents, type ReportedTransition } from '../../data/timeEvents.ts';
@@ -69,6 +70,8 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
   const filtered = useMemo(() => applyFilter(raw, view.filter), [raw, view.filter]);
   const m = filtered.matrix;
   const { stepMs, edges } = useMemo(() => stepAndEdges(m), [m]);
+  // Only the ones in view are drawn (placeTierMarks); computed once per answer.
+  const tiers = useMemo(() => tierMarks(m, edges, -Infinity, Infinity), [m, edges]);
 
   // Home extent: kept across zoomed fetches (which hold only the zoom's window). Carried in
   // state and adjusted while rendering (React's pattern for values derived from history).
@@ -116,8 +119,8 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
     [view.palette, scheme],
   );
   const scale = useMemo(
-    () => makeScale({ kind: view.scale, max: m.max, brightness: view.brightness }),
-    [view.scale, m.max, view.brightness],
+    () => makeScale({ kind: view.scale, max: model.paint.max, brightness: view.brightness }),
+    [view.scale, model.paint.max, view.brightness],
   );
 
   const onView = useCallback(
@@ -320,7 +323,7 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
             </span>
           )}
         </div>
-        <TimeAxis fromMs={vp.t0} toMs={vp.t1} width={plot.width}>
+        <TimeAxis fromMs={vp.t0} toMs={vp.t1} width={plot.width} tiers={tiers}>
           {size.cssW > 0 ? (
             <EventMarkers
               events={events}
@@ -342,6 +345,7 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
             palette={view.palette}
             scheme={scheme}
             stepMs={stepMs}
+            averaged={model.paint !== m}
           />
           <ConflictLegend matrix={m} />
         </div>

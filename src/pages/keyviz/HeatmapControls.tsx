@@ -17,6 +17,8 @@ const RANGES: { value: RangePreset | 'custom'; label: string }[] = [
   { value: '1h', label: 'Last 1 h' },
   { value: '6h', label: 'Last 6 h' },
   { value: '24h', label: 'Last 24 h' },
+  { value: '7d', label: 'Last 7 days' },
+  { value: '28d', label: 'Last 28 days' },
   { value: 'all', label: 'All' },
   { value: 'custom', label: 'Custom…' },
 ];

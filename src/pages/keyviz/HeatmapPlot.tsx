@@ -122,7 +122,16 @@ export function HeatmapPlot(props: Props) {
     () => ({ width: size.cssW, height: size.cssH, devW: size.devW, devH: size.devH }),
     [size.cssW, size.cssH, size.devW, size.devH],
   );
-  const input = { matrix: m, edges, view, full, lut, scale, devW: size.devW, devH: size.devH };
+  const input = {
+    matrix: model.paint,
+    edges,
+    view,
+    full,
+    lut,
+    scale,
+    devW: size.devW,
+    devH: size.devH,
+  };
   const inputRef = useRef(input);
   inputRef.current = input;
 

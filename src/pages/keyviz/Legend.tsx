@@ -14,16 +14,26 @@ interface Props {
   palette: Palette;
   scheme: Scheme;
   stepMs: number;
+  /** Wider (history) columns are coloured by their count per step. */
+  averaged?: boolean;
 }
 
 /** Colour bar with the scale's numbers and unit, so a colour can be read back as a value. */
-export const Legend = memo(function Legend({ scale, series, palette, scheme, stepMs }: Props) {
+export const Legend = memo(function Legend({
+  scale,
+  series,
+  palette,
+  scheme,
+  stepMs,
+  averaged = false,
+}: Props) {
   const ticks = useMemo(() => legendTicks(scale, BAR_PX, 56), [scale]);
   const unit = seriesUnit(series);
   return (
     <div className="legend" data-testid="legend">
       <span className="legend-title">
-        {series.replace('_', ' ')} ({unit}) per {formatDuration(stepMs)} column, {scale.kind} scale
+        {series.replace('_', ' ')} ({unit}) per {formatDuration(stepMs)}
+        {averaged ? ' (wider columns: their sum per step)' : ' column'}, {scale.kind} scale
       </span>
       <div className="legend-scale">
         <div

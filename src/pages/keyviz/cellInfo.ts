@@ -12,6 +12,7 @@ import {
 } from '../../data/format.ts';
 import type { ColumnEdges } from '../../data/view/gaps.ts';
 import { measureSince } from '../../data/timing.ts';
+import { columnWidthLabel, columnWidthOf } from '../../data/columnTiers.ts';
 
 /** Member route ids listed before "+N more". */
 export const MAX_LISTED_MEMBERS = 8;
@@ -20,6 +21,8 @@ export interface CellInfo {
   row: number;
   col: number;
   time: string;
+  /** The column's width: "1 min column", "1 h column" (history tiers widen with age). */
+  width: string;
   /** Humanised value with unit ("1.2 k ops"). */
   value: string;
   /** Exact value ("1,234 ops") when the humanised one rounds; '' otherwise. */
@@ -81,6 +84,7 @@ export function cellInfo(m: Matrix, edges: ColumnEdges, row: number, col: number
     row,
     col,
     time: formatTimeWindow(edges.x0[col], edges.x1[col]),
+    width: columnWidthLabel(columnWidthOf(m, edges, col)),
     value: formatValue(v, m.series),
     // Every digit, also above 2^53 (the double there is only the nearest).
     exact: v >= 1000 ? `${formatInt(cellDigits(m, i))} ${seriesUnit(m.series)}` : '',

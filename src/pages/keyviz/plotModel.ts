@@ -3,6 +3,7 @@
 
 import type { Matrix } from '../../data/matrix.ts';
 import { inferStepMs } from '../../data/raster.ts';
+import { perStepMatrix } from '../../data/columnTiers.ts';
 import type { TimeRange, ZoomState } from '../../data/urlState.ts';
 import {
   clampView,
@@ -72,18 +73,26 @@ export function homeExtent(
 
 export interface PlotModel {
   matrix: Matrix;
+  /** What the colours show: `matrix`, or per-step counts when column widths differ. */
+  paint: Matrix;
   stepMs: number;
   edges: ColumnEdges;
   bounds: ViewBounds;
 }
 
 export function plotModel(m: Matrix, home: Home, stepMs: number, edges: ColumnEdges): PlotModel {
-  return { matrix: m, stepMs, edges, bounds: makeBounds(home.t0, home.t1, m.rowCount, stepMs) };
+  return {
+    matrix: m,
+    paint: perStepMatrix(m, stepMs),
+    stepMs,
+    edges,
+    bounds: makeBounds(home.t0, home.t1, m.rowCount, stepMs),
+  };
 }
 
 export function stepAndEdges(m: Matrix): { stepMs: number; edges: ColumnEdges } {
   const stepMs = inferStepMs(m.columns);
-  return { stepMs, edges: columnEdges(m.columns, stepMs) };
+  return { stepMs, edges: columnEdges(m.columns, stepMs, m.columnWidths) };
 }
 
 /** The viewport a URL zoom shows over `m` (whole rows of its key range; all when unzoomed). */
