@@ -88,7 +88,11 @@ export function leaderChanges(m: Matrix): LeaderEvent[] {
   if (!groups || !terms) return [];
   const last = new Map<number, number>();
   const out: LeaderEvent[] = [];
+  const changed = columnsThatChange(groups, terms, R, C);
   for (let j = 0; j < C; j++) {
+    // A column whose every row has the group and term of the previous column has the same
+    // groups at the same terms: no event, and `last` already holds them.
+    if (!changed[j]) continue;
     // The group's term in this column (the highest any of its cells saw), and its rows.
     const now = new Map<number, { term: number; rows: string[] }>();
     for (let i = 0; i < R; i++) {
@@ -119,6 +123,36 @@ export function leaderChanges(m: Matrix): LeaderEvent[] {
     }
   }
   return out;
+}
+
+/**
+ * Per column, 1 when some row's (group, term) differs from the previous column's (column 0
+ * always). One contiguous sweep per row: far cheaper than grouping every column (a live page
+ * recomputes the events on each appended column).
+ */
+function columnsThatChange(
+  groups: Float64Array,
+  terms: Float64Array,
+  R: number,
+  C: number,
+): Uint8Array {
+  const changed = new Uint8Array(C);
+  if (C > 0) changed[0] = 1;
+  for (let i = 0; i < R; i++) markChanges(groups, terms, i * C, C, changed);
+  return changed;
+}
+
+function markChanges(
+  groups: Float64Array,
+  terms: Float64Array,
+  base: number,
+  C: number,
+  changed: Uint8Array,
+): void {
+  for (let j = 1; j < C; j++) {
+    const k = base + j;
+    if (groups[k] !== groups[k - 1] || terms[k] !== terms[k - 1]) changed[j] = 1;
+  }
 }
 
 /** Pauses longer than 1.5 median steps between columns. */
@@ -156,16 +190,13 @@ const routeIdOf = (bucketId: string): string | null => /^route:(\d+)/.exec(bucke
 export function inferredTransitions(m: Matrix): RouteEvent[] {
   const { rowCount: R, colCount: C } = m;
   if (C < 2) return [];
-  const present = (i: number, j: number) =>
-    m.values[i * C + j] !== 0 || (m.raftGroupIds !== null && m.raftGroupIds[i * C + j] !== 0);
   const first = new Int32Array(R).fill(-1);
   const last = new Int32Array(R).fill(-1);
+  // From each end of a row to its first present cell: most rows are present at both ends, so
+  // this reads a few cells per row instead of all of them.
   for (let i = 0; i < R; i++) {
-    for (let j = 0; j < C; j++) {
-      if (!present(i, j)) continue;
-      if (first[i] < 0) first[i] = j;
-      last[i] = j;
-    }
+    first[i] = firstPresent(m.values, m.raftGroupIds, i * C, C);
+    if (first[i] >= 0) last[i] = lastPresent(m.values, m.raftGroupIds, i * C, C);
   }
   let maxEarly = -1n;
   for (let i = 0; i < R; i++) {
@@ -225,6 +256,32 @@ export function inferredTransitions(m: Matrix): RouteEvent[] {
     }
   }
   return out;
+}
+
+/** Column of the first cell of the row at `base` with traffic or a Raft group; -1 if none. */
+function firstPresent(
+  values: Float64Array,
+  groups: Float64Array | null,
+  base: number,
+  C: number,
+): number {
+  for (let j = 0; j < C; j++) {
+    if (values[base + j] !== 0 || (groups !== null && groups[base + j] !== 0)) return j;
+  }
+  return -1;
+}
+
+/** Column of the last such cell; -1 if none. */
+function lastPresent(
+  values: Float64Array,
+  groups: Float64Array | null,
+  base: number,
+  C: number,
+): number {
+  for (let j = C - 1; j >= 0; j--) {
+    if (values[base + j] !== 0 || (groups !== null && groups[base + j] !== 0)) return j;
+  }
+  return -1;
 }
 
 /** Reported transitions placed on the matrix's columns (those inside its time span). */
