@@ -93,33 +93,40 @@ export function leaderChanges(m: Matrix): LeaderEvent[] {
     // A column whose every row has the group and term of the previous column has the same
     // groups at the same terms: no event, and `last` already holds them.
     if (!changed[j]) continue;
-    // The group's term in this column (the highest any of its cells saw), and its rows.
-    const now = new Map<number, { term: number; rows: string[] }>();
+    // The group's term in this column: the highest any of its cells saw.
+    const now = new Map<number, number>();
     for (let i = 0; i < R; i++) {
       const g = groups[i * C + j];
       const t = terms[i * C + j];
       if (g === 0 || t === 0) continue;
       const e = now.get(g);
-      if (!e) now.set(g, { term: t, rows: [m.rows[i].bucketId] });
-      else {
-        if (t > e.term) e.term = t;
-        e.rows.push(m.rows[i].bucketId);
-      }
+      if (e === undefined || t > e) now.set(g, t);
     }
-    for (const [g, e] of now) {
+    let moved: Map<number, LeaderEvent> | null = null;
+    for (const [g, term] of now) {
       const prev = last.get(g);
-      if (prev !== undefined && prev !== e.term) {
-        out.push({
+      if (prev !== undefined && prev !== term) {
+        const e: LeaderEvent = {
           kind: 'leader',
           col: j,
           unixMs: m.columns[j],
-          buckets: e.rows,
+          buckets: [],
           raftGroupId: g,
           oldTerm: prev,
-          newTerm: e.term,
-        });
+          newTerm: term,
+        };
+        (moved ??= new Map()).set(g, e);
+        out.push(e);
       }
-      last.set(g, e.term);
+      last.set(g, term);
+    }
+    // Only a moved group's rows are listed (most columns move none or one).
+    if (moved) {
+      for (let i = 0; i < R; i++) {
+        const g = groups[i * C + j];
+        if (g === 0 || terms[i * C + j] === 0) continue;
+        moved.get(g)?.buckets.push(m.rows[i].bucketId);
+      }
     }
   }
   return out;
