@@ -155,7 +155,7 @@ describe('appendColumn with a row budget', () => {
   // A deterministic pseudo-random matrix and live columns that bring new rows and drop old ones.
   function rng(seed: number) {
     let s = seed >>> 0;
-    return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   }
   const ids = Array.from({ length: 40 }, (_x, i) => i);
   const metaOf = (i: number) =>
@@ -211,10 +211,14 @@ describe('appendColumn with a row budget', () => {
       ],
       [1000, 2000],
     );
-    const m = appendColumn(base, { unixMs: 3000, rows: [live(base.rows[1], 7)] }, {
-      ...all,
-      maxRows: 1,
-    });
+    const m = appendColumn(
+      base,
+      { unixMs: 3000, rows: [live(base.rows[1], 7)] },
+      {
+        ...all,
+        maxRows: 1,
+      },
+    );
     expect(m.rows.map((r) => r.bucketId)).toEqual(['route:2']);
     expect(m.rowCount).toBe(1);
     const n = appendColumn(m, { unixMs: 4000, rows: [] }, { ...all, maxRows: 1 });

@@ -199,7 +199,7 @@ describe('leader changes and inferred transitions on larger matrices', () => {
   }
   function rng(seed: number) {
     let s = seed >>> 0;
-    return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   }
 
   it('finds the same leader changes as grouping every column', () => {
@@ -222,7 +222,10 @@ describe('leader changes and inferred transitions on larger matrices', () => {
         }
       }
       const m = withRaft(
-        makeMatrix(specs, Array.from({ length: C }, (_x, c) => 1000 * (c + 1))),
+        makeMatrix(
+          specs,
+          Array.from({ length: C }, (_x, c) => 1000 * (c + 1)),
+        ),
         (r, c) => (grid[r * C + c] === 0 && rand() < 0.5 ? 0 : groupOf(r)),
         (r, c) => grid[r * C + c],
       );
