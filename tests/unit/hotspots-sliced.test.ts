@@ -3,12 +3,7 @@
 // loop many times, each slice ending at the first step past its budget, and stoppable.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Matrix } from '../../src/data/matrix.ts';
-import {
-  detectHotSpots,
-  detectSteps,
-  runSliced,
-  runSteps,
-} from '../../src/data/hotspots/index.ts';
+import { detectHotSpots, detectSteps, runSliced, runSteps } from '../../src/data/hotspots/index.ts';
 import { workloadMatrices } from '../helpers/workloadMatrix.ts';
 
 let writes: Matrix;
