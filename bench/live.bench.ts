@@ -4,8 +4,9 @@
 // minute (a node's default 60 s step gives one: the stream's bytes and work scale
 // with flushes, polling's do not). Each run watches one mode for WINDOW_S seconds
 // after the page has settled and scales to a minute: bytes received (CDP
-// Network.dataReceived, encoded, every request of the page) and main-thread busy
-// time (CDP Performance TaskDuration).
+// Network.dataReceived, encoded, every request of the page), main-thread busy
+// time (CDP Performance TaskDuration: wall clock, inflated when the machine is
+// loaded) and main-thread CPU time (ThreadTime: what the page's work costs).
 // Run: npm run bench -- live
 import { chromium, type Browser } from 'playwright-core';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ const STEP = '2s';
 interface Sample {
   bytesPerMin: number;
   mainMsPerMin: number;
+  cpuMsPerMin: number;
   rendersPerMin: number;
 }
 
@@ -43,24 +45,29 @@ async function measure(browser: Browser, url: string): Promise<Sample> {
   await page.waitForTimeout(3000); // settle: the first load, the stream's connect
   // Heatmap renders (the page's own User Timing marks): one per new column when live.
   const cols = () => page.evaluate(() => performance.getEntriesByName('keyviz:render').length);
-  const taskS = async () => {
+  const metric = async (name: string) => {
     const { metrics } = (await cdp.send('Performance.getMetrics')) as {
       metrics: { name: string; value: number }[];
     };
-    return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
+    return metrics.find((m) => m.name === name)?.value ?? 0;
   };
+  const taskS = () => metric('TaskDuration');
+  const cpuS = () => metric('ThreadTime');
   const c0 = await cols();
   const t0 = await taskS();
+  const u0 = await cpuS();
   counting = true;
   await page.waitForTimeout(WINDOW_S * 1000);
   counting = false;
   const t1 = await taskS();
+  const u1 = await cpuS();
   const c1 = await cols();
   await ctx.close();
   const scale = 60 / WINDOW_S;
   return {
     bytesPerMin: bytes * scale,
     mainMsPerMin: (t1 - t0) * 1000 * scale,
+    cpuMsPerMin: (u1 - u0) * 1000 * scale,
     rendersPerMin: (c1 - c0) * scale,
   };
 }
@@ -91,9 +98,10 @@ export async function run(): Promise<void> {
   for (const [name, xs] of Object.entries(results)) {
     const b = median(xs.map((x) => x.bytesPerMin));
     const m = median(xs.map((x) => x.mainMsPerMin));
+    const u = median(xs.map((x) => x.cpuMsPerMin));
     const c = median(xs.map((x) => x.rendersPerMin));
     console.log(
-      `${name.padEnd(10)} bytes/min ${(b / 1e6).toFixed(2).padStart(8)} MB   main thread ${m.toFixed(0).padStart(6)} ms/min   heatmap renders ${c.toFixed(0)}/min`,
+      `${name.padEnd(10)} bytes/min ${(b / 1e6).toFixed(2).padStart(8)} MB   main thread ${m.toFixed(0).padStart(6)} ms/min (CPU ${u.toFixed(0).padStart(6)} ms/min)   heatmap renders ${c.toFixed(0)}/min`,
     );
   }
   const live = results.live;
@@ -101,6 +109,6 @@ export async function run(): Promise<void> {
   const ratio = (f: (s: Sample) => number) =>
     median(poll.map(f)) / Math.max(1e-9, median(live.map(f)));
   console.log(
-    `polling / live: bytes ${ratio((s) => s.bytesPerMin).toFixed(0)}x, main-thread time ${ratio((s) => s.mainMsPerMin).toFixed(1)}x`,
+    `polling / live: bytes ${ratio((s) => s.bytesPerMin).toFixed(0)}x, main-thread time ${ratio((s) => s.mainMsPerMin).toFixed(1)}x, CPU ${ratio((s) => s.cpuMsPerMin).toFixed(1)}x`,
   );
 }

@@ -27,6 +27,11 @@ export interface AppendOptions {
   windowMs: number | null;
   /** Most columns kept (the node's default history, 1440). */
   maxColumns: number;
+  /**
+   * The row budget (see capRows), applied before copying so a live column copies the kept
+   * rows once; absent or <= 0 = no cap. Same result as capRows on the appended matrix.
+   */
+  maxRows?: number;
 }
 
 export const DEFAULT_MAX_COLUMNS = 1440;
@@ -79,7 +84,20 @@ export function appendColumn(m: Matrix, col: LiveColumn, opts: AppendOptions): M
   }
   while (f < fresh.length) order.push(-(f++ + 1));
 
-  const rowCount = order.length;
+  // Each row's total over the columns it will hold, before anything is copied: a row the
+  // budget drops is never copied (a live column on a full budget adds and drops rows often).
+  const totals = new Float64Array(order.length);
+  const lives: (LiveRow | undefined)[] = new Array<LiveRow | undefined>(order.length);
+  for (let k = 0; k < order.length; k++) {
+    const src = order[k];
+    const live = src >= 0 ? hit.get(src) : fresh[-src - 1];
+    lives[k] = live;
+    const kept0 = src >= 0 ? sumRange(m.values, src * oldCols + first, kept) : 0;
+    totals[k] = kept0 + (live ? live.value : 0);
+  }
+  const picked = pickRows(order, totals, lives, m.rows, opts.maxRows ?? 0);
+
+  const rowCount = picked.length;
   const values = new Float64Array(rowCount * colCount);
   const wantRaft =
     m.raftGroupIds !== null || col.rows.some((r) => r.raftGroupId !== 0 || r.leaderTerm !== 0);
@@ -88,20 +106,17 @@ export function appendColumn(m: Matrix, col: LiveColumn, opts: AppendOptions): M
   const conflicts = m.conflicts ? new Uint8Array(rowCount * colCount) : null;
   const rows: RowMeta[] = new Array<RowMeta>(rowCount);
   let max = 0;
-  for (let k = 0; k < rowCount; k++) {
+  for (let n = 0; n < rowCount; n++) {
+    const k = picked[n];
     const src = order[k];
-    const out = k * colCount;
-    let total = 0;
-    let live: LiveRow | undefined;
+    const out = n * colCount;
+    const live = lives[k];
     if (src >= 0) {
       const at = src * oldCols + first;
       values.set(m.values.subarray(at, at + kept), out);
       if (groups && m.raftGroupIds) groups.set(m.raftGroupIds.subarray(at, at + kept), out);
       if (terms && m.leaderTerms) terms.set(m.leaderTerms.subarray(at, at + kept), out);
       if (conflicts && m.conflicts) conflicts.set(m.conflicts.subarray(at, at + kept), out);
-      live = hit.get(src);
-    } else {
-      live = fresh[-src - 1];
     }
     if (live) {
       values[out + kept] = live.value;
@@ -110,13 +125,10 @@ export function appendColumn(m: Matrix, col: LiveColumn, opts: AppendOptions): M
         terms[out + kept] = live.leaderTerm;
       }
     }
-    for (let j = 0; j < colCount; j++) {
-      const v = values[out + j];
-      total += v;
-      if (v > max) max = v;
-    }
+    max = maxOf(values, out, colCount, max);
+    const total = totals[k];
     const base = src >= 0 ? m.rows[src] : live!.meta;
-    rows[k] = base.total === total ? base : { ...base, total };
+    rows[n] = base.total === total ? base : { ...base, total };
   }
   const columns = new Float64Array(colCount);
   columns.set(m.columns.subarray(first, oldCols));
@@ -134,6 +146,38 @@ export function appendColumn(m: Matrix, col: LiveColumn, opts: AppendOptions): M
     nodes: m.nodes,
     conflicts,
   };
+}
+
+/** values[at .. at + n) summed in order (the order capRows' totals are summed in). */
+function sumRange(values: Float64Array, at: number, n: number): number {
+  let t = 0;
+  for (let j = 0; j < n; j++) t += values[at + j];
+  return t;
+}
+
+/** The largest of `start` and values[at .. at + n). */
+function maxOf(values: Float64Array, at: number, n: number, start: number): number {
+  let max = start;
+  for (let j = 0; j < n; j++) if (values[at + j] > max) max = values[at + j];
+  return max;
+}
+
+/**
+ * Indexes into `order` of the rows kept, in order: all of them within the budget, else the
+ * `maxRows` largest totals (ties by bucket id), as capRows picks them.
+ */
+function pickRows(
+  order: number[],
+  totals: Float64Array,
+  lives: (LiveRow | undefined)[],
+  old: RowMeta[],
+  maxRows: number,
+): number[] {
+  const all = order.map((_o, k) => k);
+  if (maxRows <= 0 || order.length <= maxRows) return all;
+  const id = (k: number) => (order[k] >= 0 ? old[order[k]].bucketId : lives[k]!.meta.bucketId);
+  all.sort((a, b) => totals[b] - totals[a] || (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
+  return all.slice(0, maxRows).sort((a, b) => a - b);
 }
 
 /** A matrix's columns as live columns (a gap filled by GetKeyVizMatrix after a reconnect). */
@@ -154,11 +198,16 @@ export function matrixColumns(gap: Matrix): LiveColumn[] {
   return out;
 }
 
-/** Appends several columns in order. */
+/**
+ * Appends several columns in order. The row budget (opts.maxRows) applies once, after the
+ * last: as capRows on the result.
+ */
 export function appendColumns(m: Matrix, cols: readonly LiveColumn[], opts: AppendOptions): Matrix {
   let out = m;
-  for (const c of cols) out = appendColumn(out, c, opts);
-  return out;
+  const uncapped = { ...opts, maxRows: 0 };
+  cols.forEach((c, i) => (out = appendColumn(out, c, i === cols.length - 1 ? opts : uncapped)));
+  // A last column that was a duplicate still leaves the earlier ones to cap.
+  return opts.maxRows && out !== m ? capRows(out, opts.maxRows) : out;
 }
 
 /**

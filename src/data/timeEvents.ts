@@ -88,37 +88,78 @@ export function leaderChanges(m: Matrix): LeaderEvent[] {
   if (!groups || !terms) return [];
   const last = new Map<number, number>();
   const out: LeaderEvent[] = [];
+  const changed = columnsThatChange(groups, terms, R, C);
   for (let j = 0; j < C; j++) {
-    // The group's term in this column (the highest any of its cells saw), and its rows.
-    const now = new Map<number, { term: number; rows: string[] }>();
+    // A column whose every row has the group and term of the previous column has the same
+    // groups at the same terms: no event, and `last` already holds them.
+    if (!changed[j]) continue;
+    // The group's term in this column: the highest any of its cells saw.
+    const now = new Map<number, number>();
     for (let i = 0; i < R; i++) {
       const g = groups[i * C + j];
       const t = terms[i * C + j];
       if (g === 0 || t === 0) continue;
       const e = now.get(g);
-      if (!e) now.set(g, { term: t, rows: [m.rows[i].bucketId] });
-      else {
-        if (t > e.term) e.term = t;
-        e.rows.push(m.rows[i].bucketId);
-      }
+      if (e === undefined || t > e) now.set(g, t);
     }
-    for (const [g, e] of now) {
+    let moved: Map<number, LeaderEvent> | null = null;
+    for (const [g, term] of now) {
       const prev = last.get(g);
-      if (prev !== undefined && prev !== e.term) {
-        out.push({
+      if (prev !== undefined && prev !== term) {
+        const e: LeaderEvent = {
           kind: 'leader',
           col: j,
           unixMs: m.columns[j],
-          buckets: e.rows,
+          buckets: [],
           raftGroupId: g,
           oldTerm: prev,
-          newTerm: e.term,
-        });
+          newTerm: term,
+        };
+        (moved ??= new Map()).set(g, e);
+        out.push(e);
       }
-      last.set(g, e.term);
+      last.set(g, term);
+    }
+    // Only a moved group's rows are listed (most columns move none or one).
+    if (moved) {
+      for (let i = 0; i < R; i++) {
+        const g = groups[i * C + j];
+        if (g === 0 || terms[i * C + j] === 0) continue;
+        moved.get(g)?.buckets.push(m.rows[i].bucketId);
+      }
     }
   }
   return out;
+}
+
+/**
+ * Per column, 1 when some row's (group, term) differs from the previous column's (column 0
+ * always). One contiguous sweep per row: far cheaper than grouping every column (a live page
+ * recomputes the events on each appended column).
+ */
+function columnsThatChange(
+  groups: Float64Array,
+  terms: Float64Array,
+  R: number,
+  C: number,
+): Uint8Array {
+  const changed = new Uint8Array(C);
+  if (C > 0) changed[0] = 1;
+  for (let i = 0; i < R; i++) markChanges(groups, terms, i * C, C, changed);
+  return changed;
+}
+
+function markChanges(
+  groups: Float64Array,
+  terms: Float64Array,
+  base: number,
+  C: number,
+  changed: Uint8Array,
+): void {
+  for (let j = 1; j < C; j++) {
+    const k = base + j;
+    if (groups[k] !== groups[k - 1] || terms[k] !== terms[k - 1]) changed[j] = 1;
+  }
 }
 
 /** Pauses longer than 1.5 median steps between columns. */
@@ -156,16 +197,13 @@ const routeIdOf = (bucketId: string): string | null => /^route:(\d+)/.exec(bucke
 export function inferredTransitions(m: Matrix): RouteEvent[] {
   const { rowCount: R, colCount: C } = m;
   if (C < 2) return [];
-  const present = (i: number, j: number) =>
-    m.values[i * C + j] !== 0 || (m.raftGroupIds !== null && m.raftGroupIds[i * C + j] !== 0);
   const first = new Int32Array(R).fill(-1);
   const last = new Int32Array(R).fill(-1);
+  // From each end of a row to its first present cell: most rows are present at both ends, so
+  // this reads a few cells per row instead of all of them.
   for (let i = 0; i < R; i++) {
-    for (let j = 0; j < C; j++) {
-      if (!present(i, j)) continue;
-      if (first[i] < 0) first[i] = j;
-      last[i] = j;
-    }
+    first[i] = firstPresent(m.values, m.raftGroupIds, i * C, C);
+    if (first[i] >= 0) last[i] = lastPresent(m.values, m.raftGroupIds, i * C, C);
   }
   let maxEarly = -1n;
   for (let i = 0; i < R; i++) {
@@ -225,6 +263,32 @@ export function inferredTransitions(m: Matrix): RouteEvent[] {
     }
   }
   return out;
+}
+
+/** Column of the first cell of the row at `base` with traffic or a Raft group; -1 if none. */
+function firstPresent(
+  values: Float64Array,
+  groups: Float64Array | null,
+  base: number,
+  C: number,
+): number {
+  for (let j = 0; j < C; j++) {
+    if (values[base + j] !== 0 || (groups !== null && groups[base + j] !== 0)) return j;
+  }
+  return -1;
+}
+
+/** Column of the last such cell; -1 if none. */
+function lastPresent(
+  values: Float64Array,
+  groups: Float64Array | null,
+  base: number,
+  C: number,
+): number {
+  for (let j = C - 1; j >= 0; j--) {
+    if (values[base + j] !== 0 || (groups !== null && groups[base + j] !== 0)) return j;
+  }
+  return -1;
 }
 
 /** Reported transitions placed on the matrix's columns (those inside its time span). */

@@ -84,6 +84,58 @@ test('the panel lists the planted patterns and zooms to each', async ({ page }) 
   expect(new URL(page.url()).searchParams.get('hotspots')).toBe('1');
 });
 
+/** The panel's entries as text, once detection has listed them. */
+async function listed(page: Page): Promise<string[]> {
+  await expect(page.getByTestId('hotspot-entry').first()).toBeVisible({ timeout: 60_000 });
+  return page
+    .getByTestId('hotspot-entry')
+    .evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+}
+
+test('detection runs in a Web Worker, and on the main thread where the policy refuses workers, with the same list', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await openPanel(page);
+  await expect(page.getByTestId('hotspot-panel')).toHaveAttribute('data-engine', 'worker');
+  const inWorker = await listed(page);
+  expect(inWorker.length).toBeGreaterThan(4);
+
+  // A strict policy that names worker-src without the page's origin: no worker can start.
+  const csp =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
+    "connect-src 'self'; worker-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+  const strict = await page.context().newPage();
+  await strict.route(
+    (u) => u.pathname.endsWith('/keyviz'),
+    async (route) => {
+      const res = await route.fetch();
+      await route.fulfill({
+        response: res,
+        headers: { ...res.headers(), 'content-security-policy': csp },
+      });
+    },
+  );
+  await strict.addInitScript(() => {
+    const w = window as unknown as { cspViolations: string[] };
+    w.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      w.cspViolations.push(e.effectiveDirective),
+    );
+  });
+  const resp = await strict.goto(`${s.keyviz}?hotspots=1`);
+  expect(resp?.headers()['content-security-policy']).toBe(csp);
+  await waitForHeatmap(strict);
+  const onMain = await listed(strict);
+  await expect(strict.getByTestId('hotspot-panel')).toHaveAttribute('data-engine', 'main');
+  expect(onMain).toEqual(inWorker);
+  // The worker was refused by the policy (and nothing else was).
+  const violations = await strict.evaluate(
+    () => (window as unknown as { cspViolations: string[] }).cspViolations,
+  );
+  expect(new Set(violations)).toEqual(new Set(['worker-src']));
+});
+
 test('the panel opens and closes from the zoom bar, with its state in the URL', async ({
   page,
 }) => {

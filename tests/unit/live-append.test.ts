@@ -150,3 +150,78 @@ describe('capRows', () => {
     expect(capRows(m, 3)).toBe(m);
   });
 });
+
+describe('appendColumn with a row budget', () => {
+  // A deterministic pseudo-random matrix and live columns that bring new rows and drop old ones.
+  function rng(seed: number) {
+    let s = seed >>> 0;
+    return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  }
+  const ids = Array.from({ length: 40 }, (_x, i) => i);
+  const metaOf = (i: number) =>
+    meta(`route:${i}`, `k${String(i).padStart(3, '0')}`, `k${String(i + 1).padStart(3, '0')}`);
+
+  it('equals capRows on the appended matrix, one column or several, ties included', () => {
+    for (let seed = 1; seed <= 30; seed++) {
+      const rand = rng(seed);
+      let m = appendColumns(
+        makeMatrix(
+          ids.slice(0, 12).map((i) => ({
+            start: `k${String(i).padStart(3, '0')}`,
+            end: `k${String(i + 1).padStart(3, '0')}`,
+            id: `route:${i}`,
+          })),
+          [1000, 2000, 3000],
+        ),
+        [],
+        all,
+      );
+      for (let step = 0; step < 6; step++) {
+        const n = 1 + Math.floor(rand() * 3);
+        const cols = Array.from({ length: n }, (_c, j) => ({
+          unixMs: 4000 + step * 10_000 + j * 1000,
+          rows: ids
+            .filter(() => rand() < 0.4)
+            .map((i) => live(metaOf(i), Math.floor(rand() * 4) * 50, rand() < 0.3 ? 2 : 0)),
+        }));
+        const opts = { windowMs: 9000, maxColumns: 6 };
+        const budget = 8 + (seed % 5);
+        const want = capRows(appendColumns(m, cols, opts), budget);
+        const got = appendColumns(m, cols, { ...opts, maxRows: budget });
+        expect(got.rows.map((r) => [r.bucketId, r.total])).toEqual(
+          want.rows.map((r) => [r.bucketId, r.total]),
+        );
+        expect(got.rowCount).toBe(want.rowCount);
+        expect(got.rowCount).toBeLessThanOrEqual(budget);
+        expect(Array.from(got.values)).toEqual(Array.from(want.values));
+        expect(Array.from(got.raftGroupIds ?? [])).toEqual(Array.from(want.raftGroupIds ?? []));
+        expect(Array.from(got.leaderTerms ?? [])).toEqual(Array.from(want.leaderTerms ?? []));
+        expect(Array.from(got.columns)).toEqual(Array.from(want.columns));
+        expect(got.max).toBe(want.max);
+        m = got;
+      }
+    }
+  });
+
+  it('keeps a row object whose total did not change (memoised views compare by identity)', () => {
+    const base = makeMatrix(
+      [
+        { start: 'a', end: 'c', id: 'route:1' },
+        { start: 'e', end: 'g', id: 'route:2' },
+      ],
+      [1000, 2000],
+    );
+    const m = appendColumn(
+      base,
+      { unixMs: 3000, rows: [live(base.rows[1], 7)] },
+      {
+        ...all,
+        maxRows: 1,
+      },
+    );
+    expect(m.rows.map((r) => r.bucketId)).toEqual(['route:2']);
+    expect(m.rowCount).toBe(1);
+    const n = appendColumn(m, { unixMs: 4000, rows: [] }, { ...all, maxRows: 1 });
+    expect(n.rows[0]).toBe(m.rows[0]);
+  });
+});

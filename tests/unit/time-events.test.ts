@@ -167,3 +167,78 @@ describe('timeEvents', () => {
     expect(bucketEvents(ev, 'route:5')).toHaveLength(0);
   });
 });
+
+describe('leader changes and inferred transitions on larger matrices', () => {
+  // The straightforward forms (every cell of every column grouped; every cell read for a row's
+  // first and last presence): the fast paths must find exactly what these find.
+  function leaderChangesRef(m: Matrix) {
+    const { raftGroupIds: groups, leaderTerms: terms, rowCount: R, colCount: C } = m;
+    const last = new Map<number, number>();
+    const out: { col: number; g: number; from: number; to: number; rows: string[] }[] = [];
+    for (let j = 0; j < C; j++) {
+      const now = new Map<number, { term: number; rows: string[] }>();
+      for (let i = 0; i < R; i++) {
+        const g = groups![i * C + j];
+        const t = terms![i * C + j];
+        if (g === 0 || t === 0) continue;
+        const e = now.get(g);
+        if (!e) now.set(g, { term: t, rows: [m.rows[i].bucketId] });
+        else {
+          e.term = Math.max(e.term, t);
+          e.rows.push(m.rows[i].bucketId);
+        }
+      }
+      for (const [g, e] of now) {
+        const prev = last.get(g);
+        if (prev !== undefined && prev !== e.term)
+          out.push({ col: j, g, from: prev, to: e.term, rows: e.rows });
+        last.set(g, e.term);
+      }
+    }
+    return out;
+  }
+  function rng(seed: number) {
+    let s = seed >>> 0;
+    return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  }
+
+  it('finds the same leader changes as grouping every column', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const rand = rng(seed);
+      const R = 30;
+      const C = 60;
+      const specs = Array.from({ length: R }, (_x, i) => ({
+        start: `k${String(i).padStart(2, '0')}`,
+        end: `k${String(i + 1).padStart(2, '0')}`,
+      }));
+      // Terms that mostly stay, sometimes step up, sometimes vanish (0) for a column.
+      const grid = new Float64Array(R * C);
+      const groupOf = (r: number) => 1 + (r % 4);
+      for (let r = 0; r < R; r++) {
+        let t = 1;
+        for (let c = 0; c < C; c++) {
+          if (rand() < 0.05) t++;
+          grid[r * C + c] = rand() < 0.05 ? 0 : t;
+        }
+      }
+      const m = withRaft(
+        makeMatrix(
+          specs,
+          Array.from({ length: C }, (_x, c) => 1000 * (c + 1)),
+        ),
+        (r, c) => (grid[r * C + c] === 0 && rand() < 0.5 ? 0 : groupOf(r)),
+        (r, c) => grid[r * C + c],
+      );
+      const got = leaderChanges(m).map((e) => ({
+        col: e.col,
+        g: e.raftGroupId,
+        from: e.oldTerm,
+        to: e.newTerm,
+        rows: e.buckets,
+      }));
+      const want = leaderChangesRef(m);
+      expect(want.length).toBeGreaterThan(0);
+      expect(got).toEqual(want);
+    }
+  });
+});

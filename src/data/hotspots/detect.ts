@@ -5,11 +5,12 @@
 import { formatClock, formatDuration } from '../format.ts';
 import type { Matrix } from '../matrix.ts';
 import { inferStepMs } from '../raster.ts';
-import { findBatches } from './periodic.ts';
+import { findBatchSteps, type Batch } from './periodic.ts';
 import { areaStats, medianOf } from './stats.ts';
-import { findBands } from './sustained.ts';
+import { findBandSteps } from './sustained.ts';
+import { ROWS_PER_STEP_MASK, runSteps } from './steps.ts';
 import { MAX_SMOOTH, MAX_HOT_SPOTS, SMOOTH_DIVISOR, TRACK_ROW_GAP } from './thresholds.ts';
-import { findTracks, type Track } from './tracks.ts';
+import { findTrackSteps, type Track } from './tracks.ts';
 import { KIND_LABEL, type HotSpot, type HotSpotDetail, type HotSpotKind } from './types.ts';
 
 interface Found {
@@ -101,7 +102,7 @@ function mergeTracks(tracks: Track[], stepMs: number): Found[] {
   return out;
 }
 
-type Batch = ReturnType<typeof findBatches>[number];
+
 
 /**
  * Batches with the same rhythm split only by a few rows (a hot row of its own inside the band
@@ -131,13 +132,46 @@ function joinBatches(list: Batch[]): Batch[] {
   return out;
 }
 
+// Per-row loops as plain functions, called from the stepped passes (see tracks.ts findBlobs).
+function rowSum(values: Float64Array, base: number, C: number): number {
+  let t = 0;
+  for (let c = 0; c < C; c++) t += values[base + c];
+  return t;
+}
+
+function unclaimedMean(values: Float64Array, claim: Uint8Array, base: number, C: number): number {
+  let t = 0;
+  let n = 0;
+  for (let c = 0; c < C; c++) {
+    if (claim[base + c]) continue;
+    t += values[base + c];
+    n++;
+  }
+  return n > 0 ? t / n : 0;
+}
+
 /** Everything detection needs from a matrix besides its cells. */
 export interface DetectOptions {
   /** At most this many hot spots (default MAX_HOT_SPOTS). */
   limit?: number;
 }
 
-export function detectHotSpots(m: Matrix, opts: DetectOptions = {}): HotSpot[] {
+/** The hot spots of `m`, ranked (at most opts.limit, default MAX_HOT_SPOTS). */
+export function detectHotSpots(m: DetectInput, opts: DetectOptions = {}): HotSpot[] {
+  return runSteps(detectSteps(m, opts));
+}
+
+/** What detection reads of a matrix: it can be sent to a worker as is. */
+export type DetectInput = Pick<Matrix, 'rowCount' | 'colCount' | 'values' | 'columns'>;
+
+/**
+ * detectHotSpots in steps (see steps.ts): run straight through in a worker, or sliced on the
+ * main thread. Every pass over the cells yields every few rows.
+ */
+export function* detectSteps(
+  m: DetectInput,
+  opts: DetectOptions = {},
+): Generator<void, HotSpot[], void> {
   const R = m.rowCount;
   const C = m.colCount;
   const values = m.values;
@@ -147,13 +181,12 @@ export function detectHotSpots(m: Matrix, opts: DetectOptions = {}): HotSpot[] {
   let grand = 0;
   const active: number[] = [];
   for (let r = 0; r < R; r++) {
-    let t = 0;
-    const base = r * C;
-    for (let c = 0; c < C; c++) t += values[base + c];
+    const t = rowSum(values, r * C, C);
     rowTotal[r] = t;
     rowMean[r] = t / C;
     grand += t;
     if (t > 0) active.push(t / C);
+    if ((r & ROWS_PER_STEP_MASK) === ROWS_PER_STEP_MASK) yield;
   }
   if (grand <= 0) return [];
   const typical = medianOf(active);
@@ -163,10 +196,10 @@ export function detectHotSpots(m: Matrix, opts: DetectOptions = {}): HotSpot[] {
 
   const claim = new Uint8Array(R * C);
   const found: Found[] = mergeTracks(
-    findTracks(values, R, C, rowMean, typical, claim, (smooth >> 1) + 1),
+    yield* findTrackSteps(values, R, C, rowMean, typical, claim, (smooth >> 1) + 1),
     stepMs,
   );
-  for (const b of findBands(values, R, C, rowTotal, typical, smooth, claim)) {
+  for (const b of yield* findBandSteps(values, R, C, rowTotal, typical, smooth, claim)) {
     const detail: HotSpotDetail = { ratio: b.ratio };
     if (b.kind === 'sudden') {
       if (b.c0 > 0) detail.upAtMs = m.columns[b.c0];
@@ -177,17 +210,10 @@ export function detectHotSpots(m: Matrix, opts: DetectOptions = {}): HotSpot[] {
   // Claimed cells stand in as their row's unclaimed mean: a sweep is not a burst.
   const rowQuiet = new Float64Array(R);
   for (let r = 0; r < R; r++) {
-    let t = 0;
-    let n = 0;
-    const base = r * C;
-    for (let c = 0; c < C; c++) {
-      if (claim[base + c]) continue;
-      t += values[base + c];
-      n++;
-    }
-    rowQuiet[r] = n > 0 ? t / n : 0;
+    rowQuiet[r] = unclaimedMean(values, claim, r * C, C);
+    if ((r & ROWS_PER_STEP_MASK) === ROWS_PER_STEP_MASK) yield;
   }
-  for (const b of joinBatches(findBatches(values, R, C, rowQuiet, typical, claim))) {
+  for (const b of joinBatches(yield* findBatchSteps(values, R, C, rowQuiet, typical, claim))) {
     found.push({
       kind: 'periodic',
       r0: b.r0,
@@ -203,9 +229,12 @@ export function detectHotSpots(m: Matrix, opts: DetectOptions = {}): HotSpot[] {
     });
   }
 
-  const spots: HotSpot[] = found.map((f) => {
+  const spots: HotSpot[] = [];
+  for (const f of found) {
+    // A spot can cover most of the matrix: one step each.
+    yield;
     const a = areaStats(values, C, f.r0, f.r1, f.c0, f.c1);
-    return {
+    spots.push({
       kind: f.kind,
       rank: 0,
       r0: f.r0,
@@ -217,25 +246,12 @@ export function detectHotSpots(m: Matrix, opts: DetectOptions = {}): HotSpot[] {
       peak: { value: a.peak, row: a.row, col: a.col, unixMs: m.columns[a.col] },
       diagnosis: describe(f, stepMs, m.columns),
       detail: f.detail,
-    };
-  });
+    });
+  }
   spots.sort((a, b) => b.share - a.share || a.r0 - b.r0);
   const limited = spots.slice(0, opts.limit ?? MAX_HOT_SPOTS);
   limited.forEach((s, i) => (s.rank = i + 1));
   return limited;
 }
 
-/** The hottest cell of the matrix (first in row-major order on ties); null when all are 0. */
-export function hottestCell(m: Matrix): { row: number; col: number; value: number } | null {
-  const v = m.values;
-  let best = -1;
-  let at = -1;
-  for (let i = 0; i < v.length; i++) {
-    if (v[i] > best) {
-      best = v[i];
-      at = i;
-    }
-  }
-  if (at < 0 || best <= 0) return null;
-  return { row: Math.floor(at / m.colCount), col: at % m.colCount, value: best };
-}
+export { hottestCell } from './hottest.ts';

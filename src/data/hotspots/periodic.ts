@@ -3,6 +3,7 @@
 // chunks with the same period and phase join, and the joined range's edges are fitted row by
 // row (a row belongs when it is busier in the burst columns than outside them).
 import { medianOf } from './stats.ts';
+import { runSteps } from './steps.ts';
 import {
   BURST_MADS,
   BURST_RATIO,
@@ -132,6 +133,18 @@ export function findBatches(
   typical: number,
   claim: Uint8Array,
 ): Batch[] {
+  return runSteps(findBatchSteps(values, R, C, rowQuiet, typical, claim));
+}
+
+/** findBatches in steps (see steps.ts): it yields after each chunk of rows and each batch. */
+export function* findBatchSteps(
+  values: Float64Array,
+  R: number,
+  C: number,
+  rowQuiet: Float64Array,
+  typical: number,
+  claim: Uint8Array,
+): Generator<void, Batch[], void> {
   const G = Math.max(4, Math.min(CHUNK_ROWS, Math.floor(R / 8)));
   const p = new Float64Array(C);
   const found: { k: number; b: ChunkBursts }[] = [];
@@ -144,10 +157,12 @@ export function findBatches(
     }
     const b = chunkBursts(p, C, 0.5 * (z - a) * typical);
     if (b && vertical(values, C, a, z, b, claim)) found.push({ k, b });
+    yield;
   }
   const out: Batch[] = [];
   const inBurst = new Uint8Array(C);
   for (let i = 0; i < found.length;) {
+    yield;
     let j = i + 1;
     const f = found[i].b;
     while (

@@ -2,6 +2,7 @@
 // run of columns. Hot for most of the window: a sustained hot range; for one stretch with a
 // quieter row around it: a sudden change (a workload switching on, or off).
 import { smoothRow } from './stats.ts';
+import { ROWS_PER_STEP_MASK, runSteps } from './steps.ts';
 import { HOT_RATIO, MIN_RUN_COLUMNS, MIN_RUN_SHARE, SUSTAINED_SHARE } from './thresholds.ts';
 
 export interface Band {
@@ -88,6 +89,19 @@ export function findBands(
   smooth: number,
   claim: Uint8Array,
 ): Band[] {
+  return runSteps(findBandSteps(values, R, C, rowTotal, typical, smooth, claim));
+}
+
+/** findBands in steps (see steps.ts): it yields every few rows. */
+export function* findBandSteps(
+  values: Float64Array,
+  R: number,
+  C: number,
+  rowTotal: Float64Array,
+  typical: number,
+  smooth: number,
+  claim: Uint8Array,
+): Generator<void, Band[], void> {
   const thr = HOT_RATIO * typical;
   const minRun = Math.max(MIN_RUN_COLUMNS, Math.ceil(MIN_RUN_SHARE * C));
   if (C < minRun) return [];
@@ -108,6 +122,7 @@ export function findBands(
     cur = null;
   };
   for (let r = 0; r < R; r++) {
+    if ((r & ROWS_PER_STEP_MASK) === ROWS_PER_STEP_MASK) yield;
     // A row under the threshold on average can still hold a long hot run only if its
     // total reaches minRun columns at the threshold: skip the smoothing otherwise.
     if (rowTotal[r] < thr * minRun * 0.5) continue;

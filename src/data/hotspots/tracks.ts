@@ -2,6 +2,7 @@
 // track whose centre moves steadily through the key space. A narrow track is a write head
 // (sequential keys); a wide one a hot spot drifting over time.
 import { lineFit } from './stats.ts';
+import { ROWS_PER_STEP_MASK, runSteps } from './steps.ts';
 import {
   HEAD_MAX_ROWS,
   PEAK_RATIO,
@@ -34,7 +35,12 @@ interface Blobs {
   colStart: Int32Array;
 }
 
-function findBlobs(values: Float64Array, R: number, C: number, floor: Float64Array): Blobs {
+function* findBlobs(
+  values: Float64Array,
+  R: number,
+  C: number,
+  floor: Float64Array,
+): Generator<void, Blobs, void> {
   // Row-major scan (the matrix's layout) with one open run per column.
   const open = new Int32Array(C).fill(-1);
   const last = new Int32Array(C);
@@ -53,7 +59,9 @@ function findBlobs(values: Float64Array, R: number, C: number, floor: Float64Arr
     wrs.push(owr[c] / ow[c]);
     open[c] = -1;
   };
-  for (let r = 0; r < R; r++) {
+  // The per-cell loop lives in a plain function: the optimiser handles it better than a loop
+  // inside the generator.
+  const row = (r: number): void => {
     const f = floor[r];
     const base = r * C;
     for (let c = 0; c < C; c++) {
@@ -69,6 +77,10 @@ function findBlobs(values: Float64Array, R: number, C: number, floor: Float64Arr
       ow[c] += v;
       owr[c] += v * r;
     }
+  };
+  for (let r = 0; r < R; r++) {
+    row(r);
+    if ((r & ROWS_PER_STEP_MASK) === ROWS_PER_STEP_MASK) yield;
   }
   for (let c = 0; c < C; c++) if (open[c] >= 0) close(c);
   // Counting sort by column (runs of one column are already in row order).
@@ -120,9 +132,22 @@ export function findTracks(
   claim: Uint8Array,
   halo: number,
 ): Track[] {
+  return runSteps(findTrackSteps(values, R, C, rowMean, typical, claim, halo));
+}
+
+/** findTracks in steps (see steps.ts): it yields every few rows of its pass over the cells. */
+export function* findTrackSteps(
+  values: Float64Array,
+  R: number,
+  C: number,
+  rowMean: Float64Array,
+  typical: number,
+  claim: Uint8Array,
+  halo: number,
+): Generator<void, Track[], void> {
   const floor = new Float64Array(R);
   for (let r = 0; r < R; r++) floor[r] = PEAK_RATIO * Math.max(typical, rowMean[r]);
-  const b = findBlobs(values, R, C, floor);
+  const b = yield* findBlobs(values, R, C, floor);
   const parent = new Int32Array(b.n);
   for (let i = 0; i < b.n; i++) parent[i] = i;
   for (let i = 0; i < b.n; i++) {
@@ -150,6 +175,7 @@ export function findTracks(
   const minCols = Math.max(TRACK_MIN_COLUMNS, Math.ceil(TRACK_MIN_SHARE * C));
   for (const list of members.values()) {
     if (list.length < minCols) continue;
+    yield;
     let c0 = C;
     let c1 = 0;
     let r0 = R;

@@ -3,7 +3,7 @@ import type { AdminClient } from '../../api/client.ts';
 import type { Matrix, Series } from '../../data/matrix.ts';
 import { describeLoadError, type LoadError } from '../../shell/loadError.ts';
 import type { RefreshSeconds } from '../../data/urlState.ts';
-import { appendColumns, capRows, DEFAULT_MAX_COLUMNS } from '../../data/liveAppend.ts';
+import { appendColumns, DEFAULT_MAX_COLUMNS } from '../../data/liveAppend.ts';
 import { Poller } from './poller.ts';
 import { LiveFollower, type LiveState, type TransitionEvent } from './liveFollower.ts';
 import { carryLoaded } from './windowedClient.ts';
@@ -118,7 +118,8 @@ export function useMatrixFeed(client: AdminClient, req: Req): Feed {
   }, [state.matrix]);
   useEffect(() => {
     if (refreshS !== 'live' || !hasMatrix) return;
-    const opts = { windowMs, maxColumns: DEFAULT_MAX_COLUMNS };
+    // The row budget is applied inside the append (kept rows are copied once).
+    const opts = { windowMs, maxColumns: DEFAULT_MAX_COLUMNS, maxRows: rows };
     const follower = new LiveFollower(
       {
         stream: liveClient.liveStream,
@@ -127,8 +128,7 @@ export function useMatrixFeed(client: AdminClient, req: Req): Feed {
         onColumns: (cols) =>
           setState((s) => {
             if (!s.matrix || s.matrix.series !== series) return s;
-            const grown = appendColumns(s.matrix, cols, opts);
-            const matrix = grown === s.matrix ? grown : capRows(grown, rows);
+            const matrix = appendColumns(s.matrix, cols, opts);
             if (matrix === s.matrix) return s;
             carryLoaded(s.matrix, matrix);
             newestRef.current = matrix.columns[matrix.colCount - 1];

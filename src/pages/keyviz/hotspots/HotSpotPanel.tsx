@@ -1,13 +1,16 @@
 import { formatClock, formatValue } from '../../../data/format.ts';
-import { KIND_LABEL, type HotSpot } from '../../../data/hotspots/index.ts';
+import { KIND_LABEL, type HotSpot } from '../../../data/hotspots/types.ts';
 import { describeKey, elideMiddle } from '../../../data/keys.ts';
 import type { Matrix } from '../../../data/matrix.ts';
+import type { DetectEngine } from './hotSpotRunner.ts';
 import './hotspots.css';
 
 interface Props {
   matrix: Matrix;
   spots: HotSpot[];
   pending: boolean;
+  /** Where detection ran (a data attribute for tests and diagnosis). */
+  engine?: DetectEngine | null;
   selected: number | null;
   onSelect: (index: number) => void;
   onClose: () => void;
@@ -27,9 +30,15 @@ function percent(share: number): string {
  * The hot-spot side panel: the ranked list detection found in the matrix on screen. Each entry
  * is a button that zooms the heatmap to its hot spot and outlines it.
  */
-export function HotSpotPanel({ matrix: m, spots, pending, selected, onSelect, onClose }: Props) {
+export function HotSpotPanel(props: Props) {
+  const { matrix: m, spots, pending, engine, selected, onSelect, onClose } = props;
   return (
-    <aside className="hotspot-panel" aria-labelledby="hotspot-title" data-testid="hotspot-panel">
+    <aside
+      className="hotspot-panel"
+      aria-labelledby="hotspot-title"
+      data-testid="hotspot-panel"
+      data-engine={engine ?? undefined}
+    >
       <div className="hotspot-head">
         <h2 id="hotspot-title">Hot spots</h2>
         <button type="button" onClick={onClose} aria-label="Close the hot-spot panel">

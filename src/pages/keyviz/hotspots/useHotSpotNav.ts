@@ -4,7 +4,8 @@
 // and to the hottest cell. A selection is kept as keys and time, so its outline follows
 // refetched data.
 import { useCallback, useMemo, useState } from 'react';
-import { hottestCell, KIND_LABEL, type HotSpot } from '../../../data/hotspots/index.ts';
+import { hottestCell } from '../../../data/hotspots/hottest.ts';
+import { KIND_LABEL, type HotSpot } from '../../../data/hotspots/types.ts';
 import type { Matrix } from '../../../data/matrix.ts';
 import {
   keyRangeOfRows,
@@ -18,6 +19,7 @@ import { loadedOf } from '../windowedClient.ts';
 import { spotRect, viewAround } from './spotView.ts';
 import { useHotSpots } from './useHotSpots.ts';
 import { useUrlFlag } from './urlFlag.ts';
+import type { DetectEngine } from './hotSpotRunner.ts';
 
 interface Selection {
   anchor: ViewAnchor;
@@ -34,6 +36,8 @@ export interface HotSpotNav {
   source: Matrix;
   spots: HotSpot[];
   pending: boolean;
+  /** Where detection ran last: a worker, or sliced on the main thread (null before the first). */
+  engine: DetectEngine | null;
   selected: number | null;
   /** The selection's outline over the shown matrix, or null. */
   outline: { rect: Viewport; label: string } | null;
@@ -103,6 +107,7 @@ export function useHotSpotNav(
     source: hot.matrix ?? source,
     spots: hot.spots,
     pending: hot.pending,
+    engine: hot.engine,
     selected,
     outline,
     select,

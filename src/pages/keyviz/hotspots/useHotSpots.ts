@@ -1,42 +1,75 @@
-// Runs detection off the render path: after the heatmap has painted, in an idle callback (a
-// timeout where there is none), and only while the panel is open. A newer matrix cancels an
-// older run that has not started.
-import { useEffect, useState } from 'react';
-import { detectHotSpots, type HotSpot } from '../../../data/hotspots/index.ts';
+// Runs detection off the render path: after the heatmap has painted (an idle callback, a
+// timeout where there is none), in a Web Worker, or sliced on the main thread where no worker
+// can start (see hotSpotRunner.ts); only while the panel is open. A newer matrix cancels an
+// older run.
+import { useEffect, useRef, useState } from 'react';
+import type { HotSpot } from '../../../data/hotspots/index.ts';
 import type { Matrix } from '../../../data/matrix.ts';
 import { measureSince } from '../../../data/timing.ts';
+import { createHotSpotRunner, type DetectEngine, type HotSpotRunner } from './hotSpotRunner.ts';
 
 export interface HotSpotsState {
   /** The matrix the list was found in (null while none). */
   matrix: Matrix | null;
   spots: HotSpot[];
-  /** Detection time of the last run (ms). */
+  /** Detection time of the last run (ms, wall clock: in a worker, with the copy there). */
   ms: number;
+  /** Where the last run ran (null before the first). */
+  engine: DetectEngine | null;
 }
 
 type Idle = (cb: () => void, opts?: { timeout: number }) => number;
 
 export function useHotSpots(m: Matrix, enabled: boolean): HotSpotsState & { pending: boolean } {
-  const [state, setState] = useState<HotSpotsState>({ matrix: null, spots: [], ms: 0 });
+  const [state, setState] = useState<HotSpotsState>({
+    matrix: null,
+    spots: [],
+    ms: 0,
+    engine: null,
+  });
+  // One runner (and so at most one worker) per page, started on the panel's first use.
+  const runnerRef = useRef<HotSpotRunner | null>(null);
+  useEffect(
+    () => () => {
+      runnerRef.current?.dispose();
+      runnerRef.current = null;
+    },
+    [],
+  );
+
   useEffect(() => {
     if (!enabled) return;
+    const runner = (runnerRef.current ??= createHotSpotRunner());
+    const ac = new AbortController();
     const w = window as unknown as {
       requestIdleCallback?: Idle;
       cancelIdleCallback?: (h: number) => void;
     };
     const run = () => {
       const t = performance.now();
-      const spots = detectHotSpots(m);
-      measureSince('keyviz:hotspots', t);
-      setState({ matrix: m, spots, ms: performance.now() - t });
+      runner.detect(m, ac.signal).then(
+        ({ spots, engine }) => {
+          measureSince('keyviz:hotspots', t);
+          setState({ matrix: m, spots, ms: performance.now() - t, engine });
+        },
+        () => {
+          // Aborted: a newer matrix (or closing the panel) took over.
+        },
+      );
     };
+    let cancel: () => void;
     if (w.requestIdleCallback && w.cancelIdleCallback) {
       const h = w.requestIdleCallback(run, { timeout: 1000 });
-      const cancel = w.cancelIdleCallback;
-      return () => cancel(h);
+      const cancelIdle = w.cancelIdleCallback;
+      cancel = () => cancelIdle(h);
+    } else {
+      const h = setTimeout(run, 50);
+      cancel = () => clearTimeout(h);
     }
-    const h = setTimeout(run, 50);
-    return () => clearTimeout(h);
+    return () => {
+      cancel();
+      ac.abort();
+    };
   }, [m, enabled]);
   return { ...state, pending: enabled && state.matrix !== m };
 }
