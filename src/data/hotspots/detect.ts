@@ -102,8 +102,6 @@ function mergeTracks(tracks: Track[], stepMs: number): Found[] {
   return out;
 }
 
-
-
 /**
  * Batches with the same rhythm split only by a few rows (a hot row of its own inside the band
  * is read as a band, not a burst) are one batch job.

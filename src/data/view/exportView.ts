@@ -24,7 +24,11 @@ export function viewIndexRange(
   if (view === null) return { r0: 0, r1: matrix.rowCount, c0: 0, c1: matrix.colCount };
   const r0 = Math.max(0, Math.min(matrix.rowCount, Math.floor(view.r0)));
   const r1 = Math.max(r0, Math.min(matrix.rowCount, Math.ceil(view.r1)));
-  const { c0, c1 } = columnRange(columnEdges(matrix.columns, stepMs, matrix.columnWidths), view.t0, view.t1);
+  const { c0, c1 } = columnRange(
+    columnEdges(matrix.columns, stepMs, matrix.columnWidths),
+    view.t0,
+    view.t1,
+  );
   return { r0, r1, c0, c1 };
 }
 
