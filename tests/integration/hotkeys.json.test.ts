@@ -45,6 +45,8 @@ async function start(extra: string[], log: string[] = []): Promise<App> {
     '--backfill=3h',
     // A 1 h step: no flush can happen while the test runs.
     '--keyvizStep=1h',
+    // No store in the working folder: a second run would restore this one's history.
+    '--history=off',
     `--static=${join(dir, 'no-page')}`,
     `--adminCredentialsFile=${credsFile}`,
     ...extra,
