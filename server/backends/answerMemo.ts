@@ -37,18 +37,25 @@ export function memoOn<T>(
   return p;
 }
 
+/** Pivot-array bytes per answer: answers never change, and the cache sums them on every call. */
+const baseBytes = new WeakMap<MatrixAnswer, number>();
+
 /** Bytes of the pivot arrays (values, groups, terms) of an answer, plus its encodings. */
 export function answerBytes(a: MatrixAnswer): number {
-  let n = 0;
-  const seen = new Set<ArrayBufferLike>();
-  for (const r of a.rows) {
-    for (const arr of [r.values, r.raftGroupIds, r.leaderTerms]) {
-      // Rows are views into three shared buffers: count each buffer once.
-      if (seen.has(arr.buffer)) continue;
-      seen.add(arr.buffer);
-      n += arr.buffer.byteLength;
+  let n = baseBytes.get(a);
+  if (n === undefined) {
+    n = 0;
+    const seen = new Set<ArrayBufferLike>();
+    for (const r of a.rows) {
+      for (const arr of [r.values, r.raftGroupIds, r.leaderTerms]) {
+        // Rows are views into three shared buffers: count each buffer once.
+        if (seen.has(arr.buffer)) continue;
+        seen.add(arr.buffer);
+        n += arr.buffer.byteLength;
+      }
+      n += 200 + r.meta.start.length + r.meta.end.length;
     }
-    n += 200 + r.meta.start.length + r.meta.end.length;
+    baseBytes.set(a, n);
   }
   return n + (memos.get(a)?.bytes ?? 0);
 }

@@ -48,11 +48,26 @@ export async function listenHttp(
   };
 }
 
+/**
+ * Node counts a stream's queued response bytes against its session and, while
+ * the session is over maxSessionMemory (10 MB by default), refuses new streams
+ * with RST_STREAM ENHANCE_YOUR_CALM, ending the connection after 100 refusals.
+ * A full matrix answer is several MB, queued whole; a client that cancels a
+ * call and starts the next on the same connection has its new stream arrive
+ * (often in the same read as the RST) before the cancelled answer is released,
+ * and was refused. 64 MB holds a slow reader's handful of queued answers; it
+ * is real memory (the gRPC envelope copies the answer), so it stays a bound:
+ * 32 MB still refused the 8-client cancelling load bench level. Rapid-reset
+ * floods stay nghttp2's to stop (its RST_STREAM rate limit: a burst of 1000,
+ * then 33/s).
+ */
+const H2_MAX_SESSION_MEMORY_MB = 64;
+
 export async function listenH2c(
   addr: ListenAddress,
   handler: (req: Http2ServerRequest, res: Http2ServerResponse) => void,
 ): Promise<Listener<Http2Server>> {
-  const server = http2.createServer({}, handler);
+  const server = http2.createServer({ maxSessionMemory: H2_MAX_SESSION_MEMORY_MB }, handler);
   const sessions = new Set<ServerHttp2Session>();
   server.on('session', (s) => {
     sessions.add(s);

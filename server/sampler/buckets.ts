@@ -185,8 +185,8 @@ export class BucketTable {
   }
 
   slotOfRoute(routeId: number): number {
-    if (routeId >= 0 && routeId < this.dense.length && routeId % 1 === 0)
-      return this.dense[routeId];
+    // `>>> 0 ===` admits integers in [0, 2^32) without a float modulo (hot keys ask per sample).
+    if (routeId >>> 0 === routeId && routeId < this.dense.length) return this.dense[routeId];
     return this.sparse.get(routeId) ?? -1;
   }
 

@@ -42,6 +42,11 @@ export interface StoredColumn {
   idle: Uint32Array | null;
   /** idle === null. */
   allActive: boolean;
+  /**
+   * Exact uint64 counters at or above 2^53, keyed like `counters` (k * n + i);
+   * absent when every counter is exact as a double (all the sampler counts).
+   */
+  exact?: ReadonlyMap<number, bigint>;
 }
 
 /** Largest value of src[from, to), or -1 when any value is not a non-negative integer. */
@@ -178,6 +183,8 @@ export interface ColumnDraft {
   writeBytes: Float64Array;
   groups: Float64Array;
   terms: Float64Array;
+  /** Exact counters at or above 2^53, keyed k * n + i (see StoredColumn.exact). */
+  exact?: ReadonlyMap<number, bigint>;
 }
 
 /** Indices of entries whose four counters are zero, or null when there are none. */
@@ -255,6 +262,7 @@ export class ColumnRing {
       idle,
       allActive: idle === null,
     };
+    if (d.exact && d.exact.size > 0) col.exact = new Map(d.exact);
     if (this.count < this.capacity) {
       this.ring[(this.head + this.count) % this.capacity] = col;
       this.count++;

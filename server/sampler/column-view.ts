@@ -16,8 +16,15 @@ export function appendColumns(ring: ColumnRing, columns: readonly Column[]): voi
     const groups = new Float64Array(n);
     const terms = new Float64Array(n);
     const seq = ring.upcomingSeq;
+    let exact: Map<number, bigint> | undefined;
     for (let i = 0; i < n; i++) {
       const row = col.rows[i];
+      if (row.exact) {
+        for (let k = 0; k < 4; k++) {
+          const e = row.exact[k];
+          if (e !== undefined) (exact ??= new Map()).set(k * n + i, e);
+        }
+      }
       const b = ring.identities.intern(row.meta.bucketId);
       ring.identities.recordMeta(b, seq, row.meta);
       buckets[i] = b;
@@ -38,6 +45,7 @@ export function appendColumns(ring: ColumnRing, columns: readonly Column[]): voi
       writeBytes,
       groups,
       terms,
+      ...(exact ? { exact } : {}),
     });
   }
 }
@@ -48,7 +56,7 @@ export function ringToColumns(ring: ColumnRing, fromMs: number, toMs: number): C
   // The pivot's window rule, so snapshots and matrices agree on the columns.
   for (const col of windowColumns(ring, fromMs, toMs)) {
     const rows: ColumnRow[] = [];
-    const { buckets, counters, groups, terms } = col;
+    const { buckets, counters, groups, terms, exact } = col;
     const n = buckets.length;
     for (let i = 0; i < n; i++) {
       const idle =
@@ -65,11 +73,22 @@ export function ringToColumns(ring: ColumnRing, fromMs: number, toMs: number): C
         writeBytes: counters[3 * n + i],
         raftGroupId: groups[i],
         leaderTerm: terms[i],
+        ...(exact ? exactRow(exact, n, i) : {}),
       });
     }
     out.push({ unixMs: col.unixMs, rows });
   }
   return out;
+}
+
+/** Entry i's exact counters as a row's `exact`, or nothing when it has none. */
+function exactRow(
+  exact: ReadonlyMap<number, bigint>,
+  n: number,
+  i: number,
+): Pick<ColumnRow, 'exact'> {
+  const e = [0, 1, 2, 3].map((k) => exact.get(k * n + i));
+  return e.some((v) => v !== undefined) ? { exact: e } : {};
 }
 
 /**

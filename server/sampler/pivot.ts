@@ -358,7 +358,26 @@ function finishPivot(p: PivotPlan): MatrixResult {
   }
   const columnUnixMs = new Array<number>(C);
   for (let j = 0; j < C; j++) columnUnixMs[j] = p.cols[j].unixMs;
+  attachExact(p, rows);
   return { columnUnixMs, rows };
+}
+
+/**
+ * Cells whose column holds the exact uint64 (at or above 2^53, from a replayed
+ * record file) get it as the row's exactValues, which every encoder writes
+ * instead of the double. Columns without exact counters (all the sampler's) cost nothing.
+ */
+function attachExact(p: PivotPlan, rows: MatrixRow[]): void {
+  for (let j = 0; j < p.C; j++) {
+    const { exact, buckets } = p.cols[j];
+    if (!exact) continue;
+    const n = buckets.length;
+    for (const [at, v] of exact) {
+      if (Math.floor(at / n) !== p.k) continue;
+      const r = p.rowOf[buckets[at - p.k * n]];
+      if (r >= 0) (rows[r].exactValues ??= new Map()).set(j, v);
+    }
+  }
 }
 
 /**

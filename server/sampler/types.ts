@@ -65,6 +65,12 @@ export interface ColumnRow extends CellCounters {
   meta: BucketMeta;
   raftGroupId: number;
   leaderTerm: number;
+  /**
+   * Exact uint64 counters where the double is not (at or above 2^53, e.g. a
+   * replayed record file): [reads, writes, readBytes, writeBytes], undefined =
+   * the double is exact. The counters above then hold the nearest doubles.
+   */
+  exact?: readonly (bigint | undefined)[];
 }
 
 export type SeriesName = 'reads' | 'writes' | 'read_bytes' | 'write_bytes';

@@ -1,6 +1,8 @@
 // Regression tests of issue 12 against real servers: a flood of full JSON
 // matrices leaves /healthz answering; beyond the admission bounds callers get a
 // clean refusal in their protocol; an oversized gRPC request's stream is reset;
+// a client cancelling many calls on one h2c connection keeps it (a reset flood
+// does not);
 // huge deadlines and many concurrent calls print no warnings; --record to a bad
 // folder is refused at start-up.
 import http from 'node:http';
@@ -175,6 +177,85 @@ describe('under a flood of full matrices', () => {
 });
 
 describe('gRPC over h2c', () => {
+  it('keeps a connection whose client cancels many calls; still ends a reset flood', async () => {
+    const s = await spawnServer(['--routes=2000', '--backfill=24h', '--keyvizStep=10m']);
+    servers.push(s);
+    const frame = grpcFrame(
+      toBinary(GetKeyVizMatrixRequestSchema, create(GetKeyVizMatrixRequestSchema, { rows: 0 })),
+    );
+    const open = (session: http2.ClientHttp2Session) =>
+      session.request({
+        ':method': 'POST',
+        ':path': '/Admin/GetKeyVizMatrix',
+        'content-type': 'application/grpc',
+        te: 'trailers',
+      });
+    const session = http2.connect(`http://${s.grpc}`);
+    const goaways: number[] = [];
+    session.on('goaway', (code) => goaways.push(code));
+    session.on('error', () => {});
+    const refusals: string[] = [];
+    // A slow reader: eight full answers (a few MB each) asked on one connection and
+    // not read, so the server holds them queued; the caller then gives up on all of
+    // them and asks again at once (the new streams reach the server with the resets).
+    for (let round = 0; round < 12; round++) {
+      const calls = Array.from({ length: 8 }, () => {
+        const st = open(session);
+        st.on('error', (e) => refusals.push(e.message));
+        st.end(frame);
+        st.pause();
+        return new Promise<http2.ClientHttp2Stream>((r) => {
+          st.once('response', () => r(st));
+          st.once('close', () => r(st));
+        });
+      });
+      const started = await Promise.all(calls);
+      await new Promise((r) => setTimeout(r, 50));
+      for (const st of started) st.close(http2.constants.NGHTTP2_CANCEL);
+    }
+    expect(refusals).toEqual([]);
+    expect(goaways).toEqual([]);
+    expect(session.closed || session.destroyed).toBe(false);
+    // The connection still answers in full.
+    const status = await new Promise<string>((resolve) => {
+      const st = open(session);
+      st.on('data', () => {});
+      st.on('trailers', (t) => resolve(String(t['grpc-status'])));
+      st.on('error', (e) => resolve(e.message));
+      st.end(frame);
+    });
+    expect(status).toBe('0');
+    session.close();
+    // A rapid-reset flood (streams opened and reset at once, thousands) is still ended.
+    const flood = http2.connect(`http://${s.grpc}`);
+    flood.on('error', () => {});
+    const ended = new Promise<number>((r) => flood.once('goaway', r));
+    for (let i = 0; i < 4000 && !flood.closed && !flood.destroyed; i++) {
+      const st = open(flood);
+      st.on('error', () => {});
+      st.end(frame);
+      st.close(http2.constants.NGHTTP2_CANCEL);
+      if (i % 100 === 99) await new Promise((r) => setImmediate(r));
+    }
+    const code = await Promise.race([
+      ended,
+      new Promise<number>((r) => setTimeout(() => r(-1), 10_000)),
+    ]);
+    expect(code).not.toBe(-1);
+    flood.destroy();
+    // The server serves new connections after the flood.
+    const after = http2.connect(`http://${s.grpc}`);
+    const again = await new Promise<string>((resolve) => {
+      const st = open(after);
+      st.on('data', () => {});
+      st.on('trailers', (t) => resolve(String(t['grpc-status'])));
+      st.on('error', (e) => resolve(e.message));
+      st.end(frame);
+    });
+    after.close();
+    expect(again).toBe('0');
+  }, 90_000);
+
   it('resets the stream of a request over the size limit, so an uploading client stops', async () => {
     const s = await spawnServer(['--routes=50', '--backfill=10m']);
     servers.push(s);

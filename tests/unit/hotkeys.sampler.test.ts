@@ -5,6 +5,7 @@ import { OP_READ, OP_WRITE, type RouteInfo } from '../../server/sampler/types.ts
 import {
   byCountThenKey,
   bytesToKey,
+  hashBytes,
   keyToBytes,
   SpaceSaving,
 } from '../../server/sampler/hotkeys/spaceSaving.ts';
@@ -77,6 +78,52 @@ describe('Space-Saving sketch', () => {
     }
   });
 
+  it('counts exactly as the plain algorithm, by bytes or string, through hash collisions', () => {
+    // Two different keys with the same 30-bit hash (found once by a birthday
+    // search over `c<i>`): the index must tell them apart by their bytes.
+    const pair = ['c268724', 'c698200'] as const;
+    expect(hashBytes(k(pair[0]), 0, 7)).toBe(hashBytes(k(pair[1]), 0, 7));
+    // The plain algorithm: an array of m counters, the newcomer takes the first minimum's place.
+    const plain = (m: number, stream: string[]) => {
+      const c: { key: string; count: number }[] = [];
+      for (const x of stream) {
+        const held = c.find((e) => e.key === x);
+        if (held) held.count++;
+        else if (c.length < m) c.push({ key: x, count: 1 });
+        else {
+          let v = 0;
+          for (let j = 1; j < m; j++) if (c[j].count < c[v].count) v = j;
+          c[v] = { key: x, count: c[v].count + 1 };
+        }
+      }
+      return c.sort(byCountThenKey);
+    };
+    const rng = new Rng(11);
+    for (const m of [1, 2, 5, 16, 64]) {
+      const stream: string[] = [];
+      for (let i = 0; i < 6000; i++) {
+        const r = rng.float();
+        stream.push(r < 0.2 ? pair[0] : r < 0.4 ? pair[1] : `z${Math.floor(1 / (r - 0.399))}`);
+      }
+      const byString = new SpaceSaving(m);
+      const byBytes = new SpaceSaving(m);
+      const arena = new Uint8Array(64);
+      for (const x of stream) {
+        byString.offer(x);
+        arena.set(k(x), 7);
+        byBytes.offerBytes(arena, 7, x.length);
+      }
+      const want = plain(m, stream);
+      expect(byString.entries()).toEqual(want);
+      expect(byBytes.entries()).toEqual(want);
+      expect(byBytes.n).toBe(stream.length);
+      for (const e of want) expect(byBytes.count(e.key)).toBe(e.count);
+      byBytes.reset();
+      expect(byBytes.size).toBe(0);
+      expect(byBytes.count(pair[0])).toBe(0);
+    }
+  });
+
   it('orders count desc then key bytes asc, and round-trips key bytes', () => {
     const raw = new Uint8Array([0, 255, 128, 10]);
     expect(keyToBytes(bytesToKey(raw))).toEqual(raw);
@@ -103,6 +150,22 @@ describe('sampling and options', () => {
     expect(same).toBe(true);
     expect(n).toBeGreaterThan(9_500);
     expect(n).toBeLessThan(10_500);
+    // Independent per call: the gap between admitted calls is geometric, so
+    // P(gap = 1) is 1/16 and gaps longer than 64 occur with (15/16)^64 ~ 1.6%.
+    const c = new SampleRoll(7);
+    const gaps: number[] = [];
+    let last = 0;
+    for (let i = 1; i <= 320_000; i++) {
+      if (c.admit(16)) {
+        gaps.push(i - last);
+        last = i;
+      }
+    }
+    const share = (f: (g: number) => boolean) => gaps.filter(f).length / gaps.length;
+    expect(share((g) => g === 1)).toBeGreaterThan(0.055);
+    expect(share((g) => g === 1)).toBeLessThan(0.07);
+    expect(share((g) => g > 64)).toBeGreaterThan(0.012);
+    expect(share((g) => g > 64)).toBeLessThan(0.02);
     const one = new SampleRoll(1);
     for (let i = 0; i < 100; i++) expect(one.admit(1)).toBe(true);
   });

@@ -1,6 +1,7 @@
 // uint64 end to end on the server side (issue 12, defect 2): a node reporting
 // 2^64-1 or 2^53+1 keeps every digit through the gateway's decode and merge, the
 // binary encoders (fast and generic) and the node's JSON; sums saturate at 2^64-1.
+// Record files (--record / --fixture) carry them as decimal strings, exactly.
 import { describe, expect, it } from 'vitest';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import {
@@ -16,7 +17,10 @@ import { encodeMatrixWire } from '../../server/wire/encode-matrix.ts';
 import { encodeMatrixResponseBytes } from '../../server/wire/encode-response.ts';
 import { exactBigints, rowFromMessage, toGenericResponse } from '../../server/wire/generic.ts';
 import { rowJson } from '../../server/jsonapi/encodeMatrix.ts';
-import type { MatrixAnswer } from '../../server/sampler/types.ts';
+import type { MatrixAnswer, MatrixResult } from '../../server/sampler/types.ts';
+import { Sampler } from '../../server/sampler/sampler.ts';
+import { fixtureText } from '../../server/fixture/record.ts';
+import { parseFixture } from '../../server/fixture/replay.ts';
 
 const MAX = (1n << 64n) - 1n;
 const BIG = (1n << 53n) + 1n;
@@ -142,5 +146,88 @@ describe('uint64 through the gateway console and event merges', () => {
     // Writes: one value per (group, term), the same on both nodes.
     expect(m.writes).toEqual([BIG, 1n]);
     expect(m.row?.values).toEqual([BIG, 1n]);
+  });
+});
+
+describe('record files keep counters above 2^53 exact', () => {
+  // A single node's answer: no upstreams, no conflicts.
+  const answer = (m: MatrixResult): MatrixAnswer => ({ ...m, nodes: [], conflicts: [] });
+  const header =
+    '{"format":"keyviz-fixture","version":1,"keyEncoding":"base64","stepMs":60000,"columns":2}';
+  const bucket =
+    '{"kind":"bucket","ref":0,"bucketId":"route:1","start":"","end":"","label":"","aggregate":false,"routeIds":["1"],"routeCount":1}';
+  // reads 2^53+1, writes 2^64-1 (decimal strings), read bytes a plain number.
+  const text = [
+    header,
+    bucket,
+    '{"kind":"column","unixMs":60000,"rows":[[0,"9007199254740993","18446744073709551615",5,"7",1,2]]}',
+    '{"kind":"column","unixMs":120000,"rows":[[0,3,"18446744073709551614",0,0,1,2]]}',
+  ].join('\n');
+  const answers = (s: Sampler) => ({
+    reads: valuesOf(answer(s.matrix(req(READS)))),
+    writes: valuesOf(answer(s.matrix(req(WRITES)))),
+    readBytes: valuesOf(answer(s.matrix(req(3)))),
+    writeBytes: valuesOf(answer(s.matrix(req(4)))),
+  });
+  const want = {
+    reads: [BIG, 3n],
+    writes: [MAX, MAX - 1n],
+    readBytes: [5n, 0n],
+    writeBytes: [7n, 0n],
+  };
+
+  it('replay answers every digit; recording the replay writes the same values back', async () => {
+    const s = Sampler.fromColumns(parseFixture(text).columns);
+    expect(answers(s)).toEqual(want);
+    // The JSON API and the sliced pivot too.
+    const sliced = await s.matrixSliced(req(WRITES), () => Promise.resolve());
+    expect(rowJson(sliced.rows[0], undefined)).toContain(
+      '"values":[18446744073709551615,18446744073709551614]',
+    );
+    // Record the replayed history, replay that: the same answers.
+    const again = fixtureText(s.snapshot(), 60_000, 0);
+    expect(again).toContain('[0,"9007199254740993","18446744073709551615",5,7,1,2]');
+    expect(answers(Sampler.fromColumns(parseFixture(again).columns))).toEqual(want);
+  });
+
+  it("a live sampler's doubles at or above 2^53 are written as their exact integers", () => {
+    const meta = parseFixture(text).columns[0].rows[0].meta;
+    const row = { meta, raftGroupId: 1, leaderTerm: 1 };
+    const out = fixtureText(
+      [
+        {
+          unixMs: 60_000,
+          // 2^53+2 is a double; 2^64 (a double's nearest to 2^64-1) saturates; 2^70 too.
+          rows: [
+            { ...row, reads: 2 ** 53 + 2, writes: 2 ** 64, readBytes: 2 ** 70, writeBytes: 9 },
+          ],
+        },
+      ],
+      60_000,
+      0,
+    );
+    expect(out).toContain(
+      '[0,"9007199254740994","18446744073709551615","18446744073709551615",9,1,1]',
+    );
+    expect(out).not.toContain('18446744073709552000');
+    const s = Sampler.fromColumns(parseFixture(out).columns);
+    expect(valuesOf(answer(s.matrix(req(READS))))).toEqual([2n ** 53n + 2n]);
+    expect(valuesOf(answer(s.matrix(req(WRITES))))).toEqual([MAX]);
+  });
+
+  it('refuses counters that are not a uint64, naming the cell', () => {
+    const col = (cells: string) =>
+      [header, bucket, `{"kind":"column","unixMs":60000,"rows":[[0,${cells}]]}`].join('\n');
+    for (const [cells, cell] of [
+      ['"18446744073709551616",0,0,0,1,2', 1], // 2^64
+      ['0,"-1",0,0,1,2', 2],
+      ['0,0,"0x10",0,1,2', 3],
+      ['0,0,0,"007",1,2', 4],
+      ['0,0,0,0,"9007199254740993",2', 5], // group ids stay numbers
+    ] as const) {
+      expect(() => parseFixture(col(cells), 'rec')).toThrow(
+        new RegExp(`rec line 3: rows\\[0\\]\\[${cell}\\] must be a non-negative integer`),
+      );
+    }
   });
 });

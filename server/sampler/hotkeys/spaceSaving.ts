@@ -3,8 +3,15 @@
 // counter and takes its count + 1. Every count overestimates the key's true
 // count by at most the evicted minimum, so by at most N/m for N offers.
 //
-// Keys are held as latin1 strings (one char per byte): a cheap exact Map key.
-// The minimum sits at the top of a min-heap of the m counters (O(log m) per offer).
+// Keys are held as latin1 strings (one char per byte). The sketch is laid out
+// for the hot-key drain, where each sample lands in one of thousands of
+// sketches that is not in the CPU cache (memory latency, not arithmetic, is a
+// sample's cost): one Float64Array holds every counter's (count, hash) pair and
+// an open-addressing index by a 30-bit hash of the key's bytes, so a key the
+// sketch holds is found and counted touching the index, its pair and its
+// string, and offerBytes() builds no string for it. Eviction scans the m counts
+// for the minimum (first on ties): O(m) over contiguous memory, and only for a
+// key not held, where a heap would cost O(log m) scattered moves on every hit.
 
 export interface SketchEntry {
   /** The key's bytes as a latin1 string (one char per byte). */
@@ -12,99 +19,163 @@ export interface SketchEntry {
   count: number;
 }
 
-interface Counter {
-  key: string;
-  count: number;
-  /** Position in the min-heap. */
-  at: number;
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+/** Small integers (Smis) on every V8 build, exact in a double. */
+const HASH_MASK = 0x3fffffff;
+
+/** FNV-1a over bytes [off, end) of `b`, to 30 bits. */
+export function hashBytes(b: Uint8Array, off: number, end: number): number {
+  let h = FNV_OFFSET;
+  for (let i = off; i < end; i++) h = Math.imul(h ^ b[i], FNV_PRIME);
+  return h & HASH_MASK;
+}
+
+/** The same hash over a latin1 string's chars (= the key's bytes). */
+function hashKey(k: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < k.length; i++) h = Math.imul(h ^ k.charCodeAt(i), FNV_PRIME);
+  return h & HASH_MASK;
+}
+
+function sameBytes(k: string, b: Uint8Array, off: number, len: number): boolean {
+  if (k.length !== len) return false;
+  for (let i = 0; i < len; i++) if (k.charCodeAt(i) !== b[off + i]) return false;
+  return true;
 }
 
 export class SpaceSaving {
-  private readonly byKey = new Map<string, Counter>();
-  /** Min-heap on count: the eviction victim is heap[0], found in O(1), fixed in O(log m). */
-  private readonly heap: Counter[] = [];
   /** Offers since the last reset (the N of the N/m bound). */
   n = 0;
+  private held = 0;
+  private readonly keys: string[];
+  /**
+   * [2e] count and [2e + 1] hash of counter e (e < m); from 2m, the index:
+   * a power-of-two table (load <= 1/2, linear probing) of e + 1, 0 = empty.
+   */
+  private readonly t: Float64Array;
+  private readonly mask: number;
 
   constructor(readonly capacity: number) {
     if (!(capacity >= 1)) throw new RangeError('capacity must be at least 1');
+    let size = 4;
+    while (size < 2 * capacity) size *= 2;
+    this.mask = size - 1;
+    this.t = new Float64Array(2 * capacity + size);
+    this.keys = new Array<string>(capacity).fill('');
   }
 
   get size(): number {
-    return this.heap.length;
+    return this.held;
   }
 
   offer(key: string): void {
+    const hash = hashKey(key);
+    const t = this.t;
+    const base = 2 * this.capacity;
+    for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
+      const v = t[base + i];
+      if (v === 0) break;
+      const e = v - 1;
+      if (t[2 * e + 1] === hash && this.keys[e] === key) {
+        this.n++;
+        t[2 * e]++;
+        return;
+      }
+    }
+    this.admit(key, hash);
+  }
+
+  /** offer() of the key held as bytes [off, off + len) of `b` (a string is built only if new). */
+  offerBytes(b: Uint8Array, off: number, len: number): void {
+    const hash = hashBytes(b, off, off + len);
+    const t = this.t;
+    const base = 2 * this.capacity;
+    for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
+      const v = t[base + i];
+      if (v === 0) break;
+      const e = v - 1;
+      if (t[2 * e + 1] === hash && sameBytes(this.keys[e], b, off, len)) {
+        this.n++;
+        t[2 * e]++;
+        return;
+      }
+    }
+    this.admit(latin1(b, off, len), hash);
+  }
+
+  /** A key not held: a new counter, or the minimum's counter with min + 1. */
+  private admit(key: string, hash: number): void {
     this.n++;
-    const c = this.byKey.get(key);
-    if (c !== undefined) {
-      c.count++;
-      this.down(c.at);
-      return;
+    const t = this.t;
+    let e = this.held;
+    if (e < this.capacity) {
+      this.held = e + 1;
+      t[2 * e] = 1;
+    } else {
+      e = 0;
+      let min = t[0];
+      for (let j = 1; j < this.capacity; j++) {
+        if (t[2 * j] < min) {
+          min = t[2 * j];
+          e = j;
+        }
+      }
+      this.unindex(e);
+      t[2 * e] = min + 1;
     }
-    const h = this.heap;
-    if (h.length < this.capacity) {
-      const e: Counter = { key, count: 1, at: h.length };
-      h.push(e);
-      this.byKey.set(key, e);
-      this.up(e.at);
-      return;
+    t[2 * e + 1] = hash;
+    this.keys[e] = key;
+    const base = 2 * this.capacity;
+    let i = hash & this.mask;
+    while (t[base + i] !== 0) i = (i + 1) & this.mask;
+    t[base + i] = e + 1;
+  }
+
+  /** Removes counter e from the index (backward-shift deletion keeps probes short and exact). */
+  private unindex(e: number): void {
+    const t = this.t;
+    const base = 2 * this.capacity;
+    const mask = this.mask;
+    let i = t[2 * e + 1] & mask;
+    while (t[base + i] !== e + 1) i = (i + 1) & mask;
+    for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
+      const v = t[base + j];
+      if (v === 0) break;
+      const home = t[2 * (v - 1) + 1] & mask;
+      // The entry at j may move back to the hole at i unless its home lies in (i, j].
+      const stays = i <= j ? i < home && home <= j : i < home || home <= j;
+      if (stays) continue;
+      t[base + i] = v;
+      i = j;
     }
-    // Evict the minimum: the newcomer takes its counter with min + 1.
-    const victim = h[0];
-    this.byKey.delete(victim.key);
-    victim.key = key;
-    victim.count++;
-    this.byKey.set(key, victim);
-    this.down(0);
+    t[base + i] = 0;
   }
 
   /** Count of a key (0 when not held). */
   count(key: string): number {
-    return this.byKey.get(key)?.count ?? 0;
+    const hash = hashKey(key);
+    const t = this.t;
+    const base = 2 * this.capacity;
+    for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
+      const v = t[base + i];
+      if (v === 0) return 0;
+      if (t[2 * (v - 1) + 1] === hash && this.keys[v - 1] === key) return t[2 * (v - 1)];
+    }
   }
 
   /** A deep copy of the entries, count descending, ties by key bytes ascending. */
   entries(): SketchEntry[] {
-    return this.heap.map((c) => ({ key: c.key, count: c.count })).sort(byCountThenKey);
+    const out: SketchEntry[] = [];
+    for (let e = 0; e < this.held; e++) out.push({ key: this.keys[e], count: this.t[2 * e] });
+    return out.sort(byCountThenKey);
   }
 
   reset(): void {
-    this.byKey.clear();
-    this.heap.length = 0;
+    this.t.fill(0);
+    this.keys.fill('');
+    this.held = 0;
     this.n = 0;
-  }
-
-  private up(i: number): void {
-    const h = this.heap;
-    const e = h[i];
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (h[p].count <= e.count) break;
-      h[i] = h[p];
-      h[i].at = i;
-      i = p;
-    }
-    h[i] = e;
-    e.at = i;
-  }
-
-  private down(i: number): void {
-    const h = this.heap;
-    const n = h.length;
-    const e = h[i];
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const m = r < n && h[r].count < h[l].count ? r : l;
-      if (h[m].count >= e.count) break;
-      h[i] = h[m];
-      h[i].at = i;
-      i = m;
-    }
-    h[i] = e;
-    e.at = i;
   }
 }
 
@@ -120,6 +191,14 @@ export function bytesToKey(b: Uint8Array): string {
   for (let i = 0; i < b.length; i += 4096) {
     s += String.fromCharCode.apply(null, b.subarray(i, i + 4096) as unknown as number[]);
   }
+  return s;
+}
+
+/** Bytes [off, off + len) -> latin1 string (V8 builds strings under 13 chars flat). */
+function latin1(b: Uint8Array, off: number, len: number): string {
+  if (len > 12) return bytesToKey(b.subarray(off, off + len));
+  let s = '';
+  for (let i = 0; i < len; i++) s += String.fromCharCode(b[off + i]);
   return s;
 }
 

@@ -4,7 +4,10 @@
 // aggregator goroutine here: the queue is drained on a microtask (so observe
 // stays a few integer ops and a copy) and before every publish. A synchronous
 // burst longer than the queue (e.g. a backfill step) drops, as the node's
-// channel would when its aggregator falls behind.
+// channel would when its aggregator falls behind. A write that is not sampled
+// costs a length check and a decrement (roll.ts); a sample's drain finds its
+// sketch by route id and its key by the bytes' hash, building no string for a
+// key the sketch already holds.
 //
 // publish() (once per flush) drains, deep-copies every (route, label) sketch
 // into one immutable window, pushes it into the history and resets. The
@@ -16,11 +19,27 @@ import { SpaceSaving } from './spaceSaving.ts';
 import { WindowHistory } from './history.ts';
 import { estimateBytes, slotKey, type HotKeyWindow, type SlotSnapshot } from './window.ts';
 
+/** One (route, label) sketch; a route's sketches are chained from its entry in the map. */
+class Sketch extends SpaceSaving {
+  constructor(
+    capacity: number,
+    readonly routeId: number,
+    readonly label: string,
+    public next: Sketch | undefined,
+  ) {
+    super(capacity);
+  }
+}
+
 export class HotKeyTracker {
   readonly options: HotKeyOptions;
   readonly history: WindowHistory;
   private readonly roll: SampleRoll;
-  private readonly sketches = new Map<string, { routeId: number; label: string; s: SpaceSaving }>();
+  /** Route id -> its sketches, one per label, chained (a route has a handful of labels). */
+  private readonly sketches = new Map<number, Sketch>();
+  private readonly maxKeyLen: number;
+  private readonly queueSize: number;
+  private readonly sampleRate: number;
   private readonly qRoute: Float64Array;
   private readonly qLabel: string[];
   /** Queued keys' bytes, back to back (Uint8Array.slice per sample costs ~1 us in V8). */
@@ -46,6 +65,9 @@ export class HotKeyTracker {
   ) {
     this.options = resolveHotKeyOptions(config);
     this.roll = new SampleRoll(this.options.seed);
+    this.maxKeyLen = this.options.maxKeyLen;
+    this.queueSize = this.options.queueSize;
+    this.sampleRate = this.options.sampleRate;
     this.history = new WindowHistory(this.options.historyBytes);
     this.qRoute = new Float64Array(this.options.queueSize);
     this.qLabel = new Array<string>(this.options.queueSize).fill('');
@@ -55,23 +77,28 @@ export class HotKeyTracker {
 
   /** One write. Cheap: a length check, one roll, and rarely a copy. */
   observe(routeId: number, label: string, key: Uint8Array): void {
-    const o = this.options;
-    if (key.length > o.maxKeyLen) {
+    const len = key.length;
+    if (len > this.maxKeyLen) {
       this.skipped++;
       return;
     }
-    if (!this.roll.admit(o.sampleRate)) return;
+    if (!this.roll.admit(this.sampleRate)) return;
     const n = this.qLen;
-    if (n >= o.queueSize) {
+    if (n >= this.queueSize) {
       this.dropped++;
       return;
     }
+    // Asked here, while the route's table entries are in cache, not in the drain.
+    if (!this.isTracked(routeId)) return;
     const pos = this.arenaPos;
-    if (pos + key.length > this.arena.length) this.growArena(pos + key.length);
-    this.arena.set(key, pos);
+    if (pos + len > this.arena.length) this.growArena(pos + len);
+    const arena = this.arena;
+    // A loop beats TypedArray#set (a call into C++) for the short keys that dominate.
+    if (len <= 64) for (let i = 0; i < len; i++) arena[pos + i] = key[i];
+    else arena.set(key, pos);
     this.qOff[n] = pos;
-    this.qKeyLen[n] = key.length;
-    this.arenaPos = pos + key.length;
+    this.qKeyLen[n] = len;
+    this.arenaPos = pos + len;
     this.qRoute[n] = routeId;
     this.qLabel[n] = label;
     this.qLen = n + 1;
@@ -91,16 +118,18 @@ export class HotKeyTracker {
   drain(): void {
     const n = this.qLen;
     const m = this.options.perRoute;
+    const arena = this.arena;
     for (let i = 0; i < n; i++) {
       const routeId = this.qRoute[i];
       const label = this.qLabel[i];
-      if (!this.isTracked(routeId)) continue;
-      const off = this.qOff[i];
-      const key = this.arena.toString('latin1', off, off + this.qKeyLen[i]);
-      const k = slotKey(routeId, label);
-      let sk = this.sketches.get(k);
-      if (!sk) this.sketches.set(k, (sk = { routeId, label, s: new SpaceSaving(m) }));
-      sk.s.offer(key);
+      const first = this.sketches.get(routeId);
+      let sk = first;
+      while (sk !== undefined && sk.label !== label) sk = sk.next;
+      if (sk === undefined) {
+        sk = new Sketch(m, routeId, label, first);
+        this.sketches.set(routeId, sk);
+      }
+      sk.offerBytes(arena, this.qOff[i], this.qKeyLen[i]);
     }
     this.qLen = 0;
     this.arenaPos = 0;
@@ -112,21 +141,29 @@ export class HotKeyTracker {
     const { sampleRate: r, perRoute: m } = this.options;
     const slots = new Map<string, SlotSnapshot>();
     let any = false;
-    for (const [k, sk] of this.sketches) {
+    for (const [routeId, first] of this.sketches) {
       // Removed (or folded) routes' sketches are freed; idle ones too (cheap to recreate).
-      if (sk.s.n === 0 || !this.isTracked(sk.routeId)) {
-        this.sketches.delete(k);
-        continue;
+      const tracked = this.isTracked(routeId);
+      let kept: Sketch | undefined;
+      for (let sk: Sketch | undefined = first; sk !== undefined;) {
+        const next: Sketch | undefined = sk.next;
+        if (sk.n > 0 && tracked) {
+          any = true;
+          slots.set(slotKey(routeId, sk.label), {
+            routeId,
+            label: sk.label,
+            sampledN: sk.n,
+            errorBound: Math.floor((r * sk.n) / m),
+            entries: sk.entries(),
+          });
+          sk.reset();
+          sk.next = kept;
+          kept = sk;
+        }
+        sk = next;
       }
-      any = true;
-      slots.set(k, {
-        routeId: sk.routeId,
-        label: sk.label,
-        sampledN: sk.s.n,
-        errorBound: Math.floor((r * sk.s.n) / m),
-        entries: sk.s.entries(),
-      });
-      sk.s.reset();
+      if (kept === undefined) this.sketches.delete(routeId);
+      else this.sketches.set(routeId, kept);
     }
     const fromMs =
       this.lastPublishMs !== undefined && this.lastPublishMs < nowMs

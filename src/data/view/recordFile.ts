@@ -27,6 +27,11 @@ export interface RecordColumn {
   buckets: RecordBucket[];
   /** [reads, writes, readBytes, writeBytes, raftGroupId, leaderTerm] per entry, flat. */
   cells: Float64Array;
+  /**
+   * Counters at or above 2^53 exactly (written as decimal strings): cell index
+   * (as in `cells`) -> value; `cells` holds the nearest double. Absent when none.
+   */
+  exact?: Map<number, bigint>;
 }
 
 export interface RecordFile {
@@ -37,6 +42,11 @@ export interface RecordFile {
 
 export const CELL_FIELDS = 6;
 const SERIES_CELL: Record<Series, number> = { reads: 0, writes: 1, read_bytes: 2, write_bytes: 3 };
+
+/** A uint64 in decimal: no sign, no leading zero, at most 20 digits (range checked apart). */
+const UINT64_DECIMAL = /^(?:0|[1-9][0-9]{0,19})$/;
+const UINT64_MAX = (1n << 64n) - 1n;
+const EXACT_FROM = 2n ** 53n;
 
 const B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
@@ -135,6 +145,7 @@ export function parseRecordFile(text: string, name = 'record'): RecordFile {
       const list = rows as unknown[];
       const colBuckets: RecordBucket[] = new Array(list.length);
       const cells = new Float64Array(list.length * CELL_FIELDS);
+      let exact: Map<number, bigint> | undefined;
       for (let j = 0; j < list.length; j++) {
         const r = list[j];
         if (!Array.isArray(r) || r.length !== 7) {
@@ -146,9 +157,22 @@ export function parseRecordFile(text: string, name = 'record'): RecordFile {
         // Checked inline: building a message per cell would dominate the parse of a big file.
         for (let k = 0; k < 7; k++) {
           const v = a[k];
-          if (!(typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)) {
-            fail(`rows[${j}][${k}] must be a non-negative integer`);
+          if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) continue;
+          // A counter (reads .. writeBytes) may be any uint64, as a decimal string: a JSON
+          // number above 2^53 - 1 does not survive JSON.parse exactly.
+          const counter = k >= 1 && k <= 4;
+          if (counter && typeof v === 'string' && UINT64_DECIMAL.test(v)) {
+            const big = BigInt(v);
+            if (big <= UINT64_MAX) {
+              if (big >= EXACT_FROM) (exact ??= new Map()).set(j * CELL_FIELDS + k - 1, big);
+              a[k] = Number(big);
+              continue;
+            }
           }
+          fail(
+            `rows[${j}][${k}] must be a non-negative integer` +
+              (counter ? ' (above 2^53 - 1: a decimal string up to 18446744073709551615)' : ''),
+          );
         }
         const ref = a[0] as number;
         colBuckets[j] =
@@ -156,7 +180,9 @@ export function parseRecordFile(text: string, name = 'record'): RecordFile {
           fail(`rows[${j}][0]: bucket ref ${ref} is not defined on an earlier line`);
         for (let k = 1; k < 7; k++) cells[j * CELL_FIELDS + k - 1] = a[k] as number;
       }
-      columns.push({ unixMs, buckets: colBuckets, cells });
+      columns.push(
+        exact ? { unixMs, buckets: colBuckets, cells, exact } : { unixMs, buckets: colBuckets, cells },
+      );
     } else {
       fail('field "kind" must be "bucket" or "column"');
     }
