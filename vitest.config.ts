@@ -34,6 +34,9 @@ export default defineConfig({
         plugins: [react(), leanProtobuf()],
         optimizeDeps: {
           exclude: ['@bufbuild/protobuf', '@connectrpc/connect', '@connectrpc/connect-web'],
+          // Known up front: found mid-run, Vite re-optimises and reloads the page under a
+          // running test file (a first run on a fresh clone failed a file that way).
+          include: ['react', 'react-dom', 'react-dom/client', 'react-router-dom'],
         },
         test: {
           name: 'browser',
