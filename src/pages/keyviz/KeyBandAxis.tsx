@@ -1,4 +1,6 @@
 import { memo, useMemo } from 'react';
+import { Link } from 'react-router-dom';
+import { bucketPath, windowQuery } from '../../shell/router.ts';
 import type { RowMeta } from '../../data/matrix.ts';
 import { describeKey, displayKey } from '../../data/keys.ts';
 import {
@@ -43,8 +45,10 @@ const startText = (r: RowMeta): string => {
  * The key axis: nested bars for rows sharing a key prefix, each with a horizontal label on a
  * free line (thin bands get one beside them, with a leader), then the start keys of rows spaced
  * so they never crowd, each showing the part that tells it from its labelled neighbours. Tall
- * rows of a deep zoom wrap their label over several lines. For assistive technology the axis
- * is one image with a summary (the grid's cell cursor speaks each row's keys).
+ * rows of a deep zoom wrap their label over several lines. Each row label is a link to that
+ * bucket's page with the heatmap's time window (issue 14). For assistive technology the axis
+ * is a group named by its summary holding those links; the bands are decoration (the grid's
+ * cell cursor speaks each row's keys).
  */
 export const KeyBandAxis = memo(function KeyBandAxis({ rows, view, height, onHighlight }: Props) {
   const bands = useMemo(() => keyBands(rows, DEPTHS, 2), [rows]);
@@ -56,7 +60,14 @@ export const KeyBandAxis = memo(function KeyBandAxis({ rows, view, height, onHig
     height,
   );
   const labels = useMemo(() => {
-    const out: { row: number; y: number; text: string; full: string; lines: number }[] = [];
+    const out: {
+      row: number;
+      y: number;
+      text: string;
+      full: string;
+      lines: number;
+      bucketId: string;
+    }[] = [];
     const every = Math.max(1, Math.ceil(LABEL_GAP_PX / pxPerRow));
     const first = Math.max(0, Math.ceil(view.r0 / every) * every);
     const lines = Math.max(1, Math.min(MAX_LINES, Math.floor(Math.min(pxPerRow, 1e9) / LINE_PX)));
@@ -83,6 +94,7 @@ export const KeyBandAxis = memo(function KeyBandAxis({ rows, view, height, onHig
         text: distinctPart(full[i], prev, next, chars),
         full: full[i],
         lines,
+        bucketId: rows[r].bucketId,
       });
     });
     return out;
@@ -104,10 +116,15 @@ export const KeyBandAxis = memo(function KeyBandAxis({ rows, view, height, onHig
     <div
       className="key-axis explore-key-axis"
       data-testid="key-axis"
-      role="img"
+      role="group"
       aria-label={summary}
     >
-      <div className="key-bands" data-testid="key-bands" style={{ width: BAND_AREA_PX }}>
+      <div
+        className="key-bands"
+        data-testid="key-bands"
+        style={{ width: BAND_AREA_PX }}
+        aria-hidden="true"
+      >
         {shown.map(({ band, y, height: h }, i) => {
           const full = displayKey(band.prefix);
           const at = places[i];
@@ -155,14 +172,19 @@ export const KeyBandAxis = memo(function KeyBandAxis({ rows, view, height, onHig
         })}
       </div>
       {labels.map((l) => (
-        <span
+        <Link
           key={l.row}
           className={l.lines > 1 ? 'key-label wrap' : 'key-label'}
           style={{ top: l.y, left: BAND_AREA_PX, maxHeight: l.lines * LINE_PX }}
-          title={l.full}
+          title={`${l.full}: open this bucket's page`}
+          aria-label={`Open the bucket page of ${l.full} (bucket ${l.bucketId})`}
+          data-row={l.row}
+          // The heatmap's query is read when the link is rendered: its window (zoom or range)
+          // goes along, as from the pinned card's "Open" link.
+          to={bucketPath(l.bucketId, windowQuery(location.search))}
         >
           {l.text}
-        </span>
+        </Link>
       ))}
     </div>
   );
