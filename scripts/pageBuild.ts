@@ -7,7 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts', 'scripts/leanProtobuf.ts'];
+const SOURCES = [
+  'src',
+  'public',
+  'index.html',
+  'vite.config.ts',
+  'scripts/leanProtobuf.ts',
+  'scripts/firstPaintChunk.ts',
+];
 
 /** Newest modification time (ms) of a file or of any file under a directory. */
 function newestMtime(p: string): number {

@@ -1,11 +1,10 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { buildLut } from '../../data/colorRamp.ts';
 import type { Matrix } from '../../data/matrix.ts';
 import { makeScale } from '../../data/scale.ts';
 import type { ViewState } from '../../data/urlState.ts';
 import { fullView, sameView, type Viewport } from '../../data/view/index.ts';
 import { TimeAxis } from './axes.tsx';
-import { ConflictLegend, ConflictOverlay } from './ConflictOverlay.tsx';
 import { EventLines, EventMarkers } from './EventLayer.tsx';
 import { timeEvents, type ReportedTransition } from '../../data/timeEvents.ts';
 import { Legend } from './Legend.tsx';
@@ -30,12 +29,27 @@ import {
 import type { ViewDispatch } from './useHeatmapViewState.ts';
 import { loadedOf } from './windowedClient.ts';
 import { HotSpotOutline } from './hotspots/HotSpotOutline.tsx';
-import { HotSpotPanel } from './hotspots/HotSpotPanel.tsx';
 import { useHotSpotNav } from './hotspots/useHotSpotNav.ts';
 import { HotKeysSlot } from './HotKeysSlot.tsx';
 import { useHotKeysSel } from './hotKeysUrl.ts';
 import type { SourceKind } from '../../api/source.ts';
 import './heatmap.css';
+// The panel's layout and the outline's style: with the page's CSS, the panel's code is lazy.
+import './hotspots/hotspots.css';
+
+import './cluster.css';
+
+// Not needed for the first paint (issue 17's bundle): chunks of their own, fetched on first use
+// (the hot-spot panel when opened, the conflict hatching only for a gateway's merged matrix).
+const HotSpotPanel = lazy(() =>
+  import('./hotspots/HotSpotPanel.tsx').then((m) => ({ default: m.HotSpotPanel })),
+);
+const ConflictOverlay = lazy(() =>
+  import('./ConflictOverlay.tsx').then((m) => ({ default: m.ConflictOverlay })),
+);
+const ConflictLegend = lazy(() =>
+  import('./ConflictOverlay.tsx').then((m) => ({ default: m.ConflictLegend })),
+);
 
 const LUT_SIZE = 256;
 const ROW_MARGINAL_PX = 56;
@@ -253,15 +267,17 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
             />
           )}
           {size.devW > 0 && m.conflicts && (
-            <ConflictOverlay
-              matrix={m}
-              edges={edges}
-              t0={vp.t0}
-              t1={vp.t1}
-              size={size}
-              r0={vp.r0}
-              r1={vp.r1}
-            />
+            <Suspense fallback={null}>
+              <ConflictOverlay
+                matrix={m}
+                edges={edges}
+                t0={vp.t0}
+                t1={vp.t1}
+                size={size}
+                r0={vp.r0}
+                r1={vp.r1}
+              />
+            </Suspense>
           )}
           {size.cssW > 0 && (
             <EventLines
@@ -323,7 +339,11 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
             scheme={scheme}
             stepMs={stepMs}
           />
-          <ConflictLegend matrix={m} />
+          {m.conflicts && (
+            <Suspense fallback={null}>
+              <ConflictLegend matrix={m} />
+            </Suspense>
+          )}
         </div>
         {hkOpen && (
           <HotKeysSlot
@@ -339,14 +359,16 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
         )}
       </div>
       {hot.open && (
-        <HotSpotPanel
-          matrix={hot.source}
-          spots={hot.spots}
-          pending={hot.pending}
-          selected={hot.selected}
-          onSelect={hot.select}
-          onClose={() => hot.setOpen(false)}
-        />
+        <Suspense fallback={null}>
+          <HotSpotPanel
+            matrix={hot.source}
+            spots={hot.spots}
+            pending={hot.pending}
+            selected={hot.selected}
+            onSelect={hot.select}
+            onClose={() => hot.setOpen(false)}
+          />
+        </Suspense>
       )}
     </div>
   );

@@ -2,7 +2,6 @@ import { formatClock, formatValue } from '../../../data/format.ts';
 import { KIND_LABEL, type HotSpot } from '../../../data/hotspots/index.ts';
 import { describeKey, elideMiddle } from '../../../data/keys.ts';
 import type { Matrix } from '../../../data/matrix.ts';
-import './hotspots.css';
 
 interface Props {
   matrix: Matrix;

@@ -4,7 +4,7 @@
 // and to the hottest cell. A selection is kept as keys and time, so its outline follows
 // refetched data.
 import { useCallback, useMemo, useState } from 'react';
-import { hottestCell, KIND_LABEL, type HotSpot } from '../../../data/hotspots/index.ts';
+import { KIND_LABEL, type HotSpot } from '../../../data/hotspots/types.ts';
 import type { Matrix } from '../../../data/matrix.ts';
 import {
   keyRangeOfRows,
@@ -83,12 +83,15 @@ export function useHotSpotNav(
   );
 
   const goHottest = useCallback(() => {
-    const cell = hottestCell(source);
-    if (!cell) return;
-    const anchor = anchorOf(source, cell.row, cell.row + 1, cell.col, cell.col + 1);
-    setSel({ anchor, label: 'Hottest cell', index: -1, list: hot.spots });
-    // About 16 rows and an hour around it: the cell against its neighbours.
-    go(anchor, { minRows: 8, minMs: 30 * stepMs });
+    // The detector's module is a chunk of its own (not in the heatmap's first paint).
+    void import('../../../data/hotspots/detect.ts').then(({ hottestCell }) => {
+      const cell = hottestCell(source);
+      if (!cell) return;
+      const anchor = anchorOf(source, cell.row, cell.row + 1, cell.col, cell.col + 1);
+      setSel({ anchor, label: 'Hottest cell', index: -1, list: hot.spots });
+      // About 16 rows and an hour around it: the cell against its neighbours.
+      go(anchor, { minRows: 8, minMs: 30 * stepMs });
+    });
   }, [source, stepMs, go, hot.spots]);
 
   const outline = useMemo(

@@ -1,8 +1,9 @@
 // Runs detection off the render path: after the heatmap has painted, in an idle callback (a
 // timeout where there is none), and only while the panel is open. A newer matrix cancels an
-// older run that has not started.
+// older run that has not started. The detector is its own chunk, fetched the first time the
+// panel opens (the heatmap's first paint does not carry it).
 import { useEffect, useState } from 'react';
-import { detectHotSpots, type HotSpot } from '../../../data/hotspots/index.ts';
+import type { HotSpot } from '../../../data/hotspots/index.ts';
 import type { Matrix } from '../../../data/matrix.ts';
 import { measureSince } from '../../../data/timing.ts';
 
@@ -24,19 +25,29 @@ export function useHotSpots(m: Matrix, enabled: boolean): HotSpotsState & { pend
       requestIdleCallback?: Idle;
       cancelIdleCallback?: (h: number) => void;
     };
-    const run = () => {
-      const t = performance.now();
-      const spots = detectHotSpots(m);
-      measureSince('keyviz:hotspots', t);
-      setState({ matrix: m, spots, ms: performance.now() - t });
+    let live = true;
+    let cancel = () => {};
+    void import('../../../data/hotspots/detect.ts').then(({ detectHotSpots }) => {
+      if (!live) return;
+      const run = () => {
+        const t = performance.now();
+        const spots = detectHotSpots(m);
+        measureSince('keyviz:hotspots', t);
+        setState({ matrix: m, spots, ms: performance.now() - t });
+      };
+      if (w.requestIdleCallback && w.cancelIdleCallback) {
+        const h = w.requestIdleCallback(run, { timeout: 1000 });
+        const cancelIdle = w.cancelIdleCallback;
+        cancel = () => cancelIdle(h);
+      } else {
+        const h = setTimeout(run, 50);
+        cancel = () => clearTimeout(h);
+      }
+    });
+    return () => {
+      live = false;
+      cancel();
     };
-    if (w.requestIdleCallback && w.cancelIdleCallback) {
-      const h = w.requestIdleCallback(run, { timeout: 1000 });
-      const cancel = w.cancelIdleCallback;
-      return () => cancel(h);
-    }
-    const h = setTimeout(run, 50);
-    return () => clearTimeout(h);
   }, [m, enabled]);
   return { ...state, pending: enabled && state.matrix !== m };
 }
