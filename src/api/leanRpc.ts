@@ -35,7 +35,7 @@ export function codeName(code: number): string {
 }
 
 /** Connect's wire name of a code: `InvalidArgument` <-> `invalid_argument`. */
-function codeFromWire(s: unknown): number | undefined {
+export function codeFromWire(s: unknown): number | undefined {
   if (typeof s !== 'string') return undefined;
   const camel = s.replace(/(^|_)([a-z])/g, (_m, _u: string, c: string) => c.toUpperCase());
   return s === 'cancelled' ? RpcCode.Canceled : RpcCode[camel as keyof typeof RpcCode];
@@ -56,7 +56,7 @@ export class RpcError extends Error {
 }
 
 /** HTTP status -> code, as https://github.com/grpc/grpc/blob/master/doc/http-grpc-status-mapping.md. */
-function codeFromHttp(status: number): number {
+export function codeFromHttp(status: number): number {
   switch (status) {
     case 400:
       return RpcCode.Internal;
@@ -140,7 +140,7 @@ export async function unaryCall(call: UnaryCall): Promise<Uint8Array> {
   }
 }
 
-const mimeOf = (res: Response): string =>
+export const mimeOf = (res: Response): string =>
   (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
 
 function connectAnswer(res: Response, bytes: Uint8Array): Uint8Array {
@@ -172,8 +172,8 @@ function connectAnswer(res: Response, bytes: Uint8Array): Uint8Array {
   throw new RpcError(`HTTP ${res.status}`, codeFromHttp(res.status));
 }
 
-/** The 5-byte gRPC-Web frame around one message. */
-function frame(msg: Uint8Array): Uint8Array {
+/** The 5-byte envelope (gRPC-Web frame, Connect streaming envelope) around one message. */
+export function frame(msg: Uint8Array): Uint8Array {
   const out = new Uint8Array(5 + msg.length);
   new DataView(out.buffer).setUint32(1, msg.length);
   out.set(msg, 5);
@@ -181,7 +181,7 @@ function frame(msg: Uint8Array): Uint8Array {
 }
 
 /** The status of a trailer block (or of the headers of a trailers-only answer). */
-function statusError(get: (name: string) => string | null): RpcError | null {
+export function statusError(get: (name: string) => string | null): RpcError | null {
   const s = get('grpc-status');
   if (s === null) return null;
   const code = Number(s);
@@ -237,7 +237,7 @@ function grpcWebAnswer(res: Response, bytes: Uint8Array): Uint8Array {
   return message;
 }
 
-function parseTrailer(payload: Uint8Array): Map<string, string> {
+export function parseTrailer(payload: Uint8Array): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of new TextDecoder().decode(payload).split('\r\n')) {
     const i = line.indexOf(':');

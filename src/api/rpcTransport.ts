@@ -1,10 +1,10 @@
-// connect-web and protobuf-es for the calls beyond the heatmap's matrix (the node's name, the
-// live stream, the console pages, hot keys). Imported lazily: the first paint of /keyviz does
-// its one call with src/api/leanRpc.ts and never waits for this module (issue 17's bundle).
+// protobuf-es and a connect Transport (leanTransport.ts, on fetch) for the calls beyond the
+// heatmap's matrix (the node's name, the live stream, the console pages, hot keys). Imported
+// lazily: the first paint of /keyviz does its one call with src/api/leanRpc.ts and never waits
+// for this module (issue 17's bundle).
 
 import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError, type Transport } from '@connectrpc/connect';
-import { createConnectTransport, createGrpcWebTransport } from '@connectrpc/connect-web';
 import {
   Admin,
   GetClusterOverviewRequestSchema,
@@ -12,6 +12,7 @@ import {
   type GetClusterOverviewResponse,
 } from '../gen/admin_pb.ts';
 import type { TransportKind } from './config.ts';
+import { leanTransport } from './leanTransport.ts';
 
 export interface TransportOptions {
   baseUrl: string;
@@ -20,10 +21,7 @@ export interface TransportOptions {
 }
 
 export function makeTransport(opts: TransportOptions): Transport {
-  const common = { baseUrl: opts.baseUrl, ...(opts.fetch ? { fetch: opts.fetch } : {}) };
-  return opts.transport === 'grpc-web'
-    ? createGrpcWebTransport({ ...common, useBinaryFormat: true })
-    : createConnectTransport({ ...common, useBinaryFormat: true });
+  return leanTransport(opts);
 }
 
 /** GetClusterOverview; null when the server does not implement it. */
