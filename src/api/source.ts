@@ -9,7 +9,8 @@ import type { Transport } from '@connectrpc/connect';
 import { authHeaders, createAdminClient, loadRpc, type AdminClient } from './client.ts';
 import type { ConsoleAccess } from './consoleAccess.ts';
 import type { ApiConfig, TransportKind } from './config.ts';
-import { createJsonAdminClient } from './jsonSource.ts';
+import { setJsonClassifier } from './jsonErrors.ts';
+import type { JsonAdminClient } from './jsonSource.ts';
 import type { LiveStream } from './liveEvents.ts';
 
 export type SourceKind = 'connect' | 'grpc-web' | 'json';
@@ -79,25 +80,38 @@ export function createPageSource(
     const headers = () => authHeaders(deps.token);
     return { kind, client, session: null, console: { kind: 'rpc', transport, headers } };
   }
-  const json = createJsonAdminClient({ baseUrl: config.baseUrl, ...fetchOpt });
+  // The JSON source's module is fetched on first use: a Connect page's first paint does not
+  // carry it, and a JSON page asks for it with its first call.
+  let made: Promise<JsonAdminClient> | null = null;
+  const json = () =>
+    (made ??= import('./jsonSource.ts').then((m) => {
+      setJsonClassifier(m.classifyJsonError);
+      return m.createJsonAdminClient({ baseUrl: config.baseUrl, ...fetchOpt });
+    }));
   const liveStream: LiveStream = async function* (req, signal) {
     const { jsonLiveStream } = await import('./liveEvents.ts');
     yield* jsonLiveStream(config.baseUrl, deps.fetch)(req, signal);
   };
   const client: AdminClient = {
-    getMatrix: (req, signal) => json.getMatrix(req, signal),
+    getMatrix: async (req, signal) => (await json()).getMatrix(req, signal),
     liveStream,
     // The header only needs the node's id: the JSON API's /cluster names it.
     async getOverview(signal) {
-      const o = await json.getOverview(signal);
+      const o = await (await json()).getOverview(signal);
       return o && (await loadRpc()).overviewOfNode(o.nodeId);
     },
   };
   return {
     kind,
     client,
-    session: { login: (a, s) => json.login(a, s), logout: () => json.logout() },
-    console: { kind: 'json', getJson: (path, signal) => json.getJson(path, signal) },
+    session: {
+      login: async (a, s) => (await json()).login(a, s),
+      logout: async () => (await json()).logout(),
+    },
+    console: {
+      kind: 'json',
+      getJson: async (path, signal) => (await json()).getJson(path, signal),
+    },
   };
 }
 
