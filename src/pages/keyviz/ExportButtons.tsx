@@ -1,13 +1,8 @@
 import type { Matrix, Series } from '../../data/matrix.ts';
 import type { Viewport } from '../../data/view/index.ts';
 
-// The exporters are chunks of their own, fetched on the first click (not in the first paint).
-const exporters = () =>
-  Promise.all([
-    import('../../data/view/exportView.ts'),
-    import('./download.ts'),
-    import('./exportImage.ts'),
-  ]).then(([view, download, image]) => ({ ...view, ...download, ...image }));
+// The exporters are a chunk of their own, fetched on the first click (not in the first paint).
+const exporters = () => import('./exporters.ts');
 
 interface Props {
   matrix: Matrix;

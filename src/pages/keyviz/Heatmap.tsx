@@ -42,7 +42,7 @@ import './cluster.css';
 // Not needed for the first paint (issue 17's bundle): chunks of their own, fetched on first use
 // (the hot-spot panel when opened, the conflict hatching only for a gateway's merged matrix).
 const HotSpotPanel = lazy(() =>
-  import('./hotspots/HotSpotPanel.tsx').then((m) => ({ default: m.HotSpotPanel })),
+  import('./hotspots/lazy.ts').then((m) => ({ default: m.HotSpotPanel })),
 );
 const ConflictOverlay = lazy(() =>
   import('./ConflictOverlay.tsx').then((m) => ({ default: m.ConflictOverlay })),

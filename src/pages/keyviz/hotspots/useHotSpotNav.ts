@@ -84,7 +84,7 @@ export function useHotSpotNav(
 
   const goHottest = useCallback(() => {
     // The detector's module is a chunk of its own (not in the heatmap's first paint).
-    void import('../../../data/hotspots/detect.ts').then(({ hottestCell }) => {
+    void import('./lazy.ts').then(({ hottestCell }) => {
       const cell = hottestCell(source);
       if (!cell) return;
       const anchor = anchorOf(source, cell.row, cell.row + 1, cell.col, cell.col + 1);

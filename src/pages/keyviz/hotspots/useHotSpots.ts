@@ -27,7 +27,7 @@ export function useHotSpots(m: Matrix, enabled: boolean): HotSpotsState & { pend
     };
     let live = true;
     let cancel = () => {};
-    void import('../../../data/hotspots/detect.ts').then(({ detectHotSpots }) => {
+    void import('./lazy.ts').then(({ detectHotSpots }) => {
       if (!live) return;
       const run = () => {
         const t = performance.now();
