@@ -154,7 +154,10 @@ export function leanTransport(opts: LeanTransportOptions): Transport {
           const err = statusError((n) => res.headers.get(n));
           if (err) throw err;
         } else if (mimeOf(res) !== 'application/connect+proto') {
-          throw new RpcError(`unsupported content type ${mimeOf(res) || '(none)'}`, RpcCode.Internal);
+          throw new RpcError(
+            `unsupported content type ${mimeOf(res) || '(none)'}`,
+            RpcCode.Internal,
+          );
         }
       } catch (e) {
         throw toConnect(e, signal);
