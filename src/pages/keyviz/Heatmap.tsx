@@ -5,8 +5,7 @@ import { makeScale } from '../../data/scale.ts';
 import type { ViewState } from '../../data/urlState.ts';
 import { fullView, sameView, type Viewport } from '../../data/view/index.ts';
 import { TimeAxis } from './axes.tsx';
-import { EventLines, EventMarkers } from './EventLayer.tsx';
-import { timeEvents, type ReportedTransition } from '../../data/timeEvents.ts';
+import type { ReportedTransition, TimeEvent } from '../../data/timeEvents.ts';
 import { Legend } from './Legend.tsx';
 import { useCanvasBox } from './useCanvasBox.ts';
 import { useColorScheme } from './useColorScheme.ts';
@@ -41,6 +40,10 @@ import './cluster.css';
 
 // Not needed for the first paint (issue 17's bundle): chunks of their own, fetched on first use
 // (the hot-spot panel when opened, the conflict hatching only for a gateway's merged matrix).
+type EventsModule = typeof import('./eventsLayer.ts');
+let eventsModule: Promise<EventsModule> | null = null;
+const NO_EVENTS: TimeEvent[] = [];
+
 const HotSpotPanel = lazy(() =>
   import('./hotspots/lazy.ts').then((m) => ({ default: m.HotSpotPanel })),
 );
@@ -155,7 +158,19 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
   }, [view.zoom, dispatch]);
 
   const hot = useHotSpotNav(raw, m, model.bounds, stepMs, onView);
-  const events = useMemo(() => timeEvents(m, transitions), [m, transitions]);
+  // The event layer's code arrives just after the first paint; until then, no events.
+  const [ev, setEv] = useState<EventsModule | null>(null);
+  useEffect(() => {
+    let live = true;
+    void (eventsModule ??= import('./eventsLayer.ts')).then((mod) => live && setEv(mod));
+    return () => {
+      live = false;
+    };
+  }, []);
+  const events = useMemo(
+    () => (ev ? ev.timeEvents(m, transitions) : NO_EVENTS),
+    [ev, m, transitions],
+  );
 
   // Hot keys of a picked cell or of the visible range (selection in the URL, by bucket id).
   const [hk, setHk] = useHotKeysSel();
@@ -279,8 +294,8 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
               />
             </Suspense>
           )}
-          {size.cssW > 0 && (
-            <EventLines
+          {size.cssW > 0 && ev && (
+            <ev.EventLines
               events={events}
               matrix={m}
               edges={edges}
@@ -320,16 +335,20 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
         </div>
         <div className="corner" />
         <TimeAxis fromMs={vp.t0} toMs={vp.t1} width={plot.width}>
-          {size.cssW > 0 && (
-            <EventMarkers
-              events={events}
-              matrix={m}
-              edges={edges}
-              view={vp}
-              width={size.cssW}
-              height={size.cssH}
-            />
-          )}
+          {size.cssW > 0 &&
+            (ev ? (
+              <ev.EventMarkers
+                events={events}
+                matrix={m}
+                edges={edges}
+                view={vp}
+                width={size.cssW}
+                height={size.cssH}
+              />
+            ) : (
+              // The markers' strip keeps its height while their code loads: no layout shift.
+              <div className="event-markers" style={{ width: size.cssW }} aria-hidden="true" />
+            ))}
         </TimeAxis>
         <div className="legend-row">
           <Legend
