@@ -24,8 +24,11 @@ const ROW_PAD_PX = 6;
 /** One line of 11 px monospace text. */
 const LINE_PX = 14;
 const CHAR_PX = 6.7;
-/** Room between row labels. */
-const LABEL_GAP_PX = 16;
+/**
+ * Room between row labels: each is a link, and a pointer target of 24 px (WCAG 2.2 target
+ * size, heatmap.css) must not overlap the next one.
+ */
+const LABEL_GAP_PX = 24;
 /** Tall rows (a deep zoom) wrap their label onto up to this many lines. */
 const MAX_LINES = 4;
 
