@@ -202,11 +202,18 @@ test('a row label of the key axis opens its bucket page, by pointer and by keybo
     );
   }
   expect(focused).toMatch(/^Open the bucket page of /);
-  const first = await labelBucket(labels.first());
   await expect(labels.first()).toBeFocused();
+  // The axis is one tab stop; the arrow keys move between its labels.
+  await expect(page.locator('a.key-label[tabindex="0"]')).toHaveCount(1);
+  await page.keyboard.press('ArrowDown');
+  await expect(labels.nth(1)).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowUp');
+  await expect(labels.nth(1)).toBeFocused();
+  const picked = await labelBucket(labels.nth(1));
   await page.keyboard.press('Enter');
-  await expect(page).toHaveURL(new RegExp(`/keyviz/bucket/${encodeURIComponent(first)}\\?`));
-  await expectBucketDrawn(page, first);
+  await expect(page).toHaveURL(new RegExp(`/keyviz/bucket/${encodeURIComponent(picked)}\\?`));
+  await expectBucketDrawn(page, picked);
 });
 
 test('JSON source under /admin/: the same pages after sign-in, deep link and reload', async ({

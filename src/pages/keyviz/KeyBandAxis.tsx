@@ -1,4 +1,4 @@
-import { memo, useMemo } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { bucketPath, windowQuery } from '../../shell/router.ts';
 import type { RowMeta } from '../../data/matrix.ts';
@@ -49,9 +49,10 @@ const startText = (r: RowMeta): string => {
  * free line (thin bands get one beside them, with a leader), then the start keys of rows spaced
  * so they never crowd, each showing the part that tells it from its labelled neighbours. Tall
  * rows of a deep zoom wrap their label over several lines. Each row label is a link to that
- * bucket's page with the heatmap's time window (issue 14). For assistive technology the axis
- * is a group named by its summary holding those links; the bands are decoration (the grid's
- * cell cursor speaks each row's keys).
+ * bucket's page with the heatmap's time window (issue 14). The axis is one stop in the tab
+ * order (a vertical toolbar named by its summary): the arrow keys, Home and End move between
+ * its links, so the heatmap stays a few Tabs away. The bands are decoration (the grid's cell
+ * cursor speaks each row's keys).
  */
 export const KeyBandAxis = memo(function KeyBandAxis({ rows, view, height, onHighlight }: Props) {
   const bands = useMemo(() => keyBands(rows, DEPTHS, 2), [rows]);
@@ -115,12 +116,39 @@ export const KeyBandAxis = memo(function KeyBandAxis({ rows, view, height, onHig
           .join(', ')}`
       : 'Key axis';
 
+  // Roving tab stop: the label last moved to (by row), else the first one shown.
+  const [active, setActive] = useState<number | null>(null);
+  const current = labels.some((l) => l.row === active) ? active : (labels[0]?.row ?? null);
+  const axisRef = useRef<HTMLDivElement>(null);
+  const onKeyDown = (e: React.KeyboardEvent<HTMLDivElement>) => {
+    const i = labels.findIndex((l) => l.row === current);
+    if (i < 0) return;
+    const to =
+      e.key === 'ArrowDown'
+        ? Math.min(labels.length - 1, i + 1)
+        : e.key === 'ArrowUp'
+          ? Math.max(0, i - 1)
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? labels.length - 1
+              : null;
+    if (to === null) return;
+    e.preventDefault();
+    const row = labels[to].row;
+    setActive(row);
+    axisRef.current?.querySelector<HTMLElement>(`a[data-row="${row}"]`)?.focus();
+  };
+
   return (
     <div
+      ref={axisRef}
       className="key-axis explore-key-axis"
       data-testid="key-axis"
-      role="group"
+      role="toolbar"
+      aria-orientation="vertical"
       aria-label={summary}
+      onKeyDown={onKeyDown}
     >
       <div
         className="key-bands"
@@ -182,6 +210,8 @@ export const KeyBandAxis = memo(function KeyBandAxis({ rows, view, height, onHig
           title={`${l.full}: open this bucket's page`}
           aria-label={`Open the bucket page of ${l.full} (bucket ${l.bucketId})`}
           data-row={l.row}
+          tabIndex={l.row === current ? 0 : -1}
+          onFocus={() => setActive(l.row)}
           // The heatmap's query is read when the link is rendered: its window (zoom or range)
           // goes along, as from the pinned card's "Open" link.
           to={bucketPath(l.bucketId, windowQuery(location.search))}
