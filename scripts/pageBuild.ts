@@ -68,13 +68,13 @@ export const FIRST_PAINT_JS_BUDGET_BYTES = 100_000;
  * columns and hot spots landed (ceilings 175,000 / 157,000). Then the first paint stopped
  * carrying protobuf-es and connect-web (the matrix call is plain fetch, src/api/leanRpc.ts),
  * hot-spot detection, the cell card, the time events, exporters, the record-file reader,
- * conflict hatching, the error and sign-in panels and the JSON source: 121.2 kB. The total
- * rose by 3.8 kB to 176.8 kB, the price of that split: the hand-made matrix call beside the
+ * conflict hatching, the error and sign-in panels and the JSON source: 121.4 kB. The total
+ * rose by 4.1 kB to 177.1 kB, the price of that split: the hand-made matrix call beside the
  * generated clients the console pages still need (net of connect-web's transports, which left
  * for src/api/leanTransport.ts) and the lazy chunks' own import/export glue. That is the one
- * reason the total ceiling went up (175,000 -> 177,500).
+ * reason the total ceiling went up (175,000 -> 178,500).
  */
-export const PAGE_JS_CEILING_BYTES = 177_500;
+export const PAGE_JS_CEILING_BYTES = 178_500;
 export const FIRST_PAINT_JS_CEILING_BYTES = 122_500;
 
 /** Builds the page into `outDir` (a fresh folder of the caller's), for `base`. */
