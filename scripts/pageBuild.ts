@@ -7,7 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts', 'scripts/leanProtobuf.ts'];
+const SOURCES = [
+  'src',
+  'public',
+  'index.html',
+  'vite.config.ts',
+  'scripts/leanProtobuf.ts',
+  'scripts/firstPaintChunk.ts',
+];
 
 /** Newest modification time (ms) of a file or of any file under a directory. */
 function newestMtime(p: string): number {
@@ -53,13 +60,22 @@ export const PAGE_JS_BUDGET_BYTES = 125_000;
 /** Issue 17's budget for the JavaScript the first paint of /keyviz loads, gzip. */
 export const FIRST_PAINT_JS_BUDGET_BYTES = 100_000;
 /**
- * Ratchets, not goals: the sizes measured when the console pages, hot keys, live columns and
- * hot spots landed (173.0 kB in all, 154.9 kB for the first paint), plus about 1%. The budgets
- * above are not met yet (issues 14 and 17 stay open for it); these stop the page growing
- * further meanwhile. Lower them as the bundle shrinks; never raise them without a reason here.
+ * Ratchets, not goals: the sizes measured last, plus about 1%. The budgets above are not met
+ * yet (issues 14 and 17 stay open for it); these stop the page growing further meanwhile.
+ * Lower them as the bundle shrinks; never raise them without a reason here.
+ *
+ * History: 173.0 kB in all / 154.9 kB first paint when the console pages, hot keys, live
+ * columns and hot spots landed (ceilings 175,000 / 157,000). Then the first paint stopped
+ * carrying protobuf-es and connect-web (the matrix call is plain fetch, src/api/leanRpc.ts),
+ * hot-spot detection, the cell card, the time events, exporters, the record-file reader,
+ * conflict hatching, the error and sign-in panels and the JSON source: 121.4 kB. The total
+ * rose by 4.1 kB to 177.1 kB, the price of that split: the hand-made matrix call beside the
+ * generated clients the console pages still need (net of connect-web's transports, which left
+ * for src/api/leanTransport.ts) and the lazy chunks' own import/export glue. That is the one
+ * reason the total ceiling went up (175,000 -> 178,500).
  */
-export const PAGE_JS_CEILING_BYTES = 175_000;
-export const FIRST_PAINT_JS_CEILING_BYTES = 157_000;
+export const PAGE_JS_CEILING_BYTES = 178_500;
+export const FIRST_PAINT_JS_CEILING_BYTES = 122_500;
 
 /** Builds the page into `outDir` (a fresh folder of the caller's), for `base`. */
 export function buildPageInto(outDir: string, base = '/'): void {

@@ -1,24 +1,18 @@
-// The page's Admin client. GetKeyVizMatrix goes through the wire view (rows as raw bytes) and
-// the hand-rolled row decoder; other RPCs use the generated types as they are.
+// The page's Admin client. GetKeyVizMatrix is one plain fetch (src/api/leanRpc.ts), its request
+// encoded and its answer split by hand (decodeMatrix.ts, decodeRow.ts): the heatmap's first
+// paint needs neither protobuf-es nor connect-web. The node's name and the live stream use
+// connect-web, loaded on first use (rpcTransport.ts).
 
-import { create } from '@bufbuild/protobuf';
-import { Code, ConnectError, type Transport } from '@connectrpc/connect';
-import { createConnectTransport, createGrpcWebTransport } from '@connectrpc/connect-web';
-import {
-  Admin,
-  GetClusterOverviewRequestSchema,
-  GetKeyVizMatrixRequestSchema,
-  KeyVizSeries,
-  type GetClusterOverviewResponse,
-} from '../gen/admin_pb.ts';
-import { GetKeyVizMatrixResponseWireSchema } from '../gen/keyviz_wire_pb.ts';
+import type { Transport } from '@connectrpc/connect';
+import type { GetClusterOverviewResponse } from '../gen/admin_pb.ts';
 import type { Matrix, Series } from '../data/matrix.ts';
 import { clampRows } from '../data/rowBudget.ts';
 import { measureSince } from '../data/timing.ts';
-import { decodeMatrixWire } from './decodeMatrix.ts';
+import { decodeMatrixBytes } from './decodeMatrix.ts';
 import type { TransportKind } from './config.ts';
+import { codeName, RpcCode, unaryCall } from './leanRpc.ts';
+import type { LiveStream } from './liveEvents.ts';
 import { KEYVIZ_DISABLED_MESSAGE } from './nodeMessages.ts';
-import { connectLiveStream, type LiveStream } from './liveEvents.ts';
 
 export interface AdminClientOptions {
   baseUrl: string;
@@ -29,8 +23,8 @@ export interface AdminClientOptions {
   timeoutMs?: number;
   /** Injected fetch (tests, Node). */
   fetch?: typeof globalThis.fetch;
-  /** A transport to share (the console pages call other RPCs on it). */
-  shared?: Transport;
+  /** The connect-web transport to share (the console pages call other RPCs on it). */
+  shared?: () => Promise<Transport>;
 }
 
 export interface MatrixRequest {
@@ -50,30 +44,45 @@ export interface AdminClient {
   liveStream?: LiveStream;
 }
 
-const SERIES_ENUM: Record<Series, KeyVizSeries> = {
-  reads: KeyVizSeries.KEYVIZ_SERIES_READS,
-  writes: KeyVizSeries.KEYVIZ_SERIES_WRITES,
-  read_bytes: KeyVizSeries.KEYVIZ_SERIES_READ_BYTES,
-  write_bytes: KeyVizSeries.KEYVIZ_SERIES_WRITE_BYTES,
-};
-
-/** Same path (/Admin/GetKeyVizMatrix) and wire, but rows arrive as byte slices. */
-const GET_MATRIX_WIRE = {
-  ...Admin.method.getKeyVizMatrix,
-  output: GetKeyVizMatrixResponseWireSchema,
+/** KeyVizSeries numbers (proto/admin.proto). */
+const SERIES_ENUM: Record<Series, number> = {
+  reads: 1,
+  writes: 2,
+  read_bytes: 3,
+  write_bytes: 4,
 };
 
 /** Milliseconds as an int64 request field: whole, non-negative, 0 = unbounded. */
-function msField(ms: number | undefined): bigint {
-  if (ms === undefined || !Number.isFinite(ms) || ms <= 0) return 0n;
-  return BigInt(Math.floor(ms));
+function msField(ms: number | undefined): number {
+  if (ms === undefined || !Number.isFinite(ms) || ms <= 0) return 0;
+  return Math.min(Math.floor(ms), Number.MAX_SAFE_INTEGER);
 }
 
-export function makeTransport(opts: AdminClientOptions): Transport {
-  const common = { baseUrl: opts.baseUrl, ...(opts.fetch ? { fetch: opts.fetch } : {}) };
-  return opts.transport === 'grpc-web'
-    ? createGrpcWebTransport({ ...common, useBinaryFormat: true })
-    : createConnectTransport({ ...common, useBinaryFormat: true });
+function pushVarint(out: number[], v: number): void {
+  // Non-negative and at most 2^53: division keeps it exact where bit operators would wrap.
+  while (v >= 0x80) {
+    out.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  out.push(v);
+}
+
+/**
+ * GetKeyVizMatrixRequest on the wire: series = 1, from_unix_ms = 2, to_unix_ms = 3, rows = 4,
+ * zero fields left out as proto3 does.
+ */
+export function encodeMatrixRequest(req: MatrixRequest): Uint8Array {
+  const out: number[] = [];
+  const field = (no: number, v: number) => {
+    if (v === 0) return;
+    out.push(no << 3);
+    pushVarint(out, v);
+  };
+  field(1, SERIES_ENUM[req.series]);
+  field(2, msField(req.fromMs));
+  field(3, msField(req.toMs));
+  field(4, clampRows(req.rows, 0)); // 0: the node's default
+  return new Uint8Array(out);
 }
 
 /** `authorization: Bearer <token>` when a token is set. */
@@ -82,50 +91,54 @@ export function authHeaders(token?: () => string | undefined): Record<string, st
   return t ? { authorization: `Bearer ${t}` } : undefined;
 }
 
+type RpcModule = typeof import('./rpcTransport.ts');
+let rpcModule: Promise<RpcModule> | null = null;
+/** connect-web and protobuf-es, fetched once on first use. */
+export function loadRpc(): Promise<RpcModule> {
+  return (rpcModule ??= import('./rpcTransport.ts'));
+}
+
 export function createAdminClient(opts: AdminClientOptions): AdminClient {
-  // Straight to the transport, as connect's promise client would, without its code in the bundle.
-  const transport = opts.shared ?? makeTransport(opts);
   const headers = () => authHeaders(opts.token);
+  let own: Promise<Transport> | null = null;
+  const transport =
+    opts.shared ??
+    (() =>
+      (own ??= loadRpc().then((m) =>
+        m.makeTransport({
+          baseUrl: opts.baseUrl,
+          transport: opts.transport,
+          ...(opts.fetch ? { fetch: opts.fetch } : {}),
+        }),
+      )));
 
   return {
-    liveStream: connectLiveStream(transport, headers),
+    async *liveStream(req, signal) {
+      const [m, t] = await Promise.all([loadRpc(), transport()]);
+      yield* m.connectLiveStream(t, headers)(req, signal);
+    },
     async getMatrix(req, signal) {
-      const input = {
-        series: SERIES_ENUM[req.series],
-        rows: clampRows(req.rows, 0), // 0: the node's default
-        fromUnixMs: msField(req.fromMs),
-        toUnixMs: msField(req.toMs),
-      };
       const t0 = performance.now();
-      const res = await transport.unary(
-        GET_MATRIX_WIRE,
+      const bytes = await unaryCall({
+        baseUrl: opts.baseUrl,
+        transport: opts.transport,
+        path: '/Admin/GetKeyVizMatrix',
+        body: encodeMatrixRequest(req),
+        headers: headers(),
         signal,
-        opts.timeoutMs,
-        headers(),
-        create(GetKeyVizMatrixRequestSchema, input),
-      );
+        timeoutMs: opts.timeoutMs,
+        fetch: opts.fetch,
+      });
       measureSince('keyviz:fetch', t0);
       const t1 = performance.now();
-      const matrix = decodeMatrixWire(res.message, req.series);
+      const matrix = decodeMatrixBytes(bytes, req.series);
       measureSince('keyviz:decode', t1);
       return matrix;
     },
 
     async getOverview(signal) {
-      try {
-        const res = await transport.unary(
-          Admin.method.getClusterOverview,
-          signal,
-          opts.timeoutMs,
-          headers(),
-          create(GetClusterOverviewRequestSchema),
-        );
-        return res.message;
-      } catch (e) {
-        const err = ConnectError.from(e);
-        if (err.code === Code.Unimplemented) return null;
-        throw err;
-      }
+      const [m, t] = await Promise.all([loadRpc(), transport()]);
+      return m.getOverview(t, headers(), signal, opts.timeoutMs);
     },
   };
 }
@@ -133,23 +146,46 @@ export function createAdminClient(opts: AdminClientOptions): AdminClient {
 /** How the UI should explain a failed load. */
 export type LoadFailure = 'disabled' | 'unauthenticated' | 'unreachable' | 'aborted' | 'other';
 
+/** A ConnectError or leanRpc's RpcError (both carry a numeric code and the raw message). */
+interface CodedError {
+  code: number;
+  rawMessage: string;
+}
+
+function isCoded(e: unknown): e is CodedError {
+  return (
+    e instanceof Error &&
+    typeof (e as Partial<CodedError>).code === 'number' &&
+    typeof (e as Partial<CodedError>).rawMessage === 'string'
+  );
+}
+
+/** As connect's ConnectError.from: an abort is Canceled, anything else Unknown. */
+function coded(e: unknown): CodedError {
+  if (isCoded(e)) return e;
+  if (e instanceof Error && (e.name === 'AbortError' || e.name === 'TimeoutError')) {
+    return { code: RpcCode.Canceled, rawMessage: e.message };
+  }
+  return { code: RpcCode.Unknown, rawMessage: e instanceof Error ? e.message : String(e) };
+}
+
 export function classifyError(e: unknown): { kind: LoadFailure; code: string; message: string } {
-  const err = ConnectError.from(e);
-  const code = Code[err.code] ?? String(err.code);
+  const err = coded(e);
+  const code = codeName(err.code);
   let kind: LoadFailure;
   switch (err.code) {
-    case Code.Unavailable:
+    case RpcCode.Unavailable:
       // Only the node's own answer means "switched off"; a proxy, a gateway or the network
       // also say Unavailable when the node was never reached.
       kind = err.rawMessage.includes(KEYVIZ_DISABLED_MESSAGE) ? 'disabled' : 'unreachable';
       break;
-    case Code.Unauthenticated:
+    case RpcCode.Unauthenticated:
       kind = 'unauthenticated';
       break;
-    case Code.Canceled:
+    case RpcCode.Canceled:
       kind = 'aborted';
       break;
-    case Code.Unknown:
+    case RpcCode.Unknown:
       kind = 'unreachable';
       break;
     default:

@@ -5,5 +5,10 @@
 import type { Transport } from '@connectrpc/connect';
 
 export type ConsoleAccess =
-  | { kind: 'rpc'; transport: Transport; headers: () => Record<string, string> | undefined }
+  | {
+      kind: 'rpc';
+      /** connect-web's transport, made on first use (it is not in the first paint's bundle). */
+      transport: () => Promise<Transport>;
+      headers: () => Record<string, string> | undefined;
+    }
   | { kind: 'json'; getJson: (path: string, signal?: AbortSignal) => Promise<unknown> };

@@ -5,7 +5,7 @@
 // strings (every digit shown), series become numbers (exact below 2^53).
 // Loaded only with the console pages' chunks.
 import { create } from '@bufbuild/protobuf';
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code, ConnectError, type Transport } from '@connectrpc/connect';
 import {
   Admin,
   GetAdapterSummaryRequestSchema,
@@ -215,17 +215,12 @@ const jFanout = (f: JFanout | undefined): FanoutNode[] =>
 
 async function rpc<I, O>(
   access: Extract<ConsoleAccess, { kind: 'rpc' }>,
-  method: Parameters<Extract<ConsoleAccess, { kind: 'rpc' }>['transport']['unary']>[0],
+  method: Parameters<Transport['unary']>[0],
   input: I,
   signal?: AbortSignal,
 ): Promise<O> {
-  const res = await access.transport.unary(
-    method,
-    signal,
-    undefined,
-    access.headers(),
-    input as never,
-  );
+  const transport = await access.transport();
+  const res = await transport.unary(method, signal, undefined, access.headers(), input as never);
   return res.message as O;
 }
 

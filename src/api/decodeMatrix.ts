@@ -1,8 +1,7 @@
 // Whole-answer decoding: the wire view (rows as byte slices) into the page's flat Matrix.
+// The top level is split by hand too (splitMatrixResponse), so the page's matrix path needs
+// no protobuf-es at all (issue 17's first-paint bundle).
 
-import { fromBinary } from '@bufbuild/protobuf';
-import type { GetKeyVizMatrixResponseWire } from '../gen/keyviz_wire_pb.ts';
-import { GetKeyVizMatrixResponseWireSchema } from '../gen/keyviz_wire_pb.ts';
 import type { Matrix, NodeStatus, RowMeta, Series } from '../data/matrix.ts';
 import {
   collectExactValues,
@@ -10,6 +9,20 @@ import {
   decodeRowInto,
   type RowTargets,
 } from './decodeRow.ts';
+import { WireError, WireReader } from './wireReader.ts';
+
+/**
+ * A GetKeyVizMatrixResponse split at the top level (proto/keyviz_wire.proto's view): rows
+ * still encoded. protobuf-es's GetKeyVizMatrixResponseWire has this shape too.
+ */
+export interface MatrixWire {
+  columnUnixMs: readonly (bigint | number)[];
+  rows: readonly Uint8Array[];
+  nodes: readonly NodeStatus[];
+  conflicts: readonly { row: number; column: number }[];
+  /** column_width_ms (1010): history tiers' column widths; empty = one step each. */
+  columnWidthMs: readonly (bigint | number)[];
+}
 
 export interface DecodeOptions {
   /**
@@ -22,7 +35,7 @@ export interface DecodeOptions {
 
 /** Decodes a GetKeyVizMatrixResponse already split by the wire view (rows still encoded). */
 export function decodeMatrixWire(
-  wire: GetKeyVizMatrixResponseWire,
+  wire: MatrixWire,
   series: Series,
   opts: DecodeOptions = {},
 ): Matrix {
@@ -104,7 +117,7 @@ export function decodeMatrixWire(
  * Makes raftGroupIds/leaderTerms decode on first read (both at once, then plain properties).
  * They stay ordinary enumerable fields to callers: spreading or cloning a Matrix reads them.
  */
-function defineLazyRaft(m: Matrix, rowBytes: Uint8Array[], cols: number): void {
+function defineLazyRaft(m: Matrix, rowBytes: readonly Uint8Array[], cols: number): void {
   let loaded: { raftGroupIds: Float64Array; leaderTerms: Float64Array } | null = null;
   const settle = (key: 'raftGroupIds' | 'leaderTerms', value: Float64Array | null): void => {
     Object.defineProperty(m, key, { value, writable: true, enumerable: true, configurable: true });
@@ -130,13 +143,98 @@ function defineLazyRaft(m: Matrix, rowBytes: Uint8Array[], cols: number): void {
   }
 }
 
-/** Decodes a whole GetKeyVizMatrixResponse body (fixture files, tests, benchmarks). */
+/** Decodes a whole GetKeyVizMatrixResponse body (the page's fetch, fixture files, tests). */
 export function decodeMatrixBytes(
   bytes: Uint8Array,
   series: Series,
   opts: DecodeOptions = {},
 ): Matrix {
-  // The wire view only splits the top level: rows come back as zero-copy subarrays.
-  const wire = fromBinary(GetKeyVizMatrixResponseWireSchema, bytes);
-  return decodeMatrixWire(wire, series, opts);
+  return decodeMatrixWire(splitMatrixResponse(bytes), series, opts);
+}
+
+/** Reads a repeated 64-bit varint occurrence (packed or one element) with `read`. */
+function repeatedVarint(r: WireReader, wt: number, read: (x: WireReader) => void): void {
+  if (wt === 0) {
+    read(r);
+    return;
+  }
+  if (wt !== 2) throw new WireError(`wire type ${wt} for a repeated varint`, r.pos);
+  const start = r.lengthDelimited();
+  const sub = new WireReader(r.buf, start, r.pos);
+  while (sub.pos < sub.end) read(sub);
+}
+
+/** A length-delimited field that must have wire type 2; returns its reader. */
+function nested(r: WireReader, wt: number, what: string): WireReader {
+  if (wt !== 2) throw new WireError(`wire type ${wt} for ${what}`, r.pos);
+  const start = r.lengthDelimited();
+  return new WireReader(r.buf, start, r.pos);
+}
+
+function nodeStatus(r: WireReader): NodeStatus {
+  const n: NodeStatus = { node: '', ok: false, error: '', code: '', latencyMs: 0 };
+  while (r.pos < r.end) {
+    const tag = r.uint32();
+    const f = tag >>> 3;
+    const wt = tag & 7;
+    if (f === 0) throw new WireError('field number 0', r.pos);
+    if (wt === 2 && (f === 1 || f === 3 || f === 4)) {
+      const s = r.string();
+      if (f === 1) n.node = s;
+      else if (f === 3) n.error = s;
+      else n.code = s;
+    } else if (wt === 0 && f === 2) n.ok = r.uint64() !== 0;
+    else if (wt === 0 && f === 5) {
+      r.varint64();
+      n.latencyMs = r.lo; // uint32: the low half, as protobuf-es reads it
+    } else r.skip(wt, f);
+  }
+  return n;
+}
+
+function cellConflict(r: WireReader): { row: number; column: number } {
+  const c = { row: 0, column: 0 };
+  while (r.pos < r.end) {
+    const tag = r.uint32();
+    const f = tag >>> 3;
+    const wt = tag & 7;
+    if (f === 0) throw new WireError('field number 0', r.pos);
+    if (wt === 0 && (f === 1 || f === 2)) {
+      r.varint64();
+      if (f === 1) c.row = r.lo;
+      else c.column = r.lo;
+    } else r.skip(wt, f);
+  }
+  return c;
+}
+
+/**
+ * Splits a GetKeyVizMatrixResponse body at the top level without protobuf-es: columns as
+ * numbers, rows as zero-copy subarrays (decoded by decodeRowInto), node statuses and conflicts.
+ * Unknown fields are skipped; malformed input throws a WireError.
+ */
+export function splitMatrixResponse(bytes: Uint8Array): MatrixWire {
+  const r = new WireReader(bytes);
+  const columnUnixMs: number[] = [];
+  const rows: Uint8Array[] = [];
+  const nodes: NodeStatus[] = [];
+  const conflicts: { row: number; column: number }[] = [];
+  const columnWidthMs: number[] = [];
+  const column = (x: WireReader) => columnUnixMs.push(x.int64());
+  const width = (x: WireReader) => columnWidthMs.push(x.int64());
+  while (r.pos < r.end) {
+    const tag = r.uint32();
+    const f = tag >>> 3;
+    const wt = tag & 7;
+    if (f === 0) throw new WireError('field number 0', r.pos);
+    if (f === 1) repeatedVarint(r, wt, column);
+    else if (f === 2) {
+      if (wt !== 2) throw new WireError(`wire type ${wt} for a row`, r.pos);
+      rows.push(r.bytes());
+    } else if (f === 1000) nodes.push(nodeStatus(nested(r, wt, 'a node status')));
+    else if (f === 1001) conflicts.push(cellConflict(nested(r, wt, 'a conflict')));
+    else if (f === 1010) repeatedVarint(r, wt, width);
+    else r.skip(wt, f);
+  }
+  return { columnUnixMs, rows, nodes, conflicts, columnWidthMs };
 }

@@ -26,7 +26,7 @@ import {
   sortHotKeys,
   type HotKeys,
 } from '../data/hotKeys.ts';
-import { makeTransport } from './client.ts';
+import { makeTransport } from './rpcTransport.ts';
 import { JSON_API_PATH } from './jsonSource.ts';
 import { KEYVIZ_DISABLED_MESSAGE } from './nodeMessages.ts';
 import type { SourceKind } from './source.ts';

@@ -40,10 +40,8 @@ export interface LiveRequest {
 
 export type LiveStream = (req: LiveRequest, signal: AbortSignal) => AsyncIterable<LiveEvent>;
 
-/** The server has no StreamEvents: poll instead. */
-export class LiveUnimplemented extends Error {
-  override name = 'LiveUnimplemented';
-}
+import { LiveUnimplemented } from './liveUnimplemented.ts';
+export { LiveUnimplemented };
 
 const SERIES_ENUM: Record<Series, KeyVizSeries> = {
   reads: KeyVizSeries.KEYVIZ_SERIES_READS,

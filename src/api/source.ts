@@ -5,13 +5,13 @@
 // Precedence: `?source=`, then <meta name="keyviz-source">, then build env VITE_KEYVIZ_SOURCE
 // (scripts/build-embed.ts --source), then the transport setting of config.ts (connect/grpc-web).
 
-import { create } from '@bufbuild/protobuf';
-import { GetClusterOverviewResponseSchema } from '../gen/admin_pb.ts';
-import { authHeaders, createAdminClient, makeTransport, type AdminClient } from './client.ts';
+import type { Transport } from '@connectrpc/connect';
+import { authHeaders, createAdminClient, loadRpc, type AdminClient } from './client.ts';
 import type { ConsoleAccess } from './consoleAccess.ts';
 import type { ApiConfig, TransportKind } from './config.ts';
-import { createJsonAdminClient } from './jsonSource.ts';
-import { jsonLiveStream } from './liveEvents.ts';
+import { setJsonClassifier } from './jsonErrors.ts';
+import type { JsonAdminClient } from './jsonSource.ts';
+import type { LiveStream } from './liveEvents.ts';
 
 export type SourceKind = 'connect' | 'grpc-web' | 'json';
 
@@ -69,26 +69,49 @@ export function createPageSource(
   const fetchOpt = deps.fetch ? { fetch: deps.fetch } : {};
   if (kind !== 'json') {
     const opts = { baseUrl: config.baseUrl, transport: kind, token: deps.token, ...fetchOpt };
-    const transport = makeTransport(opts);
+    // One connect-web transport for every call beyond the matrix, made on first use (the
+    // heatmap's first paint does not wait for connect-web; src/api/leanRpc.ts).
+    let made: Promise<Transport> | null = null;
+    const transport = () =>
+      (made ??= loadRpc().then((m) =>
+        m.makeTransport({ baseUrl: config.baseUrl, transport: kind, ...fetchOpt }),
+      ));
     const client = createAdminClient({ ...opts, shared: transport });
     const headers = () => authHeaders(deps.token);
     return { kind, client, session: null, console: { kind: 'rpc', transport, headers } };
   }
-  const json = createJsonAdminClient({ baseUrl: config.baseUrl, ...fetchOpt });
+  // The JSON source's module is fetched on first use: a Connect page's first paint does not
+  // carry it, and a JSON page asks for it with its first call.
+  let made: Promise<JsonAdminClient> | null = null;
+  const json = () =>
+    (made ??= import('./jsonSource.ts').then((m) => {
+      setJsonClassifier(m.classifyJsonError);
+      return m.createJsonAdminClient({ baseUrl: config.baseUrl, ...fetchOpt });
+    }));
+  const liveStream: LiveStream = async function* (req, signal) {
+    const { jsonLiveStream } = await import('./liveEvents.ts');
+    yield* jsonLiveStream(config.baseUrl, deps.fetch)(req, signal);
+  };
   const client: AdminClient = {
-    getMatrix: (req, signal) => json.getMatrix(req, signal),
-    liveStream: jsonLiveStream(config.baseUrl, deps.fetch),
+    getMatrix: async (req, signal) => (await json()).getMatrix(req, signal),
+    liveStream,
     // The header only needs the node's id: the JSON API's /cluster names it.
     async getOverview(signal) {
-      const o = await json.getOverview(signal);
-      return o && create(GetClusterOverviewResponseSchema, { self: { nodeId: o.nodeId } });
+      const o = await (await json()).getOverview(signal);
+      return o && (await loadRpc()).overviewOfNode(o.nodeId);
     },
   };
   return {
     kind,
     client,
-    session: { login: (a, s) => json.login(a, s), logout: () => json.logout() },
-    console: { kind: 'json', getJson: (path, signal) => json.getJson(path, signal) },
+    session: {
+      login: async (a, s) => (await json()).login(a, s),
+      logout: async () => (await json()).logout(),
+    },
+    console: {
+      kind: 'json',
+      getJson: async (path, signal) => (await json()).getJson(path, signal),
+    },
   };
 }
 

@@ -6,7 +6,7 @@ import { BrowserRouter, Link, Navigate, Route, Routes, useLocation } from 'react
 import { KeyvizPage } from '../pages/keyviz/KeyvizPage.tsx';
 import { routerBasename } from './router.ts';
 import { ShellBar } from './ShellBar.tsx';
-import { LoadingPanel } from './StatePanel.tsx';
+import { LoadingPanel } from './LoadPanels.tsx';
 
 const BASE = import.meta.env.BASE_URL;
 

@@ -80,26 +80,6 @@ export function ErrorPanel({ error, apiBase, protocol, hasToken, onToken, onRetr
   }
 }
 
-export function LoadingPanel() {
-  return (
-    <section className="state" data-state="loading" aria-busy="true">
-      <p>Loading the heatmap…</p>
-    </section>
-  );
-}
-
-export function EmptyPanel({ columns, onRetry }: { columns: number; onRetry: () => void }) {
-  return (
-    <section className="state" data-state="empty">
-      <h2>No data yet</h2>
-      <p>
-        {columns === 0
-          ? 'The sampler has not flushed a column yet: the first one appears one step (60 s by default) after the node starts.'
-          : `The sampler has ${columns} column${columns === 1 ? '' : 's'} but no route saw traffic in them.`}
-      </p>
-      <button type="button" onClick={onRetry}>
-        Check again
-      </button>
-    </section>
-  );
-}
+// The loading and empty panels live in LoadPanels.tsx: they are in the first paint, this one
+// (with the token form) is a chunk of its own, fetched when a load fails.
+export { EmptyPanel, LoadingPanel } from './LoadPanels.tsx';

@@ -1,7 +1,7 @@
 // What the page says about a failed load: the classifier of the source that failed.
 
 import { classifyError, type LoadFailure } from '../api/client.ts';
-import { classifyJsonError, JsonApiError } from '../api/jsonSource.ts';
+import { jsonClassifierFor } from '../api/jsonErrors.ts';
 
 export interface LoadError {
   kind: LoadFailure;
@@ -11,5 +11,5 @@ export interface LoadError {
 }
 
 export function describeLoadError(e: unknown): LoadError {
-  return e instanceof JsonApiError ? classifyJsonError(e) : classifyError(e);
+  return (jsonClassifierFor(e) ?? classifyError)(e);
 }

@@ -167,11 +167,68 @@ test('Connect under /: heatmap -> bucket -> cluster -> adapters, Back, reload, d
   await expect(page.getByTestId('adapters-page')).toBeVisible();
 });
 
+/** The bucket id a row label's accessible name carries: "… (bucket <id>)". */
+async function labelBucket(link: ReturnType<Page['locator']>): Promise<string> {
+  const name = (await link.getAttribute('aria-label')) ?? '';
+  const m = /^Open the bucket page of .+ \(bucket (.+)\)$/.exec(name);
+  expect(m, `accessible name "${name}"`).not.toBeNull();
+  return m![1];
+}
+
+test('a row label of the key axis opens its bucket page, by pointer and by keyboard', async ({
+  page,
+}) => {
+  await page.goto(`${rootSrv.http}/keyviz?rows=24&range=6h`);
+  await waitForHeatmap(page);
+  const labels = page.getByTestId('key-axis').getByRole('link');
+  expect(await labels.count()).toBeGreaterThan(5);
+  const second = labels.nth(1);
+  const id = await labelBucket(second);
+  await second.click();
+  // The heatmap's time window goes along.
+  await expect(page).toHaveURL(`${rootSrv.http}/keyviz/bucket/${encodeURIComponent(id)}?range=6h`);
+  await expectBucketDrawn(page, id);
+  await page.goBack();
+  await waitForHeatmap(page);
+
+  // Keyboard: Tab reaches the row labels (after the page's controls), Enter follows one.
+  let focused: string | null = null;
+  for (let i = 0; i < 80 && !focused; i++) {
+    await page.keyboard.press('Tab');
+    focused = await page.evaluate(() =>
+      document.activeElement?.classList.contains('key-label')
+        ? document.activeElement.getAttribute('aria-label')
+        : null,
+    );
+  }
+  expect(focused).toMatch(/^Open the bucket page of /);
+  await expect(labels.first()).toBeFocused();
+  // The axis is one tab stop; the arrow keys move between its labels.
+  await expect(page.locator('a.key-label[tabindex="0"]')).toHaveCount(1);
+  await page.keyboard.press('ArrowDown');
+  await expect(labels.nth(1)).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowUp');
+  await expect(labels.nth(1)).toBeFocused();
+  const picked = await labelBucket(labels.nth(1));
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/keyviz/bucket/${encodeURIComponent(picked)}\\?`));
+  await expectBucketDrawn(page, picked);
+});
+
 test('JSON source under /admin/: the same pages after sign-in, deep link and reload', async ({
   page,
 }) => {
   await page.goto(`${jsonSrv.http}/admin/keyviz`);
   await signIn(page);
+  await waitForHeatmap(page);
+  // A row label opens its bucket's page under the base path too.
+  const label = page.getByTestId('key-axis').getByRole('link').nth(2);
+  const fromLabel = await labelBucket(label);
+  await label.click();
+  await expect(page).toHaveURL(new RegExp(`/admin/keyviz/bucket/${encodeURIComponent(fromLabel)}`));
+  await expectBucketDrawn(page, fromLabel);
+  await page.goBack();
   await waitForHeatmap(page);
   await page.getByRole('link', { name: 'Cluster' }).click();
   await expect(page).toHaveURL(`${jsonSrv.http}/admin/cluster`);

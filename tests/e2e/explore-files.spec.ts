@@ -8,7 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { spawnServer, type SpawnedServer, workloadFlags } from '../helpers/spawnServer.ts';
 import type { Matrix } from '../../src/data/matrix.ts';
 import { columnLayout, inferStepMs } from '../../src/data/raster.ts';
-import { parseRecordFile, recordToMatrix } from '../../src/data/view/index.ts';
+import { parseRecordFile, recordToMatrix } from '../../src/data/view/recordFile.ts';
 import {
   fetchMatrix,
   installFetchProbe,

@@ -54,6 +54,11 @@ describe('the built page', () => {
     const { gzip, files } = firstPaintGzipBytes(dist);
     expect(files.length).toBeGreaterThan(0);
     expect(files.some((f) => /BucketPage|ClusterPage|AdaptersPage/.test(f))).toBe(false);
+    // The first paint carries no protobuf-es (its messages all have a $typeName): the matrix
+    // call is plain fetch (src/api/leanRpc.ts), both protocols.
+    const firstPaintJs = files.map((f) => readFileSync(join(dist, 'assets', f), 'utf8')).join('\n');
+    expect(firstPaintJs).not.toContain('$typeName');
+    expect(firstPaintJs).toContain('application/grpc-web+proto');
     console.log(`first paint: ${gzip} B gzip, budget ${FIRST_PAINT_JS_BUDGET_BYTES} B`);
     expect(gzip).toBeLessThanOrEqual(FIRST_PAINT_JS_CEILING_BYTES);
   });
@@ -61,9 +66,12 @@ describe('the built page', () => {
   it('carries no descriptor.proto schema and no protobuf JSON codec', () => {
     expect(js).not.toContain('google/protobuf/descriptor.proto');
     expect(js).not.toContain('ExtensionRangeOptions'); // a name only descriptor.proto's boot has
-    expect(js).toContain(JSON_CODEC_LEFT_OUT);
-    // fromJson's own error text would be here if the real codec were bundled.
+    // connect-web was the codec's only importer; with its transports gone (src/api/leanTransport.ts)
+    // nothing references the JSON codec, so not even leanProtobuf's throwing stub is bundled.
+    expect(js).not.toContain(JSON_CODEC_LEFT_OUT);
+    // fromJson's and toJson's own error texts would be here if the real codec were bundled.
     expect(js).not.toContain(' from JSON: ');
+    expect(js).not.toContain(' to JSON: ');
   });
 
   it('keeps the binary codec and both transports', () => {

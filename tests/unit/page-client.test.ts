@@ -1,5 +1,6 @@
 // The Admin client against a fake fetch: paths, headers, both browser protocols, User Timing
-// marks, and errors staying ConnectErrors with the right codes.
+// marks, and errors with connect's codes. The matrix call is plain fetch (src/api/leanRpc.ts):
+// its errors are RpcErrors, which carry ConnectError's code numbers and rawMessage.
 import { afterEach, describe, expect, it } from 'vitest';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
@@ -9,7 +10,8 @@ import {
   GetKeyVizMatrixResponseSchema,
   KeyVizSeries,
 } from '../../src/gen/admin_pb.ts';
-import { classifyError, createAdminClient } from '../../src/api/client.ts';
+import { classifyError, createAdminClient, encodeMatrixRequest } from '../../src/api/client.ts';
+import { RpcError } from '../../src/api/leanRpc.ts';
 
 interface Seen {
   url: string;
@@ -125,7 +127,9 @@ describe('createAdminClient', () => {
     expect(m.rowCount).toBe(1);
   });
 
-  it('keyviz disabled: Unavailable stays a ConnectError and classifies as disabled', async () => {
+  // Was "stays a ConnectError": the matrix call no longer goes through connect-web (issue 17's
+  // first-paint bundle), so the error is leanRpc's RpcError with the same code and message.
+  it('keyviz disabled: Unavailable with the same code as ConnectError, classified as disabled', async () => {
     const client = createAdminClient({
       baseUrl: 'http://x',
       transport: 'connect',
@@ -142,13 +146,96 @@ describe('createAdminClient', () => {
       ),
     });
     const err = await client.getMatrix({ series: 'writes', rows: 10 }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ConnectError);
-    expect((err as ConnectError).code).toBe(Code.Unavailable);
+    expect(err).toBeInstanceOf(RpcError);
+    expect((err as RpcError).code).toBe(Code.Unavailable);
+    expect((err as RpcError).message).toBe(
+      '[unavailable] keyviz sampler not configured on this node',
+    );
     expect(classifyError(err)).toEqual({
       kind: 'disabled',
       code: 'Unavailable',
       message: 'keyviz sampler not configured on this node',
     });
+  });
+
+  it('a ConnectError (console pages, hot keys) classifies as before', () => {
+    const e = new ConnectError('keyviz sampler not configured on this node', Code.Unavailable);
+    expect(classifyError(e)).toEqual({
+      kind: 'disabled',
+      code: 'Unavailable',
+      message: 'keyviz sampler not configured on this node',
+    });
+    expect(classifyError(new ConnectError('x', Code.PermissionDenied))).toEqual({
+      kind: 'other',
+      code: 'PermissionDenied',
+      message: 'x',
+    });
+  });
+
+  it('encodes the request exactly as protobuf-es does', () => {
+    for (const req of [
+      { series: 'reads' as const, rows: 0 },
+      { series: 'writes' as const, rows: 1024, fromMs: 1_700_000_000_123, toMs: 2 ** 53 + 10 },
+      { series: 'write_bytes' as const, rows: 3, fromMs: -5, toMs: 0.5 },
+    ]) {
+      const ours = encodeMatrixRequest(req);
+      const theirs = toBinary(
+        GetKeyVizMatrixRequestSchema,
+        create(GetKeyVizMatrixRequestSchema, {
+          series: {
+            reads: KeyVizSeries.KEYVIZ_SERIES_READS,
+            writes: KeyVizSeries.KEYVIZ_SERIES_WRITES,
+            read_bytes: KeyVizSeries.KEYVIZ_SERIES_READ_BYTES,
+            write_bytes: KeyVizSeries.KEYVIZ_SERIES_WRITE_BYTES,
+          }[req.series],
+          rows: req.rows === 0 ? 0 : Math.min(1024, req.rows),
+          fromUnixMs: req.fromMs && req.fromMs > 0 ? BigInt(Math.floor(req.fromMs)) : 0n,
+          toUnixMs:
+            req.toMs && req.toMs > 0
+              ? BigInt(Math.min(Math.floor(req.toMs), Number.MAX_SAFE_INTEGER))
+              : 0n,
+        }),
+      );
+      expect(Array.from(ours)).toEqual(Array.from(theirs));
+    }
+  });
+
+  it('gRPC-Web: a trailers-only answer (status in the headers), and HTML where an answer was due', async () => {
+    const trailersOnly = createAdminClient({
+      baseUrl: 'http://x',
+      transport: 'grpc-web',
+      fetch: fakeFetch(
+        () =>
+          new Response(null, {
+            headers: {
+              'content-type': 'application/grpc-web+proto',
+              'grpc-status': '16',
+              'grpc-message': 'no%20token',
+            },
+          }),
+        [],
+      ),
+    });
+    const e1 = await trailersOnly
+      .getMatrix({ series: 'writes', rows: 10 })
+      .catch((e: unknown) => e);
+    expect(classifyError(e1)).toEqual({
+      kind: 'unauthenticated',
+      code: 'Unauthenticated',
+      message: 'no token',
+    });
+    // A misrouted call that met the SPA fallback: a clear error, not a protobuf decode failure.
+    const html = createAdminClient({
+      baseUrl: 'http://x',
+      transport: 'connect',
+      fetch: fakeFetch(
+        () => new Response('<!doctype html>', { headers: { 'content-type': 'text/html' } }),
+        [],
+      ),
+    });
+    const e2 = await html.getMatrix({ series: 'writes', rows: 10 }).catch((e: unknown) => e);
+    expect(e2).toBeInstanceOf(RpcError);
+    expect((e2 as RpcError).rawMessage).toBe('unsupported content type text/html');
   });
 
   it('gRPC-Web Unauthenticated in trailers', async () => {

@@ -1,6 +1,6 @@
 // The page's data-source setting (src/api/source.ts): precedence, one AdminClient per source,
 // and how JSON API failures read on the page (loadError.ts, the sign-in form).
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiConfig } from '../../src/api/config.ts';
 import { JsonApiError } from '../../src/api/jsonSource.ts';
 import { createPageSource, parseSource, resolveSource } from '../../src/api/source.ts';
@@ -59,6 +59,15 @@ describe('createPageSource', () => {
 });
 
 describe('JSON errors on the page', () => {
+  // The JSON source's module (and its error classifier) loads with the source's first call,
+  // as on the page: a JSON page's first call precedes any error it can show.
+  beforeAll(async () => {
+    const src = createPageSource(CONFIG, 'json', {
+      fetch: (async () => new Response(null, { status: 204 })) as typeof fetch,
+    });
+    await src.session!.logout();
+  });
+
   it('maps to the existing load states', () => {
     const kind = (e: unknown) => describeLoadError(e).kind;
     expect(kind(new JsonApiError(401, 'unauthenticated', 'no session'))).toBe('unauthenticated');

@@ -5,8 +5,8 @@ export * from './gaps.ts';
 export * from './marginals.ts';
 export * from './keyBands.ts';
 export * from './filter.ts';
-export * from './exportView.ts';
-export * from './recordFile.ts';
+// exportView.ts and recordFile.ts are imported directly, on demand (a re-export here would put
+// them in the heatmap's first-paint bundle).
 export * from './cellCursor.ts';
 export * from './screen.ts';
 export * from './keyOrder.ts';

@@ -3,7 +3,6 @@ import type { Matrix } from '../../data/matrix.ts';
 import type { CanvasSize } from './canvasSize.ts';
 import { conflictRects, hatchTile, HATCH_RGBA, isSolid, stripes } from './conflictHatch.ts';
 import type { ColumnEdges } from '../../data/view/gaps.ts';
-import './cluster.css';
 
 interface Props {
   matrix: Matrix;

@@ -1,7 +1,14 @@
 import type { Matrix, Series } from '../../data/matrix.ts';
-import { csvFileName, matrixToCsv, pngFileName, type Viewport } from '../../data/view/index.ts';
-import { downloadBlob } from './download.ts';
-import { composeExport, type ExportLegend } from './exportImage.ts';
+import type { Viewport } from '../../data/view/index.ts';
+import type { ExportLegend } from './exportImage.ts';
+
+// The exporters are chunks of their own, fetched on the first click (not in the first paint).
+const exporters = () =>
+  Promise.all([
+    import('../../data/view/exportView.ts'),
+    import('./download.ts'),
+    import('./exportImage.ts'),
+  ]).then(([view, download, image]) => ({ ...view, ...download, ...image }));
 
 interface Props {
   matrix: Matrix;
@@ -15,7 +22,8 @@ interface Props {
 
 /** "Export PNG" (the view with its axes and marginals) and "Export CSV" (the visible window). */
 export function ExportButtons({ matrix, view, stepMs, series, canvasRef, legend }: Props) {
-  const png = () => {
+  const png = async () => {
+    const { composeExport, downloadBlob, pngFileName } = await exporters();
     const heat = canvasRef.current;
     if (!heat) return;
     const root = heat.closest('.explore-heatmap');
@@ -24,16 +32,17 @@ export function ExportButtons({ matrix, view, stepMs, series, canvasRef, legend 
       if (b) downloadBlob(b, pngFileName(view, series));
     }, 'image/png');
   };
-  const csv = () => {
+  const csv = async () => {
+    const { csvFileName, downloadBlob, matrixToCsv } = await exporters();
     const text = matrixToCsv(matrix, view, stepMs);
     downloadBlob(new Blob([text], { type: 'text/csv' }), csvFileName(view, series));
   };
   return (
     <span className="export-buttons">
-      <button type="button" onClick={png}>
+      <button type="button" onClick={() => void png()}>
         Export PNG
       </button>
-      <button type="button" onClick={csv}>
+      <button type="button" onClick={() => void csv()}>
         Export CSV
       </button>
     </span>

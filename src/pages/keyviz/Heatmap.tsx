@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { buildLut } from '../../data/colorRamp.ts';
 import { formatValue } from '../../data/format.ts';
 import type { Matrix } from '../../data/matrix.ts';
@@ -7,9 +7,7 @@ import type { ViewState } from '../../data/urlState.ts';
 import { fullView, sameView, type Viewport } from '../../data/view/index.ts';
 import { TimeAxis } from './axes.tsx';
 import { tierMarks } from '../../data/columnTiers.ts';
-import { ConflictLegend, ConflictOverlay } from './ConflictOverlay.tsx';
-import { EventLines, EventMarkers } from './EventLayer.tsx';
-import { timeEvents, type ReportedTransition } from '../../data/timeEvents.ts';
+import type { ReportedTransition, TimeEvent } from '../../data/timeEvents.ts';
 import { Legend } from './Legend.tsx';
 import { useCanvasBox } from './useCanvasBox.ts';
 import { useColorScheme } from './useColorScheme.ts';
@@ -32,12 +30,31 @@ import {
 import type { ViewDispatch } from './useHeatmapViewState.ts';
 import { loadedOf } from './windowedClient.ts';
 import { HotSpotOutline } from './hotspots/HotSpotOutline.tsx';
-import { HotSpotPanel } from './hotspots/HotSpotPanel.tsx';
 import { useHotSpotNav } from './hotspots/useHotSpotNav.ts';
 import { HotKeysSlot } from './HotKeysSlot.tsx';
 import { useHotKeysSel } from './hotKeysUrl.ts';
 import type { SourceKind } from '../../api/source.ts';
 import './heatmap.css';
+// The panel's layout and the outline's style: with the page's CSS, the panel's code is lazy.
+import './hotspots/hotspots.css';
+
+import './cluster.css';
+
+// Not needed for the first paint (issue 17's bundle): chunks of their own, fetched on first use
+// (the hot-spot panel when opened, the conflict hatching only for a gateway's merged matrix).
+type EventsModule = typeof import('./eventsLayer.ts');
+let eventsModule: Promise<EventsModule> | null = null;
+const NO_EVENTS: TimeEvent[] = [];
+
+const HotSpotPanel = lazy(() =>
+  import('./hotspots/lazy.ts').then((m) => ({ default: m.HotSpotPanel })),
+);
+const ConflictOverlay = lazy(() =>
+  import('./ConflictOverlay.tsx').then((m) => ({ default: m.ConflictOverlay })),
+);
+const ConflictLegend = lazy(() =>
+  import('./ConflictOverlay.tsx').then((m) => ({ default: m.ConflictLegend })),
+);
 
 const LUT_SIZE = 256;
 const ROW_MARGINAL_PX = 56;
@@ -145,7 +162,19 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
   }, [view.zoom, dispatch]);
 
   const hot = useHotSpotNav(raw, m, model.bounds, stepMs, onView);
-  const events = useMemo(() => timeEvents(m, transitions), [m, transitions]);
+  // The event layer's code arrives just after the first paint; until then, no events.
+  const [ev, setEv] = useState<EventsModule | null>(null);
+  useEffect(() => {
+    let live = true;
+    void (eventsModule ??= import('./eventsLayer.ts')).then((mod) => live && setEv(mod));
+    return () => {
+      live = false;
+    };
+  }, []);
+  const events = useMemo(
+    () => (ev ? ev.timeEvents(m, transitions) : NO_EVENTS),
+    [ev, m, transitions],
+  );
 
   // Hot keys of a picked cell or of the visible range (selection in the URL, by bucket id).
   const [hk, setHk] = useHotKeysSel();
@@ -258,18 +287,20 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
             />
           )}
           {size.devW > 0 && m.conflicts && (
-            <ConflictOverlay
-              matrix={m}
-              edges={edges}
-              t0={vp.t0}
-              t1={vp.t1}
-              size={size}
-              r0={vp.r0}
-              r1={vp.r1}
-            />
+            <Suspense fallback={null}>
+              <ConflictOverlay
+                matrix={m}
+                edges={edges}
+                t0={vp.t0}
+                t1={vp.t1}
+                size={size}
+                r0={vp.r0}
+                r1={vp.r1}
+              />
+            </Suspense>
           )}
-          {size.cssW > 0 && (
-            <EventLines
+          {size.cssW > 0 && ev && (
+            <ev.EventLines
               events={events}
               matrix={m}
               edges={edges}
@@ -324,8 +355,8 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
           )}
         </div>
         <TimeAxis fromMs={vp.t0} toMs={vp.t1} width={plot.width} tiers={tiers}>
-          {size.cssW > 0 ? (
-            <EventMarkers
+          {size.cssW > 0 && ev ? (
+            <ev.EventMarkers
               events={events}
               matrix={m}
               edges={edges}
@@ -334,8 +365,13 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
               height={size.cssH}
             />
           ) : (
-            // The markers' strip, held before the plot has a size (as the marginal's above).
-            <div className="event-markers" aria-hidden="true" />
+            // The markers' strip keeps its height before the plot has a size and while their
+            // code loads: the plot is sized once, with no layout shift.
+            <div
+              className="event-markers"
+              style={size.cssW > 0 ? { width: size.cssW } : undefined}
+              aria-hidden="true"
+            />
           )}
         </TimeAxis>
         <div className="legend-row">
@@ -347,7 +383,11 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
             stepMs={stepMs}
             averaged={model.paint !== m}
           />
-          <ConflictLegend matrix={m} />
+          {m.conflicts && (
+            <Suspense fallback={null}>
+              <ConflictLegend matrix={m} />
+            </Suspense>
+          )}
         </div>
         {hkOpen && (
           <HotKeysSlot
@@ -363,15 +403,16 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
         )}
       </div>
       {hot.open && (
-        <HotSpotPanel
-          matrix={hot.source}
-          spots={hot.spots}
-          pending={hot.pending}
-          engine={hot.engine}
-          selected={hot.selected}
-          onSelect={hot.select}
-          onClose={() => hot.setOpen(false)}
-        />
+        <Suspense fallback={null}>
+          <HotSpotPanel
+            matrix={hot.source}
+            spots={hot.spots}
+            pending={hot.pending}
+            selected={hot.selected}
+            onSelect={hot.select}
+            onClose={() => hot.setOpen(false)}
+          />
+        </Suspense>
       )}
     </div>
   );

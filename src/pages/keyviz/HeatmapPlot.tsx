@@ -20,9 +20,7 @@ import {
 } from '../../data/view/index.ts';
 import type { CanvasSize } from './canvasSize.ts';
 import { cellInfo, prepareHover } from './cellInfo.ts';
-import { CompactCard, FlyoutBody } from './Flyout.tsx';
 import { placeFlyout } from './flyoutPlacement.ts';
-import { CopyButtons } from './CopyButtons.tsx';
 import { PlotPainter } from './painter.ts';
 import {
   cellAtPoint,
@@ -33,6 +31,10 @@ import {
   type Cell,
 } from '../../data/hitTest.ts';
 import type { PlotModel } from './plotModel.ts';
+
+type CardModule = typeof import('./flyoutCard.ts');
+let cardModule: Promise<CardModule> | null = null;
+const loadCard = () => (cardModule ??= import('./flyoutCard.ts'));
 
 /** Pointer travel (CSS px) below which a press is a click, not a drag. */
 const CLICK_SLOP = 4;
@@ -94,6 +96,15 @@ export function HeatmapPlot(props: Props) {
   const pointerIn = useRef(false);
   const helpId = useId();
 
+  // The card's components: fetched as the plot mounts, so they are ready for the first hover.
+  const [card, setCard] = useState<CardModule | null>(null);
+  useEffect(() => {
+    let live = true;
+    void loadCard().then((m) => live && setCard(m));
+    return () => {
+      live = false;
+    };
+  }, []);
   const [hover, setHover] = useState<Cell | null>(null);
   const [pinned, setPinned] = useState<Cell | null>(null);
   const [cursor, setCursor] = useState<CellCursor | null>(null);
@@ -234,7 +245,7 @@ export function HeatmapPlot(props: Props) {
     );
     el.style.transform = `translate(${Math.round(p.left)}px, ${Math.round(p.top)}px)`;
   }, [atPointer, shown, view, edges, plot]);
-  useLayoutEffect(placeFly, [placeFly, info, pinned, compact]);
+  useLayoutEffect(placeFly, [placeFly, info, pinned, compact, card]);
 
   // A new view (drag or wheel zoom, pan) or new data (range, filter, refresh) moves cells under
   // a still pointer: the hover card describes whatever is under it now, or nothing.
@@ -533,13 +544,13 @@ export function HeatmapPlot(props: Props) {
         {outline(anchorMode === 'pointer' ? valid(hover) : null, 'cell-outline')}
         {outline(focused || pinned ? cursorCell : null, 'cell-outline cursor-outline')}
         <div ref={rectRef} className="zoom-rect" style={{ display: 'none' }} />
-        {warm && !info && (
+        {warm && !info && card && (
           <div className="flyout-warm" aria-hidden="true" inert>
-            <FlyoutBody info={warm} pinned={false} onClose={unpin} />
-            <CompactCard info={warm} />
+            <card.FlyoutBody info={warm} pinned={false} onClose={unpin} />
+            <card.CompactCard info={warm} />
           </div>
         )}
-        {info && (
+        {info && card && (
           <div
             ref={flyRef}
             className={pinned ? 'flyout pinned' : compact ? 'flyout compact' : 'flyout'}
@@ -551,11 +562,11 @@ export function HeatmapPlot(props: Props) {
             onClick={(e) => e.stopPropagation()}
           >
             {compact ? (
-              <CompactCard info={info} />
+              <card.CompactCard info={info} />
             ) : (
-              <FlyoutBody info={info} pinned={!!pinned} onClose={unpin} />
+              <card.FlyoutBody info={info} pinned={!!pinned} onClose={unpin} />
             )}
-            {pinned && <CopyButtons info={info} />}
+            {pinned && <card.CopyButtons info={info} />}
           </div>
         )}
       </div>

@@ -1,4 +1,6 @@
-import { memo, useMemo } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { bucketPath, windowQuery } from '../../shell/router.ts';
 import type { RowMeta } from '../../data/matrix.ts';
 import { describeKey, displayKey } from '../../data/keys.ts';
 import {
@@ -22,8 +24,11 @@ const ROW_PAD_PX = 6;
 /** One line of 11 px monospace text. */
 const LINE_PX = 14;
 const CHAR_PX = 6.7;
-/** Room between row labels. */
-const LABEL_GAP_PX = 16;
+/**
+ * Room between row labels: each is a link, and a pointer target of 24 px (WCAG 2.2 target
+ * size, heatmap.css) must not overlap the next one.
+ */
+const LABEL_GAP_PX = 24;
 /** Tall rows (a deep zoom) wrap their label onto up to this many lines. */
 const MAX_LINES = 4;
 
@@ -43,8 +48,11 @@ const startText = (r: RowMeta): string => {
  * The key axis: nested bars for rows sharing a key prefix, each with a horizontal label on a
  * free line (thin bands get one beside them, with a leader), then the start keys of rows spaced
  * so they never crowd, each showing the part that tells it from its labelled neighbours. Tall
- * rows of a deep zoom wrap their label over several lines. For assistive technology the axis
- * is one image with a summary (the grid's cell cursor speaks each row's keys).
+ * rows of a deep zoom wrap their label over several lines. Each row label is a link to that
+ * bucket's page with the heatmap's time window (issue 14). The axis is one stop in the tab
+ * order (a vertical toolbar named by its summary): the arrow keys, Home and End move between
+ * its links, so the heatmap stays a few Tabs away. The bands are decoration (the grid's cell
+ * cursor speaks each row's keys).
  */
 export const KeyBandAxis = memo(function KeyBandAxis({ rows, view, height, onHighlight }: Props) {
   const bands = useMemo(() => keyBands(rows, DEPTHS, 2), [rows]);
@@ -56,7 +64,14 @@ export const KeyBandAxis = memo(function KeyBandAxis({ rows, view, height, onHig
     height,
   );
   const labels = useMemo(() => {
-    const out: { row: number; y: number; text: string; full: string; lines: number }[] = [];
+    const out: {
+      row: number;
+      y: number;
+      text: string;
+      full: string;
+      lines: number;
+      bucketId: string;
+    }[] = [];
     const every = Math.max(1, Math.ceil(LABEL_GAP_PX / pxPerRow));
     const first = Math.max(0, Math.ceil(view.r0 / every) * every);
     const lines = Math.max(1, Math.min(MAX_LINES, Math.floor(Math.min(pxPerRow, 1e9) / LINE_PX)));
@@ -83,6 +98,7 @@ export const KeyBandAxis = memo(function KeyBandAxis({ rows, view, height, onHig
         text: distinctPart(full[i], prev, next, chars),
         full: full[i],
         lines,
+        bucketId: rows[r].bucketId,
       });
     });
     return out;
@@ -100,14 +116,46 @@ export const KeyBandAxis = memo(function KeyBandAxis({ rows, view, height, onHig
           .join(', ')}`
       : 'Key axis';
 
+  // Roving tab stop: the label last moved to (by row), else the first one shown.
+  const [active, setActive] = useState<number | null>(null);
+  const current = labels.some((l) => l.row === active) ? active : (labels[0]?.row ?? null);
+  const axisRef = useRef<HTMLDivElement>(null);
+  const onKeyDown = (e: React.KeyboardEvent<HTMLDivElement>) => {
+    const i = labels.findIndex((l) => l.row === current);
+    if (i < 0) return;
+    const to =
+      e.key === 'ArrowDown'
+        ? Math.min(labels.length - 1, i + 1)
+        : e.key === 'ArrowUp'
+          ? Math.max(0, i - 1)
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? labels.length - 1
+              : null;
+    if (to === null) return;
+    e.preventDefault();
+    const row = labels[to].row;
+    setActive(row);
+    axisRef.current?.querySelector<HTMLElement>(`a[data-row="${row}"]`)?.focus();
+  };
+
   return (
     <div
+      ref={axisRef}
       className="key-axis explore-key-axis"
       data-testid="key-axis"
-      role="img"
+      role="toolbar"
+      aria-orientation="vertical"
       aria-label={summary}
+      onKeyDown={onKeyDown}
     >
-      <div className="key-bands" data-testid="key-bands" style={{ width: BAND_AREA_PX }}>
+      <div
+        className="key-bands"
+        data-testid="key-bands"
+        style={{ width: BAND_AREA_PX }}
+        aria-hidden="true"
+      >
         {shown.map(({ band, y, height: h }, i) => {
           const full = displayKey(band.prefix);
           const at = places[i];
@@ -155,14 +203,21 @@ export const KeyBandAxis = memo(function KeyBandAxis({ rows, view, height, onHig
         })}
       </div>
       {labels.map((l) => (
-        <span
+        <Link
           key={l.row}
           className={l.lines > 1 ? 'key-label wrap' : 'key-label'}
           style={{ top: l.y, left: BAND_AREA_PX, maxHeight: l.lines * LINE_PX }}
-          title={l.full}
+          title={`${l.full}: open this bucket's page`}
+          aria-label={`Open the bucket page of ${l.full} (bucket ${l.bucketId})`}
+          data-row={l.row}
+          tabIndex={l.row === current ? 0 : -1}
+          onFocus={() => setActive(l.row)}
+          // The heatmap's query is read when the link is rendered: its window (zoom or range)
+          // goes along, as from the pinned card's "Open" link.
+          to={bucketPath(l.bucketId, windowQuery(location.search))}
         >
           {l.text}
-        </span>
+        </Link>
       ))}
     </div>
   );

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { formatClock, formatInt } from '../../data/format.ts';
 import type { Matrix } from '../../data/matrix.ts';
 import { inferStepMs } from '../../data/raster.ts';
@@ -12,11 +12,22 @@ import { RecordBanner, useFileDrop } from './RecordBanner.tsx';
 import { useHeatmapFeed } from './useHeatmapFeed.ts';
 import { useHeatmapViewState } from './useHeatmapViewState.ts';
 import type { LoadError } from '../../shell/loadError.ts';
-import { SignInForm, SignOutButton } from '../../shell/SignInForm.tsx';
-import { EmptyPanel, ErrorPanel, LoadingPanel } from '../../shell/StatePanel.tsx';
+import { EmptyPanel, LoadingPanel } from '../../shell/LoadPanels.tsx';
 import { readToken, writeToken } from '../../shell/tokenStore.ts';
 import { useDataSource } from '../../shell/useDataSource.ts';
 import { useNodeName, type NodeName } from '../../shell/useOverview.ts';
+
+// Shown only on a failed load or on the JSON source's session: chunks of their own, so the
+// heatmap's first paint does not carry them (issue 17's bundle).
+const ErrorPanel = lazy(() =>
+  import('../../shell/StatePanel.tsx').then((m) => ({ default: m.ErrorPanel })),
+);
+const SignInForm = lazy(() =>
+  import('../../shell/SignInForm.tsx').then((m) => ({ default: m.SignInForm })),
+);
+const SignOutButton = lazy(() =>
+  import('../../shell/SignInForm.tsx').then((m) => ({ default: m.SignOutButton })),
+);
 
 function Header({
   node,
@@ -148,7 +159,11 @@ export function KeyvizPage() {
   return (
     <div className={dropping ? 'page drop-active' : 'page'}>
       <Header node={node} matrix={matrix} loadedAt={feed.loadedAt} live={feed.live} />
-      {session && !signIn && <SignOutButton session={session} onSignedOut={onSignedOut} />}
+      {session && !signIn && (
+        <Suspense fallback={null}>
+          <SignOutButton session={session} onSignedOut={onSignedOut} />
+        </Suspense>
+      )}
       {/* A named region: the control groups are inside a landmark (axe "region"). */}
       <section className="page-controls" aria-label="Heatmap settings">
         <Controls
@@ -166,7 +181,7 @@ export function KeyvizPage() {
       )}
       {matrix && <ClusterBanner nodes={matrix.nodes} />}
       <main className="main" id="main-content" tabIndex={-1} data-testid="main">
-        {body}
+        <Suspense fallback={<LoadingPanel />}>{body}</Suspense>
       </main>
     </div>
   );

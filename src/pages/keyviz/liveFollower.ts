@@ -3,7 +3,8 @@
 // the gap with one windowed GetKeyVizMatrix (from the newest column held + 1);
 // where the server has no stream (a real node today) it polls that same windowed
 // request instead. DOM-free: timers are injected, so it is testable without a browser.
-import { LiveUnimplemented, type LiveEvent, type LiveStream } from '../../api/liveEvents.ts';
+import type { LiveEvent, LiveStream } from '../../api/liveEvents.ts';
+import { LiveUnimplemented } from '../../api/liveUnimplemented.ts';
 import { matrixColumns, type LiveColumn } from '../../data/liveAppend.ts';
 import type { Matrix, Series } from '../../data/matrix.ts';
 

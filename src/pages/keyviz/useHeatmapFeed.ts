@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AdminClient } from '../../api/client.ts';
 import { RANGE_MS, type ViewState } from '../../data/urlState.ts';
-import { openRecordBlob, type RecordFile } from '../../data/view/index.ts';
+import type { RecordFile } from '../../data/view/recordFile.ts';
 import { inferStepMs } from '../../data/raster.ts';
 import { useMatrixFeed, type Feed } from './useMatrixFeed.ts';
 import { askFor, rangeWindow, sameAsk, type WindowAsk } from './heatmapState.ts';
@@ -85,14 +85,19 @@ export function useHeatmapFeed(client: AdminClient, view: ViewState): HeatmapFee
 
   const openRecord = useCallback(
     (file: File) => {
-      openRecordBlob(file, { series: view.series, rows: view.rows }).then(
-        ({ record: r }) => {
-          box.setRecord(r);
-          setRecord({ name: file.name, error: '' });
-          reload();
-        },
-        (e: unknown) => setRecord({ name: file.name, error: (e as Error).message }),
-      );
+      // The record-file reader is a chunk of its own, fetched when a file is opened.
+      import('../../data/view/recordFile.ts')
+        .then(({ openRecordBlob }) =>
+          openRecordBlob(file, { series: view.series, rows: view.rows }),
+        )
+        .then(
+          ({ record: r }) => {
+            box.setRecord(r);
+            setRecord({ name: file.name, error: '' });
+            reload();
+          },
+          (e: unknown) => setRecord({ name: file.name, error: (e as Error).message }),
+        );
     },
     [box, view.series, view.rows, reload],
   );

@@ -5,7 +5,8 @@
 
 import type { AdminClient, MatrixRequest } from '../../api/client.ts';
 import type { Matrix } from '../../data/matrix.ts';
-import { recordToMatrix, type FetchWindow, type RecordFile } from '../../data/view/index.ts';
+import type { FetchWindow } from '../../data/view/index.ts';
+import type { RecordFile } from '../../data/view/recordFile.ts';
 
 /** A request window and whether a zoom (rather than the time range) asked for it. */
 export interface Loaded {
@@ -40,7 +41,10 @@ export function windowedClient(inner: AdminClient, src: WindowSource): AdminClie
       const q = { ...req, fromMs: l.window.fromMs, toMs: l.window.toMs };
       const rec = src.record();
       // A record file pivots in the page (no server); same window and row budget rules.
-      const m = rec ? recordToMatrix(rec, q) : await inner.getMatrix(q, signal);
+      // A record file's reader was loaded to open it (a chunk of its own).
+      const m = rec
+        ? (await import('../../data/view/recordFile.ts')).recordToMatrix(rec, q)
+        : await inner.getMatrix(q, signal);
       loaded.set(m, l);
       return m;
     },

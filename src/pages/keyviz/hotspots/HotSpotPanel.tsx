@@ -3,7 +3,6 @@ import { KIND_LABEL, type HotSpot } from '../../../data/hotspots/types.ts';
 import { describeKey, elideMiddle } from '../../../data/keys.ts';
 import type { Matrix } from '../../../data/matrix.ts';
 import type { DetectEngine } from './hotSpotRunner.ts';
-import './hotspots.css';
 
 interface Props {
   matrix: Matrix;

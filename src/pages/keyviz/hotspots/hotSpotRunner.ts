@@ -4,7 +4,6 @@
 // milliseconds between frames. Both run detect.ts, so both find the same list.
 import type { DetectInput } from '../../../data/hotspots/detect.ts';
 import type { HotSpot } from '../../../data/hotspots/types.ts';
-import { detectSliced as runSliced } from '../../../data/hotspots/sliced.ts';
 import type { DetectReply, DetectRequest } from '../../../data/hotspots/detect.worker.ts';
 
 export type DetectEngine = 'worker' | 'main';
@@ -42,7 +41,10 @@ function aborted(signal: AbortSignal): Error {
 }
 
 /** Main-thread detection in slices; yields to the event loop between them. */
-export function detectSliced(input: DetectInput, signal: AbortSignal): Promise<HotSpot[]> {
+export async function detectSliced(input: DetectInput, signal: AbortSignal): Promise<HotSpot[]> {
+  // The detector is loaded only where it runs here: the worker has its own copy, and the
+  // heatmap's first paint carries neither.
+  const { detectSliced: runSliced } = await import('../../../data/hotspots/sliced.ts');
   return runSliced(input, {
     budgetMs: SLICE_BUDGET_MS,
     schedule: (fn) => setTimeout(fn, 0),

@@ -87,6 +87,7 @@ export function useHotSpotNav(
   );
 
   const goHottest = useCallback(() => {
+    // hottest.ts is a few lines: in the first paint, so H answers at once (no chunk to fetch).
     const cell = hottestCell(source);
     if (!cell) return;
     const anchor = anchorOf(source, cell.row, cell.row + 1, cell.col, cell.col + 1);

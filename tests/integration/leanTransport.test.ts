@@ -1,0 +1,115 @@
+// The page's fetch-based calls against a real server on both browser protocols: the matrix
+// (leanRpc.ts, no protobuf-es) and connect's Transport on fetch (leanTransport.ts: unary and
+// the StreamEvents server stream) give what connect-web's own transports give.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { create } from '@bufbuild/protobuf';
+import { Code, ConnectError, type Transport } from '@connectrpc/connect';
+import { createConnectTransport, createGrpcWebTransport } from '@connectrpc/connect-web';
+import {
+  Admin,
+  GetClusterOverviewRequestSchema,
+  GetKeyVizMatrixRequestSchema,
+  KeyVizSeries,
+} from '../../src/gen/admin_pb.ts';
+import { GetKeyVizMatrixResponseWireSchema } from '../../src/gen/keyviz_wire_pb.ts';
+import { createAdminClient } from '../../src/api/client.ts';
+import { decodeMatrixWire } from '../../src/api/decodeMatrix.ts';
+import { leanTransport } from '../../src/api/leanTransport.ts';
+import { connectLiveStream, type LiveEvent } from '../../src/api/liveEvents.ts';
+import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
+
+let s: SpawnedServer;
+
+beforeAll(async () => {
+  s = await spawnServer(['--backfill=10m', '--keyvizStep=1s', '--routes=30', '--seed=4']);
+}, 60_000);
+afterAll(async () => {
+  await s?.stop();
+});
+
+const KINDS = ['connect', 'grpc-web'] as const;
+
+function reference(kind: (typeof KINDS)[number]): Transport {
+  const opts = { baseUrl: s.http, useBinaryFormat: true };
+  return kind === 'connect' ? createConnectTransport(opts) : createGrpcWebTransport(opts);
+}
+
+describe.each(KINDS)('%s', (kind) => {
+  it('the matrix through leanRpc equals connect-web with protobuf-es', async () => {
+    const req = { series: 'writes' as const, rows: 64, fromMs: 0, toMs: 0 };
+    const ours = await createAdminClient({ baseUrl: s.http, transport: kind }).getMatrix(req);
+    const theirs = await reference(kind).unary(
+      { ...Admin.method.getKeyVizMatrix, output: GetKeyVizMatrixResponseWireSchema },
+      undefined,
+      undefined,
+      undefined,
+      create(GetKeyVizMatrixRequestSchema, { series: KeyVizSeries.KEYVIZ_SERIES_WRITES, rows: 64 }),
+    );
+    const want = decodeMatrixWire(theirs.message, 'writes', { lazyRaft: false });
+    // The columns a flush may add between the two calls: compare the common prefix.
+    expect(ours.rowCount).toBeGreaterThan(0);
+    expect(ours.rows.map((r) => r.bucketId).slice(0, 5)).toEqual(
+      want.rows.map((r) => r.bucketId).slice(0, 5),
+    );
+    expect(Array.from(ours.columns.subarray(0, 5))).toEqual(
+      Array.from(want.columns.subarray(0, 5)),
+    );
+    expect(Array.from(ours.values.subarray(0, 3))).toEqual(Array.from(want.values.subarray(0, 3)));
+  });
+
+  it('unary: GetClusterOverview equals connect-web; an unknown method is Unimplemented', async () => {
+    const t = leanTransport({ baseUrl: s.http, transport: kind });
+    const input = create(GetClusterOverviewRequestSchema);
+    const ours = await t.unary(Admin.method.getClusterOverview, undefined, 5000, undefined, input);
+    const theirs = await reference(kind).unary(
+      Admin.method.getClusterOverview,
+      undefined,
+      5000,
+      undefined,
+      input,
+    );
+    expect(ours.message.self?.nodeId).toBeTruthy();
+    expect(ours.message.self).toEqual(theirs.message.self);
+    expect(ours.message.members).toEqual(theirs.message.members);
+
+    const missing = { ...Admin.method.getClusterOverview, name: 'NoSuchMethod' };
+    const err = await t.unary(missing, undefined, 5000, undefined, input).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectError);
+    expect((err as ConnectError).code).toBe(Code.Unimplemented);
+  });
+
+  it('StreamEvents: opens, then one column per flush; abort ends it', async () => {
+    const t = leanTransport({ baseUrl: s.http, transport: kind });
+    const ac = new AbortController();
+    const seen: LiveEvent[] = [];
+    const stream = connectLiveStream(t, () => undefined)(
+      { series: ['writes'], rows: 32 },
+      ac.signal,
+    );
+    const deadline = setTimeout(() => ac.abort(), 15_000);
+    try {
+      for await (const e of stream) {
+        seen.push(e);
+        if (seen.filter((x) => x.kind === 'column').length >= 2) break;
+      }
+    } finally {
+      clearTimeout(deadline);
+      ac.abort();
+    }
+    expect(seen[0].kind).toBe('open');
+    const cols = seen.filter((x) => x.kind === 'column');
+    expect(cols).toHaveLength(2);
+    for (const c of cols) {
+      if (c.kind !== 'column') continue;
+      expect(c.series).toBe('writes');
+      expect(c.column.rows.length).toBeGreaterThan(0);
+    }
+    // A call aborted before it starts is Canceled.
+    const gone = new AbortController();
+    gone.abort();
+    const err = await t
+      .unary(Admin.method.getClusterOverview, gone.signal, undefined, undefined, {})
+      .catch((e: unknown) => e);
+    expect((err as ConnectError).code).toBe(Code.Canceled);
+  }, 30_000);
+});
