@@ -181,7 +181,9 @@ export function parseRecordFile(text: string, name = 'record'): RecordFile {
         for (let k = 1; k < 7; k++) cells[j * CELL_FIELDS + k - 1] = a[k] as number;
       }
       columns.push(
-        exact ? { unixMs, buckets: colBuckets, cells, exact } : { unixMs, buckets: colBuckets, cells },
+        exact
+          ? { unixMs, buckets: colBuckets, cells, exact }
+          : { unixMs, buckets: colBuckets, cells },
       );
     } else {
       fail('field "kind" must be "bucket" or "column"');
