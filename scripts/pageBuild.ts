@@ -73,9 +73,15 @@ export const FIRST_PAINT_JS_BUDGET_BYTES = 100_000;
  * generated clients the console pages still need (net of connect-web's transports, which left
  * for src/api/leanTransport.ts) and the lazy chunks' own import/export glue. That is the one
  * reason the total ceiling went up (175,000 -> 178,500).
+ * Then four branches landed together (measured after the merge: 189.9 kB in all, 123.1 kB
+ * first paint): the hot-spot detector also ships as its own Web Worker bundle (+4.6 kB, the
+ * price of detection off the main thread), the one-pass JSON scanner replaces JSON.parse in the
+ * JSON source's chunk, history's real-width columns and tier marks are on the first paint (they
+ * shape the time axis), and the first load's one layout pass with a warm hover card; the
+ * hot-spot runner left the first paint for its own chunk (-0.55 kB). Ceilings 191,800 / 124,300.
  */
-export const PAGE_JS_CEILING_BYTES = 178_500;
-export const FIRST_PAINT_JS_CEILING_BYTES = 122_500;
+export const PAGE_JS_CEILING_BYTES = 191_800;
+export const FIRST_PAINT_JS_CEILING_BYTES = 124_300;
 
 /** Builds the page into `outDir` (a fresh folder of the caller's), for `base`. */
 export function buildPageInto(outDir: string, base = '/'): void {

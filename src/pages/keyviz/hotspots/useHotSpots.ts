@@ -6,7 +6,11 @@ import { useEffect, useRef, useState } from 'react';
 import type { HotSpot } from '../../../data/hotspots/index.ts';
 import type { Matrix } from '../../../data/matrix.ts';
 import { measureSince } from '../../../data/timing.ts';
-import { createHotSpotRunner, type DetectEngine, type HotSpotRunner } from './hotSpotRunner.ts';
+import type { DetectEngine, HotSpotRunner } from './hotSpotRunner.ts';
+
+// The runner (worker start-up, fallback) is a chunk of its own: the heatmap's first paint
+// carries none of the hot-spot machinery until the panel opens.
+const loadRunner = () => import('./hotSpotRunner.ts');
 
 export interface HotSpotsState {
   /** The matrix the list was found in (null while none). */
@@ -39,7 +43,6 @@ export function useHotSpots(m: Matrix, enabled: boolean): HotSpotsState & { pend
 
   useEffect(() => {
     if (!enabled) return;
-    const runner = (runnerRef.current ??= createHotSpotRunner());
     const ac = new AbortController();
     const w = window as unknown as {
       requestIdleCallback?: Idle;
@@ -47,15 +50,21 @@ export function useHotSpots(m: Matrix, enabled: boolean): HotSpotsState & { pend
     };
     const run = () => {
       const t = performance.now();
-      runner.detect(m, ac.signal).then(
-        ({ spots, engine }) => {
-          measureSince('keyviz:hotspots', t);
-          setState({ matrix: m, spots, ms: performance.now() - t, engine });
-        },
-        () => {
-          // Aborted: a newer matrix (or closing the panel) took over.
-        },
-      );
+      loadRunner()
+        .then(({ createHotSpotRunner }) => {
+          if (ac.signal.aborted) throw ac.signal.reason;
+          const runner = (runnerRef.current ??= createHotSpotRunner());
+          return runner.detect(m, ac.signal);
+        })
+        .then(
+          ({ spots, engine }) => {
+            measureSince('keyviz:hotspots', t);
+            setState({ matrix: m, spots, ms: performance.now() - t, engine });
+          },
+          () => {
+            // Aborted: a newer matrix (or closing the panel) took over.
+          },
+        );
     };
     let cancel: () => void;
     if (w.requestIdleCallback && w.cancelIdleCallback) {
