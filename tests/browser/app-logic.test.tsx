@@ -100,6 +100,21 @@ describe('Poller', () => {
     expect(h.loads).toHaveLength(2);
   });
 
+  it('changing the interval during a slow load neither aborts it nor loads again', async () => {
+    const h = harness();
+    h.poller.setInterval(5000);
+    h.poller.loadNow();
+    h.poller.setInterval(30_000);
+    h.poller.setInterval(5000);
+    expect(h.loads).toHaveLength(1);
+    expect(h.loads[0].signal.aborted).toBe(false);
+    h.loads[0].resolve(7);
+    await h.flush();
+    expect(h.outcomes).toEqual([{ ok: true, value: 7 }]);
+    h.advance(5000); // the interval set last applies from the answer
+    expect(h.loads).toHaveLength(2);
+  });
+
   it('backs off exponentially after failures, capped, and resets on success', async () => {
     expect(pollDelayMs(5000, 0)).toBe(5000);
     expect(pollDelayMs(5000, 1)).toBe(10_000);

@@ -87,9 +87,11 @@ afterAll(async () => {
 describe('under a flood of full matrices', () => {
   it('JSON API: /healthz keeps answering, every answer is whole or a clean 503', async () => {
     const s = await spawnServer([
+      // 1 min columns over 24 h: a pivot and encoding long enough (a few hundred ms even on
+      // a fast idle machine) that all 24 requests arrive while the first is still computed.
       '--routes=3000',
-      '--backfill=12h',
-      '--keyvizStep=10m',
+      '--backfill=24h',
+      '--keyvizStep=1m',
       `--adminCredentialsFile=${creds}`,
       '--matrixMaxInFlight=4',
       '--matrixMaxQueued=8',
