@@ -408,6 +408,7 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
             matrix={hot.source}
             spots={hot.spots}
             pending={hot.pending}
+            engine={hot.engine}
             selected={hot.selected}
             onSelect={hot.select}
             onClose={() => hot.setOpen(false)}
