@@ -612,5 +612,8 @@ export function mergeMatrices(answers: readonly NodeAnswer[], req: MatrixRequest
     conflicts,
     contributingNodes: merged.map((m) => m.contributors),
     ...(step > 0 ? { alignedStepMs: step } : {}),
+    // Distinct buckets the nodes sent, or a node's own count if larger: a lower bound, as
+    // each node sends at most its row budget.
+    trackedBuckets: Math.max(groups.size, ...answers.map((a) => a.answer.trackedBuckets ?? 0)),
   };
 }

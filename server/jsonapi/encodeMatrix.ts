@@ -145,7 +145,16 @@ export async function encodeMatrixJsonBody(
     : '';
   // Ours after the node's keys: the step the gateway aligned the nodes' columns to.
   const aligned = answer.alignedStepMs ? `,"aligned_step_ms":${answer.alignedStepMs}` : '';
-  head.push(Buffer.from(`],"series":${JSON.stringify(series)}${widths}${aligned},"generated_at":`));
+  // Only when the budget left buckets out: otherwise the body stays the node's own.
+  const tracked =
+    (answer.trackedBuckets ?? 0) > answer.rows.length
+      ? `,"tracked_buckets":${answer.trackedBuckets}`
+      : '';
+  head.push(
+    Buffer.from(
+      `],"series":${JSON.stringify(series)}${widths}${aligned}${tracked},"generated_at":`,
+    ),
+  );
   const tail = Buffer.from(cluster ? `,"fanout":${fanoutJson(answer.nodes)}}` : '}');
   let bytes = tail.length;
   for (const b of head) bytes += b.length;

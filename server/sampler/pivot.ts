@@ -238,6 +238,8 @@ interface PivotPlan {
   cols: StoredColumn[];
   C: number;
   k: number;
+  /** Buckets active in the window, before the budget. */
+  tracked: number;
   rowOf: Int32Array;
   metas: BucketMeta[];
   values: Float64Array;
@@ -311,6 +313,7 @@ function rankBuckets(
   const nb = ids.size;
   let kept: number[] = [];
   for (let b = 0; b < nb; b++) if (lastCol[b] >= 0) kept.push(b);
+  const tracked = kept.length;
   if (kept.length > budget) {
     // Rank by series sum desc, ties by bucket_id ascending.
     const names = ids.ids;
@@ -332,6 +335,7 @@ function rankBuckets(
     cols,
     C,
     k,
+    tracked,
     rowOf,
     metas: kept.map((b) => metaOf.get(b)!),
     values: new Float64Array(R * C),
@@ -359,7 +363,7 @@ function finishPivot(p: PivotPlan): MatrixResult {
   const columnUnixMs = new Array<number>(C);
   for (let j = 0; j < C; j++) columnUnixMs[j] = p.cols[j].unixMs;
   attachExact(p, rows);
-  return { columnUnixMs, rows };
+  return p.tracked > 0 ? { columnUnixMs, rows, trackedBuckets: p.tracked } : { columnUnixMs, rows };
 }
 
 /**

@@ -91,6 +91,8 @@ export interface MatrixResult {
   rows: MatrixRow[];
   /** Width of each column in ms when they differ from the step (history tiers; docs/history.md). */
   columnWidthMs?: number[];
+  /** Buckets with traffic in the window before the row budget (rows.length of them kept). */
+  trackedBuckets?: number;
 }
 
 export interface MatrixRow {

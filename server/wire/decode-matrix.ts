@@ -230,6 +230,7 @@ export function decodeMatrixWire(bytes: Uint8Array): MatrixAnswer {
   const nodes: UpstreamStatus[] = [];
   const conflicts: CellConflictInfo[] = [];
   let anyContributing = false;
+  let trackedBuckets = 0;
   while (r.pos < r.end) {
     const tag = r.varint();
     const field = tag >>> 3;
@@ -253,11 +254,14 @@ export function decodeMatrixWire(bytes: Uint8Array): MatrixAnswer {
       const e = r.delimitedEnd();
       conflicts.push(decodeConflict(r, e));
       if (r.pos !== e) throw new RangeError('CellConflict overruns its length');
+    } else if (field === 1028 && wt === 0) {
+      trackedBuckets = r.int64();
     } else {
       r.skip(wt, field);
     }
   }
   const answer: MatrixAnswer = { columnUnixMs, rows, nodes, conflicts };
+  if (trackedBuckets > 0) answer.trackedBuckets = trackedBuckets;
   if (anyContributing) answer.contributingNodes = rowNodes;
   return answer;
 }

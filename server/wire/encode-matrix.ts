@@ -16,6 +16,7 @@ export function encodeMatrixWire(result: MatrixResult | MatrixAnswer): GetKeyViz
     nodes: toNodeStatusMessages(a),
     conflicts: toCellConflictMessages(a),
     columnWidthMs: (result.columnWidthMs ?? []).map((w) => BigInt(w)),
+    trackedBuckets: BigInt(result.trackedBuckets ?? 0),
     alignedStepMs: BigInt(a.alignedStepMs ?? 0),
   });
 }

@@ -36,6 +36,7 @@ export async function encodeMatrixResponseBytes(
       nodes: toNodeStatusMessages(answer),
       conflicts: toCellConflictMessages(answer),
       columnWidthMs: (answer.columnWidthMs ?? []).map((w) => BigInt(w)),
+      trackedBuckets: BigInt(answer.trackedBuckets ?? 0),
       alignedStepMs: BigInt(answer.alignedStepMs ?? 0),
     }),
   );

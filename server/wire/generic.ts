@@ -87,6 +87,7 @@ export function toGenericResponse(result: MatrixResult | MatrixAnswer): GetKeyVi
     nodes: toNodeStatusMessages(a),
     conflicts: toCellConflictMessages(a),
     columnWidthMs: (result.columnWidthMs ?? []).map((w) => BigInt(w)),
+    trackedBuckets: BigInt(result.trackedBuckets ?? 0),
     alignedStepMs: BigInt(a.alignedStepMs ?? 0),
   });
 }

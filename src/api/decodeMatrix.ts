@@ -22,6 +22,8 @@ export interface MatrixWire {
   conflicts: readonly { row: number; column: number }[];
   /** column_width_ms (1010): history tiers' column widths; empty = one step each. */
   columnWidthMs: readonly (bigint | number)[];
+  /** tracked_buckets (1028): buckets with traffic before the row budget; 0 = not said. */
+  trackedBuckets?: bigint | number;
 }
 
 export interface DecodeOptions {
@@ -103,6 +105,8 @@ export function decodeMatrixWire(
     conflicts,
   };
   if (exact) matrix.exactValues = exact;
+  const tracked = Number(wire.trackedBuckets ?? 0);
+  if (tracked > 0) matrix.trackedBuckets = tracked;
   // Parallel to the columns or ignored: a short or long list cannot place every column.
   if (wire.columnWidthMs.length === colCount && colCount > 0) {
     const widths = new Float64Array(colCount);
@@ -222,6 +226,7 @@ export function splitMatrixResponse(bytes: Uint8Array): MatrixWire {
   const columnWidthMs: number[] = [];
   const column = (x: WireReader) => columnUnixMs.push(x.int64());
   const width = (x: WireReader) => columnWidthMs.push(x.int64());
+  let trackedBuckets = 0;
   while (r.pos < r.end) {
     const tag = r.uint32();
     const f = tag >>> 3;
@@ -234,7 +239,8 @@ export function splitMatrixResponse(bytes: Uint8Array): MatrixWire {
     } else if (f === 1000) nodes.push(nodeStatus(nested(r, wt, 'a node status')));
     else if (f === 1001) conflicts.push(cellConflict(nested(r, wt, 'a conflict')));
     else if (f === 1010) repeatedVarint(r, wt, width);
+    else if (f === 1028 && wt === 0) trackedBuckets = r.uint64();
     else r.skip(wt, f);
   }
-  return { columnUnixMs, rows, nodes, conflicts, columnWidthMs };
+  return { columnUnixMs, rows, nodes, conflicts, columnWidthMs, trackedBuckets };
 }

@@ -46,6 +46,11 @@ export interface Matrix {
    * stored roll-ups (10 min, 1 h). Absent when every column is one step.
    */
   columnWidths?: Float64Array;
+  /**
+   * Buckets with traffic in the window before the row budget (tracked_buckets, 1028): more
+   * than rowCount when the budget left some out. Absent from a node (it does not say).
+   */
+  trackedBuckets?: number;
   rows: RowMeta[];
   rowCount: number;
   colCount: number;

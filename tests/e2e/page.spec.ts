@@ -97,6 +97,12 @@ test('rows: valid values commit on Enter and blur; invalid drafts are refused', 
   await input.press('Enter');
   await expect(page).toHaveURL(/rows=8(&|$)/);
   await expect(summary(page)).toContainText(/^8 rows/);
+  // The header says how many buckets the budget left out (tracked_buckets, 1028).
+  const all = await fetchMatrix(s.http, 'writes', 1024);
+  expect(all.rowCount).toBeGreaterThan(8);
+  await expect(page.getByTestId('tracked-buckets')).toHaveText(
+    `· 8 of ${all.rowCount.toLocaleString('en-US')} buckets`,
+  );
   // Committed on blur.
   await input.fill('16');
   await page.getByRole('combobox', { name: 'Series' }).focus();
@@ -118,6 +124,8 @@ test('rows: valid values commit on Enter and blur; invalid drafts are refused', 
   await input.press('Enter');
   await expect(page.getByRole('alert')).toHaveCount(0);
   await expect(page).not.toHaveURL(/rows=/);
+  // Every bucket shown: nothing to say.
+  await expect(page.getByTestId('tracked-buckets')).toHaveCount(0);
 });
 
 test('URL round trip: reload and a shared link keep the view; back and forward restore it', async ({

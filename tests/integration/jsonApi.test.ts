@@ -179,6 +179,22 @@ describe('JSON admin API on a sampler backend', () => {
     expect(body.column_unix_ms).toEqual([1, 2, 3, 4, 5, 6].map((i) => T0 + i * 60_000));
   });
 
+  it('adds tracked_buckets (ours, after the node keys) only when the row budget left buckets out', async () => {
+    const all = (await (await get(MATRIX)).json()) as { rows: unknown[] };
+    expect(all.rows.length).toBeGreaterThan(1);
+    const res = await get(`${MATRIX}?rows=1`);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(Object.keys(body)).toEqual([
+      'column_unix_ms',
+      'rows',
+      'series',
+      'tracked_buckets',
+      'generated_at',
+    ]);
+    expect(body.rows).toHaveLength(1);
+    expect(body.tracked_buckets).toBe(all.rows.length);
+  });
+
   it('writes each row field by field: order, omitted keys, null ends, base64', async () => {
     const body = (await (await get(MATRIX)).json()) as { rows: Record<string, unknown>[] };
     const [r1, r2, r3, agg] = body.rows;

@@ -130,6 +130,28 @@ describe('mergeMatrices: columns', () => {
     expect(out.conflicts).toEqual([]);
   });
 
+  it("tracked buckets: the distinct ids the nodes sent, or a node's own larger count", () => {
+    const a = node(
+      'n1',
+      [1],
+      [
+        { id: 'route:1', values: [1] },
+        { id: 'route:2', values: [1] },
+      ],
+    );
+    const b = node(
+      'n2',
+      [1],
+      [
+        { id: 'route:2', values: [1] },
+        { id: 'route:3', values: [1] },
+      ],
+    );
+    expect(mergeMatrices([a, b], req(READS)).trackedBuckets).toBe(3);
+    b.answer.trackedBuckets = 40; // n2 had 40 before its own budget
+    expect(mergeMatrices([a, b], req(READS, { rows: 1 })).trackedBuckets).toBe(40);
+  });
+
   it('an empty answer set gives an empty matrix', () => {
     const out = mergeMatrices([], req(WRITES));
     expect(out).toMatchObject({ columnUnixMs: [], rows: [], conflicts: [], contributingNodes: [] });

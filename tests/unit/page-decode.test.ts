@@ -357,6 +357,30 @@ describe('lazy raft/term columns', () => {
     expect(m.leaderTerms).toBeNull();
   });
 
+  it('reads tracked_buckets (1028) and the history widths (1010) from the hand-split answer', () => {
+    const body = (extra: { trackedBuckets?: bigint; columnWidthMs?: bigint[] }) =>
+      toBinary(
+        GetKeyVizMatrixResponseSchema,
+        create(GetKeyVizMatrixResponseSchema, {
+          columnUnixMs: [60_000n, 120_000n],
+          rows: [
+            create(KeyVizRowSchema, { bucketId: 'route:1', routeCount: 1n, values: [1n, 2n] }),
+          ],
+          ...extra,
+        }),
+      );
+    const m = decodeMatrixBytes(
+      body({ trackedBuckets: 2317n, columnWidthMs: [60_000n, 600_000n] }),
+      'writes',
+    );
+    expect(m.trackedBuckets).toBe(2317);
+    expect(Array.from(m.columnWidths ?? [])).toEqual([60_000, 600_000]);
+    // A node says neither.
+    const node = decodeMatrixBytes(body({}), 'writes');
+    expect(node.trackedBuckets).toBeUndefined();
+    expect(node.columnWidths).toBeUndefined();
+  });
+
   it('an older node (no fields 13/14) gives plain nulls', () => {
     const msg = create(GetKeyVizMatrixResponseSchema, {
       columnUnixMs: [1n],

@@ -148,6 +148,18 @@ describe('budget, ranking and order', () => {
     expect(rowIds(buildMatrix(cols, req({ rows: 1, series: 1 })))).toEqual(['route:1']);
   });
 
+  it('says how many buckets had traffic before the budget (tracked_buckets)', () => {
+    const ms = ['a', 'b', 'c', 'd', 'e'].map((k, i) => meta(`route:${i + 1}`, k));
+    const cols: Column[] = [
+      // route:5 is idle (all four counters zero): not a bucket with traffic.
+      { unixMs: 1, rows: ms.map((m, i) => cell(m, { writes: i < 4 ? i + 1 : 0 })) },
+    ];
+    const two = buildMatrix(cols, req({ rows: 2 }));
+    expect(two.rows).toHaveLength(2);
+    expect(two.trackedBuckets).toBe(4);
+    expect(buildMatrix(cols, req({ rows: 10 })).trackedBuckets).toBe(4);
+  });
+
   it('orders by start bytes with empty first and ties by bucket_id', () => {
     const x1 = meta('route:b', 'same');
     const x2 = meta('route:a', 'same');

@@ -55,6 +55,15 @@ function Header({
       {matrix && matrix.colCount > 0 && (
         <span className="summary muted" data-testid="summary">
           {formatInt(matrix.rowCount)} rows × {formatInt(matrix.colCount)} columns
+          {(matrix.trackedBuckets ?? 0) > matrix.rowCount && (
+            <span
+              data-testid="tracked-buckets"
+              title={`The row budget shows the busiest ${formatInt(matrix.rowCount)} of the ${formatInt(matrix.trackedBuckets!)} buckets that had traffic in this window. Zoom, filter or pick a shorter time range to see the others.`}
+            >
+              {' '}
+              · {formatInt(matrix.rowCount)} of {formatInt(matrix.trackedBuckets!)} buckets
+            </span>
+          )}
           {loadedAt !== null && <> · loaded {formatClock(loadedAt, true)}</>}
         </span>
       )}
