@@ -106,7 +106,8 @@ export function decodeMatrixWire(
   };
   if (exact) matrix.exactValues = exact;
   const tracked = Number(wire.trackedBuckets ?? 0);
-  if (tracked > 0) matrix.trackedBuckets = tracked;
+  // Said only where it adds something: the budget left buckets out (the JSON API's rule).
+  if (tracked > rowCount) matrix.trackedBuckets = tracked;
   // Parallel to the columns or ignored: a short or long list cannot place every column.
   if (wire.columnWidthMs.length === colCount && colCount > 0) {
     const widths = new Float64Array(colCount);

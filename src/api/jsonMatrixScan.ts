@@ -849,7 +849,17 @@ export function scanMatrixJson(text: string, series: Series, strided = true): Ma
     rowsErr: string | null;
     nodes: NodeStatus[] | string;
     isObject: boolean;
-  } = { columns: null, columnsErr: null, rows: [], rowsErr: null, nodes: [], isObject: false };
+    /** tracked_buckets (ours, 1028): a positive safe integer, else 0 (last duplicate wins). */
+    tracked: number;
+  } = {
+    columns: null,
+    columnsErr: null,
+    rows: [],
+    rowsErr: null,
+    nodes: [],
+    isObject: false,
+    tracked: 0,
+  };
   try {
     if (sc.kindAt() === 'object') {
       top.isObject = true;
@@ -890,6 +900,10 @@ export function scanMatrixJson(text: string, series: Series, strided = true): Ma
           } else sc.array((i) => rows.push(scanRow(sc, pools, i)));
         } else if (key === 'fanout') {
           top.nodes = scanFanout(sc);
+        } else if (key === 'tracked_buckets') {
+          // As the JSON.parse path: a positive safe integer counts, anything else is ignored.
+          const v = sc.kindAt() === 'number' ? sc.number().value : (sc.skipValue(), 0);
+          top.tracked = Number.isSafeInteger(v) && v > 0 ? v : 0;
         } else sc.skipValue();
       });
     } else sc.skipValue();
@@ -913,7 +927,9 @@ export function scanMatrixJson(text: string, series: Series, strided = true): Ma
     // input only): lay them out back to back instead.
     return scanMatrixJson(text, series, false);
   }
-  return assemble(top.columns, top.rows, pools, top.nodes, series, shape);
+  const m = assemble(top.columns, top.rows, pools, top.nodes, series, shape);
+  if (top.tracked > m.rowCount) m.trackedBuckets = top.tracked;
+  return m;
 }
 
 /** Exactly `cells` long: the array itself when it fits, else a copy (zero-padded if short). */

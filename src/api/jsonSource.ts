@@ -78,6 +78,8 @@ interface JsonMatrix {
   rows: JsonRow[] | null;
   series?: string;
   fanout?: { nodes: { node: string; ok: boolean; error?: string }[] };
+  /** Ours (1028): buckets with traffic before the row budget, when it left some out. */
+  tracked_buckets?: unknown;
 }
 
 /** A key field; absent or null is the empty key (an open end). */
@@ -174,7 +176,8 @@ export function decodeMatrixJson(body: JsonMatrix, series: Series): Matrix {
     code: n.ok ? '' : codeOf(n.error ?? ''),
     latencyMs: 0,
   }));
-  return {
+  const tracked = body.tracked_buckets;
+  const m: Matrix = {
     series,
     columns,
     rows,
@@ -187,6 +190,10 @@ export function decodeMatrixJson(body: JsonMatrix, series: Series): Matrix {
     nodes,
     conflicts,
   };
+  if (typeof tracked === 'number' && Number.isSafeInteger(tracked) && tracked > rowCount) {
+    m.trackedBuckets = tracked;
+  }
+  return m;
 }
 
 function readCookie(cookies: string, name: string): string | undefined {

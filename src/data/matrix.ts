@@ -47,8 +47,8 @@ export interface Matrix {
    */
   columnWidths?: Float64Array;
   /**
-   * Buckets with traffic in the window before the row budget (tracked_buckets, 1028): more
-   * than rowCount when the budget left some out. Absent from a node (it does not say).
+   * Buckets with traffic in the window before the row budget (tracked_buckets, 1028), set only
+   * when it is more than rowCount (the budget left some out). A node does not say it.
    */
   trackedBuckets?: number;
   rows: RowMeta[];

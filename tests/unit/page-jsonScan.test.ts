@@ -465,3 +465,23 @@ describe('JSON matrix scanner', { timeout: 60_000 }, () => {
     }
   });
 });
+
+describe('tracked_buckets (ours, 1028)', () => {
+  const text = (tracked: string) =>
+    `{"column_unix_ms":[60000],"rows":[{"bucket_id":"route:1","start":"","end":"","aggregate":false,"route_count":1,"values":[5]}],"series":"writes"${tracked},"generated_at":"2026-12-07T00:00:00Z"}`;
+  it('is read by the scanner as by the JSON.parse path: a count above the rows shown', () => {
+    for (const [extra, want] of [
+      [',"tracked_buckets":2317', 2317],
+      [',"tracked_buckets":1', undefined], // not more than the rows shown
+      [',"tracked_buckets":"9"', undefined],
+      [',"tracked_buckets":-3', undefined],
+      [',"tracked_buckets":2.5', undefined],
+      [',"tracked_buckets":1e3', 1000],
+      [',"tracked_buckets":99,"tracked_buckets":null', undefined], // the last one wins
+      ['', undefined],
+    ] as const) {
+      expect(scanMatrixJson(text(extra), 'writes').trackedBuckets, extra).toBe(want);
+      expect(referenceDecode(text(extra), 'writes').trackedBuckets, extra).toBe(want);
+    }
+  });
+});
