@@ -2,7 +2,13 @@
 // The top level is split by hand too (splitMatrixResponse), so the page's matrix path needs
 // no protobuf-es at all (issue 17's first-paint bundle).
 
-import type { Matrix, NodeStatus, RowMeta, Series } from '../data/matrix.ts';
+import {
+  setTrackedBuckets,
+  type Matrix,
+  type NodeStatus,
+  type RowMeta,
+  type Series,
+} from '../data/matrix.ts';
 import {
   collectExactValues,
   decodeRaftColumns,
@@ -105,9 +111,7 @@ export function decodeMatrixWire(
     conflicts,
   };
   if (exact) matrix.exactValues = exact;
-  const tracked = Number(wire.trackedBuckets ?? 0);
-  // Said only where it adds something: the budget left buckets out (the JSON API's rule).
-  if (tracked > rowCount) matrix.trackedBuckets = tracked;
+  setTrackedBuckets(matrix, wire.trackedBuckets);
   // Parallel to the columns or ignored: a short or long list cannot place every column.
   if (wire.columnWidthMs.length === colCount && colCount > 0) {
     const widths = new Float64Array(colCount);

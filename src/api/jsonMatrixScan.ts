@@ -17,7 +17,13 @@
 // hostile input ends in an error, never a hang or a stack overflow.
 
 import { fromBase64 } from '../data/keys.ts';
-import type { Matrix, NodeStatus, RowMeta, Series } from '../data/matrix.ts';
+import {
+  setTrackedBuckets,
+  type Matrix,
+  type NodeStatus,
+  type RowMeta,
+  type Series,
+} from '../data/matrix.ts';
 import { compareKeys } from '../data/view/keyOrder.ts';
 
 export type MatrixScanErrorKind = 'syntax' | 'no_columns' | 'shape';
@@ -849,7 +855,7 @@ export function scanMatrixJson(text: string, series: Series, strided = true): Ma
     rowsErr: string | null;
     nodes: NodeStatus[] | string;
     isObject: boolean;
-    /** tracked_buckets (ours, 1028): a positive safe integer, else 0 (last duplicate wins). */
+    /** tracked_buckets (ours, 1028) as read, 0 when not a number (last duplicate wins). */
     tracked: number;
   } = {
     columns: null,
@@ -901,9 +907,9 @@ export function scanMatrixJson(text: string, series: Series, strided = true): Ma
         } else if (key === 'fanout') {
           top.nodes = scanFanout(sc);
         } else if (key === 'tracked_buckets') {
-          // As the JSON.parse path: a positive safe integer counts, anything else is ignored.
+          // Judged by setTrackedBuckets, as on the JSON.parse path; a non-number counts as none.
           const v = sc.kindAt() === 'number' ? sc.number().value : (sc.skipValue(), 0);
-          top.tracked = Number.isSafeInteger(v) && v > 0 ? v : 0;
+          top.tracked = v;
         } else sc.skipValue();
       });
     } else sc.skipValue();
@@ -928,7 +934,7 @@ export function scanMatrixJson(text: string, series: Series, strided = true): Ma
     return scanMatrixJson(text, series, false);
   }
   const m = assemble(top.columns, top.rows, pools, top.nodes, series, shape);
-  if (top.tracked > m.rowCount) m.trackedBuckets = top.tracked;
+  setTrackedBuckets(m, top.tracked);
   return m;
 }
 

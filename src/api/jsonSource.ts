@@ -2,7 +2,13 @@
 // cookies instead of a bearer token, and the same Matrix model the Connect client builds.
 
 import { fromBase64 } from '../data/keys.ts';
-import type { Matrix, NodeStatus, RowMeta, Series } from '../data/matrix.ts';
+import {
+  setTrackedBuckets,
+  type Matrix,
+  type NodeStatus,
+  type RowMeta,
+  type Series,
+} from '../data/matrix.ts';
 import { compareKeys } from '../data/view/keyOrder.ts';
 import { clampRows } from '../data/rowBudget.ts';
 import { measureSince } from '../data/timing.ts';
@@ -190,9 +196,7 @@ export function decodeMatrixJson(body: JsonMatrix, series: Series): Matrix {
     nodes,
     conflicts,
   };
-  if (typeof tracked === 'number' && Number.isSafeInteger(tracked) && tracked > rowCount) {
-    m.trackedBuckets = tracked;
-  }
+  setTrackedBuckets(m, tracked);
   return m;
 }
 

@@ -71,3 +71,12 @@ export interface Matrix {
   /** Cluster view only: 1 where two nodes disagreed on a write cell; null when none. */
   conflicts: Uint8Array | null;
 }
+
+/**
+ * Sets `trackedBuckets` from an answer's tracked_buckets (1028) by the one rule every source
+ * follows: a safe integer above the rows shown (the budget left buckets out), else nothing.
+ */
+export function setTrackedBuckets(m: Matrix, tracked: unknown): void {
+  const t = typeof tracked === 'bigint' ? Number(tracked) : tracked;
+  if (typeof t === 'number' && Number.isSafeInteger(t) && t > m.rowCount) m.trackedBuckets = t;
+}

@@ -3,7 +3,6 @@
 // chunks with the same period and phase join, and the joined range's edges are fitted row by
 // row (a row belongs when it is busier in the burst columns than outside them).
 import { medianOf } from './stats.ts';
-import { runSteps } from './steps.ts';
 import {
   BURST_MADS,
   BURST_RATIO,
@@ -124,19 +123,7 @@ function vertical(
   return medianOf(diffs) <= Math.max(1, ALIGN_SHARE * b.length);
 }
 
-export function findBatches(
-  values: Float64Array,
-  R: number,
-  C: number,
-  /** Each row's mean over its unclaimed cells: what a claimed cell counts as. */
-  rowQuiet: Float64Array,
-  typical: number,
-  claim: Uint8Array,
-): Batch[] {
-  return runSteps(findBatchSteps(values, R, C, rowQuiet, typical, claim));
-}
-
-/** findBatches in steps (see steps.ts): it yields after each chunk of rows and each batch. */
+/** Batches, in steps (see steps.ts): it yields after each chunk of rows and each batch. */
 export function* findBatchSteps(
   values: Float64Array,
   R: number,

@@ -2,7 +2,7 @@
 // run of columns. Hot for most of the window: a sustained hot range; for one stretch with a
 // quieter row around it: a sudden change (a workload switching on, or off).
 import { smoothRow } from './stats.ts';
-import { ROWS_PER_STEP_MASK, runSteps } from './steps.ts';
+import { ROWS_PER_STEP_MASK } from './steps.ts';
 import { HOT_RATIO, MIN_RUN_COLUMNS, MIN_RUN_SHARE, SUSTAINED_SHARE } from './thresholds.ts';
 
 export interface Band {
@@ -80,19 +80,7 @@ function overlapShare(a0: number, a1: number, b0: number, b1: number): number {
   return o <= 0 ? 0 : o / Math.min(a1 - a0, b1 - b0);
 }
 
-export function findBands(
-  values: Float64Array,
-  R: number,
-  C: number,
-  rowTotal: Float64Array,
-  typical: number,
-  smooth: number,
-  claim: Uint8Array,
-): Band[] {
-  return runSteps(findBandSteps(values, R, C, rowTotal, typical, smooth, claim));
-}
-
-/** findBands in steps (see steps.ts): it yields every few rows. */
+/** In steps (see steps.ts): yields every few rows; runSteps runs it straight through. */
 export function* findBandSteps(
   values: Float64Array,
   R: number,

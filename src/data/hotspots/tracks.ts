@@ -2,7 +2,7 @@
 // track whose centre moves steadily through the key space. A narrow track is a write head
 // (sequential keys); a wide one a hot spot drifting over time.
 import { lineFit } from './stats.ts';
-import { ROWS_PER_STEP_MASK, runSteps } from './steps.ts';
+import { ROWS_PER_STEP_MASK } from './steps.ts';
 import {
   HEAD_MAX_ROWS,
   PEAK_RATIO,
@@ -121,21 +121,9 @@ function find(parent: Int32Array, i: number): number {
  * Tracks of the matrix. `rowMean` is each row's mean over the window, `typical` the typical
  * row's; a peak cell is PEAK_RATIO times the larger of the two. The cells of every track found,
  * widened by TRACK_ROW_GAP rows and `halo` columns, are set to 1 in `claim` (R * C), so the
- * other detectors do not see a track's shoulders as a band or a burst.
+ * other detectors do not see a track's shoulders as a band or a burst. In steps (steps.ts): it
+ * yields every few rows of its pass over the cells.
  */
-export function findTracks(
-  values: Float64Array,
-  R: number,
-  C: number,
-  rowMean: Float64Array,
-  typical: number,
-  claim: Uint8Array,
-  halo: number,
-): Track[] {
-  return runSteps(findTrackSteps(values, R, C, rowMean, typical, claim, halo));
-}
-
-/** findTracks in steps (see steps.ts): it yields every few rows of its pass over the cells. */
 export function* findTrackSteps(
   values: Float64Array,
   R: number,
