@@ -15,6 +15,7 @@ import { matrixColumns, type LiveColumn, type LiveRow } from '../data/liveAppend
 import type { Series } from '../data/matrix.ts';
 import { fromBase64 } from '../data/keys.ts';
 import { decodeMatrixJson, JsonApiError, quoteRouteIds } from './jsonSource.ts';
+import { scanMatrixJson } from './jsonMatrixScan.ts';
 
 export type LiveEvent =
   | { kind: 'column'; series: Series; column: LiveColumn }
@@ -49,13 +50,19 @@ const SERIES_ENUM: Record<Series, KeyVizSeries> = {
   read_bytes: KeyVizSeries.KEYVIZ_SERIES_READ_BYTES,
   write_bytes: KeyVizSeries.KEYVIZ_SERIES_WRITE_BYTES,
 };
+const SERIES_SET = new Set<string>(Object.keys(SERIES_ENUM));
 const SERIES_NAME = new Map<number, Series>(
   Object.entries(SERIES_ENUM).map(([k, v]) => [v, k as Series]),
 );
 
+const TWO_53 = 2n ** 53n;
+
 function rowOf(r: KeyVizRow): LiveRow {
-  const value = Number(r.values[0] ?? 0n);
+  const v = r.values[0] ?? 0n;
+  const value = Number(v);
   return {
+    // A double rounds at 2^53: the digits travel beside it, as in a full answer.
+    ...(v >= TWO_53 && { exact: v.toString() }),
     meta: {
       bucketId: r.bucketId,
       start: r.start,
@@ -169,6 +176,18 @@ const keyOrEmpty = (s: string | null | undefined) => (s ? fromBase64(s) : new Ui
 export function fromSseFrame(f: SseFrame): LiveEvent | null {
   switch (f.event) {
     case 'keyviz_column': {
+      // The node's JSON numbers reach 2^64 - 1: the scanner keeps their digits where
+      // JSON.parse would round. The frame is a one-column matrix once its time is an array.
+      const head = /^\{"column_unix_ms":(\d+),"series":"([a-z_]+)",/.exec(f.data);
+      if (head && SERIES_SET.has(head[2])) {
+        const series = head[2] as Series;
+        const m = scanMatrixJson(
+          `{"column_unix_ms":[${head[1]}],${f.data.slice(head[0].length)}`,
+          series,
+        );
+        const [column] = matrixColumns(m);
+        return { kind: 'column', series, column };
+      }
       const body = JSON.parse(quoteRouteIds(f.data)) as {
         column_unix_ms: number;
         series: Series;

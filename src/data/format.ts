@@ -126,3 +126,17 @@ export function cellDigits(
   const v = m.values[i];
   return Number.isFinite(v) ? String(Math.trunc(v)) : '0';
 }
+
+/**
+ * The largest cell's exact digits: `max` is a double, so above 2^53 the kept decimal strings
+ * are compared instead (longer is larger; equal lengths compare as text).
+ */
+export function largestCellDigits(m: { max: number; exactValues?: Map<number, string> }): string {
+  let best = Number.isFinite(m.max) ? String(Math.trunc(m.max)) : '0';
+  if (!m.exactValues) return best;
+  best = '0';
+  for (const d of m.exactValues.values()) {
+    if (d.length > best.length || (d.length === best.length && d > best)) best = d;
+  }
+  return best;
+}

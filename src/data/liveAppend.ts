@@ -9,6 +9,8 @@ import { compareKeys } from './view/keyOrder.ts';
 export interface LiveRow {
   meta: RowMeta;
   value: number;
+  /** The exact digits when the value is at or above 2^53 (a double cannot hold them). */
+  exact?: string;
   /** 0 = unknown (older node). */
   raftGroupId: number;
   leaderTerm: number;
@@ -105,6 +107,10 @@ export function appendColumn(m: Matrix, col: LiveColumn, opts: AppendOptions): M
   const terms = wantRaft ? new Float64Array(rowCount * colCount) : null;
   const conflicts = m.conflicts ? new Uint8Array(rowCount * colCount) : null;
   const rows: RowMeta[] = new Array<RowMeta>(rowCount);
+  // Old cells' exact digits by (source row, column): remapped to the new layout below.
+  const oldExact = m.exactValues;
+  const newRowOf = new Map<number, number>();
+  let exactValues: Map<number, string> | undefined;
   let max = 0;
   for (let n = 0; n < rowCount; n++) {
     const k = picked[n];
@@ -117,9 +123,11 @@ export function appendColumn(m: Matrix, col: LiveColumn, opts: AppendOptions): M
       if (groups && m.raftGroupIds) groups.set(m.raftGroupIds.subarray(at, at + kept), out);
       if (terms && m.leaderTerms) terms.set(m.leaderTerms.subarray(at, at + kept), out);
       if (conflicts && m.conflicts) conflicts.set(m.conflicts.subarray(at, at + kept), out);
+      if (oldExact) newRowOf.set(src, n);
     }
     if (live) {
       values[out + kept] = live.value;
+      if (live.exact !== undefined) (exactValues ??= new Map()).set(out + kept, live.exact);
       if (groups && terms) {
         groups[out + kept] = live.raftGroupId;
         terms[out + kept] = live.leaderTerm;
@@ -133,7 +141,13 @@ export function appendColumn(m: Matrix, col: LiveColumn, opts: AppendOptions): M
   const columns = new Float64Array(colCount);
   columns.set(m.columns.subarray(first, oldCols));
   columns[kept] = col.unixMs;
-  return {
+  // Few cells are exact: walk them, not the grid.
+  for (const [i, d] of oldExact ?? []) {
+    const n = newRowOf.get(Math.floor(i / oldCols));
+    const j = (i % oldCols) - first;
+    if (n !== undefined && j >= 0) (exactValues ??= new Map()).set(n * colCount + j, d);
+  }
+  const out: Matrix = {
     series: m.series,
     columns,
     rows,
@@ -146,6 +160,8 @@ export function appendColumn(m: Matrix, col: LiveColumn, opts: AppendOptions): M
     nodes: m.nodes,
     conflicts,
   };
+  if (exactValues) out.exactValues = exactValues;
+  return out;
 }
 
 /** values[at .. at + n) summed in order (the order capRows' totals are summed in). */
@@ -191,7 +207,14 @@ export function matrixColumns(gap: Matrix): LiveColumn[] {
       const raftGroupId = gap.raftGroupIds?.[at] ?? 0;
       const leaderTerm = gap.leaderTerms?.[at] ?? 0;
       if (value === 0 && raftGroupId === 0) continue;
-      rows.push({ meta: gap.rows[i], value, raftGroupId, leaderTerm });
+      const exact = gap.exactValues?.get(at);
+      rows.push({
+        meta: gap.rows[i],
+        value,
+        raftGroupId,
+        leaderTerm,
+        ...(exact !== undefined && { exact }),
+      });
     }
     out.push({ unixMs: gap.columns[j], rows });
   }
@@ -241,8 +264,19 @@ export function capRows(m: Matrix, maxRows: number): Matrix {
   const values = pick(m.values, (n) => new Float64Array(n))!;
   let max = 0;
   for (const v of values) if (v > max) max = v;
+  // Exact digits follow their cells to the kept rows' new indices.
+  let exactValues: Map<number, string> | undefined;
+  if (m.exactValues) {
+    const newRowOf = new Map(keep.map((src, k) => [src, k]));
+    for (const [i, d] of m.exactValues) {
+      const k = newRowOf.get(Math.floor(i / C));
+      if (k !== undefined) (exactValues ??= new Map()).set(k * C + (i % C), d);
+    }
+  }
+  const { exactValues: _dropped, ...rest } = m;
   return {
-    ...m,
+    ...rest,
+    ...(exactValues && { exactValues }),
     rows: keep.map((i) => m.rows[i]),
     rowCount: keep.length,
     values,

@@ -225,3 +225,61 @@ describe('appendColumn with a row budget', () => {
     expect(n.rows[0]).toBe(m.rows[0]);
   });
 });
+
+describe('exact digits above 2^53 through live appends', () => {
+  const MAX64 = '18446744073709551615';
+  const ABOVE53 = '9007199254740993';
+  const base = (): Matrix => {
+    const m = makeMatrix(
+      [
+        { start: 'a', end: 'c', id: 'route:1' },
+        { start: 'e', end: 'g', id: 'route:2' },
+      ],
+      [1000, 2000, 3000],
+    );
+    // route:2's middle cell holds 2^53 + 1 (index 1 * 3 + 1).
+    m.values[4] = Number(ABOVE53);
+    m.exactValues = new Map([[4, ABOVE53]]);
+    return m;
+  };
+  const digitsOf = (m: Matrix, id: string, col: number) => {
+    const i = m.rows.findIndex((r) => r.bucketId === id);
+    return m.exactValues?.get(i * m.colCount + col);
+  };
+
+  it('keeps old exact cells at their new index and adds the live cell exactly', () => {
+    const m0 = base();
+    const fresh = meta('route:0', '', 'a');
+    const m = appendColumn(
+      m0,
+      {
+        unixMs: 4000,
+        rows: [{ meta: fresh, value: Number(MAX64), exact: MAX64, raftGroupId: 0, leaderTerm: 0 }],
+      },
+      { windowMs: null, maxColumns: 3 },
+    );
+    // The oldest column slid out and a row was inserted above: both move the index.
+    expect(m.colCount).toBe(3);
+    expect(digitsOf(m, 'route:2', 0)).toBe(ABOVE53);
+    expect(digitsOf(m, 'route:0', 2)).toBe(MAX64);
+    expect(m.exactValues?.size).toBe(2);
+    // Without the exact strings a double would give ...992 and ...552000.
+    expect(String(m.values[2 * 3 + 0])).not.toBe(ABOVE53);
+  });
+
+  it('drops exact cells that slid out of the window', () => {
+    const m = appendColumn(base(), { unixMs: 4000, rows: [] }, { windowMs: null, maxColumns: 2 });
+    expect(m.exactValues).toBeUndefined();
+  });
+
+  it('capRows moves exact digits with their rows', () => {
+    const m = capRows(base(), 1);
+    expect(m.rows.map((r) => r.bucketId)).toEqual(['route:2']);
+    expect(m.exactValues?.get(1)).toBe(ABOVE53);
+  });
+
+  it('a gap replayed through matrixColumns carries the digits', () => {
+    const cols = matrixColumns(base());
+    expect(cols[1].rows.find((r) => r.meta.bucketId === 'route:2')?.exact).toBe(ABOVE53);
+  });
+});

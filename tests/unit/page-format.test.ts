@@ -152,3 +152,20 @@ describe('timeTicks', () => {
     expect(timeTicks(NaN, 1e6, 100, 50)).toEqual([]);
   });
 });
+
+describe('largestCellDigits', () => {
+  it('is the double below 2^53 and the longest kept string above', async () => {
+    const { largestCellDigits } = await import('../../src/data/format.ts');
+    expect(largestCellDigits({ max: 368 })).toBe('368');
+    expect(
+      largestCellDigits({
+        max: 2 ** 64,
+        exactValues: new Map([
+          [3, '9007199254740993'],
+          [9, '18446744073709551615'],
+          [5, '18446744073709551614'],
+        ]),
+      }),
+    ).toBe('18446744073709551615');
+  });
+});

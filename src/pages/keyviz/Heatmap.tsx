@@ -1,6 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { buildLut } from '../../data/colorRamp.ts';
-import { formatValue } from '../../data/format.ts';
+import { formatValue, largestCellDigits } from '../../data/format.ts';
 import type { Matrix } from '../../data/matrix.ts';
 import { makeScale } from '../../data/scale.ts';
 import type { ViewState } from '../../data/urlState.ts';
@@ -135,6 +135,7 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
     () => buildLut({ palette: view.palette, size: LUT_SIZE, scheme }),
     [view.palette, scheme],
   );
+  const largestDigits = useMemo(() => largestCellDigits(m), [m]);
   const scale = useMemo(
     () => makeScale({ kind: view.scale, max: model.paint.max, brightness: view.brightness }),
     [view.scale, model.paint.max, view.brightness],
@@ -382,6 +383,7 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
             scheme={scheme}
             stepMs={stepMs}
             averaged={model.paint !== m}
+            largest={largestDigits}
           />
           {m.conflicts && (
             <Suspense fallback={null}>

@@ -2,7 +2,7 @@ import { memo, useMemo } from 'react';
 import type { Series } from '../../data/matrix.ts';
 import type { Palette, Scheme } from '../../data/colorRamp.ts';
 import { rampGradientCss } from '../../data/colorRamp.ts';
-import { formatDuration, formatValue, seriesUnit } from '../../data/format.ts';
+import { formatDuration, formatInt, formatValue, seriesUnit } from '../../data/format.ts';
 import type { Scale } from '../../data/scale.ts';
 import { legendTicks } from './legend.ts';
 
@@ -16,6 +16,8 @@ interface Props {
   stepMs: number;
   /** Wider (history) columns are coloured by their count per step. */
   averaged?: boolean;
+  /** The largest cell's exact digits (a uint64 may exceed what a double holds). */
+  largest: string;
 }
 
 /** Colour bar with the scale's numbers and unit, so a colour can be read back as a value. */
@@ -26,6 +28,7 @@ export const Legend = memo(function Legend({
   scheme,
   stepMs,
   averaged = false,
+  largest,
 }: Props) {
   const ticks = useMemo(() => legendTicks(scale, BAR_PX, 56), [scale]);
   const unit = seriesUnit(series);
@@ -51,6 +54,13 @@ export const Legend = memo(function Legend({
           ))}
         </div>
       </div>
+      <span
+        className="legend-max"
+        data-testid="legend-max"
+        title={`Largest cell: ${formatInt(largest)} ${unit}`}
+      >
+        largest cell {formatValue(Number(largest), series)}
+      </span>
     </div>
   );
 });
