@@ -246,7 +246,10 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
       const outcomes = await callAll(PATH_OVERVIEW, request, signal, (b) =>
         fromBinary(GetClusterOverviewResponseSchema, b),
       );
-      return mergeOverviews(succeeded(outcomes).map((o) => o.value));
+      const merged = mergeOverviews(succeeded(outcomes).map((o) => o.value));
+      if (upstreams.length > 1)
+        merged.nodes = toNodeStatusMessages({ nodes: outcomes.map(statusOf) });
+      return merged;
     },
 
     async getRaftGroups(signal): Promise<GetRaftGroupsResponse> {
@@ -254,7 +257,10 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
       const outcomes = await callAll(PATH_RAFT_GROUPS, request, signal, (b) =>
         fromBinary(GetRaftGroupsResponseSchema, b),
       );
-      return mergeRaftGroups(succeeded(outcomes).map((o) => o.value));
+      const merged = mergeRaftGroups(succeeded(outcomes).map((o) => o.value));
+      if (upstreams.length > 1)
+        merged.nodes = toNodeStatusMessages({ nodes: outcomes.map(statusOf) });
+      return merged;
     },
 
     async getKeyVizHotKeys(req, signal) {

@@ -1,8 +1,14 @@
-// GET /admin/api/v1/cluster body: {node_id, version, timestamp, groups}. Each group as the
+// GET /admin/api/v1/cluster body: {node_id, version, timestamp, groups}, and behind a gateway
+// `fanout` (ours: which upstream nodes answered). Each group as the
 // node writes it ({group_id, leader_id, members, is_leader}) plus leader_term. Our backends
 // do not know per-group membership, so `members` lists the cluster's members (every node
 // holds every group in the sampler server and in small clusters).
-import type { GetClusterOverviewResponse, GetRaftGroupsResponse } from '../../src/gen/admin_pb.ts';
+import type {
+  GetClusterOverviewResponse,
+  GetRaftGroupsResponse,
+  NodeStatus,
+} from '../../src/gen/admin_pb.ts';
+import { fanoutJson } from './console.ts';
 import { rfc3339 } from './encodeMatrix.ts';
 
 export interface ClusterGroup {
@@ -17,6 +23,8 @@ export interface ClusterInfo {
   nowMs: number;
   groups: ClusterGroup[];
   members: string[];
+  /** Gateway: each upstream node and how it answered (empty for one node). */
+  nodes: readonly NodeStatus[];
 }
 
 /** Groups from GetRaftGroups when it answered, else the overview's group leaders. */
@@ -33,7 +41,9 @@ export function clusterInfoFrom(
   if (overview?.self && overview.self.nodeId !== '' && !members.includes(overview.self.nodeId)) {
     members.unshift(overview.self.nodeId);
   }
-  return { ...base, groups, members };
+  // Both calls went through the same fan-out; the overview's statuses when it answered.
+  const nodes = overview && overview.nodes.length > 0 ? overview.nodes : (raft?.nodes ?? []);
+  return { ...base, groups, members, nodes };
 }
 
 /** bigint fields are written as bare digits: uint64 stays exact. */
@@ -46,6 +56,9 @@ export function encodeClusterJson(info: ClusterInfo): string {
   );
   return (
     `{"node_id":${JSON.stringify(info.nodeId)},"version":${JSON.stringify(info.version)}` +
-    `,"timestamp":${JSON.stringify(rfc3339(info.nowMs))},"groups":[${groups.join(',')}]}`
+    `,"timestamp":${JSON.stringify(rfc3339(info.nowMs))},"groups":[${groups.join(',')}]` +
+    // Ours, after the node's keys: the gateway's fan-out, as on the other console answers.
+    (info.nodes.length > 0 ? `,"fanout":${fanoutJson(info.nodes)}` : '') +
+    '}'
   );
 }

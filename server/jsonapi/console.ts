@@ -67,7 +67,7 @@ function adapterJson(s: AdapterSummary): string {
   return `{${p.join(',')}}`;
 }
 
-function fanoutJson(nodes: readonly NodeStatus[]): string {
+export function fanoutJson(nodes: readonly NodeStatus[]): string {
   const list = nodes.map((n) =>
     JSON.stringify(n.ok ? { node: n.node, ok: true } : { node: n.node, ok: false, error: n.error }),
   );

@@ -79,6 +79,8 @@ export interface ClusterView {
   aggregateQps: string | null;
   capabilities: Record<string, boolean>;
   groups: GroupView[];
+  /** Behind a gateway: each upstream node and how it answered; empty for one node. */
+  nodes: FanoutNode[];
 }
 
 /** Why a console call gave nothing: the page words each one differently. */
@@ -355,6 +357,7 @@ export async function getCluster(
           leader_term?: number | string;
           members?: string[];
         }[];
+        fanout?: JFanout;
       };
       const members = new Set<string>();
       for (const g of b.groups ?? []) for (const m of g.members ?? []) members.add(m);
@@ -372,6 +375,7 @@ export async function getCluster(
           applied: null,
           lastContactMs: null,
         })),
+        nodes: jFanout(b.fanout),
       };
     }
     const [ov, rg] = await Promise.all([
@@ -416,6 +420,7 @@ export async function getCluster(
       aggregateQps: str(ov.aggregateQps),
       capabilities: { ...ov.capabilities },
       groups,
+      nodes: fanoutOf(ov.nodes.length > 0 ? ov.nodes : (rg?.nodes ?? [])),
     };
   } catch (e) {
     throw consoleError(e);

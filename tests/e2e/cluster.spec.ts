@@ -191,6 +191,19 @@ test('three nodes: "3 of 3", the conflicting cell hatched and explained', async 
   );
 });
 
+test('the cluster page lists every node behind the gateway', async ({ page }) => {
+  await page.goto(`${gw.http}/cluster`);
+  await expect(page.getByTestId('cluster-page')).toContainText('gateway in front of 3 nodes');
+  const items = page.getByTestId('upstream-nodes').getByRole('listitem');
+  await expect(items).toHaveCount(3);
+  for (let i = 0; i < 3; i++) {
+    await expect(items.nth(i)).toContainText(nodes[i].grpc);
+    await expect(items.nth(i)).toContainText('answered');
+  }
+  // Behind a gateway no member is "this node".
+  await expect(page.getByTestId('members')).not.toContainText('this node');
+});
+
 test('one node down: "2 of 3" and the failed node with its reason', async ({ page }) => {
   const down = nodes[2];
   await down.stop();
@@ -202,4 +215,11 @@ test('one node down: "2 of 3" and the failed node with its reason', async ({ pag
   // The two nodes still answering still disagree on the cell.
   await expect(page.getByTestId('conflict-overlay')).toHaveAttribute('data-hatched', '1');
   await expect(page.getByTestId('conflict-legend')).toBeVisible();
+
+  // The cluster page names it too.
+  await page.goto(`${gw.http}/cluster`);
+  await expect(page.getByTestId('cluster-page')).toContainText('(2 answered)');
+  const down2 = page.getByTestId('upstream-nodes').getByRole('listitem').nth(2);
+  await expect(down2).toContainText('did not answer');
+  await expect(down2).toContainText('unavailable');
 });

@@ -428,6 +428,28 @@ describe('gateway, three upstreams (cluster view)', () => {
       p.close();
     }
   });
+
+  it('overview and raft groups name every upstream node and how it answered', async () => {
+    const p = page(gwPartial);
+    try {
+      const [o, g] = await Promise.all([
+        p.client.getClusterOverview({}),
+        p.client.getRaftGroups({}),
+      ]);
+      for (const nodes of [o.nodes, g.nodes]) {
+        expect(nodes.map((n) => [n.node, n.ok, n.code])).toEqual([
+          [nodeA.grpc, true, ''],
+          [downAddr, false, 'unavailable'],
+          [silentAddr, false, 'deadline_exceeded'],
+        ]);
+      }
+      // The answering node's view is still there.
+      expect(o.self?.nodeId).toBe('a');
+      expect(g.groups.length).toBeGreaterThan(0);
+    } finally {
+      p.close();
+    }
+  });
 });
 
 describe('gateway start-up and secrets', () => {

@@ -59,22 +59,52 @@ export default function ClusterPage() {
     setParams(p);
   };
   const flagged = rows.filter((r) => r.lagging || r.leaderless).length;
+  // Behind a gateway the overview's `self` is only the first node that answered.
+  const gateway = d.nodes.length > 0;
+  const answered = d.nodes.filter((n) => n.ok).length;
   return (
     <main className="console-page" id="main-content" tabIndex={-1} data-testid="cluster-page">
       <header className="console-head">
         <h1>Cluster</h1>
         <span className="muted">
-          {d.nodeId && (
+          {gateway ? (
             <>
-              this node: <strong>{d.nodeId}</strong>
-              {d.address && ` (${d.address})`} ·{' '}
+              gateway in front of <strong>{formatInt(d.nodes.length)} nodes</strong>
+              {answered < d.nodes.length && <> ({formatInt(answered)} answered)</>} ·{' '}
             </>
+          ) : (
+            d.nodeId && (
+              <>
+                this node: <strong>{d.nodeId}</strong>
+                {d.address && ` (${d.address})`} ·{' '}
+              </>
+            )
           )}
           {d.aggregateQps !== null && <>{formatInt(d.aggregateQps)} requests/s · </>}
           {formatInt(d.groups.length)} Raft groups
           {flagged > 0 && <> · {flagged} need attention</>}
         </span>
       </header>
+      {gateway && (
+        <>
+          <h2>Nodes behind this gateway</h2>
+          <ul className="link-list" data-testid="upstream-nodes">
+            {d.nodes.map((n) => (
+              <li key={n.node}>
+                {n.node}
+                {n.ok ? (
+                  <span className="badge">answered</span>
+                ) : (
+                  <>
+                    <span className="badge warn">did not answer</span>
+                    <span className="muted"> · {n.error}</span>
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <h2>Members</h2>
       {d.members.length === 0 ? (
         <p className="muted">The node names no members.</p>
@@ -84,7 +114,7 @@ export default function ClusterPage() {
             <li key={m.nodeId}>
               {m.nodeId}
               {m.address && <span className="muted"> · {m.address}</span>}
-              {m.nodeId === d.nodeId && <span className="badge">this node</span>}
+              {!gateway && m.nodeId === d.nodeId && <span className="badge">this node</span>}
             </li>
           ))}
         </ul>
