@@ -32,6 +32,9 @@ export const Legend = memo(function Legend({
 }: Props) {
   const ticks = useMemo(() => legendTicks(scale, BAR_PX, 56), [scale]);
   const unit = seriesUnit(series);
+  const largestTitle = `Largest cell: ${formatInt(largest)} ${unit}`;
+  // With brightness the bar's top is not the largest cell: then it gets its own label.
+  const separate = formatValue(Number(largest), series) !== formatValue(scale.top, series);
   return (
     <div className="legend" data-testid="legend">
       <span className="legend-title">
@@ -47,20 +50,27 @@ export const Legend = memo(function Legend({
           <span className="legend-zero-label">{formatValue(0, series)}</span>
         </div>
         <div className="legend-ticks" style={{ width: BAR_PX }}>
-          {ticks.map((t) => (
-            <span key={t.t} className="legend-tick" style={{ left: t.t * BAR_PX }}>
-              {formatValue(t.value, series)}
-            </span>
-          ))}
+          {ticks.map((t) => {
+            // The top label reads the largest cell: its exact digits are one hover away.
+            const isMax = t.t === 1 && !separate;
+            return (
+              <span
+                key={t.t}
+                className="legend-tick"
+                style={{ left: t.t * BAR_PX }}
+                {...(isMax && { 'data-testid': 'legend-max', title: largestTitle })}
+              >
+                {formatValue(t.value, series)}
+              </span>
+            );
+          })}
         </div>
       </div>
-      <span
-        className="legend-max"
-        data-testid="legend-max"
-        title={`Largest cell: ${formatInt(largest)} ${unit}`}
-      >
-        largest cell {formatValue(Number(largest), series)}
-      </span>
+      {separate && (
+        <span className="legend-max" data-testid="legend-max" title={largestTitle}>
+          largest cell {formatValue(Number(largest), series)}
+        </span>
+      )}
     </div>
   );
 });
