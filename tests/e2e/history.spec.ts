@@ -115,3 +115,29 @@ test('7 days: 10 min columns, then 1 min, from the preset in the time-range cont
   expect(await widthAt(page, at[1].f / 2)).toBe('10 min column');
   expect(await widthAt(page, (at[1].f + 1) / 2)).toBe('1 min column');
 });
+
+test('zoom into an old window: refetched, drawn full at the finest tier that holds it', async ({
+  page,
+}) => {
+  const asked: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/Admin/GetKeyVizMatrix')) asked.push(r.url());
+  });
+  await page.goto(`${s.http}/keyviz?range=28d`);
+  await waitForHeatmap(page);
+  const before = asked.length;
+  const box = (await page.getByTestId('hover-layer').boundingBox())!;
+  // 0.80..0.83 of 28 days: about 20 h, 4 to 5 days ago, inside the 10 min tier.
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + 0.8 * box.width, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 0.83 * box.width, y, { steps: 8 });
+  await page.mouse.up();
+  await expect(page).toHaveURL(/zoom=|t0=|from=/);
+  await expect.poll(() => asked.length).toBeGreaterThan(before);
+  await waitForHeatmap(page);
+  // One width in view: no tier marks; every device column drawn; the card names the width.
+  await expect(page.getByTestId('tier-marks')).toHaveCount(0);
+  expect(await inkedColumns(page)).toBeGreaterThan(0.99);
+  expect(await widthAt(page, 0.5)).toBe('10 min column');
+});
