@@ -258,9 +258,26 @@ export async function run(): Promise<void> {
         ),
       7,
     );
+    // CPU per query too: under load the wall medians above mostly measure the other processes.
+    const cpuOf = (f: () => unknown, n: number) => {
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < n; i++) f();
+      const c = process.cpuUsage(c0);
+      return (c.user + c.system) / 1000 / n;
+    };
+    const ringCpu = cpuOf(() => pivotRing(sampler.columnRing, req(hourFrom, hourFrom + HOUR)), 7);
+    const storeCpu = cpuOf(
+      () =>
+        historyMatrix(
+          { ring: empty.columnRing, store: h.store, tierWidths: [0, 600_000, HOUR], stepMs: STEP },
+          req(hourFrom, hourFrom + HOUR),
+        ),
+      7,
+    );
     console.log(
       `one-hour window (60 columns): from memory median ${fromRing.ms.toFixed(1)} ms, ` +
-        `from the store median ${fromStore.ms.toFixed(1)} ms (n=7; ${fromStore.last.columnUnixMs.length} columns)`,
+        `from the store median ${fromStore.ms.toFixed(1)} ms (n=7; ${fromStore.last.columnUnixMs.length} columns); ` +
+        `CPU per query: memory ${ringCpu.toFixed(1)} ms, store ${storeCpu.toFixed(1)} ms`,
     );
     h.close();
   } finally {
