@@ -220,7 +220,14 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
 
   async function single<T>(req: MatrixRequest, signal: AbortSignal, convert: (b: Uint8Array) => T) {
     const [o] = await callAll(PATH_MATRIX, matrixRequest(req), signal, convert);
-    if (!o.ok) throw o.error;
+    if (!o.ok) {
+      // The caller's own deadline did not pass: the node behind the gateway stalled. To the
+      // caller that is the service being unavailable (retryable), with the node named.
+      if (o.error.code === Code.DeadlineExceeded && !signal.aborted) {
+        throw new ConnectError(o.error.rawMessage, Code.Unavailable);
+      }
+      throw o.error;
+    }
     return o.value;
   }
 
