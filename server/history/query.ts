@@ -25,7 +25,7 @@ export interface HistoryMatrix extends MatrixResult {
 class JointIdentities implements IdentityView {
   readonly ids: string[];
   private readonly index = new Map<string, number>();
-  private readonly ringSize: number;
+  readonly ringSize: number;
   private readonly storeMeta: (BucketMeta | undefined)[] = [];
   private readonly jointOfKey = new Map<number, number>();
 
@@ -69,6 +69,59 @@ class JointIdentities implements IdentityView {
     if (seq >= 0 && b < this.ringSize) return this.ring.metaAt(b, seq);
     return this.storeMeta[b] ?? this.ring.metaAt(b, Number.MAX_SAFE_INTEGER);
   }
+}
+
+/**
+ * One query's view of the shared JointIdentities. A bucket the store holds under several keys
+ * (its meta changed: a route that split keeps its id) takes the meta of the newest key this
+ * query's columns use (keys grow with time), whatever earlier queries resolved.
+ */
+class QueryIdentities implements IdentityView {
+  private readonly newestKey = new Map<number, number>();
+
+  constructor(
+    private readonly joint: JointIdentities,
+    private readonly ring: BucketIdentities,
+    private readonly store: HistoryStore,
+  ) {}
+
+  get size(): number {
+    return this.joint.size;
+  }
+
+  get ids(): readonly string[] {
+    return this.joint.ids;
+  }
+
+  jointOf(key: number): number {
+    const j = this.joint.jointOf(key);
+    const prev = this.newestKey.get(j);
+    if (prev === undefined || key > prev) this.newestKey.set(j, key);
+    return j;
+  }
+
+  metaAt(b: number, seq: number): BucketMeta {
+    if (seq >= 0 && b < this.joint.ringSize) return this.ring.metaAt(b, seq);
+    const key = this.newestKey.get(b);
+    const m = key === undefined ? undefined : this.store.metaOf(key);
+    return m ?? this.joint.metaAt(b, seq);
+  }
+}
+
+/**
+ * One JointIdentities per (ring identities, store), reused while the ring has interned no new
+ * bucket: ids are append-only on both sides, so a joint index stays valid until the ring grows
+ * (its new ids would take indexes the store's buckets hold). Saves re-indexing every ring id and
+ * re-resolving every stored key on each query.
+ */
+const joints = new WeakMap<BucketIdentities, { store: HistoryStore; joint: JointIdentities }>();
+
+function jointIdentities(ring: BucketIdentities, store: HistoryStore): JointIdentities {
+  const hit = joints.get(ring);
+  if (hit && hit.store === store && hit.joint.ringSize === ring.size) return hit.joint;
+  const joint = new JointIdentities(ring, store);
+  joints.set(ring, { store, joint });
+  return joint;
 }
 
 /**
@@ -256,7 +309,7 @@ function planOf(o: HistoryQueryOptions, req: MatrixRequest): PlannedRange[] | nu
 interface Joined {
   cols: StoredColumn[];
   widths: number[];
-  ids: JointIdentities;
+  ids: QueryIdentities;
   /** Set when the columns end with the whole ring: its running totals stand for pass 1 there. */
   ringTail?: RingTail;
 }
@@ -271,7 +324,11 @@ function joinSources(
   reads: readonly (SeriesColumn[] | null)[],
   k: number,
 ): Joined {
-  const ids = new JointIdentities(o.ring.identities, o.store);
+  const ids = new QueryIdentities(
+    jointIdentities(o.ring.identities, o.store),
+    o.ring.identities,
+    o.store,
+  );
   const cols: StoredColumn[] = [];
   const widths: number[] = [];
   let storeSeq = -1;
@@ -391,7 +448,7 @@ export async function historyMatrixSliced(
 function toStored(
   c: SeriesColumn,
   seq: number,
-  ids: JointIdentities,
+  ids: QueryIdentities,
   mapped: Map<Uint32Array, Uint32Array>,
   unixMs: number,
 ): StoredColumn {

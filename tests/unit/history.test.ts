@@ -401,6 +401,68 @@ describe('answering from ring and store', () => {
   });
 });
 
+describe('identities shared between queries', () => {
+  it('a meta update in the store and new ring buckets show in the next answer', () => {
+    const store = openSqliteStore(tempDir());
+    store.write(
+      batch(
+        [0, 1].map((i) => ({
+          tier: 0,
+          column: col(i * MIN, [
+            [7, 0, 5, 1, 1],
+            [8, 0, 3, 1, 1],
+          ]),
+        })),
+        [7, 8],
+      ),
+    );
+    const clock = new ManualClock(10 * MIN);
+    const s = new Sampler({ stepMs: MIN, clock });
+    const o = { ring: s.columnRing, store, tierWidths: [0], stepMs: MIN };
+    const req = { series: 2, fromUnixMs: -1, toUnixMs: 0, rows: 10 };
+    const ends = () =>
+      historyMatrix(o, req).rows.map((r) => [
+        r.meta.bucketId,
+        new TextDecoder().decode(r.meta.end),
+      ]);
+    expect(ends()).toEqual([
+      ['route:7', 'k8'],
+      ['route:8', 'k9'],
+    ]);
+    // route:7 split: the store keeps its key and updates its meta in place.
+    store.write({
+      newBuckets: [],
+      metaUpdates: [{ key: 7, meta: { ...meta(7), end: enc.encode('k7m') } }],
+      columns: [],
+    });
+    expect(ends()).toEqual([
+      ['route:7', 'k7m'],
+      ['route:8', 'k9'],
+    ]);
+    // The ring interns new buckets: joint indexes must not collide with the store's.
+    for (const id of [20, 21]) {
+      s.registerRoute({
+        id,
+        start: enc.encode(`r${id}`),
+        end: enc.encode(`r${id}z`),
+        label: '',
+        raftGroupId: 1,
+      });
+      s.observe(id, enc.encode(`r${id}`), 1, 1);
+    }
+    clock.set(11 * MIN);
+    s.flush();
+    const m = historyMatrix(o, req);
+    expect(m.rows.map((r) => [r.meta.bucketId, [...r.values]])).toEqual([
+      ['route:7', [5, 5, 0]],
+      ['route:8', [3, 3, 0]],
+      ['route:20', [0, 0, 1]],
+      ['route:21', [0, 0, 1]],
+    ]);
+    store.close();
+  });
+});
+
 /** A matrix as plain data, for comparing two answers. */
 function plain(m: MatrixResult & { columnWidthMs?: number[] }) {
   return {
