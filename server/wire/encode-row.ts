@@ -28,6 +28,8 @@ const TAG_RAFT_GROUP_IDS = 0x6a;
 const TAG_LEADER_TERMS = 0x72;
 /** Field 1000, wire type 2, as its two varint bytes. */
 const TAG_CONTRIBUTING_NODES = [0xc2, 0x3e] as const;
+/** Field 1039 (folded_buckets), wire type 0: (1039 << 3) = 8312 as varint bytes. */
+const TAG_FOLDED_BUCKETS = [0xf8, 0x40] as const;
 
 function writePacked(buf: Uint8Array, pos: number, a: Float64Array): number {
   for (let i = 0; i < a.length; i++) {
@@ -165,6 +167,12 @@ function writeRow(
   if (row.raftGroupIds.length)
     pos = writePackedField(buf, pos, TAG_RAFT_GROUP_IDS, row.raftGroupIds);
   if (row.leaderTerms.length) pos = writePackedField(buf, pos, TAG_LEADER_TERMS, row.leaderTerms);
+  if (m.foldedBuckets !== undefined) {
+    // proto3 `optional`: written even when 0 (a folded stretch with no traffic).
+    buf[pos++] = TAG_FOLDED_BUCKETS[0];
+    buf[pos++] = TAG_FOLDED_BUCKETS[1];
+    pos = writeVarint(buf, pos, m.foldedBuckets);
+  }
   for (const b of nodeBytes) {
     buf[pos++] = TAG_CONTRIBUTING_NODES[0];
     buf[pos++] = TAG_CONTRIBUTING_NODES[1];
