@@ -167,18 +167,18 @@ function writeRow(
   if (row.raftGroupIds.length)
     pos = writePackedField(buf, pos, TAG_RAFT_GROUP_IDS, row.raftGroupIds);
   if (row.leaderTerms.length) pos = writePackedField(buf, pos, TAG_LEADER_TERMS, row.leaderTerms);
-  if (m.foldedBuckets !== undefined) {
-    // proto3 `optional`: written even when 0 (a folded stretch with no traffic).
-    buf[pos++] = TAG_FOLDED_BUCKETS[0];
-    buf[pos++] = TAG_FOLDED_BUCKETS[1];
-    pos = writeVarint(buf, pos, m.foldedBuckets);
-  }
   for (const b of nodeBytes) {
     buf[pos++] = TAG_CONTRIBUTING_NODES[0];
     buf[pos++] = TAG_CONTRIBUTING_NODES[1];
     pos = writeVarint(buf, pos, b.length);
     buf.set(b, pos);
     pos += b.length;
+  }
+  if (m.foldedBuckets !== undefined) {
+    // proto3 `optional`: written even when 0 (a folded stretch with no traffic).
+    buf[pos++] = TAG_FOLDED_BUCKETS[0];
+    buf[pos++] = TAG_FOLDED_BUCKETS[1];
+    pos = writeVarint(buf, pos, m.foldedBuckets);
   }
   w.pos = pos;
   return buf.subarray(start, pos);
