@@ -1,6 +1,7 @@
 import { memo, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { bucketPath, windowQuery } from '../../shell/router.ts';
+import { KeyBreakMarks } from './KeyBreakMarks.tsx';
 import type { RowMeta } from '../../data/matrix.ts';
 import { describeKey, displayKey } from '../../data/keys.ts';
 import {
@@ -37,6 +38,11 @@ interface Props {
   view: Viewport;
   height: number;
   onHighlight: (rows: { r0: number; r1: number } | null) => void;
+  /**
+   * Mark the breaks where rows leave key space out (KeyBreakMarks): the buckets the budget left
+   * out (0 = not said), or null for no marks (a filter hides rows on purpose).
+   */
+  breaks?: number | null;
 }
 
 const startText = (r: RowMeta): string => {
@@ -54,7 +60,13 @@ const startText = (r: RowMeta): string => {
  * its links, so the heatmap stays a few Tabs away. The bands are decoration (the grid's cell
  * cursor speaks each row's keys).
  */
-export const KeyBandAxis = memo(function KeyBandAxis({ rows, view, height, onHighlight }: Props) {
+export const KeyBandAxis = memo(function KeyBandAxis({
+  rows,
+  view,
+  height,
+  onHighlight,
+  breaks = null,
+}: Props) {
   const bands = useMemo(() => keyBands(rows, DEPTHS, 2), [rows]);
   const pxPerRow = height / Math.max(1e-9, view.r1 - view.r0);
   const shown = visibleBands(bands, view, pxPerRow, 1);
@@ -219,6 +231,9 @@ export const KeyBandAxis = memo(function KeyBandAxis({ rows, view, height, onHig
           {l.text}
         </Link>
       ))}
+      {breaks !== null && (
+        <KeyBreakMarks rows={rows} view={view} height={height} leftOut={breaks} />
+      )}
     </div>
   );
 });
