@@ -419,6 +419,7 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
             selected={hot.selected}
             onSelect={hot.select}
             onClose={() => hot.setOpen(false)}
+            hotKeysFrom={hotKeysFrom}
           />
         </Suspense>
       )}
