@@ -1,5 +1,6 @@
 // The whole key space (issue 15): break marks on the key axis where the row budget leaves keys
 // out, and the "Whole key space" toggle that asks the server to fold (fold_key_space, 1027).
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { spawnServer, type SpawnedServer, workloadFlags } from '../helpers/spawnServer.ts';
 import { createAdminClient } from '../../src/api/client.ts';
@@ -90,3 +91,21 @@ test('whole key space: the toggle folds, the rows tile, a folded row shows its c
   await expect(toggle(page)).not.toBeChecked();
   await expect(breaks(page).first()).toBeVisible();
 });
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`axe (${scheme}): break marks, the toggle, folded rows`, async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    for (const q of ['rows=8', 'rows=8&fold=1']) {
+      await page.goto(`${s.http}/keyviz?${q}`);
+      await waitForHeatmap(page);
+      await expect(toggle(page)).toBeVisible();
+      const r = await new AxeBuilder({ page })
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+        .analyze();
+      const v = r.violations.flatMap((x) => x.nodes.map((n) => `${x.id}: ${n.target.join(' ')}`));
+      expect(v, q).toEqual([]);
+    }
+  });
+}
