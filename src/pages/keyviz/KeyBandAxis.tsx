@@ -2,6 +2,7 @@ import { memo, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { bucketPath, windowQuery } from '../../shell/router.ts';
 import { KeyBreakMarks } from './KeyBreakMarks.tsx';
+import { foldedText } from './cellInfo.ts';
 import type { RowMeta } from '../../data/matrix.ts';
 import { describeKey, displayKey } from '../../data/keys.ts';
 import {
@@ -83,6 +84,8 @@ export const KeyBandAxis = memo(function KeyBandAxis({
       full: string;
       lines: number;
       bucketId: string;
+      /** A folded row's member count (whole key space), else undefined. */
+      folded: string | undefined;
     }[] = [];
     const every = Math.max(1, Math.ceil(LABEL_GAP_PX / pxPerRow));
     const first = Math.max(0, Math.ceil(view.r0 / every) * every);
@@ -111,6 +114,7 @@ export const KeyBandAxis = memo(function KeyBandAxis({
         full: full[i],
         lines,
         bucketId: rows[r].bucketId,
+        folded: rows[r].foldedBuckets,
       });
     });
     return out;
@@ -217,10 +221,19 @@ export const KeyBandAxis = memo(function KeyBandAxis({
       {labels.map((l) => (
         <Link
           key={l.row}
-          className={l.lines > 1 ? 'key-label wrap' : 'key-label'}
+          // A folded row reads differently (italic, a dotted rule), not by colour alone.
+          className={`key-label${l.lines > 1 ? ' wrap' : ''}${l.folded !== undefined ? ' folded' : ''}`}
           style={{ top: l.y, left: BAND_AREA_PX, maxHeight: l.lines * LINE_PX }}
-          title={`${l.full}: open this bucket's page`}
-          aria-label={`Open the bucket page of ${l.full} (bucket ${l.bucketId})`}
+          title={
+            l.folded !== undefined
+              ? `${l.full}: ${foldedText(l.folded)} (whole key space)`
+              : `${l.full}: open this bucket's page`
+          }
+          aria-label={
+            l.folded !== undefined
+              ? `${l.full}: ${foldedText(l.folded)}`
+              : `Open the bucket page of ${l.full} (bucket ${l.bucketId})`
+          }
           data-row={l.row}
           tabIndex={l.row === current ? 0 : -1}
           onFocus={() => setActive(l.row)}

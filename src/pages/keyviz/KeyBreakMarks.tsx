@@ -4,6 +4,9 @@ import type { RowMeta } from '../../data/matrix.ts';
 import { breakText, keyBreaks } from '../../data/view/keyBreaks.ts';
 import type { Viewport } from '../../data/view/index.ts';
 
+/** The zigzag glyph's height with its border (keyBreaks.css). */
+const GLYPH_PX = 11;
+
 interface Props {
   rows: readonly RowMeta[];
   view: Viewport;
@@ -36,7 +39,8 @@ export const KeyBreakMarks = memo(function KeyBreakMarks({ rows, view, height, l
         return (
           <span
             key={b.row}
-            className="key-break"
+            // At the top edge the glyph goes below its line (above, the axis would clip it).
+            className={y < GLYPH_PX ? 'key-break below' : 'key-break'}
             data-testid="key-break"
             data-row={b.row}
             role="img"
