@@ -59,11 +59,12 @@ export function createLocalBackend(opts: LocalBackendOptions): LocalBackend {
         return Promise.reject(new ConnectError(KEYVIZ_DISABLED_MESSAGE, Code.Unavailable));
       }
       if (!generation) return compute(req, signal);
-      const key = MatrixCache.key(
-        seriesCounter(req.series),
-        sampler.windowSpan(req.fromUnixMs, req.toUnixMs) + (opts.matrixSpan?.(req) ?? ''),
-        rowBudget(req.rows),
-      ) + (req.foldKeySpace ? '|fold' : '');
+      const key =
+        MatrixCache.key(
+          seriesCounter(req.series),
+          sampler.windowSpan(req.fromUnixMs, req.toUnixMs) + (opts.matrixSpan?.(req) ?? ''),
+          rowBudget(req.rows),
+        ) + (req.foldKeySpace ? '|fold' : '');
       return cache.get(key, generation(), (s) => compute(req, s), signal);
     },
     getClusterOverview(): Promise<GetClusterOverviewResponse> {
