@@ -10,6 +10,7 @@ import { KEYVIZ_DISABLED_MESSAGE, type AdminBackend } from '../backend.ts';
 import type { SimulatedCluster } from '../cluster/simulated.ts';
 import { rowBudget, seriesCounter, type Sampler } from '../sampler/index.ts';
 import type { MatrixAnswer, MatrixRequest, MatrixResult } from '../sampler/types.ts';
+import { foldMatrixSliced } from '../sampler/fold.ts';
 import { MatrixCache, type MatrixCacheOptions } from './matrixCache.ts';
 import { yieldToLoop } from './yieldToLoop.ts';
 import { localHotKeys } from '../hotkeys/local.ts';
@@ -47,7 +48,9 @@ export function createLocalBackend(opts: LocalBackendOptions): LocalBackend {
   const compute = async (req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer> => {
     const pause = () => yieldToLoop(signal);
     const m = matrix ? await matrix(req, pause) : await sampler!.matrixSliced(req, pause);
-    return { ...m, nodes: [], conflicts: [] };
+    // Asked to fold, the pivot kept every bucket (pivotBudget): fold them to the budget.
+    const answer = req.foldKeySpace ? await foldMatrixSliced(m, rowBudget(req.rows), pause) : m;
+    return { ...answer, nodes: [], conflicts: [] };
   };
   return {
     cache,
@@ -56,11 +59,12 @@ export function createLocalBackend(opts: LocalBackendOptions): LocalBackend {
         return Promise.reject(new ConnectError(KEYVIZ_DISABLED_MESSAGE, Code.Unavailable));
       }
       if (!generation) return compute(req, signal);
-      const key = MatrixCache.key(
-        seriesCounter(req.series),
-        sampler.windowSpan(req.fromUnixMs, req.toUnixMs) + (opts.matrixSpan?.(req) ?? ''),
-        rowBudget(req.rows),
-      );
+      const key =
+        MatrixCache.key(
+          seriesCounter(req.series),
+          sampler.windowSpan(req.fromUnixMs, req.toUnixMs) + (opts.matrixSpan?.(req) ?? ''),
+          rowBudget(req.rows),
+        ) + (req.foldKeySpace ? '|fold' : '');
       return cache.get(key, generation(), (s) => compute(req, s), signal);
     },
     getClusterOverview(): Promise<GetClusterOverviewResponse> {

@@ -32,6 +32,7 @@ import { codeName, combineFailures, mapUpstreamError } from './errors.ts';
 import { GrpcClient } from './grpcClient.ts';
 import { MAX_MATRIX_ROWS, rowBudget } from '../sampler/request.ts';
 import { mergeMatrices } from './merge.ts';
+import { foldMergedAnswer } from './foldMerged.ts';
 import {
   decodeHotKeys,
   hotKeysFailure,
@@ -203,6 +204,8 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
         // One node: the page's budget (0 sent as 1024: a real node's gRPC path reads 0 as
         // "no cap"). Several: all they have (1024, their max); the merge budgets.
         rows: upstreams.length === 1 ? rowBudget(req.rows) : MAX_MATRIX_ROWS,
+        // One node folds its own (a real node ignores it and says nothing); several: the merge.
+        foldKeySpace: upstreams.length === 1 && req.foldKeySpace === true,
       }),
     );
   }
@@ -210,10 +213,11 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
   async function merged(req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer> {
     const outcomes = await callAll(PATH_MATRIX, matrixRequest(req), signal, decodeMatrixWire);
     const ok = succeeded(outcomes);
-    const answer = mergeMatrices(
-      ok.map((o) => ({ node: o.node, answer: o.value })),
-      req,
-    );
+    const list = ok.map((o) => ({ node: o.node, answer: o.value }));
+    // Folded: every bucket the nodes sent stays in the merge, then the fold budgets them.
+    const answer = req.foldKeySpace
+      ? foldMergedAnswer(mergeMatrices(list, req, Infinity), rowBudget(req.rows))
+      : mergeMatrices(list, req);
     answer.nodes = outcomes.map(statusOf);
     return answer;
   }

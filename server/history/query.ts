@@ -11,7 +11,7 @@ import {
   type IdentityView,
   type RingTail,
 } from '../sampler/pivot.ts';
-import { rowBudget, seriesCounter } from '../sampler/request.ts';
+import { pivotBudget, seriesCounter } from '../sampler/request.ts';
 import type { BucketMeta, MatrixRequest, MatrixResult } from '../sampler/types.ts';
 import { planWindow, type PlannedRange, type SourceSpan } from './plan.ts';
 import type { HistoryStore, SeriesColumn } from './types.ts';
@@ -397,7 +397,7 @@ export function historyMatrix(o: HistoryQueryOptions, req: MatrixRequest): Histo
       : o.store.readSeries(tier, p.from, p.to, k);
   });
   const j = joinSources(o, plan, reads, k);
-  const result = pivotColumns(j.cols, j.ids, 0, rowBudget(req.rows), null);
+  const result = pivotColumns(j.cols, j.ids, 0, pivotBudget(req), null);
   return { ...result, columnWidthMs: j.widths };
 }
 
@@ -436,7 +436,7 @@ export async function historyMatrixSliced(
     j.cols,
     j.ids,
     0,
-    rowBudget(req.rows),
+    pivotBudget(req),
     pause,
     undefined,
     j.ringTail,

@@ -78,6 +78,8 @@ export function rowJson(row: MatrixRow, conflicts: boolean[] | undefined): strin
   // Older nodes send none; the node's fields are `omitempty`.
   if (row.raftGroupIds.length > 0) parts.push(`"raft_group_ids":${numbersJson(row.raftGroupIds)}`);
   if (row.leaderTerms.length > 0) parts.push(`"leader_terms":${numbersJson(row.leaderTerms)}`);
+  // Ours, after the node's keys: a row of the whole-key-space fold and how many buckets it folds.
+  if (m.foldedBuckets !== undefined) parts.push(`"folded_buckets":${m.foldedBuckets}`);
   return `{${parts.join(',')}}`;
 }
 
@@ -150,9 +152,11 @@ export async function encodeMatrixJsonBody(
     (answer.trackedBuckets ?? 0) > answer.rows.length
       ? `,"tracked_buckets":${answer.trackedBuckets}`
       : '';
+  // Only when fold_key_space was asked and honoured.
+  const folded = answer.keySpaceFolded ? ',"key_space_folded":true' : '';
   head.push(
     Buffer.from(
-      `],"series":${JSON.stringify(series)}${widths}${aligned}${tracked},"generated_at":`,
+      `],"series":${JSON.stringify(series)}${widths}${aligned}${tracked}${folded},"generated_at":`,
     ),
   );
   const tail = Buffer.from(cluster ? `,"fanout":${fanoutJson(answer.nodes)}}` : '}');

@@ -71,6 +71,12 @@ export function parseMatrixQuery(params: URLSearchParams): MatrixQuery {
     return { ok: false, message: 'exact_columns must be true or false' };
   }
   const exactColumns = exactRaw === 'true' || exactRaw === '1';
+  // Ours (docs/page.md): fold the buckets the budget drops, so the rows tile the key space.
+  const foldRaw = params.get('fold_key_space') ?? '';
+  if (!['', 'true', 'false', '1', '0'].includes(foldRaw)) {
+    return { ok: false, message: 'fold_key_space must be true or false' };
+  }
+  const foldKeySpace = foldRaw === 'true' || foldRaw === '1';
   return {
     ok: true,
     series,
@@ -80,6 +86,7 @@ export function parseMatrixQuery(params: URLSearchParams): MatrixQuery {
       toUnixMs: clampToSafe(ints.to_unix_ms),
       rows,
       ...(exactColumns ? { exactColumns: true } : {}),
+      ...(foldKeySpace ? { foldKeySpace: true } : {}),
     },
   };
 }

@@ -39,6 +39,7 @@ export function toMatrixRequest(req: GetKeyVizMatrixRequest): MatrixRequest {
     toUnixMs: Number(req.toUnixMs),
     rows: req.rows,
     ...(req.exactColumns ? { exactColumns: true } : {}),
+    ...(req.foldKeySpace ? { foldKeySpace: true } : {}),
   };
 }
 

@@ -10,7 +10,7 @@
 import type { ColumnRing, NarrowArray, StoredColumn } from './column-store.ts';
 import { compareBytes, compareStrings } from './keys.ts';
 import { addSeries, gatherSeq, scatterSeries, transposeBlock } from './kernels.ts';
-import { inWindow, rowBudget, seriesCounter } from './request.ts';
+import { inWindow, pivotBudget, seriesCounter } from './request.ts';
 import type { BucketMeta, MatrixRequest, MatrixResult, MatrixRow } from './types.ts';
 
 /** Columns of the ring inside the request's half-open window, oldest first. */
@@ -267,7 +267,7 @@ function planPivot(ring: ColumnRing, req: MatrixRequest, useTotals: boolean): Pi
     useTotals && cols.length > 0 && cols.length === ring.length
       ? { sums: ring.totals, active: ring.activeColumns, lastSeq: ring.lastActiveSeq }
       : null;
-  return planColumns(cols, ring.identities, seriesCounter(req.series), rowBudget(req.rows), totals);
+  return planColumns(cols, ring.identities, seriesCounter(req.series), pivotBudget(req), totals);
 }
 
 /**

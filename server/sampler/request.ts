@@ -30,6 +30,14 @@ export function rowBudget(rows: number): number {
   return Math.min(Math.floor(rows), MAX_MATRIX_ROWS) || MAX_MATRIX_ROWS;
 }
 
+/**
+ * The pivot's budget for a request: every bucket with traffic when the answer is to be folded
+ * (fold.ts then budgets it), else the node's rowBudget.
+ */
+export function pivotBudget(req: { rows: number; foldKeySpace?: boolean }): number {
+  return req.foldKeySpace ? Number.MAX_SAFE_INTEGER : rowBudget(req.rows);
+}
+
 /** Half-open [from, to) on flush time; 0 = unbounded on that side. */
 export function inWindow(t: number, fromMs: number, toMs: number): boolean {
   return (fromMs === 0 || t >= fromMs) && (toMs === 0 || t < toMs);

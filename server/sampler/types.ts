@@ -53,6 +53,8 @@ export interface BucketMeta {
   routeIds: string[];
   /** True number of member routes (1 for a single route). */
   routeCount: number;
+  /** A row of the whole-key-space fold (fold.ts): how many buckets it folds (may be 0). */
+  foldedBuckets?: number;
 }
 
 /** One flushed column: its time and one entry per bucket with any non-zero counter. */
@@ -83,6 +85,8 @@ export interface MatrixRequest {
   rows: number; // 0 = 1024, clamped to 1024
   /** Gateway: keep every node's exact flush times (the node's merge) instead of aligning. */
   exactColumns?: boolean;
+  /** Fold the buckets the budget drops into their neighbours, so rows tile the key space. */
+  foldKeySpace?: boolean;
 }
 
 /** The pivot's result: row-major, ready to encode (fast wire path or generic). */
@@ -93,6 +97,8 @@ export interface MatrixResult {
   columnWidthMs?: number[];
   /** Buckets with traffic in the window before the row budget (rows.length of them kept). */
   trackedBuckets?: number;
+  /** The rows are the whole-key-space fold (the request's foldKeySpace honoured). */
+  keySpaceFolded?: boolean;
 }
 
 export interface MatrixRow {

@@ -173,6 +173,10 @@ function decodeRow(r: Reader, end: number): DecodedRow {
         if (wt === 2) nodes.push(readString(r));
         else r.skip(wt, field);
         break;
+      case 1039:
+        if (wt === 0) meta.foldedBuckets = readUint64(r);
+        else r.skip(wt, field);
+        break;
       default:
         r.skip(wt, field); // 7 (derived), 9/10/12 (never filled), unknown
     }
@@ -231,6 +235,7 @@ export function decodeMatrixWire(bytes: Uint8Array): MatrixAnswer {
   const conflicts: CellConflictInfo[] = [];
   let anyContributing = false;
   let trackedBuckets = 0;
+  let folded = false;
   while (r.pos < r.end) {
     const tag = r.varint();
     const field = tag >>> 3;
@@ -256,12 +261,15 @@ export function decodeMatrixWire(bytes: Uint8Array): MatrixAnswer {
       if (r.pos !== e) throw new RangeError('CellConflict overruns its length');
     } else if (field === 1028 && wt === 0) {
       trackedBuckets = r.int64();
+    } else if (field === 1029 && wt === 0) {
+      folded = r.int64() !== 0;
     } else {
       r.skip(wt, field);
     }
   }
   const answer: MatrixAnswer = { columnUnixMs, rows, nodes, conflicts };
   if (trackedBuckets > 0) answer.trackedBuckets = trackedBuckets;
+  if (folded) answer.keySpaceFolded = true;
   if (anyContributing) answer.contributingNodes = rowNodes;
   return answer;
 }

@@ -18,5 +18,6 @@ export function encodeMatrixWire(result: MatrixResult | MatrixAnswer): GetKeyViz
     columnWidthMs: (result.columnWidthMs ?? []).map((w) => BigInt(w)),
     trackedBuckets: BigInt(result.trackedBuckets ?? 0),
     alignedStepMs: BigInt(a.alignedStepMs ?? 0),
+    keySpaceFolded: result.keySpaceFolded === true,
   });
 }

@@ -38,6 +38,7 @@ export async function encodeMatrixResponseBytes(
       columnWidthMs: (answer.columnWidthMs ?? []).map((w) => BigInt(w)),
       trackedBuckets: BigInt(answer.trackedBuckets ?? 0),
       alignedStepMs: BigInt(answer.alignedStepMs ?? 0),
+      keySpaceFolded: answer.keySpaceFolded === true,
     }),
   );
   const R = answer.rows.length;

@@ -28,6 +28,8 @@ const TAG_RAFT_GROUP_IDS = 0x6a;
 const TAG_LEADER_TERMS = 0x72;
 /** Field 1000, wire type 2, as its two varint bytes. */
 const TAG_CONTRIBUTING_NODES = [0xc2, 0x3e] as const;
+/** Field 1039 (folded_buckets), wire type 0: (1039 << 3) = 8312 as varint bytes. */
+const TAG_FOLDED_BUCKETS = [0xf8, 0x40] as const;
 
 function writePacked(buf: Uint8Array, pos: number, a: Float64Array): number {
   for (let i = 0; i < a.length; i++) {
@@ -171,6 +173,12 @@ function writeRow(
     pos = writeVarint(buf, pos, b.length);
     buf.set(b, pos);
     pos += b.length;
+  }
+  if (m.foldedBuckets !== undefined) {
+    // proto3 `optional`: written even when 0 (a folded stretch with no traffic).
+    buf[pos++] = TAG_FOLDED_BUCKETS[0];
+    buf[pos++] = TAG_FOLDED_BUCKETS[1];
+    pos = writeVarint(buf, pos, m.foldedBuckets);
   }
   w.pos = pos;
   return buf.subarray(start, pos);

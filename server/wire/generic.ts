@@ -65,6 +65,7 @@ export function metaRowMessage(m: BucketMeta): KeyVizRow {
     routeIds: m.routeIds.map((id) => BigInt(id)),
     routeIdsTruncated: m.aggregate && m.routeCount > m.routeIds.length,
     routeCount: BigInt(m.routeCount),
+    ...(m.foldedBuckets !== undefined ? { foldedBuckets: BigInt(m.foldedBuckets) } : {}),
   });
 }
 
@@ -89,6 +90,7 @@ export function toGenericResponse(result: MatrixResult | MatrixAnswer): GetKeyVi
     columnWidthMs: (result.columnWidthMs ?? []).map((w) => BigInt(w)),
     trackedBuckets: BigInt(result.trackedBuckets ?? 0),
     alignedStepMs: BigInt(a.alignedStepMs ?? 0),
+    keySpaceFolded: result.keySpaceFolded === true,
   });
 }
 
@@ -107,6 +109,7 @@ export function rowFromMessage(r: KeyVizRow, values: readonly bigint[] = r.value
       aggregate: r.aggregate,
       routeIds: r.routeIds.map((id) => id.toString()),
       routeCount: Number(r.routeCount),
+      ...(r.foldedBuckets !== undefined ? { foldedBuckets: Number(r.foldedBuckets) } : {}),
     },
     values: doubles(values),
     raftGroupIds: doubles(r.raftGroupIds),

@@ -34,6 +34,11 @@ export interface MatrixRequest {
   fromMs?: number;
   /** Exclusive upper bound; omitted or 0 = unbounded. */
   toMs?: number;
+  /**
+   * Ours (fold_key_space, 1027): fold the buckets the budget drops so the rows tile the key
+   * space. A real node ignores it; the answer's keySpaceFolded says whether it was done.
+   */
+  foldKeySpace?: boolean;
 }
 
 export interface AdminClient {
@@ -75,13 +80,14 @@ export function encodeMatrixRequest(req: MatrixRequest): Uint8Array {
   const out: number[] = [];
   const field = (no: number, v: number) => {
     if (v === 0) return;
-    out.push(no << 3);
+    pushVarint(out, no << 3); // tags of fields from 16 up take two bytes or more
     pushVarint(out, v);
   };
   field(1, SERIES_ENUM[req.series]);
   field(2, msField(req.fromMs));
   field(3, msField(req.toMs));
   field(4, clampRows(req.rows, 0)); // 0: the node's default
+  field(1027, req.foldKeySpace ? 1 : 0);
   return new Uint8Array(out);
 }
 

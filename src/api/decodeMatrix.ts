@@ -30,6 +30,8 @@ export interface MatrixWire {
   columnWidthMs: readonly (bigint | number)[];
   /** tracked_buckets (1028): buckets with traffic before the row budget; 0 = not said. */
   trackedBuckets?: bigint | number;
+  /** key_space_folded (1029): the server folded the rows to tile the key space. */
+  keySpaceFolded?: boolean;
 }
 
 export interface DecodeOptions {
@@ -112,6 +114,7 @@ export function decodeMatrixWire(
   };
   if (exact) matrix.exactValues = exact;
   setTrackedBuckets(matrix, wire.trackedBuckets);
+  if (wire.keySpaceFolded === true) matrix.keySpaceFolded = true;
   // Parallel to the columns or ignored: a short or long list cannot place every column.
   if (wire.columnWidthMs.length === colCount && colCount > 0) {
     const widths = new Float64Array(colCount);
@@ -232,6 +235,7 @@ export function splitMatrixResponse(bytes: Uint8Array): MatrixWire {
   const column = (x: WireReader) => columnUnixMs.push(x.int64());
   const width = (x: WireReader) => columnWidthMs.push(x.int64());
   let trackedBuckets = 0;
+  let keySpaceFolded = false;
   while (r.pos < r.end) {
     const tag = r.uint32();
     const f = tag >>> 3;
@@ -245,7 +249,8 @@ export function splitMatrixResponse(bytes: Uint8Array): MatrixWire {
     else if (f === 1001) conflicts.push(cellConflict(nested(r, wt, 'a conflict')));
     else if (f === 1010) repeatedVarint(r, wt, width);
     else if (f === 1028 && wt === 0) trackedBuckets = r.uint64();
+    else if (f === 1029 && wt === 0) keySpaceFolded = r.uint64() !== 0;
     else r.skip(wt, f);
   }
-  return { columnUnixMs, rows, nodes, conflicts, columnWidthMs, trackedBuckets };
+  return { columnUnixMs, rows, nodes, conflicts, columnWidthMs, trackedBuckets, keySpaceFolded };
 }

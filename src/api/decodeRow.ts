@@ -305,6 +305,10 @@ export function decodeRowInto(buf: Uint8Array, t: RowTargets, allocRaft: () => v
         if (wt !== 2) break;
         meta.contributingNodes.push(r.string());
         continue;
+      case 1039:
+        if (wt !== 0) break;
+        meta.foldedBuckets = r.uint64String();
+        continue;
     }
     // Unknown field, or a known one with an unexpected wire type: skip it by its wire type.
     r.skip(wt, fieldNo);

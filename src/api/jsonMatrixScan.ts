@@ -17,6 +17,7 @@
 // hostile input ends in an error, never a hang or a stack overflow.
 
 import { fromBase64 } from '../data/keys.ts';
+import { foldedOf } from '../data/matrix.ts';
 import {
   setTrackedBuckets,
   type Matrix,
@@ -89,6 +90,8 @@ interface ScanRow {
   terms: Span | null;
   conflicts: boolean[] | null;
   errors: Map<string, string> | null;
+  /** folded_buckets (ours, 1039) as read; not a count = not a folded row, as on JSON.parse. */
+  folded: unknown;
 }
 
 /** A number literal's facts, filled by Scanner.number(). */
@@ -568,6 +571,7 @@ function scanRow(sc: Scanner, pools: Pools, index: number): ScanRow {
     routeIds: [],
     routeIdsTruncated: false,
     routeCount: undefined,
+    folded: undefined,
     values: undefined,
     raft: null,
     terms: null,
@@ -661,6 +665,9 @@ function scanRow(sc: Scanner, pools: Pools, index: number): ScanRow {
         return;
       case 'aggregate':
         row.aggregate = bool(key, false);
+        return;
+      case 'folded_buckets':
+        row.folded = sc.kindAt() === 'number' ? sc.number().value : (sc.skipValue(), undefined);
         return;
       case 'route_ids_truncated':
         row.routeIdsTruncated = bool(key, true) ?? false;
@@ -857,6 +864,8 @@ export function scanMatrixJson(text: string, series: Series, strided = true): Ma
     isObject: boolean;
     /** tracked_buckets (ours, 1028) as read, 0 when not a number (last duplicate wins). */
     tracked: number;
+    /** key_space_folded (ours, 1029): true only for the literal true (last duplicate wins). */
+    folded: boolean;
   } = {
     columns: null,
     columnsErr: null,
@@ -865,6 +874,7 @@ export function scanMatrixJson(text: string, series: Series, strided = true): Ma
     nodes: [],
     isObject: false,
     tracked: 0,
+    folded: false,
   };
   try {
     if (sc.kindAt() === 'object') {
@@ -910,6 +920,10 @@ export function scanMatrixJson(text: string, series: Series, strided = true): Ma
           // Judged by setTrackedBuckets, as on the JSON.parse path; a non-number counts as none.
           const v = sc.kindAt() === 'number' ? sc.number().value : (sc.skipValue(), 0);
           top.tracked = v;
+        } else if (key === 'key_space_folded') {
+          const t = sc.kindAt() === 'boolean' && sc.s.charCodeAt(sc.p) === 116;
+          sc.skipValue();
+          top.folded = t;
         } else sc.skipValue();
       });
     } else sc.skipValue();
@@ -935,6 +949,7 @@ export function scanMatrixJson(text: string, series: Series, strided = true): Ma
   }
   const m = assemble(top.columns, top.rows, pools, top.nodes, series, shape);
   setTrackedBuckets(m, top.tracked);
+  if (top.folded) m.keySpaceFolded = true;
   return m;
 }
 
@@ -1052,6 +1067,7 @@ function assemble(
       routeCount: r.routeCount as string,
       total,
       contributingNodes: [],
+      ...foldedOf(r.folded),
     };
   }
   const matrix: Matrix = {

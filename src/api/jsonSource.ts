@@ -2,6 +2,7 @@
 // cookies instead of a bearer token, and the same Matrix model the Connect client builds.
 
 import { fromBase64 } from '../data/keys.ts';
+import { foldedOf } from '../data/matrix.ts';
 import {
   setTrackedBuckets,
   type Matrix,
@@ -77,6 +78,8 @@ interface JsonRow {
   conflicts?: boolean[];
   raft_group_ids?: number[];
   leader_terms?: number[];
+  /** Ours (1039): a row of the whole-key-space fold, how many buckets it folds. */
+  folded_buckets?: number;
 }
 
 interface JsonMatrix {
@@ -86,6 +89,8 @@ interface JsonMatrix {
   fanout?: { nodes: { node: string; ok: boolean; error?: string }[] };
   /** Ours (1028): buckets with traffic before the row budget, when it left some out. */
   tracked_buckets?: unknown;
+  /** Ours (1029): the rows are the whole-key-space fold. */
+  key_space_folded?: unknown;
 }
 
 /** A key field; absent or null is the empty key (an open end). */
@@ -173,6 +178,7 @@ export function decodeMatrixJson(body: JsonMatrix, series: Series): Matrix {
       routeCount,
       total,
       contributingNodes: [],
+      ...foldedOf(r.folded_buckets),
     };
   });
   const nodes: NodeStatus[] = (body.fanout?.nodes ?? []).map((n) => ({
@@ -197,6 +203,7 @@ export function decodeMatrixJson(body: JsonMatrix, series: Series): Matrix {
     conflicts,
   };
   setTrackedBuckets(m, tracked);
+  if (body.key_space_folded === true) m.keySpaceFolded = true;
   return m;
 }
 
@@ -254,6 +261,7 @@ export function createJsonAdminClient(opts: JsonAdminClientOptions): JsonAdminCl
       if (rows > 0) q.set('rows', String(rows));
       if (req.fromMs && req.fromMs > 0) q.set('from_unix_ms', String(Math.floor(req.fromMs)));
       if (req.toMs && req.toMs > 0) q.set('to_unix_ms', String(Math.floor(req.toMs)));
+      if (req.foldKeySpace) q.set('fold_key_space', 'true'); // ours: a node ignores it
       const t0 = performance.now();
       const res = await call(`/keyviz/matrix?${q}`, {
         headers: { accept: 'application/json' },

@@ -27,6 +27,11 @@ export interface RowMeta {
   total: number;
   /** Cluster view through the gateway: nodes that contributed to the row. */
   contributingNodes: string[];
+  /**
+   * A row of the whole-key-space fold (folded_buckets, 1039): how many buckets it folds, as
+   * uint64 digits ("0" for key space with no traffic). Absent on every other row.
+   */
+  foldedBuckets?: string;
 }
 
 export interface NodeStatus {
@@ -51,6 +56,8 @@ export interface Matrix {
    * when it is more than rowCount (the budget left some out). A node does not say it.
    */
   trackedBuckets?: number;
+  /** The server folded the buckets the budget dropped (key_space_folded, 1029): rows tile. */
+  keySpaceFolded?: boolean;
   rows: RowMeta[];
   rowCount: number;
   colCount: number;
@@ -70,6 +77,13 @@ export interface Matrix {
   nodes: NodeStatus[];
   /** Cluster view only: 1 where two nodes disagreed on a write cell; null when none. */
   conflicts: Uint8Array | null;
+}
+
+/** folded_buckets (ours, 1039) from JSON when it is a count; anything else: not a folded row. */
+export function foldedOf(v: unknown): { foldedBuckets?: string } {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
+    ? { foldedBuckets: String(v) }
+    : {};
 }
 
 /**

@@ -34,6 +34,8 @@ export interface ViewState {
   range: TimeRange;
   zoom: ZoomState | null;
   filter: string;
+  /** Ask the server for the whole-key-space fold (fold_key_space): `fold=1` in the URL. */
+  fold: boolean;
 }
 
 export const DEFAULT_VIEW: Readonly<ViewState> = Object.freeze({
@@ -46,6 +48,7 @@ export const DEFAULT_VIEW: Readonly<ViewState> = Object.freeze({
   range: 'all',
   zoom: null,
   filter: '',
+  fold: false,
 });
 
 /** Preset -> window length in ms (null for 'all'). */
@@ -153,6 +156,9 @@ export function parseViewState(search: string): ViewState {
     }
   }
 
+  const fold = get('fold');
+  if (fold === '1' || fold === 'true') s.fold = true;
+
   const filter = p.get('filter');
   if (filter !== null) s.filter = filter.slice(0, MAX_FILTER);
 
@@ -180,5 +186,6 @@ export function serializeViewState(s: ViewState): string {
     p.set('zoom', v);
   }
   if (s.filter) p.set('filter', s.filter);
+  if (s.fold) p.set('fold', '1');
   return p.toString();
 }

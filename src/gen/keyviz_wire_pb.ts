@@ -21,7 +21,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file keyviz_wire.proto.
  */
 export const file_keyviz_wire: GenFile = /*@__PURE__*/
-  fileDesc("ChFrZXl2aXpfd2lyZS5wcm90bxILa2V5dml6LndpcmUi0QEKG0dldEtleVZpek1hdHJpeFJlc3BvbnNlV2lyZRIWCg5jb2x1bW5fdW5peF9tcxgBIAMoAxIMCgRyb3dzGAIgAygMEhsKBW5vZGVzGOgHIAMoCzILLk5vZGVTdGF0dXMSIQoJY29uZmxpY3RzGOkHIAMoCzINLkNlbGxDb25mbGljdBIYCg9jb2x1bW5fd2lkdGhfbXMY8gcgAygDEhgKD3RyYWNrZWRfYnVja2V0cxiECCABKAQSGAoPYWxpZ25lZF9zdGVwX21zGIcIIAEoA2IGcHJvdG8z", [file_admin]);
+  fileDesc("ChFrZXl2aXpfd2lyZS5wcm90bxILa2V5dml6LndpcmUi7AEKG0dldEtleVZpek1hdHJpeFJlc3BvbnNlV2lyZRIWCg5jb2x1bW5fdW5peF9tcxgBIAMoAxIMCgRyb3dzGAIgAygMEhsKBW5vZGVzGOgHIAMoCzILLk5vZGVTdGF0dXMSIQoJY29uZmxpY3RzGOkHIAMoCzINLkNlbGxDb25mbGljdBIYCg9jb2x1bW5fd2lkdGhfbXMY8gcgAygDEhgKD3RyYWNrZWRfYnVja2V0cxiECCABKAQSGQoQa2V5X3NwYWNlX2ZvbGRlZBiFCCABKAgSGAoPYWxpZ25lZF9zdGVwX21zGIcIIAEoA2IGcHJvdG8z", [file_admin]);
 
 /**
  * Same wire format as GetKeyVizMatrixResponse.
@@ -60,6 +60,11 @@ export type GetKeyVizMatrixResponseWire = Message<"keyviz.wire.GetKeyVizMatrixRe
    * @generated from field: uint64 tracked_buckets = 1028;
    */
   trackedBuckets: bigint;
+
+  /**
+   * @generated from field: bool key_space_folded = 1029;
+   */
+  keySpaceFolded: boolean;
 
   /**
    * @generated from field: int64 aligned_step_ms = 1031;

@@ -237,6 +237,21 @@ describe('gateway, one upstream', () => {
     }
   });
 
+  it('passes fold_key_space on: the node folds, the gateway answers what it folded', async () => {
+    const d = direct(nodeA);
+    const p = page(gw1);
+    try {
+      const want = await d.client.getKeyVizMatrix({ series: 1, rows: 1, foldKeySpace: true });
+      expect(want.keySpaceFolded).toBe(true);
+      expect(want.rows.map((r) => r.foldedBuckets)).toEqual([2n]);
+      const got = await p.client.getKeyVizMatrix({ series: 1, rows: 1, foldKeySpace: true });
+      expect(got).toEqual(want);
+    } finally {
+      d.close();
+      p.close();
+    }
+  });
+
   it("keeps the page's auth separate: the node's token does not open the gateway", async () => {
     const c = clientsFor(gw1, NODE_TOKEN);
     try {
@@ -395,6 +410,38 @@ describe('gateway, three upstreams (cluster view)', () => {
         ['route:3', [4]],
         ['route:1', [3]],
       ]);
+    } finally {
+      p.close();
+    }
+  });
+
+  it('folds the merged rows to tile the key space (fold_key_space), counts kept', async () => {
+    const p = page(gw3);
+    try {
+      // Read totals: route:1 19, route:3 4, route:2 3, route:4 1; key order 3, 1, 2, 4. Three
+      // rows: the two busiest whole (they are adjacent from the low end), the rest one row.
+      const req = { series: 1, rows: 3, exactColumns: true, foldKeySpace: true };
+      for (const { name, client } of p.all) {
+        const m = await client.getKeyVizMatrix(req);
+        expect(m.keySpaceFolded, name).toBe(true);
+        expect(cells(m), name).toEqual([
+          ['route:3', [0, 4, 0]],
+          ['route:1', [12, 3, 4]],
+          ['fold:route:2+2', [2, 0, 2]],
+        ]);
+        expect(m.rows.map((r) => r.foldedBuckets)).toEqual([undefined, undefined, 2n]);
+        // The folded rows span the keys between: they tile.
+        expect(
+          m.rows.map((r) => [Buffer.from(r.start).toString(), Buffer.from(r.end).toString()]),
+        ).toEqual([
+          ['', 'a'],
+          ['a', 'b'],
+          ['b', ''],
+        ]);
+      }
+      // One row: the whole key space in one folded row.
+      const one = await p.client.getKeyVizMatrix({ ...req, rows: 1 });
+      expect(cells(one)).toEqual([['fold:route:3+4', [14, 7, 6]]]);
     } finally {
       p.close();
     }

@@ -54,6 +54,14 @@ describe('parseRowBudget', () => {
 });
 
 describe('URL view state', () => {
+  it('fold: "1" or "true" asks for the whole-key-space fold; anything else does not', () => {
+    expect(parseViewState('?fold=1').fold).toBe(true);
+    expect(parseViewState('?fold=true').fold).toBe(true);
+    expect(parseViewState('?fold=0').fold).toBe(false);
+    expect(parseViewState('?fold=yes').fold).toBe(false);
+    expect(serializeViewState({ ...DEFAULT_VIEW, fold: false })).toBe('');
+  });
+
   it('defaults from an empty query, and writes nothing for defaults', () => {
     expect(parseViewState('')).toEqual(DEFAULT_VIEW);
     expect(serializeViewState({ ...DEFAULT_VIEW })).toBe('');
@@ -75,8 +83,10 @@ describe('URL view state', () => {
         endKeyHex: 'abcd',
       },
       filter: 'user/ & <x>',
+      fold: true,
     };
     const q = serializeViewState(s);
+    expect(q).toContain('fold=1');
     expect(parseViewState(q)).toEqual(s);
     expect(parseViewState('?' + q)).toEqual(s);
     const presets = {

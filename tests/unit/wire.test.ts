@@ -151,6 +151,8 @@ function toUnpackedBinary(msg: GetKeyVizMatrixResponse): Uint8Array {
   const tail = create(GetKeyVizMatrixResponseSchema, {
     nodes: msg.nodes,
     conflicts: msg.conflicts,
+    trackedBuckets: msg.trackedBuckets,
+    keySpaceFolded: msg.keySpaceFolded,
   });
   return concat(w.finish(), toBinary(GetKeyVizMatrixResponseSchema, tail));
 }
@@ -197,6 +199,36 @@ const edgeCases: Record<string, MatrixAnswer> = {
     ],
   ),
   'older node: no groups or terms': answer([1, 2], [row({}, [3, 4], [], [])]),
+  'whole key space folded (1029, 1039 present at 0)': {
+    ...answer(
+      [1, 2],
+      [
+        row(
+          {
+            bucketId: 'fold:idle@',
+            aggregate: true,
+            routeIds: [],
+            routeCount: 0,
+            foldedBuckets: 0,
+          },
+          [0, 0],
+        ),
+        row({ bucketId: 'route:1' }, [5, 6]),
+        row(
+          {
+            bucketId: 'fold:route:2+7',
+            aggregate: true,
+            routeIds: ['2', '3'],
+            routeCount: 9,
+            foldedBuckets: 7,
+          },
+          [9, 9],
+        ),
+      ],
+    ),
+    trackedBuckets: 9,
+    keySpaceFolded: true,
+  },
   'binary keys': answer([1], [row({ start: Uint8Array.of(0), end: Uint8Array.of(0, 0, 1) }, [1])]),
 };
 

@@ -89,6 +89,12 @@ export const FlyoutBody = memo(function FlyoutBody({ info, pinned, onClose }: Pr
           <code>{info.bucketId}</code>
           {info.label && <span className="tag">{info.label}</span>}
         </dd>
+        {info.folded && (
+          <>
+            <dt>Folded</dt>
+            <dd data-field="folded">{info.folded}</dd>
+          </>
+        )}
         <dt>Aggregate</dt>
         <dd data-field="aggregate">
           {info.aggregate ? 'yes' : 'no'} · {info.routeCount}{' '}
@@ -119,7 +125,7 @@ export const FlyoutBody = memo(function FlyoutBody({ info, pinned, onClose }: Pr
         <dt>Row total</dt>
         <dd data-field="total">{info.rowTotal}</dd>
       </dl>
-      {pinned && (
+      {pinned && !info.folded && (
         <p className="fly-open">
           <Link to={bucketPath(info.bucketId, windowQuery(location.search))}>
             Open the bucket&apos;s page

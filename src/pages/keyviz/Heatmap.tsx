@@ -15,6 +15,7 @@ import { followZoom, zoomStackPop, zoomStackPush, type ZoomStack } from './heatm
 import { HeatmapPlot } from './HeatmapPlot.tsx';
 import { ExportButtons } from './ExportButtons.tsx';
 import { KeyBandAxis } from './KeyBandAxis.tsx';
+import { leftOutOf } from './KeyBreakMarks.tsx';
 import { marginalBars } from './marginalBars.ts';
 import { MarginalCanvas } from './MarginalCanvas.tsx';
 import {
@@ -258,7 +259,13 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
             legend={{ scale, palette: view.palette, scheme, series: view.series }}
           />
         </div>
-        <KeyBandAxis rows={m.rows} view={vp} height={size.cssH} onHighlight={setHighlight} />
+        <KeyBandAxis
+          rows={m.rows}
+          view={vp}
+          height={size.cssH}
+          onHighlight={setHighlight}
+          breaks={filtered.kept === filtered.total ? leftOutOf(raw) : null}
+        />
         <div className="plot" ref={plotRef}>
           {size.devW > 0 && m.rowCount > 0 && (
             <HeatmapPlot
@@ -414,6 +421,7 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
             selected={hot.selected}
             onSelect={hot.select}
             onClose={() => hot.setOpen(false)}
+            hotKeysFrom={hotKeysFrom}
           />
         </Suspense>
       )}

@@ -1,6 +1,8 @@
 import { memo, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { bucketPath, windowQuery } from '../../shell/router.ts';
+import { KeyBreakMarks } from './KeyBreakMarks.tsx';
+import { foldedText } from './cellInfo.ts';
 import type { RowMeta } from '../../data/matrix.ts';
 import { describeKey, displayKey } from '../../data/keys.ts';
 import {
@@ -37,6 +39,11 @@ interface Props {
   view: Viewport;
   height: number;
   onHighlight: (rows: { r0: number; r1: number } | null) => void;
+  /**
+   * Mark the breaks where rows leave key space out (KeyBreakMarks): the buckets the budget left
+   * out (0 = not said), or null for no marks (a filter hides rows on purpose).
+   */
+  breaks?: number | null;
 }
 
 const startText = (r: RowMeta): string => {
@@ -54,7 +61,13 @@ const startText = (r: RowMeta): string => {
  * its links, so the heatmap stays a few Tabs away. The bands are decoration (the grid's cell
  * cursor speaks each row's keys).
  */
-export const KeyBandAxis = memo(function KeyBandAxis({ rows, view, height, onHighlight }: Props) {
+export const KeyBandAxis = memo(function KeyBandAxis({
+  rows,
+  view,
+  height,
+  onHighlight,
+  breaks = null,
+}: Props) {
   const bands = useMemo(() => keyBands(rows, DEPTHS, 2), [rows]);
   const pxPerRow = height / Math.max(1e-9, view.r1 - view.r0);
   const shown = visibleBands(bands, view, pxPerRow, 1);
@@ -71,6 +84,8 @@ export const KeyBandAxis = memo(function KeyBandAxis({ rows, view, height, onHig
       full: string;
       lines: number;
       bucketId: string;
+      /** A folded row's member count (whole key space), else undefined. */
+      folded: string | undefined;
     }[] = [];
     const every = Math.max(1, Math.ceil(LABEL_GAP_PX / pxPerRow));
     const first = Math.max(0, Math.ceil(view.r0 / every) * every);
@@ -99,6 +114,7 @@ export const KeyBandAxis = memo(function KeyBandAxis({ rows, view, height, onHig
         full: full[i],
         lines,
         bucketId: rows[r].bucketId,
+        folded: rows[r].foldedBuckets,
       });
     });
     return out;
@@ -205,10 +221,19 @@ export const KeyBandAxis = memo(function KeyBandAxis({ rows, view, height, onHig
       {labels.map((l) => (
         <Link
           key={l.row}
-          className={l.lines > 1 ? 'key-label wrap' : 'key-label'}
+          // A folded row reads differently (italic, a dotted rule), not by colour alone.
+          className={`key-label${l.lines > 1 ? ' wrap' : ''}${l.folded !== undefined ? ' folded' : ''}`}
           style={{ top: l.y, left: BAND_AREA_PX, maxHeight: l.lines * LINE_PX }}
-          title={`${l.full}: open this bucket's page`}
-          aria-label={`Open the bucket page of ${l.full} (bucket ${l.bucketId})`}
+          title={
+            l.folded !== undefined
+              ? `${l.full}: ${foldedText(l.folded)} (whole key space)`
+              : `${l.full}: open this bucket's page`
+          }
+          aria-label={
+            l.folded !== undefined
+              ? `${l.full}: ${foldedText(l.folded)}`
+              : `Open the bucket page of ${l.full} (bucket ${l.bucketId})`
+          }
           data-row={l.row}
           tabIndex={l.row === current ? 0 : -1}
           onFocus={() => setActive(l.row)}
@@ -219,6 +244,9 @@ export const KeyBandAxis = memo(function KeyBandAxis({ rows, view, height, onHig
           {l.text}
         </Link>
       ))}
+      {breaks !== null && (
+        <KeyBreakMarks rows={rows} view={view} height={height} leftOut={breaks} />
+      )}
     </div>
   );
 });

@@ -4,6 +4,7 @@ import type { Matrix } from '../../data/matrix.ts';
 import { inferStepMs } from '../../data/raster.ts';
 import { ClusterBanner } from './ClusterBanner.tsx';
 import { Controls } from './Controls.tsx';
+import { FoldToggle } from './FoldToggle.tsx';
 import { HeatmapControls } from './HeatmapControls.tsx';
 import { Heatmap } from './Heatmap.tsx';
 import { LiveStatus } from './LiveStatus.tsx';
@@ -55,7 +56,18 @@ function Header({
       {matrix && matrix.colCount > 0 && (
         <span className="summary muted" data-testid="summary">
           {formatInt(matrix.rowCount)} rows × {formatInt(matrix.colCount)} columns
-          {(matrix.trackedBuckets ?? 0) > matrix.rowCount && (
+          {matrix.keySpaceFolded === true && (
+            <span
+              data-testid="folded-summary"
+              title="The rows cover the whole key space: the busiest buckets have rows of their own, and the others are folded into the rows between them (see a folded row's card for its count)."
+            >
+              {' '}
+              · whole key space
+              {(matrix.trackedBuckets ?? 0) > matrix.rowCount &&
+                `: ${formatInt(matrix.trackedBuckets!)} buckets`}
+            </span>
+          )}
+          {matrix.keySpaceFolded !== true && (matrix.trackedBuckets ?? 0) > matrix.rowCount && (
             <span
               data-testid="tracked-buckets"
               title={`The row budget shows the busiest ${formatInt(matrix.rowCount)} of the ${formatInt(matrix.trackedBuckets!)} buckets that had traffic in this window. Zoom, filter or pick a shorter time range to see the others.`}
@@ -182,6 +194,7 @@ export function KeyvizPage() {
           busy={feed.busy}
           stepMs={stepMs}
         />
+        <FoldToggle fold={view.fold} matrix={matrix} dispatch={dispatch} />
         <HeatmapControls view={view} dispatch={dispatch} onOpenRecord={feed.openRecord} />
       </section>
       {feed.record && <RecordBanner record={feed.record} onClose={feed.closeRecord} />}

@@ -43,6 +43,18 @@ export interface CellInfo {
   nodes: string;
   /** Cluster view: two nodes disagreed on this write cell. */
   conflict: boolean;
+  /**
+   * A row of the whole-key-space fold: its member count in words ("12 buckets"; "none: no
+   * traffic in these keys" for 0); '' for every other row.
+   */
+  folded: string;
+}
+
+/** folded_buckets (1039) in words; '' when the row is not folded. */
+export function foldedText(digits: string | undefined): string {
+  if (digits === undefined) return '';
+  if (digits === '0') return 'no buckets: no traffic in these keys';
+  return `${formatInt(digits)} ${digits === '1' ? 'bucket' : 'buckets'} folded into this row`;
 }
 
 /** "+N more" for the ids not listed: the node's truncation and ours add up (route_count). */
@@ -103,6 +115,7 @@ export function cellInfo(m: Matrix, edges: ColumnEdges, row: number, col: number
     end: keys.end,
     nodes: meta.contributingNodes.join(', '),
     conflict: m.conflicts?.[i] === 1,
+    folded: foldedText(meta.foldedBuckets),
   };
 }
 

@@ -32,6 +32,9 @@ export interface HeatmapFeed extends Feed {
   closeRecord: () => void;
 }
 
+/** The poll interval standing in for Live while the rows are folded. */
+const LIVE_FOLD_POLL_S = 5;
+
 function loadedFor(ask: WindowAsk): Loaded {
   return ask.kind === 'range'
     ? { window: rangeWindow(ask.range, Date.now()), zoomed: false }
@@ -65,7 +68,9 @@ export function useHeatmapFeed(client: AdminClient, view: ViewState): HeatmapFee
   const feed = useMatrixFeed(wclient, {
     series: view.series,
     rows: view.rows,
-    refreshS: view.refresh,
+    // Live columns arrive per bucket and cannot extend folded rows: folded, Live polls (5 s).
+    refreshS: view.fold && view.refresh === 'live' ? LIVE_FOLD_POLL_S : view.refresh,
+    fold: view.fold,
     liveClient: client,
     windowMs: typeof view.range === 'string' ? RANGE_MS[view.range] : null,
   });

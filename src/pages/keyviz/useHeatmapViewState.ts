@@ -12,7 +12,7 @@ export interface DispatchOptions {
 
 export type ViewDispatch = (a: AnyViewAction, opts?: DispatchOptions) => void;
 
-const BASE_ACTIONS: ReadonlySet<string> = new Set(['series', 'rows', 'refresh']);
+const BASE_ACTIONS: ReadonlySet<string> = new Set(['series', 'rows', 'refresh', 'fold']);
 
 function isBase(a: AnyViewAction): a is ViewAction {
   return BASE_ACTIONS.has(a.type);

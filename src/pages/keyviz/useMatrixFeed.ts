@@ -40,6 +40,8 @@ interface Req {
   liveClient?: AdminClient;
   /** Live: a sliding window's length (ms), null = keep every column. */
   windowMs?: number | null;
+  /** Ask for the whole-key-space fold (fold_key_space); the answer says if it was done. */
+  fold?: boolean;
 }
 
 /** The heatmap's data for a view: one Poller per page, re-aimed when the view changes. */
@@ -99,9 +101,11 @@ export function useMatrixFeed(client: AdminClient, req: Req): Feed {
   }, []);
 
   const { series, rows, refreshS } = req;
+  const fold = req.fold === true;
   useEffect(() => {
-    pollerRef.current?.setLoad((signal) => client.getMatrix({ series, rows }, signal));
-  }, [client, series, rows]);
+    const ask = fold ? { series, rows, foldKeySpace: true } : { series, rows };
+    pollerRef.current?.setLoad((signal) => client.getMatrix(ask, signal));
+  }, [client, series, rows, fold]);
 
   useEffect(() => {
     pollerRef.current?.setInterval(refreshS === 'live' ? 0 : refreshS * 1000);

@@ -12,7 +12,8 @@ import {
 export type ViewAction =
   | { type: 'series'; series: Series }
   | { type: 'rows'; rows: number }
-  | { type: 'refresh'; refresh: RefreshSeconds };
+  | { type: 'refresh'; refresh: RefreshSeconds }
+  | { type: 'fold'; fold: boolean };
 
 export function viewReducer(state: ViewState, action: ViewAction): ViewState {
   switch (action.type) {
@@ -22,6 +23,8 @@ export function viewReducer(state: ViewState, action: ViewAction): ViewState {
       return state.rows === action.rows ? state : { ...state, rows: action.rows };
     case 'refresh':
       return state.refresh === action.refresh ? state : { ...state, refresh: action.refresh };
+    case 'fold':
+      return state.fold === action.fold ? state : { ...state, fold: action.fold };
   }
 }
 
@@ -36,6 +39,7 @@ const VIEW_KEYS = [
   'range',
   'zoom',
   'filter',
+  'fold',
 ];
 
 /** `?…` for the view, keeping foreign parameters; '' when nothing is left. */

@@ -3,6 +3,21 @@ import { KIND_LABEL, type HotSpot } from '../../../data/hotspots/types.ts';
 import { describeKey, elideMiddle } from '../../../data/keys.ts';
 import type { Matrix } from '../../../data/matrix.ts';
 import type { DetectEngine } from './hotSpotRunner.ts';
+import type { SourceKind } from '../../../api/source.ts';
+import type { DominantKey } from '../../../data/hotspots/singleKey.ts';
+import { spotKey, useSingleKeys } from './useSingleKeys.ts';
+
+/** "single hot key: <key>" where the range's hot keys say one key dominates. */
+function SingleKeyLine({ d }: { d: DominantKey | undefined }) {
+  if (!d) return null;
+  const key = describeKey(d.key.key, 'start').display;
+  return (
+    <span className="hotspot-single" data-testid="hotspot-single-key" title={key}>
+      single hot key: <code>{elideMiddle(key, 40)}</code> ({percent(d.share)} of the sampled
+      requests)
+    </span>
+  );
+}
 
 interface Props {
   matrix: Matrix;
@@ -13,6 +28,8 @@ interface Props {
   selected: number | null;
   onSelect: (index: number) => void;
   onClose: () => void;
+  /** Where hot keys come from (the "single hot key" line); absent: none asked (a record file). */
+  hotKeysFrom?: { baseUrl: string; source: SourceKind };
 }
 
 function keyText(bytes: Uint8Array, side: 'start' | 'end'): string {
@@ -31,6 +48,7 @@ function percent(share: number): string {
  */
 export function HotSpotPanel(props: Props) {
   const { matrix: m, spots, pending, engine, selected, onSelect, onClose } = props;
+  const single = useSingleKeys(m, spots, props.hotKeysFrom);
   return (
     <aside
       className="hotspot-panel"
@@ -91,6 +109,7 @@ export function HotSpotPanel(props: Props) {
                     {/* The kind is the entry's title: the sentence goes on after it. */}
                     {s.diagnosis.replace(`${KIND_LABEL[s.kind]}: `, '')}
                   </span>
+                  <SingleKeyLine d={single.get(spotKey(s))} />
                 </span>
               </button>
             </li>

@@ -1,0 +1,62 @@
+// Breaks in the key axis: places where the rows leave key space out (one row's end is not the
+// next row's start, nor covered by an earlier row). The node's row budget keeps the busiest
+// buckets only, and a bucket with no traffic in the window has no row, so a view of fewer rows
+// than buckets skips whole stretches of keys. The axis marks each one (issue 15). Pure.
+import { describeKey } from '../keys.ts';
+import { compareKeys } from './keyOrder.ts';
+
+export interface KeyBreak {
+  /** The row just after the break: 0 = before the first row, rows.length = after the last. */
+  row: number;
+  /** First key not shown (the end of what rows above cover; empty = the low end). */
+  from: Uint8Array;
+  /** First key shown again (a row's start; empty = the unbounded tail). */
+  to: Uint8Array;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** An exclusive end compared with a start: empty ends are +inf. */
+function endBeforeStart(end: Uint8Array, start: Uint8Array): boolean {
+  return end.length > 0 && compareKeys(end, start) < 0;
+}
+
+/** Rows in key order (start ascending) -> the stretches of key space no row covers. */
+export function keyBreaks(rows: readonly { start: Uint8Array; end: Uint8Array }[]): KeyBreak[] {
+  const out: KeyBreak[] = [];
+  if (rows.length === 0) return out;
+  // Rows can overlap (a split inside the window shows parent and children): track coverage.
+  let covered: Uint8Array | null = null; // null: nothing yet
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    if (covered === null ? r.start.length > 0 : endBeforeStart(covered, r.start)) {
+      out.push({ row: i, from: covered ?? EMPTY, to: r.start });
+    }
+    if (covered === null) covered = r.end;
+    else if (covered.length > 0 && (r.end.length === 0 || compareKeys(r.end, covered) > 0)) {
+      covered = r.end;
+    }
+  }
+  if (covered !== null && covered.length > 0)
+    out.push({ row: rows.length, from: covered, to: EMPTY });
+  return out;
+}
+
+/**
+ * What a break mark says (its title and accessible name). `leftOut`: buckets with traffic the
+ * budget left out in all (tracked_buckets - rows), when the server said; otherwise the reason
+ * stays open (a bucket without traffic in the window has no row either).
+ */
+export function breakText(b: KeyBreak, leftOut: number | undefined): string {
+  const from = b.from.length === 0 ? 'the low end' : describeKey(b.from, 'start').display;
+  const to = b.to.length === 0 ? 'the end of the key space' : describeKey(b.to, 'start').display;
+  const head = `Keys from ${from} up to ${to} are not shown`;
+  if (leftOut !== undefined && leftOut > 0) {
+    return (
+      `${head}: the row budget left out ${leftOut.toLocaleString('en-US')} ` +
+      `bucket${leftOut === 1 ? '' : 's'} with traffic in this window (here or at other breaks), ` +
+      `and keys without traffic have no row. "Whole key space" folds them into rows.`
+    );
+  }
+  return `${head}: no traffic there in this window, or left out by the row budget.`;
+}

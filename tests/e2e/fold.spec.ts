@@ -1,0 +1,111 @@
+// The whole key space (issue 15): break marks on the key axis where the row budget leaves keys
+// out, and the "Whole key space" toggle that asks the server to fold (fold_key_space, 1027).
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { spawnServer, type SpawnedServer, workloadFlags } from '../helpers/spawnServer.ts';
+import { createAdminClient } from '../../src/api/client.ts';
+import { keyBreaks } from '../../src/data/view/keyBreaks.ts';
+import { cellCentre, fetchMatrix, waitForHeatmap } from './support.ts';
+
+let s: SpawnedServer;
+
+test.beforeAll(async () => {
+  // A 10-minute step: no new column while the tests run.
+  s = await spawnServer(workloadFlags({ backfill: '6h', routes: 300, seed: 3 }));
+});
+
+test.afterAll(async () => {
+  await s?.stop();
+});
+
+const breaks = (page: Page) => page.getByTestId('key-break');
+const toggle = (page: Page) => page.getByRole('checkbox', { name: 'Whole key space' });
+
+test('break marks: one per stretch the rows leave out at rows=8, none at rows=1024', async ({
+  page,
+}) => {
+  const eight = await fetchMatrix(s.http, 'writes', 8);
+  const want = keyBreaks(eight.rows).length;
+  expect(want).toBeGreaterThan(0);
+  await page.goto(`${s.http}/keyviz?rows=8`);
+  await waitForHeatmap(page);
+  await expect(breaks(page)).toHaveCount(want);
+  // Each says which keys are missing and why, in words (title and accessible name).
+  const first = breaks(page).first();
+  await expect(first).toBeVisible();
+  await expect(first).toHaveAttribute('role', 'img');
+  const title = (await first.getAttribute('title')) ?? '';
+  expect(title).toMatch(/^Keys from .+ up to .+ are not shown: the row budget left out [\d,]+ /);
+  expect(await first.getAttribute('aria-label')).toBe(title);
+  await expect(page.getByRole('status').filter({ hasText: 'leave keys out' })).toHaveText(
+    `${want} places where the rows leave keys out`,
+  );
+
+  const all = await fetchMatrix(s.http, 'writes', 1024);
+  expect(keyBreaks(all.rows)).toHaveLength(0); // every bucket shown: the rows tile
+  await page.goto(`${s.http}/keyviz?rows=1024`);
+  await waitForHeatmap(page);
+  await expect(page.getByTestId('key-axis')).toBeVisible();
+  await expect(breaks(page)).toHaveCount(0);
+});
+
+test('whole key space: the toggle folds, the rows tile, a folded row shows its count; URL and Back', async ({
+  page,
+}) => {
+  await page.goto(`${s.http}/keyviz?rows=8`);
+  await waitForHeatmap(page);
+  await expect(breaks(page).first()).toBeVisible();
+  await expect(toggle(page)).not.toBeChecked();
+  await toggle(page).check();
+  await expect(page).toHaveURL(/[?&]fold=1(&|$)/);
+  await expect(page.getByTestId('folded-summary')).toContainText('whole key space');
+  await expect(breaks(page)).toHaveCount(0);
+
+  // What the page shows is the server's fold: rows tile, counts as the server says.
+  const client = createAdminClient({ baseUrl: s.http, transport: 'connect' });
+  const folded = await client.getMatrix({ series: 'writes', rows: 8, foldKeySpace: true });
+  expect(folded.keySpaceFolded).toBe(true);
+  expect(keyBreaks(folded.rows)).toHaveLength(0);
+  await expect(page.getByTestId('summary')).toContainText(`${folded.rowCount} rows`);
+  const row = folded.rows.findIndex((r) => (r.foldedBuckets ?? '0') !== '0');
+  expect(row).toBeGreaterThanOrEqual(0);
+  const n = folded.rows[row].foldedBuckets!;
+  const p = await cellCentre(page, folded, row, Math.floor(folded.colCount / 2));
+  await page.mouse.move(p.x - 3, p.y);
+  await page.mouse.move(p.x, p.y, { steps: 2 });
+  const fly = page.getByRole('tooltip', { name: 'Cell details' });
+  await expect(fly).toBeVisible();
+  await expect(fly.locator('[data-field="folded"]')).toHaveText(
+    `${Number(n).toLocaleString('en-US')} buckets folded into this row`,
+  );
+
+  // The URL keeps it: a reload comes back folded.
+  await page.reload();
+  await waitForHeatmap(page);
+  await expect(toggle(page)).toBeChecked();
+  await expect(breaks(page)).toHaveCount(0);
+
+  // Back undoes the toggle.
+  await page.goBack();
+  await expect(page).not.toHaveURL(/fold=/);
+  await expect(toggle(page)).not.toBeChecked();
+  await expect(breaks(page).first()).toBeVisible();
+});
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`axe (${scheme}): break marks, the toggle, folded rows`, async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    for (const q of ['rows=8', 'rows=8&fold=1']) {
+      await page.goto(`${s.http}/keyviz?${q}`);
+      await waitForHeatmap(page);
+      await expect(toggle(page)).toBeVisible();
+      const r = await new AxeBuilder({ page })
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+        .analyze();
+      const v = r.violations.flatMap((x) => x.nodes.map((n) => `${x.id}: ${n.target.join(' ')}`));
+      expect(v, q).toEqual([]);
+    }
+  });
+}
