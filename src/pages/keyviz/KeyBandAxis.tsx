@@ -153,7 +153,7 @@ export const KeyBandAxis = memo(function KeyBandAxis({
     e.preventDefault();
     const row = labels[to].row;
     setActive(row);
-    axisRef.current?.querySelector<HTMLElement>(`a[data-row="${row}"]`)?.focus();
+    axisRef.current?.querySelector<HTMLElement>(`.key-label[data-row="${row}"]`)?.focus();
   };
 
   return (
@@ -218,32 +218,41 @@ export const KeyBandAxis = memo(function KeyBandAxis({
           );
         })}
       </div>
-      {labels.map((l) => (
-        <Link
-          key={l.row}
-          // A folded row reads differently (italic, a dotted rule), not by colour alone.
-          className={`key-label${l.lines > 1 ? ' wrap' : ''}${l.folded !== undefined ? ' folded' : ''}`}
-          style={{ top: l.y, left: BAND_AREA_PX, maxHeight: l.lines * LINE_PX }}
-          title={
-            l.folded !== undefined
-              ? `${l.full}: ${foldedText(l.folded)} (whole key space)`
-              : `${l.full}: open this bucket's page`
-          }
-          aria-label={
-            l.folded !== undefined
-              ? `${l.full}: ${foldedText(l.folded)}`
-              : `Open the bucket page of ${l.full} (bucket ${l.bucketId})`
-          }
-          data-row={l.row}
-          tabIndex={l.row === current ? 0 : -1}
-          onFocus={() => setActive(l.row)}
-          // The heatmap's query is read when the link is rendered: its window (zoom or range)
-          // goes along, as from the pinned card's "Open" link.
-          to={bucketPath(l.bucketId, windowQuery(location.search))}
-        >
-          {l.text}
-        </Link>
-      ))}
+      {labels.map((l) =>
+        l.folded !== undefined ? (
+          // A folded row has no bucket page: a focusable label (the axis's arrow keys reach it)
+          // that says what it holds. It reads differently (italic, a dotted rule), not by colour.
+          <span
+            key={l.row}
+            className={`key-label folded${l.lines > 1 ? ' wrap' : ''}`}
+            style={{ top: l.y, left: BAND_AREA_PX, maxHeight: l.lines * LINE_PX }}
+            title={`${l.full}: ${foldedText(l.folded)} (whole key space)`}
+            role="note"
+            aria-label={`${l.full}: ${foldedText(l.folded)}`}
+            data-row={l.row}
+            tabIndex={l.row === current ? 0 : -1}
+            onFocus={() => setActive(l.row)}
+          >
+            {l.text}
+          </span>
+        ) : (
+          <Link
+            key={l.row}
+            className={`key-label${l.lines > 1 ? ' wrap' : ''}`}
+            style={{ top: l.y, left: BAND_AREA_PX, maxHeight: l.lines * LINE_PX }}
+            title={`${l.full}: open this bucket's page`}
+            aria-label={`Open the bucket page of ${l.full} (bucket ${l.bucketId})`}
+            data-row={l.row}
+            tabIndex={l.row === current ? 0 : -1}
+            onFocus={() => setActive(l.row)}
+            // The heatmap's query is read when the link is rendered: its window (zoom or range)
+            // goes along, as from the pinned card's "Open" link.
+            to={bucketPath(l.bucketId, windowQuery(location.search))}
+          >
+            {l.text}
+          </Link>
+        ),
+      )}
       {breaks !== null && (
         <KeyBreakMarks rows={rows} view={view} height={height} leftOut={breaks} />
       )}
