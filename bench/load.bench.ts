@@ -47,6 +47,13 @@ function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/** The server's user+system CPU seconds so far (/proc/PID/stat, clock ticks of 1/100 s). */
+function cpuS(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // Fields 14 and 15 (utime, stime) are at 11 and 12 after the command name.
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
 function pct(xs: number[], p: number): number {
   if (xs.length === 0) return NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -277,6 +284,8 @@ interface LevelResult {
   healthzP99BenchLoop: number;
   peakRssMb: number;
   sessionsEnded: number;
+  /** Server CPU seconds used during the level: a figure a loaded machine moves less than latency. */
+  serverCpuS: number;
 }
 
 async function level(ctx: Ctx, p: Protocol, n: number, cancel: boolean): Promise<LevelResult> {
@@ -285,6 +294,11 @@ async function level(ctx: Ctx, p: Protocol, n: number, cancel: boolean): Promise
   const lat: number[] = [];
   const counts: Record<Outcome, number> = { ok: 0, refused: 0, cancelled: 0, error: 0 };
   let sessionsEnded = 0;
+  // A fresh keep-alive pool per level: a socket left idle by an earlier level can be closed by
+  // the server's keep-alive timeout (5 s) just as it is reused ("socket hang up", the client's race).
+  ctx.h1.destroy();
+  ctx.h1 = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+  const cpu0 = cpuS(ctx.s.proc.pid!);
   const stopProbe = startProbeWorker(ctx.s.http, ctx.s.proc.pid!);
   const probe = probeHealthz(ctx.s.http, running);
   // Half-way: a random point within the median uncancelled latency seen so far.
@@ -325,6 +339,7 @@ async function level(ctx: Ctx, p: Protocol, n: number, cancel: boolean): Promise
     healthzP99BenchLoop: pct(hz, 99),
     peakRssMb: off.peak,
     sessionsEnded,
+    serverCpuS: cpuS(ctx.s.proc.pid!) - cpu0,
   };
 }
 
@@ -383,7 +398,7 @@ export async function run(): Promise<void> {
         `idle RSS ${f0(idle)} MB; loadavg at start ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
     );
     console.log(
-      'protocol  clients cancel  answers/s   p50 ms   p99 ms  refused  errors  cancelled  healthz p99 ms  (bench-loop)  peak RSS MB  h2 ended',
+      'protocol  clients cancel  answers/s   p50 ms   p99 ms  refused  errors  cancelled  healthz p99 ms  (bench-loop)  peak RSS MB  h2 ended  server CPU s',
     );
     const results: LevelResult[] = [];
     for (const cancel of [false, true].filter((c) => MODES.includes(c ? 'cancel' : 'plain'))) {
@@ -392,7 +407,7 @@ export async function run(): Promise<void> {
           const r = await level(ctx, p, n, cancel);
           results.push(r);
           console.log(
-            `${p.padEnd(9)} ${String(n).padStart(7)} ${String(cancel).padStart(6)} ${f1(r.answersPerS).padStart(10)} ${f0(r.p50).padStart(8)} ${f0(r.p99).padStart(8)} ${String(r.refusals).padStart(8)} ${String(r.errors).padStart(7)} ${String(r.cancelled).padStart(10)} ${f0(r.healthzP99).padStart(15)} ${f0(r.healthzP99BenchLoop).padStart(13)} ${f0(r.peakRssMb).padStart(12)} ${String(r.sessionsEnded).padStart(9)}`,
+            `${p.padEnd(9)} ${String(n).padStart(7)} ${String(cancel).padStart(6)} ${f1(r.answersPerS).padStart(10)} ${f0(r.p50).padStart(8)} ${f0(r.p99).padStart(8)} ${String(r.refusals).padStart(8)} ${String(r.errors).padStart(7)} ${String(r.cancelled).padStart(10)} ${f0(r.healthzP99).padStart(15)} ${f0(r.healthzP99BenchLoop).padStart(13)} ${f0(r.peakRssMb).padStart(12)} ${String(r.sessionsEnded).padStart(9)} ${f1(r.serverCpuS).padStart(13)}`,
           );
         }
       }
@@ -402,6 +417,10 @@ export async function run(): Promise<void> {
     const after = rssMb(s.proc.pid!);
     // 1,000 cancelled gRPC calls, 50 at a time, over 50 connections (one connection
     // resetting streams faster than ~33/s is ended by Node's rapid-reset guard).
+    // One whole answer first: the cache may have let the load's answer go (idle expiry), and
+    // refilling it is not what the cancelled calls leak.
+    await call(ctx, 'grpc');
+    await sleep(1000);
     const before = rssMb(s.proc.pid!);
     const conns = Array.from({ length: 50 }, () => session(ctx));
     for (let i = 0; i < CANCELS; i += 50) {

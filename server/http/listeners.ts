@@ -55,11 +55,11 @@ export async function listenHttp(
  * A full matrix answer is several MB, queued whole; a client that cancels a
  * call and starts the next on the same connection has its new stream arrive
  * (often in the same read as the RST) before the cancelled answer is released,
- * and was refused. 64 MB holds a slow reader's handful of queued answers; it
- * is real memory (the gRPC envelope copies the answer), so it stays a bound:
- * 32 MB still refused the 8-client cancelling load bench level. Rapid-reset
- * floods stay nghttp2's to stop (its RST_STREAM rate limit: a burst of 1000,
- * then 33/s).
+ * and was refused. The matrix is now written in bounded slices with
+ * backpressure (writeBounded.ts), so a stream queues a few hundred KB, not a
+ * whole answer; 64 MB stays as the bound for what connect-node still writes
+ * whole (compressed answers, other methods). Clients that reset streams fast
+ * are asked to reconnect before nghttp2's rapid-reset limit (guardResets).
  */
 const H2_MAX_SESSION_MEMORY_MB = 64;
 
