@@ -5,8 +5,17 @@
 // So one loop turn never pushes many answers into many sockets, and a response
 // whose client has gone stops at once, holding nothing of the body.
 
-/** Largest slice handed to one write(). */
+/** Largest slice handed to one write() on HTTP/1.1. */
 export const WRITE_SLICE_BYTES = 256 * 1024;
+/**
+ * On HTTP/2, one DATA frame (16 KiB, nghttp2's default frame size). Node counts a
+ * stream's queued bytes against its session's maxSessionMemory until they are
+ * released, and a client that cancels and asks again has its new stream checked
+ * (often in the same read as the RST) while the cancelled one's bytes still count:
+ * with 256 KiB slices one client cancelling ~120 calls a second still drew
+ * ENHANCE_YOUR_CALM refusals (62 in 5 s, loaded); with 16 KiB slices none.
+ */
+export const H2_WRITE_SLICE_BYTES = 16 * 1024;
 /** Bytes written in one loop turn before yielding to other I/O (/healthz, new calls). */
 export const WRITE_TURN_BYTES = 1024 * 1024;
 

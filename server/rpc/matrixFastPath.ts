@@ -25,7 +25,7 @@ import {
   GetKeyVizMatrixRequestSchema,
   type GetKeyVizMatrixRequest,
 } from '../../src/gen/admin_pb.ts';
-import { writeBounded } from '../http/writeBounded.ts';
+import { H2_WRITE_SLICE_BYTES, WRITE_SLICE_BYTES, writeBounded } from '../http/writeBounded.ts';
 import { MAX_TIMEOUT_MS } from './timeouts.ts';
 import type { AnyRequest, AnyResponse } from './router.ts';
 
@@ -233,12 +233,13 @@ export async function serveMatrixFast(
     const request = toRequest(requestMessage(p, body));
     const bytes = await opts.wireBytes(request, ctl.signal);
     if (ctl.signal.aborted) throw ctl.signal.reason;
+    const slice = req.httpVersionMajor === 2 ? H2_WRITE_SLICE_BYTES : WRITE_SLICE_BYTES;
     if (p === 'connect') {
       res.writeHead(200, {
         'content-type': CONTENT_TYPE.connect,
         'content-length': String(bytes.length),
       });
-      if (await writeBounded(res, [bytes])) res.end();
+      if (await writeBounded(res, [bytes], slice)) res.end();
       return;
     }
     const trailer = p === 'grpc-web' ? grpcWebTrailer(undefined) : undefined;
@@ -247,7 +248,7 @@ export async function serveMatrixFast(
       ...(trailer ? { 'content-length': String(5 + bytes.length + trailer.length) } : {}),
     });
     const parts = [envelopeHeader(0, bytes.length), bytes, ...(trailer ? [trailer] : [])];
-    if (!(await writeBounded(res, parts))) return;
+    if (!(await writeBounded(res, parts, slice))) return;
     if (p === 'grpc') (res as Http2ServerResponse).addTrailers(grpcStatus(undefined));
     res.end();
   } catch (e) {
