@@ -144,7 +144,9 @@ export function createRpcHandler(opts: RpcOptions): RpcHandler {
       // Binary codecs, no compression, authorised: the answer's own bytes, no copy.
       const p = fast ? fastProtocolOf(req) : null;
       if (fast && p && authorized(req.headers.authorization)) {
-        void serveMatrixFast(p, req, res, gone.signal, fast);
+        // Its own errors are answered inside; a throw from a response already torn down
+        // must not become an unhandled rejection (which would end the process).
+        serveMatrixFast(p, req, res, gone.signal, fast).catch(() => res.destroy());
         return;
       }
       call();
