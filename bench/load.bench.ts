@@ -440,7 +440,7 @@ export async function run(): Promise<void> {
     console.log(`errors other than a clean refusal: ${errors} (target 0)`);
     for (const e of ctx.errors) console.log(`  ${e}`);
     console.log(
-      `RSS ${SETTLE_S} s after load: ${f0(after)} MB vs idle ${f0(idle)} MB (${f1((100 * (after - idle)) / idle)}%, target within 10%)`,
+      `RSS ${SETTLE_S} s after load: ${f0(after)} MB vs idle ${f0(idle)} MB (${f1((100 * (after - idle)) / idle)}%, target: at most 10% above; below means the idle cache expired)`,
     );
     console.log(
       `RSS after ${CANCELS} cancelled calls: ${f0(afterCancels)} MB vs ${f0(before)} MB before (${f1((100 * (afterCancels - before)) / before)}%, target within 10%)`,
