@@ -13,10 +13,22 @@
 // - Bounded: at most `maxBytes` of answers plus their memoised encodings
 //   (least recently used dropped first) and at most `maxEntries` answers.
 //   An answer dropped from the cache lives on only while a call still uses it.
+// - Idle answers expire: one not asked for during `idleMs` (default 20 s) is
+//   dropped with its encodings, so memory returns to its idle level soon after
+//   a load stops instead of waiting for the next flush or request. The next
+//   call after that computes it again (sliced, off the critical path).
 import type { MatrixAnswer } from '../sampler/types.ts';
 import { answerBytes } from './answerMemo.ts';
 
 export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
+/** An answer unused this long is dropped (docs/server.md, "Memory"). */
+export const DEFAULT_CACHE_IDLE_MS = 20_000;
+
+interface Entry {
+  answer: MatrixAnswer;
+  /** performance.now() of the last hit or store. */
+  used: number;
+}
 
 interface Flight {
   promise: Promise<MatrixAnswer>;
@@ -30,11 +42,18 @@ export interface MatrixCacheOptions {
   maxEntries?: number;
   /** Computations left running without a caller (default 2). */
   maxOrphans?: number;
+  /** Drop an answer nobody asked for during this long (default DEFAULT_CACHE_IDLE_MS). */
+  idleMs?: number;
+  /** Clock (tests). */
+  now?: () => number;
 }
 
 export class MatrixCache {
   private gen = -1;
-  private readonly entries = new Map<string, MatrixAnswer>();
+  private readonly entries = new Map<string, Entry>();
+  private sweepTimer: NodeJS.Timeout | null = null;
+  readonly idleMs: number;
+  private readonly now: () => number;
   private readonly flights = new Map<string, Flight>();
   readonly maxBytes: number;
   readonly maxEntries: number;
@@ -47,6 +66,8 @@ export class MatrixCache {
     this.maxBytes = opts.maxBytes ?? DEFAULT_CACHE_BYTES;
     this.maxEntries = opts.maxEntries ?? 16;
     this.maxOrphans = opts.maxOrphans ?? 2;
+    this.idleMs = opts.idleMs ?? DEFAULT_CACHE_IDLE_MS;
+    this.now = opts.now ?? (() => performance.now());
   }
 
   /** Same series counter, column span and row budget = same answer. */
@@ -57,7 +78,7 @@ export class MatrixCache {
   /** Bytes held by cached answers and their encodings. */
   bytes(): number {
     let n = 0;
-    for (const a of this.entries.values()) n += answerBytes(a);
+    for (const e of this.entries.values()) n += answerBytes(e.answer);
     return n;
   }
 
@@ -82,8 +103,9 @@ export class MatrixCache {
     if (hit) {
       // Refresh its place: the map's order is the eviction order.
       this.entries.delete(key);
+      hit.used = this.now();
       this.entries.set(key, hit);
-      return Promise.resolve(hit);
+      return Promise.resolve(hit.answer);
     }
     let f = this.flights.get(key);
     if (!f) {
@@ -101,8 +123,9 @@ export class MatrixCache {
       flight.promise.then((a) => {
         settled();
         if (gen !== this.gen || ctl.signal.aborted) return;
-        this.entries.set(key, a);
+        this.entries.set(key, { answer: a, used: this.now() });
         this.trim();
+        this.scheduleSweep();
       }, settled);
     }
     return this.wait(key, f, signal);
@@ -164,8 +187,34 @@ export class MatrixCache {
 
   private dropOldest(): number {
     const k = this.entries.keys().next().value as string;
-    const a = this.entries.get(k)!;
+    const e = this.entries.get(k)!;
     this.entries.delete(k);
-    return answerBytes(a);
+    return answerBytes(e.answer);
+  }
+
+  /** Drops answers idle for idleMs or more; returns how many went. */
+  sweep(): number {
+    const cutoff = this.now() - this.idleMs;
+    let n = 0;
+    // Least recently used first: stop at the first one still in use.
+    for (const [k, e] of this.entries) {
+      if (e.used > cutoff) break;
+      this.entries.delete(k);
+      n++;
+    }
+    return n;
+  }
+
+  /** One unref'd timer while answers are held: it never keeps the process alive. */
+  private scheduleSweep(): void {
+    if (this.sweepTimer || this.idleMs <= 0 || !Number.isFinite(this.idleMs)) return;
+    const tick = () => {
+      this.sweepTimer = null;
+      this.sweep();
+      if (this.entries.size > 0) this.scheduleSweep();
+    };
+    // Every half idle time: an answer goes between idleMs and 1.5 x idleMs after its last use.
+    this.sweepTimer = setTimeout(tick, this.idleMs / 2);
+    this.sweepTimer.unref();
   }
 }

@@ -216,9 +216,13 @@ function countingSink(
   };
 }
 
-/** The matrix cache's bound from --matrixCacheMB. */
-function cacheOf(flags: ServerFlags): { maxBytes: number } {
-  return { maxBytes: flags.matrixCacheMB * 1024 * 1024 };
+/** The matrix cache's bound from --matrixCacheMB, its idle time from --matrixCacheIdleSeconds. */
+function cacheOf(flags: ServerFlags): { maxBytes: number; idleMs: number } {
+  return {
+    maxBytes: flags.matrixCacheMB * 1024 * 1024,
+    // 0 = no idle expiry (answers live until the next flush or the bounds).
+    idleMs: flags.matrixCacheIdleSeconds > 0 ? flags.matrixCacheIdleSeconds * 1000 : Infinity,
+  };
 }
 
 /** Requests per second over the newest column (aggregate_qps). */

@@ -28,6 +28,7 @@ import { apiErrorFrom, type ApiError } from '../jsonapi/errors.ts';
 import { encodeMatrixJsonBody, matrixJsonChunks } from '../jsonapi/encodeMatrix.ts';
 import { memoOn } from '../backends/answerMemo.ts';
 import { raceAbort, yieldToLoop } from '../backends/yieldToLoop.ts';
+import { writeBounded } from './writeBounded.ts';
 import { Admission, BUSY_MESSAGE, DEFAULT_ADMISSION, RETRY_AFTER_S } from './admission.ts';
 import { parseMatrixQuery } from '../jsonapi/query.ts';
 import { EVENTS_PATH, serveEvents } from '../jsonapi/events.ts';
@@ -256,9 +257,9 @@ export function createJsonApi(opts: JsonApiOptions): JsonApi {
     let length = 0;
     for (const c of chunks) length += c.length;
     res.writeHead(200, { ...JSON_HEADERS, 'Content-Length': String(length) });
-    // Buffers are written as they are (no copy): memory per response stays small.
-    for (let i = 0; i < chunks.length - 1; i++) res.write(chunks[i]);
-    res.end(chunks[chunks.length - 1]);
+    // The shared buffers are written as views in bounded slices with backpressure
+    // (writeBounded.ts): no copy per response, and a client that goes stops it at once.
+    if (await writeBounded(res, chunks)) res.end();
   };
 
   const events = async ({ req, res, url, signal }: RequestContext): Promise<void> => {

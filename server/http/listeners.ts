@@ -55,13 +55,41 @@ export async function listenHttp(
  * A full matrix answer is several MB, queued whole; a client that cancels a
  * call and starts the next on the same connection has its new stream arrive
  * (often in the same read as the RST) before the cancelled answer is released,
- * and was refused. 64 MB holds a slow reader's handful of queued answers; it
- * is real memory (the gRPC envelope copies the answer), so it stays a bound:
- * 32 MB still refused the 8-client cancelling load bench level. Rapid-reset
- * floods stay nghttp2's to stop (its RST_STREAM rate limit: a burst of 1000,
- * then 33/s).
+ * and was refused. The matrix is now written in bounded slices with
+ * backpressure (writeBounded.ts), so a stream queues a few hundred KB, not a
+ * whole answer; 64 MB stays as the bound for what connect-node still writes
+ * whole (compressed answers, other methods). Clients that reset streams fast
+ * are asked to reconnect before nghttp2's rapid-reset limit (guardResets).
  */
 const H2_MAX_SESSION_MEMORY_MB = 64;
+
+/**
+ * nghttp2 ends a connection whose client resets streams faster than its limit
+ * (a burst of 1000, then 33 a second) with GOAWAY INTERNAL_ERROR: the client's
+ * running calls fail ("Session closed with error code 2"). A client that
+ * cancels a lot (a page that keeps changing its question, a load test) is not
+ * an attack, so before that limit is reached the server asks it to reconnect:
+ * a graceful GOAWAY (NO_ERROR) once the client's resets empty a bucket half
+ * that size with the same refill. Running calls finish; new ones go to a new
+ * connection with a fresh budget. A true rapid-reset flood is still bounded:
+ * one GOAWAY per H2_RESET_BURST resets, and nghttp2's own limit stays behind.
+ */
+export const H2_RESET_BURST = 500;
+export const H2_RESET_PER_S = 33;
+
+function guardResets(s: ServerHttp2Session): void {
+  let tokens = H2_RESET_BURST;
+  let at = performance.now();
+  s.on('stream', (st) => {
+    st.once('aborted', () => {
+      const now = performance.now();
+      tokens = Math.min(H2_RESET_BURST, tokens + ((now - at) / 1000) * H2_RESET_PER_S);
+      at = now;
+      tokens -= 1;
+      if (tokens < 1 && !s.closed && !s.destroyed) s.close();
+    });
+  });
+}
 
 export async function listenH2c(
   addr: ListenAddress,
@@ -72,6 +100,7 @@ export async function listenH2c(
   server.on('session', (s) => {
     sessions.add(s);
     s.once('close', () => sessions.delete(s));
+    guardResets(s);
   });
   const port = await listenOn(server, addr);
   return {

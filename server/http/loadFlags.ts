@@ -1,7 +1,7 @@
 // Flags of admission control and the matrix cache (docs/server.md, "Under load").
 // Kept apart from server/flags.ts, which spreads them into its tables.
 import { FlagError } from '../flagValues.ts';
-import { DEFAULT_CACHE_BYTES } from '../backends/matrixCache.ts';
+import { DEFAULT_CACHE_BYTES, DEFAULT_CACHE_IDLE_MS } from '../backends/matrixCache.ts';
 import { DEFAULT_ADMISSION } from './admission.ts';
 
 export interface LoadFlags {
@@ -11,12 +11,15 @@ export interface LoadFlags {
   matrixMaxQueued: number;
   /** Bound of the matrix cache (answers and their encodings), MiB. */
   matrixCacheMB: number;
+  /** A cached answer unused this long is dropped with its encodings (0 = never), seconds. */
+  matrixCacheIdleSeconds: number;
 }
 
 export const DEFAULT_LOAD_FLAGS: Readonly<LoadFlags> = {
   matrixMaxInFlight: DEFAULT_ADMISSION.maxInFlight,
   matrixMaxQueued: DEFAULT_ADMISSION.maxQueued,
   matrixCacheMB: DEFAULT_CACHE_BYTES / (1024 * 1024),
+  matrixCacheIdleSeconds: DEFAULT_CACHE_IDLE_MS / 1000,
 };
 
 function int(name: string, v: string | undefined, min: number, max: number): number {
@@ -49,5 +52,10 @@ export const LOAD_FLAG_SPECS: Record<string, Spec> = {
     arg: 'MIB',
     help: `memory bound of cached matrix answers and encodings (default ${DEFAULT_LOAD_FLAGS.matrixCacheMB})`,
     set: (f, v, n) => (f.matrixCacheMB = int(n, v, 0, 1 << 20)),
+  },
+  matrixCacheIdleSeconds: {
+    arg: 'S',
+    help: `drop a cached matrix answer unused this long, 0 = keep until the next flush (default ${DEFAULT_LOAD_FLAGS.matrixCacheIdleSeconds})`,
+    set: (f, v, n) => (f.matrixCacheIdleSeconds = int(n, v, 0, 86_400)),
   },
 };

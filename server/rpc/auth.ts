@@ -30,6 +30,12 @@ export function bearerAuthInterceptor(token: string): Interceptor {
   };
 }
 
+/** The same check on a raw header (the matrix fast path); a failure goes to connect-node's answer. */
+export function bearerHeaderMatches(token: string): (header: string | undefined) => boolean {
+  const tokenDigest = digest(token);
+  return (header) => bearerMatchesDigest(header ?? null, tokenDigest);
+}
+
 /** Reads --adminTokenFile: the whole file, trimmed; must be non-empty. */
 export function readTokenFile(path: string): string {
   let text: string;

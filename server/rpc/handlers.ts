@@ -51,21 +51,26 @@ export function toMatrixRequest(req: GetKeyVizMatrixRequest): MatrixRequest {
  */
 export function matrixEncoders(backend: AdminBackend) {
   const generic = new WeakMap<MatrixAnswer, GetKeyVizMatrixResponse>();
+  /** The answer's whole wire message, encoded once per answer (the local backend's). */
+  const wireBytes = async (req: MatrixRequest, signal: AbortSignal): Promise<Uint8Array> => {
+    const a = await backend.getKeyVizMatrix(req, signal);
+    return raceAbort(
+      memoOn(
+        a,
+        'wire',
+        () => encodeMatrixResponseBytes(a, () => yieldToLoop()),
+        (b) => b.length,
+      ),
+      signal,
+    );
+  };
   return {
+    /** Null when the backend has its own wire view (the gateway): the fast path is not taken. */
+    wireBytes: backend.getKeyVizMatrixWire ? null : wireBytes,
     async wire(req: MatrixRequest, signal: AbortSignal): Promise<GetKeyVizMatrixResponseWire> {
       // The gateway can pass a node's pre-encoded rows straight through.
       if (backend.getKeyVizMatrixWire) return backend.getKeyVizMatrixWire(req, signal);
-      const a = await backend.getKeyVizMatrix(req, signal);
-      const bytes = await raceAbort(
-        memoOn(
-          a,
-          'wire',
-          () => encodeMatrixResponseBytes(a, () => yieldToLoop()),
-          (b) => b.length,
-        ),
-        signal,
-      );
-      return preEncodedMatrix(bytes);
+      return preEncodedMatrix(await wireBytes(req, signal));
     },
     async generic(req: MatrixRequest, signal: AbortSignal): Promise<GetKeyVizMatrixResponse> {
       const a = await backend.getKeyVizMatrix(req, signal);

@@ -68,4 +68,34 @@ describe('MatrixCache', () => {
     await c.get(key({ rows: 2 }));
     expect(c.computed()).toBe(4);
   });
+
+  it('drops an answer nobody asked for during idleMs; one in use stays', async () => {
+    let now = 0;
+    const cache = new MatrixCache({ idleMs: 20_000, now: () => now });
+    const c = counting(cache);
+    const a = await c.get(key({ rows: 1 }));
+    const b = await c.get(key({ rows: 2 }));
+    now = 15_000;
+    expect(await c.get(key({ rows: 2 }))).toBe(b); // b used again at 15 s
+    now = 19_999;
+    expect(cache.sweep()).toBe(0); // a is not idle for 20 s yet
+    now = 20_000;
+    expect(cache.sweep()).toBe(1); // a goes, b stays
+    expect(cache.size).toBe(1);
+    expect(await c.get(key({ rows: 2 }))).toBe(b);
+    expect(await c.get(key({ rows: 1 }))).not.toBe(a); // computed again
+    expect(c.computed()).toBe(3);
+    now = 40_000;
+    expect(cache.sweep()).toBe(2);
+    expect(cache.size).toBe(0);
+  });
+
+  it("sweeps by itself on an unref'd timer", async () => {
+    const cache = new MatrixCache({ idleMs: 40 });
+    const c = counting(cache);
+    await c.get(key());
+    expect(cache.size).toBe(1);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(cache.size).toBe(0);
+  });
 });
