@@ -79,6 +79,15 @@ test('whole key space: the toggle folds, the rows tile, a folded row shows its c
     `${Number(n).toLocaleString('en-US')} buckets folded into this row`,
   );
 
+  // A folded row has no bucket page: its axis label is a note, never a link.
+  const foldedLabels = page.locator('.key-label.folded');
+  expect(await foldedLabels.count()).toBeGreaterThan(0);
+  await expect(page.locator('a.key-label.folded')).toHaveCount(0);
+  await expect(foldedLabels.first()).toHaveAttribute(
+    'aria-label',
+    /folded into this row|no buckets/,
+  );
+
   // The URL keeps it: a reload comes back folded.
   await page.reload();
   await waitForHeatmap(page);
