@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 import { SERIES, type Series } from '../../data/matrix.ts';
 import type { RefreshSeconds, ViewState } from '../../data/urlState.ts';
 import { refreshChoices } from '../../data/refreshChoices.ts';
@@ -19,9 +19,11 @@ interface Props {
   busy: boolean;
   /** The server's step (ms), 0 while unknown: the refresh choices follow it. */
   stepMs: number;
+  /** Beside the row budget: what belongs with it (the whole-key-space toggle). */
+  rowsExtra?: ReactNode;
 }
 
-export function Controls({ view, dispatch, onRefresh, busy, stepMs }: Props) {
+export function Controls({ view, dispatch, onRefresh, busy, stepMs, rowsExtra }: Props) {
   const seriesId = useId();
   const refreshId = useId();
   return (
@@ -41,6 +43,7 @@ export function Controls({ view, dispatch, onRefresh, busy, stepMs }: Props) {
         </select>
       </div>
       <RowsInput value={view.rows} onCommit={(rows) => dispatch({ type: 'rows', rows })} />
+      {rowsExtra}
       <div className="control">
         <label htmlFor={refreshId}>Auto refresh</label>
         <select

@@ -193,8 +193,8 @@ export function KeyvizPage() {
           onRefresh={reload}
           busy={feed.busy}
           stepMs={stepMs}
+          rowsExtra={<FoldToggle fold={view.fold} matrix={matrix} dispatch={dispatch} />}
         />
-        <FoldToggle fold={view.fold} matrix={matrix} dispatch={dispatch} />
         <HeatmapControls view={view} dispatch={dispatch} onOpenRecord={feed.openRecord} />
       </section>
       {feed.record && <RecordBanner record={feed.record} onClose={feed.closeRecord} />}
