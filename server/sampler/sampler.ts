@@ -307,21 +307,23 @@ export class Sampler {
     // and usually one group and one term array, which costs less memory than
     // per-cell bucket indexes and lets the pivot reuse work across columns.
     // Sparse steps store active slots only.
+    const slotOf = t.orderIndexes();
     let active = 0;
     for (let i = 0; i < cap; i++) {
-      const o = order[i].index << 2;
+      const o = slotOf[i] << 2;
       if (c[o] !== 0 || c[o + 1] !== 0 || c[o + 2] !== 0 || c[o + 3] !== 0) active++;
     }
     const storeIdle = active * 4 >= cap * 3;
     let n = 0;
     for (let i = 0; i < cap; i++) {
-      const s = order[i];
-      const o = s.index << 2;
+      // Idle slots of a sparse step cost four typed reads: their objects are not touched.
+      const o = slotOf[i] << 2;
       const r = c[o];
       const w = c[o + 1];
       const rb = c[o + 2];
       const wb = c[o + 3];
       if (r === 0 && w === 0 && rb === 0 && wb === 0 && !storeIdle) continue;
+      const s = order[i];
       c[o] = c[o + 1] = c[o + 2] = c[o + 3] = 0;
       sReads[n] = r;
       sWrites[n] = w;
