@@ -307,7 +307,9 @@ export class Sampler {
     // and usually one group and one term array, which costs less memory than
     // per-cell bucket indexes and lets the pivot reuse work across columns.
     // Sparse steps store active slots only.
-    const slotOf = t.orderIndexes();
+    const view = t.flushOrder();
+    const slotOf = view.slot;
+    const { bucket: bucketOf, group: groupOf, metaChecked } = view;
     let active = 0;
     for (let i = 0; i < cap; i++) {
       const o = slotOf[i] << 2;
@@ -316,21 +318,20 @@ export class Sampler {
     const storeIdle = active * 4 >= cap * 3;
     let n = 0;
     for (let i = 0; i < cap; i++) {
-      // Idle slots of a sparse step cost four typed reads: their objects are not touched.
+      // Slot objects are not touched here (FlushOrder): a large table's slots are mostly idle.
       const o = slotOf[i] << 2;
       const r = c[o];
       const w = c[o + 1];
       const rb = c[o + 2];
       const wb = c[o + 3];
       if (r === 0 && w === 0 && rb === 0 && wb === 0 && !storeIdle) continue;
-      const s = order[i];
       c[o] = c[o + 1] = c[o + 2] = c[o + 3] = 0;
       sReads[n] = r;
       sWrites[n] = w;
       sReadBytes[n] = rb;
       sWriteBytes[n] = wb;
-      sBuckets[n] = s.bucket;
-      const g = s.groupId;
+      sBuckets[n] = bucketOf[i];
+      const g = groupOf[i];
       sGroups[n] = g;
       if (g !== lastGroup) {
         lastGroup = g;
@@ -342,9 +343,13 @@ export class Sampler {
         }
       }
       sTerms[n] = lastTerm;
-      if (s.meta === null || s.meta !== s.recordedMeta) {
-        s.recordedMeta = t.metaOf(s);
-        ids.recordMeta(s.bucket, seq, s.recordedMeta);
+      if (metaChecked[i] === 0) {
+        metaChecked[i] = 1;
+        const s = order[i];
+        if (s.meta === null || s.meta !== s.recordedMeta) {
+          s.recordedMeta = t.metaOf(s);
+          ids.recordMeta(s.bucket, seq, s.recordedMeta);
+        }
       }
       n++;
     }
