@@ -231,7 +231,7 @@ async function rss1k(): Promise<void> {
       const [from, to] = windows[i % windows.length];
       const req = { series: 1 + ((i >> 1) % 4), from, to, rows: rows[i % 3] };
       // Binary Connect (the page), the JSON API (scripts), now and then Connect JSON.
-      if (i % 10 === 9) await callJson(s, req);
+      if (i % 10 === 9 && !process.env.COST_NO_CONNECT_JSON) await callJson(s, req);
       else if (i % 2) await callJsonApi(s, cookie, req);
       else await callBinary(s, req);
       peak = Math.max(peak, rssMb(pid));
