@@ -8,6 +8,10 @@
 //   4. RSS at 1,000 routes after 50 mixed queries (series, windows, row budgets, binary and JSON).
 //   npm run bench -- cost
 //   COST_ONLY=1,4 npm run bench -- cost   (some rows only; COST_FLAGS='--x y' adds server flags)
+// Measured 2026-12-07 on the shared 2-core box (load average 12-15: every figure is inflated and
+// noisy), before (a89f9a0) -> after (this branch), same bench: 1. 314 -> 295 ms (pivot alone,
+// interleaved in one process: 152 -> 83 ms median; rows=64: 38 -> 14 ms); 2. 92 -> 34 ms;
+// 3. 59.6 -> 57.3 s CPU; 4. 416 -> 385 MB (peak 702 -> 494 MB). Budgets not met: see issue 16.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
