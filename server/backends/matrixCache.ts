@@ -20,7 +20,13 @@
 import type { MatrixAnswer } from '../sampler/types.ts';
 import { answerBytes } from './answerMemo.ts';
 
-export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
+/**
+ * 64 MiB: one full answer (1,024 x 1,440: 35 MB of pivot arrays, 4-5 MB binary, 10-21 MB JSON)
+ * with its encodings, or many small ones. The history changes every step, so a larger cache
+ * mostly holds answers nobody asks for again, at the process's memory (issue 16: 256 MiB made a
+ * 1,000-route node 550 MB after 50 mixed queries).
+ */
+export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
 /** An answer unused this long is dropped (docs/server.md, "Memory"). */
 export const DEFAULT_CACHE_IDLE_MS = 20_000;
 

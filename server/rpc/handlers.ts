@@ -50,7 +50,6 @@ export function toMatrixRequest(req: GetKeyVizMatrixRequest): MatrixRequest {
  * waiting at once while the shared encoding finishes for the others.
  */
 export function matrixEncoders(backend: AdminBackend) {
-  const generic = new WeakMap<MatrixAnswer, GetKeyVizMatrixResponse>();
   /** The answer's whole wire message, encoded once per answer (the local backend's). */
   const wireBytes = async (req: MatrixRequest, signal: AbortSignal): Promise<Uint8Array> => {
     const a = await backend.getKeyVizMatrix(req, signal);
@@ -74,15 +73,33 @@ export function matrixEncoders(backend: AdminBackend) {
     },
     async generic(req: MatrixRequest, signal: AbortSignal): Promise<GetKeyVizMatrixResponse> {
       const a = await backend.getKeyVizMatrix(req, signal);
-      let g = generic.get(a);
-      if (!g) generic.set(a, (g = toGenericResponse(a)));
-      return g;
+      // Memoised on the answer like the wire bytes, so its (large) size counts towards the
+      // cache's byte bound: a full matrix as bigint messages is over 100 MB.
+      return memoOn(
+        a,
+        'generic',
+        () => Promise.resolve(toGenericResponse(a)),
+        () => genericBytes(a),
+      );
     },
   };
 }
 
 function refuseIfBusy(values: { get(k: typeof ADMISSION_REFUSED): boolean }): void {
   if (values.get(ADMISSION_REFUSED)) throw new ConnectError(BUSY_MESSAGE, Code.ResourceExhausted);
+}
+
+/**
+ * Heap bytes of an answer as a generic message, estimated: every cell of values, groups and
+ * terms is a bigint (about 24 bytes) behind an 8-byte array slot, plus a row's strings and keys.
+ */
+export function genericBytes(a: MatrixAnswer): number {
+  let n = 32 * a.columnUnixMs.length;
+  for (const r of a.rows) {
+    n += 32 * (r.values.length + r.raftGroupIds.length + r.leaderTerms.length);
+    n += 400 + 2 * r.meta.bucketId.length + r.meta.start.length + r.meta.end.length;
+  }
+  return n;
 }
 
 export type MatrixEncoders = ReturnType<typeof matrixEncoders>;

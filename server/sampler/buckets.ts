@@ -52,6 +52,15 @@ export interface Slot {
   live: boolean;
 }
 
+/** BucketTable.order for the flush, one typed array per field (index = position in order). */
+export interface FlushOrder {
+  slot: Int32Array;
+  bucket: Uint32Array;
+  group: Float64Array;
+  /** 1 once the flush has checked the slot's meta since this view was built. */
+  metaChecked: Uint8Array;
+}
+
 export interface BucketLimits {
   maxTrackedRoutes: number;
   maxMemberRoutesPerSlot: number;
@@ -91,6 +100,8 @@ export class BucketTable {
   readonly slots: (Slot | undefined)[] = [];
   /** Live and retiring slots in (start, bucketId) order: the flush order. */
   readonly order: Slot[] = [];
+  /** The flush's view of `order` as typed arrays (flushOrder()); null = rebuild. */
+  private flushView: FlushOrder | null = null;
   private readonly free: number[] = [];
   private readonly retiring: Slot[] = [];
   private readonly virtuals: Slot[] = [];
@@ -425,7 +436,36 @@ export class BucketTable {
     this.orderInsert(s);
   }
 
+  /**
+   * `order` as typed arrays, rebuilt after `order` changes: the flush scans every slot's
+   * counters each step, and most slots of a large table are idle in a step, so it reads slot
+   * index, bucket and group from here and touches a slot object only to record its meta.
+   * Every change of a slot's range, label, group or members goes through orderRemove and
+   * orderInsert (reposition), so a rebuilt view holds the current groups, and a meta checked
+   * once since the last rebuild cannot have changed.
+   */
+  flushOrder(): FlushOrder {
+    if (this.flushView === null) {
+      const n = this.order.length;
+      const v: FlushOrder = {
+        slot: new Int32Array(n),
+        bucket: new Uint32Array(n),
+        group: new Float64Array(n),
+        metaChecked: new Uint8Array(n),
+      };
+      for (let i = 0; i < n; i++) {
+        const s = this.order[i];
+        v.slot[i] = s.index;
+        v.bucket[i] = s.bucket;
+        v.group[i] = s.groupId;
+      }
+      this.flushView = v;
+    }
+    return this.flushView;
+  }
+
   private orderInsert(s: Slot): void {
+    this.flushView = null;
     let lo = 0;
     let hi = this.order.length;
     while (lo < hi) {
@@ -437,6 +477,7 @@ export class BucketTable {
   }
 
   private orderRemove(s: Slot): void {
+    this.flushView = null;
     let lo = 0;
     let hi = this.order.length;
     while (lo < hi) {

@@ -104,54 +104,44 @@ export function markActive(last: Int32Array, src: NarrowArray, n: number, j: num
   else markF64(last, src, n, j);
 }
 
-/** out[base + e] = src[off + idx[e]] for e < m (a sequential gather into scratch). */
-type GatherSeq<A> = (
-  out: Float64Array,
-  base: number,
+/**
+ * dst[rowBase[e] + jj] = src[off + idx[e]] for e < m: one column's kept cells into a
+ * row-major block scratch small enough to stay in cache (fillRows writes it out row by row).
+ */
+type ScatterCells<A> = (
+  dst: Float64Array,
+  rowBase: Int32Array,
+  jj: number,
   src: A,
   off: number,
   idx: Int32Array,
   m: number,
 ) => void;
 
-const seqU8: GatherSeq<Uint8Array> = (out, base, src, off, idx, m) => {
-  for (let e = 0; e < m; e++) out[base + e] = src[off + idx[e]];
+const cellsU8: ScatterCells<Uint8Array> = (dst, rowBase, jj, src, off, idx, m) => {
+  for (let e = 0; e < m; e++) dst[rowBase[e] + jj] = src[off + idx[e]];
 };
-const seqU16: GatherSeq<Uint16Array> = (out, base, src, off, idx, m) => {
-  for (let e = 0; e < m; e++) out[base + e] = src[off + idx[e]];
+const cellsU16: ScatterCells<Uint16Array> = (dst, rowBase, jj, src, off, idx, m) => {
+  for (let e = 0; e < m; e++) dst[rowBase[e] + jj] = src[off + idx[e]];
 };
-const seqU32: GatherSeq<Uint32Array> = (out, base, src, off, idx, m) => {
-  for (let e = 0; e < m; e++) out[base + e] = src[off + idx[e]];
+const cellsU32: ScatterCells<Uint32Array> = (dst, rowBase, jj, src, off, idx, m) => {
+  for (let e = 0; e < m; e++) dst[rowBase[e] + jj] = src[off + idx[e]];
 };
-const seqF64: GatherSeq<Float64Array> = (out, base, src, off, idx, m) => {
-  for (let e = 0; e < m; e++) out[base + e] = src[off + idx[e]];
+const cellsF64: ScatterCells<Float64Array> = (dst, rowBase, jj, src, off, idx, m) => {
+  for (let e = 0; e < m; e++) dst[rowBase[e] + jj] = src[off + idx[e]];
 };
 
-export function gatherSeq(
-  out: Float64Array,
-  base: number,
+export function scatterCells(
+  dst: Float64Array,
+  rowBase: Int32Array,
+  jj: number,
   src: NarrowArray,
   off: number,
   idx: Int32Array,
   m: number,
 ): void {
-  if (src instanceof Uint8Array) seqU8(out, base, src, off, idx, m);
-  else if (src instanceof Uint16Array) seqU16(out, base, src, off, idx, m);
-  else if (src instanceof Uint32Array) seqU32(out, base, src, off, idx, m);
-  else seqF64(out, base, src, off, idx, m);
-}
-
-/** dst[rowCell[e] + j0 + jj] = block[jj * m + e]: w adjacent cells of each row at once. */
-export function transposeBlock(
-  dst: Float64Array,
-  rowCell: Int32Array,
-  j0: number,
-  block: Float64Array,
-  m: number,
-  w: number,
-): void {
-  for (let e = 0; e < m; e++) {
-    const base = rowCell[e] + j0;
-    for (let jj = 0; jj < w; jj++) dst[base + jj] = block[jj * m + e];
-  }
+  if (src instanceof Uint8Array) cellsU8(dst, rowBase, jj, src, off, idx, m);
+  else if (src instanceof Uint16Array) cellsU16(dst, rowBase, jj, src, off, idx, m);
+  else if (src instanceof Uint32Array) cellsU32(dst, rowBase, jj, src, off, idx, m);
+  else cellsF64(dst, rowBase, jj, src, off, idx, m);
 }

@@ -7,9 +7,10 @@
 //    previous column (steady traffic), so the (entry -> row) list of kept
 //    entries is computed once per distinct bucket list and pass 3 touches only
 //    kept cells.
-import type { ColumnRing, NarrowArray, StoredColumn } from './column-store.ts';
+import type { ColumnRing, StoredColumn } from './column-store.ts';
 import { compareBytes, compareStrings } from './keys.ts';
-import { addSeries, gatherSeq, scatterSeries, transposeBlock } from './kernels.ts';
+import { addSeries, scatterCells, scatterSeries } from './kernels.ts';
+import { topBuckets } from './rank.ts';
 import { inWindow, pivotBudget, seriesCounter } from './request.ts';
 import type { BucketMeta, MatrixRequest, MatrixResult, MatrixRow } from './types.ts';
 
@@ -98,139 +99,109 @@ function markNotIdle(last: Int32Array, idle: Uint32Array, n: number, j: number):
 /** Columns per block in fillRows: 8 doubles = one 64-byte cache line of a row. */
 const FILL_BLOCK = 8;
 
+/** Per-plan scratch of pass 3: one block of FILL_BLOCK columns of every kept row. */
+interface FillScratch {
+  values: Float64Array;
+  groups: Float64Array;
+  terms: Float64Array;
+}
+
+function fillScratch(rows: number): FillScratch {
+  const n = Math.max(1, rows) * FILL_BLOCK;
+  return { values: new Float64Array(n), groups: new Float64Array(n), terms: new Float64Array(n) };
+}
+
 /**
  * Pass 3: copies kept cells into row-major outputs. Storage is column-major,
- * so a cell-by-cell copy would touch a new cache line per cell. Instead the
- * (entry, row) list of a bucket list is built once, up to FILL_BLOCK columns
- * sharing it are gathered into a small scratch, and the scratch is written out
- * row by row, FILL_BLOCK adjacent cells at a time. Groups and terms rarely
- * change: columns sharing one group (term) array are written as constant runs.
+ * so a cell-by-cell copy would touch a new cache line of each output per cell.
+ * Instead up to FILL_BLOCK columns are scattered into a row-major block scratch
+ * (a few hundred KB, in cache), value, group and term in one pass over each
+ * column's kept entries, and the block is written out row by row, one cache
+ * line of each output at a time. The (entry -> row) list of a bucket list is
+ * built once per distinct list (consecutive columns usually share it).
  */
 function fillRows(
   cols: StoredColumn[],
   k: number,
   rowOf: Int32Array,
   C: number,
-  values: Float64Array,
-  groups: Float64Array,
-  terms: Float64Array,
+  R: number,
+  out: FillScratch,
+  scratch: FillScratch,
   lo = 0,
   hi = C,
 ): void {
+  const W = FILL_BLOCK;
+  const sv = scratch.values;
+  const sg = scratch.groups;
+  const st = scratch.terms;
   let lastBuckets: Uint32Array | null = null;
   let idx = new Int32Array(0);
-  let rowCell = new Int32Array(0);
-  let block = new Float64Array(0);
+  let rowBase = new Int32Array(0);
   let m = 0;
-  for (let j0 = lo; j0 < hi;) {
-    const buckets = cols[j0].buckets;
-    const n = buckets.length;
-    if (buckets !== lastBuckets) {
-      lastBuckets = buckets;
-      if (idx.length < n) {
-        idx = new Int32Array(n);
-        rowCell = new Int32Array(n);
+  for (let j0 = lo; j0 < hi; j0 += W) {
+    const w = Math.min(W, hi - j0);
+    sv.fill(0);
+    sg.fill(0);
+    st.fill(0);
+    for (let jj = 0; jj < w; jj++) {
+      const col = cols[j0 + jj];
+      const { buckets } = col;
+      const n = buckets.length;
+      if (buckets !== lastBuckets) {
+        lastBuckets = buckets;
+        if (idx.length < n) {
+          idx = new Int32Array(n);
+          rowBase = new Int32Array(n);
+        }
+        m = keptEntries(buckets, rowOf, W, idx, rowBase);
       }
-      m = keptEntries(buckets, rowOf, C, idx, rowCell);
-      if (block.length < FILL_BLOCK * m) block = new Float64Array(FILL_BLOCK * m);
+      if (m === 0) continue;
+      scatterCells(sv, rowBase, jj, col.counters, k * n, idx, m);
+      scatterCells(sg, rowBase, jj, col.groups, 0, idx, m);
+      scatterCells(st, rowBase, jj, col.terms, 0, idx, m);
+      // Idle entries are not cells of their column: group and term read 0 there.
+      const idle = col.idle;
+      if (idle) {
+        for (let e = 0; e < idle.length; e++) {
+          const r = rowOf[buckets[idle[e]]];
+          if (r >= 0) sg[r * W + jj] = st[r * W + jj] = 0;
+        }
+      }
     }
-    let j1 = j0 + 1;
-    while (j1 < hi && j1 - j0 < FILL_BLOCK && cols[j1].buckets === buckets) j1++;
-    const w = j1 - j0;
-    for (let jj = 0; jj < w; jj++) gatherSeq(block, jj * m, cols[j0 + jj].counters, k * n, idx, m);
-    transposeBlock(values, rowCell, j0, block, m, w);
-    j0 = j1;
+    const { values, groups, terms } = out;
+    for (let r = 0; r < R; r++) {
+      const o = r * C + j0;
+      const b = r * W;
+      for (let jj = 0; jj < w; jj++) {
+        values[o + jj] = sv[b + jj];
+        groups[o + jj] = sg[b + jj];
+        terms[o + jj] = st[b + jj];
+      }
+    }
   }
-  fillConstantRuns(cols, rowOf, C, groups, (c) => c.groups, lo, hi);
-  fillConstantRuns(cols, rowOf, C, terms, (c) => c.terms, lo, hi);
-  zeroIdleCells(cols, rowOf, C, groups, terms, lo, hi);
 }
 
 /**
- * The entries of a bucket list whose bucket keeps a row: their indexes into `idx` and the
- * first cell of their row (row * C) into `rowCell`; returns how many.
+ * The entries of a bucket list whose bucket keeps a row: their indexes into `idx` and
+ * row * W (their row's first cell in a block scratch) into `rowBase`; returns how many.
  */
 function keptEntries(
   buckets: Uint32Array,
   rowOf: Int32Array,
-  C: number,
+  W: number,
   idx: Int32Array,
-  rowCell: Int32Array,
+  rowBase: Int32Array,
 ): number {
   let m = 0;
   for (let i = 0; i < buckets.length; i++) {
     const r = rowOf[buckets[i]];
     if (r >= 0) {
       idx[m] = i;
-      rowCell[m++] = r * C;
+      rowBase[m++] = r * W;
     }
   }
   return m;
-}
-
-/**
- * Writes one per-entry array kind (groups or terms) into row-major `out`:
- * a run of columns sharing the bucket list and the array is gathered once and
- * written as a constant stretch of each kept row.
- */
-function fillConstantRuns(
-  cols: StoredColumn[],
-  rowOf: Int32Array,
-  C: number,
-  out: Float64Array,
-  pick: (c: StoredColumn) => NarrowArray,
-  lo: number,
-  hi: number,
-): void {
-  let vals = new Float64Array(0);
-  let idx = new Int32Array(0);
-  let rowCell = new Int32Array(0);
-  let lastBuckets: Uint32Array | null = null;
-  let m = 0;
-  for (let j0 = lo; j0 < hi;) {
-    const { buckets } = cols[j0];
-    const src = pick(cols[j0]);
-    let j1 = j0 + 1;
-    while (j1 < hi && cols[j1].buckets === buckets && pick(cols[j1]) === src) j1++;
-    if (buckets !== lastBuckets) {
-      lastBuckets = buckets;
-      const n = buckets.length;
-      if (idx.length < n) {
-        idx = new Int32Array(n);
-        rowCell = new Int32Array(n);
-        vals = new Float64Array(n);
-      }
-      m = keptEntries(buckets, rowOf, C, idx, rowCell);
-    }
-    gatherSeq(vals, 0, src, 0, idx, m);
-    for (let e = 0; e < m; e++) {
-      const v = vals[e];
-      if (v === 0) continue; // outputs start zeroed
-      const base = rowCell[e];
-      for (let j = j0; j < j1; j++) out[base + j] = v;
-    }
-    j0 = j1;
-  }
-}
-
-/** Idle entries are not cells of their column: group and term read 0 there. */
-function zeroIdleCells(
-  cols: StoredColumn[],
-  rowOf: Int32Array,
-  C: number,
-  groups: Float64Array,
-  terms: Float64Array,
-  lo: number,
-  hi: number,
-): void {
-  for (let j = lo; j < hi; j++) {
-    const { idle, buckets } = cols[j];
-    if (!idle) continue;
-    for (let e = 0; e < idle.length; e++) {
-      const r = rowOf[buckets[idle[e]]];
-      if (r >= 0) groups[r * C + j] = terms[r * C + j] = 0;
-    }
-  }
 }
 
 /** Phases 1 and 2 done: the kept rows, their order, and zeroed outputs for phase 3. */
@@ -245,6 +216,7 @@ interface PivotPlan {
   values: Float64Array;
   groups: Float64Array;
   terms: Float64Array;
+  scratch: FillScratch;
 }
 
 /** What the pivot needs of bucket identities (BucketIdentities, or a joined view). */
@@ -311,17 +283,14 @@ function rankBuckets(
 ): PivotPlan {
   const C = cols.length;
   const nb = ids.size;
-  let kept: number[] = [];
-  for (let b = 0; b < nb; b++) if (lastCol[b] >= 0) kept.push(b);
-  const tracked = kept.length;
-  if (kept.length > budget) {
-    // Rank by series sum desc, ties by bucket_id ascending.
-    const names = ids.ids;
-    kept.sort((a, b) => sums[b] - sums[a] || compareStrings(names[a], names[b]));
-    kept = kept.slice(0, budget);
-  }
+  const active = new Int32Array(nb);
+  let tracked = 0;
+  for (let b = 0; b < nb; b++) if (lastCol[b] >= 0) active[tracked++] = b;
+  // Over budget: rank by series sum desc, ties by bucket_id ascending (a bounded selection).
+  const top = topBuckets(active, tracked, budget, sums, ids.ids);
   const metaOf = new Map<number, BucketMeta>();
-  for (const b of kept) metaOf.set(b, ids.metaAt(b, cols[lastCol[b]].seq));
+  for (const b of top) metaOf.set(b, ids.metaAt(b, cols[lastCol[b]].seq));
+  const kept = Array.from(top);
   kept.sort((a, b) => {
     const ma = metaOf.get(a)!;
     const mb = metaOf.get(b)!;
@@ -341,11 +310,18 @@ function rankBuckets(
     values: new Float64Array(R * C),
     groups: new Float64Array(R * C),
     terms: new Float64Array(R * C),
+    scratch: fillScratch(R),
   };
 }
 
+/** Columns per slice of pass 3: about `cells` output cells, whole blocks. */
+function fillStep(cells: number, rows: number): number {
+  const cols = Math.floor(cells / Math.max(1, rows));
+  return Math.max(FILL_BLOCK, cols - (cols % FILL_BLOCK));
+}
+
 function fillPlan(p: PivotPlan, lo: number, hi: number): void {
-  fillRows(p.cols, p.k, p.rowOf, p.C, p.values, p.groups, p.terms, lo, hi);
+  fillRows(p.cols, p.k, p.rowOf, p.C, p.metas.length, p, p.scratch, lo, hi);
 }
 
 function finishPivot(p: PivotPlan): MatrixResult {
@@ -492,7 +468,7 @@ export async function pivotColumnsSliced(
     lo = hi;
   }
   const p = rankBuckets(cols, ids, k, budget, sums, lastCol);
-  const step = Math.max(1, Math.floor(cellsPerSlice / Math.max(1, p.metas.length)));
+  const step = fillStep(cellsPerSlice, p.metas.length);
   for (let lo = 0; lo < p.C; lo += step) {
     await pause();
     fillPlan(p, lo, Math.min(p.C, lo + step));
@@ -514,7 +490,7 @@ export async function pivotRingSliced(
   cellsPerSlice = 1 << 16,
 ): Promise<MatrixResult> {
   const p = planPivot(ring, req, true);
-  const step = Math.max(1, Math.floor(cellsPerSlice / Math.max(1, p.metas.length)));
+  const step = fillStep(cellsPerSlice, p.metas.length);
   for (let lo = 0; lo < p.C; lo += step) {
     await pause();
     fillPlan(p, lo, Math.min(p.C, lo + step));

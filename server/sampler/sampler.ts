@@ -307,16 +307,19 @@ export class Sampler {
     // and usually one group and one term array, which costs less memory than
     // per-cell bucket indexes and lets the pivot reuse work across columns.
     // Sparse steps store active slots only.
+    const view = t.flushOrder();
+    const slotOf = view.slot;
+    const { bucket: bucketOf, group: groupOf, metaChecked } = view;
     let active = 0;
     for (let i = 0; i < cap; i++) {
-      const o = order[i].index << 2;
+      const o = slotOf[i] << 2;
       if (c[o] !== 0 || c[o + 1] !== 0 || c[o + 2] !== 0 || c[o + 3] !== 0) active++;
     }
     const storeIdle = active * 4 >= cap * 3;
     let n = 0;
     for (let i = 0; i < cap; i++) {
-      const s = order[i];
-      const o = s.index << 2;
+      // Slot objects are not touched here (FlushOrder): a large table's slots are mostly idle.
+      const o = slotOf[i] << 2;
       const r = c[o];
       const w = c[o + 1];
       const rb = c[o + 2];
@@ -327,8 +330,8 @@ export class Sampler {
       sWrites[n] = w;
       sReadBytes[n] = rb;
       sWriteBytes[n] = wb;
-      sBuckets[n] = s.bucket;
-      const g = s.groupId;
+      sBuckets[n] = bucketOf[i];
+      const g = groupOf[i];
       sGroups[n] = g;
       if (g !== lastGroup) {
         lastGroup = g;
@@ -340,9 +343,13 @@ export class Sampler {
         }
       }
       sTerms[n] = lastTerm;
-      if (s.meta === null || s.meta !== s.recordedMeta) {
-        s.recordedMeta = t.metaOf(s);
-        ids.recordMeta(s.bucket, seq, s.recordedMeta);
+      if (metaChecked[i] === 0) {
+        metaChecked[i] = 1;
+        const s = order[i];
+        if (s.meta === null || s.meta !== s.recordedMeta) {
+          s.recordedMeta = t.metaOf(s);
+          ids.recordMeta(s.bucket, seq, s.recordedMeta);
+        }
       }
       n++;
     }
