@@ -171,7 +171,6 @@ async function oneRun(browser: Browser, s: SpawnedServer, c: PaintedConfig): Pro
 async function hover(page: Page): Promise<number[]> {
   const box = await page.getByTestId('hover-layer').boundingBox();
   if (!box) throw new Error('no hover layer');
-  const out: number[] = [];
   const MOVES = 12;
   for (let k = 0; k < MOVES; k++) {
     const before = await page.evaluate(

@@ -1,0 +1,103 @@
+// Where the plot's pooling pass runs for a large answer: in a Web Worker (the main thread copies
+// the cells out, about a memcpy, and gets the pooled raster and codes back moved, not copied),
+// so a 1024 x 1440 answer never costs the main thread the 30-60 ms of pooling. When no worker
+// can start (a Content-Security-Policy whose worker-src or script-src leaves out the page's
+// origin, the constructor throws, the script fails to load) or the worker dies, `pool` answers
+// null and the painter pools on the main thread as before: same pure functions (poolJob.ts),
+// same pixels.
+import type { PooledLayer, PoolReply, PoolRequest } from './poolJob.ts';
+
+/** Cells below this pool on the main thread in a few ms: a round trip would only add latency. */
+export const WORKER_MIN_CELLS = 1 << 17;
+
+export interface PoolRunner {
+  /**
+   * Pools in the worker; null when there is none (then pool on the main thread). Rejects when
+   * the worker fails meanwhile (the runner has then switched to null answers for good).
+   */
+  pool(req: Omit<PoolRequest, 'id'>): Promise<PooledLayer> | null;
+  /** 'worker' until a worker failed to start or died, then 'main'. */
+  engine(): 'worker' | 'main';
+  dispose(): void;
+}
+
+/** Makes the worker; may throw (CSP, no module workers). Injected by tests. */
+export type WorkerFactory = () => Worker;
+
+export const defaultPoolWorker: WorkerFactory = () =>
+  new Worker(new URL('./pool.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'keyviz-pool',
+  });
+
+interface Pending {
+  resolve: (l: PooledLayer) => void;
+  reject: (e: Error) => void;
+}
+
+export function createPoolRunner(makeWorker: WorkerFactory = defaultPoolWorker): PoolRunner {
+  let worker: Worker | null = null;
+  let broken = false;
+  let nextId = 1;
+  const inFlight = new Map<number, Pending>();
+
+  const fail = (why: string): void => {
+    broken = true;
+    worker?.terminate();
+    worker = null;
+    const held = [...inFlight.values()];
+    inFlight.clear();
+    for (const p of held) p.reject(new Error(`pool worker failed: ${why}`));
+  };
+
+  const start = (): Worker | null => {
+    if (worker || broken) return worker;
+    try {
+      const w = makeWorker();
+      // A script the policy refuses (or that fails to load) surfaces here, not as a throw.
+      w.addEventListener('error', (e) => {
+        e.preventDefault();
+        fail(e.message || 'error event');
+      });
+      w.addEventListener('messageerror', () => fail('messageerror'));
+      w.addEventListener('message', (e: MessageEvent<PoolReply>) => {
+        const r = e.data;
+        const p = inFlight.get(r.id);
+        inFlight.delete(r.id);
+        if (!p) return;
+        if ('error' in r) p.reject(new Error(r.error));
+        else p.resolve({ pooled: r.pooled, codes: r.codes });
+      });
+      worker = w;
+    } catch {
+      broken = true;
+    }
+    return worker;
+  };
+
+  return {
+    pool(req) {
+      const w = start();
+      if (!w) return null;
+      const id = nextId++;
+      return new Promise<PooledLayer>((resolve, reject) => {
+        inFlight.set(id, { resolve, reject });
+        // The cells are copied (the page keeps its matrix for hover, export and live appends).
+        const msg: PoolRequest = { id, ...req };
+        w.postMessage(msg);
+      });
+    },
+    engine: () => (broken ? 'main' : 'worker'),
+    dispose() {
+      worker?.terminate();
+      worker = null;
+      inFlight.clear();
+    },
+  };
+}
+
+let shared: PoolRunner | null = null;
+/** The page's one pool worker, started on the first large answer. */
+export function sharedPoolRunner(): PoolRunner {
+  return (shared ??= createPoolRunner());
+}
