@@ -78,7 +78,11 @@ const INIT = `(() => {
   });
 })();`;
 
+/** The page's own User Timing measures, first of each (0: absent, e.g. pooled elsewhere). */
+const MEASURES = ['keyviz:decode', 'keyviz:pool', 'keyviz:pool-worker', 'keyviz:render'] as const;
+
 interface RunFigures {
+  measures: number[];
   respToPainted: number;
   navToPainted: number;
   longestTask: number;
@@ -127,7 +131,7 @@ async function oneRun(browser: Browser, s: SpawnedServer, c: PaintedConfig): Pro
     const page = await ctx.newPage();
     await page.goto(`${s.http}/keyviz?source=${c.source}`);
     await settle(page);
-    const m = await page.evaluate(() => {
+    const m = await page.evaluate((names) => {
       const kv = (
         window as unknown as {
           __kvPaint: { painted: number; longTasks: { start: number; dur: number }[] | null };
@@ -145,16 +149,18 @@ async function oneRun(browser: Browser, s: SpawnedServer, c: PaintedConfig): Pro
       for (const t of kv.longTasks ?? [])
         if (t.start < kv.painted) longest = Math.max(longest, t.dur);
       return {
+        measures: names.map((n) => performance.getEntriesByName(n)[0]?.duration ?? 0),
         responseEnd: last ? last.responseEnd : NaN,
         requests: res.length,
         painted: kv.painted,
         longest: kv.longTasks ? longest : NaN,
         shape: `${summary.replace(/\s+/g, ' ').trim()}; canvas ${c?.width ?? 0}x${c?.height ?? 0}`,
       };
-    });
+    }, MEASURES);
     if (!(m.responseEnd > 0)) throw new Error('no Resource Timing entry for the matrix request');
     const hovers = await hover(page);
     return {
+      measures: m.measures,
       respToPainted: m.painted - m.responseEnd,
       navToPainted: m.painted,
       longestTask: m.longest,
@@ -277,6 +283,14 @@ export async function runPainted(browser: Browser, dist: string): Promise<void> 
     (f) => f.map((x) => Math.max(...x.anyHover)),
     () => Infinity,
   );
+  MEASURES.forEach((name, i) => {
+    const where = name === 'keyviz:pool-worker' ? ', in the worker, wall' : ', main thread';
+    row(
+      `  ${name} (ms${where})`,
+      (f) => f.map((x) => x.measures[i]),
+      () => Infinity,
+    );
+  });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) =>
     '  ' + r.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
