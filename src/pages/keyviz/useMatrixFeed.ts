@@ -7,6 +7,7 @@ import { appendColumns, DEFAULT_MAX_COLUMNS } from '../../data/liveAppend.ts';
 import { Poller } from './poller.ts';
 import { LiveFollower, type LiveState, type TransitionEvent } from './liveFollower.ts';
 import { carryLoaded } from './windowedClient.ts';
+import { sharedPoolRunner } from './paint/poolRunner.ts';
 
 export interface Feed {
   /** The last good matrix: kept on screen through later loads and failures. */
@@ -100,7 +101,11 @@ export function useMatrixFeed(client: AdminClient, req: Req): Feed {
 
   const { series, rows, refreshS } = req;
   useEffect(() => {
-    pollerRef.current?.setLoad((signal) => client.getMatrix({ series, rows }, signal));
+    pollerRef.current?.setLoad((signal) => {
+      // The heatmap's pool worker starts while the answer is on the wire, not after it.
+      sharedPoolRunner().warm();
+      return client.getMatrix({ series, rows }, signal);
+    });
   }, [client, series, rows]);
 
   useEffect(() => {

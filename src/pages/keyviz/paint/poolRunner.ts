@@ -18,6 +18,8 @@ export interface PoolRunner {
   pool(req: Omit<PoolRequest, 'id'>): Promise<PooledLayer> | null;
   /** 'worker' until a worker failed to start or died, then 'main'. */
   engine(): 'worker' | 'main';
+  /** Starts the worker now (fetching and compiling its script) so the first job does not wait. */
+  warm(): void;
   dispose(): void;
 }
 
@@ -88,6 +90,9 @@ export function createPoolRunner(makeWorker: WorkerFactory = defaultPoolWorker):
       });
     },
     engine: () => (broken ? 'main' : 'worker'),
+    warm() {
+      start();
+    },
     dispose() {
       worker?.terminate();
       worker = null;
