@@ -153,3 +153,45 @@ describe('plot pooling in a worker and on the main thread', { timeout: 120_000 }
     }
   });
 });
+
+describe('the pool runner', { timeout: 120_000 }, () => {
+  const req = {
+    values: m.values,
+    rowCount: m.rowCount,
+    colCount: m.colCount,
+    edges,
+    view: full,
+    devW: 900,
+    devH: 500,
+  };
+
+  it('runs one job at a time: a request still waiting is superseded by a newer one', async () => {
+    const runner = createPoolRunner();
+    try {
+      const a = runner.pool(req)!;
+      const b = runner.pool(req)!;
+      const c = runner.pool({ ...req, devW: 450 })!;
+      await expect(b).rejects.toThrow('superseded');
+      const [ra, rc] = await Promise.all([a, c]);
+      expect(ra.pooled.values.length).toBeGreaterThan(0);
+      // c is the newest request's answer (half the width pooled).
+      expect(rc.pooled.device.xmap.length).toBe(450);
+      expect(runner.engine()).toBe('worker');
+    } finally {
+      runner.dispose();
+    }
+  });
+
+  it('a job that fails in the worker sends every later one to the main thread', async () => {
+    const runner = createPoolRunner();
+    try {
+      // Not a typed array: the worker's pooling throws on it.
+      const bad = runner.pool({ ...req, values: null as unknown as Float64Array })!;
+      await expect(bad).rejects.toThrow('pool worker failed');
+      expect(runner.engine()).toBe('main');
+      expect(runner.pool(req)).toBeNull();
+    } finally {
+      runner.dispose();
+    }
+  });
+});

@@ -92,8 +92,10 @@ export class PlotPainter {
         this.onReady?.();
       },
       () => {
-        // The worker died: pool here from now on (the runner answers null).
-        if (this.job === job) this.job = null;
+        // Superseded (a newer job is on its way), or the worker died: then pool here from now
+        // on (the runner answers null).
+        if (this.job !== job) return;
+        this.job = null;
         this.onReady?.();
       },
     );

@@ -13,7 +13,8 @@ export const WORKER_MIN_CELLS = 1 << 17;
 export interface PoolRunner {
   /**
    * Pools in the worker; null when there is none (then pool on the main thread). Rejects when
-   * the worker fails meanwhile (the runner has then switched to null answers for good).
+   * the worker fails meanwhile (the runner has then switched to null answers for good), or with
+   * an AbortError when a newer request replaced this one before the worker was free.
    */
   pool(req: Omit<PoolRequest, 'id'>): Promise<PooledLayer> | null;
   /** 'worker' until a worker failed to start or died, then 'main'. */
@@ -33,6 +34,7 @@ export const defaultPoolWorker: WorkerFactory = () =>
   });
 
 interface Pending {
+  req: Omit<PoolRequest, 'id'>;
   resolve: (l: PooledLayer) => void;
   reject: (e: Error) => void;
 }
@@ -42,14 +44,36 @@ export function createPoolRunner(makeWorker: WorkerFactory = defaultPoolWorker):
   let broken = false;
   let nextId = 1;
   const inFlight = new Map<number, Pending>();
+  /** The id the worker is busy with, or 0. */
+  let busy = 0;
+  /** The newest request waiting for the worker: an older waiting one is superseded. */
+  let waiting: Pending | null = null;
 
+  // Any failure, a job's error included, sends everything to the main thread for good: there the
+  // same steps run in the open (an error would surface as on the page before the worker).
   const fail = (why: string): void => {
     broken = true;
     worker?.terminate();
     worker = null;
-    const held = [...inFlight.values()];
+    const held = [...inFlight.values(), ...(waiting ? [waiting] : [])];
     inFlight.clear();
+    waiting = null;
+    busy = 0;
     for (const p of held) p.reject(new Error(`pool worker failed: ${why}`));
+  };
+
+  // One job at a time: live columns and quick view changes bring a job each, and a worker given
+  // every one would fall behind by the ones nobody waits for any more.
+  const pump = (): void => {
+    if (busy || !worker || !waiting) return;
+    const p = waiting;
+    waiting = null;
+    const id = nextId++;
+    busy = id;
+    inFlight.set(id, p);
+    // The cells are copied (the page keeps its matrix for hover, export and live appends).
+    const msg: PoolRequest = { id, ...p.req };
+    worker.postMessage(msg);
   };
 
   const start = (): Worker | null => {
@@ -64,11 +88,12 @@ export function createPoolRunner(makeWorker: WorkerFactory = defaultPoolWorker):
       w.addEventListener('messageerror', () => fail('messageerror'));
       w.addEventListener('message', (e: MessageEvent<PoolReply>) => {
         const r = e.data;
+        if ('error' in r) return fail(r.error);
+        if (r.id === busy) busy = 0;
         const p = inFlight.get(r.id);
         inFlight.delete(r.id);
-        if (!p) return;
-        if ('error' in r) p.reject(new Error(r.error));
-        else p.resolve({ pooled: r.pooled, codes: r.codes });
+        p?.resolve({ pooled: r.pooled, codes: r.codes });
+        pump();
       });
       worker = w;
     } catch {
@@ -81,12 +106,10 @@ export function createPoolRunner(makeWorker: WorkerFactory = defaultPoolWorker):
     pool(req) {
       const w = start();
       if (!w) return null;
-      const id = nextId++;
       return new Promise<PooledLayer>((resolve, reject) => {
-        inFlight.set(id, { resolve, reject });
-        // The cells are copied (the page keeps its matrix for hover, export and live appends).
-        const msg: PoolRequest = { id, ...req };
-        w.postMessage(msg);
+        waiting?.reject(new DOMException('superseded', 'AbortError'));
+        waiting = { req, resolve, reject };
+        pump();
       });
     },
     engine: () => (broken ? 'main' : 'worker'),
@@ -97,6 +120,8 @@ export function createPoolRunner(makeWorker: WorkerFactory = defaultPoolWorker):
       worker?.terminate();
       worker = null;
       inFlight.clear();
+      waiting = null;
+      busy = 0;
     },
   };
 }
