@@ -191,7 +191,19 @@ export class PlotPainter {
   paint(ctx: CanvasRenderingContext2D, p: PaintInput, g: Viewport): boolean {
     const t = performance.now();
     const main = this.layer(this.main, p, p.view, true);
-    if (!main) return false;
+    if (!main) {
+      // Only the canvas size changed (setting it cleared the canvas): the last picture, scaled,
+      // until the worker's pooling for the new size is in.
+      const old = this.main;
+      if (old && old.matrix === p.matrix && sameView(old.view, p.view) && old.pooled.outW > 0) {
+        const r = placePooled(old.pooled, g, p.devW, p.devH);
+        const c = old.surface.canvas;
+        ctx.imageSmoothingEnabled = false;
+        ctx.clearRect(0, 0, p.devW, p.devH);
+        ctx.drawImage(c, 0, 0, c.width, c.height, r.x, r.y, r.w, r.h);
+      }
+      return false;
+    }
     this.main = main;
     const layers: Layer[] = [];
     // While a gesture reveals more than the committed view, the whole extent fills in behind,
