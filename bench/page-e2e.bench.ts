@@ -3,13 +3,17 @@
 // headless Chromium. Prints medians of the page's own User Timing marks
 // (keyviz:fetch, keyviz:decode, keyviz:render), request-to-painted, hover cost per
 // move, and the gzip size of the page's JavaScript; at devicePixelRatio 1 and 1.5 (at 1.5 the
-// canvas has more device pixels across than the matrix has columns).
-// Run: npm run bench -- page-e2e
+// canvas has more device pixels across than the matrix has columns). First, the issue-17
+// "painted" table (bench/painted.ts): response end to painted, longest task and hover on both
+// sources at 1024 x 1440 and 1024 x 500.
+// Run: npm run bench -- page-e2e   (KEYVIZ_PAINTED_ONLY=1: the painted table only;
+//      KEYVIZ_PAINTED_RUNS=N: runs per configuration, default 5)
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_ARGS, requireChromium } from '../scripts/chromium.ts';
 import { bundleGzipBytes, ensurePageBuilt, PAGE_JS_BUDGET_BYTES } from '../scripts/pageBuild.ts';
 import { REPO_ROOT, spawnServer } from '../tests/helpers/spawnServer.ts';
+import { runPainted } from './painted.ts';
 import { median } from './stats.ts';
 
 const RUNS = 11;
@@ -29,16 +33,23 @@ export async function run(): Promise<void> {
     `page JavaScript: ${b.files} files, ${(b.raw / 1000).toFixed(1)} kB raw, ${(b.gzip / 1000).toFixed(1)} kB gzip (budget ${PAGE_JS_BUDGET_BYTES / 1000} kB)`,
   );
 
-  const server = await spawnServer(['--static', dist]);
   const browser = await chromium.launch({
     executablePath: requireChromium(),
     args: CHROMIUM_ARGS,
   });
   try {
-    for (const dpr of DPRS) await runAt(browser, server.keyviz, dpr);
+    // The issue-17 figures first (response end to painted, both sources, two sizes); then the
+    // page's own User Timing marks on refresh. KEYVIZ_PAINTED_ONLY=1 stops after the first.
+    await runPainted(browser, dist);
+    if (process.env.KEYVIZ_PAINTED_ONLY === '1') return;
+    const server = await spawnServer(['--static', dist]);
+    try {
+      for (const dpr of DPRS) await runAt(browser, server.keyviz, dpr);
+    } finally {
+      await server.stop();
+    }
   } finally {
     await browser.close();
-    await server.stop();
   }
 }
 

@@ -79,8 +79,13 @@ export const FIRST_PAINT_JS_BUDGET_BYTES = 100_000;
  * JSON source's chunk, history's real-width columns and tier marks are on the first paint (they
  * shape the time axis), and the first load's one layout pass with a warm hover card; the
  * hot-spot runner left the first paint for its own chunk (-0.55 kB). Ceilings 191,800 / 124,300.
+ * Then the heatmap's pooling pass moved to a Web Worker for large answers (issue 17): the worker
+ * bundle carries its own copy of the pure pooling code (+2.5 kB gzip, a worker cannot share the
+ * page's chunks) and the runner with its main-thread fallback is on the first paint (+0.85 kB):
+ * 193.5 kB in all, 124.1 kB first paint. That is the one reason the total ceiling went up
+ * (191,800 -> 195,000); the first-paint ceiling holds.
  */
-export const PAGE_JS_CEILING_BYTES = 191_800;
+export const PAGE_JS_CEILING_BYTES = 195_000;
 export const FIRST_PAINT_JS_CEILING_BYTES = 124_300;
 
 /** Builds the page into `outDir` (a fresh folder of the caller's), for `base`. */

@@ -7,6 +7,7 @@ import { appendColumns, DEFAULT_MAX_COLUMNS } from '../../data/liveAppend.ts';
 import { Poller } from './poller.ts';
 import { LiveFollower, type LiveState, type TransitionEvent } from './liveFollower.ts';
 import { carryLoaded } from './windowedClient.ts';
+import { sharedPoolRunner } from './paint/poolRunner.ts';
 
 export interface Feed {
   /** The last good matrix: kept on screen through later loads and failures. */
@@ -104,7 +105,11 @@ export function useMatrixFeed(client: AdminClient, req: Req): Feed {
   const fold = req.fold === true;
   useEffect(() => {
     const ask = fold ? { series, rows, foldKeySpace: true } : { series, rows };
-    pollerRef.current?.setLoad((signal) => client.getMatrix(ask, signal));
+    pollerRef.current?.setLoad((signal) => {
+      // The heatmap's pool worker starts while the answer is on the wire, not after it.
+      sharedPoolRunner().warm();
+      return client.getMatrix(ask, signal);
+    });
   }, [client, series, rows, fold]);
 
   useEffect(() => {

@@ -1,0 +1,299 @@
+// The "painted" figures of issue 17, measured on the real built page against the real server on
+// both sources (Connect binary and the node's JSON API), at 1024 x 1440 and 1024 x 500:
+//   - response end to painted: from the matrix request's Resource Timing `responseEnd` to the
+//     animation frame after the last 2D canvas call of any kind (every method of
+//     CanvasRenderingContext2D, OffscreenCanvasRenderingContext2D and
+//     ImageBitmapRenderingContext is wrapped by an init script);
+//   - navigation to painted (performance.now() at that frame: the time origin is navigation);
+//   - the longest main-thread task up to painted (PerformanceObserver 'longtask', which reports
+//     only tasks over 50 ms: 0 means none over 50);
+//   - first hover and any hover: a pointer move (a real mouse move through the browser) to the
+//     hover card's DOM updated for the new cell (MutationObserver).
+// Fresh browser context per run, configurations interleaved run by run, DPR 1, 1600 x 1000.
+// Used by page-e2e.bench.ts (npm run bench -- page-e2e); KEYVIZ_PAINTED_RUNS sets the runs.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { spawnServer, type SpawnedServer } from '../tests/helpers/spawnServer.ts';
+import { median } from './stats.ts';
+
+const ACCESS = 'bench-reader';
+const SECRET = 'bench-secret-5c1f9e';
+const VIEWPORT = { width: 1600, height: 1000 };
+/** Quiet time after the last canvas call before a run's figures are read. */
+const SETTLE_MS = 700;
+
+/** Budgets from issue 17 (ms). */
+export const PAINTED_BUDGETS = {
+  '1024x1440': 60,
+  '1024x500': 30,
+  longTask: 50,
+  firstHover: 4,
+  anyHover: 2,
+} as const;
+
+// Runs in every page before its own scripts. Plain ES2020, no helpers (tsx would inject some).
+const INIT = `(() => {
+  const kv = { lastCall: -1, painted: -1, calls: 0, longest: 0, longTasks: [], moveAt: -1, hovers: [] };
+  window.__kvPaint = kv;
+  let pending = false;
+  const frame = () => { pending = false; kv.painted = performance.now(); };
+  const wrap = (proto) => {
+    if (!proto) return;
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const d = Object.getOwnPropertyDescriptor(proto, name);
+      if (!d || typeof d.value !== 'function' || name === 'constructor') continue;
+      const orig = d.value;
+      proto[name] = function () {
+        kv.lastCall = performance.now();
+        kv.calls++;
+        if (!pending) { pending = true; requestAnimationFrame(frame); }
+        return orig.apply(this, arguments);
+      };
+    }
+  };
+  wrap(window.CanvasRenderingContext2D && CanvasRenderingContext2D.prototype);
+  wrap(window.OffscreenCanvasRenderingContext2D && OffscreenCanvasRenderingContext2D.prototype);
+  wrap(window.ImageBitmapRenderingContext && ImageBitmapRenderingContext.prototype);
+  try {
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) kv.longTasks.push({ start: e.startTime, dur: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch (e) { kv.longTasks = null; }
+  // Hover: the time of the move (capture phase, before the page's handlers) to the card's DOM
+  // changing (a MutationObserver callback runs right after the mutating task's microtasks).
+  addEventListener('pointermove', () => { kv.moveAt = performance.now(); }, true);
+  addEventListener('DOMContentLoaded', () => {
+    new MutationObserver(() => {
+      if (kv.moveAt < 0) return;
+      const card = document.querySelector('.flyout:not(.flyout-warm)');
+      if (!card) return;
+      const key = card.getAttribute('data-row') + ':' + card.getAttribute('data-col');
+      if (key === kv.lastKey) return;
+      kv.lastKey = key;
+      kv.hovers.push(performance.now() - kv.moveAt);
+      kv.moveAt = -1;
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+})();`;
+
+/** The page's own User Timing measures, first of each (0: absent, e.g. pooled elsewhere). */
+const MEASURES = ['keyviz:decode', 'keyviz:pool', 'keyviz:pool-worker', 'keyviz:render'] as const;
+
+interface RunFigures {
+  measures: number[];
+  respToPainted: number;
+  navToPainted: number;
+  longestTask: number;
+  firstHover: number;
+  anyHover: number[];
+  shape: string;
+}
+
+export interface PaintedConfig {
+  size: '1024x1440' | '1024x500';
+  source: 'connect' | 'json';
+}
+
+async function newRunContext(browser: Browser, s: SpawnedServer, c: PaintedConfig) {
+  const ctx = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+  if (c.source === 'json') {
+    const res = await ctx.request.post(`${s.http}/admin/api/v1/auth/login`, {
+      data: { access_key: ACCESS, secret_key: SECRET },
+    });
+    if (!res.ok()) throw new Error(`JSON API sign-in failed: ${res.status()}`);
+  }
+  await ctx.addInitScript({ content: INIT });
+  return ctx;
+}
+
+/** Waits until the heatmap has rendered and no canvas call happened for SETTLE_MS. */
+async function settle(page: Page): Promise<void> {
+  await page.waitForFunction(() => performance.getEntriesByName('keyviz:render').length > 0, null, {
+    timeout: 60_000,
+  });
+  await page.waitForFunction(
+    (ms) => {
+      const kv = (window as unknown as { __kvPaint: { lastCall: number; painted: number } })
+        .__kvPaint;
+      return kv.painted > kv.lastCall && performance.now() - kv.lastCall > ms;
+    },
+    SETTLE_MS,
+    { timeout: 60_000, polling: 100 },
+  );
+}
+
+async function oneRun(browser: Browser, s: SpawnedServer, c: PaintedConfig): Promise<RunFigures> {
+  let ctx: BrowserContext | null = null;
+  try {
+    ctx = await newRunContext(browser, s, c);
+    const page = await ctx.newPage();
+    await page.goto(`${s.http}/keyviz?source=${c.source}`);
+    await settle(page);
+    const m = await page.evaluate((names) => {
+      const kv = (
+        window as unknown as {
+          __kvPaint: { painted: number; longTasks: { start: number; dur: number }[] | null };
+        }
+      ).__kvPaint;
+      const res = performance
+        .getEntriesByType('resource')
+        .filter((e) =>
+          /GetKeyVizMatrix|\/keyviz\/matrix/.test(e.name),
+        ) as PerformanceResourceTiming[];
+      const last = res[res.length - 1];
+      const c = document.querySelector<HTMLCanvasElement>('canvas.heat-canvas');
+      const summary = document.querySelector('[data-testid="summary"]')?.textContent ?? '';
+      let longest = 0;
+      for (const t of kv.longTasks ?? [])
+        if (t.start < kv.painted) longest = Math.max(longest, t.dur);
+      return {
+        measures: names.map((n) => performance.getEntriesByName(n)[0]?.duration ?? 0),
+        responseEnd: last ? last.responseEnd : NaN,
+        requests: res.length,
+        painted: kv.painted,
+        longest: kv.longTasks ? longest : NaN,
+        shape: `${summary.replace(/\s+/g, ' ').trim()}; canvas ${c?.width ?? 0}x${c?.height ?? 0}`,
+      };
+    }, MEASURES);
+    if (!(m.responseEnd > 0)) throw new Error('no Resource Timing entry for the matrix request');
+    const hovers = await hover(page);
+    return {
+      measures: m.measures,
+      respToPainted: m.painted - m.responseEnd,
+      navToPainted: m.painted,
+      longestTask: m.longest,
+      firstHover: hovers[0],
+      anyHover: hovers.slice(1),
+      shape: m.shape,
+    };
+  } finally {
+    await ctx?.close();
+  }
+}
+
+/** Real mouse moves across the plot, each to a new cell; the page's own card update timed. */
+async function hover(page: Page): Promise<number[]> {
+  const box = await page.getByTestId('hover-layer').boundingBox();
+  if (!box) throw new Error('no hover layer');
+  const MOVES = 12;
+  for (let k = 0; k < MOVES; k++) {
+    const before = await page.evaluate(
+      () => (window as unknown as { __kvPaint: { hovers: number[] } }).__kvPaint.hovers.length,
+    );
+    // Spread over the plot so every move lands on another cell (row and column change).
+    const x = box.x + box.width * (0.1 + ((k * 0.37) % 0.8));
+    const y = box.y + box.height * (0.1 + ((k * 0.53) % 0.8));
+    await page.mouse.move(x, y);
+    await page.waitForFunction(
+      (n) => (window as unknown as { __kvPaint: { hovers: number[] } }).__kvPaint.hovers.length > n,
+      before,
+      { timeout: 10_000, polling: 'raf' },
+    );
+  }
+  return page.evaluate(
+    () => (window as unknown as { __kvPaint: { hovers: number[] } }).__kvPaint.hovers,
+  );
+}
+
+/** Starts the two servers: 24 h of one-minute columns (1440) and 500 minutes (500). */
+export async function startPaintedServers(
+  dist: string,
+): Promise<Record<PaintedConfig['size'], SpawnedServer>> {
+  const creds = join(mkdtempSync(join(tmpdir(), 'keyviz-painted-')), 'credentials.json');
+  writeFileSync(
+    creds,
+    JSON.stringify([{ access_key: ACCESS, secret_key: SECRET, role: 'read_only' }]),
+  );
+  // A 10-minute flush step would change the columns; the default 60 s step with a backfill of
+  // exactly the column count gives the sizes (a new column may land during a run: +1 column).
+  const common = ['--static', dist, '--adminCredentialsFile', creds, '--routes', '2000'];
+  const opts = { readyTimeoutMs: 120_000 };
+  const [big, small] = await Promise.all([
+    spawnServer([...common, '--backfill', '24h'], opts),
+    spawnServer([...common, '--backfill', '500m'], opts),
+  ]);
+  return { '1024x1440': big, '1024x500': small };
+}
+
+const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : '-');
+
+export async function runPainted(browser: Browser, dist: string): Promise<void> {
+  const runs = Number(process.env.KEYVIZ_PAINTED_RUNS ?? '5');
+  const servers = await startPaintedServers(dist);
+  const configs: PaintedConfig[] = [];
+  for (const size of ['1024x1440', '1024x500'] as const)
+    for (const source of ['connect', 'json'] as const) configs.push({ size, source });
+  const figs = new Map<PaintedConfig, RunFigures[]>(configs.map((c) => [c, []]));
+  try {
+    // One warm-up load per configuration (server caches, the browser's code cache), not counted.
+    for (const c of configs) await oneRun(browser, servers[c.size], c);
+    for (let i = 0; i < runs; i++) {
+      for (const c of configs) figs.get(c)!.push(await oneRun(browser, servers[c.size], c));
+    }
+  } finally {
+    await Promise.all(Object.values(servers).map((s) => s.stop()));
+  }
+
+  console.log(
+    `\npainted (issue 17): medians of ${runs} runs, fresh context each, interleaved, DPR 1, ${VIEWPORT.width}x${VIEWPORT.height}`,
+  );
+  for (const c of configs) console.log(`  ${c.size} ${c.source}: ${figs.get(c)![0].shape}`);
+  const head = ['measure', ...configs.map((c) => `${c.size} ${c.source}`), 'budget'];
+  const rows: string[][] = [];
+  const row = (
+    label: string,
+    pick: (f: RunFigures[]) => number[],
+    budget: (c: PaintedConfig) => number,
+  ) => {
+    const meds = configs.map((c) => median(pick(figs.get(c)!)));
+    const over = configs.some((c, i) => meds[i] > budget(c));
+    const limits = [...new Set(configs.map(budget))].filter(Number.isFinite);
+    const verdict = limits.length === 0 ? '' : `${limits.join(' / ')} ${over ? 'OVER' : 'ok'}`;
+    rows.push([label, ...meds.map(fmt), verdict]);
+  };
+  row(
+    'response end to painted (ms)',
+    (f) => f.map((x) => x.respToPainted),
+    (c) => PAINTED_BUDGETS[c.size],
+  );
+  row(
+    'navigation to painted (ms)',
+    (f) => f.map((x) => x.navToPainted),
+    () => Infinity,
+  );
+  row(
+    'longest task to painted (ms, 0: none >50)',
+    (f) => f.map((x) => x.longestTask),
+    () => PAINTED_BUDGETS.longTask,
+  );
+  row(
+    'first hover (ms)',
+    (f) => f.map((x) => x.firstHover),
+    () => PAINTED_BUDGETS.firstHover,
+  );
+  row(
+    'any hover, later moves (ms)',
+    (f) => f.flatMap((x) => x.anyHover),
+    () => PAINTED_BUDGETS.anyHover,
+  );
+  row(
+    'worst hover, later moves (ms)',
+    (f) => f.map((x) => Math.max(...x.anyHover)),
+    () => Infinity,
+  );
+  MEASURES.forEach((name, i) => {
+    const where = name === 'keyviz:pool-worker' ? ', in the worker, wall' : ', main thread';
+    row(
+      `  ${name} (ms${where})`,
+      (f) => f.map((x) => x.measures[i]),
+      () => Infinity,
+    );
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) =>
+    '  ' + r.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
+  console.log(line(head));
+  for (const r of rows) console.log(line(r));
+}
