@@ -553,7 +553,12 @@ function resolveWrites(s: Scratch, base: number, n: number): number {
  * Merge several nodes' answers into one cluster view. `nodes` of the result is left
  * empty: the caller knows how each upstream answered (and which failed).
  */
-export function mergeMatrices(answers: readonly NodeAnswer[], req: MatrixRequest): MatrixAnswer {
+export function mergeMatrices(
+  answers: readonly NodeAnswer[],
+  req: MatrixRequest,
+  // The follow state (follow.ts) merges whole columns, every bucket kept: Infinity.
+  budget: number = rowBudget(req.rows),
+): MatrixAnswer {
   let step = 0;
   let columnUnixMs = unionColumns(answers, req, 0);
   if (!req.exactColumns && columnUnixMs.length > mostColumns(answers, req)) {
@@ -588,7 +593,6 @@ export function mergeMatrices(answers: readonly NodeAnswer[], req: MatrixRequest
   for (const g of groups.values()) {
     merged.push(mergeGroup(g, answers, maps, inverse, columnUnixMs.length, adds, scratch));
   }
-  const budget = rowBudget(req.rows);
   if (merged.length > budget) {
     // The node's pivot ranking: busiest first, ties bucket_id ascending.
     merged.sort(

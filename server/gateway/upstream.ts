@@ -43,6 +43,7 @@ import { GatewayEvents } from './gatewayEvents.ts';
 import type { StreamStats } from '../events/types.ts';
 import { mergeAdapterSummaries, mergeRouteDetails } from './console.ts';
 import { Code } from '@connectrpc/connect';
+import { ClusterFollower, type FollowOptions } from './follow.ts';
 
 export interface UpstreamBackendOptions {
   /** HOST:PORT of each node, in the order statuses are reported. */
@@ -55,7 +56,16 @@ export interface UpstreamBackendOptions {
   caFile?: string;
   /** Per-upstream, per-call deadline; default 2000 ms (the node's own fan-out timeout). */
   timeoutMs?: number;
+  /**
+   * Several upstreams: follow the nodes' new columns into a merged state and answer
+   * from it (follow.ts); 0 switches it off (every request fans out). Default 5000 ms.
+   */
+  followEveryMs?: number;
+  /** Hook for the follow state's settled columns (gateway history). */
+  onSettled?: FollowOptions['onSettled'];
 }
+
+export const DEFAULT_FOLLOW_EVERY_MS = 5000;
 
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 2000;
 
@@ -90,6 +100,8 @@ export interface UpstreamBackend extends AdminBackend {
   close(): void;
   /** Live stream counters (see gatewayEvents.ts). */
   streamStats(): StreamStats;
+  /** The follow state (several upstreams with following on), else null. */
+  readonly follower: ClusterFollower | null;
 }
 
 const elapsed = (started: number) => Math.round(performance.now() - started);
@@ -207,7 +219,57 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
     );
   }
 
+  const followEveryMs = opts.followEveryMs ?? DEFAULT_FOLLOW_EVERY_MS;
+  const followCtl = new AbortController();
+  // A follow call may carry a whole day of a node (the warm-up): a longer deadline than a page's.
+  const followTimeoutMs = Math.max(4 * timeoutMs, 10_000);
+  const follower =
+    upstreams.length > 1 && followEveryMs > 0
+      ? new ClusterFollower({
+          nodes: opts.upstreams,
+          ...(opts.onSettled ? { onSettled: opts.onSettled } : {}),
+          fetch: async (i, series, fromMs, toMs) => {
+            const u = upstreams[i];
+            const request = toBinary(
+              GetKeyVizMatrixRequestSchema,
+              create(GetKeyVizMatrixRequestSchema, {
+                series,
+                fromUnixMs: BigInt(Math.trunc(fromMs)),
+                toUnixMs: BigInt(Math.trunc(toMs)),
+                rows: MAX_MATRIX_ROWS,
+              }),
+            );
+            const started = performance.now();
+            let o: Outcome<MatrixAnswer>;
+            try {
+              const bytes = await u.client.unary({
+                path: PATH_MATRIX,
+                request,
+                headers,
+                timeoutMs: followTimeoutMs,
+                signal: followCtl.signal,
+              });
+              o = decoded(
+                { node: u.node, ok: true, value: bytes, latencyMs: elapsed(started) },
+                decodeMatrixWire,
+              );
+            } catch (reason) {
+              const error = scrub(
+                mapUpstreamError(reason, { node: u.node, timeoutMs: followTimeoutMs, sentToken }),
+              );
+              o = { node: u.node, ok: false, error, latencyMs: elapsed(started) };
+            }
+            return o.ok
+              ? { ok: true, value: o.value, latencyMs: o.latencyMs }
+              : { ok: false, status: statusOf(o) };
+          },
+        })
+      : null;
+  follower?.start(followEveryMs);
+
   async function merged(req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer> {
+    const fromState = follower?.answer(req);
+    if (fromState) return fromState;
     const outcomes = await callAll(PATH_MATRIX, matrixRequest(req), signal, decodeMatrixWire);
     const ok = succeeded(outcomes);
     const answer = mergeMatrices(
@@ -312,7 +374,10 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
       return merged;
     },
 
+    follower,
     close(): void {
+      follower?.close();
+      followCtl.abort();
       events.close();
       for (const u of upstreams) u.client.close();
     },
