@@ -80,6 +80,16 @@ export interface SettledColumn {
   metaOf: (b: number) => BucketMeta;
 }
 
+/** A stored column (gateway history), all four series. */
+export interface RestoredColumn {
+  t: number;
+  metas: BucketMeta[];
+  /** Series-major: reads, writes, read bytes, write bytes; metas.length each. */
+  counters: Float64Array;
+  groups: Float64Array;
+  terms: Float64Array;
+}
+
 interface RawTimes {
   min: number;
   max: number;
@@ -170,13 +180,13 @@ export class ClusterFollower {
   private readonly registry = new Registry();
   readonly statuses: UpstreamStatus[];
   stepMs = 0;
-  private readonly keepMs: number;
+  readonly keepMs: number;
   private settledThrough = -Infinity;
   private running: Promise<void> | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   /** Counters for /healthz detail and tests. */
-  readonly stats = { rounds: 0, repairs: 0, answered: 0, fellBack: 0 };
+  readonly stats = { rounds: 0, repairs: 0, answered: 0, fellBack: 0, restored: 0 };
 
   constructor(private readonly o: FollowOptions) {
     if (o.nodes.length > MAX_FOLLOWED_NODES) {
@@ -457,6 +467,45 @@ export class ClusterFollower {
       }
       this.settledThrough = t;
     }
+  }
+
+  /**
+   * Columns from the gateway's history store (restart): held as merged columns, and
+   * every node is then asked only for columns after them, so nothing counts twice.
+   * Call before start().
+   */
+  restore(cols: readonly RestoredColumn[], stepMs: number): void {
+    if (cols.length === 0) return;
+    this.stepMs = stepMs;
+    let last = -Infinity;
+    for (const c of cols) {
+      const n = c.metas.length;
+      const buckets = Int32Array.from(c.metas, (m) => this.registry.intern(m));
+      FOLLOWED_SERIES.forEach((series) => {
+        const k = series - 1; // KeyVizSeries 1..4 = counters reads, writes, read bytes, write bytes
+        this.series.get(series)!.put({
+          t: c.t,
+          exactT: NaN,
+          minRaw: c.t - stepMs + 1,
+          maxRaw: c.t,
+          nodeMask: 0,
+          buckets,
+          values: c.counters.slice(k * n, (k + 1) * n),
+          groups: c.groups,
+          terms: c.terms,
+          masks: new Uint32Array(n),
+          exact: null,
+          conflicts: null,
+        });
+      });
+      last = Math.max(last, c.t);
+    }
+    for (const st of this.series.values()) {
+      st.held.fill(last);
+      st.warm = true;
+      this.evict(st);
+    }
+    this.settledThrough = last;
   }
 
   /** Columns the state holds of a series (tests, health). */

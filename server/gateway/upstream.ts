@@ -43,7 +43,8 @@ import { GatewayEvents } from './gatewayEvents.ts';
 import type { StreamStats } from '../events/types.ts';
 import { mergeAdapterSummaries, mergeRouteDetails } from './console.ts';
 import { Code } from '@connectrpc/connect';
-import { ClusterFollower, type FollowOptions } from './follow.ts';
+import { ClusterFollower, type SettledColumn } from './follow.ts';
+import type { GatewayHistory } from './history.ts';
 
 export interface UpstreamBackendOptions {
   /** HOST:PORT of each node, in the order statuses are reported. */
@@ -61,8 +62,8 @@ export interface UpstreamBackendOptions {
    * from it (follow.ts); 0 switches it off (every request fans out). Default 5000 ms.
    */
   followEveryMs?: number;
-  /** Hook for the follow state's settled columns (gateway history). */
-  onSettled?: FollowOptions['onSettled'];
+  /** Gateway history: restored into the follow state at start, fed its settled columns. */
+  history?: GatewayHistory;
 }
 
 export const DEFAULT_FOLLOW_EVERY_MS = 5000;
@@ -227,7 +228,7 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
     upstreams.length > 1 && followEveryMs > 0
       ? new ClusterFollower({
           nodes: opts.upstreams,
-          ...(opts.onSettled ? { onSettled: opts.onSettled } : {}),
+          ...(opts.history ? { onSettled: (c: SettledColumn) => opts.history?.onSettled(c) } : {}),
           fetch: async (i, series, fromMs, toMs) => {
             const u = upstreams[i];
             const request = toBinary(
@@ -265,6 +266,8 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
           },
         })
       : null;
+  if (follower && opts.history)
+    follower.stats.restored = opts.history.restoreInto(follower, Date.now(), follower.keepMs);
   follower?.start(followEveryMs);
 
   async function merged(req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer> {
