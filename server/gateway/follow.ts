@@ -185,6 +185,9 @@ export class ClusterFollower {
   private running: Promise<void> | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  /** Live listeners: each aligned column of a series once, when every node up has passed it. */
+  private readonly live = new Set<(series: number, t: number) => void>();
+  private readonly liveThrough = new Map<number, number>();
   /** Counters for /healthz detail and tests. */
   readonly stats = { rounds: 0, repairs: 0, answered: 0, fellBack: 0, restored: 0 };
 
@@ -263,6 +266,7 @@ export class ClusterFollower {
     }
     await this.ingest(series, st, fresh);
     if (outcomes.some((o) => o.ok)) st.warm = true;
+    this.emitLive(series, st, outcomes);
   }
 
   /** Merge new columns of one series into the state. */
@@ -506,6 +510,49 @@ export class ClusterFollower {
       this.evict(st);
     }
     this.settledThrough = last;
+  }
+
+  /**
+   * Live: call `fn(series, t)` for each new aligned column once the nodes that answered
+   * this round have all passed it (a node down does not hold the others back; its part,
+   * when it comes, is in the next full answer). Returns the unsubscribe.
+   */
+  subscribe(fn: (series: number, t: number) => void): () => void {
+    this.live.add(fn);
+    return () => this.live.delete(fn);
+  }
+
+  private emitLive(series: number, st: SeriesState, outcomes: FetchOutcome[]): void {
+    if (this.stepMs === 0 || st.columns.length === 0) return;
+    let through = Infinity;
+    outcomes.forEach((o, i) => {
+      if (o.ok) through = Math.min(through, alignedTime(st.held[i], this.stepMs));
+    });
+    if (!Number.isFinite(through)) return;
+    const from = this.liveThrough.get(series);
+    this.liveThrough.set(series, Math.max(from ?? -Infinity, through));
+    // The first round only marks where live starts: the history is the client's full answer.
+    if (from === undefined || this.live.size === 0) return;
+    for (let i = st.indexOf(from + 1); i < st.columns.length; i++) {
+      const t = st.columns[i].t;
+      if (t > through) break;
+      for (const fn of this.live) fn(series, t);
+    }
+  }
+
+  /** One aligned column as a live column: the row budget and order of a full answer. */
+  liveColumn(series: number, t: number, rows: number): MatrixAnswer | null {
+    const st = this.series.get(series);
+    const col = st?.get(t);
+    if (!st || !col) return null;
+    return assemble(
+      [col],
+      this.registry,
+      { series, fromUnixMs: 0, toUnixMs: 0, rows },
+      this.stepMs,
+      this.statuses,
+      st.trackedBuckets,
+    );
   }
 
   /** Columns the state holds of a series (tests, health). */

@@ -128,7 +128,58 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
     return new ConnectError(err.rawMessage.split(t).join('[redacted]'), err.code);
   };
 
+  const followEveryMs = opts.followEveryMs ?? DEFAULT_FOLLOW_EVERY_MS;
+  const followCtl = new AbortController();
+  // A follow call may carry a whole day of a node (the warm-up): a longer deadline than a page's.
+  const followTimeoutMs = Math.max(4 * timeoutMs, 10_000);
+  const follower =
+    upstreams.length > 1 && followEveryMs > 0
+      ? new ClusterFollower({
+          nodes: opts.upstreams,
+          ...(opts.history ? { onSettled: (c: SettledColumn) => opts.history?.onSettled(c) } : {}),
+          fetch: async (i, series, fromMs, toMs) => {
+            const u = upstreams[i];
+            const request = toBinary(
+              GetKeyVizMatrixRequestSchema,
+              create(GetKeyVizMatrixRequestSchema, {
+                series,
+                fromUnixMs: BigInt(Math.trunc(fromMs)),
+                toUnixMs: BigInt(Math.trunc(toMs)),
+                rows: MAX_MATRIX_ROWS,
+              }),
+            );
+            const started = performance.now();
+            let o: Outcome<MatrixAnswer>;
+            try {
+              const bytes = await u.client.unary({
+                path: PATH_MATRIX,
+                request,
+                headers,
+                timeoutMs: followTimeoutMs,
+                signal: followCtl.signal,
+              });
+              o = decoded(
+                { node: u.node, ok: true, value: bytes, latencyMs: elapsed(started) },
+                decodeMatrixWire,
+              );
+            } catch (reason) {
+              const error = scrub(
+                mapUpstreamError(reason, { node: u.node, timeoutMs: followTimeoutMs, sentToken }),
+              );
+              o = { node: u.node, ok: false, error, latencyMs: elapsed(started) };
+            }
+            return o.ok
+              ? { ok: true, value: o.value, latencyMs: o.latencyMs }
+              : { ok: false, status: statusOf(o) };
+          },
+        })
+      : null;
+  if (follower && opts.history)
+    follower.stats.restored = opts.history.restoreInto(follower, Date.now(), follower.keepMs);
+  follower?.start(followEveryMs);
+
   const events = new GatewayEvents({
+    follower,
     upstreams: opts.upstreams,
     tls: opts.tls,
     ca,
@@ -219,56 +270,6 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
       }),
     );
   }
-
-  const followEveryMs = opts.followEveryMs ?? DEFAULT_FOLLOW_EVERY_MS;
-  const followCtl = new AbortController();
-  // A follow call may carry a whole day of a node (the warm-up): a longer deadline than a page's.
-  const followTimeoutMs = Math.max(4 * timeoutMs, 10_000);
-  const follower =
-    upstreams.length > 1 && followEveryMs > 0
-      ? new ClusterFollower({
-          nodes: opts.upstreams,
-          ...(opts.history ? { onSettled: (c: SettledColumn) => opts.history?.onSettled(c) } : {}),
-          fetch: async (i, series, fromMs, toMs) => {
-            const u = upstreams[i];
-            const request = toBinary(
-              GetKeyVizMatrixRequestSchema,
-              create(GetKeyVizMatrixRequestSchema, {
-                series,
-                fromUnixMs: BigInt(Math.trunc(fromMs)),
-                toUnixMs: BigInt(Math.trunc(toMs)),
-                rows: MAX_MATRIX_ROWS,
-              }),
-            );
-            const started = performance.now();
-            let o: Outcome<MatrixAnswer>;
-            try {
-              const bytes = await u.client.unary({
-                path: PATH_MATRIX,
-                request,
-                headers,
-                timeoutMs: followTimeoutMs,
-                signal: followCtl.signal,
-              });
-              o = decoded(
-                { node: u.node, ok: true, value: bytes, latencyMs: elapsed(started) },
-                decodeMatrixWire,
-              );
-            } catch (reason) {
-              const error = scrub(
-                mapUpstreamError(reason, { node: u.node, timeoutMs: followTimeoutMs, sentToken }),
-              );
-              o = { node: u.node, ok: false, error, latencyMs: elapsed(started) };
-            }
-            return o.ok
-              ? { ok: true, value: o.value, latencyMs: o.latencyMs }
-              : { ok: false, status: statusOf(o) };
-          },
-        })
-      : null;
-  if (follower && opts.history)
-    follower.stats.restored = opts.history.restoreInto(follower, Date.now(), follower.keepMs);
-  follower?.start(followEveryMs);
 
   async function merged(req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer> {
     const fromState = follower?.answer(req);

@@ -211,3 +211,66 @@ it('two nodes, one killed and started again, then the gateway restarted: no colu
   const missing = [...before.keys()].filter((T) => !restored.has(T) && T < newestBefore - 6 * STEP);
   expect(missing).toEqual([]);
 }, 90_000);
+
+it('live through two nodes: one merged column per step, at the step boundary, as the full answer has it', async () => {
+  const dir = tempDir('gwlive');
+  mkdirSync(path.join(dir, 'static'));
+  const nodeTok = path.join(dir, 'node.token');
+  const pageTok = path.join(dir, 'page.token');
+  writeFileSync(nodeTok, `${NODE_TOKEN}\n`);
+  writeFileSync(pageTok, `${PAGE_TOKEN}\n`);
+  const node = (seed: number) =>
+    start([
+      '--static',
+      path.join(dir, 'static'),
+      ...workloadFlags({ step: '1s', backfill: '3s', routes: 8, seed }),
+      '--adminTokenFile',
+      nodeTok,
+    ]);
+  const a = await node(11);
+  await sleep(400); // flush times apart: the nodes' columns need aligning
+  const b = await node(12);
+  const gw = await start([
+    '--static',
+    path.join(dir, 'static'),
+    '--upstream',
+    `${a.grpc},${b.grpc}`,
+    '--upstreamTokenFile',
+    nodeTok,
+    '--adminTokenFile',
+    pageTok,
+    '--upstreamFollow',
+    '200ms',
+  ]);
+  const client = page(gw);
+  await sleep(1500);
+  const ac = new AbortController();
+  const times: number[] = [];
+  const columns = new Map<number, Map<string, number>>();
+  const started = Date.now();
+  try {
+    for await (const ev of client.streamEvents(
+      { series: [READS], rows: 1024 },
+      { signal: ac.signal },
+    )) {
+      if (ev.event.case === 'keyvizColumn') {
+        const t = Number(ev.event.value.columnUnixMs);
+        times.push(t);
+        columns.set(t, new Map(ev.event.value.rows.map((r) => [r.bucketId, Number(r.values[0])])));
+      }
+      if (Date.now() - started > 5000) break;
+    }
+  } finally {
+    ac.abort();
+  }
+  expect(times.length).toBeGreaterThanOrEqual(3);
+  // Aligned and one per step: never a node's own flush time, never the same step twice.
+  for (const t of times) expect(t % STEP).toBe(0);
+  for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThan(times[i - 1]);
+  // Each is the whole merged column the full answer shows at that time.
+  const full = cellsOf(await client.getKeyVizMatrix({ series: READS, rows: 1024 }));
+  for (const [t, col] of columns) {
+    const nonZero = Object.fromEntries([...col].filter(([, v]) => v !== 0));
+    expect([t, nonZero]).toEqual([t, Object.fromEntries(full.get(t) ?? [])]);
+  }
+}, 60_000);
