@@ -110,7 +110,7 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
       gatewayHistory =
         flags.history.enabled && follows ? openGatewayHistory(flags.history, log) : null;
       const gh = gatewayHistory;
-      const up = createUpstreamBackend({ ...gw, ...(gh ? { history: gh } : {}) });
+      const up = createUpstreamBackend({ ...gw, log, ...(gh ? { history: gh } : {}) });
       source = {
         backend: up,
         sampler: null,

@@ -47,6 +47,8 @@ export interface FollowOptions {
   keepMs?: number;
   /** Called with each aligned column once all four series hold it and it left the fresh span. */
   onSettled?: (col: SettledColumn) => void;
+  /** Operator lines (the state turning warm). */
+  log?: (line: string) => void;
 }
 
 /** One merged, aligned column of one series: an entry per bucket present in it. */
@@ -226,6 +228,7 @@ export class ClusterFollower {
         }
         this.stats.rounds++;
         this.settle();
+        if (this.stats.rounds === 1 || !this.warmLogged) this.logWarm();
       } finally {
         this.running = null;
       }
@@ -552,6 +555,20 @@ export class ClusterFollower {
       this.stepMs,
       this.statuses,
       st.trackedBuckets,
+    );
+  }
+
+  private warmLogged = false;
+  private readonly startedAt = performance.now();
+  private logWarm(): void {
+    if (this.warmLogged || ![...this.series.values()].every((s) => s.warm)) return;
+    this.warmLogged = true;
+    const cols = this.series.get(KeyVizSeries.KEYVIZ_SERIES_WRITES)!.columns.length;
+    const ok = this.statuses.filter((s) => s.ok).length;
+    this.o.log?.(
+      `gateway: follow state warm in ${Math.round(performance.now() - this.startedAt)} ms: ` +
+        `${cols} aligned columns (step ${this.stepMs} ms), ${this.registry.ids.length} buckets, ` +
+        `${ok} of ${this.o.nodes.length} nodes answering`,
     );
   }
 

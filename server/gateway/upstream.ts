@@ -62,6 +62,8 @@ export interface UpstreamBackendOptions {
    * from it (follow.ts); 0 switches it off (every request fans out). Default 5000 ms.
    */
   followEveryMs?: number;
+  /** Operator lines (stderr by default in the server). */
+  log?: (line: string) => void;
   /** Gateway history: restored into the follow state at start, fed its settled columns. */
   history?: GatewayHistory;
 }
@@ -136,6 +138,7 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
     upstreams.length > 1 && followEveryMs > 0
       ? new ClusterFollower({
           nodes: opts.upstreams,
+          ...(opts.log ? { log: opts.log } : {}),
           ...(opts.history ? { onSettled: (c: SettledColumn) => opts.history?.onSettled(c) } : {}),
           fetch: async (i, series, fromMs, toMs) => {
             const u = upstreams[i];
@@ -155,7 +158,9 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
                 path: PATH_MATRIX,
                 request,
                 headers,
-                timeoutMs: followTimeoutMs,
+                // Only the first call (from 0: a whole day) gets the longer deadline; a stalled
+                // node must not hold a round (and every other node's new column) longer.
+                timeoutMs: fromMs === 0 ? followTimeoutMs : timeoutMs,
                 signal: followCtl.signal,
               });
               o = decoded(
@@ -164,7 +169,11 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
               );
             } catch (reason) {
               const error = scrub(
-                mapUpstreamError(reason, { node: u.node, timeoutMs: followTimeoutMs, sentToken }),
+                mapUpstreamError(reason, {
+                  node: u.node,
+                  timeoutMs: fromMs === 0 ? followTimeoutMs : timeoutMs,
+                  sentToken,
+                }),
               );
               o = { node: u.node, ok: false, error, latencyMs: elapsed(started) };
             }
