@@ -20,6 +20,8 @@ import { rowBudget } from '../sampler/request.ts';
 import { alignedTime, inferStepMs, mergeMatrices, type NodeAnswer } from './merge.ts';
 import { KeyVizSeries } from '../../src/gen/admin_pb.ts';
 import { yieldToLoop } from '../backends/yieldToLoop.ts';
+import type { HistoryStore } from '../history/types.ts';
+import { planWindow } from '../history/plan.ts';
 
 /** The four series, in the order a round follows them. */
 export const FOLLOWED_SERIES = [
@@ -70,6 +72,15 @@ export interface MergedColumn {
   masks: Uint32Array;
   exact: Map<number, bigint> | null;
   conflicts: { entry: number; nodes: string[] }[] | null;
+  /** Set for a stored roll-up column (gateway history): its width. */
+  widthMs?: number;
+}
+
+/** What the state reads of the gateway's history store (a part of HistoryStore). */
+export interface StoredTiers {
+  store: Pick<HistoryStore, 'bounds' | 'readSeries' | 'metaOf' | 'bucketIdOf'>;
+  /** Per tier: its column width, 0 for tier 0 when it holds the raw aligned columns. */
+  tierWidths: readonly number[];
 }
 
 /** What the history hook gets: one aligned column, all four series (KeyVizSeries order 1..4). */
@@ -182,7 +193,8 @@ export class ClusterFollower {
   private readonly registry = new Registry();
   readonly statuses: UpstreamStatus[];
   stepMs = 0;
-  readonly keepMs: number;
+  /** Grows to the longest ring a node showed at its first answer (a node may keep more than 24 h). */
+  keepMs: number;
   private settledThrough = -Infinity;
   private running: Promise<void> | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -286,6 +298,10 @@ export class ClusterFollower {
       newest = Math.max(newest, alignedTime(c[c.length - 1], step));
     }
     const freshFrom = newest - (FRESH_COLUMNS - 1) * step;
+    for (const f of fresh) {
+      const c = f.answer.columnUnixMs;
+      this.keepMs = Math.max(this.keepMs, c[c.length - 1] - c[0] + step);
+    }
     // Aligned times a late column touches that the state merged and no longer holds raw.
     let lateLo = Infinity;
     let lateHi = -Infinity;
@@ -572,6 +588,82 @@ export class ClusterFollower {
     );
   }
 
+  private stored: StoredTiers | null = null;
+  private readonly storedKey = new Map<number, number>();
+  /** Windows older than the state are answered from the gateway's history store. */
+  attachStore(t: StoredTiers): void {
+    this.stored = t;
+  }
+
+  /**
+   * Stored columns for the part of [from, to) before `stateFirst`, oldest first, joined
+   * across tiers like the sampler's history (server/history/plan.ts).
+   */
+  private storedColumns(
+    series: number,
+    from: number,
+    to: number,
+    stateFirst: number,
+  ): MergedColumn[] {
+    const t = this.stored;
+    if (!t) return [];
+    const { store, tierWidths } = t;
+    const sources = [
+      { first: Number.isFinite(stateFirst) ? stateFirst : null, widthMs: 0 },
+      ...tierWidths.map((w, i) => {
+        const b = store.bounds(i);
+        return b ? { first: b.first, last: b.last, widthMs: w } : { first: null, widthMs: w };
+      }),
+    ];
+    const plan = planWindow(sources, from, to).filter((p) => p.source > 0);
+    plan.sort((a, b) => a.from - b.from);
+    const out: MergedColumn[] = [];
+    for (const p of plan) {
+      const tier = p.source - 1;
+      for (const c of store.readSeries(tier, p.from, p.to, series - 1)) {
+        const n = c.keys.length;
+        const buckets = new Int32Array(n);
+        for (let i = 0; i < n; i++) {
+          const key = c.keys[i];
+          let b = this.storedKey.get(key);
+          if (b === undefined) {
+            const id = store.bucketIdOf(key) ?? `unknown:${key}`;
+            const e = new Uint8Array(0);
+            const meta = store.metaOf(key) ?? {
+              bucketId: id,
+              start: e,
+              end: e,
+              label: '',
+              aggregate: false,
+              routeIds: [],
+              routeCount: 1,
+            };
+            b = this.registry.intern(meta);
+            this.storedKey.set(key, b);
+          }
+          buckets[i] = b;
+        }
+        const raw = tierWidths[tier] === 0;
+        out.push({
+          t: c.unixMs,
+          exactT: NaN,
+          minRaw: raw ? c.unixMs - this.stepMs + 1 : c.unixMs,
+          maxRaw: raw ? c.unixMs : c.unixMs + c.widthMs - 1,
+          nodeMask: 0,
+          buckets,
+          values: Float64Array.from(c.series),
+          groups: Float64Array.from(c.groups),
+          terms: Float64Array.from(c.terms),
+          masks: new Uint32Array(n),
+          exact: null,
+          conflicts: null,
+          ...(raw ? {} : { widthMs: c.widthMs }),
+        });
+      }
+    }
+    return out;
+  }
+
   /** Columns the state holds of a series (tests, health). */
   columnsOf(series: number): readonly MergedColumn[] {
     return this.series.get(series)?.columns ?? [];
@@ -589,12 +681,19 @@ export class ClusterFollower {
     const st = this.series.get(series)!;
     const from = req.fromUnixMs;
     const to = req.toUnixMs;
-    if (req.exactColumns || !st.warm || this.stepMs === 0 || from < st.coveredFrom) {
+    const stateFirst = st.columns.length > 0 ? st.columns[0].minRaw : Infinity;
+    const older = this.stored !== null && from !== 0 && from < stateFirst;
+    if (
+      req.exactColumns ||
+      !st.warm ||
+      this.stepMs === 0 ||
+      (from !== 0 && from < st.coveredFrom - this.stepMs && !older)
+    ) {
       this.stats.fellBack++;
       return null;
     }
     this.stats.answered++;
-    const cols: MergedColumn[] = [];
+    const cols: MergedColumn[] = older ? this.storedColumns(series, from, to, stateFirst) : [];
     if (!(to !== 0 && from >= to)) {
       // Whole columns: one is in the window when any of its nodes' flushes is, so
       // moving `from` or `to` inside a column changes nothing.
@@ -786,7 +885,11 @@ export function assemble(
   }
   const exact = cols.every((c) => !Number.isNaN(c.exactT)) && cols.length <= most;
   const names = statuses.map((s) => s.node);
+  const widths = cols.some((c) => c.widthMs !== undefined)
+    ? cols.map((c) => c.widthMs ?? stepMs)
+    : null;
   return {
+    ...(widths ? { columnWidthMs: widths } : {}),
     columnUnixMs: cols.map((c) => (exact ? c.exactT : c.t)),
     rows,
     nodes: statuses.map((s) => ({ ...s })),

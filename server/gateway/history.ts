@@ -67,15 +67,23 @@ export function openGatewayHistory(
   store: HistoryStore = openSqliteStore(flags.dir),
 ): GatewayHistory {
   let writer: HistoryWriter | null = null;
+  let follower: ClusterFollower | null = null;
   const writerFor = (stepMs: number): HistoryWriter => {
     if (!writer) {
-      writer = new HistoryWriter(store, flags.tiers, stepMs, log);
-      writer.startRetention(RETENTION_EVERY_MS);
+      const w = new HistoryWriter(store, flags.tiers, stepMs, log);
+      writer = w;
+      w.startRetention(RETENTION_EVERY_MS);
+      // Windows older than the follow state: from the tiers (tier 0 raw when not coarser than the step).
+      follower?.attachStore({
+        store,
+        tierWidths: flags.tiers.map((_, i) => (i === 0 && w.rawTier0 ? 0 : w.widthOf(i))),
+      });
     }
     return writer;
   };
   return {
-    restoreInto(follower, now, keepMs) {
+    restoreInto(f, now, keepMs) {
+      follower = f;
       const b = store.bounds(0);
       if (!b) return 0;
       const stored = store.readFull(0, Math.min(now, b.last) - keepMs, Infinity);
@@ -97,7 +105,7 @@ export function openGatewayHistory(
           terms: Float64Array.from(c.terms),
         };
       });
-      follower.restore(cols, stepMs);
+      f.restore(cols, stepMs);
       writerFor(stepMs);
       return cols.length;
     },

@@ -3,7 +3,11 @@
 // bucket) and answer like the node's pivot; after every round the state's answer must
 // equal a fresh fan-out merge of the same nodes, and across a restart (the node's ring
 // lost) every flushed count must be held exactly once.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../server/history/sqliteStore.ts';
 import { ClusterFollower, type FetchOutcome } from '../../server/gateway/follow.ts';
 import { mergeMatrices } from '../../server/gateway/merge.ts';
 import { inWindow, seriesCounter } from '../../server/sampler/request.ts';
@@ -204,5 +208,56 @@ describe('follow state', () => {
     // (b's ring still holds its steps 0-3, counted in `before`.)
     expect(sum).toBe(before + total() - reads(nodes[1].ring.slice(0, 4)));
     expect(held.columnUnixMs.length).toBe(6);
+  });
+});
+
+describe('follow state with the gateway history store', () => {
+  it('answers a window older than the state from the stored tiers, with their widths', async () => {
+    const store = openSqliteStore(mkdtempSync(path.join(tmpdir(), 'keyviz-gwstore-')));
+    try {
+      const meta = (b: number) => ({
+        bucketId: `route:${b + 1}`,
+        start: enc.encode(`k${String(b).padStart(3, '0')}`),
+        end: enc.encode(`k${String(b + 1).padStart(3, '0')}`),
+        label: '',
+        aggregate: false,
+        routeIds: [],
+        routeCount: 1,
+      });
+      const TEN = 600_000;
+      const base = Math.ceil(T0 / TEN) * TEN - 6 * TEN; // an hour of 10-minute roll-ups
+      // Counters series-major (reads, writes, read bytes, write bytes) for buckets 0 and 1.
+      const rolled = (i: number) => ({
+        unixMs: base + i * TEN,
+        widthMs: TEN,
+        keys: Uint32Array.of(0, 1),
+        counters: Float64Array.of(10 + i, 20 + i, 1, 2, 3, 4, 5, 6),
+        groups: Float64Array.of(1, 2),
+        terms: Float64Array.of(7, 7),
+        idle: null,
+        changed: null,
+      });
+      store.write({
+        newBuckets: [0, 1].map((b) => ({ key: b, bucketId: `route:${b + 1}`, meta: meta(b) })),
+        metaUpdates: [],
+        columns: [0, 1, 2, 3, 4, 5].map((i) => ({ tier: 1, column: rolled(i) })),
+      });
+      const nodes = [new SimNode('a', 1_000, 8), new SimNode('b', 21_000, 9)];
+      for (const n of nodes) for (let k = 0; k < 4; k++) n.flush(k);
+      const f = follower(nodes);
+      f.attachStore({ store, tierWidths: [0, TEN] });
+      await f.round();
+      const a = f.answer(req(1, 0, base, 0))!;
+      const stateCols = f.columnsOf(1).length;
+      expect(a.columnUnixMs.slice(0, 6)).toEqual([0, 1, 2, 3, 4, 5].map((i) => base + i * TEN));
+      expect(a.columnUnixMs.length).toBe(6 + stateCols);
+      expect(a.columnWidthMs?.slice(0, 7)).toEqual([TEN, TEN, TEN, TEN, TEN, TEN, STEP]);
+      const r1 = a.rows.find((r) => r.meta.bucketId === 'route:1')!;
+      expect([...r1.values.slice(0, 6)]).toEqual([10, 11, 12, 13, 14, 15]);
+      // A window the state covers does not touch the store.
+      expect(f.answer(req(1))!.columnUnixMs.length).toBe(stateCols);
+    } finally {
+      store.close();
+    }
   });
 });
