@@ -807,6 +807,37 @@ function columnOf(
   return col;
 }
 
+function sumColumn(
+  buckets: Int32Array,
+  values: Float64Array,
+  entryMasks: Uint32Array,
+  totals: Float64Array,
+  seen: Uint8Array,
+  masks: Uint32Array,
+): void {
+  for (let k = 0; k < buckets.length; k++) {
+    const b = buckets[k];
+    totals[b] += values[k];
+    seen[b] = 1;
+    masks[b] |= entryMasks[k];
+  }
+}
+
+/** out[row * w + j] = src[k] for each entry k whose bucket has a row. */
+function fillColumn(
+  buckets: Int32Array,
+  src: Float64Array,
+  rowOf: Int32Array,
+  out: Float64Array,
+  w: number,
+  j: number,
+): void {
+  for (let k = 0; k < buckets.length; k++) {
+    const r = rowOf[buckets[k]];
+    if (r >= 0) out[r * w + j] = src[k];
+  }
+}
+
 /**
  * The answer over `cols`: rows ranked by the window's sum (the node's pivot rule),
  * the budget kept, ordered by start key; cost: one pass over the window's entries.
@@ -826,12 +857,7 @@ export function assemble(
   let ids = false;
   for (const c of cols) {
     if (c.groups) ids = true;
-    for (let k = 0; k < c.buckets.length; k++) {
-      const b = c.buckets[k];
-      totals[b] += c.values[k];
-      seen[b] = 1;
-      masks[b] |= c.masks[k];
-    }
+    sumColumn(c.buckets, c.values, c.masks, totals, seen, masks);
   }
   let picked: number[] = [];
   for (let b = 0; b < nb; b++) if (seen[b] === 1) picked.push(b);
@@ -849,25 +875,30 @@ export function assemble(
   const rowOf = new Int32Array(nb).fill(-1);
   picked.forEach((b, r) => (rowOf[b] = r));
   const w = cols.length;
-  const rows: MatrixRow[] = picked.map((b) => ({
+  const nr = picked.length;
+  // Row arrays carved from flat buffers, filled column by column in small loops: a full
+  // answer is millions of cells, and per-cell object access measurably dominated it.
+  const vals = new Float64Array(nr * w);
+  const gids = ids ? new Float64Array(nr * w) : null;
+  const tids = ids ? new Float64Array(nr * w) : null;
+  const rows: MatrixRow[] = picked.map((b, r) => ({
     meta: registry.metas[b],
-    values: new Float64Array(w),
-    raftGroupIds: ids ? new Float64Array(w) : new Float64Array(0),
-    leaderTerms: ids ? new Float64Array(w) : new Float64Array(0),
+    values: vals.subarray(r * w, (r + 1) * w),
+    raftGroupIds: gids ? gids.subarray(r * w, (r + 1) * w) : new Float64Array(0),
+    leaderTerms: tids ? tids.subarray(r * w, (r + 1) * w) : new Float64Array(0),
   }));
   const conflicts: MatrixAnswer['conflicts'] = [];
   cols.forEach((c, j) => {
-    for (let k = 0; k < c.buckets.length; k++) {
-      const r = rowOf[c.buckets[k]];
-      if (r < 0) continue;
-      const row = rows[r];
-      row.values[j] = c.values[k];
-      if (ids && c.groups && c.terms) {
-        row.raftGroupIds[j] = c.groups[k];
-        row.leaderTerms[j] = c.terms[k];
+    fillColumn(c.buckets, c.values, rowOf, vals, w, j);
+    if (gids && tids && c.groups && c.terms) {
+      fillColumn(c.buckets, c.groups, rowOf, gids, w, j);
+      fillColumn(c.buckets, c.terms, rowOf, tids, w, j);
+    }
+    if (c.exact) {
+      for (const [k, x] of c.exact) {
+        const r = rowOf[c.buckets[k]];
+        if (r >= 0) (rows[r].exactValues ??= new Map()).set(j, x);
       }
-      const x = c.exact?.get(k);
-      if (x !== undefined) (row.exactValues ??= new Map()).set(j, x);
     }
     for (const cf of c.conflicts ?? []) {
       const r = rowOf[c.buckets[cf.entry]];
