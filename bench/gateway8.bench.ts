@@ -205,18 +205,25 @@ export async function runGateway8(): Promise<void> {
     closers.push(f.close);
     const fanWalls: number[] = [];
     const fanCpus: number[] = [];
+    const fanErrors: string[] = [];
     for (let i = 0; i < 3; i++) {
       const c0 = cpuMs(fan.proc.pid!);
       const w0 = performance.now();
-      const r = await f.client.getKeyVizMatrix();
+      try {
+        const r = await f.client.getKeyVizMatrix();
+        cols = r.decode().columnUnixMs.length;
+      } catch (e) {
+        // A loaded machine can run all eight full fetches past the 2 s deadline: that is a figure too.
+        fanErrors.push(String((e as Error).message).slice(0, 80));
+      }
       fanWalls.push(performance.now() - w0);
       fanCpus.push(cpuMs(fan.proc.pid!) - c0);
-      cols = r.decode().columnUnixMs.length;
     }
     line(
       'fan-out (--upstreamFollow off), p50 wall (3)',
       `${median(fanWalls).toFixed(0)} ms`,
-      `loaded; ${cols} columns; gateway CPU ${median(fanCpus).toFixed(0)} ms per request`,
+      `loaded; ${cols} columns; gateway CPU ${median(fanCpus).toFixed(0)} ms per request` +
+        (fanErrors.length > 0 ? `; ${fanErrors.length} of 3 failed: ${fanErrors[0]}` : ''),
     );
   } finally {
     closers.forEach((c) => c());
