@@ -13,6 +13,7 @@ import type { ServerFlags } from './flags.ts';
 import { resolveGatewayOptions } from './gateway/flags.ts';
 import { createUpstreamBackend } from './gateway/upstream.ts';
 import { openGatewayHistory, type GatewayHistory } from './gateway/history.ts';
+import { MAX_FOLLOWED_NODES } from './gateway/follow.ts';
 import { createJsonApi, loadCredentialsFile, loadSigningKeyFile } from './http/jsonApi.ts';
 import { composeHandlers, type SubHandler } from './http/compose.ts';
 import { createCors } from './http/cors.ts';
@@ -106,7 +107,10 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
     }
     if (gw) {
       // Gateway history needs the follow state (several upstreams, following on).
-      const follows = gw.upstreams.length > 1 && gw.followEveryMs !== 0;
+      const follows =
+        gw.upstreams.length > 1 &&
+        gw.upstreams.length <= MAX_FOLLOWED_NODES &&
+        gw.followEveryMs !== 0;
       gatewayHistory =
         flags.history.enabled && follows ? openGatewayHistory(flags.history, log) : null;
       const gh = gatewayHistory;

@@ -43,7 +43,7 @@ import { GatewayEvents } from './gatewayEvents.ts';
 import type { StreamStats } from '../events/types.ts';
 import { mergeAdapterSummaries, mergeRouteDetails } from './console.ts';
 import { Code } from '@connectrpc/connect';
-import { ClusterFollower, type SettledColumn } from './follow.ts';
+import { ClusterFollower, MAX_FOLLOWED_NODES, type SettledColumn } from './follow.ts';
 import type { GatewayHistory } from './history.ts';
 
 export interface UpstreamBackendOptions {
@@ -135,7 +135,7 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
   // A follow call may carry a whole day of a node (the warm-up): a longer deadline than a page's.
   const followTimeoutMs = Math.max(4 * timeoutMs, 10_000);
   const follower =
-    upstreams.length > 1 && followEveryMs > 0
+    upstreams.length > 1 && upstreams.length <= MAX_FOLLOWED_NODES && followEveryMs > 0
       ? new ClusterFollower({
           nodes: opts.upstreams,
           ...(opts.log ? { log: opts.log } : {}),
