@@ -201,6 +201,10 @@ export async function runGatewayBench(): Promise<void> {
       tokenFile,
       '--upstreamTimeout',
       '10s',
+      // These fake nodes answer the same full matrix whatever `from` says: this bench
+      // measures the fan-out (gateway8.bench.ts measures the follow state on real nodes).
+      '--upstreamFollow',
+      'off',
       '--adminInsecureNoAuth',
     ]);
   let gw1: SpawnedServer | undefined;

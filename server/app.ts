@@ -12,6 +12,8 @@ import { writeFixture } from './fixture/record.ts';
 import type { ServerFlags } from './flags.ts';
 import { resolveGatewayOptions } from './gateway/flags.ts';
 import { createUpstreamBackend } from './gateway/upstream.ts';
+import { openGatewayHistory, type GatewayHistory } from './gateway/history.ts';
+import { MAX_FOLLOWED_NODES } from './gateway/follow.ts';
 import { createJsonApi, loadCredentialsFile, loadSigningKeyFile } from './http/jsonApi.ts';
 import { composeHandlers, type SubHandler } from './http/compose.ts';
 import { createCors } from './http/cors.ts';
@@ -97,20 +99,32 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
   })();
 
   let source: DataSource;
+  let gatewayHistory: GatewayHistory | null = null;
   try {
     const gw = resolveGatewayOptions(flags.gateway);
     if (gw && flags.fixture) {
       throw new StartupError('--fixture and --upstream exclude each other');
     }
     if (gw) {
-      const up = createUpstreamBackend(gw);
+      // Gateway history needs the follow state (several upstreams, following on).
+      const follows =
+        gw.upstreams.length > 1 &&
+        gw.upstreams.length <= MAX_FOLLOWED_NODES &&
+        gw.followEveryMs !== 0;
+      gatewayHistory =
+        flags.history.enabled && follows ? openGatewayHistory(flags.history, log) : null;
+      const gh = gatewayHistory;
+      const up = createUpstreamBackend({ ...gw, log, ...(gh ? { history: gh } : {}) });
       source = {
         backend: up,
         sampler: null,
         cluster: null,
         streamStats: () => up.streamStats(),
         finalFlush: () => {},
-        stop: () => up.close(),
+        stop: () => {
+          up.close();
+          gh?.close();
+        },
       };
     } else {
       source = localSource(flags, log);
@@ -170,7 +184,7 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
   const handler = composeHandlers([
     ...(opts.extraHandlers ?? []),
     healthz,
-    healthDetailHandler(() => source.history?.health() ?? null),
+    healthDetailHandler(() => source.history?.health() ?? gatewayHistory?.health() ?? null),
     streamsHealthz(source.streamStats),
     jsonApi,
     ...(flags.corsAllowOrigin.length > 0 ? [createCors(flags.corsAllowOrigin)] : []),

@@ -18,6 +18,7 @@ export interface GatewayFlagValues {
   upstreamTls?: boolean;
   upstreamCaFile?: string;
   upstreamTimeout?: string;
+  upstreamFollow?: string;
 }
 
 export const GATEWAY_FLAGS_HELP = `Gateway (serve the page from real nodes instead of the local sampler):
@@ -26,18 +27,22 @@ export const GATEWAY_FLAGS_HELP = `Gateway (serve the page from real nodes inste
   --upstreamInsecureNoAuth             send no token (nodes with auth switched off)
   --upstreamTls                        speak TLS to the nodes (default h2c)
   --upstreamCaFile FILE                PEM CA bundle for --upstreamTls (default: system CAs)
-  --upstreamTimeout DURATION           per-node deadline, e.g. 2s, 500ms (default 2s)`;
+  --upstreamTimeout DURATION           per-node deadline, e.g. 2s, 500ms (default 2s)
+  --upstreamFollow DURATION|off        several nodes: poll their new columns this often into a
+                                       merged state answers come from (default 5s; off = every
+                                       request asks every node)`;
 
 const STRING_FLAGS = [
   'upstream',
   'upstreamTokenFile',
   'upstreamCaFile',
   'upstreamTimeout',
+  'upstreamFollow',
 ] as const;
 const BOOL_FLAGS = ['upstreamInsecureNoAuth', 'upstreamTls'] as const;
 
 /** "2s", "500ms", "1.5s", "1m" (the server's duration syntax); a bare number is milliseconds. */
-export function parseDurationMs(text: string): number {
+export function parseDurationMs(text: string, flag = 'upstreamTimeout'): number {
   const t = text.trim();
   let n: number;
   if (/^\d+(?:\.\d+)?$/.test(t)) {
@@ -45,12 +50,12 @@ export function parseDurationMs(text: string): number {
     n = Math.round(Number(t));
   } else {
     try {
-      n = parseDuration('upstreamTimeout', t);
+      n = parseDuration(flag, t);
     } catch {
-      throw new GatewayFlagError(`--upstreamTimeout: "${text}" is not a duration (e.g. 2s, 500ms)`);
+      throw new GatewayFlagError(`--${flag}: "${text}" is not a duration (e.g. 2s, 500ms)`);
     }
   }
-  if (!(n >= 1)) throw new GatewayFlagError(`--upstreamTimeout: must be at least 1ms`);
+  if (!(n >= 1)) throw new GatewayFlagError(`--${flag}: must be at least 1ms`);
   return n;
 }
 
@@ -174,6 +179,12 @@ export function resolveGatewayOptions(
       ? DEFAULT_UPSTREAM_TIMEOUT_MS
       : parseDurationMs(values.upstreamTimeout);
   const opts: UpstreamBackendOptions = { upstreams, token, insecureNoAuth, tls, timeoutMs };
+  if (values.upstreamFollow !== undefined) {
+    opts.followEveryMs =
+      values.upstreamFollow === 'off'
+        ? 0
+        : parseDurationMs(values.upstreamFollow, 'upstreamFollow');
+  }
   if (values.upstreamCaFile !== undefined) opts.caFile = values.upstreamCaFile;
   return opts;
 }

@@ -20,6 +20,7 @@ import { DEFAULT_QUEUE_LIMIT, DEFAULT_HEARTBEAT_MS } from '../events/hub.ts';
 import type { MatrixAnswer, MatrixRequest, MatrixResult, MatrixRow } from '../sampler/types.ts';
 import { rowFromMessage } from '../wire/generic.ts';
 import { codeName } from './errors.ts';
+import type { ClusterFollower } from './follow.ts';
 
 type Outcome = { ok: true; value: MatrixAnswer } | { ok: false; error: ConnectError };
 
@@ -35,6 +36,12 @@ export interface GatewayEventsOptions {
   pollMs?: number;
   queueLimit?: number;
   heartbeatMs?: number;
+  /**
+   * Several nodes followed into one state (follow.ts): columns come from it, aligned to
+   * the step and merged, one per step like a full answer's; the nodes' own streams then
+   * bring only route transitions and node status.
+   */
+  follower?: ClusterFollower | null;
 }
 
 export const RETRY_MIN_MS = 250;
@@ -125,8 +132,15 @@ export class GatewayEvents {
     this.open.add(q);
     this.counts.opened++;
     const series = normaliseSeries(req.series);
+    const state = this.opts.follower ?? null;
+    const unsubscribe = state?.subscribe((s, t) => {
+      if (!series.includes(s)) return;
+      const result = state.liveColumn(s, t, req.rows);
+      if (result)
+        q.push({ kind: 'column', unixMs: result.columnUnixMs[0] ?? t, series: s, result });
+    });
     const followers = this.clients.map((c) =>
-      this.follow(c, series, req.rows, q, stop.signal).catch(() => {}),
+      this.follow(c, series, req.rows, q, stop.signal, state !== null).catch(() => {}),
     );
     this.timers++;
     const hb = setInterval(
@@ -145,6 +159,7 @@ export class GatewayEvents {
       if (signal.aborted || this.shutdown.signal.aborted) return;
       throw e;
     } finally {
+      unsubscribe?.();
       clearInterval(hb);
       this.timers--;
       stop.abort();
@@ -164,6 +179,8 @@ export class GatewayEvents {
     rows: number,
     q: BoundedQueue<LiveItem>,
     signal: AbortSignal,
+    /** The follow state sends the columns: this node's own are dropped. */
+    columnsElsewhere = false,
   ): Promise<void> {
     let backoff = RETRY_MIN_MS;
     let failed = false;
@@ -180,12 +197,16 @@ export class GatewayEvents {
           }
           backoff = RETRY_MIN_MS;
           const item = this.toItem(c.node, ev);
-          if (item) q.push(item);
+          if (item && !(columnsElsewhere && item.kind === 'column')) q.push(item);
         }
       } catch (e) {
         if (signal.aborted) return;
         const err = this.opts.scrub(ConnectError.from(e));
-        if (err.code === Code.Unimplemented) return this.poll(c.node, series, rows, q, signal);
+        if (err.code === Code.Unimplemented) {
+          // With the follow state polling already, a node without streams needs nothing more.
+          if (columnsElsewhere) return;
+          return this.poll(c.node, series, rows, q, signal);
+        }
         failed = true;
         q.push({
           kind: 'node',

@@ -44,6 +44,8 @@ import { GatewayEvents } from './gatewayEvents.ts';
 import type { StreamStats } from '../events/types.ts';
 import { mergeAdapterSummaries, mergeRouteDetails } from './console.ts';
 import { Code } from '@connectrpc/connect';
+import { ClusterFollower, MAX_FOLLOWED_NODES, type SettledColumn } from './follow.ts';
+import type { GatewayHistory } from './history.ts';
 
 export interface UpstreamBackendOptions {
   /** HOST:PORT of each node, in the order statuses are reported. */
@@ -56,7 +58,18 @@ export interface UpstreamBackendOptions {
   caFile?: string;
   /** Per-upstream, per-call deadline; default 2000 ms (the node's own fan-out timeout). */
   timeoutMs?: number;
+  /**
+   * Several upstreams: follow the nodes' new columns into a merged state and answer
+   * from it (follow.ts); 0 switches it off (every request fans out). Default 5000 ms.
+   */
+  followEveryMs?: number;
+  /** Operator lines (stderr by default in the server). */
+  log?: (line: string) => void;
+  /** Gateway history: restored into the follow state at start, fed its settled columns. */
+  history?: GatewayHistory;
 }
+
+export const DEFAULT_FOLLOW_EVERY_MS = 5000;
 
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 2000;
 
@@ -91,6 +104,8 @@ export interface UpstreamBackend extends AdminBackend {
   close(): void;
   /** Live stream counters (see gatewayEvents.ts). */
   streamStats(): StreamStats;
+  /** The follow state (several upstreams with following on), else null. */
+  readonly follower: ClusterFollower | null;
 }
 
 const elapsed = (started: number) => Math.round(performance.now() - started);
@@ -116,7 +131,65 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
     return new ConnectError(err.rawMessage.split(t).join('[redacted]'), err.code);
   };
 
+  const followEveryMs = opts.followEveryMs ?? DEFAULT_FOLLOW_EVERY_MS;
+  const followCtl = new AbortController();
+  // A follow call may carry a whole day of a node (the warm-up): a longer deadline than a page's.
+  const followTimeoutMs = Math.max(4 * timeoutMs, 10_000);
+  const follower =
+    upstreams.length > 1 && upstreams.length <= MAX_FOLLOWED_NODES && followEveryMs > 0
+      ? new ClusterFollower({
+          nodes: opts.upstreams,
+          ...(opts.log ? { log: opts.log } : {}),
+          ...(opts.history ? { onSettled: (c: SettledColumn) => opts.history?.onSettled(c) } : {}),
+          fetch: async (i, series, fromMs, toMs) => {
+            const u = upstreams[i];
+            const request = toBinary(
+              GetKeyVizMatrixRequestSchema,
+              create(GetKeyVizMatrixRequestSchema, {
+                series,
+                fromUnixMs: BigInt(Math.trunc(fromMs)),
+                toUnixMs: BigInt(Math.trunc(toMs)),
+                rows: MAX_MATRIX_ROWS,
+              }),
+            );
+            const started = performance.now();
+            let o: Outcome<MatrixAnswer>;
+            try {
+              const bytes = await u.client.unary({
+                path: PATH_MATRIX,
+                request,
+                headers,
+                // Only the first call (from 0: a whole day) gets the longer deadline; a stalled
+                // node must not hold a round (and every other node's new column) longer.
+                timeoutMs: fromMs === 0 ? followTimeoutMs : timeoutMs,
+                signal: followCtl.signal,
+              });
+              o = decoded(
+                { node: u.node, ok: true, value: bytes, latencyMs: elapsed(started) },
+                decodeMatrixWire,
+              );
+            } catch (reason) {
+              const error = scrub(
+                mapUpstreamError(reason, {
+                  node: u.node,
+                  timeoutMs: fromMs === 0 ? followTimeoutMs : timeoutMs,
+                  sentToken,
+                }),
+              );
+              o = { node: u.node, ok: false, error, latencyMs: elapsed(started) };
+            }
+            return o.ok
+              ? { ok: true, value: o.value, latencyMs: o.latencyMs }
+              : { ok: false, status: statusOf(o) };
+          },
+        })
+      : null;
+  if (follower && opts.history)
+    follower.stats.restored = opts.history.restoreInto(follower, Date.now(), follower.keepMs);
+  follower?.start(followEveryMs);
+
   const events = new GatewayEvents({
+    follower,
     upstreams: opts.upstreams,
     tls: opts.tls,
     ca,
@@ -211,6 +284,8 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
   }
 
   async function merged(req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer> {
+    const fromState = follower?.answer(req);
+    if (fromState) return fromState;
     const outcomes = await callAll(PATH_MATRIX, matrixRequest(req), signal, decodeMatrixWire);
     const ok = succeeded(outcomes);
     const list = ok.map((o) => ({ node: o.node, answer: o.value }));
@@ -329,7 +404,10 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
       return merged;
     },
 
+    follower,
     close(): void {
+      follower?.close();
+      followCtl.abort();
       events.close();
       for (const u of upstreams) u.client.close();
     },

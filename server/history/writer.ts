@@ -37,6 +37,9 @@ export class HistoryWriter {
   readonly rawTier0: boolean;
   private keyOfRing = new Int32Array(0);
   private metaOfRing: (BucketMeta | undefined)[] = [];
+  /** onKeyedColumn's bucket id -> store key and last meta written. */
+  private readonly keyOfId = new Map<string, number>();
+  private readonly metaOfId = new Map<string, BucketMeta>();
   private nextKey: number;
   private readonly unsaved = new Map<number, { bucketId: string; meta: BucketMeta }>();
   private readonly metaUpdates = new Map<number, BucketMeta>();
@@ -91,6 +94,52 @@ export class HistoryWriter {
     this.addRaw(this.convert(col, ids));
     this.scheduleDrain();
   };
+
+  /**
+   * A column not from a local ring (the gateway's merged cluster column): bucket ids
+   * and metas given per entry, counters series-major (reads, writes, read bytes,
+   * write bytes). Same queue, roll-ups and "never over stored time" rule as onColumn.
+   */
+  onKeyedColumn(col: {
+    unixMs: number;
+    entries: readonly { bucketId: string; meta: BucketMeta }[];
+    counters: Float64Array;
+    groups: Float64Array;
+    terms: Float64Array;
+  }): void {
+    if (this.closed || col.unixMs <= this.lastRawMs) return;
+    this.lastRawMs = col.unixMs;
+    const known = this.store.bucketKeys();
+    const keys = new Uint32Array(col.entries.length);
+    col.entries.forEach(({ bucketId, meta }, i) => {
+      let key = this.keyOfId.get(bucketId) ?? known.get(bucketId) ?? -1;
+      if (key < 0) {
+        key = this.nextKey++;
+        this.unsaved.set(key, { bucketId, meta });
+      } else {
+        const was =
+          this.unsaved.get(key)?.meta ?? this.metaOfId.get(bucketId) ?? this.store.metaOf(key);
+        if (!was || !sameMeta(was, meta)) {
+          if (this.unsaved.has(key)) this.unsaved.get(key)!.meta = meta;
+          else this.metaUpdates.set(key, meta);
+        }
+      }
+      this.keyOfId.set(bucketId, key);
+      this.metaOfId.set(bucketId, meta);
+      keys[i] = key;
+    });
+    this.addRaw({
+      unixMs: col.unixMs,
+      widthMs: this.stepMs,
+      keys,
+      counters: col.counters,
+      groups: col.groups,
+      terms: col.terms,
+      idle: null,
+      changed: null,
+    });
+    this.scheduleDrain();
+  }
 
   /**
    * Feeds a raw column already in the store (start-up recovery) to the

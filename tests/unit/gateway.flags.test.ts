@@ -66,6 +66,21 @@ describe('gateway flags', () => {
     });
   });
 
+  it('--upstreamFollow: a duration, or off (every request fans out); bad values refused', () => {
+    const base = { upstream: 'a:1,b:2', upstreamInsecureNoAuth: true };
+    expect(resolveGatewayOptions(base, readFile)?.followEveryMs).toBeUndefined();
+    expect(resolveGatewayOptions({ ...base, upstreamFollow: '2s' }, readFile)?.followEveryMs).toBe(
+      2000,
+    );
+    expect(resolveGatewayOptions({ ...base, upstreamFollow: 'off' }, readFile)?.followEveryMs).toBe(
+      0,
+    );
+    expect(() => resolveGatewayOptions({ ...base, upstreamFollow: 'soon' }, readFile)).toThrow(
+      /--upstreamFollow: "soon" is not a duration/,
+    );
+    expect(takeGatewayFlags(['--upstreamFollow=off', '--x']).values.upstreamFollow).toBe('off');
+  });
+
   it('no --upstream: no gateway', () => {
     expect(resolveGatewayOptions({}, readFile)).toBeNull();
     expect(parseGatewayArgs(['--port', '1'])).toEqual({ options: null, rest: ['--port', '1'] });

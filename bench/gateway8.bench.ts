@@ -1,0 +1,248 @@
+// Issue 16's cluster bench: 8 real node processes (our server, synthetic workload,
+// 2,000 routes, 60 s step, 24 h backfill: 1,440 columns each, flushing at their own
+// times) behind one gateway (compiled, --upstreamTimeout 2s).
+// - full matrix through the gateway from its follow state: p50 wall and the gateway
+//   process's CPU per request (utime + stime from /proc, 10 ms ticks);
+// - the same through today's fan-out (--upstreamFollow off), for comparison;
+// - one of the 8 nodes stopped (SIGSTOP: it accepts, never answers): wall per request
+//   (budget at most 2.2 s) and how many nodes the answer reports ok (budget 7 of 8).
+// 9 processes on a shared 2-core machine: wall figures are LOADED; CPU figures hold.
+//   npm run bench -- gateway8
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { GetKeyVizMatrixRequestSchema } from '../src/gen/admin_pb.ts';
+import { GrpcClient } from '../server/gateway/grpcClient.ts';
+import type { MatrixAnswer } from '../server/sampler/types.ts';
+import { decodeMatrixWire } from '../server/wire/index.ts';
+import {
+  REPO_ROOT,
+  spawnServer,
+  workloadFlags,
+  type SpawnedServer,
+} from '../tests/helpers/spawnServer.ts';
+import { median } from './stats.ts';
+
+const NODES = Number(process.env.GATEWAY8_NODES ?? 8);
+const ROUTES = Number(process.env.GATEWAY8_ROUTES ?? 2000);
+const TOKEN = 'bench8-token';
+const WRITES = 2;
+
+/** CPU ms (user + system) of a process so far. */
+function cpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime at 100 Hz
+}
+
+function line(name: string, value: string, note = ''): void {
+  console.log(`gateway8 ${name.padEnd(60)} ${value.padStart(12)}${note ? '  ' + note : ''}`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The gateway's own unary client (bytes in, bytes out): the wall figure is the gateway's
+ * answer, not this process decoding it; the answer is decoded once, after the clock stops.
+ */
+function clientOf(addr: string) {
+  const c = new GrpcClient({ baseUrl: `http://${addr}` });
+  const request = toBinary(
+    GetKeyVizMatrixRequestSchema,
+    create(GetKeyVizMatrixRequestSchema, { series: WRITES, rows: 1024 }),
+  );
+  const signal = new AbortController().signal;
+  return {
+    client: {
+      getKeyVizMatrix: async (): Promise<{ bytes: number; decode: () => MatrixAnswer }> => {
+        const b = await c.unary({
+          path: '/Admin/GetKeyVizMatrix',
+          request,
+          headers: {},
+          timeoutMs: 60_000,
+          signal,
+        });
+        return { bytes: b.length, decode: () => decodeMatrixWire(b) };
+      },
+    },
+    close: () => c.close(),
+  };
+}
+
+export async function runGateway8(): Promise<void> {
+  const build = spawnSync(process.execPath, ['scripts/serverBuild.mjs'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) throw new Error('server build failed');
+  const dir = mkdtempSync(path.join(tmpdir(), 'keyviz-bench8-'));
+  const tokenFile = path.join(dir, 'token');
+  writeFileSync(tokenFile, `${TOKEN}\n`);
+  mkdirSync(path.join(dir, 'static'));
+  const servers: SpawnedServer[] = [];
+  const opts = { compiled: true, readyTimeoutMs: 300_000 };
+  const closers: (() => void)[] = [];
+  try {
+    const t0 = performance.now();
+    // Two at a time: eight 24 h backfills at once would only queue on two cores.
+    const nodes: SpawnedServer[] = [];
+    for (let i = 0; i < NODES; i += 2) {
+      const batch = await Promise.all(
+        [i, i + 1]
+          .filter((k) => k < NODES)
+          .map((k) =>
+            spawnServer(
+              [
+                '--static',
+                path.join(dir, 'static'),
+                ...workloadFlags({ step: '60s', backfill: '24h', routes: ROUTES, seed: k + 1 }),
+                '--adminTokenFile',
+                tokenFile,
+                '--nodeId',
+                `n${k}`,
+              ],
+              opts,
+            ),
+          ),
+      );
+      nodes.push(...batch);
+      servers.push(...batch);
+    }
+    line(
+      `${NODES} nodes x ${ROUTES} routes ready`,
+      `${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      'loaded',
+    );
+    const gateway = (follow: string) =>
+      spawnServer(
+        [
+          '--static',
+          path.join(dir, 'static'),
+          '--upstream',
+          nodes.map((n) => n.grpc).join(','),
+          '--upstreamTokenFile',
+          tokenFile,
+          '--upstreamTimeout',
+          '2s',
+          '--upstreamFollow',
+          follow,
+          '--adminInsecureNoAuth',
+        ],
+        opts,
+      );
+    const gw = await gateway('5s');
+    servers.push(gw);
+    const gwPid = gw.proc.pid!;
+    const warmStart = performance.now();
+    const cpuBefore = cpuMs(gwPid);
+    while (!/follow state warm/.test(gw.output())) {
+      if (performance.now() - warmStart > 600_000) throw new Error('follow state never warm');
+      await sleep(500);
+    }
+    const warmLine = /follow state warm[^\n]*/.exec(gw.output())?.[0] ?? '';
+    line(
+      'follow state warm-up, gateway CPU',
+      `${(cpuMs(gwPid) - cpuBefore).toFixed(0)} ms`,
+      warmLine,
+    );
+    const { client, close } = clientOf(gw.grpc);
+    closers.push(close);
+    const full = () => client.getKeyVizMatrix();
+    await full();
+    const walls: number[] = [];
+    const cpus: number[] = [];
+    let cols = 0;
+    let ok = 0;
+    let bytes = 0;
+    for (let i = 0; i < 9; i++) {
+      const c0 = cpuMs(gwPid);
+      const w0 = performance.now();
+      const r = await full();
+      walls.push(performance.now() - w0);
+      cpus.push(cpuMs(gwPid) - c0);
+      bytes = r.bytes;
+      const m = r.decode();
+      cols = m.columnUnixMs.length;
+      ok = m.nodes.filter((n) => n.ok).length;
+    }
+    const p50 = median(walls);
+    line(
+      'full matrix from the follow state, p50 wall (9)',
+      `${p50.toFixed(0)} ms`,
+      `loaded; ${cols} columns, ${(bytes / 1e6).toFixed(1)} MB, ${ok}/${NODES} ok (budget 300 ms, 1,440 columns)`,
+    );
+    line('  gateway CPU per request, median', `${median(cpus).toFixed(0)} ms`, '10 ms ticks');
+
+    // One node stopped: it keeps its connections and never answers.
+    process.kill(nodes[0].proc.pid!, 'SIGSTOP');
+    await sleep(15_000); // a few follow rounds hit its deadline
+    const stalled: number[] = [];
+    const okCounts: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const w0 = performance.now();
+      const r = await full();
+      stalled.push(performance.now() - w0);
+      const m = r.decode();
+      okCounts.push(m.nodes.filter((n) => n.ok).length);
+    }
+    line(
+      'one of 8 stopped: wall per request, max of 5',
+      `${Math.max(...stalled).toFixed(0)} ms`,
+      `p50 ${median(stalled).toFixed(0)} ms, loaded; ok nodes ${okCounts.join(',')} (budget 2.2 s, 7 of 8)`,
+    );
+    process.kill(nodes[0].proc.pid!, 'SIGCONT');
+    await sleep(12_000);
+    const back = (await full()).decode();
+    line('stopped node resumed: ok nodes', `${back.nodes.filter((n) => n.ok).length}/${NODES}`);
+
+    // Today's fan-out, for comparison (every request asks every node and merges).
+    const fan = await gateway('off');
+    servers.push(fan);
+    const f = clientOf(fan.grpc);
+    closers.push(f.close);
+    const fanWalls: number[] = [];
+    const fanCpus: number[] = [];
+    const fanErrors: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const c0 = cpuMs(fan.proc.pid!);
+      const w0 = performance.now();
+      try {
+        const r = await f.client.getKeyVizMatrix();
+        cols = r.decode().columnUnixMs.length;
+      } catch (e) {
+        // A loaded machine can run all eight full fetches past the 2 s deadline: that is a figure too.
+        fanErrors.push(String((e as Error).message).slice(0, 80));
+      }
+      fanWalls.push(performance.now() - w0);
+      fanCpus.push(cpuMs(fan.proc.pid!) - c0);
+    }
+    line(
+      'fan-out (--upstreamFollow off), p50 wall (3)',
+      `${median(fanWalls).toFixed(0)} ms`,
+      `loaded; ${cols} columns; gateway CPU ${median(fanCpus).toFixed(0)} ms per request` +
+        (fanErrors.length > 0 ? `; ${fanErrors.length} of 3 failed: ${fanErrors[0]}` : ''),
+    );
+  } finally {
+    closers.forEach((c) => c());
+    for (const s of servers) {
+      try {
+        process.kill(s.proc.pid!, 'SIGCONT');
+      } catch {
+        // gone
+      }
+    }
+    await Promise.all(servers.map((s) => s.stop('SIGKILL')));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}`;
+if (isMain) {
+  await runGateway8();
+  process.exit(0);
+}
+
+export const run = runGateway8;
