@@ -84,8 +84,13 @@ export const FIRST_PAINT_JS_BUDGET_BYTES = 100_000;
  * page's chunks) and the runner with its main-thread fallback is on the first paint (+0.85 kB):
  * 193.5 kB in all, 124.1 kB first paint. That is the one reason the total ceiling went up
  * (191,800 -> 195,000); the first-paint ceiling holds.
+ * Then the whole-key-space fold, key-axis break marks and "single hot key" landed (+1.9 kB on
+ * the first paint: the fold's fields in every decoder and the toggle), and in the same change
+ * Live's follower and append code and the break marks left the first paint for their own chunks
+ * (-2.5 kB there, +1 kB of chunk glue in all): 198.3 kB in all, 123.7 kB first paint. That is
+ * the one reason the total ceiling went up (195,000 -> 198,400); the first-paint ceiling holds.
  */
-export const PAGE_JS_CEILING_BYTES = 195_000;
+export const PAGE_JS_CEILING_BYTES = 198_400;
 export const FIRST_PAINT_JS_CEILING_BYTES = 124_300;
 
 /** Builds the page into `outDir` (a fresh folder of the caller's), for `base`. */

@@ -94,3 +94,8 @@ export function setTrackedBuckets(m: Matrix, tracked: unknown): void {
   const t = typeof tracked === 'bigint' ? Number(tracked) : tracked;
   if (typeof t === 'number' && Number.isSafeInteger(t) && t > m.rowCount) m.trackedBuckets = t;
 }
+
+/** Buckets with traffic the row budget left out (tracked_buckets - rows); 0 when not said. */
+export function leftOutOf(m: { trackedBuckets?: number; rowCount: number }): number {
+  return Math.max(0, (m.trackedBuckets ?? 0) - m.rowCount);
+}

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { buildLut } from '../../data/colorRamp.ts';
 import { formatValue, largestCellDigits } from '../../data/format.ts';
-import type { Matrix } from '../../data/matrix.ts';
+import { leftOutOf, type Matrix } from '../../data/matrix.ts';
 import { makeScale } from '../../data/scale.ts';
 import type { ViewState } from '../../data/urlState.ts';
 import { fullView, sameView, type Viewport } from '../../data/view/index.ts';
@@ -15,7 +15,6 @@ import { followZoom, zoomStackPop, zoomStackPush, type ZoomStack } from './heatm
 import { HeatmapPlot } from './HeatmapPlot.tsx';
 import { ExportButtons } from './ExportButtons.tsx';
 import { KeyBandAxis } from './KeyBandAxis.tsx';
-import { leftOutOf } from './KeyBreakMarks.tsx';
 import { marginalBars } from './marginalBars.ts';
 import { MarginalCanvas } from './MarginalCanvas.tsx';
 import {

@@ -1,7 +1,6 @@
-import { memo, useMemo, useRef, useState } from 'react';
+import { lazy, memo, Suspense, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { bucketPath, windowQuery } from '../../shell/router.ts';
-import { KeyBreakMarks } from './KeyBreakMarks.tsx';
 import { foldedText } from './cellInfo.ts';
 import type { RowMeta } from '../../data/matrix.ts';
 import { describeKey, displayKey } from '../../data/keys.ts';
@@ -12,6 +11,9 @@ import {
   visibleBands,
   type Viewport,
 } from '../../data/view/index.ts';
+
+// Break marks draw after the plot: their code is not part of the first paint.
+const KeyBreakMarks = lazy(() => import('./KeyBreakMarks.tsx'));
 
 /** Band columns shown (db / table / index style nesting). */
 const DEPTHS = 3;
@@ -254,7 +256,9 @@ export const KeyBandAxis = memo(function KeyBandAxis({
         ),
       )}
       {breaks !== null && (
-        <KeyBreakMarks rows={rows} view={view} height={height} leftOut={breaks} />
+        <Suspense fallback={null}>
+          <KeyBreakMarks rows={rows} view={view} height={height} leftOut={breaks} />
+        </Suspense>
       )}
     </div>
   );

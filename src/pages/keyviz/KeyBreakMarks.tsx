@@ -15,18 +15,13 @@ interface Props {
   leftOut: number;
 }
 
-/** What the axis is told about breaks: null = mark none (a filter hides rows on purpose). */
-export function leftOutOf(m: { trackedBuckets?: number; rowCount: number }): number {
-  return Math.max(0, (m.trackedBuckets ?? 0) - m.rowCount);
-}
-
 /**
  * A mark on the key axis at each break where rows leave key space out (keyBreaks): a zigzag
  * (shape, not colour alone) on a dashed line across the axis, with the keys left out in its
  * title and accessible name. The marks in view are counted in a polite status line for screen
  * readers, who cannot hover.
  */
-export const KeyBreakMarks = memo(function KeyBreakMarks({ rows, view, height, leftOut }: Props) {
+const KeyBreakMarks = memo(function KeyBreakMarks({ rows, view, height, leftOut }: Props) {
   const breaks = useMemo(() => keyBreaks(rows), [rows]);
   const pxPerRow = height / Math.max(1e-9, view.r1 - view.r0);
   const shown = breaks.filter((b) => b.row >= view.r0 && b.row <= view.r1);
@@ -60,3 +55,5 @@ export const KeyBreakMarks = memo(function KeyBreakMarks({ rows, view, height, l
     </div>
   );
 });
+
+export default KeyBreakMarks;

@@ -3,9 +3,8 @@ import type { AdminClient } from '../../api/client.ts';
 import type { Matrix, Series } from '../../data/matrix.ts';
 import { describeLoadError, type LoadError } from '../../shell/loadError.ts';
 import type { RefreshSeconds } from '../../data/urlState.ts';
-import { appendColumns, DEFAULT_MAX_COLUMNS } from '../../data/liveAppend.ts';
 import { Poller } from './poller.ts';
-import { LiveFollower, type LiveState, type TransitionEvent } from './liveFollower.ts';
+import type { LiveState, TransitionEvent } from './liveFollower.ts';
 import { carryLoaded } from './windowedClient.ts';
 import { sharedPoolRunner } from './paint/poolRunner.ts';
 
@@ -127,34 +126,44 @@ export function useMatrixFeed(client: AdminClient, req: Req): Feed {
   }, [state.matrix]);
   useEffect(() => {
     if (refreshS !== 'live' || !hasMatrix) return;
-    // The row budget is applied inside the append (kept rows are copied once).
-    const opts = { windowMs, maxColumns: DEFAULT_MAX_COLUMNS, maxRows: rows };
-    const follower = new LiveFollower(
-      {
-        stream: liveClient.liveStream,
-        fetchFrom: (fromMs, signal) => liveClient.getMatrix({ series, rows, fromMs }, signal),
-        newest: () => newestRef.current,
-        onColumns: (cols) =>
-          setState((s) => {
-            if (!s.matrix || s.matrix.series !== series) return s;
-            const matrix = appendColumns(s.matrix, cols, opts);
-            if (matrix === s.matrix) return s;
-            carryLoaded(s.matrix, matrix);
-            newestRef.current = matrix.columns[matrix.colCount - 1];
-            return { ...s, matrix, loadedAt: Date.now(), error: null };
-          }),
-        onTransition: (t) =>
-          setState((s) => ({ ...s, transitions: [...s.transitions, t].slice(-MAX_TRANSITIONS) })),
-        onState: (live) => setState((s) => ({ ...s, live })),
-        setTimer: (fn, ms) => setTimeout(fn, ms),
-        clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-        now: () => Date.now(),
-      },
-      series,
-      rows,
-    );
-    follower.start();
-    return () => follower.stop();
+    let cancelled = false;
+    let stop: (() => void) | null = null;
+    // Live's code loads when Live is picked: the first paint does not carry it.
+    void import('./liveSession.ts').then(({ LiveFollower, appendColumns, DEFAULT_MAX_COLUMNS }) => {
+      if (cancelled) return;
+      // The row budget is applied inside the append (kept rows are copied once).
+      const opts = { windowMs, maxColumns: DEFAULT_MAX_COLUMNS, maxRows: rows };
+      const follower = new LiveFollower(
+        {
+          stream: liveClient.liveStream,
+          fetchFrom: (fromMs, signal) => liveClient.getMatrix({ series, rows, fromMs }, signal),
+          newest: () => newestRef.current,
+          onColumns: (cols) =>
+            setState((s) => {
+              if (!s.matrix || s.matrix.series !== series) return s;
+              const matrix = appendColumns(s.matrix, cols, opts);
+              if (matrix === s.matrix) return s;
+              carryLoaded(s.matrix, matrix);
+              newestRef.current = matrix.columns[matrix.colCount - 1];
+              return { ...s, matrix, loadedAt: Date.now(), error: null };
+            }),
+          onTransition: (t) =>
+            setState((s) => ({ ...s, transitions: [...s.transitions, t].slice(-MAX_TRANSITIONS) })),
+          onState: (live) => setState((s) => ({ ...s, live })),
+          setTimer: (fn, ms) => setTimeout(fn, ms),
+          clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+          now: () => Date.now(),
+        },
+        series,
+        rows,
+      );
+      follower.start();
+      stop = () => follower.stop();
+    });
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
   }, [refreshS, hasMatrix, liveClient, series, rows, windowMs]);
 
   const reload = useCallback(() => pollerRef.current?.loadNow(), []);

@@ -1,0 +1,3 @@
+// What Live needs and the first paint does not: loaded when the operator picks Live.
+export { LiveFollower } from './liveFollower.ts';
+export { appendColumns, DEFAULT_MAX_COLUMNS } from '../../data/liveAppend.ts';
