@@ -207,6 +207,14 @@ test('the cluster page lists every node behind the gateway', async ({ page }) =>
 test('one node down: "2 of 3" and the failed node with its reason', async ({ page }) => {
   const down = nodes[2];
   await down.stop();
+  // The gateway's follow state learns a node's fate at its next round (--upstreamFollow, 5 s):
+  // the answer says "2 of 3" within about one round, never later.
+  await expect
+    .poll(
+      async () => (await fetchMatrix(gw.http, 'writes', 1024)).nodes.filter((n) => n.ok).length,
+      { timeout: 12_000, intervals: [250] },
+    )
+    .toBe(2);
   await page.goto(gw.keyviz);
   await waitForHeatmap(page);
   const banner = page.getByTestId('cluster-banner');
