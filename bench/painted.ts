@@ -96,14 +96,26 @@ export interface PaintedConfig {
   source: 'connect' | 'json';
 }
 
+/** One sign-in per server, its cookies reused by every fresh context: the server allows 5 a minute. */
+const sessions = new Map<string, Awaited<ReturnType<BrowserContext['storageState']>>>();
+
 async function newRunContext(browser: Browser, s: SpawnedServer, c: PaintedConfig) {
-  const ctx = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
-  if (c.source === 'json') {
-    const res = await ctx.request.post(`${s.http}/admin/api/v1/auth/login`, {
+  let storageState = c.source === 'json' ? sessions.get(s.http) : undefined;
+  if (c.source === 'json' && !storageState) {
+    const login = await browser.newContext();
+    const res = await login.request.post(`${s.http}/admin/api/v1/auth/login`, {
       data: { access_key: ACCESS, secret_key: SECRET },
     });
     if (!res.ok()) throw new Error(`JSON API sign-in failed: ${res.status()}`);
+    storageState = await login.storageState();
+    sessions.set(s.http, storageState);
+    await login.close();
   }
+  const ctx = await browser.newContext({
+    viewport: VIEWPORT,
+    deviceScaleFactor: 1,
+    ...(storageState && { storageState }),
+  });
   await ctx.addInitScript({ content: INIT });
   return ctx;
 }
