@@ -685,6 +685,8 @@ export class ClusterFollower {
     const older = this.stored !== null && from !== 0 && from < stateFirst;
     if (
       req.exactColumns ||
+      // The state keeps each node's budgeted rows only: a fold needs every bucket they send.
+      req.foldKeySpace ||
       !st.warm ||
       this.stepMs === 0 ||
       (from !== 0 && from < st.coveredFrom - this.stepMs && !older)

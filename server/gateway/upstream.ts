@@ -284,9 +284,7 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
   }
 
   async function merged(req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer> {
-    // The follow state keeps each node's budgeted rows only: a fold needs every bucket the
-    // nodes send, so it takes the fan-out.
-    const fromState = req.foldKeySpace ? null : follower?.answer(req);
+    const fromState = follower?.answer(req);
     if (fromState) return fromState;
     const outcomes = await callAll(PATH_MATRIX, matrixRequest(req), signal, decodeMatrixWire);
     const ok = succeeded(outcomes);
