@@ -12,7 +12,7 @@
 // noisy), before (a89f9a0) -> after (this branch), same bench: 1. 314 -> 295 ms (pivot alone,
 // interleaved in one process: 152 -> 83 ms median; rows=64: 38 -> 14 ms); 2. 92 -> 34 ms;
 // 3. 59.6 -> 57.3 s CPU; 4. 416 -> 385 MB (peak 702 -> 494 MB). Budgets not met: see issue 16.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create, toBinary } from '@bufbuild/protobuf';
@@ -21,33 +21,21 @@ import { ManualClock, Sampler } from '../server/sampler/index.ts';
 import type { MatrixRequest } from '../server/sampler/types.ts';
 import { encodeMatrixResponseBytes } from '../server/wire/encode-response.ts';
 import { createWorkload } from '../server/workload/index.ts';
+import { signIn, writeCredentials } from '../tests/helpers/jsonAdmin.ts';
 import { spawnServer, type SpawnedServer } from '../tests/helpers/spawnServer.ts';
 // @ts-expect-error: plain JavaScript module without types (it runs without a TypeScript loader).
 import { ensureServerBuilt } from '../scripts/serverBuild.mjs';
+import { procCpuMs, rssMb } from './proc.ts';
 import { median } from './stats.ts';
 
 const STEP = 60_000;
 const ONLY = (process.env.COST_ONLY ?? '1,2,3,4').split(',').map(Number);
 const EXTRA = (process.env.COST_FLAGS ?? '').split(' ').filter(Boolean);
-const TICK_MS = 10; // /proc/<pid>/stat counts in clock ticks of 10 ms (USER_HZ = 100)
 
 const cpuMsNow = (): number => {
   const c = process.cpuUsage();
   return (c.user + c.system) / 1000;
 };
-
-/** utime + stime of another process, ms. */
-function procCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command (which may hold spaces): state is field 3, utime 14, stime 15.
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) * TICK_MS;
-}
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
 
 const noPause = () => Promise.resolve();
 
@@ -222,23 +210,14 @@ async function callJsonApi(
 
 async function rss1k(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'keyviz-costbench-'));
-  const creds = join(dir, 'creds.json');
-  writeFileSync(creds, JSON.stringify([{ access_key: 'AK', secret_key: 'sk', role: 'read_only' }]));
+  const creds = writeCredentials(dir, [{ access: 'AK', secret: 'sk', role: 'read_only' }]);
   const s = await spawnServer(
     ['--routes', '1000', '--seed', '42', `--adminCredentialsFile=${creds}`, ...EXTRA],
     { compiled: true, readyTimeoutMs: 120_000 },
   );
   try {
     const pid = s.proc.pid!;
-    const login = await fetch(`${s.http}/admin/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ access_key: 'AK', secret_key: 'sk' }),
-    });
-    const cookie = login.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
+    const cookie = await signIn(s.http, 'AK', 'sk');
     await new Promise((r) => setTimeout(r, 1000));
     const readyRss = rssMb(pid);
     const now = alignedNow();

@@ -9,7 +9,7 @@
 // 9 processes on a shared 2-core machine: wall figures are LOADED; CPU figures hold.
 //   npm run bench -- gateway8
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,19 +24,13 @@ import {
   workloadFlags,
   type SpawnedServer,
 } from '../tests/helpers/spawnServer.ts';
+import { procCpuMs } from './proc.ts';
 import { median } from './stats.ts';
 
 const NODES = Number(process.env.GATEWAY8_NODES ?? 8);
 const ROUTES = Number(process.env.GATEWAY8_ROUTES ?? 2000);
 const TOKEN = 'bench8-token';
 const WRITES = 2;
-
-/** CPU ms (user + system) of a process so far. */
-function cpuMs(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime at 100 Hz
-}
 
 function line(name: string, value: string, note = ''): void {
   console.log(`gateway8 ${name.padEnd(60)} ${value.padStart(12)}${note ? '  ' + note : ''}`);
@@ -137,7 +131,7 @@ export async function runGateway8(): Promise<void> {
     servers.push(gw);
     const gwPid = gw.proc.pid!;
     const warmStart = performance.now();
-    const cpuBefore = cpuMs(gwPid);
+    const cpuBefore = procCpuMs(gwPid);
     while (!/follow state warm/.test(gw.output())) {
       if (performance.now() - warmStart > 600_000) throw new Error('follow state never warm');
       await sleep(500);
@@ -145,7 +139,7 @@ export async function runGateway8(): Promise<void> {
     const warmLine = /follow state warm[^\n]*/.exec(gw.output())?.[0] ?? '';
     line(
       'follow state warm-up, gateway CPU',
-      `${(cpuMs(gwPid) - cpuBefore).toFixed(0)} ms`,
+      `${(procCpuMs(gwPid) - cpuBefore).toFixed(0)} ms`,
       warmLine,
     );
     const { client, close } = clientOf(gw.grpc);
@@ -158,11 +152,11 @@ export async function runGateway8(): Promise<void> {
     let ok = 0;
     let bytes = 0;
     for (let i = 0; i < 9; i++) {
-      const c0 = cpuMs(gwPid);
+      const c0 = procCpuMs(gwPid);
       const w0 = performance.now();
       const r = await full();
       walls.push(performance.now() - w0);
-      cpus.push(cpuMs(gwPid) - c0);
+      cpus.push(procCpuMs(gwPid) - c0);
       bytes = r.bytes;
       const m = r.decode();
       cols = m.columnUnixMs.length;
@@ -207,7 +201,7 @@ export async function runGateway8(): Promise<void> {
     const fanCpus: number[] = [];
     const fanErrors: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const c0 = cpuMs(fan.proc.pid!);
+      const c0 = procCpuMs(fan.proc.pid!);
       const w0 = performance.now();
       try {
         const r = await f.client.getKeyVizMatrix();
@@ -217,7 +211,7 @@ export async function runGateway8(): Promise<void> {
         fanErrors.push(String((e as Error).message).slice(0, 80));
       }
       fanWalls.push(performance.now() - w0);
-      fanCpus.push(cpuMs(fan.proc.pid!) - c0);
+      fanCpus.push(procCpuMs(fan.proc.pid!) - c0);
     }
     line(
       'fan-out (--upstreamFollow off), p50 wall (3)',

@@ -7,7 +7,7 @@
 // - hot-key answer latency over the JSON endpoint and the RPC (Connect) against
 //   the default server (2,000 routes, 24 h backfill), in process.
 // Run: npm run bench -- hotkeys. The box is shared: quote medians, expect noise.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
@@ -21,6 +21,7 @@ import { ManualClock } from '../server/sampler/clock.ts';
 import { Sampler, type SamplerConfig } from '../server/sampler/sampler.ts';
 import { HotKeyTracker } from '../server/sampler/hotkeys/tracker.ts';
 import { OP_READ, OP_WRITE } from '../server/sampler/types.ts';
+import { signIn, writeCredentials } from '../tests/helpers/jsonAdmin.ts';
 import { median } from './stats.ts';
 
 setFlagsFromString('--expose-gc');
@@ -127,8 +128,7 @@ function benchMemory(): void {
 
 async function benchLatency(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'keyviz-bench-hk-'));
-  const creds = join(dir, 'creds.json');
-  writeFileSync(creds, JSON.stringify([{ access_key: 'AK', secret_key: 'sk', role: 'full' }]));
+  const creds = writeCredentials(dir, [{ access: 'AK', secret: 'sk', role: 'full' }]);
   const app = await startApp(
     parseFlags([
       '--listen=127.0.0.1:0',
@@ -139,15 +139,7 @@ async function benchLatency(): Promise<void> {
     { log: () => {} },
   );
   try {
-    const login = await fetch(`${app.http}/admin/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ access_key: 'AK', secret_key: 'sk' }),
-    });
-    const cookie = login.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
+    const cookie = await signIn(app.http, 'AK', 'sk');
     const w = app.sampler!.hotKeyTracker!.history.latest()!;
     const routeId = [...w.slots.values()].sort((a, b) => b.sampledN - a.sampledN)[0].routeId;
     const client = createClient(

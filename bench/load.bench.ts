@@ -18,12 +18,14 @@
 import http from 'node:http';
 import http2 from 'node:http2';
 import { Worker } from 'node:worker_threads';
-import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { GetKeyVizMatrixRequestSchema } from '../src/gen/admin_pb.ts';
+import { signIn, writeCredentials } from '../tests/helpers/jsonAdmin.ts';
 import { spawnServer, type SpawnedServer } from '../tests/helpers/spawnServer.ts';
+import { procCpuMs, rssMb } from './proc.ts';
 
 const ROUTES = Number(process.env.LOAD_ROUTES ?? 10_000);
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 6);
@@ -42,17 +44,8 @@ const REQUEST = toBinary(
   create(GetKeyVizMatrixRequestSchema, { rows: 0 }),
 );
 
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-/** The server's user+system CPU seconds so far (/proc/PID/stat, clock ticks of 1/100 s). */
-function cpuS(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  // Fields 14 and 15 (utime, stime) are at 11 and 12 after the command name.
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
+/** The server's user+system CPU seconds so far. */
+const cpuS = (pid: number): number => procCpuMs(pid) / 1000;
 
 function pct(xs: number[], p: number): number {
   if (xs.length === 0) return NaN;
@@ -348,8 +341,7 @@ const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '-');
 
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'keyviz-loadbench-'));
-  const creds = join(dir, 'creds.json');
-  writeFileSync(creds, JSON.stringify([{ access_key: 'AK', secret_key: 'sk', role: 'read_only' }]));
+  const creds = writeCredentials(dir, [{ access: 'AK', secret: 'sk', role: 'read_only' }]);
   const s = await spawnServer(
     // A 10-minute step: no flush during a level, so every full answer has the same length.
     [
@@ -369,15 +361,7 @@ export async function run(): Promise<void> {
         : {}),
     },
   );
-  const login = await fetch(`${s.http}/admin/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ access_key: 'AK', secret_key: 'sk' }),
-  });
-  const cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
+  const cookie = await signIn(s.http, 'AK', 'sk');
   const ctx: Ctx = {
     s,
     cookie,

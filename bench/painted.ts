@@ -11,10 +11,11 @@
 //     hover card's DOM updated for the new cell (MutationObserver).
 // Fresh browser context per run, configurations interleaved run by run, DPR 1, 1600 x 1000.
 // Used by page-e2e.bench.ts (npm run bench -- page-e2e); KEYVIZ_PAINTED_RUNS sets the runs.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { writeCredentials } from '../tests/helpers/jsonAdmin.ts';
 import { spawnServer, type SpawnedServer } from '../tests/helpers/spawnServer.ts';
 import { median } from './stats.ts';
 
@@ -92,6 +93,8 @@ interface RunFigures {
 }
 
 export interface PaintedConfig {
+  /** Which build of the page ('main' = dist; others from KEYVIZ_PAINTED_COMPARE). */
+  build: string;
   size: '1024x1440' | '1024x500';
   source: 'connect' | 'json';
 }
@@ -209,50 +212,75 @@ async function hover(page: Page): Promise<number[]> {
   );
 }
 
-/** Starts the two servers: 24 h of one-minute columns (1440) and 500 minutes (500). */
+/** Starts a server per size: 24 h of one-minute columns (1440) and 500 minutes (500). */
 export async function startPaintedServers(
   dist: string,
-): Promise<Record<PaintedConfig['size'], SpawnedServer>> {
-  const creds = join(mkdtempSync(join(tmpdir(), 'keyviz-painted-')), 'credentials.json');
-  writeFileSync(
-    creds,
-    JSON.stringify([{ access_key: ACCESS, secret_key: SECRET, role: 'read_only' }]),
-  );
+  sizes: readonly PaintedConfig['size'][] = ['1024x1440', '1024x500'],
+): Promise<Partial<Record<PaintedConfig['size'], SpawnedServer>>> {
+  const dir = mkdtempSync(join(tmpdir(), 'keyviz-painted-'));
+  const creds = writeCredentials(dir, [{ access: ACCESS, secret: SECRET, role: 'read_only' }]);
   // A 10-minute flush step would change the columns; the default 60 s step with a backfill of
   // exactly the column count gives the sizes (a new column may land during a run: +1 column).
   const common = ['--static', dist, '--adminCredentialsFile', creds, '--routes', '2000'];
   const opts = { readyTimeoutMs: 120_000 };
-  const [big, small] = await Promise.all([
-    spawnServer([...common, '--backfill', '24h'], opts),
-    spawnServer([...common, '--backfill', '500m'], opts),
-  ]);
-  return { '1024x1440': big, '1024x500': small };
+  const backfill = { '1024x1440': '24h', '1024x500': '500m' } as const;
+  const started = await Promise.all(
+    sizes.map((size) => spawnServer([...common, '--backfill', backfill[size]], opts)),
+  );
+  return Object.fromEntries(sizes.map((size, i) => [size, started[i]]));
 }
 
 const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : '-');
 
+/**
+ * Builds to compare, interleaved with `dist` in the same run: KEYVIZ_PAINTED_COMPARE=
+ * "label=dir,label=dir" (another commit's or variant's `vite build` output). Sizes:
+ * KEYVIZ_PAINTED_SIZES="1024x1440" runs only those.
+ */
+function buildsAndSizes(dist: string) {
+  const builds = [{ label: 'main', dir: dist }];
+  for (const item of (process.env.KEYVIZ_PAINTED_COMPARE ?? '').split(',').filter(Boolean)) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new Error(`KEYVIZ_PAINTED_COMPARE: "${item}" is not label=dir`);
+    builds.push({ label: item.slice(0, eq), dir: item.slice(eq + 1) });
+  }
+  const all = ['1024x1440', '1024x500'] as const;
+  const want = (process.env.KEYVIZ_PAINTED_SIZES ?? '').split(',').filter(Boolean);
+  const sizes = want.length === 0 ? [...all] : all.filter((x) => want.includes(x));
+  if (sizes.length === 0) throw new Error(`KEYVIZ_PAINTED_SIZES: none of ${all.join(', ')}`);
+  return { builds, sizes };
+}
+
 export async function runPainted(browser: Browser, dist: string): Promise<void> {
   const runs = Number(process.env.KEYVIZ_PAINTED_RUNS ?? '5');
-  const servers = await startPaintedServers(dist);
+  const { builds, sizes } = buildsAndSizes(dist);
+  const servers = new Map<string, Partial<Record<PaintedConfig['size'], SpawnedServer>>>();
   const configs: PaintedConfig[] = [];
-  for (const size of ['1024x1440', '1024x500'] as const)
-    for (const source of ['connect', 'json'] as const) configs.push({ size, source });
+  for (const b of builds)
+    for (const size of sizes)
+      for (const source of ['connect', 'json'] as const)
+        configs.push({ build: b.label, size, source });
   const figs = new Map<PaintedConfig, RunFigures[]>(configs.map((c) => [c, []]));
+  const server = (c: PaintedConfig) => servers.get(c.build)![c.size]!;
   try {
+    for (const b of builds) servers.set(b.label, await startPaintedServers(b.dir, sizes));
     // One warm-up load per configuration (server caches, the browser's code cache), not counted.
-    for (const c of configs) await oneRun(browser, servers[c.size], c);
+    for (const c of configs) await oneRun(browser, server(c), c);
     for (let i = 0; i < runs; i++) {
-      for (const c of configs) figs.get(c)!.push(await oneRun(browser, servers[c.size], c));
+      for (const c of configs) figs.get(c)!.push(await oneRun(browser, server(c), c));
     }
   } finally {
-    await Promise.all(Object.values(servers).map((s) => s.stop()));
+    const all = [...servers.values()].flatMap((r) => Object.values(r) as SpawnedServer[]);
+    await Promise.all(all.map((s) => s.stop()));
   }
+  const name = (c: PaintedConfig) =>
+    `${builds.length > 1 ? c.build + ' ' : ''}${c.size} ${c.source}`;
 
   console.log(
     `\npainted (issue 17): medians of ${runs} runs, fresh context each, interleaved, DPR 1, ${VIEWPORT.width}x${VIEWPORT.height}`,
   );
-  for (const c of configs) console.log(`  ${c.size} ${c.source}: ${figs.get(c)![0].shape}`);
-  const head = ['measure', ...configs.map((c) => `${c.size} ${c.source}`), 'budget'];
+  for (const c of configs) console.log(`  ${name(c)}: ${figs.get(c)![0].shape}`);
+  const head = ['measure', ...configs.map(name), 'budget'];
   const rows: string[][] = [];
   const row = (
     label: string,

@@ -2,12 +2,13 @@
 // source under `/admin/`: heatmap -> bucket -> cluster -> adapters and back with the
 // browser's Back, reload of each page, a deep link to a bucket; and the degraded pages
 // behind a gateway whose upstream is node-like (no GetRouteDetail / GetAdapterSummary).
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
+import { buildEmbed } from '../helpers/embedBuild.ts';
+import { writeCredentials } from '../helpers/jsonAdmin.ts';
 import { REPO_ROOT, spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
 import { cellCentre, fetchMatrix, waitForHeatmap } from './support.ts';
 
@@ -19,16 +20,6 @@ let rootSrv: SpawnedServer; // `/` build, Connect
 let jsonSrv: SpawnedServer; // `/admin/` build, JSON source
 let gateway: SpawnedServer; // `/` build, gateway in front of a node-like upstream
 let upstream: ChildProcess | null = null;
-
-async function build(dir: string, base: string, source: string): Promise<string> {
-  const out = path.join(dir, `bundle-${source}`);
-  await promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', 'scripts/build-embed.ts', '--base', base, '--out', out, '--source', source],
-    { cwd: REPO_ROOT, timeout: 200_000 },
-  );
-  return out;
-}
 
 function startNodeLike(): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -52,14 +43,10 @@ test.beforeAll(async () => {
   test.setTimeout(300_000);
   const dir = mkdtempSync(path.join(tmpdir(), 'keyviz-console-'));
   const [rootOut, jsonOut] = await Promise.all([
-    build(dir, '/', 'connect'),
-    build(dir, '/admin/', 'json'),
+    buildEmbed(dir, '/', 'connect'),
+    buildEmbed(dir, '/admin/', 'json'),
   ]);
-  const creds = path.join(dir, 'credentials.json');
-  writeFileSync(
-    creds,
-    JSON.stringify([{ access_key: ACCESS, secret_key: SECRET, role: 'read_only' }]),
-  );
+  const creds = writeCredentials(dir, [{ access: ACCESS, secret: SECRET, role: 'read_only' }]);
   const upstreamAddr = await startNodeLike();
   [rootSrv, jsonSrv, gateway] = await Promise.all([
     spawnServer(['--static', rootOut, ...WORKLOAD]),

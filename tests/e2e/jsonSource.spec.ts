@@ -1,14 +1,14 @@
 // The page built for /admin/ with the node's JSON admin API as its data source, served by our
 // server with sign-in keys, under the strict CSP of docs/embedding.md §3: sign in through the
 // form, every control works, a lost session goes back to the form, sign out, a wrong secret.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { expect, test, type Page, type Request } from '@playwright/test';
+import { buildEmbed } from '../helpers/embedBuild.ts';
 import { EMBED_CSP } from '../helpers/embedHost.ts';
-import { REPO_ROOT, spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
+import { writeCredentials } from '../helpers/jsonAdmin.ts';
+import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
 import { canvasInk, waitForHeatmap } from './support.ts';
 
 const ACCESS = 'ops-reader';
@@ -21,27 +21,8 @@ let off: SpawnedServer;
 test.beforeAll(async () => {
   test.setTimeout(240_000);
   const dir = mkdtempSync(path.join(tmpdir(), 'keyviz-json-'));
-  const out = path.join(dir, 'bundle');
-  await promisify(execFile)(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'scripts/build-embed.ts',
-      '--base',
-      '/admin/',
-      '--out',
-      out,
-      '--source',
-      'json',
-    ],
-    { cwd: REPO_ROOT, timeout: 200_000 },
-  );
-  const creds = path.join(dir, 'credentials.json');
-  writeFileSync(
-    creds,
-    JSON.stringify([{ access_key: ACCESS, secret_key: SECRET, role: 'read_only' }]),
-  );
+  const out = await buildEmbed(dir, '/admin/', 'json');
+  const creds = writeCredentials(dir, [{ access: ACCESS, secret: SECRET, role: 'read_only' }]);
   off = await spawnServer([
     '--static',
     out,

@@ -2,14 +2,14 @@
 // real nodes, merged by a real gateway, shown by the page on Connect and on the node's JSON API.
 // The flyout, the CSV export and the legend's largest value must carry every digit: a double
 // would show ...552,000 and ...992.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
 import type { Matrix } from '../../src/data/matrix.ts';
-import { REPO_ROOT, spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
+import { buildEmbed } from '../helpers/embedBuild.ts';
+import { writeCredentials } from '../helpers/jsonAdmin.ts';
+import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
 import { cellCentre, fetchMatrix, waitForHeatmap } from './support.ts';
 
 const T = 1_790_000_000_000;
@@ -63,22 +63,7 @@ let gwJson: SpawnedServer;
 test.beforeAll(async () => {
   test.setTimeout(300_000);
   const dir = mkdtempSync(path.join(tmpdir(), 'keyviz-uint64-'));
-  const jsonOut = path.join(dir, 'bundle-json');
-  const build = promisify(execFile)(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'scripts/build-embed.ts',
-      '--base',
-      '/admin/',
-      '--out',
-      jsonOut,
-      '--source',
-      'json',
-    ],
-    { cwd: REPO_ROOT, timeout: 250_000 },
-  );
+  const build = buildEmbed(dir, '/admin/', 'json', 250_000);
   // Node a: route:1 holds the extremes; node b: route:2, ordinary counts.
   const files = [
     fixture(dir, 'a', 1, '', 'm', (c) => (c === 2 ? MAX64 : c === 4 ? ABOVE53 : 10 + c)),
@@ -88,12 +73,8 @@ test.beforeAll(async () => {
     files.map((f, i) => spawnServer(['--fixture', f, '--nodeId', `n${i}`, '--history', 'off'])),
   );
   const upstream = ['--upstream', nodes.map((n) => n.grpc).join(','), '--upstreamInsecureNoAuth'];
-  await build;
-  const creds = path.join(dir, 'credentials.json');
-  writeFileSync(
-    creds,
-    JSON.stringify([{ access_key: ACCESS, secret_key: SECRET, role: 'read_only' }]),
-  );
+  const jsonOut = await build;
+  const creds = writeCredentials(dir, [{ access: ACCESS, secret: SECRET, role: 'read_only' }]);
   [gw, gwJson] = await Promise.all([
     spawnServer(['--static', 'dist', ...upstream]),
     spawnServer(['--static', jsonOut, '--adminCredentialsFile', creds, ...upstream]),

@@ -13,6 +13,7 @@ import {
   GetRouteDetailResponseSchema,
   KeyVizSeries,
 } from '../../src/gen/admin_pb.ts';
+import { signIn } from '../helpers/jsonAdmin.ts';
 import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
 import { clientsFor, tempDir, type Clients } from './support.ts';
 
@@ -57,16 +58,7 @@ function fixture(dir: string, name: string, columns: [number, Row[]][]): string 
 
 /** Signs in to the JSON API; a fetch with its cookie. */
 async function signedFetch(base: string): Promise<(p: string) => Promise<Response>> {
-  const res = await fetch(`${base}/admin/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ access_key: 'ops', secret_key: 'pw' }),
-  });
-  expect(res.status).toBe(200);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
+  const cookie = await signIn(base, 'ops', 'pw');
   return (p) => fetch(base + p, { headers: { cookie } });
 }
 

@@ -16,25 +16,12 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
 import { Admin, GetKeyVizMatrixRequestSchema } from '../../src/gen/admin_pb.ts';
+import { signIn } from '../helpers/jsonAdmin.ts';
 import { runServer, spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'keyviz-load-'));
 const creds = join(dir, 'creds.json');
 writeFileSync(creds, JSON.stringify([{ access_key: 'AK', secret_key: 'sk', role: 'read_only' }]));
-
-/** Signs in on the JSON API; returns the session cookie header. */
-async function signIn(base: string): Promise<string> {
-  const r = await fetch(`${base}/admin/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ access_key: 'AK', secret_key: 'sk' }),
-  });
-  expect(r.status).toBe(200);
-  return r.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-}
 
 /** One GET on a fresh connection; resolves status and latency (ms). */
 function timedGet(url: string): Promise<{ status: number; ms: number }> {
@@ -103,7 +90,7 @@ describe('under a flood of full matrices', () => {
       '--matrixMaxQueued=8',
     ]);
     servers.push(s);
-    const cookie = await signIn(s.http);
+    const cookie = await signIn(s.http, 'AK', 'sk');
     // Reads: not the answer the server warms at start-up (writes), so the first round has a
     // pivot and an encoding to wait for while all 24 arrive, and the bounds are reached.
     const url = `${s.http}/admin/api/v1/keyviz/matrix?series=reads`;
