@@ -36,7 +36,7 @@ export const PAINTED_BUDGETS = {
 
 // Runs in every page before its own scripts. Plain ES2020, no helpers (tsx would inject some).
 const INIT = `(() => {
-  const kv = { lastCall: -1, painted: -1, calls: 0, longest: 0, longTasks: [], moveAt: -1, hovers: [] };
+  const kv = { lastCanvas: '', trail: [], lastCall: -1, painted: -1, calls: 0, longest: 0, longTasks: [], moveAt: -1, hovers: [] };
   window.__kvPaint = kv;
   let pending = false;
   const frame = () => { pending = false; kv.painted = performance.now(); };
@@ -48,6 +48,9 @@ const INIT = `(() => {
       const orig = d.value;
       proto[name] = function () {
         kv.lastCall = performance.now();
+        const cv = this.canvas;
+        kv.lastCanvas = cv ? (cv.className || cv.getAttribute && cv.getAttribute('data-testid') || cv.tagName || 'offscreen') + ':' + name : name;
+        kv.trail.push([Math.round(kv.lastCall), kv.lastCanvas]);
         kv.calls++;
         if (!pending) { pending = true; requestAnimationFrame(frame); }
         return orig.apply(this, arguments);
@@ -80,7 +83,7 @@ const INIT = `(() => {
 })();`;
 
 /** The page's own User Timing measures, first of each (0: absent, e.g. pooled elsewhere). */
-const MEASURES = ['keyviz:decode', 'keyviz:pool', 'keyviz:pool-worker', 'keyviz:render'] as const;
+const MEASURES = ['keyviz:decode', 'keyviz:pool', 'keyviz:render'] as const;
 
 interface RunFigures {
   measures: number[];
@@ -149,7 +152,11 @@ async function oneRun(browser: Browser, s: SpawnedServer, c: PaintedConfig): Pro
     const m = await page.evaluate((names) => {
       const kv = (
         window as unknown as {
-          __kvPaint: { painted: number; longTasks: { start: number; dur: number }[] | null };
+          __kvPaint: {
+            painted: number;
+            longTasks: { start: number; dur: number }[] | null;
+            trail: [number, string][];
+          };
         }
       ).__kvPaint;
       const res = performance
@@ -170,9 +177,14 @@ async function oneRun(browser: Browser, s: SpawnedServer, c: PaintedConfig): Pro
         painted: kv.painted,
         longest: kv.longTasks ? longest : NaN,
         shape: `${summary.replace(/\s+/g, ' ').trim()}; canvas ${c?.width ?? 0}x${c?.height ?? 0}`,
+        trail: kv.trail,
+        marks: performance
+          .getEntriesByType('measure')
+          .map((e) => [Math.round(e.startTime), Math.round(e.duration), e.name] as const),
       };
     }, MEASURES);
     if (!(m.responseEnd > 0)) throw new Error('no Resource Timing entry for the matrix request');
+    if (process.env.KEYVIZ_PAINTED_TRAIL === '1') printTrail(c, m.responseEnd, m.trail, m.marks);
     const hovers = await hover(page);
     return {
       measures: m.measures,
@@ -186,6 +198,30 @@ async function oneRun(browser: Browser, s: SpawnedServer, c: PaintedConfig): Pro
   } finally {
     await ctx?.close();
   }
+}
+
+/**
+ * KEYVIZ_PAINTED_TRAIL=1: what drew on which canvas when (ms after the response's end, runs of
+ * calls on one canvas folded) beside the page's User Timing measures: where "painted" goes.
+ */
+function printTrail(
+  c: PaintedConfig,
+  responseEnd: number,
+  trail: [number, string][],
+  marks: (readonly [number, number, string])[],
+): void {
+  const t = (x: number) => `+${Math.round(x - responseEnd)}`;
+  const runs: string[] = [];
+  let i = 0;
+  while (i < trail.length) {
+    let j = i;
+    const canvas = trail[i][1].split(':')[0];
+    while (j + 1 < trail.length && trail[j + 1][1].split(':')[0] === canvas) j++;
+    runs.push(`${t(trail[i][0])}..${t(trail[j][0])} ${canvas} (${j - i + 1} calls)`);
+    i = j + 1;
+  }
+  const ms = marks.filter(([s]) => s >= responseEnd - 5).map(([s, d, n]) => `${t(s)} ${n} ${d}`);
+  console.log(`  trail ${c.build} ${c.size} ${c.source}:\n    ${[...ms, ...runs].join('\n    ')}`);
 }
 
 /** Real mouse moves across the plot, each to a new cell; the page's own card update timed. */
@@ -324,9 +360,8 @@ export async function runPainted(browser: Browser, dist: string): Promise<void> 
     () => Infinity,
   );
   MEASURES.forEach((name, i) => {
-    const where = name === 'keyviz:pool-worker' ? ', in the worker, wall' : ', main thread';
     row(
-      `  ${name} (ms${where})`,
+      `  ${name} (ms, main thread)`,
       (f) => f.map((x) => x.measures[i]),
       () => Infinity,
     );

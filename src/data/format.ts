@@ -103,6 +103,19 @@ export function formatDuration(ms: number): string {
   return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
 }
 
+let localeWarm = false;
+
+/**
+ * Runs the first Intl call soon, off the paint's path: its first use loads the locale's data
+ * (tens of ms, profiled under localZoneLabel in the render before the heatmap's first paint).
+ * Called when the matrix request leaves, while the main thread waits for the network.
+ */
+export function warmLocale(): void {
+  if (localeWarm) return;
+  localeWarm = true;
+  setTimeout(() => void localZoneLabel(), 0);
+}
+
 /** The local zone, e.g. "UTC+01:00 (Europe/Berlin)", for the axis caption. */
 export function localZoneLabel(atMs = Date.now()): string {
   const off = -new Date(atMs).getTimezoneOffset();

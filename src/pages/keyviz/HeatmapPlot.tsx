@@ -22,7 +22,6 @@ import type { CanvasSize } from './canvasSize.ts';
 import { cellInfo, prepareHover } from './cellInfo.ts';
 import { placeFlyout } from './flyoutPlacement.ts';
 import { PlotPainter } from './painter.ts';
-import { sharedPoolRunner } from './paint/poolRunner.ts';
 import {
   cellAtPoint,
   cellRect,
@@ -87,9 +86,7 @@ export function HeatmapPlot(props: Props) {
   const layerRef = useRef<HTMLDivElement>(null);
   const rectRef = useRef<HTMLDivElement>(null);
   const flyRef = useRef<HTMLDivElement>(null);
-  // Large answers pool in a worker (paint/poolRunner.ts); the painter calls back when done.
-  const [painterObj] = useState(() => new PlotPainter(sharedPoolRunner()));
-  const painter = useRef(painterObj);
+  const painter = useRef(new PlotPainter());
   const live = useRef<Viewport | null>(null);
   const drag = useRef<Drag | null>(null);
   const raf = useRef(0);
@@ -153,20 +150,10 @@ export function HeatmapPlot(props: Props) {
     (g: Viewport) => {
       const c = canvasRef.current;
       const ctx = c?.getContext('2d');
-      if (!c || !ctx || inputRef.current.devW === 0) return false;
-      return painter.current.paint(ctx, inputRef.current, g);
+      if (!c || !ctx || inputRef.current.devW === 0) return;
+      painter.current.paint(ctx, inputRef.current, g);
     },
     [canvasRef],
-  );
-  /** A settled paint: counted and timed for the tests and benches (bench/page-e2e.bench.ts). */
-  const settledPaint = useCallback(
-    (c: HTMLCanvasElement, g: Viewport) => {
-      const t0 = performance.now();
-      if (!paint(g)) return; // pooling in the worker: onReady paints
-      c.dataset.rendered = String(Number(c.dataset.rendered ?? '0') + 1);
-      measureSince('keyviz:render', t0);
-    },
-    [paint],
   );
 
   // Settled repaint: data, view, colours or size changed (recolour-only when just colours did).
@@ -176,16 +163,15 @@ export function HeatmapPlot(props: Props) {
     if (c.width !== size.devW) c.width = size.devW;
     if (c.height !== size.devH) c.height = size.devH;
     live.current = null;
-    // Set here, not in a passive effect: a refused worker can fail before those run.
-    painter.current.onReady = () => {
-      const cv = canvasRef.current;
-      if (cv) settledPaint(cv, live.current ?? inputRef.current.view);
-    };
-    settledPaint(c, view);
+    const t0 = performance.now();
+    paint(view);
+    c.dataset.rendered = String(Number(c.dataset.rendered ?? '0') + 1);
+    // The page's settled-render timing (bench/page-e2e.bench.ts reads it).
+    measureSince('keyviz:render', t0);
     // Zoomed: get the whole-extent layer ready while idle, not on a gesture's first frame.
     const warm = setTimeout(() => painter.current.prewarm(inputRef.current), 100);
     return () => clearTimeout(warm);
-  }, [canvasRef, settledPaint, m, edges, view, full, lut, scale, size]);
+  }, [canvasRef, paint, m, edges, view, full, lut, scale, size]);
 
   /**
    * A card rendered once, hidden, in idle time after a load: the first real card then mounts on

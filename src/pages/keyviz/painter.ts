@@ -10,9 +10,13 @@ import type { Scale } from '../../data/scale.ts';
 import { measureSince } from '../../data/timing.ts';
 import { createRasterSurface, surfaceImage, type RasterSurface } from '../../data/paint.ts';
 import { sameView, type ColumnEdges, type Viewport } from '../../data/view/index.ts';
-import { placePooled, type Pooled, type PooledCodes } from './plotRaster.ts';
-import { pooledLayer, type PooledLayer } from './paint/poolJob.ts';
-import { WORKER_MIN_CELLS, type PoolRunner } from './paint/poolRunner.ts';
+import {
+  encodePooled,
+  placePooled,
+  poolViewport,
+  type Pooled,
+  type PooledCodes,
+} from './plotRaster.ts';
 
 interface Layer {
   matrix: Matrix;
@@ -41,91 +45,18 @@ export interface PaintInput {
   devH: number;
 }
 
-/** A pooling job in the worker: what it is for, and its answer once it came. */
-interface Job {
-  matrix: Matrix;
-  view: Viewport;
-  devW: number;
-  devH: number;
-  done: PooledLayer | null;
-}
-
 export class PlotPainter {
   private main: Layer | null = null;
   private under: Layer | null = null;
-  private job: Job | null = null;
-  /** Called when a worker's pooling for the committed view arrived: paint again. */
-  onReady: (() => void) | null = null;
 
-  /** `runner`: pools large answers off the main thread (none: always here, synchronously). */
-  constructor(private readonly runner: PoolRunner | null = null) {}
-
-  /**
-   * The pooled raster for the committed view: from the worker's finished job, or pooled here;
-   * null while the worker is on it (the job is started on the first call).
-   */
-  private pooledFor(prev: Layer | null, p: PaintInput, view: Viewport): PooledLayer | null {
-    const j = this.job;
-    if (
-      j &&
-      j.matrix === p.matrix &&
-      sameView(j.view, view) &&
-      j.devW === p.devW &&
-      j.devH === p.devH
-    ) {
-      if (!j.done) return null;
-      this.job = null;
-      return j.done;
-    }
-    const m = p.matrix;
-    const big = m.rowCount * m.colCount >= WORKER_MIN_CELLS;
-    const pending = big && this.runner ? this.runner.pool(this.request(p, view)) : null;
-    if (!pending) return this.pooledHere(prev, p, view);
-    const job: Job = { matrix: m, view, devW: p.devW, devH: p.devH, done: null };
-    this.job = job;
-    const t = performance.now();
-    pending.then(
-      (done) => {
-        if (this.job !== job) return; // superseded by a newer answer, view or size
-        measureSince('keyviz:pool-worker', t);
-        job.done = done;
-        this.onReady?.();
-      },
-      () => {
-        // Superseded (a newer job is on its way), or the worker died: then pool here from now
-        // on (the runner answers null).
-        if (this.job !== job) return;
-        this.job = null;
-        this.onReady?.();
-      },
-    );
-    return null;
-  }
-
-  private request(p: PaintInput, view: Viewport) {
-    const m = p.matrix;
-    // A view into a larger buffer would clone that whole buffer.
-    const whole = m.values.byteOffset === 0 && m.values.byteLength === m.values.buffer.byteLength;
-    const values = whole ? m.values : m.values.slice();
-    return {
-      values,
-      rowCount: m.rowCount,
-      colCount: m.colCount,
-      edges: p.edges,
-      view,
-      devW: p.devW,
-      devH: p.devH,
-    };
-  }
-
-  private layer(prev: Layer | null, p: PaintInput, view: Viewport, wait = false): Layer | null {
+  private layer(prev: Layer | null, p: PaintInput, view: Viewport): Layer {
     let l = prev;
     if (!this.fresh(l, p, view)) {
-      // Only the committed view may wait for the worker (the whole-extent layer is prewarmed in
-      // idle time, on the main thread).
-      const got = wait ? this.pooledFor(prev, p, view) : this.pooledHere(prev, p, view);
-      if (!got) return null;
-      const { pooled, codes } = got;
+      const t = performance.now();
+      // The stale layer's buffers are reused (`prev`: the guard narrows `l` to null here).
+      const pooled = poolViewport(p.matrix, p.edges, view, p.devW, p.devH, prev?.pooled.values);
+      const codes = encodePooled(pooled.values, prev?.codes?.codes);
+      measureSince('keyviz:pool', t);
       l = {
         matrix: p.matrix,
         view,
@@ -173,44 +104,16 @@ export class PlotPainter {
     );
   }
 
-  private pooledHere(prev: Layer | null, p: PaintInput, view: Viewport): PooledLayer {
+  /** Draws the view `g` (the committed view, or a gesture's live view). */
+  paint(ctx: CanvasRenderingContext2D, p: PaintInput, g: Viewport): void {
     const t = performance.now();
-    const m = p.matrix;
-    const req = { values: m.values, rowCount: m.rowCount, colCount: m.colCount, edges: p.edges };
-    const reuse = { values: prev?.pooled.values, codes: prev?.codes?.codes };
-    const layer = pooledLayer({ ...req, view, devW: p.devW, devH: p.devH }, reuse);
-    measureSince('keyviz:pool', t);
-    return layer;
-  }
-
-  /**
-   * Draws the view `g` (the committed view, or a gesture's live view). False when the
-   * committed view's pooling is still in the worker: the canvas is left as it was, and
-   * `onReady` fires when the answer is in (call paint again then).
-   */
-  paint(ctx: CanvasRenderingContext2D, p: PaintInput, g: Viewport): boolean {
-    const t = performance.now();
-    const main = this.layer(this.main, p, p.view, true);
-    if (!main) {
-      // Only the canvas size changed (setting it cleared the canvas): the last picture, scaled,
-      // until the worker's pooling for the new size is in.
-      const old = this.main;
-      if (old && old.matrix === p.matrix && sameView(old.view, p.view) && old.pooled.outW > 0) {
-        const r = placePooled(old.pooled, g, p.devW, p.devH);
-        const c = old.surface.canvas;
-        ctx.imageSmoothingEnabled = false;
-        ctx.clearRect(0, 0, p.devW, p.devH);
-        ctx.drawImage(c, 0, 0, c.width, c.height, r.x, r.y, r.w, r.h);
-      }
-      return false;
-    }
-    this.main = main;
+    this.main = this.layer(this.main, p, p.view);
     const layers: Layer[] = [];
     // While a gesture reveals more than the committed view, the whole extent fills in behind,
     // if prewarm has it ready: a gesture frame never pools (it would blow the frame budget).
     if (!sameView(g, p.view) && !sameView(p.view, p.full) && this.fresh(this.under, p, p.full)) {
       this.under = this.layer(this.under, p, p.full);
-      if (this.under) layers.push(this.under);
+      layers.push(this.under);
     }
     layers.push(this.main);
     ctx.imageSmoothingEnabled = false;
@@ -225,7 +128,6 @@ export class PlotPainter {
     }
     // Gesture frames (a live view) are timed apart from settled repaints, which may pool.
     measureSince(sameView(g, p.view) ? 'keyviz:frame' : 'keyviz:gesture-frame', t);
-    return true;
   }
 
   /**

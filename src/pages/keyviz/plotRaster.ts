@@ -29,7 +29,7 @@ export interface Pooled {
  * per answer, measured at several ms in Chromium.
  */
 export function poolViewport(
-  m: Pick<Matrix, 'values' | 'rowCount' | 'colCount'>,
+  m: Matrix,
   edges: ColumnEdges,
   vp: Viewport,
   devW: number,

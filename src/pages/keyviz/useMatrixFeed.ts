@@ -3,10 +3,10 @@ import type { AdminClient } from '../../api/client.ts';
 import type { Matrix, Series } from '../../data/matrix.ts';
 import { describeLoadError, type LoadError } from '../../shell/loadError.ts';
 import type { RefreshSeconds } from '../../data/urlState.ts';
+import { warmLocale } from '../../data/format.ts';
 import { Poller } from './poller.ts';
 import type { LiveState, TransitionEvent } from './liveFollower.ts';
 import { carryLoaded } from './windowedClient.ts';
-import { sharedPoolRunner } from './paint/poolRunner.ts';
 
 export interface Feed {
   /** The last good matrix: kept on screen through later loads and failures. */
@@ -105,9 +105,9 @@ export function useMatrixFeed(client: AdminClient, req: Req): Feed {
   useEffect(() => {
     const ask = fold ? { series, rows, foldKeySpace: true } : { series, rows };
     pollerRef.current?.setLoad((signal) => {
-      // The heatmap's pool worker starts while the answer is on the wire, not after it.
-      sharedPoolRunner().warm();
-      return client.getMatrix(ask, signal);
+      const answer = client.getMatrix(ask, signal);
+      warmLocale(); // the time axis' zone label, while the answer is on the wire
+      return answer;
     });
   }, [client, series, rows, fold]);
 
