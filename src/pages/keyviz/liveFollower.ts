@@ -33,6 +33,8 @@ export interface LiveFollowerDeps {
   pollMs?: number;
 }
 
+const noop = (): void => {};
+
 export const RETRY_MIN_MS = 1000;
 export const RETRY_MAX_MS = 30_000;
 
@@ -80,7 +82,9 @@ export class LiveFollower {
     this.ac = ac;
     if (this.attempt === 0) this.deps.onState({ kind: 'connecting' });
     void this.follow(ac).catch((e: unknown) => {
-      if (ac.signal.aborted || this.stopped) return;
+      // Stopped, or replaced by a newer connection: nothing to retry. A connection this
+      // follower aborted itself (its gap fetch failed) is retried like any other failure.
+      if (this.stopped || this.ac !== ac) return;
       if (e instanceof LiveUnimplemented) return this.poll('the server has no event stream');
       this.attempt++;
       const delay = retryDelayMs(this.attempt);
@@ -94,26 +98,37 @@ export class LiveFollower {
   private async follow(ac: AbortController): Promise<void> {
     const held: LiveColumn[] = [];
     let gapDone = false;
+    let gapError: unknown = null;
     const gap = this.deps.fetchFrom(this.deps.newest() + 1, ac.signal).then((m) => {
       if (ac.signal.aborted) return;
       this.deps.onColumns([...matrixColumns(m), ...held]);
       held.length = 0;
       gapDone = true;
     });
-    // A failed gap fetch fails the connection (and so is retried).
-    gap.catch(() => ac.abort());
-    const it = this.deps.stream!({ series: [this.series], rows: this.rows }, ac.signal);
-    for await (const e of it) {
-      if (e.kind === 'open') {
-        this.deps.onState({ kind: 'live' });
-      } else if (e.kind === 'column') {
-        this.attempt = 0;
-        if (e.series !== this.series) continue;
-        if (gapDone) this.deps.onColumns([e.column]);
-        else held.push(e.column);
-      } else if (e.kind === 'transition') {
-        this.deps.onTransition(e);
+    // A failed gap fetch fails the connection (and so is retried), under its own error.
+    gap.catch((e: unknown) => {
+      gapError = e;
+      ac.abort();
+    });
+    try {
+      const it = this.deps.stream!({ series: [this.series], rows: this.rows }, ac.signal);
+      for await (const e of it) {
+        if (e.kind === 'open') {
+          // Live only once the gap is filled too: a stream alone leaves a hole on screen.
+          if (gapDone) this.deps.onState({ kind: 'live' });
+          else void gap.then(() => !ac.signal.aborted && this.deps.onState({ kind: 'live' }), noop);
+        } else if (e.kind === 'column') {
+          if (e.series !== this.series) continue;
+          if (gapDone) {
+            this.attempt = 0;
+            this.deps.onColumns([e.column]);
+          } else held.push(e.column);
+        } else if (e.kind === 'transition') {
+          this.deps.onTransition(e);
+        }
       }
+    } catch (e) {
+      throw gapError ?? e;
     }
     await gap;
     // The server ended the stream (e.g. it shut down): reconnect like after a failure.
