@@ -111,6 +111,24 @@ test('whole key space: the toggle folds, the rows tile, a folded row shows its c
   await expect(breaks(page).first()).toBeVisible();
 });
 
+test('folded and Live: the header says the answer is polled whole, and the stream is not used', async ({
+  page,
+}) => {
+  const streams: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('StreamEvents')) streams.push(r.url());
+  });
+  await page.goto(`${s.http}/keyviz?rows=8&fold=1&refresh=live`);
+  await waitForHeatmap(page);
+  const status = page.getByTestId('live-status');
+  await expect(status).toHaveAttribute('data-state', 'polling');
+  await expect(status).toContainText('polling every 5 s (whole key space');
+  // Unfolded, the same page follows the stream.
+  await toggle(page).uncheck();
+  await expect(status).not.toHaveAttribute('data-state', 'polling');
+  await expect.poll(() => streams.length).toBeGreaterThan(0);
+});
+
 for (const scheme of ['light', 'dark'] as const) {
   test(`axe (${scheme}): break marks, the toggle, folded rows`, async ({ page }) => {
     test.setTimeout(120_000);

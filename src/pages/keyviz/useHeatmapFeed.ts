@@ -4,6 +4,7 @@ import { RANGE_MS, type ViewState } from '../../data/urlState.ts';
 import type { RecordFile } from '../../data/view/recordFile.ts';
 import { inferStepMs } from '../../data/raster.ts';
 import { useMatrixFeed, type Feed } from './useMatrixFeed.ts';
+import type { LiveState } from './liveFollower.ts';
 import { askFor, rangeWindow, sameAsk, type WindowAsk } from './heatmapState.ts';
 import { loadedOf, windowedClient, type Loaded } from './windowedClient.ts';
 
@@ -34,6 +35,10 @@ export interface HeatmapFeed extends Feed {
 
 /** The poll interval standing in for Live while the rows are folded. */
 const LIVE_FOLD_POLL_S = 5;
+const FOLDED_LIVE: LiveState = {
+  kind: 'polling',
+  reason: 'whole key space: folded rows cannot take streamed columns, so the answer is re-asked',
+};
 
 function loadedFor(ask: WindowAsk): Loaded {
   return ask.kind === 'range'
@@ -65,11 +70,12 @@ export function useHeatmapFeed(client: AdminClient, view: ViewState): HeatmapFee
     () => windowedClient(client, { window: () => loadedFor(box.ask), record: () => box.record }),
     [client, box],
   );
+  const foldedLive = view.fold && view.refresh === 'live';
   const feed = useMatrixFeed(wclient, {
     series: view.series,
     rows: view.rows,
     // Live columns arrive per bucket and cannot extend folded rows: folded, Live polls (5 s).
-    refreshS: view.fold && view.refresh === 'live' ? LIVE_FOLD_POLL_S : view.refresh,
+    refreshS: foldedLive ? LIVE_FOLD_POLL_S : view.refresh,
     fold: view.fold,
     liveClient: client,
     windowMs: typeof view.range === 'string' ? RANGE_MS[view.range] : null,
@@ -113,5 +119,7 @@ export function useHeatmapFeed(client: AdminClient, view: ViewState): HeatmapFee
     reload();
   }, [box, reload]);
 
-  return { ...feed, record, openRecord, closeRecord };
+  // Folded, Live is a 5 s poll of the whole answer: the header says so, not nothing.
+  const live = foldedLive ? FOLDED_LIVE : feed.live;
+  return { ...feed, live, record, openRecord, closeRecord };
 }
