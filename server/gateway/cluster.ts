@@ -3,12 +3,15 @@
 // what one node may not know yet is completed from the others:
 // - members: union by node_id (plus each answering node's `self`);
 // - group leaders / raft groups: per group the entry with the highest leader term
-//   (a newer election), ties the earlier node;
+//   (a newer election), ties the earlier node; raft groups also carry each node's own
+//   report (replicas, ours) when several nodes are configured;
 // - aggregate_qps and capabilities: the base node's.
 import { create } from '@bufbuild/protobuf';
 import {
   GetClusterOverviewResponseSchema,
   GetRaftGroupsResponseSchema,
+  RaftGroupStateSchema,
+  RaftReplicaSchema,
   type GetClusterOverviewResponse,
   type GetRaftGroupsResponse,
   type NodeIdentity,
@@ -48,8 +51,34 @@ export function mergeOverviews(answers: GetClusterOverviewResponse[]): GetCluste
   });
 }
 
-export function mergeRaftGroups(answers: GetRaftGroupsResponse[]): GetRaftGroupsResponse {
-  return create(GetRaftGroupsResponseSchema, {
-    groups: newestPerGroup(answers.map((a) => a.groups)),
-  });
+/**
+ * `answers` in configured upstream order (failed ones left out). With more than one node
+ * configured (`withReplicas`), each group also lists every answering node's own report of it
+ * (replicas, 1000): a follower that applies far behind its commit shows on the node it lags on,
+ * which the newest-term entry alone would hide.
+ */
+export function mergeRaftGroups(
+  answers: { node: string; value: GetRaftGroupsResponse }[],
+  withReplicas = false,
+): GetRaftGroupsResponse {
+  const groups = newestPerGroup(answers.map((a) => a.value.groups)).map((g) =>
+    create(RaftGroupStateSchema, { ...g, replicas: [] }),
+  );
+  if (withReplicas) {
+    const byId = new Map(groups.map((g) => [g.raftGroupId, g]));
+    for (const { node, value } of answers) {
+      for (const r of value.groups) {
+        byId.get(r.raftGroupId)?.replicas.push(
+          create(RaftReplicaSchema, {
+            node,
+            leaderTerm: r.leaderTerm,
+            commitIndex: r.commitIndex,
+            appliedIndex: r.appliedIndex,
+            lastContactUnixMs: r.lastContactUnixMs,
+          }),
+        );
+      }
+    }
+  }
+  return create(GetRaftGroupsResponseSchema, { groups });
 }

@@ -343,7 +343,7 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
       const outcomes = await callAll(PATH_RAFT_GROUPS, request, signal, (b) =>
         fromBinary(GetRaftGroupsResponseSchema, b),
       );
-      const merged = mergeRaftGroups(succeeded(outcomes).map((o) => o.value));
+      const merged = mergeRaftGroups(succeeded(outcomes), upstreams.length > 1);
       if (upstreams.length > 1)
         merged.nodes = toNodeStatusMessages({ nodes: outcomes.map(statusOf) });
       return merged;

@@ -70,6 +70,17 @@ export interface GroupView {
   commit: string | null;
   applied: string | null;
   lastContactMs: number | null;
+  /** Behind a gateway: each node's own report of the group (replicas, 1000); else empty. */
+  replicas: ReplicaView[];
+}
+
+/** One node's report of a Raft group: its own replica's indexes. */
+export interface ReplicaView {
+  node: string;
+  term: string;
+  commit: string;
+  applied: string;
+  lastContactMs: number | null;
 }
 
 export interface ClusterView {
@@ -374,6 +385,7 @@ export async function getCluster(
           commit: null,
           applied: null,
           lastContactMs: null,
+          replicas: [],
         })),
         nodes: jFanout(b.fanout),
       };
@@ -404,6 +416,13 @@ export async function getCluster(
           commit: str(g.commitIndex),
           applied: str(g.appliedIndex),
           lastContactMs: g.lastContactUnixMs > 0n ? Number(g.lastContactUnixMs) : null,
+          replicas: g.replicas.map((r) => ({
+            node: r.node,
+            term: str(r.leaderTerm),
+            commit: str(r.commitIndex),
+            applied: str(r.appliedIndex),
+            lastContactMs: r.lastContactUnixMs > 0n ? Number(r.lastContactUnixMs) : null,
+          })),
         }))
       : ov.groupLeaders.map((g) => ({
           id: str(g.raftGroupId),
@@ -412,6 +431,7 @@ export async function getCluster(
           commit: null,
           applied: null,
           lastContactMs: null,
+          replicas: [],
         }));
     return {
       nodeId: ov.self?.nodeId ?? '',

@@ -20,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file admin.proto.
  */
 export const file_admin: GenFile = /*@__PURE__*/
-  fileDesc("CgthZG1pbi5wcm90byKgAQoWR2V0S2V5Vml6TWF0cml4UmVxdWVzdBIdCgZzZXJpZXMYASABKA4yDS5LZXlWaXpTZXJpZXMSFAoMZnJvbV91bml4X21zGAIgASgDEhIKCnRvX3VuaXhfbXMYAyABKAMSDAoEcm93cxgEIAEoDRIWCg1leGFjdF9jb2x1bW5zGIYIIAEoCBIXCg5mb2xkX2tleV9zcGFjZRiDCCABKAgi9AEKF0dldEtleVZpek1hdHJpeFJlc3BvbnNlEhYKDmNvbHVtbl91bml4X21zGAEgAygDEhgKBHJvd3MYAiADKAsyCi5LZXlWaXpSb3cSGwoFbm9kZXMY6AcgAygLMgsuTm9kZVN0YXR1cxIhCgljb25mbGljdHMY6QcgAygLMg0uQ2VsbENvbmZsaWN0EhgKD2NvbHVtbl93aWR0aF9tcxjyByADKAMSGAoPYWxpZ25lZF9zdGVwX21zGIcIIAEoAxIYCg90cmFja2VkX2J1Y2tldHMYhAggASgEEhkKEGtleV9zcGFjZV9mb2xkZWQYhQggASgIIvoCCglLZXlWaXpSb3cSEQoJYnVja2V0X2lkGAEgASgJEg0KBXN0YXJ0GAIgASgMEgsKA2VuZBgDIAEoDBINCgVsYWJlbBgEIAEoCRIRCglhZ2dyZWdhdGUYBSABKAgSEQoJcm91dGVfaWRzGAYgAygEEhsKE3JvdXRlX2lkc190cnVuY2F0ZWQYByABKAgSEwoLcm91dGVfY291bnQYCCABKAQSIQoMc2FtcGxlX3JvbGVzGAkgAygOMgsuU2FtcGxlUm9sZRISCgpsaW5lYWdlX2lkGAogASgJEg4KBnZhbHVlcxgLIAMoBBIUCgxzb2Z0X2NvbHVtbnMYDCADKAgSFgoOcmFmdF9ncm91cF9pZHMYDSADKAQSFAoMbGVhZGVyX3Rlcm1zGA4gAygEEhsKEmNvbnRyaWJ1dGluZ19ub2RlcxjoByADKAkSHAoOZm9sZGVkX2J1Y2tldHMYjwggASgESACIAQFCEQoPX2ZvbGRlZF9idWNrZXRzIlcKCk5vZGVTdGF0dXMSDAoEbm9kZRgBIAEoCRIKCgJvaxgCIAEoCBINCgVlcnJvchgDIAEoCRIMCgRjb2RlGAQgASgJEhIKCmxhdGVuY3lfbXMYBSABKA0iOgoMQ2VsbENvbmZsaWN0EgsKA3JvdxgBIAEoDRIOCgZjb2x1bW4YAiABKA0SDQoFbm9kZXMYAyADKAkiGwoZR2V0Q2x1c3Rlck92ZXJ2aWV3UmVxdWVzdCI1CgxOb2RlSWRlbnRpdHkSDwoHbm9kZV9pZBgBIAEoCRIUCgxncnBjX2FkZHJlc3MYAiABKAkiUQoLR3JvdXBMZWFkZXISFQoNcmFmdF9ncm91cF9pZBgBIAEoBBIWCg5sZWFkZXJfbm9kZV9pZBgCIAEoCRITCgtsZWFkZXJfdGVybRgDIAEoBCKsAgoaR2V0Q2x1c3Rlck92ZXJ2aWV3UmVzcG9uc2USGwoEc2VsZhgBIAEoCzINLk5vZGVJZGVudGl0eRIeCgdtZW1iZXJzGAIgAygLMg0uTm9kZUlkZW50aXR5EiMKDWdyb3VwX2xlYWRlcnMYAyADKAsyDC5Hcm91cExlYWRlchIVCg1hZ2dyZWdhdGVfcXBzGAQgASgEEkMKDGNhcGFiaWxpdGllcxgFIAMoCzItLkdldENsdXN0ZXJPdmVydmlld1Jlc3BvbnNlLkNhcGFiaWxpdGllc0VudHJ5EhsKBW5vZGVzGOgHIAMoCzILLk5vZGVTdGF0dXMaMwoRQ2FwYWJpbGl0aWVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgIOgI4ASIWChRHZXRSYWZ0R3JvdXBzUmVxdWVzdCKfAQoOUmFmdEdyb3VwU3RhdGUSFQoNcmFmdF9ncm91cF9pZBgBIAEoBBIWCg5sZWFkZXJfbm9kZV9pZBgCIAEoCRITCgtsZWFkZXJfdGVybRgDIAEoBBIUCgxjb21taXRfaW5kZXgYBCABKAQSFQoNYXBwbGllZF9pbmRleBgFIAEoBBIcChRsYXN0X2NvbnRhY3RfdW5peF9tcxgGIAEoAyJVChVHZXRSYWZ0R3JvdXBzUmVzcG9uc2USHwoGZ3JvdXBzGAEgAygLMg8uUmFmdEdyb3VwU3RhdGUSGwoFbm9kZXMY6AcgAygLMgsuTm9kZVN0YXR1cyJUChVHZXRSb3V0ZURldGFpbFJlcXVlc3QSEQoJYnVja2V0X2lkGAEgASgJEhQKDGZyb21fdW5peF9tcxgCIAEoAxISCgp0b191bml4X21zGAMgASgDIqYCChZHZXRSb3V0ZURldGFpbFJlc3BvbnNlEhcKA3JvdxgBIAEoCzIKLktleVZpelJvdxIkCgtwZXJfYWRhcHRlchgCIAMoCzIPLkFkYXB0ZXJTdW1tYXJ5EhcKDmNvbHVtbl91bml4X21zGOgHIAMoAxIOCgVyZWFkcxjpByADKAQSDwoGd3JpdGVzGOoHIAMoBBITCgpyZWFkX2J5dGVzGOsHIAMoBBIUCgt3cml0ZV9ieXRlcxjsByADKAQSJQoQbmVpZ2hib3VyX2JlZm9yZRjtByABKAsyCi5LZXlWaXpSb3cSJAoPbmVpZ2hib3VyX2FmdGVyGO4HIAEoCzIKLktleVZpelJvdxIbCgVub2RlcxjvByADKAsyCy5Ob2RlU3RhdHVzIkQKE1N0cmVhbUV2ZW50c1JlcXVlc3QSHgoGc2VyaWVzGOgHIAMoDjINLktleVZpelNlcmllcxINCgRyb3dzGOkHIAEoDSLAAQoRU3RyZWFtRXZlbnRzRXZlbnQSLAoQcm91dGVfdHJhbnNpdGlvbhgBIAEoCzIQLlJvdXRlVHJhbnNpdGlvbkgAEiYKDWtleXZpel9jb2x1bW4YAiABKAsyDS5LZXlWaXpDb2x1bW5IABIaChFoZWFydGJlYXRfdW5peF9tcxjoByABKAMSIQoLbm9kZV9zdGF0dXMY6QcgASgLMgsuTm9kZVN0YXR1cxINCgRub2RlGOoHIAEoCUIHCgVldmVudCKoAQoPUm91dGVUcmFuc2l0aW9uEhcKD3BhcmVudF9yb3V0ZV9pZBgBIAEoBBIXCg9jaGlsZF9yb3V0ZV9pZHMYAiADKAQSEgoKbGluZWFnZV9pZBgDIAEoCRIPCgd1bml4X21zGAQgASgDEg0KBGtpbmQY6AcgASgJEg4KBXN0YXJ0GOkHIAEoDBIMCgNlbmQY6gcgASgMEhEKCGJvdW5kYXJ5GOsHIAEoDCJfCgxLZXlWaXpDb2x1bW4SFgoOY29sdW1uX3VuaXhfbXMYASABKAMSHQoGc2VyaWVzGAIgASgOMg0uS2V5Vml6U2VyaWVzEhgKBHJvd3MYAyADKAsyCi5LZXlWaXpSb3ciGgoYR2V0QWRhcHRlclN1bW1hcnlSZXF1ZXN0IsABChlHZXRBZGFwdGVyU3VtbWFyeVJlc3BvbnNlEiIKCXN1bW1hcmllcxgBIAMoCzIPLkFkYXB0ZXJTdW1tYXJ5EhwKE3dpbmRvd19mcm9tX3VuaXhfbXMY6AcgASgDEhoKEXdpbmRvd190b191bml4X21zGOkHIAEoAxIoCg5ub2RlX3N1bW1hcmllcxjqByADKAsyDy5BZGFwdGVyU3VtbWFyeRIbCgVub2RlcxjrByADKAsyCy5Ob2RlU3RhdHVzIr0BCg5BZGFwdGVyU3VtbWFyeRIPCgdhZGFwdGVyGAEgASgJEhEKCW9wZXJhdGlvbhgCIAEoCRIQCghyZXF1ZXN0cxgDIAEoBBIRCglpbl9mbGlnaHQYBCABKAQSEAoIYnl0ZXNfaW4YBSABKAQSEQoJYnl0ZXNfb3V0GAYgASgEEg4KBnA1MF9ucxgHIAEoARIOCgZwOTVfbnMYCCABKAESDgoGcDk5X25zGAkgASgBEg0KBG5vZGUY6AcgASgJIrwBChRLZXlWaXpIb3RLZXlzUmVxdWVzdBIRCghyb3V0ZV9pZBjoByABKAQSDgoFbGFiZWwY6QcgASgJEhgKCnN1Yl9idWNrZXQY6gcgASgNSACIAQESHgoGc2VyaWVzGOsHIAEoDjINLktleVZpelNlcmllcxIMCgN0b3AY7AcgASgNEhUKDGZyb21fdW5peF9tcxjtByABKAMSEwoKdG9fdW5peF9tcxjuByABKANCDQoLX3N1Yl9idWNrZXQiLAoMS2V5Vml6SG90S2V5EgwKA2tleRjoByABKAwSDgoFY291bnQY6QcgASgEIsgDChVLZXlWaXpIb3RLZXlzUmVzcG9uc2USEQoIcm91dGVfaWQY6AcgASgEEg4KBWxhYmVsGOkHIAEoCRIYCgpzdWJfYnVja2V0GOoHIAEoDUgAiAEBEh4KBnNlcmllcxjrByABKA4yDS5LZXlWaXpTZXJpZXMSHAoEa2V5cxjsByADKAsyDS5LZXlWaXpIb3RLZXkSFAoLYXBwcm94aW1hdGUY7QcgASgIEhQKC3NhbXBsZV9yYXRlGO4HIAEoDRISCglzYW1wbGVkX24Y7wcgASgEEhgKD2Ryb3BwZWRfc2FtcGxlcxjwByABKAQSGgoRc2tpcHBlZF9sb25nX2tleXMY8QcgASgEEhEKCGRlZ3JhZGVkGPIHIAEoCBIUCgtlcnJvcl9ib3VuZBjzByABKAQSHAoTc25hcHNob3RfYXRfdW5peF9tcxj0ByABKAMSHAoTd2luZG93X2Zyb21fdW5peF9tcxj1ByABKAMSGgoRd2luZG93X3RvX3VuaXhfbXMY9gcgASgDEhEKCGNhcGFjaXR5GPcHIAEoDRIbCgVub2Rlcxj4ByADKAsyCy5Ob2RlU3RhdHVzQg0KC19zdWJfYnVja2V0Kp0BCgxLZXlWaXpTZXJpZXMSHQoZS0VZVklaX1NFUklFU19VTlNQRUNJRklFRBAAEhcKE0tFWVZJWl9TRVJJRVNfUkVBRFMQARIYChRLRVlWSVpfU0VSSUVTX1dSSVRFUxACEhwKGEtFWVZJWl9TRVJJRVNfUkVBRF9CWVRFUxADEh0KGUtFWVZJWl9TRVJJRVNfV1JJVEVfQllURVMQBCqDAQoKU2FtcGxlUm9sZRIbChdTQU1QTEVfUk9MRV9VTlNQRUNJRklFRBAAEhwKGFNBTVBMRV9ST0xFX0xFQURFUl9XUklURRABEhsKF1NBTVBMRV9ST0xFX0xFQURFUl9SRUFEEAISHQoZU0FNUExFX1JPTEVfRk9MTE9XRVJfUkVBRBADMuoDCgVBZG1pbhJECg9HZXRLZXlWaXpNYXRyaXgSFy5HZXRLZXlWaXpNYXRyaXhSZXF1ZXN0GhguR2V0S2V5Vml6TWF0cml4UmVzcG9uc2USTQoSR2V0Q2x1c3Rlck92ZXJ2aWV3EhouR2V0Q2x1c3Rlck92ZXJ2aWV3UmVxdWVzdBobLkdldENsdXN0ZXJPdmVydmlld1Jlc3BvbnNlEj4KDUdldFJhZnRHcm91cHMSFS5HZXRSYWZ0R3JvdXBzUmVxdWVzdBoWLkdldFJhZnRHcm91cHNSZXNwb25zZRJBCg5HZXRSb3V0ZURldGFpbBIWLkdldFJvdXRlRGV0YWlsUmVxdWVzdBoXLkdldFJvdXRlRGV0YWlsUmVzcG9uc2USOgoMU3RyZWFtRXZlbnRzEhQuU3RyZWFtRXZlbnRzUmVxdWVzdBoSLlN0cmVhbUV2ZW50c0V2ZW50MAESSgoRR2V0QWRhcHRlclN1bW1hcnkSGS5HZXRBZGFwdGVyU3VtbWFyeVJlcXVlc3QaGi5HZXRBZGFwdGVyU3VtbWFyeVJlc3BvbnNlEkEKEEdldEtleVZpekhvdEtleXMSFS5LZXlWaXpIb3RLZXlzUmVxdWVzdBoWLktleVZpekhvdEtleXNSZXNwb25zZWIGcHJvdG8z");
+  fileDesc("CgthZG1pbi5wcm90byKgAQoWR2V0S2V5Vml6TWF0cml4UmVxdWVzdBIdCgZzZXJpZXMYASABKA4yDS5LZXlWaXpTZXJpZXMSFAoMZnJvbV91bml4X21zGAIgASgDEhIKCnRvX3VuaXhfbXMYAyABKAMSDAoEcm93cxgEIAEoDRIWCg1leGFjdF9jb2x1bW5zGIYIIAEoCBIXCg5mb2xkX2tleV9zcGFjZRiDCCABKAgi9AEKF0dldEtleVZpek1hdHJpeFJlc3BvbnNlEhYKDmNvbHVtbl91bml4X21zGAEgAygDEhgKBHJvd3MYAiADKAsyCi5LZXlWaXpSb3cSGwoFbm9kZXMY6AcgAygLMgsuTm9kZVN0YXR1cxIhCgljb25mbGljdHMY6QcgAygLMg0uQ2VsbENvbmZsaWN0EhgKD2NvbHVtbl93aWR0aF9tcxjyByADKAMSGAoPYWxpZ25lZF9zdGVwX21zGIcIIAEoAxIYCg90cmFja2VkX2J1Y2tldHMYhAggASgEEhkKEGtleV9zcGFjZV9mb2xkZWQYhQggASgIIvoCCglLZXlWaXpSb3cSEQoJYnVja2V0X2lkGAEgASgJEg0KBXN0YXJ0GAIgASgMEgsKA2VuZBgDIAEoDBINCgVsYWJlbBgEIAEoCRIRCglhZ2dyZWdhdGUYBSABKAgSEQoJcm91dGVfaWRzGAYgAygEEhsKE3JvdXRlX2lkc190cnVuY2F0ZWQYByABKAgSEwoLcm91dGVfY291bnQYCCABKAQSIQoMc2FtcGxlX3JvbGVzGAkgAygOMgsuU2FtcGxlUm9sZRISCgpsaW5lYWdlX2lkGAogASgJEg4KBnZhbHVlcxgLIAMoBBIUCgxzb2Z0X2NvbHVtbnMYDCADKAgSFgoOcmFmdF9ncm91cF9pZHMYDSADKAQSFAoMbGVhZGVyX3Rlcm1zGA4gAygEEhsKEmNvbnRyaWJ1dGluZ19ub2RlcxjoByADKAkSHAoOZm9sZGVkX2J1Y2tldHMYjwggASgESACIAQFCEQoPX2ZvbGRlZF9idWNrZXRzIlcKCk5vZGVTdGF0dXMSDAoEbm9kZRgBIAEoCRIKCgJvaxgCIAEoCBINCgVlcnJvchgDIAEoCRIMCgRjb2RlGAQgASgJEhIKCmxhdGVuY3lfbXMYBSABKA0iOgoMQ2VsbENvbmZsaWN0EgsKA3JvdxgBIAEoDRIOCgZjb2x1bW4YAiABKA0SDQoFbm9kZXMYAyADKAkiGwoZR2V0Q2x1c3Rlck92ZXJ2aWV3UmVxdWVzdCI1CgxOb2RlSWRlbnRpdHkSDwoHbm9kZV9pZBgBIAEoCRIUCgxncnBjX2FkZHJlc3MYAiABKAkiUQoLR3JvdXBMZWFkZXISFQoNcmFmdF9ncm91cF9pZBgBIAEoBBIWCg5sZWFkZXJfbm9kZV9pZBgCIAEoCRITCgtsZWFkZXJfdGVybRgDIAEoBCKsAgoaR2V0Q2x1c3Rlck92ZXJ2aWV3UmVzcG9uc2USGwoEc2VsZhgBIAEoCzINLk5vZGVJZGVudGl0eRIeCgdtZW1iZXJzGAIgAygLMg0uTm9kZUlkZW50aXR5EiMKDWdyb3VwX2xlYWRlcnMYAyADKAsyDC5Hcm91cExlYWRlchIVCg1hZ2dyZWdhdGVfcXBzGAQgASgEEkMKDGNhcGFiaWxpdGllcxgFIAMoCzItLkdldENsdXN0ZXJPdmVydmlld1Jlc3BvbnNlLkNhcGFiaWxpdGllc0VudHJ5EhsKBW5vZGVzGOgHIAMoCzILLk5vZGVTdGF0dXMaMwoRQ2FwYWJpbGl0aWVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgIOgI4ASIWChRHZXRSYWZ0R3JvdXBzUmVxdWVzdCLAAQoOUmFmdEdyb3VwU3RhdGUSFQoNcmFmdF9ncm91cF9pZBgBIAEoBBIWCg5sZWFkZXJfbm9kZV9pZBgCIAEoCRITCgtsZWFkZXJfdGVybRgDIAEoBBIUCgxjb21taXRfaW5kZXgYBCABKAQSFQoNYXBwbGllZF9pbmRleBgFIAEoBBIcChRsYXN0X2NvbnRhY3RfdW5peF9tcxgGIAEoAxIfCghyZXBsaWNhcxjoByADKAsyDC5SYWZ0UmVwbGljYSJ7CgtSYWZ0UmVwbGljYRIMCgRub2RlGAEgASgJEhMKC2xlYWRlcl90ZXJtGAIgASgEEhQKDGNvbW1pdF9pbmRleBgDIAEoBBIVCg1hcHBsaWVkX2luZGV4GAQgASgEEhwKFGxhc3RfY29udGFjdF91bml4X21zGAUgASgDIlUKFUdldFJhZnRHcm91cHNSZXNwb25zZRIfCgZncm91cHMYASADKAsyDy5SYWZ0R3JvdXBTdGF0ZRIbCgVub2RlcxjoByADKAsyCy5Ob2RlU3RhdHVzIlQKFUdldFJvdXRlRGV0YWlsUmVxdWVzdBIRCglidWNrZXRfaWQYASABKAkSFAoMZnJvbV91bml4X21zGAIgASgDEhIKCnRvX3VuaXhfbXMYAyABKAMipgIKFkdldFJvdXRlRGV0YWlsUmVzcG9uc2USFwoDcm93GAEgASgLMgouS2V5Vml6Um93EiQKC3Blcl9hZGFwdGVyGAIgAygLMg8uQWRhcHRlclN1bW1hcnkSFwoOY29sdW1uX3VuaXhfbXMY6AcgAygDEg4KBXJlYWRzGOkHIAMoBBIPCgZ3cml0ZXMY6gcgAygEEhMKCnJlYWRfYnl0ZXMY6wcgAygEEhQKC3dyaXRlX2J5dGVzGOwHIAMoBBIlChBuZWlnaGJvdXJfYmVmb3JlGO0HIAEoCzIKLktleVZpelJvdxIkCg9uZWlnaGJvdXJfYWZ0ZXIY7gcgASgLMgouS2V5Vml6Um93EhsKBW5vZGVzGO8HIAMoCzILLk5vZGVTdGF0dXMiRAoTU3RyZWFtRXZlbnRzUmVxdWVzdBIeCgZzZXJpZXMY6AcgAygOMg0uS2V5Vml6U2VyaWVzEg0KBHJvd3MY6QcgASgNIsABChFTdHJlYW1FdmVudHNFdmVudBIsChByb3V0ZV90cmFuc2l0aW9uGAEgASgLMhAuUm91dGVUcmFuc2l0aW9uSAASJgoNa2V5dml6X2NvbHVtbhgCIAEoCzINLktleVZpekNvbHVtbkgAEhoKEWhlYXJ0YmVhdF91bml4X21zGOgHIAEoAxIhCgtub2RlX3N0YXR1cxjpByABKAsyCy5Ob2RlU3RhdHVzEg0KBG5vZGUY6gcgASgJQgcKBWV2ZW50IqgBCg9Sb3V0ZVRyYW5zaXRpb24SFwoPcGFyZW50X3JvdXRlX2lkGAEgASgEEhcKD2NoaWxkX3JvdXRlX2lkcxgCIAMoBBISCgpsaW5lYWdlX2lkGAMgASgJEg8KB3VuaXhfbXMYBCABKAMSDQoEa2luZBjoByABKAkSDgoFc3RhcnQY6QcgASgMEgwKA2VuZBjqByABKAwSEQoIYm91bmRhcnkY6wcgASgMIl8KDEtleVZpekNvbHVtbhIWCg5jb2x1bW5fdW5peF9tcxgBIAEoAxIdCgZzZXJpZXMYAiABKA4yDS5LZXlWaXpTZXJpZXMSGAoEcm93cxgDIAMoCzIKLktleVZpelJvdyIaChhHZXRBZGFwdGVyU3VtbWFyeVJlcXVlc3QiwAEKGUdldEFkYXB0ZXJTdW1tYXJ5UmVzcG9uc2USIgoJc3VtbWFyaWVzGAEgAygLMg8uQWRhcHRlclN1bW1hcnkSHAoTd2luZG93X2Zyb21fdW5peF9tcxjoByABKAMSGgoRd2luZG93X3RvX3VuaXhfbXMY6QcgASgDEigKDm5vZGVfc3VtbWFyaWVzGOoHIAMoCzIPLkFkYXB0ZXJTdW1tYXJ5EhsKBW5vZGVzGOsHIAMoCzILLk5vZGVTdGF0dXMivQEKDkFkYXB0ZXJTdW1tYXJ5Eg8KB2FkYXB0ZXIYASABKAkSEQoJb3BlcmF0aW9uGAIgASgJEhAKCHJlcXVlc3RzGAMgASgEEhEKCWluX2ZsaWdodBgEIAEoBBIQCghieXRlc19pbhgFIAEoBBIRCglieXRlc19vdXQYBiABKAQSDgoGcDUwX25zGAcgASgBEg4KBnA5NV9ucxgIIAEoARIOCgZwOTlfbnMYCSABKAESDQoEbm9kZRjoByABKAkivAEKFEtleVZpekhvdEtleXNSZXF1ZXN0EhEKCHJvdXRlX2lkGOgHIAEoBBIOCgVsYWJlbBjpByABKAkSGAoKc3ViX2J1Y2tldBjqByABKA1IAIgBARIeCgZzZXJpZXMY6wcgASgOMg0uS2V5Vml6U2VyaWVzEgwKA3RvcBjsByABKA0SFQoMZnJvbV91bml4X21zGO0HIAEoAxITCgp0b191bml4X21zGO4HIAEoA0INCgtfc3ViX2J1Y2tldCIsCgxLZXlWaXpIb3RLZXkSDAoDa2V5GOgHIAEoDBIOCgVjb3VudBjpByABKAQiyAMKFUtleVZpekhvdEtleXNSZXNwb25zZRIRCghyb3V0ZV9pZBjoByABKAQSDgoFbGFiZWwY6QcgASgJEhgKCnN1Yl9idWNrZXQY6gcgASgNSACIAQESHgoGc2VyaWVzGOsHIAEoDjINLktleVZpelNlcmllcxIcCgRrZXlzGOwHIAMoCzINLktleVZpekhvdEtleRIUCgthcHByb3hpbWF0ZRjtByABKAgSFAoLc2FtcGxlX3JhdGUY7gcgASgNEhIKCXNhbXBsZWRfbhjvByABKAQSGAoPZHJvcHBlZF9zYW1wbGVzGPAHIAEoBBIaChFza2lwcGVkX2xvbmdfa2V5cxjxByABKAQSEQoIZGVncmFkZWQY8gcgASgIEhQKC2Vycm9yX2JvdW5kGPMHIAEoBBIcChNzbmFwc2hvdF9hdF91bml4X21zGPQHIAEoAxIcChN3aW5kb3dfZnJvbV91bml4X21zGPUHIAEoAxIaChF3aW5kb3dfdG9fdW5peF9tcxj2ByABKAMSEQoIY2FwYWNpdHkY9wcgASgNEhsKBW5vZGVzGPgHIAMoCzILLk5vZGVTdGF0dXNCDQoLX3N1Yl9idWNrZXQqnQEKDEtleVZpelNlcmllcxIdChlLRVlWSVpfU0VSSUVTX1VOU1BFQ0lGSUVEEAASFwoTS0VZVklaX1NFUklFU19SRUFEUxABEhgKFEtFWVZJWl9TRVJJRVNfV1JJVEVTEAISHAoYS0VZVklaX1NFUklFU19SRUFEX0JZVEVTEAMSHQoZS0VZVklaX1NFUklFU19XUklURV9CWVRFUxAEKoMBCgpTYW1wbGVSb2xlEhsKF1NBTVBMRV9ST0xFX1VOU1BFQ0lGSUVEEAASHAoYU0FNUExFX1JPTEVfTEVBREVSX1dSSVRFEAESGwoXU0FNUExFX1JPTEVfTEVBREVSX1JFQUQQAhIdChlTQU1QTEVfUk9MRV9GT0xMT1dFUl9SRUFEEAMy6gMKBUFkbWluEkQKD0dldEtleVZpek1hdHJpeBIXLkdldEtleVZpek1hdHJpeFJlcXVlc3QaGC5HZXRLZXlWaXpNYXRyaXhSZXNwb25zZRJNChJHZXRDbHVzdGVyT3ZlcnZpZXcSGi5HZXRDbHVzdGVyT3ZlcnZpZXdSZXF1ZXN0GhsuR2V0Q2x1c3Rlck92ZXJ2aWV3UmVzcG9uc2USPgoNR2V0UmFmdEdyb3VwcxIVLkdldFJhZnRHcm91cHNSZXF1ZXN0GhYuR2V0UmFmdEdyb3Vwc1Jlc3BvbnNlEkEKDkdldFJvdXRlRGV0YWlsEhYuR2V0Um91dGVEZXRhaWxSZXF1ZXN0GhcuR2V0Um91dGVEZXRhaWxSZXNwb25zZRI6CgxTdHJlYW1FdmVudHMSFC5TdHJlYW1FdmVudHNSZXF1ZXN0GhIuU3RyZWFtRXZlbnRzRXZlbnQwARJKChFHZXRBZGFwdGVyU3VtbWFyeRIZLkdldEFkYXB0ZXJTdW1tYXJ5UmVxdWVzdBoaLkdldEFkYXB0ZXJTdW1tYXJ5UmVzcG9uc2USQQoQR2V0S2V5Vml6SG90S2V5cxIVLktleVZpekhvdEtleXNSZXF1ZXN0GhYuS2V5Vml6SG90S2V5c1Jlc3BvbnNlYgZwcm90bzM");
 
 /**
  * @generated from message GetKeyVizMatrixRequest
@@ -511,6 +511,15 @@ export type RaftGroupState = Message<"RaftGroupState"> & {
    * @generated from field: int64 last_contact_unix_ms = 6;
    */
   lastContactUnixMs: bigint;
+
+  /**
+   * keyviz extension, gateway only: the group as each answering upstream node reported it (its
+   * own replica's indexes), in configured upstream order; empty for one node. The fields above
+   * are the entry with the highest leader term.
+   *
+   * @generated from field: repeated RaftReplica replicas = 1000;
+   */
+  replicas: RaftReplica[];
 };
 
 /**
@@ -519,6 +528,47 @@ export type RaftGroupState = Message<"RaftGroupState"> & {
  */
 export const RaftGroupStateSchema: GenMessage<RaftGroupState> = /*@__PURE__*/
   messageDesc(file_admin, 10);
+
+/**
+ * Extension: one node's report of a Raft group (GetRaftGroups through the gateway).
+ *
+ * @generated from message RaftReplica
+ */
+export type RaftReplica = Message<"RaftReplica"> & {
+  /**
+   * the upstream address as configured (NodeStatus.node)
+   *
+   * @generated from field: string node = 1;
+   */
+  node: string;
+
+  /**
+   * @generated from field: uint64 leader_term = 2;
+   */
+  leaderTerm: bigint;
+
+  /**
+   * @generated from field: uint64 commit_index = 3;
+   */
+  commitIndex: bigint;
+
+  /**
+   * @generated from field: uint64 applied_index = 4;
+   */
+  appliedIndex: bigint;
+
+  /**
+   * @generated from field: int64 last_contact_unix_ms = 5;
+   */
+  lastContactUnixMs: bigint;
+};
+
+/**
+ * Describes the message RaftReplica.
+ * Use `create(RaftReplicaSchema)` to create a new message.
+ */
+export const RaftReplicaSchema: GenMessage<RaftReplica> = /*@__PURE__*/
+  messageDesc(file_admin, 11);
 
 /**
  * @generated from message GetRaftGroupsResponse
@@ -542,7 +592,7 @@ export type GetRaftGroupsResponse = Message<"GetRaftGroupsResponse"> & {
  * Use `create(GetRaftGroupsResponseSchema)` to create a new message.
  */
 export const GetRaftGroupsResponseSchema: GenMessage<GetRaftGroupsResponse> = /*@__PURE__*/
-  messageDesc(file_admin, 11);
+  messageDesc(file_admin, 12);
 
 /**
  * @generated from message GetRouteDetailRequest
@@ -571,7 +621,7 @@ export type GetRouteDetailRequest = Message<"GetRouteDetailRequest"> & {
  * Use `create(GetRouteDetailRequestSchema)` to create a new message.
  */
 export const GetRouteDetailRequestSchema: GenMessage<GetRouteDetailRequest> = /*@__PURE__*/
-  messageDesc(file_admin, 12);
+  messageDesc(file_admin, 13);
 
 /**
  * @generated from message GetRouteDetailResponse
@@ -646,7 +696,7 @@ export type GetRouteDetailResponse = Message<"GetRouteDetailResponse"> & {
  * Use `create(GetRouteDetailResponseSchema)` to create a new message.
  */
 export const GetRouteDetailResponseSchema: GenMessage<GetRouteDetailResponse> = /*@__PURE__*/
-  messageDesc(file_admin, 13);
+  messageDesc(file_admin, 14);
 
 /**
  * @generated from message StreamEventsRequest
@@ -672,7 +722,7 @@ export type StreamEventsRequest = Message<"StreamEventsRequest"> & {
  * Use `create(StreamEventsRequestSchema)` to create a new message.
  */
 export const StreamEventsRequestSchema: GenMessage<StreamEventsRequest> = /*@__PURE__*/
-  messageDesc(file_admin, 14);
+  messageDesc(file_admin, 15);
 
 /**
  * @generated from message StreamEventsEvent
@@ -723,7 +773,7 @@ export type StreamEventsEvent = Message<"StreamEventsEvent"> & {
  * Use `create(StreamEventsEventSchema)` to create a new message.
  */
 export const StreamEventsEventSchema: GenMessage<StreamEventsEvent> = /*@__PURE__*/
-  messageDesc(file_admin, 15);
+  messageDesc(file_admin, 16);
 
 /**
  * A split (one parent, several children) or a merge.
@@ -783,7 +833,7 @@ export type RouteTransition = Message<"RouteTransition"> & {
  * Use `create(RouteTransitionSchema)` to create a new message.
  */
 export const RouteTransitionSchema: GenMessage<RouteTransition> = /*@__PURE__*/
-  messageDesc(file_admin, 16);
+  messageDesc(file_admin, 17);
 
 /**
  * One freshly flushed column.
@@ -812,7 +862,7 @@ export type KeyVizColumn = Message<"KeyVizColumn"> & {
  * Use `create(KeyVizColumnSchema)` to create a new message.
  */
 export const KeyVizColumnSchema: GenMessage<KeyVizColumn> = /*@__PURE__*/
-  messageDesc(file_admin, 17);
+  messageDesc(file_admin, 18);
 
 /**
  * @generated from message GetAdapterSummaryRequest
@@ -825,7 +875,7 @@ export type GetAdapterSummaryRequest = Message<"GetAdapterSummaryRequest"> & {
  * Use `create(GetAdapterSummaryRequestSchema)` to create a new message.
  */
 export const GetAdapterSummaryRequestSchema: GenMessage<GetAdapterSummaryRequest> = /*@__PURE__*/
-  messageDesc(file_admin, 18);
+  messageDesc(file_admin, 19);
 
 /**
  * @generated from message GetAdapterSummaryResponse
@@ -869,7 +919,7 @@ export type GetAdapterSummaryResponse = Message<"GetAdapterSummaryResponse"> & {
  * Use `create(GetAdapterSummaryResponseSchema)` to create a new message.
  */
 export const GetAdapterSummaryResponseSchema: GenMessage<GetAdapterSummaryResponse> = /*@__PURE__*/
-  messageDesc(file_admin, 19);
+  messageDesc(file_admin, 20);
 
 /**
  * @generated from message AdapterSummary
@@ -934,7 +984,7 @@ export type AdapterSummary = Message<"AdapterSummary"> & {
  * Use `create(AdapterSummarySchema)` to create a new message.
  */
 export const AdapterSummarySchema: GenMessage<AdapterSummary> = /*@__PURE__*/
-  messageDesc(file_admin, 20);
+  messageDesc(file_admin, 21);
 
 /**
  * @generated from message KeyVizHotKeysRequest
@@ -991,7 +1041,7 @@ export type KeyVizHotKeysRequest = Message<"KeyVizHotKeysRequest"> & {
  * Use `create(KeyVizHotKeysRequestSchema)` to create a new message.
  */
 export const KeyVizHotKeysRequestSchema: GenMessage<KeyVizHotKeysRequest> = /*@__PURE__*/
-  messageDesc(file_admin, 21);
+  messageDesc(file_admin, 22);
 
 /**
  * @generated from message KeyVizHotKey
@@ -1015,7 +1065,7 @@ export type KeyVizHotKey = Message<"KeyVizHotKey"> & {
  * Use `create(KeyVizHotKeySchema)` to create a new message.
  */
 export const KeyVizHotKeySchema: GenMessage<KeyVizHotKey> = /*@__PURE__*/
-  messageDesc(file_admin, 22);
+  messageDesc(file_admin, 23);
 
 /**
  * @generated from message KeyVizHotKeysResponse
@@ -1120,7 +1170,7 @@ export type KeyVizHotKeysResponse = Message<"KeyVizHotKeysResponse"> & {
  * Use `create(KeyVizHotKeysResponseSchema)` to create a new message.
  */
 export const KeyVizHotKeysResponseSchema: GenMessage<KeyVizHotKeysResponse> = /*@__PURE__*/
-  messageDesc(file_admin, 23);
+  messageDesc(file_admin, 24);
 
 /**
  * @generated from enum KeyVizSeries

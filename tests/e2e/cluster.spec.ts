@@ -202,6 +202,14 @@ test('the cluster page lists every node behind the gateway', async ({ page }) =>
   }
   // Behind a gateway no member is "this node".
   await expect(page.getByTestId('members')).not.toContainText('this node');
+  // Each group lists every node's own replica (commit - applied), and its worst is named.
+  const groups = page.getByTestId('groups');
+  await expect(
+    groups.getByRole('columnheader', { name: 'Per node (commit − applied)' }),
+  ).toBeVisible();
+  const first = groups.getByTestId('replicas').first();
+  for (const n of nodes) await expect(first).toContainText(n.grpc);
+  await expect(groups.locator('tbody tr').first().locator('td.num').nth(1)).toContainText(' on ');
 });
 
 test('one node down: "2 of 3" and the failed node with its reason', async ({ page }) => {

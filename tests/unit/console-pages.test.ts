@@ -83,6 +83,7 @@ describe('cluster page model', () => {
     commit,
     applied,
     lastContactMs: last,
+    replicas: [],
   });
   it('exact lag beyond 2^53, lagging and leaderless flags, sorting', () => {
     const rows = groupRows(
@@ -100,6 +101,47 @@ describe('cluster page model', () => {
     expect(sortRows(rows, 'group', false).map((r) => r.id)).toEqual(['1', '2', '10']);
     expect(sortRows(rows, 'lag', true).map((r) => r.id)[0]).toBe('2');
     expect(sortRows(rows, 'contact', true).map((r) => r.id)[0]).toBe('10');
+  });
+  it('behind a gateway: a group is as healthy as its worst replica, named by node', () => {
+    const rep = (node: string, commit: string, applied: string, last: number | null) => ({
+      node,
+      term: '3',
+      commit,
+      applied,
+      lastContactMs: last,
+    });
+    const [row] = groupRows(
+      [
+        {
+          ...g('7', 'n1', '9000', '9000', 99_500),
+          replicas: [
+            rep('a:1', '9000', '9000', 99_500),
+            rep('b:2', '9000', '6500', 99_000), // a follower 2,500 entries behind
+            rep('c:3', '8999', '8998', 99_900),
+          ],
+        },
+      ],
+      100_000,
+    );
+    expect(row.lag).toBe(2500n);
+    expect(row.lagNode).toBe('b:2');
+    expect(row.lagging).toBe(true);
+    expect(row.replicaRows.map((r) => [r.node, r.lag, r.lagging])).toEqual([
+      ['a:1', 0n, false],
+      ['b:2', 2500n, true],
+      ['c:3', 1n, false],
+    ]);
+    // All replicas healthy: not flagged, the worst (1) still named.
+    const [ok] = groupRows(
+      [
+        {
+          ...g('8', 'n1', '5', '5', 99_000),
+          replicas: [rep('a:1', '5', '5', 99_000), rep('b:2', '6', '5', 99_000)],
+        },
+      ],
+      100_000,
+    );
+    expect([ok.lag, ok.lagNode, ok.lagging]).toEqual([1n, 'b:2', false]);
   });
 });
 

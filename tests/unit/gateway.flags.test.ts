@@ -268,14 +268,41 @@ describe('gateway overview merge', () => {
     ]);
     expect(m.aggregateQps).toBe(10n);
     expect(m.capabilities).toEqual({ keyviz: true });
-    const g = mergeRaftGroups([
-      create(GetRaftGroupsResponseSchema, {
-        groups: [{ raftGroupId: 1n, leaderTerm: 1n, commitIndex: 5n }],
-      }),
-      create(GetRaftGroupsResponseSchema, {
-        groups: [{ raftGroupId: 1n, leaderTerm: 2n, commitIndex: 4n }],
-      }),
+    const answers = [
+      {
+        node: 'a:1',
+        value: create(GetRaftGroupsResponseSchema, {
+          groups: [
+            { raftGroupId: 1n, leaderTerm: 1n, commitIndex: 5n, appliedIndex: 5n },
+            { raftGroupId: 2n, leaderTerm: 3n, commitIndex: 9000n, appliedIndex: 1200n },
+          ],
+        }),
+      },
+      {
+        node: 'b:2',
+        value: create(GetRaftGroupsResponseSchema, {
+          groups: [{ raftGroupId: 1n, leaderTerm: 2n, commitIndex: 4n, appliedIndex: 3n }],
+        }),
+      },
+    ];
+    const g = mergeRaftGroups(answers);
+    expect(g.groups.map((x) => [x.raftGroupId, x.leaderTerm, x.commitIndex])).toEqual([
+      [1n, 2n, 4n],
+      [2n, 3n, 9000n],
     ]);
-    expect(g.groups.map((x) => [x.leaderTerm, x.commitIndex])).toEqual([[2n, 4n]]);
+    expect(g.groups.every((x) => x.replicas.length === 0)).toBe(true); // one node: none
+    // Several nodes: each group lists every node's own report, in upstream order.
+    const r = mergeRaftGroups(answers, true);
+    expect(
+      r.groups.map((x) =>
+        x.replicas.map((p) => [p.node, p.leaderTerm, p.commitIndex, p.appliedIndex]),
+      ),
+    ).toEqual([
+      [
+        ['a:1', 1n, 5n, 5n],
+        ['b:2', 2n, 4n, 3n],
+      ],
+      [['a:1', 3n, 9000n, 1200n]],
+    ]);
   });
 });

@@ -51,6 +51,8 @@ export default function ClusterPage() {
   }
   const rows = sortRows(groupRows(d.groups, now), sort, desc);
   const noIndexes = d.groups.length > 0 && d.groups.every((g) => g.commit === null);
+  // Behind a gateway each group also lists every node's replica (replicas, ours).
+  const perNode = d.groups.some((g) => g.replicas.length > 0);
   const sortBy = (k: SortKey) => {
     const nextDesc = k === sort ? !desc : false;
     const p: Record<string, string> = {};
@@ -145,10 +147,11 @@ export default function ClusterPage() {
                 aria-sort={k === sort ? (desc ? 'descending' : 'ascending') : 'none'}
               >
                 <button type="button" onClick={() => sortBy(k)}>
-                  {LABELS[k]}
+                  {k === 'lag' && perNode ? 'Commit − applied (worst node)' : LABELS[k]}
                 </button>
               </th>
             ))}
+            {perNode && <th scope="col">Per node (commit − applied)</th>}
             <th scope="col">Heatmap</th>
           </tr>
         </thead>
@@ -164,14 +167,30 @@ export default function ClusterPage() {
               <td className="num">{formatInt(g.term)}</td>
               <td className="num">
                 {g.lag === null ? '—' : formatInt(g.lag)}
-                {g.commit !== null && (
-                  <span className="muted">
-                    {' '}
-                    ({formatInt(g.commit)} / {formatInt(g.applied ?? '0')})
-                  </span>
-                )}
+                {g.lagNode !== null
+                  ? // The worst node is named only where it is behind at all.
+                    g.lag !== null && g.lag > 0n && <span className="muted"> on {g.lagNode}</span>
+                  : g.commit !== null && (
+                      <span className="muted">
+                        {' '}
+                        ({formatInt(g.commit)} / {formatInt(g.applied ?? '0')})
+                      </span>
+                    )}
               </td>
               <td>{g.ageMs === null ? '—' : formatAge(g.ageMs)}</td>
+              {perNode && (
+                <td data-testid="replicas">
+                  {g.replicaRows.length === 0
+                    ? '—'
+                    : g.replicaRows.map((r, i) => (
+                        <span key={r.node} className={r.lagging ? 'replica lagging' : 'replica'}>
+                          {i > 0 && ' · '}
+                          <span className="muted">{r.node}</span> {formatInt(r.lag)}
+                          {r.lagging && <span className="badge warn">lagging</span>}
+                        </span>
+                      ))}
+                </td>
+              )}
               <td>
                 <Link to={`/keyviz?filter=${encodeURIComponent(`group:${g.id}`)}`}>
                   Routes of group {g.id}

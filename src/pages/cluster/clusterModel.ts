@@ -9,25 +9,56 @@ export const STALE_CONTACT_MS = 10_000;
 export type SortKey = 'group' | 'leader' | 'term' | 'lag' | 'contact';
 export const SORT_KEYS: readonly SortKey[] = ['group', 'leader', 'term', 'lag', 'contact'];
 
-export interface GroupRow extends GroupView {
-  lag: bigint | null;
+export interface ReplicaRow {
+  node: string;
+  lag: bigint;
   ageMs: number | null;
-  leaderless: boolean;
   lagging: boolean;
 }
 
+export interface GroupRow extends GroupView {
+  /** The worst commit - applied over the replicas behind a gateway, else the node's. */
+  lag: bigint | null;
+  /** Behind a gateway: the node with the worst lag (null when one node answered). */
+  lagNode: string | null;
+  ageMs: number | null;
+  leaderless: boolean;
+  lagging: boolean;
+  /** Each node's replica (behind a gateway), in upstream order. */
+  replicaRows: ReplicaRow[];
+}
+
+const isLagging = (lag: bigint | null, ageMs: number | null): boolean =>
+  (lag !== null && lag >= LAG_ENTRIES) || (ageMs !== null && ageMs >= STALE_CONTACT_MS);
+
 export function groupRows(groups: readonly GroupView[], nowMs: number): GroupRow[] {
+  const age = (ms: number | null) => (ms !== null ? Math.max(0, nowMs - ms) : null);
   return groups.map((g) => {
-    const lag =
-      g.commit !== null && g.applied !== null ? BigInt(g.commit) - BigInt(g.applied) : null;
-    const ageMs = g.lastContactMs !== null ? Math.max(0, nowMs - g.lastContactMs) : null;
+    const replicaRows = g.replicas.map((r) => {
+      const lag = BigInt(r.commit) - BigInt(r.applied);
+      const ageMs = age(r.lastContactMs);
+      return { node: r.node, lag, ageMs, lagging: isLagging(lag, ageMs) };
+    });
+    let lag = g.commit !== null && g.applied !== null ? BigInt(g.commit) - BigInt(g.applied) : null;
+    let lagNode: string | null = null;
+    let ageMs = age(g.lastContactMs);
+    // Behind a gateway a group is as healthy as its worst replica: a follower far behind on
+    // one node is what an operator looks for, and the newest-term entry alone hides it.
+    for (const r of replicaRows) {
+      if (lag === null || lagNode === null || r.lag > lag) {
+        lag = r.lag;
+        lagNode = r.node;
+      }
+      if (r.ageMs !== null && (ageMs === null || r.ageMs > ageMs)) ageMs = r.ageMs;
+    }
     return {
       ...g,
       lag,
+      lagNode,
       ageMs,
       leaderless: g.leader === '',
-      lagging:
-        (lag !== null && lag >= LAG_ENTRIES) || (ageMs !== null && ageMs >= STALE_CONTACT_MS),
+      lagging: isLagging(lag, ageMs),
+      replicaRows,
     };
   });
 }
