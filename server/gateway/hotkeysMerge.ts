@@ -19,11 +19,61 @@ import { hotKeysDisabled, noSnapshot } from '../hotkeys/errors.ts';
 import { MAX_HOT_KEYS_TOP, type HotKeysAnswer, type HotKeysRequest } from '../hotkeys/types.ts';
 import type { UpstreamStatus } from '../sampler/types.ts';
 import { combineFailures } from './errors.ts';
+import { alignedTime } from './merge.ts';
 
 export const PATH_HOT_KEYS = '/Admin/GetKeyVizHotKeys';
 
-/** What every node is asked: the caller's window, all the keys it has (top 1024). */
-export function hotKeysUpstreamRequest(req: HotKeysRequest): Uint8Array {
+/** A window of flush times, [fromMs, toMs) (0 = open on that side). */
+export interface FlushWindow {
+  fromMs: number;
+  toMs: number;
+}
+
+/**
+ * The caller's window in the gateway's aligned column times -> the window each node is
+ * asked for. An aligned column T holds every node flush t in (T - step, T] (merge.ts
+ * alignedTime). A node picks its windows by overlap (contract §5.2; a window flushed at
+ * t covers the traffic of (t - step, t]), so the one time T - step + 1 meets exactly
+ * the window of the flush in (T - step, T], whatever the node's phase: the aligned
+ * columns first..last in [from, to) become [first - step + 1, last - step + 2). A
+ * window holding no step boundary names no aligned column: the caller gave exact flush
+ * times (the gateway shows those where the nodes' times coincide), and it passes on
+ * unchanged, as does the latest window (0, 0) and anything with no step known.
+ */
+export function alignedHotKeysWindow(
+  fromMs: number,
+  toMs: number,
+  stepMs: number,
+): FlushWindow & { aligned: boolean } {
+  const asked = { fromMs, toMs, aligned: false };
+  if (stepMs <= 0 || (fromMs <= 0 && toMs <= 0)) return asked;
+  const first = fromMs > 0 ? alignedTime(fromMs, stepMs) : 0;
+  const last = toMs > 0 ? Math.floor((toMs - 1) / stepMs) * stepMs : Infinity;
+  if (last <= 0 || first > last) return asked;
+  return {
+    fromMs: fromMs > 0 ? first - stepMs + 1 : 0,
+    toMs: toMs > 0 ? last - stepMs + 2 : 0,
+    aligned: true,
+  };
+}
+
+/**
+ * The merged answer's window [from, to) in the same aligned times as the columns it
+ * was asked for (a node's window [t - step, t) becomes [T - step, T)), so the answer
+ * to a clicked column says that column's extent, and anything else (a node answering
+ * its latest window instead) shows as a different window.
+ */
+export function alignAnswerWindow(a: HotKeysAnswer, stepMs: number): HotKeysAnswer {
+  if (stepMs <= 0 || a.windowToMs <= 0) return a;
+  return {
+    ...a,
+    windowFromMs: alignedTime(a.windowFromMs, stepMs),
+    windowToMs: alignedTime(a.windowToMs, stepMs),
+  };
+}
+
+/** What every node is asked: the window (in its flush times), all the keys it has (top 1024). */
+export function hotKeysUpstreamRequest(req: HotKeysRequest, window?: FlushWindow): Uint8Array {
   return toBinary(
     KeyVizHotKeysRequestSchema,
     create(KeyVizHotKeysRequestSchema, {
@@ -32,8 +82,8 @@ export function hotKeysUpstreamRequest(req: HotKeysRequest): Uint8Array {
       ...(req.subBucket !== null ? { subBucket: req.subBucket } : {}),
       series: KeyVizSeries.KEYVIZ_SERIES_WRITES,
       top: MAX_HOT_KEYS_TOP,
-      fromUnixMs: BigInt(req.fromUnixMs),
-      toUnixMs: BigInt(req.toUnixMs),
+      fromUnixMs: BigInt(window?.fromMs ?? req.fromUnixMs),
+      toUnixMs: BigInt(window?.toMs ?? req.toUnixMs),
     }),
   );
 }

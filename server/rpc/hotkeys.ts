@@ -50,6 +50,7 @@ export function toHotKeysRequest(req: KeyVizHotKeysRequest): HotKeysRequest {
     top: req.top === 0 ? DEFAULT_HOT_KEYS_TOP : Math.min(req.top, MAX_HOT_KEYS_TOP),
     fromUnixMs: clampSafe(req.fromUnixMs),
     toUnixMs: clampSafe(req.toUnixMs),
+    ...(req.exactColumns ? { exactColumns: true } : {}),
   };
 }
 

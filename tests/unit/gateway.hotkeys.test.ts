@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { KeyVizHotKeysResponseSchema } from '../../src/gen/admin_pb.ts';
-import { hotKeysFailure, mergeHotKeyAnswers } from '../../server/gateway/hotkeysMerge.ts';
+import {
+  alignAnswerWindow,
+  alignedHotKeysWindow,
+  hotKeysFailure,
+  mergeHotKeyAnswers,
+} from '../../server/gateway/hotkeysMerge.ts';
+import { alignedTime } from '../../server/gateway/merge.ts';
+import { overlapsLatest } from '../../server/sampler/hotkeys/query.ts';
+import { WindowHistory } from '../../server/sampler/hotkeys/history.ts';
 import { encodeHotKeysJson } from '../../server/jsonapi/hotkeys.ts';
 import type { UpstreamStatus } from '../../server/sampler/types.ts';
 
@@ -160,5 +168,74 @@ describe('gateway hot-key merge (contract §5.2)', () => {
     expect(
       f(e(Code.FailedPrecondition, 'gateway misconfigured'), e(Code.NotFound)).rawMessage,
     ).toContain('gateway misconfigured');
+  });
+
+  it('asks each node for the flushes aligned into the asked columns', () => {
+    const S = 60_000;
+    const T = 1_000 * S;
+    // One column [T, T + 1): the one time T - S + 1.
+    expect(alignedHotKeysWindow(T, T + 1, S)).toEqual({
+      fromMs: T - S + 1,
+      toMs: T - S + 2,
+      aligned: true,
+    });
+    // Columns T..T + 2S (a range asks [first, last + 1)); an unaligned from starts at the next.
+    expect(alignedHotKeysWindow(T, T + 2 * S + 1, S)).toMatchObject({
+      fromMs: T - S + 1,
+      toMs: T + S + 2,
+    });
+    expect(alignedHotKeysWindow(T - 5, T + 1, S)).toMatchObject({ fromMs: T - S + 1 });
+    // No step boundary inside: exact flush times, unchanged; so are latest and no step.
+    for (const [f, t, s] of [
+      [T + 7, T + 8, S],
+      [0, 0, S],
+      [T, T + 1, 0],
+    ]) {
+      expect(alignedHotKeysWindow(f, t, s)).toEqual({ fromMs: f, toMs: t, aligned: false });
+    }
+    // Whatever the node's phase, that window meets exactly its flush aligned into T,
+    // by the node's own selection (history.select) of step-wide windows.
+    for (const phase of [1, 17, S / 2, S - 1, S]) {
+      const h = new WindowHistory(1 << 30);
+      const flushes = [-2, -1, 0, 1, 2].map((k) => T - S + phase + k * S);
+      for (const t of flushes) {
+        h.push({
+          fromMs: t - S,
+          toMs: t,
+          steps: 1,
+          sampleRate: 1,
+          capacity: 1,
+          droppedSamples: 0,
+          skippedLongKeys: 0,
+          slots: new Map(),
+          bytes: 1,
+        });
+      }
+      const w = alignedHotKeysWindow(T, T + 1, S);
+      const chosen = h.select(w.fromMs, w.toMs).map((x) => x.toMs);
+      expect(chosen, `phase ${phase}`).toEqual(flushes.filter((t) => alignedTime(t, S) === T));
+      expect(chosen).toHaveLength(1);
+      // And the node's overlap rule against its latest window agrees.
+      const latest = { toMs: chosen[0] } as Parameters<typeof overlapsLatest>[0];
+      expect(overlapsLatest(latest, S, w.fromMs, w.toMs)).toBe(true);
+    }
+  });
+
+  it('says the merged window in the aligned times of the column asked', () => {
+    const S = 60_000;
+    const T = 1_000 * S;
+    const merged = mergeHotKeyAnswers(
+      { ...req, fromUnixMs: T, toUnixMs: T + 1 },
+      [
+        part({ keys: [], n: 0, bound: 0, at: T - 40_000 }),
+        part({ keys: [], n: 0, bound: 0, at: T - 3 }),
+      ],
+      nodes.slice(0, 2),
+    );
+    expect([merged.windowFromMs, merged.windowToMs]).toEqual([T - S - 40_000, T - 3]);
+    const a = alignAnswerWindow(merged, S);
+    expect([a.windowFromMs, a.windowToMs]).toEqual([T - S, T]);
+    // snapshot_at stays the newest real flush.
+    expect(a.snapshotAtMs).toBe(T - 3);
   });
 });
