@@ -6,7 +6,8 @@
 // the request. Ours: window_from min, window_to max, capacity max, one status
 // per node. A node without hot keys (FailedPrecondition, i.e. 503
 // hotkeys_disabled; Unimplemented, i.e. a real node, which serves hot keys on
-// its JSON API only) or without a snapshot is just not ok.
+// its JSON API only) or without a snapshot is just not ok; when every node is
+// one of those, hotKeysFailure says which.
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
 import {
@@ -159,23 +160,50 @@ export function mergeHotKeyAnswers(
   };
 }
 
+/** Every node answered Unimplemented: none of them can name hot keys over gRPC. */
+export function hotKeysUnimplemented(nodes: readonly string[]): ConnectError {
+  return new ConnectError(
+    `no node behind this gateway serves GetKeyVizHotKeys: ${nodes.join(', ')} answered ` +
+      'Unimplemented. A node built from elastickv main names hot keys only on its own JSON ' +
+      'admin API (/admin/api/v1/keyviz/hotkeys), which the gateway does not reach: open that ' +
+      "node's page, or put keyviz servers behind the gateway",
+    Code.Unimplemented,
+  );
+}
+
 /**
  * No node had an answer. Among the nodes that did answer (unreachable and timed
  * out ones say nothing about the route): a bad request is bad everywhere
- * (InvalidArgument); hot keys off on every node -> FailedPrecondition; no
- * snapshot on any -> NotFound; only windows out of range -> OutOfRange; else
- * the failures combined as for the matrix.
+ * (InvalidArgument); every node without the RPC (real nodes) -> Unimplemented,
+ * naming them (hot keys may well be on there); hot keys off on every node, or off
+ * on some and missing on the rest -> FailedPrecondition; no snapshot on any ->
+ * NotFound; only windows out of range -> OutOfRange; else the failures combined
+ * as for the matrix.
  */
 export function hotKeysFailure(failures: { node: string; error: ConnectError }[]): ConnectError {
-  const off = (e: ConnectError) =>
-    e.code === Code.Unimplemented ||
-    (e.code === Code.FailedPrecondition && e.rawMessage.includes('--keyvizHotKeysEnabled'));
+  const missing = (e: ConnectError) => e.code === Code.Unimplemented;
+  const disabled = (e: ConnectError) =>
+    e.code === Code.FailedPrecondition && e.rawMessage.includes('--keyvizHotKeysEnabled');
+  const off = (e: ConnectError) => missing(e) || disabled(e);
   const silent = (e: ConnectError) =>
     e.code === Code.Unavailable || e.code === Code.DeadlineExceeded || e.code === Code.Canceled;
   const bad = failures.find((f) => f.error.code === Code.InvalidArgument);
   if (bad) return new ConnectError(bad.error.rawMessage, Code.InvalidArgument);
   const answered = failures.filter((f) => !silent(f.error)).map((f) => f.error);
-  if (failures.every((f) => off(f.error))) return hotKeysDisabled();
+  if (failures.length > 0 && failures.every((f) => missing(f.error))) {
+    return hotKeysUnimplemented(failures.map((f) => f.node));
+  }
+  if (failures.every((f) => disabled(f.error))) return hotKeysDisabled();
+  if (failures.every((f) => off(f.error))) {
+    // Mixed: the flag is the fix on the nodes that have it off; the others are named.
+    const name = (pick: (e: ConnectError) => boolean) =>
+      failures.flatMap((f) => (pick(f.error) ? [f.node] : [])).join(', ');
+    return new ConnectError(
+      `hot-keys drill-down is not enabled on ${name(disabled)} (--keyvizHotKeysEnabled); ` +
+        `${name(missing)} answered GetKeyVizHotKeys with Unimplemented (no hot keys over gRPC)`,
+      Code.FailedPrecondition,
+    );
+  }
   const known = (e: ConnectError) =>
     off(e) || e.code === Code.NotFound || e.code === Code.OutOfRange;
   if (answered.length > 0 && answered.every(known) && !answered.every(off)) {

@@ -12,6 +12,7 @@ import { alignedTime } from '../../server/gateway/merge.ts';
 import { overlapsLatest } from '../../server/sampler/hotkeys/query.ts';
 import { WindowHistory } from '../../server/sampler/hotkeys/history.ts';
 import { encodeHotKeysJson } from '../../server/jsonapi/hotkeys.ts';
+import { HOTKEYS_DISABLED_MESSAGE, hotKeysApiError } from '../../server/hotkeys/errors.ts';
 import type { UpstreamStatus } from '../../server/sampler/types.ts';
 
 const k = (s: string) => new TextEncoder().encode(s);
@@ -159,7 +160,29 @@ describe('gateway hot-key merge (contract §5.2)', () => {
     const off = e(Code.FailedPrecondition, 'not enabled (--keyvizHotKeysEnabled)');
     const f = (...errs: ConnectError[]) =>
       hotKeysFailure(errs.map((error, i) => ({ node: `n${i}`, error })));
-    expect(f(off, e(Code.Unimplemented)).code).toBe(Code.FailedPrecondition);
+    // Real nodes (no GetKeyVizHotKeys) are not "hot keys off": Unimplemented, named, and the
+    // JSON endpoint's 501 not_implemented (the page's "this node cannot name hot keys").
+    const none = f(e(Code.Unimplemented), e(Code.Unimplemented));
+    expect(none.code).toBe(Code.Unimplemented);
+    expect(none.rawMessage).toContain('n0, n1 answered Unimplemented');
+    expect(none.rawMessage).not.toContain('--keyvizHotKeysEnabled');
+    expect(hotKeysApiError(none)).toMatchObject({ status: 501, code: 'not_implemented' });
+    // Off everywhere: the node's own message (503 hotkeys_disabled).
+    const allOff = f(off, off);
+    expect(allOff.code).toBe(Code.FailedPrecondition);
+    expect(allOff.rawMessage).toBe(HOTKEYS_DISABLED_MESSAGE);
+    expect(hotKeysApiError(allOff)).toMatchObject({ status: 503, code: 'hotkeys_disabled' });
+    // Off on one, missing on the other: the flag is the fix for the first; both named.
+    const mixed = f(off, e(Code.Unimplemented));
+    expect(mixed.code).toBe(Code.FailedPrecondition);
+    expect(mixed.rawMessage).toBe(
+      'hot-keys drill-down is not enabled on n0 (--keyvizHotKeysEnabled); n1 answered ' +
+        'GetKeyVizHotKeys with Unimplemented (no hot keys over gRPC)',
+    );
+    expect(hotKeysApiError(mixed)).toMatchObject({ status: 503, code: 'hotkeys_disabled' });
+    // A node down beside a real node: both named, each with its own failure.
+    const downToo = f(e(Code.Unimplemented, 'no method'), e(Code.Unavailable, 'down'));
+    expect(downToo.rawMessage).toContain('n0: unimplemented: no method; n1: unavailable: down');
     expect(f(off, e(Code.NotFound), e(Code.Unavailable)).code).toBe(Code.NotFound);
     expect(f(e(Code.OutOfRange), e(Code.Unavailable)).code).toBe(Code.OutOfRange);
     expect(f(e(Code.NotFound), e(Code.InvalidArgument, 'bad')).code).toBe(Code.InvalidArgument);
