@@ -165,6 +165,21 @@ describe('hot keys of an old aligned gateway column', () => {
         name,
       ).toEqual([true, true]);
     }
+    // Each node logged the gateway's calls: the admin token (full access), the gateway's
+    // address, and the one time T - step + 1 it was asked for.
+    const asked = `from_unix_ms=${T - STEP + 1} to_unix_ms=${T - STEP + 2}`;
+    for (const n of servers.slice(0, 2)) {
+      const audited = () =>
+        n
+          .output()
+          .split('\n')
+          .filter((l) => l.startsWith('admin_audit') && l.includes(asked));
+      for (let i = 0; i < 100 && audited().length < gw.all.length; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(audited()).toHaveLength(gw.all.length);
+      expect(audited()[0]).toMatch(/ top=64 .* principal=admin_token peer=127\.0\.0\.1:\d+$/);
+    }
     // The JSON endpoint (the node's page over our gateway) answers the same.
     const res = await fetch(
       `${gateway.http}/admin/api/v1/keyviz/hotkeys?route_id=${routeId}&top=64` +
