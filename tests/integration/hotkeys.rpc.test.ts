@@ -173,6 +173,32 @@ describe('GetKeyVizHotKeys', () => {
 });
 
 describe('GetKeyVizHotKeys with hot keys off', () => {
+  it("reads the node's KEYVIZ_HOT_KEYS_ENABLED, under the command line", async () => {
+    const env = { ...process.env, KEYVIZ_HOT_KEYS_ENABLED: 'false' };
+    const [off, on] = await Promise.all([
+      spawnServer(['--backfill', '0'], { env }),
+      spawnServer(['--backfill', '1h', '--keyvizStep', '1h', '--keyvizHotKeysEnabled'], { env }),
+    ]);
+    const [oc, nc] = [clientsFor(off), clientsFor(on)];
+    try {
+      await expectCode(
+        oc.all[0].client.getKeyVizHotKeys({ routeId: 1n }),
+        Code.FailedPrecondition,
+        'hot-keys drill-down is not enabled on this node (--keyvizHotKeysEnabled)',
+      );
+      // The flag wins: hot keys are on (keys for a route, or no snapshot for it; never "off").
+      const r = await nc.all[0].client.getKeyVizHotKeys({ routeId: 1n }).then(
+        () => 'answered',
+        (e: unknown) => Code[ConnectError.from(e).code],
+      );
+      expect(['answered', 'NotFound']).toContain(r);
+    } finally {
+      oc.close();
+      nc.close();
+      await Promise.all([off.stop(), on.stop()]);
+    }
+  });
+
   it('answers FailedPrecondition', async () => {
     const off = await spawnServer(['--backfill', '0', '--keyvizHotKeysEnabled=false']);
     const oc = clientsFor(off);
