@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
-import { KeyVizHotKeysResponseSchema } from '../../src/gen/admin_pb.ts';
+import { KeyVizHotKeysRequestSchema, KeyVizHotKeysResponseSchema } from '../../src/gen/admin_pb.ts';
 import {
   alignAnswerWindow,
   alignedHotKeysWindow,
@@ -11,7 +11,8 @@ import {
 import { alignedTime } from '../../server/gateway/merge.ts';
 import { overlapsLatest } from '../../server/sampler/hotkeys/query.ts';
 import { WindowHistory } from '../../server/sampler/hotkeys/history.ts';
-import { encodeHotKeysJson } from '../../server/jsonapi/hotkeys.ts';
+import { encodeHotKeysJson, parseHotKeysQuery } from '../../server/jsonapi/hotkeys.ts';
+import { toHotKeysRequest } from '../../server/rpc/hotkeys.ts';
 import { HOTKEYS_DISABLED_MESSAGE, hotKeysApiError } from '../../server/hotkeys/errors.ts';
 import type { UpstreamStatus } from '../../server/sampler/types.ts';
 
@@ -260,5 +261,21 @@ describe('gateway hot-key merge (contract §5.2)', () => {
     expect([a.windowFromMs, a.windowToMs]).toEqual([T - S, T]);
     // snapshot_at stays the newest real flush.
     expect(a.snapshotAtMs).toBe(T - 3);
+  });
+
+  it('takes exact_columns on the RPC and the JSON endpoint', () => {
+    const q = (x: string) => parseHotKeysQuery(new URLSearchParams(`route_id=1${x}`));
+    expect(q('&exact_columns=true')).toMatchObject({ ok: true, request: { exactColumns: true } });
+    expect(q('&exact_columns=1')).toMatchObject({ ok: true, request: { exactColumns: true } });
+    const plain = q('&exact_columns=false');
+    expect(plain.ok && plain.request.exactColumns).toBeFalsy();
+    expect(q('&exact_columns=maybe')).toEqual({
+      ok: false,
+      message: 'exact_columns must be true or false',
+    });
+    const rpc = (exactColumns: boolean) =>
+      toHotKeysRequest(create(KeyVizHotKeysRequestSchema, { routeId: 1n, exactColumns }));
+    expect(rpc(true).exactColumns).toBe(true);
+    expect(rpc(false).exactColumns).toBeUndefined();
   });
 });
