@@ -16,7 +16,9 @@ try {
 // A newcomer sees sub-range and adapter-label rows (docs/hotkeys.md); the server's own
 // defaults stay the node's (off). Flags given to `npm start -- ...` win.
 const given = (name: string) => process.argv.some((a) => new RegExp(`^--?${name}(=|$)`).test(a));
-if (!given('keyvizLabelsEnabled')) process.argv.push('--keyvizLabelsEnabled');
+// KEYVIZ_LABELS_ENABLED (the node's variable) is an operator's choice too: left to the server.
+const labelsEnv = (process.env.KEYVIZ_LABELS_ENABLED ?? '').trim() !== '';
+if (!given('keyvizLabelsEnabled') && !labelsEnv) process.argv.push('--keyvizLabelsEnabled');
 if (!given('keyvizKeyBucketsPerRoute')) process.argv.push('--keyvizKeyBucketsPerRoute=4');
 // server/main.ts reads process.argv.slice(2): the flags given to `npm start -- ...`.
 await import('../server/main.ts');

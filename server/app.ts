@@ -170,6 +170,7 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
   const rpc = createRpcHandler({
     backend,
     token,
+    audit: log,
     shutdownSignal: shutdownCtl.signal,
     admission,
   });

@@ -16,6 +16,7 @@ import {
   DEFAULT_KEYVIZ_EXT_FLAGS,
   KEYVIZ_EXT_FLAGS_HELP,
   takeKeyvizExtFlags,
+  type Env,
   type KeyvizExtFlags,
 } from './hotkeys/flags.ts';
 
@@ -296,15 +297,19 @@ export function helpText(): string {
   return lines.join('\n');
 }
 
-/** Parses argv (without node and script); throws FlagError naming the bad flag. */
-export function parseFlags(argv: readonly string[]): ServerFlags {
+/**
+ * Parses argv (without node and script); throws FlagError naming the bad flag. `env`
+ * (main.ts passes process.env) supplies the node's rolling-update variables of the hot-key
+ * and label flags (server/hotkeys/flags.ts); a flag on the command line wins.
+ */
+export function parseFlags(argv: readonly string[], env: Env = {}): ServerFlags {
   let gw: ReturnType<typeof takeGatewayFlags>;
   try {
     gw = takeGatewayFlags(argv);
   } catch (e) {
     throw new FlagError(e instanceof Error ? e.message : String(e));
   }
-  const ext = takeKeyvizExtFlags(gw.rest);
+  const ext = takeKeyvizExtFlags(gw.rest, env);
   const hist = takeHistoryFlags(ext.rest);
   const f: ServerFlags = {
     ...DEFAULT_FLAGS,

@@ -9,7 +9,7 @@ export const READY_PREFIX = 'KEYVIZ_READY ';
 async function main(): Promise<void> {
   let flags;
   try {
-    flags = parseFlags(process.argv.slice(2));
+    flags = parseFlags(process.argv.slice(2), process.env);
   } catch (e) {
     if (!(e instanceof FlagError)) throw e;
     process.stderr.write(`keyviz: ${e.message}\n`);

@@ -34,6 +34,8 @@ import { MAX_MATRIX_ROWS, rowBudget } from '../sampler/request.ts';
 import { mergeMatrices } from './merge.ts';
 import { foldMergedAnswer } from './foldMerged.ts';
 import {
+  alignAnswerWindow,
+  alignedHotKeysWindow,
   decodeHotKeys,
   hotKeysFailure,
   hotKeysUpstreamRequest,
@@ -283,7 +285,22 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
     );
   }
 
+  // The step the last aligned cluster matrix used (hot-key windows follow it).
+  let lastAlignedStepMs = 0;
+  /** The step the gateway aligns columns to: the follow state's, else the last fan-out's. */
+  function alignStepMs(): number {
+    return follower && follower.stepMs > 0 ? follower.stepMs : lastAlignedStepMs;
+  }
+
   async function merged(req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer> {
+    const answer = await mergedAnswer(req, signal);
+    if (answer.alignedStepMs !== undefined && answer.alignedStepMs > 0) {
+      lastAlignedStepMs = answer.alignedStepMs;
+    }
+    return answer;
+  }
+
+  async function mergedAnswer(req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer> {
     const fromState = follower?.answer(req);
     if (fromState) return fromState;
     const outcomes = await callAll(PATH_MATRIX, matrixRequest(req), signal, decodeMatrixWire);
@@ -350,9 +367,13 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
     },
 
     async getKeyVizHotKeys(req, signal) {
+      // Several nodes, aligned columns (the default): the caller's column times stand for
+      // each node's flushes aligned into them; each node is asked for those flushes.
+      const step = upstreams.length > 1 && !req.exactColumns ? alignStepMs() : 0;
+      const window = alignedHotKeysWindow(req.fromUnixMs, req.toUnixMs, step);
       const outcomes = await callAll(
         PATH_HOT_KEYS,
-        hotKeysUpstreamRequest(req),
+        hotKeysUpstreamRequest(req, window),
         signal,
         decodeHotKeys,
       );
@@ -360,7 +381,8 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
       if (ok.length === 0) {
         throw hotKeysFailure(outcomes.flatMap((o) => (o.ok ? [] : [o])));
       }
-      return mergeHotKeyAnswers(req, ok, outcomes.map(statusOf));
+      const answer = mergeHotKeyAnswers(req, ok, outcomes.map(statusOf));
+      return window.aligned ? alignAnswerWindow(answer, step) : answer;
     },
     streamEvents: (req, signal) => events.stream(req, signal),
     streamStats: () => events.stats(),

@@ -1,8 +1,9 @@
 // Flags of the node's later KeyViz features (contract §5.1), pulled out of argv
 // before the server's own parser (like the gateway's). Integers follow the
 // node: zero or negative -> the default, above the cap -> the cap; text that
-// is not an integer is refused. Ours: --keyvizHotKeysHistoryBytes, and hot keys
-// default ON here (the node defaults them off).
+// is not an integer is refused. The node's rolling-update environment variables
+// are read too, under the command line. Ours: --keyvizHotKeysHistoryBytes, and
+// hot keys default ON here (the node defaults them off).
 import { FlagError } from '../flagValues.ts';
 import {
   DEFAULT_HOT_KEYS_HISTORY_BYTES,
@@ -46,7 +47,10 @@ export const KEYVIZ_EXT_FLAGS_HELP = `Hot keys, sub-ranges and labels (node name
   --keyvizHotKeysMaxKeyLen N           longer keys are skipped (default 1024, max 4096)
   --keyvizHotKeysHistoryBytes SIZE     past windows' top keys kept (default 64MiB; 0 = latest only)
   --keyvizKeyBucketsPerRoute N         sub-range rows per route, route:<id>#<i> (1..256, default 1)
-  --keyvizLabelsEnabled[=false]        a row and hot-key slot per adapter, route:<id>:<label> (default false)`;
+  --keyvizLabelsEnabled[=false]        a row and hot-key slot per adapter, route:<id>:<label> (default false)
+  Environment (the node's rolling-update names; a flag given wins): KEYVIZ_LABELS_ENABLED,
+  KEYVIZ_HOT_KEYS_ENABLED, KEYVIZ_HOT_KEYS_PER_ROUTE, KEYVIZ_HOT_KEYS_SAMPLE_RATE,
+  KEYVIZ_HOT_KEYS_QUEUE_SIZE, KEYVIZ_HOT_KEYS_MAX_KEY_LEN`;
 
 type IntSpec = { def: number; cap: number; set: (f: KeyvizExtFlags, n: number) => void };
 const INTS: Record<string, IntSpec> = {
@@ -98,14 +102,54 @@ export function parseByteSize(flag: string, text: string): number {
   return Number(m[1]) * unit;
 }
 
-function parseNodeInt(flag: string, text: string, def: number, cap: number): number {
-  if (!/^[+-]?\d+$/.test(text.trim()))
-    throw new FlagError(`--${flag}: "${text}" is not an integer`);
+function parseNodeInt(label: string, text: string, def: number, cap: number): number {
+  if (!/^[+-]?\d+$/.test(text.trim())) throw new FlagError(`${label}: "${text}" is not an integer`);
   return normalizeOption(Number(text), def, cap);
 }
 
-/** Pulls these flags out of argv; the rest goes on to the server's parser. */
-export function takeKeyvizExtFlags(argv: readonly string[]): {
+// Go's strconv.ParseBool, which the node's flag package (and so its deploy script's
+// --flag=$VALUE) uses.
+const TRUE = ['1', 't', 'T', 'TRUE', 'true', 'True'];
+const FALSE = ['0', 'f', 'F', 'FALSE', 'false', 'False'];
+
+function parseBool(label: string, text: string): boolean {
+  if (TRUE.includes(text)) return true;
+  if (FALSE.includes(text)) return false;
+  throw new FlagError(`${label}: "${text}" is not true or false`);
+}
+
+/**
+ * The node's rolling-update environment variables (contract §5.1), each the same as its
+ * flag. The node's deploy script turns them into those flags; here the server reads
+ * them itself, under the command line: a flag given wins, then the variable, then the
+ * default. An empty variable is unset.
+ */
+export const KEYVIZ_EXT_ENV: Readonly<Record<string, string>> = {
+  KEYVIZ_LABELS_ENABLED: 'keyvizLabelsEnabled',
+  KEYVIZ_HOT_KEYS_ENABLED: 'keyvizHotKeysEnabled',
+  KEYVIZ_HOT_KEYS_PER_ROUTE: 'keyvizHotKeysPerRoute',
+  KEYVIZ_HOT_KEYS_SAMPLE_RATE: 'keyvizHotKeysSampleRate',
+  KEYVIZ_HOT_KEYS_QUEUE_SIZE: 'keyvizHotKeysQueueSize',
+  KEYVIZ_HOT_KEYS_MAX_KEY_LEN: 'keyvizHotKeysMaxKeyLen',
+};
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** One value of a flag of ours (from the command line or its variable) into `f`. */
+function setValue(f: KeyvizExtFlags, name: string, v: string, label: string): void {
+  if (Object.hasOwn(BOOLS, name)) BOOLS[name](f, parseBool(label, v));
+  else if (name === 'keyvizHotKeysHistoryBytes') f.hotKeys.historyBytes = parseByteSize(name, v);
+  else INTS[name].set(f, parseNodeInt(label, v, INTS[name].def, INTS[name].cap));
+}
+
+/**
+ * Pulls these flags out of argv; the rest goes on to the server's parser. `env` (the
+ * process's, from main.ts) gives the node's variables, which the command line overrides.
+ */
+export function takeKeyvizExtFlags(
+  argv: readonly string[],
+  env: Env = {},
+): {
   values: KeyvizExtFlags;
   rest: string[];
 } {
@@ -113,6 +157,10 @@ export function takeKeyvizExtFlags(argv: readonly string[]): {
     ...DEFAULT_KEYVIZ_EXT_FLAGS,
     hotKeys: { ...DEFAULT_KEYVIZ_EXT_FLAGS.hotKeys },
   };
+  for (const [variable, name] of Object.entries(KEYVIZ_EXT_ENV)) {
+    const v = env[variable];
+    if (v !== undefined && v.trim() !== '') setValue(f, name, v.trim(), `${variable} (--${name})`);
+  }
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -120,15 +168,11 @@ export function takeKeyvizExtFlags(argv: readonly string[]): {
     const name = m?.[1] ?? '';
     const inline = m?.[2];
     if (Object.hasOwn(BOOLS, name)) {
-      if (inline !== undefined && !['true', 'false', '1', '0'].includes(inline)) {
-        throw new FlagError(`--${name}: "${inline}" is not true or false`);
-      }
-      BOOLS[name](f, inline === undefined || inline === 'true' || inline === '1');
+      setValue(f, name, inline ?? 'true', `--${name}`);
     } else if (Object.hasOwn(INTS, name) || name === 'keyvizHotKeysHistoryBytes') {
       const v = inline ?? argv[++i];
       if (v === undefined || v === '') throw new FlagError(`--${name} needs a value`);
-      if (name === 'keyvizHotKeysHistoryBytes') f.hotKeys.historyBytes = parseByteSize(name, v);
-      else INTS[name].set(f, parseNodeInt(name, v, INTS[name].def, INTS[name].cap));
+      setValue(f, name, v, `--${name}`);
     } else {
       rest.push(arg);
     }

@@ -15,6 +15,11 @@ export interface HotKeysRequest {
   /** 0 = open on that side; both 0 = the latest window. */
   fromUnixMs: number;
   toUnixMs: number;
+  /**
+   * Gateway with several nodes: from/to are exact node flush times, not the gateway's
+   * aligned column times (which it widens per node; docs/gateway.md). Others ignore it.
+   */
+  exactColumns?: boolean;
 }
 
 export interface HotKeysAnswer extends HotKeysResult {

@@ -79,6 +79,11 @@ export function parseHotKeysQuery(p: URLSearchParams): HotKeysQuery {
   if (win.from_unix_ms !== 0n && win.to_unix_ms !== 0n && win.from_unix_ms > win.to_unix_ms) {
     return fail('from_unix_ms must be <= to_unix_ms');
   }
+  // Ours (docs/gateway.md): from/to are exact node flush times, not aligned column times.
+  const exactRaw = p.get('exact_columns') ?? '';
+  if (!['', 'true', 'false', '1', '0'].includes(exactRaw)) {
+    return fail('exact_columns must be true or false');
+  }
   return {
     ok: true,
     request: {
@@ -88,6 +93,7 @@ export function parseHotKeysQuery(p: URLSearchParams): HotKeysQuery {
       top,
       fromUnixMs: clampSafe(win.from_unix_ms),
       toUnixMs: clampSafe(win.to_unix_ms),
+      ...(exactRaw === 'true' || exactRaw === '1' ? { exactColumns: true } : {}),
     },
   };
 }

@@ -4,7 +4,13 @@
 // default 20 (proto3 cannot tell omitted from 0); series UNSPECIFIED or WRITES.
 // Error codes: server/hotkeys/errors.ts.
 import { create } from '@bufbuild/protobuf';
-import { Code, ConnectError, type MethodImpl } from '@connectrpc/connect';
+import {
+  Code,
+  ConnectError,
+  createContextKey,
+  type HandlerContext,
+  type MethodImpl,
+} from '@connectrpc/connect';
 import {
   Admin,
   KeyVizHotKeySchema,
@@ -50,6 +56,7 @@ export function toHotKeysRequest(req: KeyVizHotKeysRequest): HotKeysRequest {
     top: req.top === 0 ? DEFAULT_HOT_KEYS_TOP : Math.min(req.top, MAX_HOT_KEYS_TOP),
     fromUnixMs: clampSafe(req.fromUnixMs),
     toUnixMs: clampSafe(req.toUnixMs),
+    ...(req.exactColumns ? { exactColumns: true } : {}),
   };
 }
 
@@ -83,13 +90,64 @@ export function toHotKeysResponse(a: HotKeysAnswer): KeyVizHotKeysResponse {
   });
 }
 
+/** The caller's address, HOST:PORT (set per request by the router; '' when unknown). */
+export const RPC_PEER = createContextKey('', { description: 'rpc peer address' });
+
+export const HOT_KEYS_RPC_PATH = '/Admin/GetKeyVizHotKeys';
+
+export interface HotKeysRpcAudit {
+  /** One admin_audit line per successful call (no key bytes). */
+  audit: (line: string) => void;
+  /**
+   * Who may call: 'admin_token' (every call carried the server's one admin token, which is
+   * full access) or 'none' (the server runs without a token: whoever reaches the port).
+   */
+  principal: 'admin_token' | 'none';
+}
+
+function protocolOf(ctx: HandlerContext): string {
+  const ct = ctx.requestHeader.get('content-type') ?? '';
+  if (/^application\/grpc-web/i.test(ct)) return 'grpc_web';
+  if (/^application\/grpc/i.test(ct)) return 'grpc';
+  return 'connect';
+}
+
+/**
+ * The JSON endpoint's admin_audit line (server/jsonapi/hotkeys.ts) for the RPC, plus the
+ * window asked, the protocol and the caller's address. Never a key byte, never the token.
+ */
+export function hotKeysAuditLine(
+  r: HotKeysRequest,
+  a: HotKeysAnswer,
+  who: { principal: string; peer: string; protocol: string },
+): string {
+  return (
+    `admin_audit component=admin.keyviz.hotkeys method=POST path=${HOT_KEYS_RPC_PATH}` +
+    ` protocol=${who.protocol} route_id=${r.routeId} label=${r.label}` +
+    ` top=${Math.min(r.top, a.capacity || 256)} series=writes` +
+    ` returned=${a.keys.length} degraded=${a.droppedSamples > 0 || a.skippedLongKeys > 0}` +
+    ` sub_bucket=${r.subBucket ?? -1} from_unix_ms=${r.fromUnixMs} to_unix_ms=${r.toUnixMs}` +
+    ` principal=${who.principal} peer=${who.peer || 'unknown'}`
+  );
+}
+
 export function hotKeysImpl(
   backend: AdminBackend,
+  audit?: HotKeysRpcAudit,
 ): MethodImpl<typeof Admin.method.getKeyVizHotKeys> {
   return async (req, ctx) => {
     if (!backend.getKeyVizHotKeys) {
       throw new ConnectError('hot keys are not served by this backend', Code.Unimplemented);
     }
-    return toHotKeysResponse(await backend.getKeyVizHotKeys(toHotKeysRequest(req), ctx.signal));
+    const r = toHotKeysRequest(req);
+    const a = await backend.getKeyVizHotKeys(r, ctx.signal);
+    audit?.audit(
+      hotKeysAuditLine(r, a, {
+        principal: audit.principal,
+        peer: ctx.values.get(RPC_PEER),
+        protocol: protocolOf(ctx),
+      }),
+    );
+    return toHotKeysResponse(a);
   };
 }

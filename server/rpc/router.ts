@@ -27,7 +27,7 @@ import {
   overviewImpl,
   raftGroupsImpl,
 } from './handlers.ts';
-import { hotKeysImpl } from './hotkeys.ts';
+import { hotKeysImpl, RPC_PEER } from './hotkeys.ts';
 import { fastProtocolOf, serveMatrixFast, type FastPathOptions } from './matrixFastPath.ts';
 import { adapterSummaryImpl, routeDetailImpl } from './consoleHandlers.ts';
 
@@ -50,6 +50,15 @@ export interface RpcOptions {
   shutdownSignal?: AbortSignal;
   /** Heavy calls (GetKeyVizMatrix) in flight and queued; shared with the JSON API. */
   admission?: Admission;
+  /** admin_audit lines (GetKeyVizHotKeys, as the JSON endpoint's); default stderr. */
+  audit?: (line: string) => void;
+}
+
+/** HOST:PORT of the caller ([v6]:PORT), '' when the socket is gone. */
+function peerOf(req: AnyRequest): string {
+  const addr = req.socket?.remoteAddress;
+  if (!addr) return '';
+  return `${addr.includes(':') ? `[${addr}]` : addr}:${req.socket?.remotePort ?? 0}`;
 }
 
 /** The one heavy method: its calls go through admission control. */
@@ -69,6 +78,7 @@ export function createRpcHandler(opts: RpcOptions): RpcHandler {
   const { backend } = opts;
   const interceptors: Interceptor[] = opts.token ? [bearerAuthInterceptor(opts.token)] : [];
   const admission = opts.admission ?? new Admission(DEFAULT_ADMISSION);
+  const audit = opts.audit ?? ((l: string) => process.stderr.write(`${l}\n`));
   // connect-node links every running call's signal to the shutdown signal (one listener
   // per call, removed when it ends): many concurrent calls are expected, not a leak.
   if (opts.shutdownSignal)
@@ -83,14 +93,17 @@ export function createRpcHandler(opts: RpcOptions): RpcHandler {
     connect: true,
     ...(opts.shutdownSignal ? { shutdownSignal: opts.shutdownSignal } : {}),
     contextValues: (req: AnyRequest) =>
-      createContextValues().set(ADMISSION_REFUSED, refused.has(req)),
+      createContextValues().set(ADMISSION_REFUSED, refused.has(req)).set(RPC_PEER, peerOf(req)),
   };
   const enc = matrixEncoders(backend);
   const shared = (r: ConnectRouter) =>
     r
       .rpc(Admin.method.getClusterOverview, overviewImpl(backend))
       .rpc(Admin.method.getRaftGroups, raftGroupsImpl(backend))
-      .rpc(Admin.method.getKeyVizHotKeys, hotKeysImpl(backend))
+      .rpc(
+        Admin.method.getKeyVizHotKeys,
+        hotKeysImpl(backend, { audit, principal: opts.token ? 'admin_token' : 'none' }),
+      )
       .rpc(Admin.method.streamEvents, streamEventsImpl(backend))
       .rpc(Admin.method.getRouteDetail, routeDetailImpl(backend))
       .rpc(Admin.method.getAdapterSummary, adapterSummaryImpl(backend));

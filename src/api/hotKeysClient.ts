@@ -314,12 +314,12 @@ export function createHotKeysClient(opts: HotKeysClientOptions): HotKeysClient {
         return await jsonGet(base, req, doFetch, signal);
       } catch (e) {
         if (e instanceof HotKeysError && e.kind === 'unimplemented') {
-          throw new HotKeysError(
-            'unimplemented',
-            'this node cannot name hot keys: it answers neither GetKeyVizHotKeys nor ' +
-              '/admin/api/v1/keyviz/hotkeys',
-            e.code,
-          );
+          // A server that wrote why (a gateway naming the nodes behind it) keeps its words.
+          const why =
+            e.code === 'not_implemented' && e.message !== e.code
+              ? e.message
+              : 'it answers neither GetKeyVizHotKeys nor /admin/api/v1/keyviz/hotkeys';
+          throw new HotKeysError('unimplemented', `this node cannot name hot keys: ${why}`, e.code);
         }
         throw e;
       }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { KeyVizSeries, type KeyVizHotKeysResponse } from '../../src/gen/admin_pb.ts';
 import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
+import { signIn, writeCredentials } from '../helpers/jsonAdmin.ts';
 import { clientsFor, tempDir, type Clients } from './support.ts';
 
 const NODE_TOKEN = 'hotkeys-node-token';
@@ -17,6 +18,8 @@ const servers: SpawnedServer[] = [];
 const clients: Clients[] = [];
 let a: Clients, b: Clients, gw: Clients;
 let downAddr: string;
+let gateway: SpawnedServer;
+let nodeAddrs: string[];
 
 async function freePort(): Promise<string> {
   const srv = net.createServer();
@@ -51,6 +54,10 @@ beforeAll(async () => {
   ]);
   servers.push(na, nb, off);
   downAddr = await freePort();
+  const creds = writeCredentials(dir, [
+    { access: 'AKFULL', secret: 'full-secret', role: 'full' },
+    { access: 'AKRO', secret: 'ro-secret', role: 'read_only' },
+  ]);
   const g = await spawnServer([
     '--upstream',
     [na.grpc, nb.grpc, off.grpc, downAddr].join(','),
@@ -58,10 +65,14 @@ beforeAll(async () => {
     path.join(dir, 'node.token'),
     '--adminTokenFile',
     path.join(dir, 'page.token'),
+    '--adminCredentialsFile',
+    creds,
     '--upstreamTimeout',
     '3s',
   ]);
   servers.push(g);
+  gateway = g;
+  nodeAddrs = [na.grpc, nb.grpc, off.grpc, downAddr];
   a = clientsFor(na, NODE_TOKEN);
   b = clientsFor(nb, NODE_TOKEN);
   gw = clientsFor(g, PAGE_TOKEN);
@@ -144,5 +155,86 @@ describe('hot keys through the gateway', () => {
       .getKeyVizHotKeys({ routeId: 1n, subBucket: 999 })
       .catch((e) => e);
     expect(ConnectError.from(bad).code).toBe(Code.InvalidArgument);
+  });
+
+  it('serves the JSON endpoint with one node down: fanout names every node and its state', async () => {
+    const full = await signIn(gateway.http, 'AKFULL', 'full-secret');
+    const get = async (query: string, cookie = full) => {
+      const res = await fetch(`${gateway.http}/admin/api/v1/keyviz/hotkeys${query}`, {
+        headers: { cookie },
+      });
+      return { status: res.status, text: await res.text() };
+    };
+    const m = await a.all[0].client.getKeyVizMatrix({
+      series: KeyVizSeries.KEYVIZ_SERIES_WRITES,
+      rows: 10,
+    });
+    let checked = 0;
+    for (const r of m.rows) {
+      const id = /^route:(\d+)$/.exec(r.bucketId)?.[1];
+      if (!id) continue;
+      const routeId = BigInt(id);
+      const [pa, pb] = await Promise.all([
+        a.all[0].client.getKeyVizHotKeys({ routeId, top: 1024 }),
+        b.all[0].client.getKeyVizHotKeys({ routeId, top: 1024 }),
+      ]);
+      if (pa.keys.length + pb.keys.length === 0) continue;
+      const res = await get(`?route_id=${id}&top=5`);
+      expect(res.status).toBe(200);
+      const body = JSON.parse(res.text) as Record<string, unknown>;
+      // The node's keys in its order, fanout right after snapshot_at, then ours.
+      expect(Object.keys(body)).toEqual([
+        'route_id',
+        'series',
+        'keys',
+        'approximate',
+        'sample_rate',
+        'sampled_n',
+        'dropped_samples',
+        'skipped_long_keys',
+        'degraded',
+        'error_bound',
+        'snapshot_at',
+        'fanout',
+        'window_from_unix_ms',
+        'window_to_unix_ms',
+        'windows',
+        'capacity',
+      ]);
+      expect(body.keys).toEqual(
+        mergeByHand([pa, pb], 5).map((k) => ({ ...k, count: Number(k.count) })),
+      );
+      expect(body.sampled_n).toBe(Number(pa.sampledN + pb.sampledN));
+      expect(body.error_bound).toBe(Number(pa.errorBound + pb.errorBound));
+      const fanout = body.fanout as {
+        nodes: { node: string; ok: boolean; error?: string }[];
+        responded: number;
+        expected: number;
+      };
+      expect(fanout.nodes.map((n) => n.node)).toEqual(nodeAddrs);
+      expect(fanout.nodes.map((n) => n.ok)).toEqual([true, true, false, false]);
+      expect(fanout.nodes[0].error).toBeUndefined();
+      expect(fanout.nodes[1].error).toBeUndefined();
+      expect(fanout.nodes[2].error).toBe(
+        'failed_precondition: hot-keys drill-down is not enabled on this node (--keyvizHotKeysEnabled)',
+      );
+      expect(fanout.nodes[3].error).toMatch(/^unavailable: .*/);
+      expect(fanout.nodes[3].error).toContain(downAddr);
+      expect([fanout.responded, fanout.expected]).toEqual([2, 4]);
+      checked++;
+      break;
+    }
+    expect(checked).toBe(1);
+    // Errors keep the node's JSON shape through the gateway: no snapshot anywhere is 404,
+    // a read-only key 403 before any node is asked.
+    const none = await get(`?route_id=${1n << 50n}`);
+    expect(none.status).toBe(404);
+    expect(JSON.parse(none.text)).toEqual({
+      error: 'no_snapshot',
+      message: 'no hot-key snapshot for this route yet on any node in the cluster',
+    });
+    const ro = await get('?route_id=1', await signIn(gateway.http, 'AKRO', 'ro-secret'));
+    expect(ro.status).toBe(403);
+    expect(JSON.parse(ro.text).error).toBe('forbidden');
   });
 });

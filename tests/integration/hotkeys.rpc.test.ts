@@ -86,6 +86,55 @@ describe('GetKeyVizHotKeys', () => {
     expect(equals(KeyVizHotKeysResponseSchema, a, b)).toBe(true);
   });
 
+  it('writes one admin_audit line a call, as the JSON endpoint does, without key bytes', async () => {
+    const [routeId] = await busyRoutes();
+    const before = s.output().length;
+    const answers = [];
+    for (const x of c.all) {
+      answers.push(
+        await x.client.getKeyVizHotKeys({ routeId, top: 7, fromUnixMs: 5n, toUnixMs: 0n }),
+      );
+    }
+    // Written before each answer, but stderr is another pipe than the answers': wait for it.
+    const auditLines = () =>
+      s
+        .output()
+        .slice(before)
+        .split('\n')
+        .filter((l) => l.startsWith('admin_audit component=admin.keyviz.hotkeys'));
+    for (let i = 0; i < 100 && auditLines().length < c.all.length; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const lines = auditLines();
+    expect(lines).toHaveLength(c.all.length);
+    expect(lines.map((l) => /protocol=(\S+)/.exec(l)![1])).toEqual([
+      'connect',
+      'connect',
+      'grpc_web',
+      'grpc_web',
+      'grpc',
+      'grpc',
+    ]);
+    const keys = answers.flatMap((a) => a.keys.map((k) => k.key));
+    expect(keys.length).toBeGreaterThan(0);
+    for (const l of lines) {
+      expect(l).toMatch(
+        new RegExp(
+          `^admin_audit component=admin\\.keyviz\\.hotkeys method=POST path=/Admin/GetKeyVizHotKeys ` +
+            `protocol=\\S+ route_id=${routeId} label= top=7 series=writes returned=\\d+ ` +
+            `degraded=(true|false) sub_bucket=-1 from_unix_ms=5 to_unix_ms=0 ` +
+            `principal=none peer=127\\.0\\.0\\.1:\\d+$`,
+        ),
+      );
+      // No key bytes, in any spelling.
+      for (const k of keys) {
+        expect(l).not.toContain(Buffer.from(k).toString('latin1'));
+        expect(l).not.toContain(Buffer.from(k).toString('base64'));
+        expect(l).not.toContain(Buffer.from(k).toString('hex'));
+      }
+    }
+  });
+
   it('maps errors to Connect codes', async () => {
     const [routeId] = await busyRoutes();
     for (const { client } of c.all) {
@@ -124,6 +173,32 @@ describe('GetKeyVizHotKeys', () => {
 });
 
 describe('GetKeyVizHotKeys with hot keys off', () => {
+  it("reads the node's KEYVIZ_HOT_KEYS_ENABLED, under the command line", async () => {
+    const env = { ...process.env, KEYVIZ_HOT_KEYS_ENABLED: 'false' };
+    const [off, on] = await Promise.all([
+      spawnServer(['--backfill', '0'], { env }),
+      spawnServer(['--backfill', '1h', '--keyvizStep', '1h', '--keyvizHotKeysEnabled'], { env }),
+    ]);
+    const [oc, nc] = [clientsFor(off), clientsFor(on)];
+    try {
+      await expectCode(
+        oc.all[0].client.getKeyVizHotKeys({ routeId: 1n }),
+        Code.FailedPrecondition,
+        'hot-keys drill-down is not enabled on this node (--keyvizHotKeysEnabled)',
+      );
+      // The flag wins: hot keys are on (keys for a route, or no snapshot for it; never "off").
+      const r = await nc.all[0].client.getKeyVizHotKeys({ routeId: 1n }).then(
+        () => 'answered',
+        (e: unknown) => Code[ConnectError.from(e).code],
+      );
+      expect(['answered', 'NotFound']).toContain(r);
+    } finally {
+      oc.close();
+      nc.close();
+      await Promise.all([off.stop(), on.stop()]);
+    }
+  });
+
   it('answers FailedPrecondition', async () => {
     const off = await spawnServer(['--backfill', '0', '--keyvizHotKeysEnabled=false']);
     const oc = clientsFor(off);

@@ -464,6 +464,18 @@ describe('createHotKeysClient', () => {
     });
   });
 
+  it("keeps a gateway's own words on why it cannot name hot keys", async () => {
+    const why =
+      'no node behind this gateway serves GetKeyVizHotKeys: a:1, b:1 answered Unimplemented';
+    const { f } = fakeNode(501, JSON.stringify({ error: 'not_implemented', message: why }));
+    const c = createHotKeysClient({ baseUrl: 'http://gw', source: 'connect', fetch: f });
+    await expect(c.get(req)).rejects.toMatchObject({
+      kind: 'unimplemented',
+      code: 'not_implemented',
+      message: `this node cannot name hot keys: ${why}`,
+    });
+  });
+
   it('turns node errors and bad bodies into kinds', async () => {
     const forbid = fakeNode(403, '{"error":"forbidden","message":"needs full access"}');
     const c1 = createHotKeysClient({ baseUrl: '', source: 'json', fetch: forbid.f });

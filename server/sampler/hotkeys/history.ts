@@ -55,9 +55,11 @@ export class WindowHistory {
   }
 
   /**
-   * Windows whose matrix columns fall in [fromMs, toMs) (0 = unbounded): a
-   * window [wf, wt) is the column at wt, and a coarsened one the columns in
-   * (wf, wt]; it is selected when one of those times is in the request.
+   * Windows whose time meets [fromMs, toMs) (0 = unbounded): a window [wf, wt)
+   * flushed at wt (its matrix column) covers the traffic of (wf, wt], a coarsened
+   * one that of its columns; it is selected when one of those times is in the
+   * request. So [t, t + 1) picks the window flushed at t, not the next one (the
+   * gateway relies on this: docs/gateway.md, "Windows of aligned columns").
    */
   select(fromMs: number, toMs: number): HotKeyWindow[] {
     return this.list.filter((w) => {
