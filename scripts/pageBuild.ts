@@ -89,8 +89,14 @@ export const FIRST_PAINT_JS_BUDGET_BYTES = 100_000;
  * Live's follower and append code and the break marks left the first paint for their own chunks
  * (-2.5 kB there, +1 kB of chunk glue in all): 198.3 kB in all, 123.7 kB first paint. That is
  * the one reason the total ceiling went up (195,000 -> 198,400); the first-paint ceiling holds.
+ * Then the hot-keys panel's audit fixes (issue 10), all in its lazy chunks: a range's question
+ * pinned through auto refresh, keys outside a range's key bounds left out and counted, the
+ * sketch capacity beside the top-N picker, and window notes true of a node and of our server
+ * (+0.87 kB gzip: mostly the notes' words): 199.2 kB in all, 123.7 kB first paint (+6 B of
+ * chunk names). That is the one reason the total ceiling went up (198,400 -> 199,300); the
+ * first-paint ceiling holds.
  */
-export const PAGE_JS_CEILING_BYTES = 198_400;
+export const PAGE_JS_CEILING_BYTES = 199_300;
 export const FIRST_PAINT_JS_CEILING_BYTES = 124_300;
 
 /** Builds the page into `outDir` (a fresh folder of the caller's), for `base`. */
