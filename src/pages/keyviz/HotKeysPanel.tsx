@@ -131,6 +131,19 @@ type State =
   | { s: 'ok'; shown: Shown }
   | { s: 'error'; kind: HotKeysFailure; code: string; message: string };
 
+/** Command-line flags kept whole: a line break after "--" reads as another word. */
+function flags(text: string): React.ReactNode[] {
+  return text.split(/(--[A-Za-z]+)/).map((p, i) =>
+    i % 2 ? (
+      <code key={i} className="hk-flag">
+        {p}
+      </code>
+    ) : (
+      p
+    ),
+  );
+}
+
 function sameWindow(a: Window | null, b: Window): boolean {
   return !!a && Math.abs(a.fromMs - b.fromMs) < 1 && Math.abs(a.toMs - b.toMs) < 1;
 }
@@ -338,7 +351,7 @@ export default function HotKeysPanel(props: HotKeysPanelProps) {
       const a = ADVICE[state.kind];
       body = (
         <div className="hk-error" role="alert" data-state={state.kind}>
-          <strong>{a.title}.</strong> {a.todo}
+          <strong>{a.title}.</strong> {flags(a.todo)}
           {state.message && (
             <div className="muted small">
               {state.code}: {state.message}
@@ -362,10 +375,12 @@ export default function HotKeysPanel(props: HotKeysPanelProps) {
         <>
           {r.window && asked && !sameWindow(r.window, asked) && (
             <p className="hk-warn" data-testid="hk-window-note">
-              {windowNote(
-                { ...r, window: r.window },
-                asked,
-                target?.kind === 'range' ? 'range' : 'column',
+              {flags(
+                windowNote(
+                  { ...r, window: r.window },
+                  asked,
+                  target?.kind === 'range' ? 'range' : 'column',
+                ),
               )}
             </p>
           )}
