@@ -93,8 +93,13 @@ export const FIRST_PAINT_JS_BUDGET_BYTES = 100_000;
  * KEYVIZ_PAINTED_COMPARE) and lost by 2.2x at 1024 x 1440 on a 2-core machine, so it left:
  * 194.9 kB in all, 122.7 kB first paint. Both ceilings came down (198,400 -> 195,600 with room
  * for the hot-keys panel's work; 124,300 -> 123,100).
+ * Then the hot-keys panel's audit fixes (issue 10), all in its lazy chunks: a range's question
+ * pinned through auto refresh, keys outside a range's key bounds left out and counted, the
+ * sketch capacity beside the top-N picker, and window notes true of a node and of our server
+ * (+0.93 kB gzip: mostly the notes' words), and the cluster page's per-node replicas: 196.3 kB
+ * in all, 122.8 kB first paint. The total ceiling went up for those (195,600 -> 196,400).
  */
-export const PAGE_JS_CEILING_BYTES = 195_600;
+export const PAGE_JS_CEILING_BYTES = 196_400;
 export const FIRST_PAINT_JS_CEILING_BYTES = 123_100;
 
 /** Builds the page into `outDir` (a fresh folder of the caller's), for `base`. */

@@ -5,6 +5,7 @@
 
 import { fromBase64 } from './keys.ts';
 import { MAX_UINT64, parseUint64 } from './bucketId.ts';
+import { compareKeys } from './view/keyOrder.ts';
 
 /** The node clamps `top` to 1024; more keys than that is not a node's answer. */
 export const MAX_HOT_KEYS = 1024;
@@ -252,12 +253,32 @@ export interface MergedHotKeys extends HotKeyCounts {
   sameWindow: boolean;
   answered: number;
   failed: { bucketId: string; error: string }[];
+  /** Distinct keys left out for lying outside the bounds asked (0 without bounds). */
+  outside: number;
+  /** The largest sketch capacity m any answer reported; null when none did. */
+  capacity: number | null;
+}
+
+/**
+ * start <= key < end, bytes unsigned; an empty end is unbounded. (Here, not in keyOrder.ts: that
+ * module is on the first paint, and only the hot-keys chunk needs this.)
+ */
+export function inKeyRange(key: Uint8Array, start: Uint8Array, end: Uint8Array): boolean {
+  return compareKeys(key, start) >= 0 && (end.length === 0 || compareKeys(key, end) < 0);
+}
+
+/** A key range [lo, hi) the merged keys must lie in; an empty hi is open. */
+export interface KeyBounds {
+  lo: Uint8Array;
+  hi: Uint8Array;
 }
 
 /**
  * The node's cluster merge (§5.2, mergeHotKeyResponses) applied to buckets: counts summed per
  * key, sorted by count desc then base64 asc, cut to `top`; error bounds, sampled, dropped and
  * skipped summed; the sample rate the largest; degraded if any is; snapshot the latest.
+ * With `bounds`, keys outside them are left out before the cut (a bucket may reach beyond the
+ * range asked about) and counted in `outside`; the sampled totals still cover whole buckets.
  */
 export function mergeHotKeys(
   inputs: MergeInput[],
@@ -268,6 +289,7 @@ export function mergeHotKeys(
    * count them once per bucket.
    */
   nodeCounters: 'sum' | 'max' = 'sum',
+  bounds?: KeyBounds,
 ): MergedHotKeys {
   const byKey = new Map<string, HotKey>();
   let sampleRate = 0;
@@ -280,6 +302,7 @@ export function mergeHotKeys(
   let window: MergedHotKeys['window'] = null;
   let sameWindow = true;
   let answered = 0;
+  let capacity: number | null = null;
   const failed: MergedHotKeys['failed'] = [];
   const cap = (v: bigint) => (v > MAX_UINT64 ? MAX_UINT64 : v);
   for (const inp of inputs) {
@@ -289,6 +312,7 @@ export function mergeHotKeys(
       continue;
     }
     answered++;
+    if (a.capacity !== null) capacity = Math.max(capacity ?? 0, a.capacity);
     for (const k of a.keys) {
       const prev = byKey.get(k.keyB64);
       byKey.set(k.keyB64, prev ? { ...prev, count: cap(prev.count + k.count) } : { ...k });
@@ -316,7 +340,14 @@ export function mergeHotKeys(
       }
     }
   }
-  const keys = sortHotKeys([...byKey.values()]).slice(0, Math.max(0, top));
+  let merged = [...byKey.values()];
+  let outside = 0;
+  if (bounds) {
+    const inside = merged.filter((k) => inKeyRange(k.key, bounds.lo, bounds.hi));
+    outside = merged.length - inside.length;
+    merged = inside;
+  }
+  const keys = sortHotKeys(merged).slice(0, Math.max(0, top));
   return {
     keys,
     sampleRate,
@@ -330,6 +361,8 @@ export function mergeHotKeys(
     sameWindow,
     answered,
     failed,
+    outside,
+    capacity,
   };
 }
 

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { render } from 'vitest-browser-react';
 import { userEvent } from 'vitest/browser';
 import HotKeysPanel, { ADVICE } from '../../src/pages/keyviz/HotKeysPanel.tsx';
+import { WINDOW_GONE } from '../../src/pages/keyviz/hotKeysNotes.ts';
+import type { TopN } from '../../src/pages/keyviz/hotKeysUrl.ts';
 import { HotKeysError, type HotKeysClient } from '../../src/api/hotKeysClient.ts';
 import type { HotKeys } from '../../src/data/hotKeys.ts';
 import type { Matrix } from '../../src/data/matrix.ts';
@@ -62,10 +64,10 @@ const answer: HotKeys = {
   nodes: [],
 };
 
-async function mount(get: HotKeysClient['get'], onClose = () => {}) {
+async function mount(get: HotKeysClient['get'], onClose = () => {}, top: TopN = 20) {
   const m = matrix();
   const props = {
-    sel: { cell: { bucketId: 'route:7', colMs: 120_000 }, range: null, top: 20 as const },
+    sel: { cell: { bucketId: 'route:7', colMs: 120_000 }, range: null, top },
     matrix: m,
     edges: columnEdges(m.columns, 60_000),
     stepMs: 60_000,
@@ -130,6 +132,38 @@ describe('HotKeysPanel states', () => {
     await expect.element(screen.getByTestId('hk-window-note')).toHaveTextContent('not the window');
   });
 
+  it('a window no longer held: shows the latest, says which and why', async () => {
+    const asked: unknown[] = [];
+    const { screen } = await mount(async (req) => {
+      asked.push(req);
+      if (req.fromMs) throw new HotKeysError('out_of_window', 'not held', 'OutOfRange');
+      return { ...answer, window: { fromMs: 600_000, toMs: 660_000, inferred: false } };
+    });
+    const note = screen.getByTestId('hk-window-note');
+    await expect.element(note).toHaveTextContent('the latest window the node holds');
+    await expect.element(note).toHaveTextContent('no longer holds keys for the clicked column');
+    await expect.element(note).toHaveTextContent(WINDOW_GONE);
+    expect(asked).toHaveLength(2);
+    await expect.element(screen.getByTestId('hk-table')).toBeVisible();
+  });
+
+  it.each([
+    [256, 64, 'at most 64 keys tracked per bucket'],
+    // A node's answer has no capacity: the count returned vs asked.
+    [256, null, '2 returned of 256 asked'],
+    // Two keys for Top 20 from a 64-key sketch: a quiet bucket, nothing to say.
+    [20, 64, ''],
+  ] as const)('Top %i, capacity %s: beside the picker "%s"', async (top, capacity, note) => {
+    const { screen } = await mount(
+      async () => ({ ...answer, capacity }),
+      () => {},
+      top,
+    );
+    await expect.element(screen.getByTestId('hk-table')).toBeVisible();
+    if (note) await expect.element(screen.getByTestId('hk-top-note')).toHaveTextContent(note);
+    else await expect.element(screen.getByTestId('hk-top-note')).not.toBeInTheDocument();
+  });
+
   it('Escape closes', async () => {
     let closed = 0;
     const { screen } = await mount(
@@ -139,5 +173,126 @@ describe('HotKeysPanel states', () => {
     (screen.getByLabelText('Top').element() as HTMLElement).focus();
     await userEvent.keyboard('{Escape}');
     expect(closed).toBe(1);
+  });
+});
+
+/** `n` route rows of one key each ('k00', 'k01', …), with these totals, over these columns. */
+function rangeMatrix(totals: number[], columns: number[]): Matrix {
+  const hex = (i: number) => new TextEncoder().encode(`k${String(i).padStart(2, '0')}`);
+  return {
+    ...matrix(),
+    columns: Float64Array.from(columns),
+    rows: totals.map((total, i) => ({
+      ...matrix().rows[0],
+      bucketId: `route:${i + 1}`,
+      start: hex(i),
+      end: hex(i + 1),
+      total,
+    })),
+    rowCount: totals.length,
+    colCount: columns.length,
+    values: new Float64Array(totals.length * columns.length).fill(1),
+  };
+}
+
+describe('HotKeysPanel over a range', () => {
+  it('leaves out keys outside the range and says how many', async () => {
+    const enc = (s: string) => new TextEncoder().encode(s);
+    const b64 = (k: Uint8Array) => btoa(String.fromCharCode(...k));
+    const hk = (s: string, count: bigint) => ({ key: enc(s), keyB64: b64(enc(s)), count });
+    // Rows k00..k03; the range is [k01, k02x): route:1 reaches below it, route:3 above.
+    const m = rangeMatrix([10, 20, 30, 40], [60_000, 120_000]);
+    const get: HotKeysClient['get'] = async (req) => ({
+      ...answer,
+      degraded: false,
+      droppedSamples: 0n,
+      keys:
+        req.routeId === '2'
+          ? [hk('k01', 5n), hk('k00z', 900n)]
+          : req.routeId === '3'
+            ? [hk('k02a', 7n), hk('k02x', 800n), hk('k02z', 700n)]
+            : [],
+    });
+    const screen = await render(
+      <HotKeysPanel
+        sel={{
+          cell: null,
+          range: { fromMs: 0, toMs: 120_000, startKeyHex: '6b3031', endKeyHex: '6b303278' },
+          top: 20,
+        }}
+        matrix={m}
+        edges={columnEdges(m.columns, 60_000)}
+        stepMs={60_000}
+        baseUrl=""
+        source="connect"
+        onTop={() => {}}
+        onClose={() => {}}
+        client={{ get }}
+      />,
+    );
+    await expect.element(screen.getByTestId('hk-table')).toBeVisible();
+    const keys = screen.getByRole('row');
+    await expect.element(keys.nth(1)).toHaveTextContent('k02a');
+    await expect.element(keys.nth(2)).toHaveTextContent('k01');
+    expect(screen.getByRole('row').elements()).toHaveLength(3);
+    await expect
+      .element(screen.getByTestId('hk-outside'))
+      .toHaveTextContent("Left out 3 keys outside the range's keys");
+  });
+
+  it('a refresh with new totals and a slid window keeps the capped range (no new request)', async () => {
+    const asked: { routeId: string; fromMs?: number; toMs?: number }[] = [];
+    const get: HotKeysClient['get'] = async (req) => {
+      asked.push(req);
+      return { ...answer, routeId: req.routeId, degraded: false, droppedSamples: 0n };
+    };
+    // 40 routes, more than one range asks (32): the busiest are asked.
+    const totals = Array.from({ length: 40 }, (_, i) => 1000 + i);
+    const m = rangeMatrix(totals, [60_000, 120_000, 180_000]);
+    const range = { fromMs: 0, toMs: 180_000 };
+    const props = {
+      sel: { cell: null, range, top: 20 as const },
+      matrix: m,
+      edges: columnEdges(m.columns, 60_000),
+      stepMs: 60_000,
+      baseUrl: '',
+      source: 'connect' as const,
+      onTop: () => {},
+      onClose: () => {},
+      client: { get },
+    };
+    const screen = await render(<HotKeysPanel {...props} />);
+    const region = screen.getByRole('region', { name: 'Hot keys of this range' });
+    await expect.element(region).toHaveAttribute('data-state', 'ok');
+    expect(asked).toHaveLength(32);
+    const first = new Set(asked.map((a) => a.routeId));
+    // The busiest 32: routes 9..40.
+    expect(first.has('40') && !first.has('8')).toBe(true);
+    expect(asked[0]).toMatchObject({ fromMs: 60_000, toMs: 180_001 });
+
+    // Auto refresh: traffic moved (the quietest are now the busiest) and the loaded window slid
+    // one step (column 60 s gone, 240 s new). The range asked is the same: nothing is asked again.
+    const m2 = rangeMatrix(
+      totals.map((t) => 3000 - t),
+      [120_000, 180_000, 240_000],
+    );
+    await screen.rerender(
+      <HotKeysPanel {...props} matrix={m2} edges={columnEdges(m2.columns, 60_000)} />,
+    );
+    await new Promise((r) => setTimeout(r, 150));
+    expect(asked).toHaveLength(32);
+    await expect.element(region).toHaveAttribute('data-state', 'ok');
+    await expect.element(screen.getByTestId('hk-table')).toBeVisible();
+
+    // Another range is another question.
+    await screen.rerender(
+      <HotKeysPanel
+        {...props}
+        sel={{ cell: null, range: { fromMs: 60_000, toMs: 240_000 }, top: 20 }}
+        matrix={m2}
+        edges={columnEdges(m2.columns, 60_000)}
+      />,
+    );
+    await expect.poll(() => asked.length).toBe(64);
   });
 });

@@ -136,6 +136,14 @@ test('Connect: click a cell, see its hot keys; top-N in the URL; Escape returns 
   await waitForHeatmap(page);
   await expect(panel(page)).toHaveAttribute('data-state', 'ok');
   await expect(panel(page).getByLabel('Top')).toHaveValue('10');
+  // More than the sketch holds (--keyvizHotKeysPerRoute, 64 by default): the panel says why.
+  await panel(page).getByLabel('Top').selectOption('256');
+  await expect(panel(page).getByTestId('hk-top-note')).toHaveText(
+    'at most 64 keys tracked per bucket',
+  );
+  await expect(panel(page).locator('tbody tr')).toHaveCount(
+    (await expected(s.http, m, row, col, 256)).keys.length,
+  );
 
   await panel(page).getByLabel('Top').focus();
   await page.keyboard.press('Escape');

@@ -12,6 +12,8 @@ import {
   sharePercent,
   type HotKeys,
 } from '../../src/data/hotKeys.ts';
+import { formatTimeWindow } from '../../src/data/format.ts';
+import { topNote, windowNote, WINDOW_GONE } from '../../src/pages/keyviz/hotKeysNotes.ts';
 import {
   createHotKeysClient,
   hotKeysFromRpc,
@@ -520,5 +522,61 @@ describe('mergeHotKeys over buckets of one node', () => {
       20,
     );
     expect([nodes.droppedSamples, nodes.skippedLongKeys]).toEqual([14n, 8n]);
+  });
+});
+
+describe('panel notes', () => {
+  it('beside the picker: the capacity when it caps the answer, else returned vs asked', () => {
+    // 64 keys of a 64-slot sketch for Top 256: the sketch is why.
+    expect(topNote(64, 256, 64)).toBe('at most 64 keys tracked per bucket');
+    expect(topNote(12, 256, 64)).toBe('at most 64 keys tracked per bucket');
+    // A quiet bucket under a large enough sketch: nothing to explain.
+    expect(topNote(12, 50, 64)).toBe('');
+    // A node's answer has no capacity: say what came back.
+    expect(topNote(40, 256, null)).toBe('40 returned of 256 asked');
+    expect(topNote(20, 20, null)).toBe('');
+    expect(topNote(20, 20, 8)).toBe('');
+  });
+
+  const asked = { fromMs: 1_700_000_040_000, toMs: 1_700_000_100_000 };
+  const latest = { fromMs: 1_700_010_000_000, toMs: 1_700_010_060_000 };
+
+  it('a cell answered with the latest window says which and why, true of both servers', () => {
+    const n = windowNote({ window: latest, inferred: false, latestInstead: 1 }, asked, 'column');
+    expect(n).toContain(formatTimeWindow(latest.fromMs, latest.toMs));
+    expect(n).toContain('the latest window the node holds');
+    expect(n).toContain('no longer holds keys for the clicked column');
+    expect(n).toContain(WINDOW_GONE);
+    // Not the old claim that the answering server keeps only its latest window.
+    expect(n).not.toMatch(/: the node keeps only its latest window/);
+    expect(WINDOW_GONE).toContain('a node keeps only its latest window');
+    expect(WINDOW_GONE).toContain('--keyvizHotKeysHistoryBytes');
+    // A node's answer (window from snapshot_at) says the same.
+    expect(windowNote({ window: latest, inferred: true, latestInstead: 1 }, asked, 'column')).toBe(
+      n,
+    );
+  });
+
+  it('a merged past window and a node snapshot are told apart', () => {
+    const wide = { fromMs: asked.fromMs - 60_000, toMs: asked.toMs + 60_000 };
+    expect(
+      windowNote({ window: wide, inferred: false, latestInstead: 0 }, asked, 'column'),
+    ).toMatch(/a longer window that includes the one asked: past windows are merged/);
+    const snap = windowNote({ window: latest, inferred: true, latestInstead: 0 }, asked, 'column');
+    expect(snap).toContain('(the node’s latest snapshot), not the window asked for.');
+  });
+
+  it('a range counts the buckets that answered with their latest window', () => {
+    const n = windowNote(
+      { window: latest, inferred: false, latestInstead: 3, answered: 5 },
+      asked,
+      'range',
+    );
+    expect(n).toContain('not the window asked for.');
+    expect(n).toContain(
+      '3 of 5 buckets answered with their latest window: the node no longer holds keys for the ' +
+        'range’s time',
+    );
+    expect(n).toContain(WINDOW_GONE);
   });
 });

@@ -23,7 +23,17 @@ import type { ColumnEdges } from '../../data/view/gaps.ts';
 import { readToken } from '../../shell/tokenStore.ts';
 import { TOPS, type HotKeysSel, type TopN } from './hotKeysUrl.ts';
 import { loadCell, loadRange } from './hotKeysLoad.ts';
-import { cellTarget, MAX_RANGE_BUCKETS, rangeTarget, type Window } from './hotKeysTarget.ts';
+import { topNote, WINDOW_GONE, windowNote } from './hotKeysNotes.ts';
+import {
+  cellTarget,
+  MAX_RANGE_BUCKETS,
+  pinOf,
+  rangeAskKey,
+  rangeTarget,
+  samePinned,
+  type RangePin,
+  type Window,
+} from './hotKeysTarget.ts';
 import './hotKeys.css';
 
 export interface HotKeysPanelProps {
@@ -78,7 +88,7 @@ export const ADVICE: Record<HotKeysFailure, { title: string; todo: string }> = {
   },
   out_of_window: {
     title: 'The node holds no keys for this window',
-    todo: 'Pick a recent column: a node keeps only its latest window.',
+    todo: `Pick a recent column: the node no longer holds keys for this one (${WINDOW_GONE}).`,
   },
   unimplemented: {
     title: 'This node cannot name hot keys',
@@ -103,18 +113,36 @@ interface Shown extends HotKeyCounts {
   window: Window | null;
   /** The window came from snapshot_at alone (a node): the node's 60 s step. */
   inferred: boolean;
-  latestInstead: boolean;
+  /** Answers that are the node's latest window because the asked one is no longer held. */
+  latestInstead: number;
   nodes: HotKeyNode[];
+  /** Sketch capacity m (the largest over a range); null when the answer did not say. */
+  capacity: number | null;
   /** Range: buckets answered / asked, and failures. */
   answered?: number;
   failed?: { bucketId: string; error: string }[];
   sameWindow?: boolean;
+  /** Range: keys of its buckets left out for lying outside the range's keys. */
+  outside?: number;
 }
 
 type State =
   | { s: 'loading' }
   | { s: 'ok'; shown: Shown }
   | { s: 'error'; kind: HotKeysFailure; code: string; message: string };
+
+/** Command-line flags kept whole: a line break after "--" reads as another word. */
+function flags(text: string): React.ReactNode[] {
+  return text.split(/(--[A-Za-z]+)/).map((p, i) =>
+    i % 2 ? (
+      <code key={i} className="hk-flag">
+        {p}
+      </code>
+    ) : (
+      p
+    ),
+  );
+}
 
 function sameWindow(a: Window | null, b: Window): boolean {
   return !!a && Math.abs(a.fromMs - b.fromMs) < 1 && Math.abs(a.toMs - b.toMs) < 1;
@@ -172,15 +200,27 @@ export default function HotKeysPanel(props: HotKeysPanelProps) {
   const { sel, matrix, edges, stepMs, onTop, onClose } = props;
   const headingId = useId();
   const client = props.client ?? clientFor(props.baseUrl, props.source);
+  // A range's question is pinned when it is picked (its buckets and flush times): an auto
+  // refresh re-ranks buckets and slides columns, and must not ask again for the same range.
+  const picked = sel.cell ? null : sel.range;
+  const rangeKey = picked
+    ? `${picked.fromMs}-${picked.toMs},${picked.startKeyHex ?? ''},${picked.endKeyHex ?? ''}`
+    : '';
+  const [pinned, setPinned] = useState<{ key: string; pin: RangePin } | null>(null);
+  const pin = pinned && pinned.key === rangeKey ? pinned.pin : undefined;
   const target = useMemo(
     () =>
       sel.cell
         ? cellTarget(matrix, edges, stepMs, sel.cell)
         : sel.range
-          ? rangeTarget(matrix, edges, sel.range)
+          ? rangeTarget(matrix, edges, sel.range, MAX_RANGE_BUCKETS, pin)
           : null,
-    [sel, matrix, edges, stepMs],
+    [sel, matrix, edges, stepMs, pin],
   );
+  // A new range, or a pinned bucket gone from it (a split, a merge): pin what is asked now.
+  if (target?.kind === 'range' && (!pin || !samePinned(target, pin))) {
+    setPinned({ key: rangeKey, pin: pinOf(target) });
+  }
   const [state, setState] = useState<State>({ s: 'loading' });
   const [nonce, setNonce] = useState(0);
 
@@ -191,7 +231,7 @@ export default function HotKeysPanel(props: HotKeysPanelProps) {
       ? target.parsed?.kind === 'route'
         ? `cell ${target.bucketId} ${target.ask.fromMs} ${sel.top}`
         : ''
-      : `range ${target.buckets.map((b) => b.bucketId).join(',')} ${target.ask.fromMs}-${target.ask.toMs} ${sel.top}`;
+      : rangeAskKey(target, sel.top);
   const targetRef = useRef(target);
   useLayoutEffect(() => {
     targetRef.current = target;
@@ -214,13 +254,13 @@ export default function HotKeysPanel(props: HotKeysPanelProps) {
           done({
             ...a,
             inferred: a.window?.inferred ?? false,
-            latestInstead,
+            latestInstead: latestInstead ? 1 : 0,
           }),
         fail,
       );
     } else if (t.buckets.length > 0) {
       loadRange(client, t, sel.top, ac.signal).then(
-        (m) => done({ ...m, inferred: false, latestInstead: false, nodes: [] }),
+        (m) => done({ ...m, inferred: false, nodes: [] }),
         fail,
       );
     }
@@ -311,7 +351,7 @@ export default function HotKeysPanel(props: HotKeysPanelProps) {
       const a = ADVICE[state.kind];
       body = (
         <div className="hk-error" role="alert" data-state={state.kind}>
-          <strong>{a.title}.</strong> {a.todo}
+          <strong>{a.title}.</strong> {flags(a.todo)}
           {state.message && (
             <div className="muted small">
               {state.code}: {state.message}
@@ -335,9 +375,13 @@ export default function HotKeysPanel(props: HotKeysPanelProps) {
         <>
           {r.window && asked && !sameWindow(r.window, asked) && (
             <p className="hk-warn" data-testid="hk-window-note">
-              These keys describe {formatTimeWindow(r.window.fromMs, r.window.toMs)}
-              {r.inferred ? ' (the node’s latest snapshot)' : ''}, not the window asked for
-              {r.latestInstead ? ': the node keeps only its latest window' : ''}.
+              {flags(
+                windowNote(
+                  { ...r, window: r.window },
+                  asked,
+                  target?.kind === 'range' ? 'range' : 'column',
+                ),
+              )}
             </p>
           )}
           {r.degraded && (
@@ -399,10 +443,16 @@ export default function HotKeysPanel(props: HotKeysPanelProps) {
               </>
             )}
           </p>
+          {r.outside !== undefined && r.outside > 0 && (
+            <p className="muted small" data-testid="hk-outside">
+              Left out {formatInt(r.outside)} {r.outside === 1 ? 'key' : 'keys'} outside the
+              range&apos;s keys (of routes reaching beyond it).
+            </p>
+          )}
           {target?.kind === 'range' && target.inRange > target.buckets.length && (
             <p className="hk-warn" data-testid="hk-capped">
-              Capped: asked the {MAX_RANGE_BUCKETS} busiest of {target.inRange} route buckets in the
-              range. Zoom in to cover the rest.
+              Capped: asked the {MAX_RANGE_BUCKETS} busiest (when picked) of {target.inRange} route
+              buckets in the range. Zoom in to cover the rest.
             </p>
           )}
           {r.failed && r.failed.length > 0 && (
@@ -422,6 +472,11 @@ export default function HotKeysPanel(props: HotKeysPanelProps) {
     }
   }
 
+  const topNoteText =
+    state.s === 'ok' && !stateName
+      ? topNote(state.shown.keys.length, sel.top, state.shown.capacity)
+      : '';
+
   return (
     <section
       className="hotkeys-panel"
@@ -438,16 +493,23 @@ export default function HotKeysPanel(props: HotKeysPanelProps) {
         </button>
       </header>
       <div className="hk-what">{what}</div>
-      <label className="hk-top">
-        Top{' '}
-        <select value={sel.top} onChange={(e) => onTop(Number(e.target.value) as TopN)}>
-          {TOPS.map((n) => (
-            <option key={n} value={n}>
-              {n}
-            </option>
-          ))}
-        </select>
-      </label>
+      <div className="hk-top">
+        <label>
+          Top{' '}
+          <select value={sel.top} onChange={(e) => onTop(Number(e.target.value) as TopN)}>
+            {TOPS.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+        {topNoteText && (
+          <span className="muted small" data-testid="hk-top-note">
+            {topNoteText}
+          </span>
+        )}
+      </div>
       {body}
     </section>
   );

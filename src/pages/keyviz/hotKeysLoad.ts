@@ -10,8 +10,16 @@ export const RANGE_CONCURRENCY = 4;
 
 export interface CellAnswer {
   answer: HotKeys;
-  /** The node refused the clicked window (it keeps only its latest): this is the latest. */
+  /**
+   * The node no longer holds the clicked window (a node keeps only its latest; our server keeps
+   * past ones within a memory budget): this is the latest it holds.
+   */
   latestInstead: boolean;
+}
+
+export interface RangeAnswer extends MergedHotKeys {
+  /** Buckets answered with their latest window because the asked one is no longer held. */
+  latestInstead: number;
 }
 
 export async function loadCell(
@@ -28,7 +36,8 @@ export async function loadCell(
     return { answer, latestInstead: false };
   } catch (e) {
     if (!(e instanceof HotKeysError) || e.kind !== 'out_of_window') throw e;
-    // A node holds one window; its own page shows that one. So do we, and say so.
+    // The clicked window is gone from the node: its latest is the nearest answer (a node's own
+    // page shows that one too). The panel says which window the keys describe and why.
     return { answer: await client.get(req, signal), latestInstead: true };
   }
 }
@@ -38,7 +47,8 @@ export async function loadRange(
   t: RangeTarget,
   top: number,
   signal: AbortSignal,
-): Promise<MergedHotKeys> {
+): Promise<RangeAnswer> {
+  let latestInstead = 0;
   const results: { bucketId: string; answer: HotKeys | null; error: string }[] = [];
   const errors: unknown[] = [];
   let next = 0;
@@ -54,6 +64,7 @@ export async function loadRange(
         } catch (e) {
           if (!(e instanceof HotKeysError) || e.kind !== 'out_of_window') throw e;
           answer = await client.get(req, signal);
+          latestInstead++;
         }
         results.push({ bucketId: b.bucketId, answer, error: '' });
       } catch (e) {
@@ -78,5 +89,6 @@ export async function loadRange(
   ) {
     throw first;
   }
-  return mergeHotKeys(results, top, 'max');
+  // A bucket only partly inside the range brings keys from beyond it: those are left out.
+  return { ...mergeHotKeys(results, top, 'max', { lo: t.lo, hi: t.hi }), latestInstead };
 }

@@ -50,6 +50,9 @@ export interface RangeTarget {
   window: Window;
   /** Flush times of the columns the window overlaps, [first, last + 1). */
   ask: Window;
+  /** The range's keys, [lo, hi); an empty hi is open. A route may reach beyond them. */
+  lo: Uint8Array;
+  hi: Uint8Array;
   buckets: RangeBucket[];
   /** Route buckets in the range before the cap. */
   inRange: number;
@@ -80,6 +83,33 @@ export function cellTarget(
   };
 }
 
+/**
+ * What a range asked when it was picked, kept while the range stays the same: auto refresh moves
+ * row totals (which rank buckets over the cap) and slides the loaded columns (which name the
+ * flush times asked), and neither changes the question.
+ */
+export interface RangePin {
+  window: Window;
+  ask: Window;
+  /** Buckets asked: preferred over busier ones while they are still in the range. */
+  ids: ReadonlySet<string>;
+}
+
+export function pinOf(t: RangeTarget): RangePin {
+  return { window: t.window, ask: t.ask, ids: new Set(t.buckets.map((b) => b.bucketId)) };
+}
+
+/** The bucket set of a target equals the pin's. */
+export function samePinned(t: RangeTarget, pin: RangePin): boolean {
+  return t.buckets.length === pin.ids.size && t.buckets.every((b) => pin.ids.has(b.bucketId));
+}
+
+/** What a range asks, as a string independent of bucket order (the panel's request key). */
+export function rangeAskKey(t: RangeTarget, top: number): string {
+  const ids = t.buckets.map((b) => b.bucketId).sort();
+  return `range ${ids.join(',')} ${t.ask.fromMs}-${t.ask.toMs} ${top}`;
+}
+
 /** Rows whose [start, end) meets the range's keys (an empty bound is open). */
 function overlaps(row: RowMeta, lo: Uint8Array, hi: Uint8Array): boolean {
   const startsBeforeHi = hi.length === 0 || compareKeys(row.start, hi) < 0;
@@ -92,6 +122,7 @@ export function rangeTarget(
   edges: ColumnEdges,
   range: ZoomState,
   cap = MAX_RANGE_BUCKETS,
+  pin?: RangePin,
 ): RangeTarget {
   const lo = fromHex(range.startKeyHex ?? '') ?? new Uint8Array(0);
   const hi = fromHex(range.endKeyHex ?? '') ?? new Uint8Array(0);
@@ -112,26 +143,34 @@ export function rangeTarget(
       total: row.total,
     });
   }
-  // Over the cap: the busiest buckets, where hot keys are most likely to be.
+  // Over the cap: the buckets pinned when the range was picked, then the busiest (where hot keys
+  // are most likely to be).
+  const kept = (b: RangeBucket) => (pin?.ids.has(b.bucketId) ? 0 : 1);
   const buckets =
     all.length > cap
       ? [...all]
-          .sort((a, b) => b.total - a.total || (a.bucketId < b.bucketId ? -1 : 1))
+          .sort(
+            (a, b) => kept(a) - kept(b) || b.total - a.total || (a.bucketId < b.bucketId ? -1 : 1),
+          )
           .slice(0, cap)
       : all;
   const { c0, c1 } = columnRange(edges, range.fromMs, range.toMs);
   const ask =
-    c1 > c0
+    pin?.ask ??
+    (c1 > c0
       ? { fromMs: m.columns[c0], toMs: m.columns[c1 - 1] + 1 }
-      : { fromMs: range.fromMs, toMs: range.toMs };
+      : { fromMs: range.fromMs, toMs: range.toMs });
   return {
     kind: 'range',
     // The extent of the columns it covers: what the keys should describe.
     window:
-      c1 > c0
+      pin?.window ??
+      (c1 > c0
         ? { fromMs: edges.x0[c0], toMs: edges.x1[c1 - 1] }
-        : { fromMs: range.fromMs, toMs: range.toMs },
+        : { fromMs: range.fromMs, toMs: range.toMs }),
     ask,
+    lo,
+    hi,
     buckets,
     inRange: all.length,
     aggregates,
