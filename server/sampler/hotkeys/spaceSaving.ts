@@ -14,7 +14,7 @@
 // key not held, where a heap would cost O(log m) scattered moves on every hit.
 // Storage grows with the keys held (8, 16, ... up to m counters): most
 // (route, label) sketches see a handful of keys a window, and a full-size
-// table for each (2.5 KiB at m = 64) spreads the drain's samples over far more
+// table for each (~2.2 KiB at m = 64) spreads the drain's samples over far more
 // memory than they need (labels on: tens of thousands of sketches).
 
 export interface SketchEntry {
