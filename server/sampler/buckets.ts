@@ -23,7 +23,13 @@ import type { BucketIdentities } from './column-store.ts';
 import { compareBytes, compareEnds, compareStrings } from './keys.ts';
 import type { RouteRegistry } from './registry.ts';
 import type { BucketMeta, RouteInfo } from './types.ts';
-import { subBucketOf, subBucketRange, subRangeLayout, type SubRangeLayout } from './subBuckets.ts';
+import {
+  packSubRanges,
+  subBucketOfPacked,
+  subBucketRange,
+  subRangeLayout,
+  type SubRangeLayout,
+} from './subBuckets.ts';
 import { ADAPTER_LABELS } from './labels.ts';
 
 /** Dense route-id index limit: ids below this use a typed array, others a Map. */
@@ -78,8 +84,13 @@ export interface BucketLimits {
  */
 interface Subdivision {
   layout: SubRangeLayout;
-  /** (label index * count + sub-bucket) -> slot index, -1 = not yet created. */
-  children: Int32Array;
+  /**
+   * Where the layout packed for observe (packSubRanges) lies in the table's
+   * slab: [off, off + len). Its trailing entries, from slab[off + 2], map
+   * (label index * count + sub-bucket) -> child slot index, -1 = not yet created.
+   */
+  off: number;
+  len: number;
   route: RouteInfo;
 }
 
@@ -109,7 +120,18 @@ export class BucketTable {
   private nextVirtualId = FIRST_VIRTUAL_ID;
   /** Per slot index: the route's subdivision, or null (also for every child and virtual slot). */
   readonly subdivisions: (Subdivision | null)[] = [];
+  /**
+   * Per slot index: the offset of its subdivision's packed layout in `slab`,
+   * -1 = none. Observe reads these two typed arrays and no object: with
+   * thousands of routes each object on the way is a cache miss.
+   */
+  subOff = new Int32Array(64).fill(-1);
+  /** Every subdivision's packed layout and child slots, back to back (see reserve()). */
+  slab = new Int32Array(1024);
+  private slabTop = 0;
+  private slabLive = 0;
   private readonly subdivide: boolean;
+  private readonly labelsOn: boolean;
 
   constructor(
     private readonly limits: BucketLimits,
@@ -117,6 +139,7 @@ export class BucketTable {
     private readonly identities: BucketIdentities,
   ) {
     this.subdivide = (limits.keyBucketsPerRoute ?? 1) > 1 || limits.labelsEnabled === true;
+    this.labelsOn = limits.labelsEnabled === true;
   }
 
   /** True when routes may have sub-range or label rows (observe then asks childOf). */
@@ -127,16 +150,22 @@ export class BucketTable {
   /**
    * The slot that counts a request on `key` through adapter `label`, for a
    * route slot with a subdivision: the route's own slot for legacy traffic on
-   * an undivided route, else its child row (created on first use).
+   * an undivided route, else its child row (created on first use). `off` is
+   * subOff[slot] (>= 0).
    */
-  childOf(slot: number, sub: Subdivision, key: Uint8Array, label: string): number {
-    const li = this.limits.labelsEnabled && label !== '' ? (LABEL_INDEX.get(label) ?? 0) : 0;
-    const n = sub.layout.count;
-    const bi = n > 1 ? subBucketOf(sub.layout.bounds, key) : 0;
+  childOf(slot: number, off: number, key: Uint8Array, label: string): number {
+    const li = this.labelsOn && label !== '' ? (LABEL_INDEX.get(label) ?? 0) : 0;
+    const d = this.slab;
+    const n = d[off];
     if (li === 0 && n === 1) return slot;
-    const ci = li * n + bi;
-    const c = sub.children[ci];
-    return c >= 0 ? c : (sub.children[ci] = this.newChild(sub, li, bi));
+    const bi = subBucketOfPacked(d, off, key);
+    const ci = off + d[off + 2] + li * n + bi;
+    const c = d[ci];
+    if (c >= 0) return c;
+    const child = this.newChild(this.subdivisions[slot]!, li, bi);
+    // newChild never divides, so the slab has not moved.
+    this.slab[ci] = child;
+    return child;
   }
 
   private newChild(sub: Subdivision, li: number, bi: number): number {
@@ -166,25 +195,57 @@ export class BucketTable {
       return s.index;
     }
     const s = this.newSlot(bucketId, r.id, null, info);
-    this.subdivisions[s.index] = null;
     return s.index;
   }
 
   /** (Re)divides a tracked route's slot; its old child rows retire (harvested at the next flush). */
   private divide(si: number, r: RouteInfo | null): void {
     const old = this.subdivisions[si];
-    if (old) for (const c of old.children) if (c >= 0) this.retire(this.slots[c]!);
-    if (!this.subdivide || r === null) {
-      this.subdivisions[si] = null;
-      return;
+    if (old) {
+      const d = this.slab;
+      for (let i = old.off + d[old.off + 2]; i < old.off + old.len; i++) {
+        if (d[i] >= 0) this.retire(this.slots[d[i]]!);
+      }
+      this.slabLive -= old.len;
     }
+    this.subdivisions[si] = null;
+    this.subOff[si] = -1;
+    if (!this.subdivide || r === null) return;
     const layout = subRangeLayout(r.start, r.end, this.limits.keyBucketsPerRoute ?? 1);
-    const labels = this.limits.labelsEnabled ? ADAPTER_LABELS.length + 1 : 1;
-    this.subdivisions[si] = {
-      layout,
-      children: new Int32Array(labels * layout.count).fill(-1),
-      route: r,
-    };
+    const labels = this.labelsOn ? ADAPTER_LABELS.length + 1 : 1;
+    const packed = packSubRanges(r.start, layout, labels * layout.count);
+    packed.fill(-1, packed[2]);
+    const off = this.reserve(packed.length);
+    this.slab.set(packed, off);
+    this.subdivisions[si] = { layout, off, len: packed.length, route: r };
+    this.subOff[si] = off;
+  }
+
+  /**
+   * `len` entries at the slab's top. A full slab is rebuilt with the live
+   * layouts only (regions of re-divided routes are garbage until then), at
+   * least twice their size, so rebuilds stay amortised O(1) per entry.
+   */
+  private reserve(len: number): number {
+    if (this.slabTop + len > this.slab.length) {
+      const size = Math.max(1024, 2 * (this.slabLive + len));
+      const slab = new Int32Array(size);
+      let top = 0;
+      for (let si = 0; si < this.subdivisions.length; si++) {
+        const sub = this.subdivisions[si];
+        if (!sub) continue;
+        slab.set(this.slab.subarray(sub.off, sub.off + sub.len), top);
+        sub.off = top;
+        this.subOff[si] = top;
+        top += sub.len;
+      }
+      this.slab = slab;
+      this.slabTop = top;
+    }
+    const off = this.slabTop;
+    this.slabTop += len;
+    this.slabLive += len;
+    return off;
   }
 
   get trackedCount(): number {
@@ -403,7 +464,13 @@ export class BucketTable {
       live: true,
     };
     this.slots[index] = s;
+    if (index >= this.subOff.length) {
+      const grown = new Int32Array(Math.max(index + 1, 2 * this.subOff.length)).fill(-1);
+      grown.set(this.subOff);
+      this.subOff = grown;
+    }
     this.subdivisions[index] = null;
+    this.subOff[index] = -1;
     this.orderInsert(s);
     return s;
   }

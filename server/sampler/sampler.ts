@@ -256,8 +256,8 @@ export class Sampler {
     }
     if (t.subdivides) {
       // Sub-range and label rows: the route's child row counts it.
-      const sub = t.subdivisions[slot];
-      if (sub !== null) slot = t.childOf(slot, sub, key, label);
+      const off = t.subOff[slot];
+      if (off >= 0) slot = t.childOf(slot, off, key, label);
     }
     const c = t.counters;
     const o = slot << 2;

@@ -91,6 +91,79 @@ export function subBucketOf(bounds: readonly Uint8Array[], key: Uint8Array): num
   return lo;
 }
 
+/**
+ * The layout packed for observe (one typed array, so a lookup touches one
+ * object instead of the bounds array and a Uint8Array per probe: with
+ * thousands of routes every one of those is a cache miss, ~1 us a call):
+ * [0] count n, [1] prefix length p, [2] offset of the `trailing` free entries
+ * (the caller's, e.g. child rows), [3, 3 + p) the prefix bytes, then n - 1
+ * thresholds subStart + ceil(i * span / n) as (high, low) 32-bit halves.
+ */
+export function packSubRanges(
+  start: Uint8Array,
+  layout: SubRangeLayout,
+  trailing: number,
+): Int32Array {
+  const p = layout.prefixLength;
+  const n = layout.count;
+  const at = 3 + p + 2 * (n - 1);
+  const d = new Int32Array(at + trailing);
+  d[0] = n;
+  d[1] = p;
+  d[2] = at;
+  for (let i = 0; i < p; i++) d[3 + i] = start[i];
+  const span = layout.subEnd > layout.subStart ? layout.subEnd - layout.subStart : 0n;
+  for (let i = 1; i < n; i++) {
+    const t = layout.subStart + (BigInt(i) * span + BigInt(n) - 1n) / BigInt(n);
+    d[3 + p + 2 * (i - 1)] = Number(t >> 32n) | 0;
+    d[3 + p + 2 * (i - 1) + 1] = Number(t & 0xffffffffn) | 0;
+  }
+  return d;
+}
+
+/**
+ * subBucketOf over a layout packed at d[at...], without BigInt. A key outside
+ * the prefix sorts below or above every bound (they all start with it): the
+ * first or last bucket, as the byte search clamps it. A key inside the prefix
+ * compares with a bound as its 8-byte window does with the bound's threshold
+ * (a bound is prefix + threshold with trailing zero bytes trimmed), so the
+ * window's rank among the thresholds is the byte search's answer, i.e. the
+ * floor formula.
+ */
+export function subBucketOfPacked(d: Int32Array, at: number, key: Uint8Array): number {
+  const n = d[at];
+  if (n === 1) return 0;
+  const p = d[at + 1];
+  const len = key.length;
+  for (let i = 0; i < p; i++) {
+    if (i >= len) return 0; // a proper prefix of the prefix sorts first
+    const diff = key[i] - d[at + 3 + i];
+    if (diff !== 0) return diff < 0 ? 0 : n - 1;
+  }
+  let hi = 0;
+  let lo = 0;
+  for (let i = 0; i < 4; i++) {
+    const j = p + i;
+    hi = (hi << 8) | (j < len ? key[j] : 0);
+    const k = p + 4 + i;
+    lo = (lo << 8) | (k < len ? key[k] : 0);
+  }
+  hi >>>= 0;
+  lo >>>= 0;
+  const base = at + 3 + p;
+  // Count of thresholds <= the window: binary search over n - 1 pairs.
+  let a = 0;
+  let b = n - 1;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    const th = d[base + 2 * mid] >>> 0;
+    const tl = d[base + 2 * mid + 1] >>> 0;
+    if (th < hi || (th === hi && tl <= lo)) a = mid + 1;
+    else b = mid;
+  }
+  return a;
+}
+
 /** [lo, hi) of sub-bucket i: bucket 0 keeps start, the last keeps end (empty = unbounded). */
 export function subBucketRange(
   start: Uint8Array,

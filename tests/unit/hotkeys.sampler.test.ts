@@ -99,7 +99,8 @@ describe('Space-Saving sketch', () => {
       return c.sort(byCountThenKey);
     };
     const rng = new Rng(11);
-    for (const m of [1, 2, 5, 16, 64]) {
+    // 9 and 100: storage grows 8 -> 9 and 8 -> 16 -> ... -> 100 (not powers of two).
+    for (const m of [1, 2, 5, 9, 16, 64, 100]) {
       const stream: string[] = [];
       for (let i = 0; i < 6000; i++) {
         const r = rng.float();
@@ -121,6 +122,13 @@ describe('Space-Saving sketch', () => {
       byBytes.reset();
       expect(byBytes.size).toBe(0);
       expect(byBytes.count(pair[0])).toBe(0);
+      // The room grown so far is kept and holds a second window exactly too.
+      const second = stream.slice(0, 3000).reverse();
+      for (const x of second) {
+        arena.set(k(x), 7);
+        byBytes.offerBytes(arena, 7, x.length);
+      }
+      expect(byBytes.entries()).toEqual(plain(m, second));
     }
   });
 

@@ -84,6 +84,29 @@ describe('sub-range rows (--keyvizKeyBucketsPerRoute)', () => {
     ]);
   });
 
+  it('keeps counting into the right rows across many re-divisions (packed layouts moved)', () => {
+    // Each split re-divides a route: its old packed layout becomes garbage in the
+    // table's slab, which is rebuilt (layouts moved) when it fills up.
+    const { clock, s } = make({ keyBucketsPerRoute: 16, labelsEnabled: true });
+    s.registerRoute(route(1, b(), b()));
+    for (let i = 1; i < 200; i++) s.splitRoute(i, b(i), i + 1);
+    // Route i is [i - 1, i) for 2 <= i <= 199: 16 sub-buckets over the second byte.
+    for (let i = 2; i <= 199; i++) {
+      s.observe(i, b(i - 1, 0x00), OP_WRITE, 1); // #0
+      s.observe(i, b(i - 1, 0xf8), OP_WRITE, 1, 'redis'); // #15 of the redis rows
+      s.observe(i, b(i - 1, 0x18), OP_WRITE, 1, 'redis'); // #1
+    }
+    clock.advance(1000);
+    s.flush();
+    const rows = new Map(s.matrix(all).rows.map((r) => [r.meta.bucketId, r.values[0]]));
+    for (let i = 2; i <= 199; i++) {
+      expect(rows.get(`route:${i}#0`)).toBe(1);
+      expect(rows.get(`route:${i}:redis#15`)).toBe(1);
+      expect(rows.get(`route:${i}:redis#1`)).toBe(1);
+    }
+    expect(rows.size).toBe(3 * 198);
+  });
+
   it('never divides a virtual bucket', () => {
     const { clock, s } = make({ keyBucketsPerRoute: 4, labelsEnabled: true, maxTrackedRoutes: 1 });
     s.registerRoute(route(1, b(0x00), b(0x40)));

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  packSubRanges,
   subBucketByFormula,
   subBucketOf,
+  subBucketOfPacked,
   subBucketRange,
   subRangeLayout,
   windowOf,
@@ -53,6 +55,9 @@ describe('sub-range arithmetic (contract §5.4)', () => {
     ];
     for (const [start, end, k] of cases) {
       const l = subRangeLayout(start, end, k);
+      const own = packSubRanges(start, l, 0);
+      const packed = new Int32Array(5 + own.length);
+      packed.set(own, 5);
       // Strictly increasing bounds strictly inside the route: exact tiling.
       let prev = start;
       for (const x of l.bounds) {
@@ -69,6 +74,8 @@ describe('sub-range arithmetic (contract §5.4)', () => {
         const key = randomKey(rng, i % 2 ? p : start.subarray(0, Math.min(start.length, 1)), 12);
         const got = subBucketOf(l.bounds, key);
         expect(got).toBe(subBucketByFormula(l, start, end, key));
+        // observe's packed layout (at an offset, as in the table's slab) answers the same.
+        expect(subBucketOfPacked(packed, 5, key)).toBe(got);
         const r = rows[got];
         // The key is inside its row's range, or clamped from outside the route.
         const inRoute =
@@ -78,6 +85,33 @@ describe('sub-range arithmetic (contract §5.4)', () => {
           if (r.hi.length > 0) expect(compareBytes(key, r.hi)).toBeLessThan(0);
         }
       }
+    }
+  });
+
+  it('the packed lookup agrees with the byte search on keys at and around every bound', () => {
+    const cases: [Uint8Array, Uint8Array, number][] = [
+      [enc.encode('user/a'), enc.encode('user/b'), 16],
+      [b(0x10), b(0x20), 256],
+      [enc.encode('t/00000010'), enc.encode('t/00000020'), 16],
+      [enc.encode('z/0001'), b(), 16],
+      [b(0, 255, 255, 255, 255, 255, 255, 255), b(1, 0, 0, 0, 0, 0, 0, 2), 16],
+    ];
+    for (const [start, end, k] of cases) {
+      const l = subRangeLayout(start, end, k);
+      const d = packSubRanges(start, l, 3);
+      expect(d[2]).toBe(d.length - 3); // the trailing entries are the caller's
+      const probes: Uint8Array[] = [start, end, b(), b(0xff, 0xff), start.subarray(0, 1)];
+      for (const x of l.bounds) {
+        probes.push(x);
+        const below = x.slice();
+        below[below.length - 1]--; // just under the bound
+        probes.push(below);
+        const longer = new Uint8Array(x.length + 3);
+        longer.set(x);
+        probes.push(longer); // bound + zeros: same window, after the bound
+      }
+      for (const key of probes)
+        expect(subBucketOfPacked(d, 0, key)).toBe(subBucketOf(l.bounds, key));
     }
   });
 

@@ -12,6 +12,10 @@
 // string, and offerBytes() builds no string for it. Eviction scans the m counts
 // for the minimum (first on ties): O(m) over contiguous memory, and only for a
 // key not held, where a heap would cost O(log m) scattered moves on every hit.
+// Storage grows with the keys held (8, 16, ... up to m counters): most
+// (route, label) sketches see a handful of keys a window, and a full-size
+// table for each (~2.2 KiB at m = 64) spreads the drain's samples over far more
+// memory than they need (labels on: tens of thousands of sketches).
 
 export interface SketchEntry {
   /** The key's bytes as a latin1 string (one char per byte). */
@@ -44,25 +48,49 @@ function sameBytes(k: string, b: Uint8Array, off: number, len: number): boolean 
   return true;
 }
 
+/** Counters a new sketch has room for before it grows. */
+const INITIAL_ROOM = 8;
+
 export class SpaceSaving {
   /** Offers since the last reset (the N of the N/m bound). */
   n = 0;
   private held = 0;
-  private readonly keys: string[];
+  /** Counters there is room for (<= capacity); grows as keys arrive. */
+  private room: number;
+  private keys: string[];
   /**
-   * [2e] count and [2e + 1] hash of counter e (e < m); from 2m, the index:
-   * a power-of-two table (load <= 1/2, linear probing) of e + 1, 0 = empty.
+   * [2e] count and [2e + 1] hash of counter e (e < room); from 2 * room, the
+   * index: a power-of-two table (load <= 1/2, linear probing) of e + 1, 0 = empty.
    */
-  private readonly t: Float64Array;
-  private readonly mask: number;
+  private t: Float64Array;
+  private mask: number;
 
   constructor(readonly capacity: number) {
     if (!(capacity >= 1)) throw new RangeError('capacity must be at least 1');
-    let size = 4;
-    while (size < 2 * capacity) size *= 2;
-    this.mask = size - 1;
-    this.t = new Float64Array(2 * capacity + size);
-    this.keys = new Array<string>(capacity).fill('');
+    this.room = Math.min(capacity, INITIAL_ROOM);
+    this.mask = indexSize(this.room) - 1;
+    this.t = new Float64Array(2 * this.room + this.mask + 1);
+    this.keys = new Array<string>(this.room).fill('');
+  }
+
+  /** Room for twice the counters (up to capacity): pairs copied, index rebuilt. */
+  private grow(): void {
+    const room = Math.min(this.capacity, 2 * this.room);
+    const size = indexSize(room);
+    const t = new Float64Array(2 * room + size);
+    t.set(this.t.subarray(0, 2 * this.held));
+    const mask = size - 1;
+    for (let e = 0; e < this.held; e++) {
+      let i = t[2 * e + 1] & mask;
+      while (t[2 * room + i] !== 0) i = (i + 1) & mask;
+      t[2 * room + i] = e + 1;
+    }
+    const keys = new Array<string>(room).fill('');
+    for (let e = 0; e < this.held; e++) keys[e] = this.keys[e];
+    this.t = t;
+    this.keys = keys;
+    this.mask = mask;
+    this.room = room;
   }
 
   get size(): number {
@@ -72,7 +100,7 @@ export class SpaceSaving {
   offer(key: string): void {
     const hash = hashKey(key);
     const t = this.t;
-    const base = 2 * this.capacity;
+    const base = 2 * this.room;
     for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
       const v = t[base + i];
       if (v === 0) break;
@@ -90,7 +118,7 @@ export class SpaceSaving {
   offerBytes(b: Uint8Array, off: number, len: number): void {
     const hash = hashBytes(b, off, off + len);
     const t = this.t;
-    const base = 2 * this.capacity;
+    const base = 2 * this.room;
     for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
       const v = t[base + i];
       if (v === 0) break;
@@ -107,8 +135,9 @@ export class SpaceSaving {
   /** A key not held: a new counter, or the minimum's counter with min + 1. */
   private admit(key: string, hash: number): void {
     this.n++;
-    const t = this.t;
     let e = this.held;
+    if (e < this.capacity && e === this.room) this.grow();
+    const t = this.t;
     if (e < this.capacity) {
       this.held = e + 1;
       t[2 * e] = 1;
@@ -126,7 +155,7 @@ export class SpaceSaving {
     }
     t[2 * e + 1] = hash;
     this.keys[e] = key;
-    const base = 2 * this.capacity;
+    const base = 2 * this.room;
     let i = hash & this.mask;
     while (t[base + i] !== 0) i = (i + 1) & this.mask;
     t[base + i] = e + 1;
@@ -135,7 +164,7 @@ export class SpaceSaving {
   /** Removes counter e from the index (backward-shift deletion keeps probes short and exact). */
   private unindex(e: number): void {
     const t = this.t;
-    const base = 2 * this.capacity;
+    const base = 2 * this.room;
     const mask = this.mask;
     let i = t[2 * e + 1] & mask;
     while (t[base + i] !== e + 1) i = (i + 1) & mask;
@@ -156,7 +185,7 @@ export class SpaceSaving {
   count(key: string): number {
     const hash = hashKey(key);
     const t = this.t;
-    const base = 2 * this.capacity;
+    const base = 2 * this.room;
     for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
       const v = t[base + i];
       if (v === 0) return 0;
@@ -171,12 +200,20 @@ export class SpaceSaving {
     return out.sort(byCountThenKey);
   }
 
+  /** Forgets every key; the room grown so far is kept (a busy route stays busy). */
   reset(): void {
     this.t.fill(0);
     this.keys.fill('');
     this.held = 0;
     this.n = 0;
   }
+}
+
+/** The index's size for `room` counters: a power of two >= 2 * room (load <= 1/2). */
+function indexSize(room: number): number {
+  let size = 4;
+  while (size < 2 * room) size *= 2;
+  return size;
 }
 
 /** Count descending, then key ascending (latin1 string order = byte order). */

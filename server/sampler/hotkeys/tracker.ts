@@ -19,6 +19,9 @@ import { SpaceSaving } from './spaceSaving.ts';
 import { WindowHistory } from './history.ts';
 import { estimateBytes, slotKey, type HotKeyWindow, type SlotSnapshot } from './window.ts';
 
+/** Route ids below this find their sketches by array index (route ids are small integers). */
+const DENSE_LIMIT = 1 << 20;
+
 /** One (route, label) sketch; a route's sketches are chained from its entry in the map. */
 class Sketch extends SpaceSaving {
   constructor(
@@ -37,6 +40,12 @@ export class HotKeyTracker {
   private readonly roll: SampleRoll;
   /** Route id -> its sketches, one per label, chained (a route has a handful of labels). */
   private readonly sketches = new Map<number, Sketch>();
+  /**
+   * The same chains by route id for ids below DENSE_LIMIT: a sample's drain
+   * then costs one array load to find them instead of a hash-table probe
+   * (each a cache miss when samples spread over thousands of routes).
+   */
+  private dense: (Sketch | undefined)[] = [];
   private readonly maxKeyLen: number;
   private readonly queueSize: number;
   private readonly sampleRate: number;
@@ -122,17 +131,28 @@ export class HotKeyTracker {
     for (let i = 0; i < n; i++) {
       const routeId = this.qRoute[i];
       const label = this.qLabel[i];
-      const first = this.sketches.get(routeId);
+      const first = routeId < DENSE_LIMIT ? this.dense[routeId] : this.sketches.get(routeId);
       let sk = first;
       while (sk !== undefined && sk.label !== label) sk = sk.next;
       if (sk === undefined) {
         sk = new Sketch(m, routeId, label, first);
-        this.sketches.set(routeId, sk);
+        this.setChain(routeId, sk);
       }
       sk.offerBytes(arena, this.qOff[i], this.qKeyLen[i]);
     }
     this.qLen = 0;
     this.arenaPos = 0;
+  }
+
+  /** Every chain is in `sketches` (publish walks it); small ids also in `dense`. */
+  private setChain(routeId: number, first: Sketch): void {
+    this.sketches.set(routeId, first);
+    if (routeId < DENSE_LIMIT) {
+      const d = this.dense;
+      // Grown to the id with undefined holes filled, so the array stays packed.
+      while (d.length <= routeId) d.push(undefined);
+      d[routeId] = first;
+    }
   }
 
   /** Publishes the window ending at `nowMs` and starts the next one. */
@@ -162,8 +182,10 @@ export class HotKeyTracker {
         }
         sk = next;
       }
-      if (kept === undefined) this.sketches.delete(routeId);
-      else this.sketches.set(routeId, kept);
+      if (kept === undefined) {
+        this.sketches.delete(routeId);
+        if (routeId < DENSE_LIMIT) this.dense[routeId] = undefined;
+      } else this.setChain(routeId, kept);
     }
     const fromMs =
       this.lastPublishMs !== undefined && this.lastPublishMs < nowMs
