@@ -120,7 +120,8 @@ export class EventHub {
       if (released) return;
       released = true;
       signal.removeEventListener('abort', release);
-      s.queue.close();
+      // A late pull after an abort rejects with its reason, as before.
+      s.queue.close(signal.aborted ? signal.reason : undefined);
       this.streams.delete(s);
       this.counts.closed++;
       this.syncTimer();
