@@ -93,8 +93,12 @@ export const FIRST_PAINT_JS_BUDGET_BYTES = 100_000;
  * KEYVIZ_PAINTED_COMPARE) and lost by 2.2x at 1024 x 1440 on a 2-core machine, so it left:
  * 194.9 kB in all, 122.7 kB first paint. Both ceilings came down (198,400 -> 195,600 with room
  * for the hot-keys panel's work; 124,300 -> 123,100).
+ * Then the bucket page listed its splits, merges and gaps (src/pages/bucket/BucketEvents.tsx):
+ * +0.74 kB in its chunk, and timeEvents.ts, now shared by the heatmap's event layer and the
+ * bucket page, became a chunk of its own (+0.26 kB of glue): 196.0 kB in all, the first paint
+ * unchanged. That is the one reason the total ceiling went up (195,600 -> 196,100).
  */
-export const PAGE_JS_CEILING_BYTES = 195_600;
+export const PAGE_JS_CEILING_BYTES = 196_100;
 export const FIRST_PAINT_JS_CEILING_BYTES = 123_100;
 
 /** Builds the page into `outDir` (a fresh folder of the caller's), for `base`. */
