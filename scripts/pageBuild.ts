@@ -98,8 +98,12 @@ export const FIRST_PAINT_JS_BUDGET_BYTES = 100_000;
  * sketch capacity beside the top-N picker, and window notes true of a node and of our server
  * (+0.93 kB gzip: mostly the notes' words), and the cluster page's per-node replicas: 196.3 kB
  * in all, 122.8 kB first paint. The total ceiling went up for those (195,600 -> 196,400).
+ * Then the bucket page listed its splits, merges and gaps (src/pages/bucket/BucketEvents.tsx):
+ * +0.74 kB in its chunk, and timeEvents.ts, now shared by the heatmap's event layer and the
+ * bucket page, became a chunk of its own (+0.26 kB of glue): 197.3 kB in all, the first paint
+ * unchanged. The total ceiling went up for that (196,400 -> 197,400).
  */
-export const PAGE_JS_CEILING_BYTES = 196_400;
+export const PAGE_JS_CEILING_BYTES = 197_400;
 export const FIRST_PAINT_JS_CEILING_BYTES = 123_100;
 
 /** Builds the page into `outDir` (a fresh folder of the caller's), for `base`. */

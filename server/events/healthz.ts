@@ -3,12 +3,23 @@
 import type { SubHandler } from '../http/compose.ts';
 import type { StreamStats } from './types.ts';
 
+/**
+ * Referenced timeouts and intervals alive in the whole process. The hubs count
+ * their own heartbeat; this catches any other timer a stream leaves behind (a
+ * gateway's back-off or poll sleep, a socket's). Unreferenced timers are not
+ * counted by Node (the hub's heartbeat is unreferenced: see `timers`).
+ */
+export function processTimeouts(): number {
+  let n = 0;
+  for (const r of process.getActiveResourcesInfo()) if (r === 'Timeout') n++;
+  return n;
+}
+
 export function streamsHealthz(stats: (() => StreamStats) | null): SubHandler {
   return (req, res) => {
     if ((req.url ?? '').split('?')[0] !== '/healthz/streams') return false;
-    const body = JSON.stringify(
-      stats?.() ?? { open: 0, opened: 0, closed: 0, droppedSlow: 0, timers: 0 },
-    );
+    const counts = stats?.() ?? { open: 0, opened: 0, closed: 0, droppedSlow: 0, timers: 0 };
+    const body = JSON.stringify({ ...counts, processTimeouts: processTimeouts() });
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : body);
     return true;

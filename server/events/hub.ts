@@ -111,6 +111,23 @@ export class EventHub {
     this.streams.add(s);
     this.counts.opened++;
     this.syncTimer();
+    // The client's leaving releases the stream, not only this generator's end: a
+    // transport whose write to a gone client never settles (connect-node over a
+    // reset HTTP/2 stream or a closed HTTP/1.1 socket) never pulls again, leaving
+    // the generator suspended at its yield for good.
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      signal.removeEventListener('abort', release);
+      // A late pull after an abort rejects with its reason, as before.
+      s.queue.close(signal.aborted ? signal.reason : undefined);
+      this.streams.delete(s);
+      this.counts.closed++;
+      this.syncTimer();
+    };
+    signal.addEventListener('abort', release, { once: true });
+    if (signal.aborted) release();
     try {
       for (;;) {
         const item = await s.queue.next(signal);
@@ -118,10 +135,7 @@ export class EventHub {
         yield item;
       }
     } finally {
-      s.queue.close();
-      this.streams.delete(s);
-      this.counts.closed++;
-      this.syncTimer();
+      release();
     }
   }
 

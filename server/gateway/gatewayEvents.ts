@@ -126,9 +126,24 @@ export class GatewayEvents {
     });
     // Ends the followers with the client, the gateway, or an overflow.
     const stop = new AbortController();
-    const onAbort = () => stop.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    this.shutdown.signal.addEventListener('abort', onAbort, { once: true });
+    // The client's leaving (or shutdown) releases everything, not only this
+    // generator's end: a transport whose write to a gone client never settles never
+    // pulls again, leaving the generator suspended at its yield (see hub.ts).
+    let released: Promise<void> | null = null;
+    const release = (): Promise<void> =>
+      (released ??= (async () => {
+        unsubscribe?.();
+        clearInterval(hb);
+        this.timers--;
+        stop.abort();
+        q.close();
+        signal.removeEventListener('abort', onAbort);
+        this.shutdown.signal.removeEventListener('abort', onAbort);
+        await Promise.all(followers);
+        this.open.delete(q);
+        this.counts.closed++;
+      })());
+    const onAbort = () => void release();
     this.open.add(q);
     this.counts.opened++;
     const series = normaliseSeries(req.series);
@@ -148,6 +163,9 @@ export class GatewayEvents {
       this.opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     );
     hb.unref();
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.shutdown.signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted || this.shutdown.signal.aborted) onAbort();
     try {
       for (;;) {
         const item = await q.next(stop.signal);
@@ -159,16 +177,7 @@ export class GatewayEvents {
       if (signal.aborted || this.shutdown.signal.aborted) return;
       throw e;
     } finally {
-      unsubscribe?.();
-      clearInterval(hb);
-      this.timers--;
-      stop.abort();
-      q.close();
-      signal.removeEventListener('abort', onAbort);
-      this.shutdown.signal.removeEventListener('abort', onAbort);
-      await Promise.all(followers);
-      this.open.delete(q);
-      this.counts.closed++;
+      await release();
     }
   }
 

@@ -136,7 +136,8 @@ export async function serveEvents(
       if (!res.write(sseFrame(r.value)) && res.writableLength > HIGH_WATER) {
         await drained(res, signal);
       }
-      if (signal.aborted) break;
+      // A gone socket takes writes silently: stop at the next item, whatever the signal says.
+      if (signal.aborted || res.socket?.destroyed === true) break;
     }
   } catch (e) {
     if (!signal.aborted) {

@@ -1,5 +1,6 @@
 // StreamEvents through the gateway, against real processes: a node of ours that
-// is killed mid-stream (reported, re-dialled, its columns come back), a client
+// is killed mid-stream (reported, re-dialled, its columns come back; seen by a
+// gRPC, a Connect and a gRPC-Web client at once), a client
 // that disconnects (no stream left on the gateway), and a node without
 // StreamEvents (an imitation of a real node today: only GetKeyVizMatrix) that the
 // gateway polls, synthesising column events.
@@ -8,6 +9,7 @@ import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import path from 'node:path';
 import { createClient } from '@connectrpc/connect';
+import { createConnectTransport, createGrpcWebTransport } from '@connectrpc/connect-web';
 import {
   connectNodeAdapter,
   createGrpcTransport,
@@ -99,45 +101,61 @@ async function stats(s: SpawnedServer): Promise<Record<string, number>> {
 }
 
 describe('StreamEvents through the gateway', () => {
-  it("forwards a node's columns; a node killed mid-stream is reported, re-dialled and resumes", async () => {
-    const client = grpcClient(gw.grpc);
-    const ac = new AbortController();
-    const seen: StreamEventsEvent[] = [];
-    const stream = client.streamEvents(
-      { series: [KeyVizSeries.KEYVIZ_SERIES_WRITES] },
-      { signal: ac.signal },
-    );
-    const iter = stream[Symbol.asyncIterator]();
-    const until = async (pred: (e: StreamEventsEvent) => boolean) => {
-      for (;;) {
-        const r = await iter.next();
-        if (r.done) throw new Error('stream ended');
-        seen.push(r.value);
-        if (pred(r.value)) return r.value;
-      }
+  it("forwards a node's columns; a node killed mid-stream is reported, re-dialled and resumes, on gRPC, Connect and gRPC-Web", async () => {
+    // One stream per protocol, all open across the same kill and restart.
+    const clients = {
+      grpc: grpcClient(gw.grpc),
+      connect: createClient(Admin, createConnectTransport({ baseUrl: gw.http })),
+      'grpc-web': createClient(Admin, createGrpcWebTransport({ baseUrl: gw.http })),
     };
-    const col1 = await until((e) => e.event.case === 'keyvizColumn');
-    expect(col1.node).toBe(`127.0.0.1:${port}`);
+    const ac = new AbortController();
+    const streams = Object.entries(clients).map(([name, client]) => {
+      const stream = client.streamEvents(
+        { series: [KeyVizSeries.KEYVIZ_SERIES_WRITES] },
+        { signal: ac.signal },
+      );
+      const iter = stream[Symbol.asyncIterator]();
+      const until = async (pred: (e: StreamEventsEvent) => boolean) => {
+        for (;;) {
+          const r = await iter.next();
+          if (r.done) throw new Error(`${name}: stream ended`);
+          if (pred(r.value)) return r.value;
+        }
+      };
+      return { name, until };
+    });
+    const each = <T>(f: (s: (typeof streams)[number]) => Promise<T>) => Promise.all(streams.map(f));
+    const col1 = await each((s) => s.until((e) => e.event.case === 'keyvizColumn'));
+    for (const c of col1) expect(c.node).toBe(`127.0.0.1:${port}`);
     await node!.stop('SIGKILL');
-    const down = await until((e) => e.nodeStatus !== undefined);
-    expect(down.nodeStatus?.ok).toBe(false);
-    expect(down.nodeStatus?.node).toBe(`127.0.0.1:${port}`);
-    expect(down.nodeStatus?.error).toMatch(/re-dialling/);
+    const down = await each((s) => s.until((e) => e.nodeStatus !== undefined));
+    down.forEach((d, i) => {
+      expect(d.nodeStatus?.ok, streams[i].name).toBe(false);
+      expect(d.nodeStatus?.node).toBe(`127.0.0.1:${port}`);
+      expect(d.nodeStatus?.error).toMatch(/re-dialling/);
+    });
     node = await startNode();
-    const back = await until((e) => e.nodeStatus?.ok === true);
-    expect(back.nodeStatus?.node).toBe(`127.0.0.1:${port}`);
-    const col2 = await until((e) => e.event.case === 'keyvizColumn');
-    if (col2.event.case !== 'keyvizColumn' || col1.event.case !== 'keyvizColumn') throw new Error();
-    expect(col2.event.value.columnUnixMs).toBeGreaterThan(col1.event.value.columnUnixMs);
+    const back = await each((s) => s.until((e) => e.nodeStatus?.ok === true));
+    for (const b of back) expect(b.nodeStatus?.node).toBe(`127.0.0.1:${port}`);
+    const col2 = await each((s) => s.until((e) => e.event.case === 'keyvizColumn'));
+    col2.forEach((c, i) => {
+      const a = col1[i];
+      if (c.event.case !== 'keyvizColumn' || a.event.case !== 'keyvizColumn') throw new Error();
+      expect(c.event.value.columnUnixMs, streams[i].name).toBeGreaterThan(
+        a.event.value.columnUnixMs,
+      );
+    });
     ac.abort();
-    // The client left: the gateway closes its stream and its followers.
-    let st = await stats(gw);
-    for (let i = 0; i < 50 && st.open > 0; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      st = await stats(gw);
+    // The clients left: the gateway closes their streams and followers, and the node its.
+    for (const s of [gw, node!]) {
+      let st = await stats(s);
+      for (let i = 0; i < 50 && st.open > 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        st = await stats(s);
+      }
+      expect(st).toMatchObject({ open: 0, timers: 0 });
+      expect(st.closed).toBe(st.opened);
     }
-    expect(st).toMatchObject({ open: 0, timers: 0 });
-    expect(st.closed).toBe(st.opened);
   }, 60_000);
 
   it('polls a node without StreamEvents and synthesises its column events', async () => {

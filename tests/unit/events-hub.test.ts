@@ -93,4 +93,19 @@ describe('EventHub', () => {
       /shutting down/,
     );
   });
+
+  it('releases a stream when its client leaves, even if nothing pulls again', async () => {
+    // connect-node's write to a reset stream never settles: the generator stays at its
+    // yield and its finally never runs. The abort alone must release the stream.
+    const { hub } = setup();
+    const ac = new AbortController();
+    const it = hub.stream({ series: [2], rows: 0 }, ac.signal);
+    expect((await it.next()).value).toMatchObject({ kind: 'heartbeat' }); // suspended at yield
+    expect(hub.stats()).toMatchObject({ open: 1, timers: 1 });
+    ac.abort();
+    expect(hub.stats()).toMatchObject({ open: 0, opened: 1, closed: 1, timers: 0 });
+    // A late pull gets the abort, and the stream is not counted twice.
+    await expect(it.next()).rejects.toThrow();
+    expect(hub.stats()).toMatchObject({ open: 0, opened: 1, closed: 1 });
+  });
 });

@@ -1,6 +1,6 @@
 // Bucket (/keyviz/bucket/<id>?range=…): one bucket over the window from GetRouteDetail, or
 // from the matrices alone on a node without it (said so on the page). Series as small
-// multiples, Raft group / leader term changes, keys in full with copy actions, member
+// multiples, Raft group / leader term changes, splits / merges / gaps, keys in full with copy actions, member
 // routes, the same route's other rows, neighbours, hot keys, and a way back to the heatmap
 // zoomed to it.
 import { useEffect, useMemo, useState } from 'react';
@@ -22,7 +22,14 @@ import { useDataSource } from '../../shell/useDataSource.ts';
 import { ConsoleState, FanoutNote } from '../console/ConsoleState.tsx';
 import { AdapterTable } from '../console/AdapterTable.tsx';
 import { useLoad } from '../console/useLoad.ts';
-import { detailFromMatrices, relatedRows, termChanges } from './bucketModel.ts';
+import {
+  bucketEventRows,
+  detailFromMatrices,
+  relatedRows,
+  structuralEvents,
+  termChanges,
+} from './bucketModel.ts';
+import { BucketEvents } from './BucketEvents.tsx';
 import { SeriesMultiples } from './SeriesMultiples.tsx';
 import { HotKeysSlot } from '../keyviz/HotKeysSlot.tsx';
 import type { TopN } from '../keyviz/hotKeysUrl.ts';
@@ -152,6 +159,10 @@ export default function BucketPage() {
     () => (d ? termChanges(d.detail.columns, d.detail.groups, d.detail.terms) : []),
     [d],
   );
+  const events = useMemo(
+    () => (d?.writes ? bucketEventRows(structuralEvents(d.writes), bucketId) : null),
+    [d, bucketId],
+  );
   const related = useMemo(
     () => (d?.writes ? relatedRows(d.writes.rows, bucketId) : []),
     [d, bucketId],
@@ -277,6 +288,13 @@ export default function BucketPage() {
           </tbody>
         </table>
       )}
+
+      <h2>Splits, merges and gaps</h2>
+      <BucketEvents
+        rows={events}
+        search={carry}
+        inMatrix={d.writes?.rows.some((r) => r.bucketId === bucketId) ?? false}
+      />
 
       {detail.row.aggregate && (
         <>

@@ -1,7 +1,14 @@
 // The bucket page's data model (pure): the page built from matrices when the node has no
-// GetRouteDetail, the Raft group / leader term changes, and the same route's other rows.
+// GetRouteDetail, the Raft group / leader term changes, the same route's other rows, and
+// the bucket's splits, merges and gaps.
 import type { BucketIdent, RouteDetail } from '../../api/consoleClient.ts';
 import type { Matrix, RowMeta, Series } from '../../data/matrix.ts';
+import {
+  bucketEvents,
+  columnGaps,
+  inferredTransitions,
+  type TimeEvent,
+} from '../../data/timeEvents.ts';
 
 export const SERIES_ORDER: readonly Series[] = ['reads', 'writes', 'read_bytes', 'write_bytes'];
 
@@ -113,4 +120,67 @@ export function relatedRows(rows: readonly RowMeta[], bucketId: string): RowMeta
   const route = routeOf(bucketId);
   if (route === null) return [];
   return rows.filter((r) => r.bucketId !== bucketId && routeOf(r.bucketId) === route);
+}
+
+/** A split, merge or gap that touches the bucket, as the bucket page lists it. */
+export interface BucketEventRow {
+  kind: 'split' | 'merge' | 'gap';
+  /** When: the transition's first column, or the first column after a gap. */
+  unixMs: number;
+  /** A gap: the last column before it. */
+  fromMs?: number;
+  /** What happened to this bucket, in words, ending where `others` follow. */
+  what: string;
+  /** The other buckets involved (the page links them). */
+  others: string[];
+  /** Words after the links, if any. */
+  after: string;
+}
+
+/**
+ * The bucket's splits and merges (inferred from the matrix's bucket identities,
+ * timeEvents.ts) and the window's gaps, oldest first. Leader and group changes are
+ * the term table's. Takes the events of the matrix (timeEvents' kinds) so the
+ * inference runs once per matrix.
+ */
+export function bucketEventRows(events: readonly TimeEvent[], bucketId: string): BucketEventRow[] {
+  const out: BucketEventRow[] = [];
+  // A gap is the whole window's: listed even for a bucket the matrix has no row for.
+  const mine = new Set(bucketEvents(events, bucketId));
+  for (const e of events) {
+    if (e.kind !== 'gap' && !mine.has(e)) continue;
+    if (e.kind === 'gap') {
+      const s = Math.round(e.missingMs / 1000);
+      out.push({
+        kind: 'gap',
+        unixMs: e.unixMs,
+        fromMs: e.fromMs,
+        what: `Gap: no column for ${s} s (the server was down or paused)`,
+        others: [],
+        after: '',
+      });
+      continue;
+    }
+    if (e.kind !== 'split' && e.kind !== 'merge') continue;
+    const others = e.buckets.filter((b) => b !== bucketId);
+    // buckets = [the row that stays, the row that came or went] (timeEvents.ts).
+    const stays = e.buckets[0] === bucketId;
+    const how = e.source === 'stream' ? ' (reported)' : ' (inferred from the rows)';
+    const what =
+      e.kind === 'split'
+        ? stays
+          ? 'Split: its higher keys became'
+          : 'Split off from'
+        : stays
+          ? 'Merge: took in'
+          : 'Merged into';
+    const after = e.kind === 'merge' && !stays ? `; no traffic of its own after this${how}` : how;
+    out.push({ kind: e.kind, unixMs: e.unixMs, what, others, after });
+  }
+  return out.sort((a, b) => a.unixMs - b.unixMs);
+}
+
+/** The events bucketEventRows reads, for one matrix: inferred splits, merges and gaps. */
+export function structuralEvents(m: Matrix): TimeEvent[] {
+  return [...inferredTransitions(m), ...columnGaps(m)];
 }
