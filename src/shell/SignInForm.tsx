@@ -92,7 +92,10 @@ export function SignInForm({ session, onSignedIn, reason }: Props) {
   );
 }
 
-/** "Sign out" for the JSON source: ends the node session, then the page asks to sign in. */
+/**
+ * "Sign out" for the JSON source, in the shell bar: ends the node session, then every page
+ * asks to sign in (the session is the console's, src/shell/useDataSource.ts).
+ */
 export function SignOutButton({
   session,
   onSignedOut,
@@ -103,7 +106,7 @@ export function SignOutButton({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   return (
-    <div className="session-bar">
+    <div className="shell-session">
       {error && (
         <span className="signin-error" role="alert">
           {error}

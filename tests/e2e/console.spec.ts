@@ -49,8 +49,16 @@ test.beforeAll(async () => {
   const creds = writeCredentials(dir, [{ access: ACCESS, secret: SECRET, role: 'read_only' }]);
   const upstreamAddr = await startNodeLike();
   [rootSrv, jsonSrv, gateway] = await Promise.all([
-    spawnServer(['--static', rootOut, ...WORKLOAD]),
-    spawnServer(['--static', jsonOut, '--adminCredentialsFile', creds, ...WORKLOAD]),
+    spawnServer(['--static', rootOut, '--nodeId', 'console-root', ...WORKLOAD]),
+    spawnServer([
+      '--static',
+      jsonOut,
+      '--adminCredentialsFile',
+      creds,
+      '--nodeId',
+      'console-json',
+      ...WORKLOAD,
+    ]),
     spawnServer(['--static', rootOut, '--upstream', upstreamAddr, '--upstreamInsecureNoAuth']),
   ]);
 });
@@ -96,8 +104,13 @@ test('Connect under /: heatmap -> bucket -> cluster -> adapters, Back, reload, d
 }) => {
   const base = '/';
   await page.goto(`${rootSrv.http}/keyviz?rows=24`);
+  // The shell bar names the node and the source; Connect has no session to show.
+  await expect(page.getByTestId('shell-node')).toHaveText('console-root');
+  await expect(page.getByTestId('shell-source')).toHaveText('via Connect');
+  await expect(page.getByTestId('shell-session')).toHaveCount(0);
   const id = await openBucketFromHeatmap(page, base, 24);
   await expectBucketDrawn(page, id);
+  await expect(page.getByTestId('shell-node')).toHaveText('console-root');
   // A bucket page is part of the Key Visualizer section of the navigation.
   await expect(page.getByRole('link', { name: 'Key Visualizer' })).toHaveAttribute(
     'aria-current',
@@ -207,8 +220,18 @@ test('JSON source under /admin/: the same pages after sign-in, deep link and rel
   page,
 }) => {
   await page.goto(`${jsonSrv.http}/admin/keyviz`);
+  // Before sign-in the node refuses to name itself: the bar says signed out, no name.
+  const bar = page.getByRole('region', { name: 'Console bar' });
+  await expect(page.getByTestId('shell-session')).toHaveText('Not signed in');
+  await expect(page.getByTestId('shell-source')).toHaveText('via JSON API');
+  await expect(page.getByTestId('shell-node')).toHaveCount(0);
+  await expect(bar.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
   await signIn(page);
   await waitForHeatmap(page);
+  // The sign-in on the page reaches the bar: the name is fetched again.
+  await expect(page.getByTestId('shell-node')).toHaveText('console-json');
+  await expect(page.getByTestId('shell-session')).toHaveText('Signed in');
+  await expect(bar.getByRole('button', { name: 'Sign out' })).toBeVisible();
   // A row label opens its bucket's page under the base path too.
   const label = page.getByTestId('key-axis').getByRole('link').nth(2);
   const fromLabel = await labelBucket(label);
@@ -239,6 +262,26 @@ test('JSON source under /admin/: the same pages after sign-in, deep link and rel
   await expect(page.getByTestId('adapters-page')).toBeVisible();
   await page.goBack();
   await expect(page.getByTestId('cluster-page')).toBeVisible();
+  await expect(page.getByTestId('groups').locator('tbody tr').first()).toBeVisible();
+  await expect(page.getByTestId('shell-node')).toHaveText('console-json');
+
+  // Sign out from the Cluster page (the shell bar's): the page asks to sign in again, the
+  // bar forgets the name; signing in on this page brings both back.
+  const logout = page.waitForResponse((r) => r.url().endsWith('/admin/api/v1/auth/logout'));
+  await bar.getByRole('button', { name: 'Sign out' }).click();
+  expect((await logout).status()).toBe(204);
+  await expect(page.getByRole('heading', { name: 'Sign in to the node' })).toBeVisible();
+  await expect(page.getByTestId('groups')).toHaveCount(0);
+  await expect(page.getByTestId('shell-session')).toHaveText('Not signed in');
+  await expect(page.getByTestId('shell-node')).toHaveCount(0);
+  await expect(bar.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
+  // The session really ended: the node refuses the cookie-less call.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Sign in to the node' })).toBeVisible();
+  await signIn(page);
+  await expect(page.getByTestId('groups').locator('tbody tr').first()).toBeVisible();
+  await expect(page.getByTestId('shell-node')).toHaveText('console-json');
+  await expect(page.getByTestId('shell-session')).toHaveText('Signed in');
   await page.goBack();
   await waitForHeatmap(page);
 });

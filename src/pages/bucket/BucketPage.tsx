@@ -21,7 +21,7 @@ import { bucketPath, windowOf, windowQuery } from '../../shell/router.ts';
 import { useDataSource } from '../../shell/useDataSource.ts';
 import { ConsoleState, FanoutNote } from '../console/ConsoleState.tsx';
 import { AdapterTable } from '../console/AdapterTable.tsx';
-import { useLoad } from '../console/useLoad.ts';
+import { useSessionLoad } from '../console/useLoad.ts';
 import { detailFromMatrices, relatedRows, termChanges } from './bucketModel.ts';
 import { SeriesMultiples } from './SeriesMultiples.tsx';
 import { HotKeysSlot } from '../keyviz/HotKeysSlot.tsx';
@@ -139,7 +139,7 @@ export default function BucketPage() {
   const [now] = useState(() => Date.now());
   const win = useMemo(() => windowOf(search, now), [search, now]);
   const carry = windowQuery(search);
-  const load = useLoad(`${bucketId}|${win.fromMs}|${win.toMs}`, (signal) =>
+  const load = useSessionLoad(`${bucketId}|${win.fromMs}|${win.toMs}`, (signal) =>
     loadBucket(access, client, bucketId, win, signal),
   );
   const [cursor, setCursor] = useState<number | null>(null);
