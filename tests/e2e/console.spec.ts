@@ -2,14 +2,14 @@
 // source under `/admin/`: heatmap -> bucket -> cluster -> adapters and back with the
 // browser's Back, reload of each page, a deep link to a bucket; and the degraded pages
 // behind a gateway whose upstream is node-like (no GetRouteDetail / GetAdapterSummary).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { buildEmbed } from '../helpers/embedBuild.ts';
 import { writeCredentials } from '../helpers/jsonAdmin.ts';
-import { REPO_ROOT, spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
+import { startNodeLike, type NodeLike } from '../helpers/nodeLikeProcess.ts';
+import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
 import { cellCentre, fetchMatrix, waitForHeatmap } from './support.ts';
 
 const ACCESS = 'console-reader';
@@ -19,25 +19,7 @@ const WORKLOAD = ['--keyvizStep', '10m', '--backfill', '2h', '--routes', '80', '
 let rootSrv: SpawnedServer; // `/` build, Connect
 let jsonSrv: SpawnedServer; // `/admin/` build, JSON source
 let gateway: SpawnedServer; // `/` build, gateway in front of a node-like upstream
-let upstream: ChildProcess | null = null;
-
-function startNodeLike(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'tests/helpers/nodeLikeUpstream.ts', ...WORKLOAD],
-      { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    upstream = p;
-    let out = '';
-    p.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /on (127\.0\.0\.1:\d+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    p.once('exit', (code) => reject(new Error(`node-like upstream exited ${code}`)));
-  });
-}
+let upstream: NodeLike | null = null;
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
@@ -47,7 +29,8 @@ test.beforeAll(async () => {
     buildEmbed(dir, '/admin/', 'json'),
   ]);
   const creds = writeCredentials(dir, [{ access: ACCESS, secret: SECRET, role: 'read_only' }]);
-  const upstreamAddr = await startNodeLike();
+  upstream = await startNodeLike(WORKLOAD);
+  const upstreamAddr = upstream.addr;
   [rootSrv, jsonSrv, gateway] = await Promise.all([
     spawnServer(['--static', rootOut, '--nodeId', 'console-root', ...WORKLOAD]),
     spawnServer([
@@ -65,7 +48,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await Promise.all([rootSrv?.stop(), jsonSrv?.stop(), gateway?.stop()]);
-  if (upstream?.pid) process.kill(-upstream.pid, 'SIGTERM');
+  upstream?.stop();
 });
 
 async function signIn(page: Page): Promise<void> {
@@ -214,6 +197,74 @@ test('a row label of the key axis opens its bucket page, by pointer and by keybo
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(new RegExp(`/keyviz/bucket/${encodeURIComponent(picked)}\\?`));
   await expectBucketDrawn(page, picked);
+});
+
+test('bucket page: the picked column and the hot keys top-N live in the URL; the change table says what it lists', async ({
+  page,
+}) => {
+  const m = await fetchMatrix(rootSrv.http, 'writes', 24);
+  const id = m.rows[3].bucketId;
+  const at = `${rootSrv.http}/keyviz/bucket/${encodeURIComponent(id)}?range=6h`;
+  await page.goto(at);
+  await expectBucketDrawn(page, id);
+  const panel = page.getByTestId('hotkeys-panel');
+  const top = panel.getByRole('combobox', { name: 'Top' });
+  // By default the newest column, top 20, and nothing of it in the URL.
+  await expect(top).toHaveValue('20');
+  expect(new URL(page.url()).search).toBe('?range=6h');
+
+  // A click on a series picks its column: written as that column's flush time.
+  const svg = page.locator('[data-series="writes"] svg');
+  const box = (await svg.boundingBox())!;
+  await page.mouse.click(box.x + box.width * 0.3, box.y + box.height / 2);
+  await expect(page).toHaveURL(/[?&]hkt=\d+$/);
+  const hkt = new URL(page.url()).searchParams.get('hkt')!;
+  await top.selectOption('50');
+  await expect(page).toHaveURL(`${at}&hkt=${hkt}&hktop=50`);
+  const picked = await page.getByText(/^Of the column /).textContent();
+
+  // Reload keeps both; away from the pointer the picked column stays marked.
+  await page.reload();
+  await expectBucketDrawn(page, id);
+  await page.mouse.move(0, 0);
+  await expect(top).toHaveValue('50');
+  await expect(page.getByText(/^Of the column /)).toHaveText(picked!);
+  await expect(page.locator('line.cursor-line')).toHaveCount(4);
+
+  // Back undoes the top-N, then the pick; Forward redoes them.
+  await page.goBack();
+  await expect(page).toHaveURL(`${at}&hkt=${hkt}`);
+  await expect(top).toHaveValue('20');
+  await page.goBack();
+  await expect(page).toHaveURL(at);
+  await expect(page.getByText(/^Of the column /)).not.toHaveText(picked!);
+  await page.goForward();
+  await page.goForward();
+  await expect(page).toHaveURL(`${at}&hkt=${hkt}&hktop=50`);
+  await expect(top).toHaveValue('50');
+
+  // Closing the panel is a state of its own: a reload keeps it closed.
+  await panel.getByRole('button', { name: 'Close hot keys' }).click();
+  await expect(page).toHaveURL(/hkt=none/);
+  await page.reload();
+  await expect(page.getByTestId('hotkeys-slot')).toHaveText(/Click a series/);
+
+  // The change table's caption counts every change and says when it lists only the newest.
+  const table = page.getByTestId('term-changes');
+  if ((await table.count()) > 0) {
+    const caption = (await page.getByTestId('term-caption').textContent())!;
+    const rows = await table.locator('tbody tr').count();
+    const n = /^No change/.test(caption)
+      ? 0
+      : Number(/^([\d,]+) change/.exec(caption)![1].replace(/,/g, ''));
+    if (n + 1 <= 50) {
+      expect(rows).toBe(n + 1);
+      expect(caption).not.toContain('the last');
+    } else {
+      expect(rows).toBe(50);
+      expect(caption).toContain(`the last 50 of ${(n + 1).toLocaleString('en-US')} rows`);
+    }
+  }
 });
 
 test('JSON source under /admin/: the same pages after sign-in, deep link and reload', async ({

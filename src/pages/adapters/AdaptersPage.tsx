@@ -77,7 +77,7 @@ export default function AdaptersPage() {
               rows={d.rows}
               caption={
                 d.nodeRows.length
-                  ? 'Cluster (counters summed, percentiles: the largest node’s)'
+                  ? 'Cluster (counters summed; each percentile the highest across nodes, taken separately)'
                   : 'Per adapter and operation'
               }
             />

@@ -1,6 +1,7 @@
 // The bucket page's data model (pure): the page built from matrices when the node has no
 // GetRouteDetail, the Raft group / leader term changes, and the same route's other rows.
 import type { BucketIdent, RouteDetail } from '../../api/consoleClient.ts';
+import { formatInt } from '../../data/format.ts';
 import type { Matrix, RowMeta, Series } from '../../data/matrix.ts';
 
 export const SERIES_ORDER: readonly Series[] = ['reads', 'writes', 'read_bytes', 'write_bytes'];
@@ -100,6 +101,21 @@ export function termChanges(
     t = terms[c];
   }
   return out;
+}
+
+/** Rows the change table lists at most: the newest (every change stays marked on the series). */
+export const CHANGE_ROWS = 50;
+
+/**
+ * The change table's caption. `entries` counts its rows (the first (group, term) seen, then
+ * one per change); when the table lists only the newest `shown`, the caption says so.
+ */
+export function changeCaption(entries: number, shown = CHANGE_ROWS): string {
+  const n = Math.max(0, entries - 1);
+  if (n === 0) return 'No change in the window';
+  const changes = `${formatInt(n)} change${n === 1 ? '' : 's'} in the window`;
+  if (entries <= shown) return changes;
+  return `${changes}: the table lists the last ${formatInt(shown)} of ${formatInt(entries)} rows (every change is marked on the series above)`;
 }
 
 /** `route:<id>` of a bucket id, or null for a virtual bucket. */
