@@ -93,8 +93,14 @@ export const FIRST_PAINT_JS_BUDGET_BYTES = 100_000;
  * KEYVIZ_PAINTED_COMPARE) and lost by 2.2x at 1024 x 1440 on a 2-core machine, so it left:
  * 194.9 kB in all, 122.7 kB first paint. Both ceilings came down (198,400 -> 195,600 with room
  * for the hot-keys panel's work; 124,300 -> 123,100).
+ * Then the console got one shared data source and session (issue 14's audit): the shell bar's
+ * session state and Sign out on every page, the node's name asked again after a sign-in,
+ * every page's loads keyed on the session (+348 B first paint, within its ceiling; +114 B
+ * console chunk, +103 B sign-in chunk), and the bucket page's picked column and top-N in the
+ * URL with the change table's honest caption (+355 B): 194.9 -> 195.9 kB in all (195,889 B),
+ * 123,094 B first paint. That is the one reason the total ceiling went up (195,600 -> 196,000).
  */
-export const PAGE_JS_CEILING_BYTES = 195_600;
+export const PAGE_JS_CEILING_BYTES = 196_000;
 export const FIRST_PAINT_JS_CEILING_BYTES = 123_100;
 
 /** Builds the page into `outDir` (a fresh folder of the caller's), for `base`. */

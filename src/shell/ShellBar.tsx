@@ -7,18 +7,18 @@ import { NavLink } from 'react-router-dom';
 import { useDataSource } from './useDataSource.ts';
 import './shell.css';
 
-// The JSON source's session control: a chunk of its own (a Connect page never loads it).
-const SignOutButton = lazy(() =>
-  import('./SignInForm.tsx').then((m) => ({ default: m.SignOutButton })),
+// The JSON source's session state and Sign out: with the sign-in form's chunk (a Connect
+// page never loads it).
+const ShellSession = lazy(() =>
+  import('./SignInForm.tsx').then((m) => ({ default: m.ShellSession })),
 );
 
 const SOURCE_LABEL = { connect: 'Connect', 'grpc-web': 'gRPC-Web', json: 'JSON API' } as const;
 
 export function ShellBar() {
-  const { kind, session, signedOut, node: identity, markSignedOut } = useDataSource();
+  const { kind, session, signedOut, node: identity } = useDataSource();
   // Signed out, the bar shows nothing it could only learn signed in.
   const node = signedOut ? null : identity.name;
-  const signedIn = session !== null && !signedOut && identity.state === 'ok';
   return (
     <section className="shell-bar" aria-label="Console bar">
       <a className="skip-link" href="#main-content">
@@ -38,15 +38,10 @@ export function ShellBar() {
         <span data-testid="shell-source" className="muted">
           via {SOURCE_LABEL[kind]}
         </span>
-        {session && (signedOut || signedIn) && (
-          <span data-testid="shell-session" className="muted">
-            {signedIn ? 'Signed in' : 'Not signed in'}
-          </span>
-        )}
       </span>
-      {session && signedIn && (
+      {session && (
         <Suspense fallback={null}>
-          <SignOutButton session={session} onSignedOut={markSignedOut} />
+          <ShellSession session={session} />
         </Suspense>
       )}
     </section>

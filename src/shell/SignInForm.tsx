@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { useDataSource } from './useDataSource.ts';
 import type { SessionAuth } from '../api/source.ts';
 import { signInErrorText } from './session.ts';
 import './session.css';
@@ -133,5 +134,23 @@ export function SignOutButton({
         Sign out
       </button>
     </div>
+  );
+}
+
+/**
+ * The shell bar's session part (JSON source): "Signed in" and Sign out once the node named
+ * itself this epoch, "Not signed in" when signed out or refused, nothing while asking.
+ */
+export function ShellSession({ session }: { session: SessionAuth }) {
+  const { signedOut, node, markSignedOut } = useDataSource();
+  const signedIn = !signedOut && node.state === 'ok';
+  if (!signedOut && !signedIn) return null;
+  return (
+    <>
+      <span data-testid="shell-session" className="muted">
+        {signedIn ? 'Signed in' : 'Not signed in'}
+      </span>
+      {signedIn && <SignOutButton session={session} onSignedOut={markSignedOut} />}
+    </>
   );
 }

@@ -46,7 +46,7 @@ export const DataSourceContext = createContext<DataSource | null>(null);
 
 export function useDataSource(): DataSource {
   const ds = useContext(DataSourceContext);
-  if (!ds) throw new Error('useDataSource: no <DataSourceProvider> above this component');
+  if (!ds) throw new Error('no DataSourceProvider');
   return ds;
 }
 

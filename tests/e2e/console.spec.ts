@@ -262,7 +262,7 @@ test('bucket page: the picked column and the hot keys top-N live in the URL; the
       expect(caption).not.toContain('the last');
     } else {
       expect(rows).toBe(50);
-      expect(caption).toContain(`the last 50 of ${(n + 1).toLocaleString('en-US')} rows`);
+      expect(caption).toContain(`the last 50 of ${(n + 1).toLocaleString('en-US')} rows listed`);
     }
   }
 });

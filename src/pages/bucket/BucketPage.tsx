@@ -195,8 +195,8 @@ export default function BucketPage() {
   const cols = detail.columns;
   // Hot keys of the picked column; the newest one until the user picks (null = closed).
   const hotCol = pickedColumn(cols, bview.pick);
-  const pickGone = bview.pick.kind === 'col' && hotCol === null;
-  const pick = (c: number) => setView({ ...bview, pick: { kind: 'col', colMs: cols[c] } });
+  const pickGone = typeof bview.pick === 'number' && hotCol === null;
+  const pick = (c: number) => setView({ ...bview, pick: cols[c] });
   const step = cols.length > 1 ? cols[1] - cols[0] : 60_000;
   // "Show on the heatmap": zoomed to this bucket's keys over the same columns.
   const zoom =
@@ -340,15 +340,15 @@ export default function BucketPage() {
             baseUrl={config.baseUrl}
             source={kind}
             onTop={(top: TopN) => setView({ ...bview, top })}
-            onClose={() => setView({ ...bview, pick: { kind: 'none' } })}
+            onClose={() => setView({ ...bview, pick: 'none' })}
           />
         </>
       ) : (
         <p className="muted" data-testid="hotkeys-slot">
           {!d.writes
             ? 'Hot keys need the heatmap matrix, which did not load.'
-            : pickGone && bview.pick.kind === 'col'
-              ? `The picked column (${formatDate(bview.pick.colMs)} ${formatClock(bview.pick.colMs)}) is not in this window: click a series to pick another.`
+            : pickGone
+              ? 'The picked column is not in this window: click a series to pick another.'
               : 'Click a series to see the hot keys of that column.'}
         </p>
       )}

@@ -115,7 +115,8 @@ export function changeCaption(entries: number, shown = CHANGE_ROWS): string {
   if (n === 0) return 'No change in the window';
   const changes = `${formatInt(n)} change${n === 1 ? '' : 's'} in the window`;
   if (entries <= shown) return changes;
-  return `${changes}: the table lists the last ${formatInt(shown)} of ${formatInt(entries)} rows (every change is marked on the series above)`;
+  // Every change stays marked on the series; the caption says the table's rows are not all.
+  return `${changes}: the last ${formatInt(shown)} of ${formatInt(entries)} rows listed`;
 }
 
 /** `route:<id>` of a bucket id, or null for a virtual bucket. */

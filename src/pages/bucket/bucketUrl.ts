@@ -5,30 +5,22 @@
 // hand-edited link never breaks the page, and other parameters are kept as they are.
 import { TOPS, type TopN } from '../keyviz/hotKeysUrl.ts';
 
-/** The picked column: newest (the default), closed, or the column flushed at `colMs`. */
-export type BucketPick = { kind: 'newest' } | { kind: 'none' } | { kind: 'col'; colMs: number };
+/** The picked column: the newest (the default), none (closed), or the one flushed at a time. */
+export type BucketPick = 'newest' | 'none' | number;
 
 export interface BucketView {
   pick: BucketPick;
   top: TopN;
 }
 
-export const DEFAULT_BUCKET_VIEW: Readonly<BucketView> = Object.freeze({
-  pick: Object.freeze({ kind: 'newest' as const }),
-  top: 20 as TopN,
-});
-
 export function parseBucketView(search: string): BucketView {
   const p = new URLSearchParams(search);
-  const topN = Number(p.get('hktop'));
-  const top = (TOPS as readonly number[]).includes(topN) ? (topN as TopN) : 20;
-  const t = p.get('hkt');
-  let pick: BucketPick = { kind: 'newest' };
-  if (t === 'none') pick = { kind: 'none' };
-  else if (t !== null && /^[0-9]{1,16}$/.test(t) && Number.isSafeInteger(Number(t))) {
-    pick = { kind: 'col', colMs: Number(t) };
-  }
-  return { pick, top };
+  const top = Number(p.get('hktop'));
+  const t = p.get('hkt') ?? '';
+  return {
+    pick: t === 'none' ? t : /^[0-9]{1,15}$/.test(t) ? Number(t) : 'newest',
+    top: (TOPS as readonly number[]).includes(top) ? (top as TopN) : 20,
+  };
 }
 
 /** `?…` with the bucket view written over `search` (its other parameters kept). */
@@ -36,8 +28,7 @@ export function bucketViewSearch(search: string, v: BucketView): string {
   const p = new URLSearchParams(search);
   p.delete('hkt');
   p.delete('hktop');
-  if (v.pick.kind === 'none') p.set('hkt', 'none');
-  else if (v.pick.kind === 'col') p.set('hkt', String(Math.round(v.pick.colMs)));
+  if (v.pick !== 'newest') p.set('hkt', String(v.pick));
   if (v.top !== 20) p.set('hktop', String(v.top));
   const s = p.toString();
   return s ? `?${s}` : '';
@@ -49,8 +40,8 @@ export function bucketViewSearch(search: string, v: BucketView): string {
  * says the column left the window rather than showing another one's keys).
  */
 export function pickedColumn(columns: readonly number[], pick: BucketPick): number | null {
-  if (pick.kind === 'none' || columns.length === 0) return null;
-  if (pick.kind === 'newest') return columns.length - 1;
-  const i = columns.indexOf(pick.colMs);
+  if (pick === 'none' || columns.length === 0) return null;
+  if (pick === 'newest') return columns.length - 1;
+  const i = columns.indexOf(pick);
   return i >= 0 ? i : null;
 }
