@@ -5,6 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { buildEmbed } from '../helpers/embedBuild.ts';
 import { writeCredentials } from '../helpers/jsonAdmin.ts';
@@ -50,6 +51,14 @@ test.afterAll(async () => {
   await Promise.all([rootSrv?.stop(), jsonSrv?.stop(), gateway?.stop()]);
   upstream?.stop();
 });
+
+/** axe's violations (the rules of tests/e2e/axe.spec.ts) as "rule: target" lines. */
+async function axeViolations(page: Page): Promise<string[]> {
+  const r = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze();
+  return r.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+}
 
 async function signIn(page: Page): Promise<void> {
   await page.getByLabel('Access key').fill(ACCESS);
@@ -315,6 +324,9 @@ test('JSON source under /admin/: the same pages after sign-in, deep link and rel
   await expect(page.getByTestId('cluster-page')).toBeVisible();
   await expect(page.getByTestId('groups').locator('tbody tr').first()).toBeVisible();
   await expect(page.getByTestId('shell-node')).toHaveText('console-json');
+  // The bar's session part (Signed in, Sign out) passes axe like the rest of the page.
+  await expect(bar.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  expect(await axeViolations(page)).toEqual([]);
 
   // Sign out from the Cluster page (the shell bar's): the page asks to sign in again, the
   // bar forgets the name; signing in on this page brings both back.
@@ -326,6 +338,7 @@ test('JSON source under /admin/: the same pages after sign-in, deep link and rel
   await expect(page.getByTestId('shell-session')).toHaveText('Not signed in');
   await expect(page.getByTestId('shell-node')).toHaveCount(0);
   await expect(bar.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
+  expect(await axeViolations(page)).toEqual([]);
   // The session really ended: the node refuses the cookie-less call.
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Sign in to the node' })).toBeVisible();
