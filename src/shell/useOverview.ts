@@ -51,8 +51,3 @@ export function useNodeIdentity(client: AdminClient, nonce: number): NodeIdentit
   }, [client, nonce]);
   return id;
 }
-
-/** The node's identity for a page's heading; null while unknown or when the server has none. */
-export function useNodeName(client: AdminClient, nonce: number): NodeName | null {
-  return useNodeIdentity(client, nonce).name;
-}
