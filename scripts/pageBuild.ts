@@ -102,9 +102,16 @@ export const FIRST_PAINT_JS_BUDGET_BYTES = 100_000;
  * +0.74 kB in its chunk, and timeEvents.ts, now shared by the heatmap's event layer and the
  * bucket page, became a chunk of its own (+0.26 kB of glue): 197.3 kB in all, the first paint
  * unchanged. The total ceiling went up for that (196,400 -> 197,400).
+ * Then the console got one shared data source and session (issue 14's audit): the shell bar's
+ * session state and Sign out on every page, the node's name asked again after a sign-in,
+ * every page's loads keyed on the session (+348 B first paint; +114 B console chunk, +103 B
+ * sign-in chunk), and the bucket page's picked column and top-N in the URL with the change
+ * table's honest caption (+355 B): 198.3 kB in all, 123.1 kB first paint, where this round
+ * began (198.3 / 123.7) with the features above added. Ceilings: 197,400 -> 198,400 in all;
+ * first paint 123,100 -> 123,300.
  */
-export const PAGE_JS_CEILING_BYTES = 197_400;
-export const FIRST_PAINT_JS_CEILING_BYTES = 123_100;
+export const PAGE_JS_CEILING_BYTES = 198_400;
+export const FIRST_PAINT_JS_CEILING_BYTES = 123_300;
 
 /** Builds the page into `outDir` (a fresh folder of the caller's), for `base`. */
 export function buildPageInto(outDir: string, base = '/'): void {

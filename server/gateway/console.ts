@@ -7,8 +7,9 @@
 //   bucket; per_adapter merged like the adapter summary;
 // - adapter summary: requests, in flight, bytes in and out add up (every node
 //   counts only what it served); p50/p95/p99 cannot be combined from quantiles,
-//   so the merged row carries the largest node's value (an upper bound) and
-//   every node's own row is kept in node_summaries.
+//   so the merged row carries the highest across nodes, per percentile (each an
+//   upper bound; p50 and p99 may come from different nodes), and every node's
+//   own row is kept in node_summaries.
 import { clone, create } from '@bufbuild/protobuf';
 import {
   AdapterSummarySchema,
@@ -86,7 +87,10 @@ export function mergeRouteDetails(
   });
 }
 
-/** Summed counters and the largest percentile per (adapter, operation), sorted. */
+/**
+ * Summed counters and, per (adapter, operation), the highest of each percentile across the
+ * nodes, taken separately (p50 from one node, p99 from another: no node's own row), sorted.
+ */
 export function mergeAdapterRows(lists: readonly (readonly AdapterSummary[])[]): AdapterSummary[] {
   const by = new Map<string, AdapterSummary>();
   for (const list of lists) {

@@ -1,10 +1,12 @@
-// The console: one router under the build's base, a small shell (skip link, navigation,
-// node name, data source) and the pages. The Key Visualizer is in the first chunk (it is
+// The console: one router under the build's base, one data source and session shared by
+// all (DataSourceProvider), a small shell (skip link, navigation, node name, data source,
+// session) and the pages. The Key Visualizer is in the first chunk (it is
 // what most visits open); every other page is its own lazy chunk.
 import { lazy, Suspense } from 'react';
 import { BrowserRouter, Link, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { KeyvizPage } from '../pages/keyviz/KeyvizPage.tsx';
 import { routerBasename } from './router.ts';
+import { DataSourceProvider } from './DataSourceProvider.tsx';
 import { ShellBar } from './ShellBar.tsx';
 import { LoadingPanel } from './LoadPanels.tsx';
 
@@ -47,18 +49,20 @@ function NotFound() {
 export function App() {
   return (
     <BrowserRouter basename={routerBasename(BASE)}>
-      <ShellBar />
-      <Suspense fallback={<LoadingPanel />}>
-        <Routes>
-          <Route path="/" element={<ToKeyviz />} />
-          <Route path="/index.html" element={<ToKeyviz />} />
-          <Route path="/keyviz" element={<KeyvizPage />} />
-          <Route path="/keyviz/bucket/:bucketId" element={<BucketPage />} />
-          <Route path="/cluster" element={<ClusterPage />} />
-          <Route path="/adapters" element={<AdaptersPage />} />
-          <Route path="*" element={<NotFound />} />
-        </Routes>
-      </Suspense>
+      <DataSourceProvider>
+        <ShellBar />
+        <Suspense fallback={<LoadingPanel />}>
+          <Routes>
+            <Route path="/" element={<ToKeyviz />} />
+            <Route path="/index.html" element={<ToKeyviz />} />
+            <Route path="/keyviz" element={<KeyvizPage />} />
+            <Route path="/keyviz/bucket/:bucketId" element={<BucketPage />} />
+            <Route path="/cluster" element={<ClusterPage />} />
+            <Route path="/adapters" element={<AdaptersPage />} />
+            <Route path="*" element={<NotFound />} />
+          </Routes>
+        </Suspense>
+      </DataSourceProvider>
     </BrowserRouter>
   );
 }

@@ -1,15 +1,24 @@
 // The bar every page shares: a skip link, the navigation (NavLink sets aria-current), the
-// node's name and the data source. Sign-in and sign-out stay with each page's data.
+// node's name, the data source and, on the JSON source, the session (its state and Sign out).
+// The bar and the pages read one data source (DataSourceProvider), so a sign-in on any page
+// fetches the name again here, and Sign out here sends every page to its sign-in form.
+import { lazy, Suspense } from 'react';
 import { NavLink } from 'react-router-dom';
 import { useDataSource } from './useDataSource.ts';
-import { useNodeName } from './useOverview.ts';
 import './shell.css';
+
+// The JSON source's session state and Sign out: with the sign-in form's chunk (a Connect
+// page never loads it).
+const ShellSession = lazy(() =>
+  import('./SignInForm.tsx').then((m) => ({ default: m.ShellSession })),
+);
 
 const SOURCE_LABEL = { connect: 'Connect', 'grpc-web': 'gRPC-Web', json: 'JSON API' } as const;
 
 export function ShellBar() {
-  const { client, kind } = useDataSource();
-  const node = useNodeName(client, 0);
+  const { kind, session, signedOut, node: identity } = useDataSource();
+  // Signed out, the bar shows nothing it could only learn signed in.
+  const node = signedOut ? null : identity.name;
   return (
     <section className="shell-bar" aria-label="Console bar">
       <a className="skip-link" href="#main-content">
@@ -20,14 +29,21 @@ export function ShellBar() {
         <NavLink to="/cluster">Cluster</NavLink>
         <NavLink to="/adapters">Adapters</NavLink>
       </nav>
-      <span className="shell-meta muted">
+      <span className="shell-meta">
         {node && (
           <span data-testid="shell-node" title={node.address || undefined}>
             {node.nodeId}
           </span>
         )}
-        <span data-testid="shell-source">via {SOURCE_LABEL[kind]}</span>
+        <span data-testid="shell-source" className="muted">
+          via {SOURCE_LABEL[kind]}
+        </span>
       </span>
+      {session && (
+        <Suspense fallback={null}>
+          <ShellSession session={session} />
+        </Suspense>
+      )}
     </section>
   );
 }

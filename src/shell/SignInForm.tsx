@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { useDataSource } from './useDataSource.ts';
 import type { SessionAuth } from '../api/source.ts';
 import { signInErrorText } from './session.ts';
 import './session.css';
@@ -92,7 +93,10 @@ export function SignInForm({ session, onSignedIn, reason }: Props) {
   );
 }
 
-/** "Sign out" for the JSON source: ends the node session, then the page asks to sign in. */
+/**
+ * "Sign out" for the JSON source, in the shell bar: ends the node session, then every page
+ * asks to sign in (the session is the console's, src/shell/useDataSource.ts).
+ */
 export function SignOutButton({
   session,
   onSignedOut,
@@ -103,7 +107,7 @@ export function SignOutButton({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   return (
-    <div className="session-bar">
+    <div className="shell-session">
       {error && (
         <span className="signin-error" role="alert">
           {error}
@@ -130,5 +134,23 @@ export function SignOutButton({
         Sign out
       </button>
     </div>
+  );
+}
+
+/**
+ * The shell bar's session part (JSON source): "Signed in" and Sign out once the node named
+ * itself this epoch, "Not signed in" when signed out or refused, nothing while asking.
+ */
+export function ShellSession({ session }: { session: SessionAuth }) {
+  const { signedOut, node, markSignedOut } = useDataSource();
+  const signedIn = !signedOut && node.state === 'ok';
+  if (!signedOut && !signedIn) return null;
+  return (
+    <>
+      <span data-testid="shell-session" className="muted">
+        {signedIn ? 'Signed in' : 'Not signed in'}
+      </span>
+      {signedIn && <SignOutButton session={session} onSignedOut={markSignedOut} />}
+    </>
   );
 }

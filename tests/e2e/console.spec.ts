@@ -2,14 +2,15 @@
 // source under `/admin/`: heatmap -> bucket -> cluster -> adapters and back with the
 // browser's Back, reload of each page, a deep link to a bucket; and the degraded pages
 // behind a gateway whose upstream is node-like (no GetRouteDetail / GetAdapterSummary).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { buildEmbed } from '../helpers/embedBuild.ts';
 import { writeCredentials } from '../helpers/jsonAdmin.ts';
-import { REPO_ROOT, spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
+import { startNodeLike, type NodeLike } from '../helpers/nodeLikeProcess.ts';
+import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
 import { cellCentre, fetchMatrix, waitForHeatmap } from './support.ts';
 
 const ACCESS = 'console-reader';
@@ -19,25 +20,7 @@ const WORKLOAD = ['--keyvizStep', '10m', '--backfill', '2h', '--routes', '80', '
 let rootSrv: SpawnedServer; // `/` build, Connect
 let jsonSrv: SpawnedServer; // `/admin/` build, JSON source
 let gateway: SpawnedServer; // `/` build, gateway in front of a node-like upstream
-let upstream: ChildProcess | null = null;
-
-function startNodeLike(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'tests/helpers/nodeLikeUpstream.ts', ...WORKLOAD],
-      { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    upstream = p;
-    let out = '';
-    p.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /on (127\.0\.0\.1:\d+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    p.once('exit', (code) => reject(new Error(`node-like upstream exited ${code}`)));
-  });
-}
+let upstream: NodeLike | null = null;
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
@@ -47,18 +30,35 @@ test.beforeAll(async () => {
     buildEmbed(dir, '/admin/', 'json'),
   ]);
   const creds = writeCredentials(dir, [{ access: ACCESS, secret: SECRET, role: 'read_only' }]);
-  const upstreamAddr = await startNodeLike();
+  upstream = await startNodeLike(WORKLOAD);
+  const upstreamAddr = upstream.addr;
   [rootSrv, jsonSrv, gateway] = await Promise.all([
-    spawnServer(['--static', rootOut, ...WORKLOAD]),
-    spawnServer(['--static', jsonOut, '--adminCredentialsFile', creds, ...WORKLOAD]),
+    spawnServer(['--static', rootOut, '--nodeId', 'console-root', ...WORKLOAD]),
+    spawnServer([
+      '--static',
+      jsonOut,
+      '--adminCredentialsFile',
+      creds,
+      '--nodeId',
+      'console-json',
+      ...WORKLOAD,
+    ]),
     spawnServer(['--static', rootOut, '--upstream', upstreamAddr, '--upstreamInsecureNoAuth']),
   ]);
 });
 
 test.afterAll(async () => {
   await Promise.all([rootSrv?.stop(), jsonSrv?.stop(), gateway?.stop()]);
-  if (upstream?.pid) process.kill(-upstream.pid, 'SIGTERM');
+  upstream?.stop();
 });
+
+/** axe's violations (the rules of tests/e2e/axe.spec.ts) as "rule: target" lines. */
+async function axeViolations(page: Page): Promise<string[]> {
+  const r = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze();
+  return r.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+}
 
 async function signIn(page: Page): Promise<void> {
   await page.getByLabel('Access key').fill(ACCESS);
@@ -96,8 +96,13 @@ test('Connect under /: heatmap -> bucket -> cluster -> adapters, Back, reload, d
 }) => {
   const base = '/';
   await page.goto(`${rootSrv.http}/keyviz?rows=24`);
+  // The shell bar names the node and the source; Connect has no session to show.
+  await expect(page.getByTestId('shell-node')).toHaveText('console-root');
+  await expect(page.getByTestId('shell-source')).toHaveText('via Connect');
+  await expect(page.getByTestId('shell-session')).toHaveCount(0);
   const id = await openBucketFromHeatmap(page, base, 24);
   await expectBucketDrawn(page, id);
+  await expect(page.getByTestId('shell-node')).toHaveText('console-root');
   // A bucket page is part of the Key Visualizer section of the navigation.
   await expect(page.getByRole('link', { name: 'Key Visualizer' })).toHaveAttribute(
     'aria-current',
@@ -203,12 +208,90 @@ test('a row label of the key axis opens its bucket page, by pointer and by keybo
   await expectBucketDrawn(page, picked);
 });
 
+test('bucket page: the picked column and the hot keys top-N live in the URL; the change table says what it lists', async ({
+  page,
+}) => {
+  const m = await fetchMatrix(rootSrv.http, 'writes', 24);
+  const id = m.rows[3].bucketId;
+  const at = `${rootSrv.http}/keyviz/bucket/${encodeURIComponent(id)}?range=6h`;
+  await page.goto(at);
+  await expectBucketDrawn(page, id);
+  const panel = page.getByTestId('hotkeys-panel');
+  const top = panel.getByRole('combobox', { name: 'Top' });
+  // By default the newest column, top 20, and nothing of it in the URL.
+  await expect(top).toHaveValue('20');
+  expect(new URL(page.url()).search).toBe('?range=6h');
+
+  // A click on a series picks its column: written as that column's flush time.
+  const svg = page.locator('[data-series="writes"] svg');
+  const box = (await svg.boundingBox())!;
+  await page.mouse.click(box.x + box.width * 0.3, box.y + box.height / 2);
+  await expect(page).toHaveURL(/[?&]hkt=\d+$/);
+  const hkt = new URL(page.url()).searchParams.get('hkt')!;
+  await top.selectOption('50');
+  await expect(page).toHaveURL(`${at}&hkt=${hkt}&hktop=50`);
+  const picked = await page.getByText(/^Of the column /).textContent();
+
+  // Reload keeps both; away from the pointer the picked column stays marked.
+  await page.reload();
+  await expectBucketDrawn(page, id);
+  await page.mouse.move(0, 0);
+  await expect(top).toHaveValue('50');
+  await expect(page.getByText(/^Of the column /)).toHaveText(picked!);
+  await expect(page.locator('line.cursor-line')).toHaveCount(4);
+
+  // Back undoes the top-N, then the pick; Forward redoes them.
+  await page.goBack();
+  await expect(page).toHaveURL(`${at}&hkt=${hkt}`);
+  await expect(top).toHaveValue('20');
+  await page.goBack();
+  await expect(page).toHaveURL(at);
+  await expect(page.getByText(/^Of the column /)).not.toHaveText(picked!);
+  await page.goForward();
+  await page.goForward();
+  await expect(page).toHaveURL(`${at}&hkt=${hkt}&hktop=50`);
+  await expect(top).toHaveValue('50');
+
+  // Closing the panel is a state of its own: a reload keeps it closed.
+  await panel.getByRole('button', { name: 'Close hot keys' }).click();
+  await expect(page).toHaveURL(/hkt=none/);
+  await page.reload();
+  await expect(page.getByTestId('hotkeys-slot')).toHaveText(/Click a series/);
+
+  // The change table's caption counts every change and says when it lists only the newest.
+  const table = page.getByTestId('term-changes');
+  if ((await table.count()) > 0) {
+    const caption = (await page.getByTestId('term-caption').textContent())!;
+    const rows = await table.locator('tbody tr').count();
+    const n = /^No change/.test(caption)
+      ? 0
+      : Number(/^([\d,]+) change/.exec(caption)![1].replace(/,/g, ''));
+    if (n + 1 <= 50) {
+      expect(rows).toBe(n + 1);
+      expect(caption).not.toContain('the last');
+    } else {
+      expect(rows).toBe(50);
+      expect(caption).toContain(`the last 50 of ${(n + 1).toLocaleString('en-US')} rows listed`);
+    }
+  }
+});
+
 test('JSON source under /admin/: the same pages after sign-in, deep link and reload', async ({
   page,
 }) => {
   await page.goto(`${jsonSrv.http}/admin/keyviz`);
+  // Before sign-in the node refuses to name itself: the bar says signed out, no name.
+  const bar = page.getByRole('region', { name: 'Console bar' });
+  await expect(page.getByTestId('shell-session')).toHaveText('Not signed in');
+  await expect(page.getByTestId('shell-source')).toHaveText('via JSON API');
+  await expect(page.getByTestId('shell-node')).toHaveCount(0);
+  await expect(bar.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
   await signIn(page);
   await waitForHeatmap(page);
+  // The sign-in on the page reaches the bar: the name is fetched again.
+  await expect(page.getByTestId('shell-node')).toHaveText('console-json');
+  await expect(page.getByTestId('shell-session')).toHaveText('Signed in');
+  await expect(bar.getByRole('button', { name: 'Sign out' })).toBeVisible();
   // A row label opens its bucket's page under the base path too.
   const label = page.getByTestId('key-axis').getByRole('link').nth(2);
   const fromLabel = await labelBucket(label);
@@ -239,6 +322,30 @@ test('JSON source under /admin/: the same pages after sign-in, deep link and rel
   await expect(page.getByTestId('adapters-page')).toBeVisible();
   await page.goBack();
   await expect(page.getByTestId('cluster-page')).toBeVisible();
+  await expect(page.getByTestId('groups').locator('tbody tr').first()).toBeVisible();
+  await expect(page.getByTestId('shell-node')).toHaveText('console-json');
+  // The bar's session part (Signed in, Sign out) passes axe like the rest of the page.
+  await expect(bar.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  expect(await axeViolations(page)).toEqual([]);
+
+  // Sign out from the Cluster page (the shell bar's): the page asks to sign in again, the
+  // bar forgets the name; signing in on this page brings both back.
+  const logout = page.waitForResponse((r) => r.url().endsWith('/admin/api/v1/auth/logout'));
+  await bar.getByRole('button', { name: 'Sign out' }).click();
+  expect((await logout).status()).toBe(204);
+  await expect(page.getByRole('heading', { name: 'Sign in to the node' })).toBeVisible();
+  await expect(page.getByTestId('groups')).toHaveCount(0);
+  await expect(page.getByTestId('shell-session')).toHaveText('Not signed in');
+  await expect(page.getByTestId('shell-node')).toHaveCount(0);
+  await expect(bar.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
+  expect(await axeViolations(page)).toEqual([]);
+  // The session really ended: the node refuses the cookie-less call.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Sign in to the node' })).toBeVisible();
+  await signIn(page);
+  await expect(page.getByTestId('groups').locator('tbody tr').first()).toBeVisible();
+  await expect(page.getByTestId('shell-node')).toHaveText('console-json');
+  await expect(page.getByTestId('shell-session')).toHaveText('Signed in');
   await page.goBack();
   await waitForHeatmap(page);
 });

@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
+  changeCaption,
   detailFromMatrices,
   relatedRows,
   termChanges,
 } from '../../src/pages/bucket/bucketModel.ts';
+import {
+  bucketViewSearch,
+  parseBucketView,
+  pickedColumn,
+} from '../../src/pages/bucket/bucketUrl.ts';
 import { groupRows, sortRows } from '../../src/pages/cluster/clusterModel.ts';
 import { filterRows, parseFilter } from '../../src/data/view/filter.ts';
 import type { Matrix, RowMeta, Series } from '../../src/data/matrix.ts';
@@ -72,6 +78,61 @@ describe('bucket page model', () => {
       ),
     ).toEqual(['route:2:redis', 'route:2#3']);
     expect(relatedRows(rows, 'virtual:18446744073709551615')).toEqual([]);
+  });
+});
+
+describe('bucket page: change table caption', () => {
+  it('counts changes, not rows, and says when the table lists only the newest', () => {
+    expect(changeCaption(1)).toBe('No change in the window');
+    expect(changeCaption(2)).toBe('1 change in the window');
+    expect(changeCaption(50)).toBe('49 changes in the window');
+    expect(changeCaption(1201)).toBe(
+      '1,200 changes in the window: the last 50 of 1,201 rows listed',
+    );
+    expect(changeCaption(4, 3)).toContain('the last 3 of 4 rows');
+  });
+});
+
+describe('bucket page: view state in the query', () => {
+  it('reads the picked column and the top-N, defaults for anything invalid', () => {
+    expect(parseBucketView('')).toEqual({ pick: 'newest', top: 20 });
+    expect(parseBucketView('?range=6h&hkt=1700000000000&hktop=50')).toEqual({
+      pick: 1700000000000,
+      top: 50,
+    });
+    expect(parseBucketView('hkt=none')).toEqual({ pick: 'none', top: 20 });
+    for (const bad of [
+      'hkt=-5',
+      'hkt=1e9',
+      'hkt=12.5',
+      'hkt=9999999999999999',
+      'hkt=',
+      'hkt=NONE',
+    ]) {
+      expect(parseBucketView(bad).pick, bad).toBe('newest');
+    }
+    expect(parseBucketView('hktop=7').top).toBe(20);
+    expect(parseBucketView('hktop=256').top).toBe(256);
+  });
+
+  it('writes only non-defaults and keeps the other parameters (the window)', () => {
+    expect(bucketViewSearch('?range=6h', { pick: 'newest', top: 20 })).toBe('?range=6h');
+    expect(bucketViewSearch('', { pick: 'newest', top: 20 })).toBe('');
+    const s = bucketViewSearch('?range=6h&hkt=5&hktop=10', { pick: 1700000600000, top: 256 });
+    expect(s).toBe('?range=6h&hkt=1700000600000&hktop=256');
+    expect(parseBucketView(s)).toEqual({ pick: 1700000600000, top: 256 });
+    expect(bucketViewSearch('?range=1h', { pick: 'none', top: 10 })).toBe(
+      '?range=1h&hkt=none&hktop=10',
+    );
+  });
+
+  it('maps a pick to a column of the window, null when closed or gone', () => {
+    const cols = [1000, 2000, 3000];
+    expect(pickedColumn(cols, 'newest')).toBe(2);
+    expect(pickedColumn(cols, 2000)).toBe(1);
+    expect(pickedColumn(cols, 2500)).toBeNull();
+    expect(pickedColumn(cols, 'none')).toBeNull();
+    expect(pickedColumn([], 'newest')).toBeNull();
   });
 });
 

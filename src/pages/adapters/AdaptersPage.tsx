@@ -7,7 +7,7 @@ import { formatClock } from '../../data/format.ts';
 import { useDataSource } from '../../shell/useDataSource.ts';
 import { ConsoleState, FanoutNote } from '../console/ConsoleState.tsx';
 import { AdapterTable } from '../console/AdapterTable.tsx';
-import { useLoad } from '../console/useLoad.ts';
+import { useSessionLoad } from '../console/useLoad.ts';
 import '../console/console.css';
 
 const REFRESH = [0, 5, 30] as const;
@@ -17,7 +17,11 @@ export default function AdaptersPage() {
   const [params, setParams] = useSearchParams();
   const refresh = Number(params.get('refresh') ?? '30');
   const refreshS = (REFRESH as readonly number[]).includes(refresh) ? refresh : 30;
-  const load = useLoad('adapters', (signal) => getAdapterSummary(access, signal), refreshS * 1000);
+  const load = useSessionLoad(
+    'adapters',
+    (signal) => getAdapterSummary(access, signal),
+    refreshS * 1000,
+  );
   useEffect(() => {
     document.title = 'Adapters · Key Visualizer';
   }, []);
@@ -73,7 +77,7 @@ export default function AdaptersPage() {
               rows={d.rows}
               caption={
                 d.nodeRows.length
-                  ? 'Cluster (counters summed, percentiles: the largest node’s)'
+                  ? 'Cluster (counters summed; each percentile the highest across nodes, taken separately)'
                   : 'Per adapter and operation'
               }
             />

@@ -4,7 +4,7 @@
 // routes, the same route's other rows, neighbours, hot keys, and a way back to the heatmap
 // zoomed to it.
 import { useEffect, useMemo, useState } from 'react';
-import { Link, useLocation, useParams } from 'react-router-dom';
+import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import {
   ConsoleError,
   getRouteDetail,
@@ -21,9 +21,11 @@ import { bucketPath, windowOf, windowQuery } from '../../shell/router.ts';
 import { useDataSource } from '../../shell/useDataSource.ts';
 import { ConsoleState, FanoutNote } from '../console/ConsoleState.tsx';
 import { AdapterTable } from '../console/AdapterTable.tsx';
-import { useLoad } from '../console/useLoad.ts';
+import { useSessionLoad } from '../console/useLoad.ts';
 import {
   bucketEventRows,
+  CHANGE_ROWS,
+  changeCaption,
   detailFromMatrices,
   relatedRows,
   structuralEvents,
@@ -33,6 +35,7 @@ import { BucketEvents } from './BucketEvents.tsx';
 import { SeriesMultiples } from './SeriesMultiples.tsx';
 import { HotKeysSlot } from '../keyviz/HotKeysSlot.tsx';
 import type { TopN } from '../keyviz/hotKeysUrl.ts';
+import { bucketViewSearch, parseBucketView, pickedColumn, type BucketView } from './bucketUrl.ts';
 import { columnEdges } from '../../data/view/gaps.ts';
 import '../console/console.css';
 
@@ -140,15 +143,19 @@ function BucketLink({ b, search }: { b: BucketIdent; search: string }) {
 export default function BucketPage() {
   const { bucketId = '' } = useParams();
   const { search } = useLocation();
+  const navigate = useNavigate();
   const { console: access, client, session, config, kind } = useDataSource();
-  const [hotPick, setHotCol] = useState<number | null | undefined>(undefined);
-  const [hotTop, setHotTop] = useState<TopN>(20);
+  // The picked column and the top-N live in the query (src/pages/bucket/bucketUrl.ts): Back,
+  // Forward and reload keep them, a shared link opens the same hot keys.
+  const bview = useMemo(() => parseBucketView(search), [search]);
+  const setView = (v: BucketView) => navigate({ search: bucketViewSearch(search, v) });
   const [now] = useState(() => Date.now());
   const win = useMemo(() => windowOf(search, now), [search, now]);
   const carry = windowQuery(search);
-  const load = useLoad(`${bucketId}|${win.fromMs}|${win.toMs}`, (signal) =>
+  const load = useSessionLoad(`${bucketId}|${win.fromMs}|${win.toMs}`, (signal) =>
     loadBucket(access, client, bucketId, win, signal),
   );
+  // The column under the pointer (or moved to with the arrow keys); transient, not in the URL.
   const [cursor, setCursor] = useState<number | null>(null);
   useEffect(() => {
     document.title = `${bucketId} · Key Visualizer`;
@@ -194,14 +201,9 @@ export default function BucketPage() {
   const { detail } = d;
   const cols = detail.columns;
   // Hot keys of the picked column; the newest one until the user picks (null = closed).
-  const hotCol =
-    hotPick === undefined
-      ? cols.length
-        ? cols.length - 1
-        : null
-      : hotPick !== null && hotPick < cols.length
-        ? hotPick
-        : null;
+  const hotCol = pickedColumn(cols, bview.pick);
+  const pickGone = typeof bview.pick === 'number' && hotCol === null;
+  const pick = (c: number) => setView({ ...bview, pick: cols[c] });
   const step = cols.length > 1 ? cols[1] - cols[0] : 60_000;
   // "Show on the heatmap": zoomed to this bucket's keys over the same columns.
   const zoom =
@@ -243,9 +245,9 @@ export default function BucketPage() {
         columns={cols}
         series={detail.series}
         changes={changes}
-        cursor={cursor !== null && cursor < cols.length ? cursor : null}
+        cursor={cursor !== null && cursor < cols.length ? cursor : hotCol}
         onCursor={setCursor}
-        onPick={setHotCol}
+        onPick={pick}
       />
 
       <h2>Raft group and leader term</h2>
@@ -253,11 +255,7 @@ export default function BucketPage() {
         <p className="muted">The node reported no group or term for this bucket.</p>
       ) : (
         <table className="console-table" data-testid="term-changes">
-          <caption>
-            {changes.length === 1
-              ? 'No change in the window'
-              : `${changes.length - 1} changes in the window`}
-          </caption>
+          <caption data-testid="term-caption">{changeCaption(changes.length)}</caption>
           <thead>
             <tr>
               <th scope="col">From</th>
@@ -269,7 +267,7 @@ export default function BucketPage() {
             </tr>
           </thead>
           <tbody>
-            {changes.slice(-50).map((c) => (
+            {changes.slice(-CHANGE_ROWS).map((c) => (
               <tr key={c.col}>
                 <td>
                   {formatDate(c.t)} {formatClock(c.t)}
@@ -349,21 +347,23 @@ export default function BucketPage() {
             pick another.
           </p>
           <HotKeysSlot
-            sel={{ cell: { bucketId, colMs: cols[hotCol] }, range: null, top: hotTop }}
+            sel={{ cell: { bucketId, colMs: cols[hotCol] }, range: null, top: bview.top }}
             matrix={d.writes}
             edges={columnEdges(d.writes.columns, step, d.writes.columnWidths)}
             stepMs={step}
             baseUrl={config.baseUrl}
             source={kind}
-            onTop={setHotTop}
-            onClose={() => setHotCol(null)}
+            onTop={(top: TopN) => setView({ ...bview, top })}
+            onClose={() => setView({ ...bview, pick: 'none' })}
           />
         </>
       ) : (
         <p className="muted" data-testid="hotkeys-slot">
-          {d.writes
-            ? 'Click a series to see the hot keys of that column.'
-            : 'Hot keys need the heatmap matrix, which did not load.'}
+          {!d.writes
+            ? 'Hot keys need the heatmap matrix, which did not load.'
+            : pickGone
+              ? 'The picked column is not in this window: click a series to pick another.'
+              : 'Click a series to see the hot keys of that column.'}
         </p>
       )}
 

@@ -2,6 +2,7 @@
 // GetRouteDetail, the Raft group / leader term changes, the same route's other rows, and
 // the bucket's splits, merges and gaps.
 import type { BucketIdent, RouteDetail } from '../../api/consoleClient.ts';
+import { formatInt } from '../../data/format.ts';
 import type { Matrix, RowMeta, Series } from '../../data/matrix.ts';
 import {
   bucketEvents,
@@ -107,6 +108,22 @@ export function termChanges(
     t = terms[c];
   }
   return out;
+}
+
+/** Rows the change table lists at most: the newest (every change stays marked on the series). */
+export const CHANGE_ROWS = 50;
+
+/**
+ * The change table's caption. `entries` counts its rows (the first (group, term) seen, then
+ * one per change); when the table lists only the newest `shown`, the caption says so.
+ */
+export function changeCaption(entries: number, shown = CHANGE_ROWS): string {
+  const n = Math.max(0, entries - 1);
+  if (n === 0) return 'No change in the window';
+  const changes = `${formatInt(n)} change${n === 1 ? '' : 's'} in the window`;
+  if (entries <= shown) return changes;
+  // Every change stays marked on the series; the caption says the table's rows are not all.
+  return `${changes}: the last ${formatInt(shown)} of ${formatInt(entries)} rows listed`;
 }
 
 /** `route:<id>` of a bucket id, or null for a virtual bucket. */

@@ -8,7 +8,7 @@ import { formatInt } from '../../data/format.ts';
 import { useDataSource } from '../../shell/useDataSource.ts';
 import { ConsoleState } from '../console/ConsoleState.tsx';
 import { formatAge } from '../console/format.ts';
-import { useLoad } from '../console/useLoad.ts';
+import { useSessionLoad } from '../console/useLoad.ts';
 import { groupRows, SORT_KEYS, sortRows, type SortKey } from './clusterModel.ts';
 import '../console/console.css';
 
@@ -26,7 +26,7 @@ export default function ClusterPage() {
   const sortParam = params.get('sort') as SortKey | null;
   const sort: SortKey = sortParam && SORT_KEYS.includes(sortParam) ? sortParam : 'group';
   const desc = params.get('dir') === 'desc';
-  const load = useLoad(
+  const load = useSessionLoad(
     'cluster',
     async (signal) => ({ view: await getCluster(access, signal), at: Date.now() }),
     30_000,

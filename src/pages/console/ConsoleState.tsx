@@ -1,7 +1,7 @@
-import { useCallback } from 'react';
 import type { ConsoleError } from '../../api/consoleClient.ts';
 import type { SessionAuth } from '../../api/source.ts';
 import { SignInForm } from '../../shell/SignInForm.tsx';
+import { useDataSource } from '../../shell/useDataSource.ts';
 
 /** What a console page shows instead of its data: loading, sign-in, or why not. */
 export function ConsoleState({
@@ -15,7 +15,8 @@ export function ConsoleState({
   session: SessionAuth | null;
   onRetry: () => void;
 }) {
-  const signedIn = useCallback(() => onRetry(), [onRetry]);
+  // A sign-in is the console's: every page's loads (keyed on the session) run again.
+  const { markSignedIn } = useDataSource();
   if (!error) {
     return (
       <section className="state" data-state="loading" aria-busy="true">
@@ -24,7 +25,7 @@ export function ConsoleState({
     );
   }
   if (error.kind === 'unauthenticated' && session) {
-    return <SignInForm session={session} onSignedIn={signedIn} />;
+    return <SignInForm session={session} onSignedIn={markSignedIn} />;
   }
   return (
     <section className="state" data-state={error.kind} role="alert">

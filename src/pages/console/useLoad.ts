@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ConsoleError } from '../../api/consoleClient.ts';
+import { useDataSource } from '../../shell/useDataSource.ts';
 
 export interface Load<T> {
   data: T | null;
@@ -56,4 +57,26 @@ export function useLoad<T>(
   const reload = useCallback(() => setNonce((n) => n + 1), []);
   const busy = settled !== token;
   return { data: state.key === key ? state.data : null, error: state.error, busy, reload };
+}
+
+const SIGNED_OUT = new ConsoleError('unauthenticated', 'Signed out');
+
+/**
+ * useLoad under the console's session: loads again after every sign-in (the key carries the
+ * epoch); signed out, the page gets "unauthenticated" at once (its sign-in form) and stops
+ * refreshing; a 401 marks the whole console signed out (the shell bar says so).
+ */
+export function useSessionLoad<T>(
+  key: string,
+  load: (signal: AbortSignal) => Promise<T>,
+  refreshMs = 0,
+): Load<T> {
+  const { session, signedOut, epoch, markSignedOut } = useDataSource();
+  const out = session !== null && signedOut;
+  const l = useLoad(`${epoch}|${key}`, load, out ? 0 : refreshMs);
+  const refused = session !== null && l.error?.kind === 'unauthenticated';
+  useEffect(() => {
+    if (refused) markSignedOut();
+  }, [refused, markSignedOut]);
+  return out ? { ...l, data: null, error: SIGNED_OUT, busy: false } : l;
 }

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef } from 'react';
 import { formatClock, formatInt } from '../../data/format.ts';
 import type { Matrix } from '../../data/matrix.ts';
 import { inferStepMs } from '../../data/raster.ts';
@@ -16,7 +16,7 @@ import type { LoadError } from '../../shell/loadError.ts';
 import { EmptyPanel, LoadingPanel } from '../../shell/LoadPanels.tsx';
 import { readToken, writeToken } from '../../shell/tokenStore.ts';
 import { useDataSource } from '../../shell/useDataSource.ts';
-import { useNodeName, type NodeName } from '../../shell/useOverview.ts';
+import type { NodeName } from '../../shell/useOverview.ts';
 
 // Shown only on a failed load or on the JSON source's session: chunks of their own, so the
 // heatmap's first paint does not carry them (issue 17's bundle).
@@ -25,9 +25,6 @@ const ErrorPanel = lazy(() =>
 );
 const SignInForm = lazy(() =>
   import('../../shell/SignInForm.tsx').then((m) => ({ default: m.SignInForm })),
-);
-const SignOutButton = lazy(() =>
-  import('../../shell/SignInForm.tsx').then((m) => ({ default: m.SignOutButton })),
 );
 
 function Header({
@@ -105,39 +102,48 @@ function StaleBanner({
 
 export function KeyvizPage() {
   // Connect, gRPC-Web or the node's JSON API (cookie session): one client either way.
-  const { config, client, session, needsSignIn, setSignedOut, kind } = useDataSource();
+  // The session is the console's (the shell bar has Sign out); its epoch counts sign-ins.
+  const { config, client, session, needsSignIn, markSignedIn, markSignedOut, kind, ...ds } =
+    useDataSource();
+  const { signedOut, epoch } = ds;
   const [view, dispatch] = useHeatmapViewState();
   // Time range, zoom windows and record files (issue 4) on top of the matrix feed.
   const feed = useHeatmapFeed(client, view);
   const dropping = useFileDrop(feed.openRecord);
-  const [authNonce, setAuthNonce] = useState(0);
-  const node = useNodeName(client, authNonce);
+  const node = signedOut ? null : ds.node.name;
   const { reload } = feed;
 
+  // A new token is new credentials, as a sign-in is: the epoch reloads everything.
   const onToken = useCallback(
     (token: string) => {
       writeToken(token);
-      setAuthNonce((n) => n + 1);
-      reload();
+      markSignedIn();
     },
-    [reload],
+    [markSignedIn],
   );
 
-  const onSignedIn = useCallback(() => {
-    setSignedOut(false);
-    setAuthNonce((n) => n + 1);
-    reload();
-  }, [reload, setSignedOut]);
-  const onSignedOut = useCallback(() => {
-    setSignedOut(true);
-    reload();
-  }, [reload, setSignedOut]);
+  const { matrix, error } = feed;
+  // A refused load means the session ended (expired, or signed out elsewhere): the whole
+  // console says so, the shell bar included.
+  const refused = session !== null && error?.kind === 'unauthenticated';
+  useEffect(() => {
+    if (refused) markSignedOut();
+  }, [refused, markSignedOut]);
+  // Whoever changed the session (this page's form, the shell bar's Sign out, another page),
+  // the heatmap loads again: after a sign-in with the session; after a sign-out that found
+  // data on screen, so the next answer (a 401) confirms it.
+  const seen = useRef({ epoch, signedOut });
+  const hadData = matrix !== null && !refused;
+  useEffect(() => {
+    const was = seen.current;
+    seen.current = { epoch, signedOut };
+    if (was.epoch !== epoch || (signedOut && !was.signedOut && hadData)) reload();
+  }, [epoch, signedOut, hadData, reload]);
 
   useEffect(() => {
     document.title = node ? `Key Visualizer · ${node.nodeId}` : 'Key Visualizer';
   }, [node]);
 
-  const { matrix, error } = feed;
   const columns = matrix?.columns;
   const stepMs = useMemo(() => (columns ? inferStepMs(columns) : 0), [columns]);
   let body;
@@ -146,7 +152,7 @@ export function KeyvizPage() {
     body = (
       <SignInForm
         session={session}
-        onSignedIn={onSignedIn}
+        onSignedIn={markSignedIn}
         reason={matrix ? 'The session ended (signed out or expired): sign in again.' : undefined}
       />
     );
@@ -180,11 +186,6 @@ export function KeyvizPage() {
   return (
     <div className={dropping ? 'page drop-active' : 'page'}>
       <Header node={node} matrix={matrix} loadedAt={feed.loadedAt} live={feed.live} />
-      {session && !signIn && (
-        <Suspense fallback={null}>
-          <SignOutButton session={session} onSignedOut={onSignedOut} />
-        </Suspense>
-      )}
       {/* A named region: the control groups are inside a landmark (axe "region"). */}
       <section className="page-controls" aria-label="Heatmap settings">
         <Controls
