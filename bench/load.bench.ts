@@ -207,6 +207,9 @@ const { readFileSync } = require('node:fs');
 const { base, pid } = workerData;
 let running = true;
 const lat = [];
+// Time to the TCP connection alone: tells a slow accept (SYN dropped and retried after 1 s,
+// 3 s) apart from a slow answer.
+const conn = [];
 const rss = () => {
   const m = /VmRSS:\\s+(\\d+) kB/.exec(readFileSync('/proc/' + pid + '/status', 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
@@ -217,10 +220,12 @@ const probe = async () => {
   while (running) {
     const t0 = performance.now();
     await new Promise((resolve) => {
-      http.get(base + '/healthz', { agent: false }, (res) => {
+      const req = http.get(base + '/healthz', { agent: false }, (res) => {
         res.resume();
         res.on('end', resolve);
-      }).on('error', resolve);
+      });
+      req.on('error', resolve);
+      req.on('socket', (s) => s.once('connect', () => conn.push(performance.now() - t0)));
     });
     lat.push(performance.now() - t0);
     await new Promise((r) => setTimeout(r, 25));
@@ -232,13 +237,28 @@ parentPort.once('message', async () => {
   await done;
   clearInterval(sampler);
   peak = Math.max(peak, rss());
-  parentPort.postMessage({ lat, peak });
+  parentPort.postMessage({ lat, conn, peak });
 });
 `;
 
 interface ProbeResult {
   lat: number[];
+  conn: number[];
   peak: number;
+}
+
+/** Kernel TCP counters (this network namespace) that say a connection attempt was dropped. */
+function tcpDrops(): Record<string, number> {
+  const want = ['ListenOverflows', 'ListenDrops', 'TCPReqQFullDrop', 'TCPBacklogDrop'];
+  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+  const out: Record<string, number> = {};
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    if (!lines[i].startsWith('TcpExt:')) continue;
+    const names = lines[i].split(/\s+/);
+    const values = lines[i + 1].split(/\s+/);
+    names.forEach((n, j) => want.includes(n) && (out[n] = Number(values[j])));
+  }
+  return out;
 }
 
 /** Starts the off-loop probe; the returned function stops it and hands back its figures. */
@@ -275,6 +295,10 @@ interface LevelResult {
   healthzP99: number;
   /** The same probe on the bench's own event loop (the pre-worker figure). */
   healthzP99BenchLoop: number;
+  /** The probe's TCP connect alone, p99. */
+  connectP99: number;
+  /** Kernel drop counters' growth during the level, "name +n" for each that grew. */
+  tcpDrops: string;
   peakRssMb: number;
   sessionsEnded: number;
   /** Server CPU seconds used during the level: a figure a loaded machine moves less than latency. */
@@ -292,6 +316,7 @@ async function level(ctx: Ctx, p: Protocol, n: number, cancel: boolean): Promise
   ctx.h1.destroy();
   ctx.h1 = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   const cpu0 = cpuS(ctx.s.proc.pid!);
+  const drops0 = tcpDrops();
   const stopProbe = startProbeWorker(ctx.s.http, ctx.s.proc.pid!);
   const probe = probeHealthz(ctx.s.http, running);
   // Half-way: a random point within the median uncancelled latency seen so far.
@@ -330,6 +355,11 @@ async function level(ctx: Ctx, p: Protocol, n: number, cancel: boolean): Promise
     cancelled: counts.cancelled,
     healthzP99: pct(off.lat, 99),
     healthzP99BenchLoop: pct(hz, 99),
+    connectP99: pct(off.conn, 99),
+    tcpDrops: Object.entries(tcpDrops())
+      .filter(([k, v]) => v > (drops0[k] ?? 0))
+      .map(([k, v]) => `${k} +${v - (drops0[k] ?? 0)}`)
+      .join(', '),
     peakRssMb: off.peak,
     sessionsEnded,
     serverCpuS: cpuS(ctx.s.proc.pid!) - cpu0,
@@ -382,7 +412,7 @@ export async function run(): Promise<void> {
         `idle RSS ${f0(idle)} MB; loadavg at start ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
     );
     console.log(
-      'protocol  clients cancel  answers/s   p50 ms   p99 ms  refused  errors  cancelled  healthz p99 ms  (bench-loop)  peak RSS MB  h2 ended  server CPU s',
+      'protocol  clients cancel  answers/s   p50 ms   p99 ms  refused  errors  cancelled  healthz p99 ms  (bench-loop)  (connect)  peak RSS MB  h2 ended  server CPU s  kernel drops',
     );
     const results: LevelResult[] = [];
     for (const cancel of [false, true].filter((c) => MODES.includes(c ? 'cancel' : 'plain'))) {
@@ -391,7 +421,7 @@ export async function run(): Promise<void> {
           const r = await level(ctx, p, n, cancel);
           results.push(r);
           console.log(
-            `${p.padEnd(9)} ${String(n).padStart(7)} ${String(cancel).padStart(6)} ${f1(r.answersPerS).padStart(10)} ${f0(r.p50).padStart(8)} ${f0(r.p99).padStart(8)} ${String(r.refusals).padStart(8)} ${String(r.errors).padStart(7)} ${String(r.cancelled).padStart(10)} ${f0(r.healthzP99).padStart(15)} ${f0(r.healthzP99BenchLoop).padStart(13)} ${f0(r.peakRssMb).padStart(12)} ${String(r.sessionsEnded).padStart(9)} ${f1(r.serverCpuS).padStart(13)}`,
+            `${p.padEnd(9)} ${String(n).padStart(7)} ${String(cancel).padStart(6)} ${f1(r.answersPerS).padStart(10)} ${f0(r.p50).padStart(8)} ${f0(r.p99).padStart(8)} ${String(r.refusals).padStart(8)} ${String(r.errors).padStart(7)} ${String(r.cancelled).padStart(10)} ${f0(r.healthzP99).padStart(15)} ${f0(r.healthzP99BenchLoop).padStart(13)} ${f0(r.connectP99).padStart(10)} ${f0(r.peakRssMb).padStart(12)} ${String(r.sessionsEnded).padStart(9)} ${f1(r.serverCpuS).padStart(13)}  ${r.tcpDrops || '-'}`,
           );
         }
       }
@@ -429,6 +459,7 @@ export async function run(): Promise<void> {
     console.log(
       `RSS after ${CANCELS} cancelled calls: ${f0(afterCancels)} MB vs ${f0(before)} MB before (${f1((100 * (afterCancels - before)) / before)}%, target within 10%)`,
     );
+    if (process.env.LOAD_PRINT_SERVER) console.log(s.output());
     const warnings = s.output().match(/\w+Warning/g) ?? [];
     console.log(`server warnings: ${warnings.length ? [...new Set(warnings)].join(', ') : 'none'}`);
   } finally {

@@ -18,12 +18,19 @@ export interface Listener<S> {
   close(graceMs: number): Promise<void>;
 }
 
+/** Accept queue length asked of the kernel (Linux's somaxconn default since 5.4). */
+export const LISTEN_BACKLOG = 4096;
+
 function listenOn(server: HttpServer | Http2Server, addr: ListenAddress): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (e: Error) =>
       reject(new Error(`--${addr.flag} ${addr.host}:${addr.port}: ${e.message}`));
     server.once('error', onError);
-    server.listen(addr.port, addr.host, () => {
+    // A deep accept queue: clients that connect and cancel at a high rate (a cancel on
+    // HTTP/1.1 is a new connection) filled Node's default 511 during a 100-150 ms pause of the
+    // loop (GC, a busy machine), and the kernel then dropped every new SYN, the health probe's
+    // too, which retried after 1 s and 3 s. The kernel caps this at net.core.somaxconn.
+    server.listen({ port: addr.port, host: addr.host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', onError);
       resolve((server.address() as AddressInfo).port);
     });
