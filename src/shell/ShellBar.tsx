@@ -5,6 +5,7 @@
 import { lazy, Suspense } from 'react';
 import { NavLink } from 'react-router-dom';
 import { useDataSource } from './useDataSource.ts';
+import { nodeLabel } from './nodeLabel.ts';
 import './shell.css';
 
 // The JSON source's session state and Sign out: with the sign-in form's chunk (a Connect
@@ -18,7 +19,7 @@ const SOURCE_LABEL = { connect: 'Connect', 'grpc-web': 'gRPC-Web', json: 'JSON A
 export function ShellBar() {
   const { kind, session, signedOut, node: identity } = useDataSource();
   // Signed out, the bar shows nothing it could only learn signed in.
-  const node = signedOut ? null : identity.name;
+  const node = signedOut || !identity.name ? null : nodeLabel(identity.name);
   return (
     <section className="shell-bar" aria-label="Console bar">
       <a className="skip-link" href="#main-content">
@@ -31,8 +32,8 @@ export function ShellBar() {
       </nav>
       <span className="shell-meta">
         {node && (
-          <span data-testid="shell-node" title={node.address || undefined}>
-            {node.nodeId}
+          <span data-testid="shell-node" title={node.title || undefined}>
+            {node.text}
           </span>
         )}
         <span data-testid="shell-source" className="muted">

@@ -406,4 +406,22 @@ test('a node answering Unimplemented: the pages say what it cannot show and show
   ).toBeVisible();
   await page.getByRole('link', { name: 'Cluster' }).click();
   await expect(page.getByTestId('groups').locator('tbody tr').first()).toBeVisible();
+  // One upstream: the page talks to a gateway, and says so rather than calling the node
+  // behind it "this node" (the bar, the header and the members alike).
+  const cluster = page.getByTestId('cluster-page');
+  await expect(page.getByTestId('gateway-nodes')).toHaveText('1 node');
+  await expect(cluster).toContainText(/gateway in front of 1 node: \S+/);
+  await expect(page.getByTestId('upstream-nodes').getByRole('listitem')).toHaveText([
+    `${upstream!.addr}answered`,
+  ]);
+  await expect(cluster).not.toContainText('this node');
+  await expect(page.getByTestId('members')).toContainText('behind this gateway');
+  await expect(page.getByTestId('shell-node')).toHaveText(/^gateway to \S+$/);
+  await expect(page.getByTestId('shell-node')).toHaveAttribute(
+    'title',
+    `A gateway in front of the node: ${upstream!.addr}`,
+  );
+  await page.getByRole('link', { name: 'Key Visualizer' }).click();
+  await waitForHeatmap(page);
+  await expect(page.getByTestId('node-name')).toContainText('· gateway to ');
 });

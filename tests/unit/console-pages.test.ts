@@ -13,6 +13,8 @@ import {
 import { groupRows, sortRows } from '../../src/pages/cluster/clusterModel.ts';
 import { filterRows, parseFilter } from '../../src/data/view/filter.ts';
 import type { Matrix, RowMeta, Series } from '../../src/data/matrix.ts';
+import { nodeLabel } from '../../src/shell/nodeLabel.ts';
+import { overviewOfNode } from '../../src/api/rpcTransport.ts';
 
 function row(bucketId: string, start: string): RowMeta {
   return {
@@ -217,5 +219,45 @@ describe('group: filter term', () => {
     expect(Array.from(filterRows(m, parseFilter('group:4')))).toEqual([0]);
     expect(Array.from(filterRows(m, parseFilter('group:5')))).toEqual([1]);
     expect(parseFilter('group:x').error).toMatch(/Raft group id/);
+  });
+});
+
+describe('shell: what serves the page, named', () => {
+  it('a node by its id, its address on hover', () => {
+    expect(nodeLabel({ nodeId: 'n1', address: '10.0.0.1:50051', upstreams: [] })).toEqual({
+      text: 'n1',
+      title: '10.0.0.1:50051',
+    });
+  });
+  it('a gateway as a gateway: the node behind it, or how many', () => {
+    const one = nodeLabel({ nodeId: 'n1', address: '', upstreams: ['10.0.0.1:50051'] });
+    expect(one.text).toBe('gateway to n1');
+    expect(one.title).toBe('A gateway in front of the node: 10.0.0.1:50051');
+    // Never "n1" alone: the first node that answered does not serve the page.
+    const three = nodeLabel({ nodeId: '', address: '', upstreams: ['a:1', 'b:1', 'c:1'] });
+    expect(three).toEqual({
+      text: 'gateway to 3 nodes',
+      title: 'A gateway in front of 3 nodes: a:1, b:1, c:1',
+    });
+    // Without a name from the node, its address.
+    expect(nodeLabel({ nodeId: '', address: '', upstreams: ['a:1'] }).text).toBe('gateway to a:1');
+  });
+  it("the JSON source's overview: a gateway's own node_id is not a node's name", () => {
+    expect(overviewOfNode('n1').self?.nodeId).toBe('n1');
+    expect(overviewOfNode('n1').nodes).toEqual([]);
+    const one = overviewOfNode('gw', [{ node: 'a:1', ok: true }]);
+    expect([one.self?.nodeId, one.nodes.map((n) => [n.node, n.ok])]).toEqual([
+      'a:1',
+      [['a:1', true]],
+    ]);
+    const two = overviewOfNode('gw', [
+      { node: 'a:1', ok: true },
+      { node: 'b:1', ok: false },
+    ]);
+    expect(two.self).toBeUndefined();
+    expect(two.nodes.map((n) => [n.node, n.ok])).toEqual([
+      ['a:1', true],
+      ['b:1', false],
+    ]);
   });
 });

@@ -16,7 +16,7 @@ import type { LoadError } from '../../shell/loadError.ts';
 import { EmptyPanel, LoadingPanel } from '../../shell/LoadPanels.tsx';
 import { readToken, writeToken } from '../../shell/tokenStore.ts';
 import { useDataSource } from '../../shell/useDataSource.ts';
-import type { NodeName } from '../../shell/useOverview.ts';
+import { nodeLabel, type NodeName } from '../../shell/nodeLabel.ts';
 
 // Shown only on a failed load or on the JSON source's session: chunks of their own, so the
 // heatmap's first paint does not carry them (issue 17's bundle).
@@ -45,7 +45,7 @@ function Header({
         {node && (
           <span className="node-name" data-testid="node-name">
             {' '}
-            · {node.nodeId}
+            · {nodeLabel(node).text}
             {node.address && <span className="muted"> ({node.address})</span>}
           </span>
         )}
@@ -141,7 +141,7 @@ export function KeyvizPage() {
   }, [epoch, signedOut, hadData, reload]);
 
   useEffect(() => {
-    document.title = node ? `Key Visualizer · ${node.nodeId}` : 'Key Visualizer';
+    document.title = node ? `Key Visualizer · ${nodeLabel(node).text}` : 'Key Visualizer';
   }, [node]);
 
   const columns = matrix?.columns;
