@@ -1,5 +1,6 @@
 // The bar every page shares: a skip link, the navigation (NavLink sets aria-current), the
-// node's name, the data source and, on the JSON source, the session (its state and Sign out).
+// node's name, the data source and the session: on the JSON source its state and Sign out; on
+// Connect / gRPC-Web whether a bearer token is in use (never its value) and a way to forget it.
 // The bar and the pages read one data source (DataSourceProvider), so a sign-in on any page
 // fetches the name again here, and Sign out here sends every page to its sign-in form.
 import { lazy, Suspense } from 'react';
@@ -15,6 +16,34 @@ const ShellSession = lazy(() =>
 );
 
 const SOURCE_LABEL = { connect: 'Connect', 'grpc-web': 'gRPC-Web', json: 'JSON API' } as const;
+
+/**
+ * Connect / gRPC-Web: what the bar can truly say about credentials. A token kept for this tab
+ * (refused or not, by the node's last answer) with "Forget token"; none while the node asks for
+ * one; nothing when the node needs none. Known from sessionStorage at the first paint, so the
+ * bar does not change under a page that loads without a token.
+ */
+function ShellToken() {
+  const { tokenSet, setToken, node } = useDataSource();
+  const refused = node.state === 'unauthenticated';
+  if (!tokenSet) {
+    return refused ? (
+      <span data-testid="shell-token" className="muted">
+        No admin token
+      </span>
+    ) : null;
+  }
+  return (
+    <span className="shell-session">
+      <span data-testid="shell-token" className="muted">
+        {refused ? 'Admin token refused' : 'Admin token set'}
+      </span>
+      <button type="button" onClick={() => setToken('')}>
+        Forget token
+      </button>
+    </span>
+  );
+}
 
 export function ShellBar() {
   const { kind, session, signedOut, node: identity } = useDataSource();
@@ -40,10 +69,12 @@ export function ShellBar() {
           via {SOURCE_LABEL[kind]}
         </span>
       </span>
-      {session && (
+      {session ? (
         <Suspense fallback={null}>
           <ShellSession session={session} />
         </Suspense>
+      ) : (
+        <ShellToken />
       )}
     </section>
   );
