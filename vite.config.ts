@@ -3,6 +3,7 @@ import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { firstPaintChunk } from './scripts/firstPaintChunk.ts';
 import { leanProtobuf } from './scripts/leanProtobuf.ts';
+import { leanRouter } from './scripts/leanRouter.ts';
 
 // The base path the bundle is served under (`/` or e.g. `/admin/`), chosen at build time.
 const base = normaliseBase(process.env.KEYVIZ_BASE ?? '/');
@@ -38,7 +39,7 @@ const reactRouterProd = fileURLToPath(
 
 export default defineConfig(({ command }) => ({
   base,
-  plugins: [react(), leanProtobuf(), firstPaintChunk(), buildInfo()],
+  plugins: [react(), leanProtobuf(), leanRouter(), firstPaintChunk(), buildInfo()],
   build: {
     outDir: process.env.KEYVIZ_OUT_DIR ?? 'dist',
     emptyOutDir: true,

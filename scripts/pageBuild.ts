@@ -13,6 +13,7 @@ const SOURCES = [
   'index.html',
   'vite.config.ts',
   'scripts/leanProtobuf.ts',
+  'scripts/leanRouter.ts',
   'scripts/firstPaintChunk.ts',
 ];
 
@@ -109,9 +110,18 @@ export const FIRST_PAINT_JS_BUDGET_BYTES = 100_000;
  * table's honest caption (+355 B): 198.3 kB in all, 123.1 kB first paint, where this round
  * began (198.3 / 123.7) with the features above added. Ceilings: 197,400 -> 198,400 in all;
  * first paint 123,100 -> 123,300.
+ * Then (from 198,307 / 123,137 B measured) the console's remaining gaps: a hot-keys 401 signs
+ * the console out, a gateway named as one, the bucket page's two tables paged (their own
+ * chunk code, +0.7 kB), Connect's token state and Forget token in the shell bar, and the token
+ * form on every console page (TokenForm became a chunk of its own): +1,477 B in all, +457 B
+ * first paint. And react-router's unused components left (scripts/leanRouter.ts: its
+ * production chunk's top-level forwardRef / createContext / memo calls marked pure and its
+ * displayName writes dropped, so <Form>, useSubmit and their helpers are no longer kept as
+ * side effects): -1,415 B in all, -1,453 B first paint. 198,369 B in all, 122,141 B first
+ * paint. The total ceiling holds (198,400); the first paint's comes down (123,300 -> 122,200).
  */
 export const PAGE_JS_CEILING_BYTES = 198_400;
-export const FIRST_PAINT_JS_CEILING_BYTES = 123_300;
+export const FIRST_PAINT_JS_CEILING_BYTES = 122_200;
 
 /** Builds the page into `outDir` (a fresh folder of the caller's), for `base`. */
 export function buildPageInto(outDir: string, base = '/'): void {

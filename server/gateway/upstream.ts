@@ -350,8 +350,9 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
         fromBinary(GetClusterOverviewResponseSchema, b),
       );
       const merged = mergeOverviews(succeeded(outcomes).map((o) => o.value));
-      if (upstreams.length > 1)
-        merged.nodes = toNodeStatusMessages({ nodes: outcomes.map(statusOf) });
+      // With one upstream too: the list is what tells a page it reads a gateway, not a node
+      // (its `self` is the node behind it, which is not what serves the page).
+      merged.nodes = toNodeStatusMessages({ nodes: outcomes.map(statusOf) });
       return merged;
     },
 
@@ -361,8 +362,8 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
         fromBinary(GetRaftGroupsResponseSchema, b),
       );
       const merged = mergeRaftGroups(succeeded(outcomes), upstreams.length > 1);
-      if (upstreams.length > 1)
-        merged.nodes = toNodeStatusMessages({ nodes: outcomes.map(statusOf) });
+      // As the overview: listed with one upstream too.
+      merged.nodes = toNodeStatusMessages({ nodes: outcomes.map(statusOf) });
       return merged;
     },
 

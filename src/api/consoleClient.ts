@@ -373,7 +373,8 @@ export async function getCluster(
       const members = new Set<string>();
       for (const g of b.groups ?? []) for (const m of g.members ?? []) members.add(m);
       return {
-        nodeId: b.node_id ?? '',
+        // Behind a gateway (it adds `fanout`) node_id is the gateway's own name, no node's.
+        nodeId: b.fanout ? '' : (b.node_id ?? ''),
         address: '',
         members: [...members].map((nodeId) => ({ nodeId, address: '' })),
         aggregateQps: null,

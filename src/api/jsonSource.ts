@@ -53,10 +53,19 @@ export interface JsonAdminClientOptions {
   cookies?: () => string;
 }
 
+/** One node behind a gateway (its `fanout`): the address as configured, and whether it answered. */
+export interface Upstream {
+  node: string;
+  ok: boolean;
+}
+
 export interface JsonAdminClient {
   getMatrix(req: MatrixRequest, signal?: AbortSignal): Promise<Matrix>;
-  /** null when the server has no cluster endpoint. */
-  getOverview(signal?: AbortSignal): Promise<{ nodeId: string } | null>;
+  /**
+   * null when the server has no cluster endpoint. `upstreams`: behind a gateway, the nodes it
+   * asks (its `fanout`, ours), as configured; [] from a node.
+   */
+  getOverview(signal?: AbortSignal): Promise<{ nodeId: string; upstreams: Upstream[] } | null>;
   login(accessKey: string, secretKey: string): Promise<void>;
   /** GET of another endpoint under /admin/api/v1 (console pages), parsed with uint64s kept. */
   getJson(path: string, signal?: AbortSignal): Promise<unknown>;
@@ -288,8 +297,13 @@ export function createJsonAdminClient(opts: JsonAdminClientOptions): JsonAdminCl
     async getOverview(signal) {
       try {
         const res = await call('/cluster', { headers: { accept: 'application/json' }, signal });
-        const body = (await res.json()) as { node_id?: unknown };
-        return { nodeId: typeof body.node_id === 'string' ? body.node_id : '' };
+        const body = (await res.json()) as { node_id?: unknown; fanout?: { nodes?: unknown } };
+        const nodes = Array.isArray(body.fanout?.nodes) ? (body.fanout.nodes as unknown[]) : [];
+        const upstreams = nodes.flatMap((n): Upstream[] => {
+          const u = n as { node?: unknown; ok?: unknown } | null;
+          return u && typeof u.node === 'string' ? [{ node: u.node, ok: u.ok === true }] : [];
+        });
+        return { nodeId: typeof body.node_id === 'string' ? body.node_id : '', upstreams };
       } catch (e) {
         if (e instanceof JsonApiError && (e.status === 404 || e.status === 501)) return null;
         throw e;

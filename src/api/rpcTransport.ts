@@ -47,9 +47,20 @@ export async function getOverview(
   }
 }
 
-/** The overview message the JSON source can give: only the node's id. */
-export function overviewOfNode(nodeId: string): GetClusterOverviewResponse {
-  return create(GetClusterOverviewResponseSchema, { self: { nodeId } });
+/**
+ * The overview message the JSON source can give: the node's id and, behind a gateway, the
+ * nodes it asks. Through a gateway the JSON node_id is the gateway's own name, so with one
+ * upstream the node behind it is named by its address (what the Connect overview's `self`
+ * names), and with several no node is `self`.
+ */
+export function overviewOfNode(
+  nodeId: string,
+  upstreams: readonly { node: string; ok: boolean }[] = [],
+): GetClusterOverviewResponse {
+  const nodes = upstreams.map((u) => ({ node: u.node, ok: u.ok }));
+  if (nodes.length === 0) return create(GetClusterOverviewResponseSchema, { self: { nodeId } });
+  const self = nodes.length === 1 ? { nodeId: nodes[0].node } : undefined;
+  return create(GetClusterOverviewResponseSchema, { self, nodes });
 }
 
 export { connectLiveStream } from './liveEvents.ts';

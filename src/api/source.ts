@@ -98,7 +98,7 @@ export function createPageSource(
     // The header only needs the node's id: the JSON API's /cluster names it.
     async getOverview(signal) {
       const o = await (await json()).getOverview(signal);
-      return o && (await loadRpc()).overviewOfNode(o.nodeId);
+      return o && (await loadRpc()).overviewOfNode(o.nodeId, o.upstreams);
     },
   };
   return {

@@ -451,7 +451,8 @@ export type GetClusterOverviewResponse = Message<"GetClusterOverviewResponse"> &
   capabilities: { [key: string]: boolean };
 
   /**
-   * keyviz extension, gateway only: each upstream node and how it answered (empty for one node).
+   * keyviz extension, gateway only: each upstream node and how it answered (one node too: a
+   * page tells a gateway from a node by it; empty from a node).
    *
    * @generated from field: repeated NodeStatus nodes = 1000;
    */
@@ -580,7 +581,8 @@ export type GetRaftGroupsResponse = Message<"GetRaftGroupsResponse"> & {
   groups: RaftGroupState[];
 
   /**
-   * keyviz extension, gateway only: each upstream node and how it answered (empty for one node).
+   * keyviz extension, gateway only: each upstream node and how it answered (one node too, as on
+   * the overview; empty from a node).
    *
    * @generated from field: repeated NodeStatus nodes = 1000;
    */

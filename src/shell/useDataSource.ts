@@ -9,7 +9,7 @@ import {
 } from '../api/source.ts';
 import type { LoadError } from './loadError.ts';
 import type { ConsoleAccess } from '../api/consoleAccess.ts';
-import { readToken } from './tokenStore.ts';
+import { readToken, writeToken } from './tokenStore.ts';
 import { useNodeIdentity, type NodeIdentity } from './useOverview.ts';
 
 export interface DataSource {
@@ -35,6 +35,13 @@ export interface DataSource {
   markSignedIn: () => void;
   /** After a logout succeeded, or a call was refused with a 401 (JSON source only). */
   markSignedOut: () => void;
+  /** Connect / gRPC-Web: a bearer token is kept for this tab (its value is never shown). */
+  tokenSet: boolean;
+  /**
+   * Connect / gRPC-Web: keep `token` for this tab ('' forgets it). New credentials, as a
+   * sign-in: every load runs again (the epoch).
+   */
+  setToken: (token: string) => void;
 }
 
 /**
@@ -67,6 +74,15 @@ export function usePageDataSource(): DataSource {
     () => setState((s) => (s.signedOut ? s : { signedOut: true, epoch: s.epoch })),
     [],
   );
+  const [tokenSet, setTokenSet] = useState(() => readToken() !== undefined);
+  const setToken = useCallback(
+    (token: string) => {
+      writeToken(token);
+      setTokenSet(readToken() !== undefined);
+      markSignedIn();
+    },
+    [markSignedIn],
+  );
   const { epoch } = state;
   const node = useNodeIdentity(src.client, epoch);
   // The JSON source's first ask, before any sign-in, is refused: the console is signed out
@@ -78,7 +94,29 @@ export function usePageDataSource(): DataSource {
     [src, signedOut],
   );
   return useMemo(
-    () => ({ config, ...src, signedOut, epoch, node, needsSignIn, markSignedIn, markSignedOut }),
-    [config, src, signedOut, epoch, node, needsSignIn, markSignedIn, markSignedOut],
+    () => ({
+      config,
+      ...src,
+      signedOut,
+      epoch,
+      node,
+      needsSignIn,
+      markSignedIn,
+      markSignedOut,
+      tokenSet,
+      setToken,
+    }),
+    [
+      config,
+      src,
+      signedOut,
+      epoch,
+      node,
+      needsSignIn,
+      markSignedIn,
+      markSignedOut,
+      tokenSet,
+      setToken,
+    ],
   );
 }

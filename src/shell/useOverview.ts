@@ -1,11 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { AdminClient } from '../api/client.ts';
 import { describeLoadError } from './loadError.ts';
+import type { NodeName } from './nodeLabel.ts';
 
-export interface NodeName {
-  nodeId: string;
-  address: string;
-}
+export type { NodeName };
 
 export interface NodeIdentity {
   /** The last name the node gave; null while unknown or when the server has none. */
@@ -33,7 +31,14 @@ export function useNodeIdentity(client: AdminClient, nonce: number): NodeIdentit
     client.getOverview(ac.signal).then(
       (o) => {
         if (ac.signal.aborted) return;
-        const name = o?.self ? { nodeId: o.self.nodeId, address: o.self.grpcAddress } : null;
+        // Behind a gateway (it lists its nodes) the name says so; with several nodes its
+        // `self` is only the first that answered, not a name for the page's server.
+        const upstreams = o?.nodes.map((n) => n.node) ?? [];
+        const self = upstreams.length > 1 ? undefined : o?.self;
+        const name =
+          self || upstreams.length > 0
+            ? { nodeId: self?.nodeId ?? '', address: self?.grpcAddress ?? '', upstreams }
+            : null;
         setId({ name, state: 'ok', nonce });
       },
       (e: unknown) => {

@@ -200,8 +200,11 @@ test('the cluster page lists every node behind the gateway', async ({ page }) =>
     await expect(items.nth(i)).toContainText(nodes[i].grpc);
     await expect(items.nth(i)).toContainText('answered');
   }
-  // Behind a gateway no member is "this node".
+  // Behind a gateway no member is "this node", and the shell bar does not name the first node
+  // that answered as if it served the page.
   await expect(page.getByTestId('members')).not.toContainText('this node');
+  await expect(page.getByTestId('members')).not.toContainText('behind this gateway');
+  await expect(page.getByTestId('shell-node')).toHaveText('gateway to 3 nodes');
   // Each group lists every node's own replica (commit - applied), and its worst is named.
   const groups = page.getByTestId('groups');
   await expect(

@@ -350,6 +350,47 @@ test('JSON source under /admin/: the same pages after sign-in, deep link and rel
   await waitForHeatmap(page);
 });
 
+test("JSON source: a 401 from the bucket page's hot keys signs the whole console out", async ({
+  page,
+  context,
+}) => {
+  // Hot keys closed at first (hkt=none): the page's loads all succeed signed in.
+  await page.goto(`${jsonSrv.http}/admin/cluster`);
+  await signIn(page);
+  await expect(page.getByTestId('shell-session')).toHaveText('Signed in');
+  const ids = await page.evaluate(async () => {
+    const r = await fetch('/admin/api/v1/keyviz/matrix?rows=3');
+    const b = (await r.json()) as { rows: { bucket_id: string }[] };
+    return b.rows.map((x) => x.bucket_id);
+  });
+  await page.goto(`${jsonSrv.http}/admin/keyviz/bucket/${encodeURIComponent(ids[0])}?hkt=none`);
+  await expectBucketDrawn(page, ids[0]);
+  const bar = page.getByRole('region', { name: 'Console bar' });
+  await expect(page.getByTestId('shell-session')).toHaveText('Signed in');
+  // The session ends behind the page's back (expiry, a sign-out in another tab): the next
+  // call is the hot-keys panel's, refused with a 401.
+  await context.clearCookies();
+  const refused = page.waitForResponse((r) => r.url().includes('/admin/api/v1/keyviz/hotkeys'));
+  const svg = page.locator('[data-series="writes"] svg');
+  const box = (await svg.boundingBox())!;
+  await page.mouse.click(box.x + box.width * 0.5, box.y + box.height / 2);
+  expect((await refused).status()).toBe(401);
+  // The console, not only the panel, is signed out: the page asks to sign in, the bar says so.
+  await expect(page.getByRole('heading', { name: 'Sign in to the node' })).toBeVisible();
+  await expect(page.getByTestId('shell-session')).toHaveText('Not signed in');
+  await expect(page.getByTestId('shell-node')).toHaveCount(0);
+  await expect(bar.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
+  // Every page: the Key Visualizer asks too.
+  await page.getByRole('link', { name: 'Key Visualizer' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in to the node' })).toBeVisible();
+  // Signing in there brings the bucket page back on Back.
+  await signIn(page);
+  await waitForHeatmap(page);
+  await expect(page.getByTestId('shell-session')).toHaveText('Signed in');
+  await page.goBack();
+  await expectBucketDrawn(page, ids[0]);
+});
+
 test('a node answering Unimplemented: the pages say what it cannot show and show the rest', async ({
   page,
 }) => {
@@ -365,4 +406,22 @@ test('a node answering Unimplemented: the pages say what it cannot show and show
   ).toBeVisible();
   await page.getByRole('link', { name: 'Cluster' }).click();
   await expect(page.getByTestId('groups').locator('tbody tr').first()).toBeVisible();
+  // One upstream: the page talks to a gateway, and says so rather than calling the node
+  // behind it "this node" (the bar, the header and the members alike).
+  const cluster = page.getByTestId('cluster-page');
+  await expect(page.getByTestId('gateway-nodes')).toHaveText('1 node');
+  await expect(cluster).toContainText(/gateway in front of 1 node: \S+/);
+  await expect(page.getByTestId('upstream-nodes').getByRole('listitem')).toHaveText([
+    `${upstream!.addr}answered`,
+  ]);
+  await expect(cluster).not.toContainText('this node');
+  await expect(page.getByTestId('members')).toContainText('behind this gateway');
+  await expect(page.getByTestId('shell-node')).toHaveText(/^gateway to \S+$/);
+  await expect(page.getByTestId('shell-node')).toHaveAttribute(
+    'title',
+    `A gateway in front of the node: ${upstream!.addr}`,
+  );
+  await page.getByRole('link', { name: 'Key Visualizer' }).click();
+  await waitForHeatmap(page);
+  await expect(page.getByTestId('node-name')).toContainText('· gateway to ');
 });

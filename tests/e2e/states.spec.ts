@@ -93,6 +93,50 @@ test.describe('a token is needed (--adminTokenFile)', () => {
     await page.reload();
     await waitForHeatmap(page);
   });
+
+  test('the shell bar says whether a token is in use (never the token) and forgets it', async ({
+    page,
+  }) => {
+    const bar = page.getByRole('region', { name: 'Console bar' });
+    const state = page.getByTestId('shell-token');
+    const forget = bar.getByRole('button', { name: 'Forget token' });
+    // The cluster page asks for the token too (every page, not only the heatmap).
+    await page.goto(`${s.http}/cluster`);
+    await expect(
+      page.getByRole('heading', { name: 'This node needs an Admin token' }),
+    ).toBeVisible();
+    await expect(state).toHaveText('No admin token');
+    await expect(forget).toHaveCount(0);
+    await page.getByLabel('Bearer token').fill('wrong-token');
+    await page.getByRole('button', { name: 'Use token' }).click();
+    await expect(state).toHaveText('Admin token refused');
+    await expect(page.locator('[data-state="unauthenticated"]')).toContainText(
+      'The token in use was refused',
+    );
+    await page.getByLabel('Bearer token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Use token' }).click();
+    await expect(page.getByTestId('groups').locator('tbody tr').first()).toBeVisible();
+    await expect(state).toHaveText('Admin token set');
+    await expect(page.getByTestId('shell-node')).toHaveText('secure-node');
+    // The token itself is nowhere on the page: not in the bar, not in any attribute.
+    expect(await page.content()).not.toContain(TOKEN);
+    // The heatmap reads the same token; a reload keeps it (this tab's sessionStorage).
+    await page.getByRole('link', { name: 'Key Visualizer' }).click();
+    await waitForHeatmap(page);
+    await page.reload();
+    await waitForHeatmap(page);
+    await expect(state).toHaveText('Admin token set');
+    // Forget token: gone from storage, every page asks again, the bar says so.
+    await forget.click();
+    await expect(page.locator('[data-state="unauthenticated"]')).toBeVisible();
+    await expect(state).toHaveText('No admin token');
+    await expect(forget).toHaveCount(0);
+    expect(await page.evaluate(() => Object.values(sessionStorage))).not.toContain(TOKEN);
+    await page.getByRole('link', { name: 'Cluster' }).click();
+    await expect(
+      page.getByRole('heading', { name: 'This node needs an Admin token' }),
+    ).toBeVisible();
+  });
 });
 
 test.describe('loading', () => {

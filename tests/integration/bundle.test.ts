@@ -1,6 +1,6 @@
 // The built page against its size budgets (issue 3: all JavaScript; issue 17: the first
-// paint of /keyviz), and proof that the lean protobuf build (scripts/leanProtobuf.ts) took
-// effect. It builds its own bundle in a temporary folder, so no other test's dist/ (or a
+// paint of /keyviz), and proof that the lean protobuf and router builds (scripts/leanProtobuf.ts,
+// scripts/leanRouter.ts) took effect. It builds its own bundle in a temporary folder, so no other test's dist/ (or a
 // concurrent build) can change what it measures.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,6 +72,14 @@ describe('the built page', () => {
     // fromJson's and toJson's own error texts would be here if the real codec were bundled.
     expect(js).not.toContain(' from JSON: ');
     expect(js).not.toContain(' to JSON: ');
+  });
+
+  it("carries none of react-router's <Form> and submit code (scripts/leanRouter.ts)", () => {
+    // The router's own words for a form submission: bundled only with <Form> / useSubmit.
+    expect(js).not.toContain('x-www-form-urlencoded');
+    expect(js).not.toContain('Cannot submit');
+    // What the console does use stays: links and the browser router's history.
+    expect(js).toContain('contains an invalid URL which will probably break when clicked');
   });
 
   it('keeps the binary codec and both transports', () => {

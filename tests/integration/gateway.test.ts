@@ -307,7 +307,7 @@ describe('gateway, one upstream', () => {
     }
   });
 
-  it('overview and raft groups come from the node', async () => {
+  it('overview and raft groups come from the node, and say a gateway serves them', async () => {
     const d = direct(nodeA);
     const p = page(gw1);
     try {
@@ -315,9 +315,18 @@ describe('gateway, one upstream', () => {
       const shape = (g: Awaited<ReturnType<typeof d.client.getRaftGroups>>) =>
         g.groups.map((x) => [x.raftGroupId, x.leaderNodeId, x.leaderTerm]);
       const want = await d.client.getRaftGroups({});
-      expect(shape(await p.client.getRaftGroups({}))).toEqual(shape(want));
+      const groups = await p.client.getRaftGroups({});
+      expect(shape(groups)).toEqual(shape(want));
       const o = await p.client.getClusterOverview({});
       expect(o.self?.nodeId).toBe('a');
+      // One upstream is listed too: the page names the gateway and the node behind it rather
+      // than calling the node it never talks to "this node". A node lists none.
+      for (const nodes of [o.nodes, groups.nodes]) {
+        expect(nodes.map((n) => [n.node, n.ok])).toEqual([[nodeA.grpc, true]]);
+      }
+      expect((await d.client.getClusterOverview({})).nodes).toEqual([]);
+      // One node has no per-node replicas to compare.
+      expect(groups.groups.every((g) => g.replicas.length === 0)).toBe(true);
     } finally {
       d.close();
       p.close();

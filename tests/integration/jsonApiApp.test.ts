@@ -81,7 +81,7 @@ describe('JSON API in the real server', () => {
         });
       }
     }
-    expect(await json.getOverview()).toEqual({ nodeId: 'node-7' });
+    expect(await json.getOverview()).toEqual({ nodeId: 'node-7', upstreams: [] });
     await json.logout();
     expect(jar.jar.size).toBe(0);
   });

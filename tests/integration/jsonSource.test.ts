@@ -126,7 +126,7 @@ describe('JSON data source', () => {
   });
 
   it('reads the node id from the cluster endpoint', async () => {
-    expect(await client.getOverview()).toEqual({ nodeId: 'n1' });
+    expect(await client.getOverview()).toEqual({ nodeId: 'n1', upstreams: [] });
   });
 
   it('passes an abort through as an abort', async () => {

@@ -11,8 +11,11 @@ import {
   pickedColumn,
 } from '../../src/pages/bucket/bucketUrl.ts';
 import { groupRows, sortRows } from '../../src/pages/cluster/clusterModel.ts';
+import { newestFirstPage, pageRows } from '../../src/pages/bucket/paging.ts';
 import { filterRows, parseFilter } from '../../src/data/view/filter.ts';
 import type { Matrix, RowMeta, Series } from '../../src/data/matrix.ts';
+import { nodeLabel } from '../../src/shell/nodeLabel.ts';
+import { overviewOfNode } from '../../src/api/rpcTransport.ts';
 
 function row(bucketId: string, start: string): RowMeta {
   return {
@@ -89,18 +92,54 @@ describe('bucket page: change table caption', () => {
     expect(changeCaption(1201)).toBe(
       '1,200 changes in the window: the last 50 of 1,201 rows listed',
     );
-    expect(changeCaption(4, 3)).toContain('the last 3 of 4 rows');
+    expect(changeCaption(4, newestFirstPage(4, 3, 1))).toContain('the last 3 of 4 rows');
+    // Further back, the caption says which rows the page lists.
+    expect(changeCaption(131, newestFirstPage(131, 50, 2))).toBe(
+      '130 changes in the window: rows 32–81 of 131 listed',
+    );
+    expect(changeCaption(131, newestFirstPage(131, 50, 3))).toBe(
+      '130 changes in the window: rows 1–31 of 131 listed',
+    );
+  });
+});
+
+describe('bucket page: paging newest first', () => {
+  it('page 1 is the newest rows; the last page the oldest, shorter one', () => {
+    expect(newestFirstPage(131, 50, 1)).toEqual({ page: 1, pages: 3, from: 81, to: 131 });
+    expect(newestFirstPage(131, 50, 2)).toEqual({ page: 2, pages: 3, from: 31, to: 81 });
+    expect(newestFirstPage(131, 50, 3)).toEqual({ page: 3, pages: 3, from: 0, to: 31 });
+    // Every row is on exactly one page.
+    for (const total of [0, 1, 49, 50, 51, 100, 101, 1441]) {
+      const seen: number[] = [];
+      const { pages } = newestFirstPage(total, 50, 1);
+      for (let p = 1; p <= pages; p++) {
+        const s = newestFirstPage(total, 50, p);
+        for (let i = s.from; i < s.to; i++) seen.push(i);
+      }
+      expect(seen.sort((a, b) => a - b)).toEqual([...Array(total).keys()]);
+    }
+  });
+  it('clamps a page past either end (a link from a longer window)', () => {
+    expect(newestFirstPage(131, 50, 9)).toMatchObject({ page: 3, from: 0, to: 31 });
+    expect(newestFirstPage(131, 50, 0).page).toBe(1);
+    expect(newestFirstPage(0, 50, 4)).toEqual({ page: 1, pages: 1, from: 0, to: 0 });
+  });
+  it('names the rows a page lists', () => {
+    expect(pageRows(newestFirstPage(1201, 50, 1), 1201)).toBe('the last 50 of 1,201 rows');
+    expect(pageRows(newestFirstPage(1201, 50, 2), 1201)).toBe('rows 1,102–1,151 of 1,201');
   });
 });
 
 describe('bucket page: view state in the query', () => {
   it('reads the picked column and the top-N, defaults for anything invalid', () => {
-    expect(parseBucketView('')).toEqual({ pick: 'newest', top: 20 });
+    expect(parseBucketView('')).toEqual({ pick: 'newest', top: 20, changes: 1, events: 1 });
     expect(parseBucketView('?range=6h&hkt=1700000000000&hktop=50')).toEqual({
       pick: 1700000000000,
       top: 50,
+      changes: 1,
+      events: 1,
     });
-    expect(parseBucketView('hkt=none')).toEqual({ pick: 'none', top: 20 });
+    expect(parseBucketView('hkt=none')).toEqual({ pick: 'none', top: 20, changes: 1, events: 1 });
     for (const bad of [
       'hkt=-5',
       'hkt=1e9',
@@ -116,14 +155,26 @@ describe('bucket page: view state in the query', () => {
   });
 
   it('writes only non-defaults and keeps the other parameters (the window)', () => {
-    expect(bucketViewSearch('?range=6h', { pick: 'newest', top: 20 })).toBe('?range=6h');
-    expect(bucketViewSearch('', { pick: 'newest', top: 20 })).toBe('');
-    const s = bucketViewSearch('?range=6h&hkt=5&hktop=10', { pick: 1700000600000, top: 256 });
+    const first = { changes: 1, events: 1 };
+    expect(bucketViewSearch('?range=6h', { pick: 'newest', top: 20, ...first })).toBe('?range=6h');
+    expect(bucketViewSearch('', { pick: 'newest', top: 20, ...first })).toBe('');
+    const s = bucketViewSearch('?range=6h&hkt=5&hktop=10&chg=4', {
+      pick: 1700000600000,
+      top: 256,
+      ...first,
+    });
     expect(s).toBe('?range=6h&hkt=1700000600000&hktop=256');
-    expect(parseBucketView(s)).toEqual({ pick: 1700000600000, top: 256 });
-    expect(bucketViewSearch('?range=1h', { pick: 'none', top: 10 })).toBe(
+    expect(parseBucketView(s)).toEqual({ pick: 1700000600000, top: 256, ...first });
+    expect(bucketViewSearch('?range=1h', { pick: 'none', top: 10, ...first })).toBe(
       '?range=1h&hkt=none&hktop=10',
     );
+    // The tables' pages: written past the first, read back, junk reads as the first.
+    const paged = bucketViewSearch('?range=1h', { pick: 'newest', top: 20, changes: 3, events: 2 });
+    expect(paged).toBe('?range=1h&chg=3&evt=2');
+    expect(parseBucketView(paged)).toMatchObject({ changes: 3, events: 2 });
+    for (const bad of ['chg=0', 'chg=-1', 'chg=2.5', 'chg=x', 'chg=1234567', 'chg=']) {
+      expect(parseBucketView(bad).changes, bad).toBe(1);
+    }
   });
 
   it('maps a pick to a column of the window, null when closed or gone', () => {
@@ -217,5 +268,45 @@ describe('group: filter term', () => {
     expect(Array.from(filterRows(m, parseFilter('group:4')))).toEqual([0]);
     expect(Array.from(filterRows(m, parseFilter('group:5')))).toEqual([1]);
     expect(parseFilter('group:x').error).toMatch(/Raft group id/);
+  });
+});
+
+describe('shell: what serves the page, named', () => {
+  it('a node by its id, its address on hover', () => {
+    expect(nodeLabel({ nodeId: 'n1', address: '10.0.0.1:50051', upstreams: [] })).toEqual({
+      text: 'n1',
+      title: '10.0.0.1:50051',
+    });
+  });
+  it('a gateway as a gateway: the node behind it, or how many', () => {
+    const one = nodeLabel({ nodeId: 'n1', address: '', upstreams: ['10.0.0.1:50051'] });
+    expect(one.text).toBe('gateway to n1');
+    expect(one.title).toBe('A gateway in front of the node: 10.0.0.1:50051');
+    // Never "n1" alone: the first node that answered does not serve the page.
+    const three = nodeLabel({ nodeId: '', address: '', upstreams: ['a:1', 'b:1', 'c:1'] });
+    expect(three).toEqual({
+      text: 'gateway to 3 nodes',
+      title: 'A gateway in front of 3 nodes: a:1, b:1, c:1',
+    });
+    // Without a name from the node, its address.
+    expect(nodeLabel({ nodeId: '', address: '', upstreams: ['a:1'] }).text).toBe('gateway to a:1');
+  });
+  it("the JSON source's overview: a gateway's own node_id is not a node's name", () => {
+    expect(overviewOfNode('n1').self?.nodeId).toBe('n1');
+    expect(overviewOfNode('n1').nodes).toEqual([]);
+    const one = overviewOfNode('gw', [{ node: 'a:1', ok: true }]);
+    expect([one.self?.nodeId, one.nodes.map((n) => [n.node, n.ok])]).toEqual([
+      'a:1',
+      [['a:1', true]],
+    ]);
+    const two = overviewOfNode('gw', [
+      { node: 'a:1', ok: true },
+      { node: 'b:1', ok: false },
+    ]);
+    expect(two.self).toBeUndefined();
+    expect(two.nodes.map((n) => [n.node, n.ok])).toEqual([
+      ['a:1', true],
+      ['b:1', false],
+    ]);
   });
 });

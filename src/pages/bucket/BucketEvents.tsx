@@ -7,8 +7,10 @@ import { Link } from 'react-router-dom';
 import { formatClock, formatDate } from '../../data/format.ts';
 import { bucketPath } from '../../shell/router.ts';
 import type { BucketEventRow } from './bucketModel.ts';
+import { newestFirstPage, pageRows } from './paging.ts';
+import { Pager } from './Pager.tsx';
 
-/** Rows shown; older ones are counted in the caption. */
+/** Rows a page lists; the caption counts them all, the pager reaches the older ones. */
 export const MAX_LISTED = 50;
 
 const at = (ms: number) => `${formatDate(ms)} ${formatClock(ms)}`;
@@ -17,12 +19,18 @@ export function BucketEvents({
   rows,
   search,
   inMatrix,
+  page = 1,
+  onPage,
 }: {
   rows: readonly BucketEventRow[] | null;
   /** The page's window query, carried to the linked pages. */
   search: string;
   /** Whether the heatmap matrix had a row for this bucket (no row: nothing to infer from). */
   inMatrix: boolean;
+  /** Which page of MAX_LISTED rows, 1 = the newest (the page's URL holds it). */
+  page?: number;
+  /** Without it the table lists the newest page only. */
+  onPage?: (page: number) => void;
 }) {
   if (rows === null) {
     return (
@@ -47,13 +55,16 @@ export function BucketEvents({
       </>
     );
   }
-  const shown = rows.slice(-MAX_LISTED);
+  const slice = newestFirstPage(rows.length, MAX_LISTED, onPage ? page : 1);
+  const shown = rows.slice(slice.from, slice.to);
   return (
     <>
       <table className="console-table" data-testid="bucket-events">
-        <caption>
-          {rows.length === 1 ? '1 event in the window' : `${rows.length} events in the window`}
-          {rows.length > shown.length && ` (the newest ${shown.length} listed)`}
+        <caption data-testid="bucket-events-caption">
+          {rows.length === 1
+            ? '1 event in the window'
+            : `${rows.length.toLocaleString('en-US')} events in the window`}
+          {slice.pages > 1 && `: ${pageRows(slice, rows.length)} listed`}
         </caption>
         <thead>
           <tr>
@@ -83,6 +94,14 @@ export function BucketEvents({
           ))}
         </tbody>
       </table>
+      {onPage && (
+        <Pager
+          slice={slice}
+          what="the splits, merges and gaps"
+          onPage={onPage}
+          testId="events-pager"
+        />
+      )}
       {unknown}
     </>
   );

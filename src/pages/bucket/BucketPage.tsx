@@ -24,14 +24,13 @@ import { AdapterTable } from '../console/AdapterTable.tsx';
 import { useSessionLoad } from '../console/useLoad.ts';
 import {
   bucketEventRows,
-  CHANGE_ROWS,
-  changeCaption,
   detailFromMatrices,
   relatedRows,
   structuralEvents,
   termChanges,
 } from './bucketModel.ts';
 import { BucketEvents } from './BucketEvents.tsx';
+import { TermChanges } from './TermChanges.tsx';
 import { SeriesMultiples } from './SeriesMultiples.tsx';
 import { HotKeysSlot } from '../keyviz/HotKeysSlot.tsx';
 import type { TopN } from '../keyviz/hotKeysUrl.ts';
@@ -251,47 +250,19 @@ export default function BucketPage() {
       />
 
       <h2>Raft group and leader term</h2>
-      {changes.length === 0 ? (
-        <p className="muted">The node reported no group or term for this bucket.</p>
-      ) : (
-        <table className="console-table" data-testid="term-changes">
-          <caption data-testid="term-caption">{changeCaption(changes.length)}</caption>
-          <thead>
-            <tr>
-              <th scope="col">From</th>
-              <th scope="col">Group</th>
-              <th scope="col" className="num">
-                Term
-              </th>
-              <th scope="col">Change</th>
-            </tr>
-          </thead>
-          <tbody>
-            {changes.slice(-CHANGE_ROWS).map((c) => (
-              <tr key={c.col}>
-                <td>
-                  {formatDate(c.t)} {formatClock(c.t)}
-                </td>
-                <td>{c.group}</td>
-                <td className="num">{formatInt(c.term)}</td>
-                <td>
-                  {c.kind === 'first'
-                    ? 'first seen'
-                    : c.kind === 'group'
-                      ? 'moved to another group'
-                      : 'new leader term'}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <TermChanges
+        changes={changes}
+        page={bview.changes}
+        onPage={(p) => setView({ ...bview, changes: p })}
+      />
 
       <h2>Splits, merges and gaps</h2>
       <BucketEvents
         rows={events}
         search={carry}
         inMatrix={d.writes?.rows.some((r) => r.bucketId === bucketId) ?? false}
+        page={bview.events}
+        onPage={(p) => setView({ ...bview, events: p })}
       />
 
       {detail.row.aggregate && (

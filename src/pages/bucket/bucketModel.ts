@@ -10,6 +10,7 @@ import {
   inferredTransitions,
   type TimeEvent,
 } from '../../data/timeEvents.ts';
+import { newestFirstPage, pageRows, type PageSlice } from './paging.ts';
 
 export const SERIES_ORDER: readonly Series[] = ['reads', 'writes', 'read_bytes', 'write_bytes'];
 
@@ -110,20 +111,23 @@ export function termChanges(
   return out;
 }
 
-/** Rows the change table lists at most: the newest (every change stays marked on the series). */
+/** Rows a page of the change table lists (every change stays marked on the series). */
 export const CHANGE_ROWS = 50;
 
 /**
  * The change table's caption. `entries` counts its rows (the first (group, term) seen, then
- * one per change); when the table lists only the newest `shown`, the caption says so.
+ * one per change); when the table lists only some of them (a page), the caption says which.
  */
-export function changeCaption(entries: number, shown = CHANGE_ROWS): string {
+export function changeCaption(
+  entries: number,
+  slice: PageSlice = newestFirstPage(entries, CHANGE_ROWS, 1),
+): string {
   const n = Math.max(0, entries - 1);
   if (n === 0) return 'No change in the window';
   const changes = `${formatInt(n)} change${n === 1 ? '' : 's'} in the window`;
-  if (entries <= shown) return changes;
+  if (slice.pages === 1) return changes;
   // Every change stays marked on the series; the caption says the table's rows are not all.
-  return `${changes}: the last ${formatInt(shown)} of ${formatInt(entries)} rows listed`;
+  return `${changes}: ${pageRows(slice, entries)} listed`;
 }
 
 /** `route:<id>` of a bucket id, or null for a virtual bucket. */

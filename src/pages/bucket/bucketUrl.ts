@@ -2,7 +2,9 @@
 // picked for hot keys (`hkt`, that column's flush time in unix ms, as on the heatmap; `none`
 // when the panel is closed; absent = the newest column) and the hot keys' top-N (`hktop`,
 // written only when not the default 20). Pure; anything invalid reads as the default, so a
-// hand-edited link never breaks the page, and other parameters are kept as they are.
+// hand-edited link never breaks the page, and other parameters are kept as they are. The two
+// tables' pages (`chg` for the group / term changes, `evt` for splits, merges and gaps; 1, the
+// newest rows, is the default and not written) live here too: Back steps through them.
 import { TOPS, type TopN } from '../keyviz/hotKeysUrl.ts';
 
 /** The picked column: the newest (the default), none (closed), or the one flushed at a time. */
@@ -11,6 +13,15 @@ export type BucketPick = 'newest' | 'none' | number;
 export interface BucketView {
   pick: BucketPick;
   top: TopN;
+  /** Page of the group / term change table, 1 = the newest rows. */
+  changes: number;
+  /** Page of the splits, merges and gaps table, 1 = the newest rows. */
+  events: number;
+}
+
+/** A page number as written, else 1 (a page past the end is clamped where it is shown). */
+function pageParam(v: string | null): number {
+  return v && /^[1-9][0-9]{0,5}$/.test(v) ? Number(v) : 1;
 }
 
 export function parseBucketView(search: string): BucketView {
@@ -20,6 +31,8 @@ export function parseBucketView(search: string): BucketView {
   return {
     pick: t === 'none' ? t : /^[0-9]{1,15}$/.test(t) ? Number(t) : 'newest',
     top: (TOPS as readonly number[]).includes(top) ? (top as TopN) : 20,
+    changes: pageParam(p.get('chg')),
+    events: pageParam(p.get('evt')),
   };
 }
 
@@ -28,8 +41,12 @@ export function bucketViewSearch(search: string, v: BucketView): string {
   const p = new URLSearchParams(search);
   p.delete('hkt');
   p.delete('hktop');
+  p.delete('chg');
+  p.delete('evt');
   if (v.pick !== 'newest') p.set('hkt', String(v.pick));
   if (v.top !== 20) p.set('hktop', String(v.top));
+  if (v.changes > 1) p.set('chg', String(v.changes));
+  if (v.events > 1) p.set('evt', String(v.events));
   const s = p.toString();
   return s ? `?${s}` : '';
 }

@@ -61,8 +61,11 @@ export default function ClusterPage() {
     setParams(p);
   };
   const flagged = rows.filter((r) => r.lagging || r.leaderless).length;
-  // Behind a gateway the overview's `self` is only the first node that answered.
+  // Behind a gateway (it lists its nodes, one or several) no node is "this node": the page
+  // talks to the gateway. With one node its `self` is the node behind it, named as such; with
+  // several, `self` is only the first node that answered.
   const gateway = d.nodes.length > 0;
+  const behind = d.nodes.length === 1 && d.nodeId ? d.nodeId : null;
   const answered = d.nodes.filter((n) => n.ok).length;
   return (
     <main className="console-page" id="main-content" tabIndex={-1} data-testid="cluster-page">
@@ -71,7 +74,16 @@ export default function ClusterPage() {
         <span className="muted">
           {gateway ? (
             <>
-              gateway in front of <strong>{formatInt(d.nodes.length)} nodes</strong>
+              gateway in front of{' '}
+              <strong data-testid="gateway-nodes">
+                {d.nodes.length === 1 ? '1 node' : `${formatInt(d.nodes.length)} nodes`}
+              </strong>
+              {behind && (
+                <>
+                  : <strong>{behind}</strong>
+                  {d.address && ` (${d.address})`}
+                </>
+              )}
               {answered < d.nodes.length && <> ({formatInt(answered)} answered)</>} ·{' '}
             </>
           ) : (
@@ -116,7 +128,12 @@ export default function ClusterPage() {
             <li key={m.nodeId}>
               {m.nodeId}
               {m.address && <span className="muted"> · {m.address}</span>}
-              {!gateway && m.nodeId === d.nodeId && <span className="badge">this node</span>}
+              {m.nodeId === d.nodeId &&
+                (gateway ? (
+                  behind && <span className="badge">behind this gateway</span>
+                ) : (
+                  <span className="badge">this node</span>
+                ))}
             </li>
           ))}
         </ul>

@@ -1,6 +1,7 @@
 import type { ConsoleError } from '../../api/consoleClient.ts';
 import type { SessionAuth } from '../../api/source.ts';
 import { SignInForm } from '../../shell/SignInForm.tsx';
+import { TokenForm } from '../../shell/TokenForm.tsx';
 import { useDataSource } from '../../shell/useDataSource.ts';
 
 /** What a console page shows instead of its data: loading, sign-in, or why not. */
@@ -15,8 +16,8 @@ export function ConsoleState({
   session: SessionAuth | null;
   onRetry: () => void;
 }) {
-  // A sign-in is the console's: every page's loads (keyed on the session) run again.
-  const { markSignedIn } = useDataSource();
+  // A sign-in (or a new token) is the console's: every page's loads run again.
+  const { markSignedIn, tokenSet, setToken } = useDataSource();
   if (!error) {
     return (
       <section className="state" data-state="loading" aria-busy="true">
@@ -27,14 +28,24 @@ export function ConsoleState({
   if (error.kind === 'unauthenticated' && session) {
     return <SignInForm session={session} onSignedIn={markSignedIn} />;
   }
+  if (error.kind === 'unauthenticated') {
+    // Connect / gRPC-Web: the node wants a bearer token, asked here as on the heatmap.
+    return (
+      <section className="state" data-state="unauthenticated" role="alert">
+        <h2>This node needs an Admin token</h2>
+        <p>
+          The node answered <code>{error.message || 'Unauthenticated'}</code>
+        </p>
+        <TokenForm onToken={setToken} rejected={tokenSet} />
+      </section>
+    );
+  }
   return (
     <section className="state" data-state={error.kind} role="alert">
       <h2>
         {error.kind === 'unimplemented'
           ? `This node cannot show ${what}`
-          : error.kind === 'unauthenticated'
-            ? 'Not signed in'
-            : `Could not load ${what}`}
+          : `Could not load ${what}`}
       </h2>
       <p>
         <code>{error.message}</code>

@@ -47,6 +47,11 @@ export interface HotKeysPanelProps {
   onClose: () => void;
   /** Injected client (tests); else one per base URL and source. */
   client?: HotKeysClient;
+  /**
+   * The node refused the session (401 on the JSON source): the whole console is signed out,
+   * as any other page's 401 does (HotKeysSlot passes the shared source's markSignedOut).
+   */
+  onRefused?: () => void;
 }
 
 const clients = new Map<string, HotKeysClient>();
@@ -197,7 +202,7 @@ function KeyRow({ k, rank, share }: { k: HotKey; rank: number; share: string }) 
 }
 
 export default function HotKeysPanel(props: HotKeysPanelProps) {
-  const { sel, matrix, edges, stepMs, onTop, onClose } = props;
+  const { sel, matrix, edges, stepMs, onTop, onClose, onRefused } = props;
   const headingId = useId();
   const client = props.client ?? clientFor(props.baseUrl, props.source);
   // A range's question is pinned when it is picked (its buckets and flush times): an auto
@@ -268,6 +273,11 @@ export default function HotKeysPanel(props: HotKeysPanelProps) {
     // `ask` names everything the request depends on.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ask, client, nonce]);
+
+  const refused = state.s === 'error' && state.kind === 'unauthenticated';
+  useEffect(() => {
+    if (refused) onRefused?.();
+  }, [refused, onRefused]);
 
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (e.key === 'Escape') {

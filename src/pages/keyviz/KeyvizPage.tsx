@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef } from 'react';
 import { formatClock, formatInt } from '../../data/format.ts';
 import type { Matrix } from '../../data/matrix.ts';
 import { inferStepMs } from '../../data/raster.ts';
@@ -14,9 +14,8 @@ import { useHeatmapFeed } from './useHeatmapFeed.ts';
 import { useHeatmapViewState } from './useHeatmapViewState.ts';
 import type { LoadError } from '../../shell/loadError.ts';
 import { EmptyPanel, LoadingPanel } from '../../shell/LoadPanels.tsx';
-import { readToken, writeToken } from '../../shell/tokenStore.ts';
 import { useDataSource } from '../../shell/useDataSource.ts';
-import type { NodeName } from '../../shell/useOverview.ts';
+import { nodeLabel, type NodeName } from '../../shell/nodeLabel.ts';
 
 // Shown only on a failed load or on the JSON source's session: chunks of their own, so the
 // heatmap's first paint does not carry them (issue 17's bundle).
@@ -45,7 +44,7 @@ function Header({
         {node && (
           <span className="node-name" data-testid="node-name">
             {' '}
-            · {node.nodeId}
+            · {nodeLabel(node).text}
             {node.address && <span className="muted"> ({node.address})</span>}
           </span>
         )}
@@ -105,6 +104,7 @@ export function KeyvizPage() {
   // The session is the console's (the shell bar has Sign out); its epoch counts sign-ins.
   const { config, client, session, needsSignIn, markSignedIn, markSignedOut, kind, ...ds } =
     useDataSource();
+  const { setToken, tokenSet } = ds;
   const { signedOut, epoch } = ds;
   const [view, dispatch] = useHeatmapViewState();
   // Time range, zoom windows and record files (issue 4) on top of the matrix feed.
@@ -112,15 +112,6 @@ export function KeyvizPage() {
   const dropping = useFileDrop(feed.openRecord);
   const node = signedOut ? null : ds.node.name;
   const { reload } = feed;
-
-  // A new token is new credentials, as a sign-in is: the epoch reloads everything.
-  const onToken = useCallback(
-    (token: string) => {
-      writeToken(token);
-      markSignedIn();
-    },
-    [markSignedIn],
-  );
 
   const { matrix, error } = feed;
   // A refused load means the session ended (expired, or signed out elsewhere): the whole
@@ -141,7 +132,7 @@ export function KeyvizPage() {
   }, [epoch, signedOut, hadData, reload]);
 
   useEffect(() => {
-    document.title = node ? `Key Visualizer · ${node.nodeId}` : 'Key Visualizer';
+    document.title = node ? `Key Visualizer · ${nodeLabel(node).text}` : 'Key Visualizer';
   }, [node]);
 
   const columns = matrix?.columns;
@@ -162,8 +153,8 @@ export function KeyvizPage() {
         error={error}
         apiBase={config.baseUrl}
         protocol={kind === 'json' ? "the node's JSON admin API" : 'Connect or gRPC-Web'}
-        hasToken={readToken() !== undefined}
-        onToken={onToken}
+        hasToken={tokenSet}
+        onToken={setToken}
         onRetry={reload}
       />
     );
