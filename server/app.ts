@@ -106,11 +106,16 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
       throw new StartupError('--fixture and --upstream exclude each other');
     }
     if (gw) {
-      // Gateway history needs the follow state (several upstreams, following on).
-      const follows =
-        gw.upstreams.length > 1 &&
-        gw.upstreams.length <= MAX_FOLLOWED_NODES &&
-        gw.followEveryMs !== 0;
+      // Gateway history follows every node (one or several, following on or off: with one
+      // upstream or following off the follow state feeds the store only); the follow state
+      // takes at most MAX_FOLLOWED_NODES nodes.
+      const follows = gw.upstreams.length <= MAX_FOLLOWED_NODES;
+      if (flags.history.enabled && !follows) {
+        log(
+          `keyviz: gateway history off: it follows at most ${MAX_FOLLOWED_NODES} upstreams ` +
+            `(${gw.upstreams.length} given)`,
+        );
+      }
       gatewayHistory =
         flags.history.enabled && follows ? openGatewayHistory(flags.history, log) : null;
       const gh = gatewayHistory;

@@ -664,6 +664,35 @@ export class ClusterFollower {
     return out;
   }
 
+  /**
+   * The oldest time a node still keeps, as far as the state can tell: its newest column
+   * less the longest ring a node showed (default 24 h). -Infinity before any column.
+   */
+  nodeMemoryFrom(): number {
+    const st = this.series.get(KeyVizSeries.KEYVIZ_SERIES_WRITES)!;
+    let newest = -Infinity;
+    for (const h of st.held) newest = Math.max(newest, h);
+    return newest - this.keepMs;
+  }
+
+  /**
+   * True when the state or the store holds a column of `req`'s series with
+   * from <= t < before: the gateway has something a node's answer lacks there.
+   */
+  holdsBefore(req: MatrixRequest, before: number): boolean {
+    const from = req.fromUnixMs;
+    if (!(before > from)) return false;
+    const st = this.series.get(seriesOf(req))!;
+    const i = st.indexOf(from);
+    if (i < st.columns.length && st.columns[i].minRaw < before) return true;
+    const t = this.stored;
+    if (!t) return false;
+    return t.tierWidths.some((_, k) => {
+      const b = t.store.bounds(k);
+      return b !== null && b.first < before && b.last + (t.tierWidths[k] || this.stepMs) > from;
+    });
+  }
+
   /** Columns the state holds of a series (tests, health). */
   columnsOf(series: number): readonly MergedColumn[] {
     return this.series.get(series)?.columns ?? [];
@@ -675,9 +704,7 @@ export class ClusterFollower {
    * node's flush in it is (the fan-out would show part of it).
    */
   answer(req: MatrixRequest): MatrixAnswer | null {
-    const series = FOLLOWED_SERIES.includes(req.series as (typeof FOLLOWED_SERIES)[number])
-      ? req.series
-      : KeyVizSeries.KEYVIZ_SERIES_WRITES;
+    const series = seriesOf(req);
     const st = this.series.get(series)!;
     const from = req.fromUnixMs;
     const to = req.toUnixMs;
@@ -707,6 +734,13 @@ export class ClusterFollower {
     }
     return assemble(cols, this.registry, req, this.stepMs, this.statuses, st.trackedBuckets);
   }
+}
+
+/** The followed series a request reads (unknown values read writes, as the node does). */
+function seriesOf(req: MatrixRequest): number {
+  return FOLLOWED_SERIES.includes(req.series as (typeof FOLLOWED_SERIES)[number])
+    ? req.series
+    : KeyVizSeries.KEYVIZ_SERIES_WRITES;
 }
 
 function withAligned(a: MatrixAnswer, step: number): MatrixAnswer {

@@ -106,7 +106,10 @@ export interface UpstreamBackend extends AdminBackend {
   close(): void;
   /** Live stream counters (see gatewayEvents.ts). */
   streamStats(): StreamStats;
-  /** The follow state (several upstreams with following on), else null. */
+  /**
+   * The follow state: several upstreams with following on (it answers the page), or any
+   * number up to MAX_FOLLOWED_NODES with history on (it feeds the store); else null.
+   */
   readonly follower: ClusterFollower | null;
 }
 
@@ -134,64 +137,70 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
   };
 
   const followEveryMs = opts.followEveryMs ?? DEFAULT_FOLLOW_EVERY_MS;
+  // Several upstreams with following on: the state answers the page. One upstream (or
+  // following off) with history on: the gateway still follows, for its store only; the
+  // node (or the fan-out) answers what it holds, the state and store the rest.
+  const answersFromState = upstreams.length > 1 && followEveryMs > 0;
+  const follows =
+    upstreams.length <= MAX_FOLLOWED_NODES && (answersFromState || opts.history !== undefined);
   const followCtl = new AbortController();
   // A follow call may carry a whole day of a node (the warm-up): a longer deadline than a page's.
   const followTimeoutMs = Math.max(4 * timeoutMs, 10_000);
-  const follower =
-    upstreams.length > 1 && upstreams.length <= MAX_FOLLOWED_NODES && followEveryMs > 0
-      ? new ClusterFollower({
-          nodes: opts.upstreams,
-          ...(opts.log ? { log: opts.log } : {}),
-          ...(opts.history ? { onSettled: (c: SettledColumn) => opts.history?.onSettled(c) } : {}),
-          fetch: async (i, series, fromMs, toMs) => {
-            const u = upstreams[i];
-            const request = toBinary(
-              GetKeyVizMatrixRequestSchema,
-              create(GetKeyVizMatrixRequestSchema, {
-                series,
-                fromUnixMs: BigInt(Math.trunc(fromMs)),
-                toUnixMs: BigInt(Math.trunc(toMs)),
-                rows: MAX_MATRIX_ROWS,
+  const follower = follows
+    ? new ClusterFollower({
+        nodes: opts.upstreams,
+        ...(opts.log ? { log: opts.log } : {}),
+        ...(opts.history ? { onSettled: (c: SettledColumn) => opts.history?.onSettled(c) } : {}),
+        fetch: async (i, series, fromMs, toMs) => {
+          const u = upstreams[i];
+          const request = toBinary(
+            GetKeyVizMatrixRequestSchema,
+            create(GetKeyVizMatrixRequestSchema, {
+              series,
+              fromUnixMs: BigInt(Math.trunc(fromMs)),
+              toUnixMs: BigInt(Math.trunc(toMs)),
+              rows: MAX_MATRIX_ROWS,
+            }),
+          );
+          const started = performance.now();
+          let o: Outcome<MatrixAnswer>;
+          try {
+            const bytes = await u.client.unary({
+              path: PATH_MATRIX,
+              request,
+              headers,
+              // Only the first call (from 0: a whole day) gets the longer deadline; a stalled
+              // node must not hold a round (and every other node's new column) longer.
+              timeoutMs: fromMs === 0 ? followTimeoutMs : timeoutMs,
+              signal: followCtl.signal,
+            });
+            o = decoded(
+              { node: u.node, ok: true, value: bytes, latencyMs: elapsed(started) },
+              decodeMatrixWire,
+            );
+          } catch (reason) {
+            const error = scrub(
+              mapUpstreamError(reason, {
+                node: u.node,
+                timeoutMs: fromMs === 0 ? followTimeoutMs : timeoutMs,
+                sentToken,
               }),
             );
-            const started = performance.now();
-            let o: Outcome<MatrixAnswer>;
-            try {
-              const bytes = await u.client.unary({
-                path: PATH_MATRIX,
-                request,
-                headers,
-                // Only the first call (from 0: a whole day) gets the longer deadline; a stalled
-                // node must not hold a round (and every other node's new column) longer.
-                timeoutMs: fromMs === 0 ? followTimeoutMs : timeoutMs,
-                signal: followCtl.signal,
-              });
-              o = decoded(
-                { node: u.node, ok: true, value: bytes, latencyMs: elapsed(started) },
-                decodeMatrixWire,
-              );
-            } catch (reason) {
-              const error = scrub(
-                mapUpstreamError(reason, {
-                  node: u.node,
-                  timeoutMs: fromMs === 0 ? followTimeoutMs : timeoutMs,
-                  sentToken,
-                }),
-              );
-              o = { node: u.node, ok: false, error, latencyMs: elapsed(started) };
-            }
-            return o.ok
-              ? { ok: true, value: o.value, latencyMs: o.latencyMs }
-              : { ok: false, status: statusOf(o) };
-          },
-        })
-      : null;
+            o = { node: u.node, ok: false, error, latencyMs: elapsed(started) };
+          }
+          return o.ok
+            ? { ok: true, value: o.value, latencyMs: o.latencyMs }
+            : { ok: false, status: statusOf(o) };
+        },
+      })
+    : null;
   if (follower && opts.history)
     follower.stats.restored = opts.history.restoreInto(follower, Date.now(), follower.keepMs);
-  follower?.start(followEveryMs);
+  follower?.start(followEveryMs > 0 ? followEveryMs : DEFAULT_FOLLOW_EVERY_MS);
 
   const events = new GatewayEvents({
-    follower,
+    // Live columns come from the state only where it answers the page.
+    follower: answersFromState ? follower : null,
     upstreams: opts.upstreams,
     tls: opts.tls,
     ca,
@@ -301,8 +310,20 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
   }
 
   async function mergedAnswer(req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer> {
-    const fromState = follower?.answer(req);
-    if (fromState) return fromState;
+    if (answersFromState) {
+      const fromState = follower?.answer(req);
+      if (fromState) return fromState;
+      return fanOut(req, signal);
+    }
+    return withHistory(
+      req,
+      () => fanOut(req, signal),
+      firstColumnOf,
+      (a) => a,
+    );
+  }
+
+  async function fanOut(req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer> {
     const outcomes = await callAll(PATH_MATRIX, matrixRequest(req), signal, decodeMatrixWire);
     const ok = succeeded(outcomes);
     const list = ok.map((o) => ({ node: o.node, answer: o.value }));
@@ -327,16 +348,78 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
     return o.value;
   }
 
+  /**
+   * History kept by a gateway whose state does not answer the page (one upstream, or
+   * following off): the nodes answer what they hold; a window reaching before their memory
+   * (known from the state, or seen in their answer) or asked while they fail is answered
+   * from the state and the store, which hold what the nodes no longer do.
+   */
+  async function withHistory<T>(
+    req: MatrixRequest,
+    direct: () => Promise<T>,
+    firstColumn: (a: T) => number | undefined,
+    fromState: (a: MatrixAnswer) => T,
+  ): Promise<T> {
+    const f = follower;
+    if (!f || req.exactColumns || req.foldKeySpace) return direct();
+    const from = req.fromUnixMs;
+    const older = from !== 0 && (req.toUnixMs === 0 || from < req.toUnixMs);
+    if (older && from < f.nodeMemoryFrom()) {
+      const a = f.answer(req);
+      if (a) return fromState(a);
+    }
+    let answer: T;
+    try {
+      answer = await direct();
+    } catch (e) {
+      // The nodes failed: what the gateway learnt of them still answers, their status says why.
+      const a = f.answer(req);
+      if (!a || a.columnUnixMs.length === 0) throw e;
+      // Every node failed just now (the state's statuses are its last round's).
+      const err = ConnectError.from(e);
+      const code = codeName(err.code);
+      a.nodes = opts.upstreams.map((node) => ({
+        node,
+        ok: false,
+        error: `${code}: ${err.rawMessage}`,
+        code,
+        latencyMs: 0,
+      }));
+      return fromState(a);
+    }
+    if (older) {
+      // The nodes lack the start of the window (a short or restarted ring): the state has it?
+      const first = firstColumn(answer) ?? (req.toUnixMs === 0 ? Infinity : req.toUnixMs);
+      if (first > from + Math.max(f.stepMs, 1) && f.holdsBefore(req, first)) {
+        const a = f.answer(req);
+        if (a) return fromState(a);
+      }
+    }
+    return answer;
+  }
+
   return {
     async getKeyVizMatrix(req, signal) {
-      if (upstreams.length === 1) return single(req, signal, decodeMatrixWire);
+      if (upstreams.length === 1) {
+        return withHistory(
+          req,
+          () => single(req, signal, decodeMatrixWire),
+          firstColumnOf,
+          (a) => a,
+        );
+      }
       return merged(req, signal);
     },
 
     async getKeyVizMatrixWire(req, signal) {
       if (upstreams.length === 1) {
         // Rows stay the node's own bytes (protobuf-es reads `bytes` fields as views).
-        return single(req, signal, (b) => fromBinary(GetKeyVizMatrixResponseWireSchema, b));
+        return withHistory(
+          req,
+          () => single(req, signal, (b) => fromBinary(GetKeyVizMatrixResponseWireSchema, b)),
+          (w) => (w.columnUnixMs.length > 0 ? Number(w.columnUnixMs[0]) : undefined),
+          encodeMatrixWire,
+        );
       }
       return encodeMatrixWire(await merged(req, signal));
     },
@@ -434,6 +517,10 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
       for (const u of upstreams) u.client.close();
     },
   };
+}
+
+function firstColumnOf(a: MatrixAnswer): number | undefined {
+  return a.columnUnixMs.length > 0 ? a.columnUnixMs[0] : undefined;
 }
 
 function statusOf<T>(o: Outcome<T>): UpstreamStatus {
