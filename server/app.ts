@@ -3,6 +3,7 @@
 // JSON API) plus the static page, and an orderly shutdown.
 import { readFileSync } from 'node:fs';
 import { Admission } from './http/admission.ts';
+import { MatrixCache } from './backends/matrixCache.ts';
 import { checkRecordTarget } from './fixture/recordTarget.ts';
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Code, ConnectError } from '@connectrpc/connect';
@@ -138,6 +139,9 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
     throw new StartupError((e as Error).message);
   }
   const { backend } = source;
+  // The local answer cache (sampler and fixture modes), for /healthz/detail.
+  const matrixCache =
+    'cache' in backend && backend.cache instanceof MatrixCache ? backend.cache : null;
   if (flags.record) {
     const problem = checkRecordTarget(flags.record);
     if (problem) {
@@ -190,7 +194,16 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
   const handler = composeHandlers([
     ...(opts.extraHandlers ?? []),
     healthz,
-    healthDetailHandler(() => source.history?.health() ?? gatewayHistory?.health() ?? null),
+    healthDetailHandler(
+      () => source.history?.health() ?? gatewayHistory?.health() ?? null,
+      () =>
+        matrixCache && {
+          computed: matrixCache.computed,
+          hits: matrixCache.hits,
+          entries: matrixCache.size,
+          bytes: matrixCache.bytes(),
+        },
+    ),
     streamsHealthz(source.streamStats),
     jsonApi,
     ...(flags.corsAllowOrigin.length > 0 ? [createCors(flags.corsAllowOrigin)] : []),

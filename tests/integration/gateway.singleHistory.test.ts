@@ -146,7 +146,10 @@ it('one upstream: the gateway stores what it follows; restarted (and the node re
       rows: 1024,
       fromUnixMs: BigInt(firstSeen - 1),
     });
-    expect(got.nodes.map((n) => n.ok), name).toEqual([true]);
+    expect(
+      got.nodes.map((n) => n.ok),
+      name,
+    ).toEqual([true]);
     const cells = cellsOf(got, false);
     const newestSeen = Math.max(...seen.keys());
     let compared = 0;
