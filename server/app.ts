@@ -14,7 +14,7 @@ import type { ServerFlags } from './flags.ts';
 import { resolveGatewayOptions } from './gateway/flags.ts';
 import { createUpstreamBackend } from './gateway/upstream.ts';
 import { openGatewayHistory, type GatewayHistory } from './gateway/history.ts';
-import { MAX_FOLLOWED_NODES } from './gateway/follow.ts';
+import { ClusterFollower, MAX_FOLLOWED_NODES } from './gateway/follow.ts';
 import { createJsonApi, loadCredentialsFile, loadSigningKeyFile } from './http/jsonApi.ts';
 import { composeHandlers, type SubHandler } from './http/compose.ts';
 import { createCors } from './http/cors.ts';
@@ -142,6 +142,9 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
   // The local answer cache (sampler and fixture modes), for /healthz/detail.
   const matrixCache =
     'cache' in backend && backend.cache instanceof MatrixCache ? backend.cache : null;
+  // The gateway's follow state, for /healthz/detail.
+  const follower =
+    'follower' in backend && backend.follower instanceof ClusterFollower ? backend.follower : null;
   if (flags.record) {
     const problem = checkRecordTarget(flags.record);
     if (problem) {
@@ -196,13 +199,17 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
     healthz,
     healthDetailHandler(
       () => source.history?.health() ?? gatewayHistory?.health() ?? null,
-      () =>
-        matrixCache && {
-          computed: matrixCache.computed,
-          hits: matrixCache.hits,
-          entries: matrixCache.size,
-          bytes: matrixCache.bytes(),
-        },
+      () => ({
+        ...(matrixCache && {
+          matrixCache: {
+            computed: matrixCache.computed,
+            hits: matrixCache.hits,
+            entries: matrixCache.size,
+            bytes: matrixCache.bytes(),
+          },
+        }),
+        ...(follower && { follow: { ...follower.stats } }),
+      }),
     ),
     streamsHealthz(source.streamStats),
     jsonApi,

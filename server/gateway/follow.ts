@@ -103,6 +103,12 @@ export interface RestoredColumn {
   terms: Float64Array;
 }
 
+/** One node's answers of a round, in FOLLOWED_SERIES order. */
+interface NodeAnswers {
+  node: number;
+  got: FetchOutcome[];
+}
+
 interface RawTimes {
   min: number;
   max: number;
@@ -203,7 +209,16 @@ export class ClusterFollower {
   private readonly live = new Set<(series: number, t: number) => void>();
   private readonly liveThrough = new Map<number, number>();
   /** Counters for /healthz detail and tests. */
-  readonly stats = { rounds: 0, repairs: 0, answered: 0, fellBack: 0, restored: 0 };
+  readonly stats = {
+    rounds: 0,
+    repairs: 0,
+    answered: 0,
+    fellBack: 0,
+    restored: 0,
+    /** Wall time of the last round and the longest one (a stalled node costs one deadline). */
+    lastRoundMs: 0,
+    maxRoundMs: 0,
+  };
 
   constructor(private readonly o: FollowOptions) {
     if (o.nodes.length > MAX_FOLLOWED_NODES) {
@@ -233,12 +248,13 @@ export class ClusterFollower {
   /** One round: every series, every node, new columns only. Concurrent calls share one round. */
   round(): Promise<void> {
     this.running ??= (async () => {
+      const started = performance.now();
       try {
-        for (const s of FOLLOWED_SERIES) {
-          if (this.closed) return;
-          await this.followSeries(s);
-        }
+        await this.followAll();
+        if (this.closed) return;
         this.stats.rounds++;
+        this.stats.lastRoundMs = Math.round(performance.now() - started);
+        this.stats.maxRoundMs = Math.max(this.stats.maxRoundMs, this.stats.lastRoundMs);
         this.settle();
         if (this.stats.rounds === 1 || !this.warmLogged) this.logWarm();
       } finally {
@@ -248,40 +264,82 @@ export class ClusterFollower {
     return this.running;
   }
 
-  private async followSeries(series: number): Promise<void> {
-    const st = this.series.get(series)!;
+  /**
+   * Every node's four series at once, so a stalled node costs a round one deadline, not
+   * four in turn. A node already followed is merged as soon as its four answers are in
+   * (one node at a time), so a slow node never holds the others' new columns. Nodes asked
+   * for their whole ring (a first call) are merged together once every node has answered
+   * or failed: merged one by one, the second would find the first's old columns settled
+   * and take its own as late parts (a re-fetch of every node).
+   */
+  private async followAll(): Promise<void> {
     const n = this.o.nodes.length;
-    const outcomes = await Promise.all(
-      Array.from({ length: n }, (_, i) =>
-        this.o.fetch(i, series, st.held[i] === -Infinity ? 0 : st.held[i] + 1, 0),
-      ),
+    const bySeries: FetchOutcome[][] = FOLLOWED_SERIES.map(() => new Array<FetchOutcome>(n));
+    const warmUps: NodeAnswers[] = [];
+    let chain: Promise<void> = Promise.resolve();
+    await Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        const froms = FOLLOWED_SERIES.map((s) => {
+          const held = this.series.get(s)!.held[i];
+          return held === -Infinity ? 0 : held + 1;
+        });
+        const got = await Promise.all(
+          FOLLOWED_SERIES.map((s, k) => this.o.fetch(i, s, froms[k], 0)),
+        );
+        got.forEach((o, k) => (bySeries[k][i] = o));
+        this.noteStatus(i, got);
+        if (froms.includes(0)) {
+          warmUps.push({ node: i, got });
+          return;
+        }
+        chain = chain.then(() => this.ingestNodes([{ node: i, got }]));
+        await chain;
+      }),
     );
-    const fresh: { node: number; answer: MatrixAnswer }[] = [];
-    outcomes.forEach((o, i) => {
-      if (!o.ok) {
-        this.statuses[i] = o.status;
-        return;
-      }
-      this.statuses[i] = {
-        node: this.o.nodes[i],
-        ok: true,
-        error: '',
-        code: '',
-        latencyMs: o.latencyMs,
-      };
-      st.trackedBuckets[i] = o.value.trackedBuckets ?? o.value.rows.length;
-      // The node answers t >= from; a node's clock never makes us take a column twice.
-      const cols = o.value.columnUnixMs;
-      if (cols.length > 0 && cols[0] > st.held[i]) fresh.push({ node: i, answer: o.value });
+    if (this.closed) return;
+    if (warmUps.length > 0) await this.ingestNodes(warmUps.sort((a, b) => a.node - b.node));
+    if (this.stepMs === 0) return;
+    FOLLOWED_SERIES.forEach((s, k) => {
+      const st = this.series.get(s)!;
+      if (bySeries[k].some((o) => o.ok)) st.warm = true;
+      this.emitLive(s, st, bySeries[k]);
     });
-    if (this.stepMs === 0) {
-      this.stepMs = inferStepMs(fresh.map((f) => ({ node: '', answer: f.answer })));
-      // Step unknown (every node has at most one column yet): take nothing, ask again.
-      if (this.stepMs === 0) return;
+  }
+
+  /** A node's status after a round: its first failed series, else ok (slowest latency). */
+  private noteStatus(i: number, got: readonly FetchOutcome[]): void {
+    const failed = got.find((o) => !o.ok);
+    if (failed && !failed.ok) {
+      this.statuses[i] = failed.status;
+      return;
     }
-    await this.ingest(series, st, fresh);
-    if (outcomes.some((o) => o.ok)) st.warm = true;
-    this.emitLive(series, st, outcomes);
+    let latencyMs = 0;
+    for (const o of got) if (o.ok) latencyMs = Math.max(latencyMs, o.latencyMs);
+    this.statuses[i] = { node: this.o.nodes[i], ok: true, error: '', code: '', latencyMs };
+  }
+
+  /** Merge these nodes' answers (all four series each) into the state. */
+  private async ingestNodes(list: readonly NodeAnswers[]): Promise<void> {
+    for (let k = 0; k < FOLLOWED_SERIES.length; k++) {
+      if (this.closed) return;
+      const series = FOLLOWED_SERIES[k];
+      const st = this.series.get(series)!;
+      const fresh: { node: number; answer: MatrixAnswer }[] = [];
+      for (const { node, got } of list) {
+        const o = got[k];
+        if (!o.ok) continue;
+        st.trackedBuckets[node] = o.value.trackedBuckets ?? o.value.rows.length;
+        // The node answers t >= from; a node's clock never makes us take a column twice.
+        const cols = o.value.columnUnixMs;
+        if (cols.length > 0 && cols[0] > st.held[node]) fresh.push({ node, answer: o.value });
+      }
+      if (this.stepMs === 0) {
+        this.stepMs = inferStepMs(fresh.map((f) => ({ node: '', answer: f.answer })));
+        // Step unknown (every node has at most one column yet): take nothing, ask again.
+        if (this.stepMs === 0) continue;
+      }
+      await this.ingest(series, st, fresh);
+    }
   }
 
   /** Merge new columns of one series into the state. */

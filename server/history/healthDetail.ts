@@ -12,20 +12,31 @@ export interface MatrixCacheHealth {
   bytes: number;
 }
 
+/** The gateway's follow state (server/gateway/follow.ts stats). */
+export interface FollowHealth {
+  rounds: number;
+  lastRoundMs: number;
+  maxRoundMs: number;
+  repairs: number;
+  answered: number;
+  fellBack: number;
+  restored: number;
+}
+
 export function healthDetailHandler(
   history: () => HistoryHealth | null,
-  matrixCache: () => MatrixCacheHealth | null = () => null,
+  parts: () => { matrixCache?: MatrixCacheHealth; follow?: FollowHealth } = () => ({}),
 ): SubHandler {
   return (req, res) => {
     if ((req.url ?? '').split('?')[0] !== '/healthz/detail') return false;
     const h = history();
-    const cache = matrixCache();
+    const more = parts();
     const body = JSON.stringify({
       status: 'ok',
       history: h
         ? { ...h, failing: h.failedWrites > 0 && h.pendingColumns > 0 }
         : { enabled: false },
-      ...(cache ? { matrixCache: cache } : {}),
+      ...more,
     });
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : body);

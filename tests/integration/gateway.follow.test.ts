@@ -274,3 +274,67 @@ it('live through two nodes: one merged column per step, at the step boundary, as
     expect([t, nonZero]).toEqual([t, Object.fromEntries(full.get(t) ?? [])]);
   }
 }, 60_000);
+
+it('a stalled node (SIGSTOP) costs a follow round one deadline, and the other node keeps answering', async () => {
+  const dir = tempDir('gwstall');
+  mkdirSync(path.join(dir, 'static'));
+  const nodeTok = path.join(dir, 'node.token');
+  const pageTok = path.join(dir, 'page.token');
+  writeFileSync(nodeTok, `${NODE_TOKEN}\n`);
+  writeFileSync(pageTok, `${PAGE_TOKEN}\n`);
+  const node = (seed: number) =>
+    start([
+      '--static',
+      path.join(dir, 'static'),
+      ...workloadFlags({ step: '1s', backfill: '3s', routes: 8, seed }),
+      '--adminTokenFile',
+      nodeTok,
+    ]);
+  const a = await node(21);
+  const b = await node(22);
+  const TIMEOUT = 800;
+  const gw = await start([
+    '--static',
+    path.join(dir, 'static'),
+    '--upstream',
+    `${a.grpc},${b.grpc}`,
+    '--upstreamTokenFile',
+    nodeTok,
+    '--adminTokenFile',
+    pageTok,
+    '--upstreamTimeout',
+    `${TIMEOUT}ms`,
+    '--upstreamFollow',
+    '100ms',
+  ]);
+  type Follow = { rounds: number; lastRoundMs: number };
+  const follow = async () =>
+    ((await (await fetch(`${gw.http}/healthz/detail`)).json()) as { follow: Follow }).follow;
+  for (let i = 0; i < 50 && (await follow()).rounds < 3; i++) await sleep(200);
+  expect((await follow()).rounds).toBeGreaterThanOrEqual(3);
+  // B stops answering, its connection open: every call to it runs into its deadline.
+  process.kill(-b.proc.pid!, 'SIGSTOP');
+  try {
+    await sleep(2 * TIMEOUT);
+    const r0 = await follow();
+    await sleep(6000);
+    const r1 = await follow();
+    // One deadline a round (the four series asked at once), not four in turn (3.2 s).
+    expect(r1.lastRoundMs).toBeGreaterThanOrEqual(TIMEOUT - 50);
+    expect(r1.lastRoundMs).toBeLessThan(2 * TIMEOUT);
+    expect(r1.rounds - r0.rounds).toBeGreaterThanOrEqual(3);
+    const answer = await page(gw).getKeyVizMatrix({ series: READS, rows: 1024 });
+    expect(answer.nodes.map((n) => [n.ok, n.code])).toEqual([
+      [true, ''],
+      [false, 'deadline_exceeded'],
+    ]);
+    // A's columns keep coming: the gateway is at most a round or two behind A.
+    const aNewest = await direct(a.grpc).getKeyVizMatrix({ series: READS, rows: 1 });
+    const gwNewest = Number(answer.columnUnixMs.at(-1));
+    expect(gwNewest).toBeGreaterThanOrEqual(
+      aligned(Number(aNewest.columnUnixMs.at(-1))) - 4 * STEP,
+    );
+  } finally {
+    process.kill(-b.proc.pid!, 'SIGCONT');
+  }
+}, 60_000);

@@ -14,6 +14,7 @@ import { inWindow, seriesCounter } from '../../server/sampler/request.ts';
 import type { MatrixAnswer, MatrixRequest, MatrixRow } from '../../server/sampler/types.ts';
 
 const STEP = 60_000;
+const READS = 1;
 const T0 = 1_700_000_000_000; // not a step boundary: times are aligned by the state
 const BUCKETS = 12;
 const enc = new TextEncoder();
@@ -208,6 +209,47 @@ describe('follow state', () => {
     // (b's ring still holds its steps 0-3, counted in `before`.)
     expect(sum).toBe(before + total() - reads(nodes[1].ring.slice(0, 4)));
     expect(held.columnUnixMs.length).toBe(6);
+  });
+});
+
+describe('follow state with a slow node', () => {
+  it('merges a fast node as soon as its four answers are in, and asks the four series at once', async () => {
+    const nodes = [new SimNode('a', 1_000, 5), new SimNode('b', 21_000, 6)];
+    for (let k = 0; k < 5; k++) nodes.forEach((n) => n.flush(k));
+    let slowMs = 0;
+    let inFlightB = 0;
+    let mostInFlightB = 0;
+    const f = new ClusterFollower({
+      nodes: nodes.map((n) => n.name),
+      fetch: async (i, series, from, to): Promise<FetchOutcome> => {
+        const n = nodes[i];
+        if (i === 1) {
+          inFlightB++;
+          mostInFlightB = Math.max(mostInFlightB, inFlightB);
+          await new Promise((r) => setTimeout(r, slowMs));
+          inFlightB--;
+        }
+        return { ok: true, value: n.answer(series, from, to), latencyMs: 0 };
+      },
+    });
+    await f.round();
+    const before = f.columnsOf(READS).at(-1)!.t;
+    nodes.forEach((n) => n.flush(5));
+    slowMs = 400;
+    const round = f.round();
+    await new Promise((r) => setTimeout(r, 100));
+    // A's new column is merged while B's answers are still on their way.
+    const mid = f.columnsOf(READS).at(-1)!;
+    expect(mid.t).toBe(before + STEP);
+    expect(mid.nodeMask).toBe(0b01);
+    await round;
+    const after = f.columnsOf(READS).at(-1)!;
+    expect(after.t).toBe(before + STEP);
+    expect(after.nodeMask).toBe(0b11);
+    // Its four series were asked at once (one deadline per round), not in turn.
+    expect(mostInFlightB).toBe(4);
+    // The merged column equals a fan-out of the same nodes.
+    expect(shape(f.answer(req(READS))!)).toEqual(shape(fanOut(nodes, req(READS))));
   });
 });
 
