@@ -16,7 +16,7 @@
 import type { MatrixAnswer, MatrixRequest, MatrixRow, UpstreamStatus } from '../sampler/types.ts';
 import type { BucketMeta } from '../sampler/types.ts';
 import { compareBytes, compareEnds, compareStrings as compareIds } from '../sampler/keys.ts';
-import { rowBudget } from '../sampler/request.ts';
+import { MAX_MATRIX_ROWS, rowBudget } from '../sampler/request.ts';
 import { alignedTime, inferStepMs, mergeMatrices, type NodeAnswer } from './merge.ts';
 import { KeyVizSeries } from '../../src/gen/admin_pb.ts';
 import { yieldToLoop } from '../backends/yieldToLoop.ts';
@@ -51,6 +51,13 @@ export interface FollowOptions {
   onSettled?: (col: SettledColumn) => void;
   /** Operator lines (the state turning warm). */
   log?: (line: string) => void;
+  /**
+   * Entries a column keeps per series once settled (handed to the history hook with every
+   * entry it had): the follow calls may bring every bucket a node has (rows = 0, the node's
+   * "no cap") for the store, while memory stays what 1,024 rows per node made it. Default
+   * 1,024 x nodes.
+   */
+  keptEntriesPerColumn?: number;
 }
 
 /** One merged, aligned column of one series: an entry per bucket present in it. */
@@ -528,7 +535,8 @@ export class ClusterFollower {
   /** Columns every series holds and that left the fresh span go to the history hook, once. */
   private settle(): void {
     const hook = this.o.onSettled;
-    if (!hook || this.stepMs === 0) return;
+    if (this.stepMs === 0) return;
+    const keep = this.o.keptEntriesPerColumn ?? MAX_MATRIX_ROWS * this.o.nodes.length;
     const states = [1, 2, 3, 4].map((s) => this.series.get(s)!);
     const newest = Math.min(...states.map((s) => s.newest()));
     const upTo = newest - (FRESH_COLUMNS - 1) * this.stepMs;
@@ -537,7 +545,7 @@ export class ClusterFollower {
       const t = first.columns[i].t;
       if (t >= upTo) break;
       const cols = states.map((s) => s.get(t));
-      if (cols.every((c) => c !== undefined)) {
+      if (hook && cols.every((c) => c !== undefined)) {
         hook({
           t,
           stepMs: this.stepMs,
@@ -546,6 +554,10 @@ export class ClusterFollower {
           metaOf: (b) => this.registry.metas[b],
         });
       }
+      states.forEach((s, k) => {
+        const c = cols[k];
+        if (c && c.buckets.length > keep) s.put(trimColumn(c, keep, this.registry.ids));
+      });
       this.settledThrough = t;
     }
   }
@@ -899,6 +911,45 @@ function columnOf(
     }
   }
   return col;
+}
+
+/**
+ * The column with its `keep` largest entries (ties by bucket id, the node's rank rule),
+ * in their order; exact values and conflicts follow their entries.
+ */
+export function trimColumn(col: MergedColumn, keep: number, ids: readonly string[]): MergedColumn {
+  const n = col.buckets.length;
+  if (n <= keep) return col;
+  const order = Array.from({ length: n }, (_, k) => k);
+  order.sort(
+    (a, b) => col.values[b] - col.values[a] || compareIds(ids[col.buckets[a]], ids[col.buckets[b]]),
+  );
+  const kept = order.slice(0, keep).sort((a, b) => a - b);
+  const newIndex = new Map(kept.map((k, i) => [k, i]));
+  const pick = <A extends Float64Array | Int32Array | Uint32Array>(src: A, out: A): A => {
+    kept.forEach((k, i) => (out[i] = src[k]));
+    return out;
+  };
+  let exact: Map<number, bigint> | null = null;
+  for (const [k, x] of col.exact ?? []) {
+    const i = newIndex.get(k);
+    if (i !== undefined) (exact ??= new Map()).set(i, x);
+  }
+  let conflicts: MergedColumn['conflicts'] = null;
+  for (const cf of col.conflicts ?? []) {
+    const i = newIndex.get(cf.entry);
+    if (i !== undefined) (conflicts ??= []).push({ entry: i, nodes: cf.nodes });
+  }
+  return {
+    ...col,
+    buckets: pick(col.buckets, new Int32Array(keep)),
+    values: pick(col.values, new Float64Array(keep)),
+    groups: col.groups ? pick(col.groups, new Float64Array(keep)) : null,
+    terms: col.terms ? pick(col.terms, new Float64Array(keep)) : null,
+    masks: pick(col.masks, new Uint32Array(keep)),
+    exact,
+    conflicts,
+  };
 }
 
 function sumColumn(

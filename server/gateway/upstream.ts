@@ -159,7 +159,11 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
               series,
               fromUnixMs: BigInt(Math.trunc(fromMs)),
               toUnixMs: BigInt(Math.trunc(toMs)),
-              rows: MAX_MATRIX_ROWS,
+              // With history: every bucket a node has (0: a real node's gRPC "no cap"; ours
+              // reads 0 as 1024) for its few new columns, so the store keeps a node's tail.
+              // The whole ring (from 0) stays at 1024 rows (uncapped it is ~100 MB at 10,000
+              // routes); without history the state needs no more than 1024.
+              rows: opts.history && fromMs > 0 ? 0 : MAX_MATRIX_ROWS,
             }),
           );
           const started = performance.now();

@@ -8,6 +8,8 @@ import { createClient } from '@connectrpc/connect';
 import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
 import { afterAll, expect, it } from 'vitest';
 import { Admin, type GetKeyVizMatrixResponse } from '../../src/gen/admin_pb.ts';
+import { openSqliteStore } from '../../server/history/sqliteStore.ts';
+import { startNodeLike } from '../helpers/nodeLikeProcess.ts';
 import { spawnServer, workloadFlags, type SpawnedServer } from '../helpers/spawnServer.ts';
 import { clientsFor, tempDir } from './support.ts';
 
@@ -175,4 +177,52 @@ it('one upstream: the gateway stores what it follows; restarted (and the node re
   const downCells = cellsOf(down, false);
   const oldest = [...seen.keys()].slice(0, 3);
   for (const T of oldest) expect([T, downCells.get(T)]).toEqual([T, seen.get(T)]);
+}, 90_000);
+
+it("a node with more than 1,024 buckets: the gateway's store keeps every bucket of each column", async () => {
+  const dir = tempDir('gwtail');
+  mkdirSync(path.join(dir, 'static'));
+  const hdir = path.join(dir, 'history');
+  // A node-like upstream that reads rows 0 as "no cap", as the node's gRPC path does.
+  const node = await startNodeLike(
+    [...workloadFlags({ step: '1s', backfill: '2s', routes: 8000, seed: 5 }), '--history=off'],
+    { ...process.env, NODE_LIKE_ROWS_ZERO_UNCAPPED: '1' },
+  );
+  closers.push(node.stop);
+  const all = await direct(node.addr).getKeyVizMatrix({ series: READS, rows: 0 });
+  const perColumn = all.columnUnixMs.map((_, j) =>
+    all.rows.reduce((n, r) => n + (r.values[j] !== 0n ? 1 : 0), 0),
+  );
+  // The node has more buckets with reads in a column than a 1,024-row call brings.
+  expect(Math.max(...perColumn)).toBeGreaterThan(1100);
+  const gw = await start([
+    '--static',
+    path.join(dir, 'static'),
+    '--upstream',
+    node.addr,
+    '--upstreamInsecureNoAuth',
+    '--adminInsecureNoAuth',
+    '--upstreamFollow',
+    '250ms',
+    '--history',
+    'on',
+    '--historyDir',
+    hdir,
+    '--historyTiers',
+    '1s:1h,10s:1d',
+  ]);
+  await sleep(7000);
+  expect(await gw.stop()).toBe(0);
+  const st = openSqliteStore(hdir);
+  try {
+    const cols = st.readSeries(0, -Infinity, Infinity, READS - 1);
+    expect(cols.length).toBeGreaterThan(2);
+    // Columns the gateway followed one by one (not its first whole-ring call) keep every
+    // bucket with reads, not the 1,024 busiest (the union of the four series' top 1,024
+    // may hold more entries, but never more than 1,024 with reads).
+    const withReads = cols.map((c) => Array.from(c.series).filter((v) => v !== 0).length);
+    expect(Math.max(...withReads)).toBeGreaterThan(1100);
+  } finally {
+    st.close();
+  }
 }, 90_000);

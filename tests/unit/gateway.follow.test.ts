@@ -253,6 +253,39 @@ describe('follow state with a slow node', () => {
   });
 });
 
+describe('follow state: every bucket to the store, a bounded state', () => {
+  it('hands the history hook every entry of a settled column, then keeps its largest in memory', async () => {
+    const nodes = [new SimNode('a', 1_000, 7), new SimNode('b', 21_000, 8)];
+    const settled = new Map<number, { buckets: number; values: number[] }>();
+    const f = new ClusterFollower({
+      nodes: nodes.map((n) => n.name),
+      keptEntriesPerColumn: 4,
+      onSettled: (c) => {
+        const reads = c.series[READS - 1];
+        settled.set(c.t, { buckets: reads.buckets.length, values: [...reads.values] });
+      },
+      fetch: (i, series, from, to): Promise<FetchOutcome> =>
+        Promise.resolve({ ok: true, value: nodes[i].answer(series, from, to), latencyMs: 0 }),
+    });
+    for (let k = 0; k < 10; k++) {
+      nodes.forEach((n) => n.flush(k));
+      await f.round();
+    }
+    expect(settled.size).toBeGreaterThan(3);
+    const cols = f.columnsOf(READS);
+    for (const [t, whole] of settled) {
+      expect(whole.buckets).toBeGreaterThan(4);
+      const kept = cols.find((c) => c.t === t)!;
+      expect(kept.buckets.length).toBe(4);
+      // The four largest values of the whole column (any order inside the column).
+      const top = [...whole.values].sort((a, b) => b - a).slice(0, 4);
+      expect([...kept.values].sort((a, b) => b - a)).toEqual(top);
+    }
+    // The fresh span keeps every entry (a late part may still be merged into it).
+    expect(cols.at(-1)!.buckets.length).toBeGreaterThan(4);
+  });
+});
+
 describe('follow state with the gateway history store', () => {
   it('answers a window older than the state from the stored tiers, with their widths', async () => {
     const store = openSqliteStore(mkdtempSync(path.join(tmpdir(), 'keyviz-gwstore-')));
