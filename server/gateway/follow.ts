@@ -774,6 +774,19 @@ export class ClusterFollower {
    * node's flush in it is (the fan-out would show part of it).
    */
   answer(req: MatrixRequest): MatrixAnswer | null {
+    const w = this.windowOf(req);
+    return w && assemble(w.cols, this.registry, req, this.stepMs, this.statuses, w.tracked);
+  }
+
+  /** answer() in slices with `pause()` between them (the server's path: the loop stays free). */
+  answerSliced(req: MatrixRequest, pause: () => Promise<void>): Promise<MatrixAnswer | null> {
+    const w = this.windowOf(req);
+    if (!w) return Promise.resolve(null);
+    return assembleSliced(w.cols, this.registry, req, this.stepMs, this.statuses, w.tracked, pause);
+  }
+
+  /** The columns answering `req`, or null when the state does not cover it. */
+  private windowOf(req: MatrixRequest): { cols: MergedColumn[]; tracked: number[] } | null {
     const series = seriesOf(req);
     const st = this.series.get(series)!;
     const from = req.fromUnixMs;
@@ -802,7 +815,7 @@ export class ClusterFollower {
         if (c.maxRaw >= from) cols.push(c);
       }
     }
-    return assemble(cols, this.registry, req, this.stepMs, this.statuses, st.trackedBuckets);
+    return { cols, tracked: [...st.trackedBuckets] };
   }
 }
 
@@ -995,6 +1008,50 @@ export function assemble(
   statuses: readonly UpstreamStatus[],
   trackedBuckets: readonly number[],
 ): MatrixAnswer {
+  const steps = assembleSteps(cols, registry, req, stepMs, statuses, trackedBuckets);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * assemble() with `pause()` awaited between slices of about SLICE_ENTRIES entries, so a
+ * big answer (a day of every bucket: millions of cells) never holds the event loop in one
+ * block. The columns and registry entries it reads are never changed in place (the state
+ * replaces a column object), so the state may move on meanwhile.
+ */
+export async function assembleSliced(
+  cols: readonly MergedColumn[],
+  registry: { ids: string[]; metas: BucketMeta[] },
+  req: MatrixRequest,
+  stepMs: number,
+  statuses: readonly UpstreamStatus[],
+  trackedBuckets: readonly number[],
+  pause: () => Promise<void>,
+): Promise<MatrixAnswer> {
+  const steps = assembleSteps(cols, registry, req, stepMs, statuses, trackedBuckets);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await pause();
+  }
+}
+
+/** Entries (one bucket in one column) handled between two pauses: a few ms. */
+const SLICE_ENTRIES = 150_000;
+
+function* assembleSteps(
+  cols: readonly MergedColumn[],
+  registry: { ids: string[]; metas: BucketMeta[] },
+  req: MatrixRequest,
+  stepMs: number,
+  statuses: readonly UpstreamStatus[],
+  trackedBuckets: readonly number[],
+): Generator<void, MatrixAnswer, void> {
+  // Statuses as they are now, not after the pauses.
+  statuses = statuses.map((x) => ({ ...x }));
+  let work = 0;
   const nb = registry.ids.length;
   const totals = new Float64Array(nb);
   const seen = new Uint8Array(nb);
@@ -1003,6 +1060,11 @@ export function assemble(
   for (const c of cols) {
     if (c.groups) ids = true;
     sumColumn(c.buckets, c.values, c.masks, totals, seen, masks);
+    work += c.buckets.length;
+    if (work >= SLICE_ENTRIES) {
+      work = 0;
+      yield;
+    }
   }
   let picked: number[] = [];
   for (let b = 0; b < nb; b++) if (seen[b] === 1) picked.push(b);
@@ -1033,7 +1095,14 @@ export function assemble(
     leaderTerms: tids ? tids.subarray(r * w, (r + 1) * w) : new Float64Array(0),
   }));
   const conflicts: MatrixAnswer['conflicts'] = [];
-  cols.forEach((c, j) => {
+  yield;
+  for (let j = 0; j < cols.length; j++) {
+    const c = cols[j];
+    work += c.buckets.length * (gids ? 3 : 1);
+    if (work >= SLICE_ENTRIES) {
+      work = 0;
+      yield;
+    }
     fillColumn(c.buckets, c.values, rowOf, vals, w, j);
     if (gids && tids && c.groups && c.terms) {
       fillColumn(c.buckets, c.groups, rowOf, gids, w, j);
@@ -1049,7 +1118,7 @@ export function assemble(
       const r = rowOf[c.buckets[cf.entry]];
       if (r >= 0) conflicts.push({ row: r, column: j, nodes: cf.nodes });
     }
-  });
+  }
   conflicts.sort((a, b) => a.row - b.row || a.column - b.column);
   // The fan-out's rule (merge.ts): exact times unless the union has more columns than
   // one node has, i.e. the nodes' times differ.

@@ -25,7 +25,8 @@ import {
 } from '../../src/gen/keyviz_wire_pb.ts';
 import type { AdminBackend } from '../backend.ts';
 import type { MatrixAnswer, MatrixRequest, UpstreamStatus } from '../sampler/types.ts';
-import { decodeMatrixWire, encodeMatrixWire } from '../wire/index.ts';
+import { decodeMatrixWire } from '../wire/index.ts';
+import { encodeMatrixResponseBytes, preEncodedMatrix } from '../wire/encode-response.ts';
 import { toNodeStatusMessages } from '../wire/generic.ts';
 import { mergeOverviews, mergeRaftGroups } from './cluster.ts';
 import { codeName, combineFailures, mapUpstreamError } from './errors.ts';
@@ -48,6 +49,7 @@ import { mergeAdapterSummaries, mergeRouteDetails } from './console.ts';
 import { Code } from '@connectrpc/connect';
 import { ClusterFollower, MAX_FOLLOWED_NODES, type SettledColumn } from './follow.ts';
 import type { GatewayHistory } from './history.ts';
+import { yieldToLoop } from '../backends/yieldToLoop.ts';
 
 export interface UpstreamBackendOptions {
   /** HOST:PORT of each node, in the order statuses are reported. */
@@ -315,12 +317,13 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
 
   async function mergedAnswer(req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer> {
     if (answersFromState) {
-      const fromState = follower?.answer(req);
+      const fromState = await follower?.answerSliced(req, () => yieldToLoop(signal));
       if (fromState) return fromState;
       return fanOut(req, signal);
     }
     return withHistory(
       req,
+      signal,
       () => fanOut(req, signal),
       firstColumnOf,
       (a) => a,
@@ -360,16 +363,18 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
    */
   async function withHistory<T>(
     req: MatrixRequest,
+    signal: AbortSignal,
     direct: () => Promise<T>,
     firstColumn: (a: T) => number | undefined,
-    fromState: (a: MatrixAnswer) => T,
+    fromState: (a: MatrixAnswer) => T | Promise<T>,
   ): Promise<T> {
     const f = follower;
     if (!f || req.exactColumns || req.foldKeySpace) return direct();
+    const stateAnswer = () => f.answerSliced(req, () => yieldToLoop(signal));
     const from = req.fromUnixMs;
     const older = from !== 0 && (req.toUnixMs === 0 || from < req.toUnixMs);
     if (older && from < f.nodeMemoryFrom()) {
-      const a = f.answer(req);
+      const a = await stateAnswer();
       if (a) return fromState(a);
     }
     let answer: T;
@@ -377,7 +382,7 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
       answer = await direct();
     } catch (e) {
       // The nodes failed: what the gateway learnt of them still answers, their status says why.
-      const a = f.answer(req);
+      const a = await stateAnswer();
       if (!a || a.columnUnixMs.length === 0) throw e;
       // Every node failed just now (the state's statuses are its last round's).
       const err = ConnectError.from(e);
@@ -395,7 +400,7 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
       // The nodes lack the start of the window (a short or restarted ring): the state has it?
       const first = firstColumn(answer) ?? (req.toUnixMs === 0 ? Infinity : req.toUnixMs);
       if (first > from + Math.max(f.stepMs, 1) && f.holdsBefore(req, first)) {
-        const a = f.answer(req);
+        const a = await stateAnswer();
         if (a) return fromState(a);
       }
     }
@@ -407,6 +412,7 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
       if (upstreams.length === 1) {
         return withHistory(
           req,
+          signal,
           () => single(req, signal, decodeMatrixWire),
           firstColumnOf,
           (a) => a,
@@ -420,12 +426,13 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
         // Rows stay the node's own bytes (protobuf-es reads `bytes` fields as views).
         return withHistory(
           req,
+          signal,
           () => single(req, signal, (b) => fromBinary(GetKeyVizMatrixResponseWireSchema, b)),
           (w) => (w.columnUnixMs.length > 0 ? Number(w.columnUnixMs[0]) : undefined),
-          encodeMatrixWire,
+          (a) => encodeSliced(a, signal),
         );
       }
-      return encodeMatrixWire(await merged(req, signal));
+      return encodeSliced(await merged(req, signal), signal);
     },
 
     async getClusterOverview(signal): Promise<GetClusterOverviewResponse> {
@@ -521,6 +528,14 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
       for (const u of upstreams) u.client.close();
     },
   };
+}
+
+/** The wire view of an answer the gateway built, encoded in slices (the loop stays free). */
+async function encodeSliced(
+  a: MatrixAnswer,
+  signal: AbortSignal,
+): Promise<GetKeyVizMatrixResponseWire> {
+  return preEncodedMatrix(await encodeMatrixResponseBytes(a, () => yieldToLoop(signal)));
 }
 
 function firstColumnOf(a: MatrixAnswer): number | undefined {
