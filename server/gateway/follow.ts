@@ -20,7 +20,7 @@ import { MAX_MATRIX_ROWS, rowBudget } from '../sampler/request.ts';
 import { alignedTime, inferStepMs, mergeMatrices, type NodeAnswer } from './merge.ts';
 import { KeyVizSeries } from '../../src/gen/admin_pb.ts';
 import { yieldToLoop } from '../backends/yieldToLoop.ts';
-import type { HistoryStore } from '../history/types.ts';
+import type { HistoryStore, SeriesColumn } from '../history/types.ts';
 import { planWindow } from '../history/plan.ts';
 
 /** The four series, in the order a round follows them. */
@@ -108,6 +108,16 @@ export interface RestoredColumn {
   counters: Float64Array;
   groups: Float64Array;
   terms: Float64Array;
+}
+
+/** Stored columns read per store call when answering in slices (a few ms each). */
+const STORED_CHUNK = 48;
+
+/** A part of a window the store answers: one tier, from <= t < to. */
+interface StoredRange {
+  tier: number;
+  from: number;
+  to: number;
 }
 
 /** One node's answers of a round, in FOLLOWED_SERIES order. */
@@ -666,15 +676,10 @@ export class ClusterFollower {
   }
 
   /**
-   * Stored columns for the part of [from, to) before `stateFirst`, oldest first, joined
+   * The store's ranges for the part of [from, to) before `stateFirst`, oldest first, joined
    * across tiers like the sampler's history (server/history/plan.ts).
    */
-  private storedColumns(
-    series: number,
-    from: number,
-    to: number,
-    stateFirst: number,
-  ): MergedColumn[] {
+  private storedPlan(from: number, to: number, stateFirst: number): StoredRange[] {
     const t = this.stored;
     if (!t) return [];
     const { store, tierWidths } = t;
@@ -685,53 +690,94 @@ export class ClusterFollower {
         return b ? { first: b.first, last: b.last, widthMs: w } : { first: null, widthMs: w };
       }),
     ];
-    const plan = planWindow(sources, from, to).filter((p) => p.source > 0);
-    plan.sort((a, b) => a.from - b.from);
+    return planWindow(sources, from, to)
+      .filter((p) => p.source > 0)
+      .sort((a, b) => a.from - b.from)
+      .map((p) => ({ tier: p.source - 1, from: p.from, to: p.to }));
+  }
+
+  /** Stored columns of `plan` in one piece (answer()). */
+  private storedColumns(series: number, plan: readonly StoredRange[]): MergedColumn[] {
+    const t = this.stored;
+    if (!t) return [];
     const out: MergedColumn[] = [];
     for (const p of plan) {
-      const tier = p.source - 1;
-      for (const c of store.readSeries(tier, p.from, p.to, series - 1)) {
-        const n = c.keys.length;
-        const buckets = new Int32Array(n);
-        for (let i = 0; i < n; i++) {
-          const key = c.keys[i];
-          let b = this.storedKey.get(key);
-          if (b === undefined) {
-            const id = store.bucketIdOf(key) ?? `unknown:${key}`;
-            const e = new Uint8Array(0);
-            const meta = store.metaOf(key) ?? {
-              bucketId: id,
-              start: e,
-              end: e,
-              label: '',
-              aggregate: false,
-              routeIds: [],
-              routeCount: 1,
-            };
-            b = this.registry.intern(meta);
-            this.storedKey.set(key, b);
-          }
-          buckets[i] = b;
-        }
-        const raw = tierWidths[tier] === 0;
-        out.push({
-          t: c.unixMs,
-          exactT: NaN,
-          minRaw: raw ? c.unixMs - this.stepMs + 1 : c.unixMs,
-          maxRaw: raw ? c.unixMs : c.unixMs + c.widthMs - 1,
-          nodeMask: 0,
-          buckets,
-          values: Float64Array.from(c.series),
-          groups: Float64Array.from(c.groups),
-          terms: Float64Array.from(c.terms),
-          masks: new Uint32Array(n),
-          exact: null,
-          conflicts: null,
-          ...(raw ? {} : { widthMs: c.widthMs }),
-        });
+      for (const c of t.store.readSeries(p.tier, p.from, p.to, series - 1)) {
+        out.push(this.fromStored(p.tier, c));
       }
     }
     return out;
+  }
+
+  /** storedColumns() read STORED_CHUNK columns at a time, `pause()` before each read. */
+  private async storedColumnsSliced(
+    series: number,
+    plan: readonly StoredRange[],
+    pause: () => Promise<void>,
+  ): Promise<MergedColumn[]> {
+    const t = this.stored;
+    if (!t) return [];
+    const out: MergedColumn[] = [];
+    for (const p of plan) {
+      const w = t.tierWidths[p.tier] > 0 ? t.tierWidths[p.tier] : Math.max(this.stepMs, 1);
+      // Only what the tier holds (a range may be open at either end).
+      const bounds = t.store.bounds(p.tier);
+      if (!bounds) continue;
+      let a = Math.max(p.from, bounds.first);
+      const end = Math.min(p.to, bounds.last + 1);
+      while (a < end) {
+        await pause();
+        const b = Math.min(end, a + STORED_CHUNK * w);
+        for (const c of t.store.readSeries(p.tier, a, b, series - 1)) {
+          out.push(this.fromStored(p.tier, c));
+        }
+        a = b;
+      }
+    }
+    return out;
+  }
+
+  /** One stored column as a merged column over the state's bucket registry. */
+  private fromStored(tier: number, c: SeriesColumn): MergedColumn {
+    const { store, tierWidths } = this.stored!;
+    const n = c.keys.length;
+    const buckets = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const key = c.keys[i];
+      let b = this.storedKey.get(key);
+      if (b === undefined) {
+        const id = store.bucketIdOf(key) ?? `unknown:${key}`;
+        const e = new Uint8Array(0);
+        const meta = store.metaOf(key) ?? {
+          bucketId: id,
+          start: e,
+          end: e,
+          label: '',
+          aggregate: false,
+          routeIds: [],
+          routeCount: 1,
+        };
+        b = this.registry.intern(meta);
+        this.storedKey.set(key, b);
+      }
+      buckets[i] = b;
+    }
+    const raw = tierWidths[tier] === 0;
+    return {
+      t: c.unixMs,
+      exactT: NaN,
+      minRaw: raw ? c.unixMs - this.stepMs + 1 : c.unixMs,
+      maxRaw: raw ? c.unixMs : c.unixMs + c.widthMs - 1,
+      nodeMask: 0,
+      buckets,
+      values: Float64Array.from(c.series),
+      groups: Float64Array.from(c.groups),
+      terms: Float64Array.from(c.terms),
+      masks: new Uint32Array(n),
+      exact: null,
+      conflicts: null,
+      ...(raw ? {} : { widthMs: c.widthMs }),
+    };
   }
 
   /**
@@ -775,18 +821,33 @@ export class ClusterFollower {
    */
   answer(req: MatrixRequest): MatrixAnswer | null {
     const w = this.windowOf(req);
-    return w && assemble(w.cols, this.registry, req, this.stepMs, this.statuses, w.tracked);
+    if (!w) return null;
+    const cols = [...this.storedColumns(w.series, w.stored), ...w.cols];
+    return assemble(cols, this.registry, req, this.stepMs, this.statuses, w.tracked);
   }
 
-  /** answer() in slices with `pause()` between them (the server's path: the loop stays free). */
-  answerSliced(req: MatrixRequest, pause: () => Promise<void>): Promise<MatrixAnswer | null> {
+  /**
+   * answer() in slices with `pause()` between them (the server's path: the loop stays free):
+   * the store read and the assembly (the caller encodes in slices too).
+   */
+  async answerSliced(req: MatrixRequest, pause: () => Promise<void>): Promise<MatrixAnswer | null> {
     const w = this.windowOf(req);
-    if (!w) return Promise.resolve(null);
-    return assembleSliced(w.cols, this.registry, req, this.stepMs, this.statuses, w.tracked, pause);
+    if (!w) return null;
+    const stored =
+      w.stored.length > 0 ? await this.storedColumnsSliced(w.series, w.stored, pause) : [];
+    const cols = stored.length > 0 ? [...stored, ...w.cols] : w.cols;
+    return assembleSliced(cols, this.registry, req, this.stepMs, this.statuses, w.tracked, pause);
   }
 
   /** The columns answering `req`, or null when the state does not cover it. */
-  private windowOf(req: MatrixRequest): { cols: MergedColumn[]; tracked: number[] } | null {
+  private windowOf(req: MatrixRequest): {
+    series: number;
+    /** The store's part (before the state's columns), to read. */
+    stored: StoredRange[];
+    /** The state's columns in the window. */
+    cols: MergedColumn[];
+    tracked: number[];
+  } | null {
     const series = seriesOf(req);
     const st = this.series.get(series)!;
     const from = req.fromUnixMs;
@@ -805,7 +866,8 @@ export class ClusterFollower {
       return null;
     }
     this.stats.answered++;
-    const cols: MergedColumn[] = older ? this.storedColumns(series, from, to, stateFirst) : [];
+    const stored = older ? this.storedPlan(from, to, stateFirst) : [];
+    const cols: MergedColumn[] = [];
     if (!(to !== 0 && from >= to)) {
       // Whole columns: one is in the window when any of its nodes' flushes is, so
       // moving `from` or `to` inside a column changes nothing.
@@ -815,7 +877,7 @@ export class ClusterFollower {
         if (c.maxRaw >= from) cols.push(c);
       }
     }
-    return { cols, tracked: [...st.trackedBuckets] };
+    return { series, stored, cols, tracked: [...st.trackedBuckets] };
   }
 }
 

@@ -18,7 +18,7 @@ import {
   type GetKeyVizMatrixResponse,
 } from '../../src/gen/admin_pb.ts';
 import { spawnServer, workloadFlags, type SpawnedServer } from '../helpers/spawnServer.ts';
-import { clientsFor, tempDir } from './support.ts';
+import { clientsFor, getJson, getText, tempDir } from './support.ts';
 
 const NODE_TOKEN = 'node-token-follow-test';
 const PAGE_TOKEN = 'page-token-follow-test';
@@ -315,7 +315,7 @@ it('a stalled node (SIGSTOP) costs a follow round one deadline, and the other no
   ]);
   type Follow = { rounds: number; lastRoundMs: number };
   const follow = async () =>
-    ((await (await fetch(`${gw.http}/healthz/detail`)).json()) as { follow: Follow }).follow;
+    (await getJson<{ follow: Follow }>(`${gw.http}/healthz/detail`)).follow;
   for (let i = 0; i < 50 && (await follow()).rounds < 3; i++) await sleep(200);
   expect((await follow()).rounds).toBeGreaterThanOrEqual(3);
   // B stops answering, its connection open: every call to it runs into its deadline.
@@ -372,7 +372,7 @@ it('/healthz keeps answering while the gateway assembles a full day of two nodes
   ]);
   type Follow = { rounds: number; answered: number };
   const follow = async () =>
-    ((await (await fetch(`${gw.http}/healthz/detail`)).json()) as { follow: Follow }).follow;
+    (await getJson<{ follow: Follow }>(`${gw.http}/healthz/detail`)).follow;
   for (let i = 0; i < 100 && (await follow()).rounds < 1; i++) await sleep(300);
   const worst: number[] = [];
   const took: number[] = [];
@@ -400,8 +400,7 @@ it('/healthz keeps answering while the gateway assembles a full day of two nodes
     let most = 0;
     while (!done) {
       const h0 = performance.now();
-      const res = await fetch(`${gw.http}/healthz`);
-      await res.text();
+      expect(await getText(`${gw.http}/healthz`)).toBe('ok');
       most = Math.max(most, performance.now() - h0);
     }
     const bytes = await call;

@@ -11,7 +11,7 @@ import { Admin, type GetKeyVizMatrixResponse } from '../../src/gen/admin_pb.ts';
 import { openSqliteStore } from '../../server/history/sqliteStore.ts';
 import { startNodeLike } from '../helpers/nodeLikeProcess.ts';
 import { spawnServer, workloadFlags, type SpawnedServer } from '../helpers/spawnServer.ts';
-import { clientsFor, tempDir } from './support.ts';
+import { clientsFor, getJson, tempDir } from './support.ts';
 
 const NODE_TOKEN = 'node-token-single-history';
 const PAGE_TOKEN = 'page-token-single-history';
@@ -115,9 +115,9 @@ it('one upstream: the gateway stores what it follows; restarted (and the node re
   const seenRaw = await direct(a.grpc).getKeyVizMatrix({ series: READS, rows: 1024 });
   const seen = cellsOf(seenRaw, true);
   const firstSeen = Number(seenRaw.columnUnixMs[0]);
-  const detail = (await (await fetch(`${gw.http}/healthz/detail`)).json()) as {
-    history: { enabled: boolean; columnsWritten?: number };
-  };
+  const detail = await getJson<{ history: { enabled: boolean; columnsWritten?: number } }>(
+    `${gw.http}/healthz/detail`,
+  );
   expect(detail.history.enabled).toBe(true);
   expect(detail.history.columnsWritten ?? 0).toBeGreaterThan(3);
 

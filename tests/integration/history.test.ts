@@ -9,7 +9,7 @@ import { openSqliteStore, HISTORY_FILE } from '../../server/history/sqliteStore.
 import { synthesizeStore } from '../../server/history/synth.ts';
 import { parseTiers } from '../../server/history/flags.ts';
 import { runServer, spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
-import { clientsFor, tempDir } from './support.ts';
+import { clientsFor, getJson, tempDir } from './support.ts';
 
 const TIERS = '1s:1h,10s:1d,1m:28d';
 const servers: SpawnedServer[] = [];
@@ -125,8 +125,7 @@ describe('history through the server', () => {
     const c = clientsFor(s);
     const client = c.all.find((x) => x.name === 'connect+proto')!.client;
     type Detail = { matrixCache: { computed: number; hits: number } };
-    const detail = async () =>
-      ((await (await fetch(`${s.http}/healthz/detail`)).json()) as Detail).matrixCache;
+    const detail = async () => (await getJson<Detail>(`${s.http}/healthz/detail`)).matrixCache;
     try {
       // Inside one 10-minute column of the second tier, three days back.
       const tenMin = 600_000;

@@ -329,6 +329,14 @@ describe('follow state with the gateway history store', () => {
       expect(a.columnWidthMs?.slice(0, 7)).toEqual([TEN, TEN, TEN, TEN, TEN, TEN, STEP]);
       const r1 = a.rows.find((r) => r.meta.bucketId === 'route:1')!;
       expect([...r1.values.slice(0, 6)]).toEqual([10, 11, 12, 13, 14, 15]);
+      // The server's path (store read and assembly in slices) gives the same answer.
+      let pauses = 0;
+      const sliced = await f.answerSliced(req(1, 0, base, 0), () => {
+        pauses++;
+        return Promise.resolve();
+      });
+      expect(sliced).toEqual(a);
+      expect(pauses).toBeGreaterThan(1);
       // A window the state covers does not touch the store.
       expect(f.answer(req(1))!.columnUnixMs.length).toBe(stateCols);
     } finally {
