@@ -325,6 +325,9 @@ it('a stalled node (SIGSTOP) costs a follow round one deadline, and the other no
     const r0 = await follow();
     await sleep(6000);
     const r1 = await follow();
+    process.stderr.write(
+      `stalled node: ${r1.rounds - r0.rounds} rounds in 6 s, last ${r1.lastRoundMs} ms\n`,
+    );
     // One deadline a round (the four series asked at once), not four in turn (3.2 s).
     expect(r1.lastRoundMs).toBeGreaterThanOrEqual(TIMEOUT - 50);
     expect(r1.lastRoundMs).toBeLessThan(2 * TIMEOUT);
