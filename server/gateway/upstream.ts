@@ -370,7 +370,13 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
   ): Promise<T> {
     const f = follower;
     if (!f || req.exactColumns || req.foldKeySpace) return direct();
-    const stateAnswer = () => f.answerSliced(req, () => yieldToLoop(signal));
+    const stateAnswer = async () => {
+      const a = await f.answerSliced(req, () => yieldToLoop(signal));
+      // One node answering: `nodes` stays empty, as in its pass-through answer (the page
+      // would call a list of one a cluster view); a failing node is listed.
+      if (a && upstreams.length === 1 && a.nodes.every((n) => n.ok)) a.nodes = [];
+      return a;
+    };
     const from = req.fromUnixMs;
     const older = from !== 0 && (req.toUnixMs === 0 || from < req.toUnixMs);
     if (older && from < f.nodeMemoryFrom()) {
