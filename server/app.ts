@@ -3,6 +3,7 @@
 // JSON API) plus the static page, and an orderly shutdown.
 import { readFileSync } from 'node:fs';
 import { Admission } from './http/admission.ts';
+import { MatrixCache } from './backends/matrixCache.ts';
 import { checkRecordTarget } from './fixture/recordTarget.ts';
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Code, ConnectError } from '@connectrpc/connect';
@@ -13,7 +14,7 @@ import type { ServerFlags } from './flags.ts';
 import { resolveGatewayOptions } from './gateway/flags.ts';
 import { createUpstreamBackend } from './gateway/upstream.ts';
 import { openGatewayHistory, type GatewayHistory } from './gateway/history.ts';
-import { MAX_FOLLOWED_NODES } from './gateway/follow.ts';
+import { ClusterFollower, MAX_FOLLOWED_NODES } from './gateway/follow.ts';
 import { createJsonApi, loadCredentialsFile, loadSigningKeyFile } from './http/jsonApi.ts';
 import { composeHandlers, type SubHandler } from './http/compose.ts';
 import { createCors } from './http/cors.ts';
@@ -106,11 +107,16 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
       throw new StartupError('--fixture and --upstream exclude each other');
     }
     if (gw) {
-      // Gateway history needs the follow state (several upstreams, following on).
-      const follows =
-        gw.upstreams.length > 1 &&
-        gw.upstreams.length <= MAX_FOLLOWED_NODES &&
-        gw.followEveryMs !== 0;
+      // Gateway history follows every node (one or several, following on or off: with one
+      // upstream or following off the follow state feeds the store only); the follow state
+      // takes at most MAX_FOLLOWED_NODES nodes.
+      const follows = gw.upstreams.length <= MAX_FOLLOWED_NODES;
+      if (flags.history.enabled && !follows) {
+        log(
+          `keyviz: gateway history off: it follows at most ${MAX_FOLLOWED_NODES} upstreams ` +
+            `(${gw.upstreams.length} given)`,
+        );
+      }
       gatewayHistory =
         flags.history.enabled && follows ? openGatewayHistory(flags.history, log) : null;
       const gh = gatewayHistory;
@@ -133,6 +139,12 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
     throw new StartupError((e as Error).message);
   }
   const { backend } = source;
+  // The local answer cache (sampler and fixture modes), for /healthz/detail.
+  const matrixCache =
+    'cache' in backend && backend.cache instanceof MatrixCache ? backend.cache : null;
+  // The gateway's follow state, for /healthz/detail.
+  const follower =
+    'follower' in backend && backend.follower instanceof ClusterFollower ? backend.follower : null;
   if (flags.record) {
     const problem = checkRecordTarget(flags.record);
     if (problem) {
@@ -185,7 +197,20 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
   const handler = composeHandlers([
     ...(opts.extraHandlers ?? []),
     healthz,
-    healthDetailHandler(() => source.history?.health() ?? gatewayHistory?.health() ?? null),
+    healthDetailHandler(
+      () => source.history?.health() ?? gatewayHistory?.health() ?? null,
+      () => ({
+        ...(matrixCache && {
+          matrixCache: {
+            computed: matrixCache.computed,
+            hits: matrixCache.hits,
+            entries: matrixCache.size,
+            bytes: matrixCache.bytes(),
+          },
+        }),
+        ...(follower && { follow: { ...follower.stats } }),
+      }),
+    ),
     streamsHealthz(source.streamStats),
     jsonApi,
     ...(flags.corsAllowOrigin.length > 0 ? [createCors(flags.corsAllowOrigin)] : []),

@@ -67,6 +67,8 @@ export class MatrixCache {
   private orphans = 0;
   /** Computations started (tests and diagnostics: hits do not count). */
   computed = 0;
+  /** Answers served from the cache or from a computation already running for the same key. */
+  hits = 0;
 
   constructor(opts: MatrixCacheOptions = {}) {
     this.maxBytes = opts.maxBytes ?? DEFAULT_CACHE_BYTES;
@@ -111,10 +113,12 @@ export class MatrixCache {
       this.entries.delete(key);
       hit.used = this.now();
       this.entries.set(key, hit);
+      this.hits++;
       return Promise.resolve(hit.answer);
     }
     let f = this.flights.get(key);
-    if (!f) {
+    if (f) this.hits++;
+    else {
       const ctl = new AbortController();
       const gen = generation;
       this.computed++;

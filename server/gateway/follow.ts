@@ -16,11 +16,11 @@
 import type { MatrixAnswer, MatrixRequest, MatrixRow, UpstreamStatus } from '../sampler/types.ts';
 import type { BucketMeta } from '../sampler/types.ts';
 import { compareBytes, compareEnds, compareStrings as compareIds } from '../sampler/keys.ts';
-import { rowBudget } from '../sampler/request.ts';
+import { MAX_MATRIX_ROWS, rowBudget } from '../sampler/request.ts';
 import { alignedTime, inferStepMs, mergeMatrices, type NodeAnswer } from './merge.ts';
 import { KeyVizSeries } from '../../src/gen/admin_pb.ts';
 import { yieldToLoop } from '../backends/yieldToLoop.ts';
-import type { HistoryStore } from '../history/types.ts';
+import type { HistoryStore, SeriesColumn } from '../history/types.ts';
 import { planWindow } from '../history/plan.ts';
 
 /** The four series, in the order a round follows them. */
@@ -51,6 +51,13 @@ export interface FollowOptions {
   onSettled?: (col: SettledColumn) => void;
   /** Operator lines (the state turning warm). */
   log?: (line: string) => void;
+  /**
+   * Entries a column keeps per series once settled (handed to the history hook with every
+   * entry it had): the follow calls may bring every bucket a node has (rows = 0, the node's
+   * "no cap") for the store, while memory stays what 1,024 rows per node made it. Default
+   * 1,024 x nodes.
+   */
+  keptEntriesPerColumn?: number;
 }
 
 /** One merged, aligned column of one series: an entry per bucket present in it. */
@@ -101,6 +108,22 @@ export interface RestoredColumn {
   counters: Float64Array;
   groups: Float64Array;
   terms: Float64Array;
+}
+
+/** Stored columns read per store call when answering in slices (a few ms each). */
+const STORED_CHUNK = 48;
+
+/** A part of a window the store answers: one tier, from <= t < to. */
+interface StoredRange {
+  tier: number;
+  from: number;
+  to: number;
+}
+
+/** One node's answers of a round, in FOLLOWED_SERIES order. */
+interface NodeAnswers {
+  node: number;
+  got: FetchOutcome[];
 }
 
 interface RawTimes {
@@ -203,7 +226,16 @@ export class ClusterFollower {
   private readonly live = new Set<(series: number, t: number) => void>();
   private readonly liveThrough = new Map<number, number>();
   /** Counters for /healthz detail and tests. */
-  readonly stats = { rounds: 0, repairs: 0, answered: 0, fellBack: 0, restored: 0 };
+  readonly stats = {
+    rounds: 0,
+    repairs: 0,
+    answered: 0,
+    fellBack: 0,
+    restored: 0,
+    /** Wall time of the last round and the longest one (a stalled node costs one deadline). */
+    lastRoundMs: 0,
+    maxRoundMs: 0,
+  };
 
   constructor(private readonly o: FollowOptions) {
     if (o.nodes.length > MAX_FOLLOWED_NODES) {
@@ -233,12 +265,13 @@ export class ClusterFollower {
   /** One round: every series, every node, new columns only. Concurrent calls share one round. */
   round(): Promise<void> {
     this.running ??= (async () => {
+      const started = performance.now();
       try {
-        for (const s of FOLLOWED_SERIES) {
-          if (this.closed) return;
-          await this.followSeries(s);
-        }
+        await this.followAll();
+        if (this.closed) return;
         this.stats.rounds++;
+        this.stats.lastRoundMs = Math.round(performance.now() - started);
+        this.stats.maxRoundMs = Math.max(this.stats.maxRoundMs, this.stats.lastRoundMs);
         this.settle();
         if (this.stats.rounds === 1 || !this.warmLogged) this.logWarm();
       } finally {
@@ -248,40 +281,82 @@ export class ClusterFollower {
     return this.running;
   }
 
-  private async followSeries(series: number): Promise<void> {
-    const st = this.series.get(series)!;
+  /**
+   * Every node's four series at once, so a stalled node costs a round one deadline, not
+   * four in turn. A node already followed is merged as soon as its four answers are in
+   * (one node at a time), so a slow node never holds the others' new columns. Nodes asked
+   * for their whole ring (a first call) are merged together once every node has answered
+   * or failed: merged one by one, the second would find the first's old columns settled
+   * and take its own as late parts (a re-fetch of every node).
+   */
+  private async followAll(): Promise<void> {
     const n = this.o.nodes.length;
-    const outcomes = await Promise.all(
-      Array.from({ length: n }, (_, i) =>
-        this.o.fetch(i, series, st.held[i] === -Infinity ? 0 : st.held[i] + 1, 0),
-      ),
+    const bySeries: FetchOutcome[][] = FOLLOWED_SERIES.map(() => new Array<FetchOutcome>(n));
+    const warmUps: NodeAnswers[] = [];
+    let chain: Promise<void> = Promise.resolve();
+    await Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        const froms = FOLLOWED_SERIES.map((s) => {
+          const held = this.series.get(s)!.held[i];
+          return held === -Infinity ? 0 : held + 1;
+        });
+        const got = await Promise.all(
+          FOLLOWED_SERIES.map((s, k) => this.o.fetch(i, s, froms[k], 0)),
+        );
+        got.forEach((o, k) => (bySeries[k][i] = o));
+        this.noteStatus(i, got);
+        if (froms.includes(0)) {
+          warmUps.push({ node: i, got });
+          return;
+        }
+        chain = chain.then(() => this.ingestNodes([{ node: i, got }]));
+        await chain;
+      }),
     );
-    const fresh: { node: number; answer: MatrixAnswer }[] = [];
-    outcomes.forEach((o, i) => {
-      if (!o.ok) {
-        this.statuses[i] = o.status;
-        return;
-      }
-      this.statuses[i] = {
-        node: this.o.nodes[i],
-        ok: true,
-        error: '',
-        code: '',
-        latencyMs: o.latencyMs,
-      };
-      st.trackedBuckets[i] = o.value.trackedBuckets ?? o.value.rows.length;
-      // The node answers t >= from; a node's clock never makes us take a column twice.
-      const cols = o.value.columnUnixMs;
-      if (cols.length > 0 && cols[0] > st.held[i]) fresh.push({ node: i, answer: o.value });
+    if (this.closed) return;
+    if (warmUps.length > 0) await this.ingestNodes(warmUps.sort((a, b) => a.node - b.node));
+    if (this.stepMs === 0) return;
+    FOLLOWED_SERIES.forEach((s, k) => {
+      const st = this.series.get(s)!;
+      if (bySeries[k].some((o) => o.ok)) st.warm = true;
+      this.emitLive(s, st, bySeries[k]);
     });
-    if (this.stepMs === 0) {
-      this.stepMs = inferStepMs(fresh.map((f) => ({ node: '', answer: f.answer })));
-      // Step unknown (every node has at most one column yet): take nothing, ask again.
-      if (this.stepMs === 0) return;
+  }
+
+  /** A node's status after a round: its first failed series, else ok (slowest latency). */
+  private noteStatus(i: number, got: readonly FetchOutcome[]): void {
+    const failed = got.find((o) => !o.ok);
+    if (failed && !failed.ok) {
+      this.statuses[i] = failed.status;
+      return;
     }
-    await this.ingest(series, st, fresh);
-    if (outcomes.some((o) => o.ok)) st.warm = true;
-    this.emitLive(series, st, outcomes);
+    let latencyMs = 0;
+    for (const o of got) if (o.ok) latencyMs = Math.max(latencyMs, o.latencyMs);
+    this.statuses[i] = { node: this.o.nodes[i], ok: true, error: '', code: '', latencyMs };
+  }
+
+  /** Merge these nodes' answers (all four series each) into the state. */
+  private async ingestNodes(list: readonly NodeAnswers[]): Promise<void> {
+    for (let k = 0; k < FOLLOWED_SERIES.length; k++) {
+      if (this.closed) return;
+      const series = FOLLOWED_SERIES[k];
+      const st = this.series.get(series)!;
+      const fresh: { node: number; answer: MatrixAnswer }[] = [];
+      for (const { node, got } of list) {
+        const o = got[k];
+        if (!o.ok) continue;
+        st.trackedBuckets[node] = o.value.trackedBuckets ?? o.value.rows.length;
+        // The node answers t >= from; a node's clock never makes us take a column twice.
+        const cols = o.value.columnUnixMs;
+        if (cols.length > 0 && cols[0] > st.held[node]) fresh.push({ node, answer: o.value });
+      }
+      if (this.stepMs === 0) {
+        this.stepMs = inferStepMs(fresh.map((f) => ({ node: '', answer: f.answer })));
+        // Step unknown (every node has at most one column yet): take nothing, ask again.
+        if (this.stepMs === 0) continue;
+      }
+      await this.ingest(series, st, fresh);
+    }
   }
 
   /** Merge new columns of one series into the state. */
@@ -470,7 +545,8 @@ export class ClusterFollower {
   /** Columns every series holds and that left the fresh span go to the history hook, once. */
   private settle(): void {
     const hook = this.o.onSettled;
-    if (!hook || this.stepMs === 0) return;
+    if (this.stepMs === 0) return;
+    const keep = this.o.keptEntriesPerColumn ?? MAX_MATRIX_ROWS * this.o.nodes.length;
     const states = [1, 2, 3, 4].map((s) => this.series.get(s)!);
     const newest = Math.min(...states.map((s) => s.newest()));
     const upTo = newest - (FRESH_COLUMNS - 1) * this.stepMs;
@@ -479,7 +555,7 @@ export class ClusterFollower {
       const t = first.columns[i].t;
       if (t >= upTo) break;
       const cols = states.map((s) => s.get(t));
-      if (cols.every((c) => c !== undefined)) {
+      if (hook && cols.every((c) => c !== undefined)) {
         hook({
           t,
           stepMs: this.stepMs,
@@ -488,6 +564,10 @@ export class ClusterFollower {
           metaOf: (b) => this.registry.metas[b],
         });
       }
+      states.forEach((s, k) => {
+        const c = cols[k];
+        if (c && c.buckets.length > keep) s.put(trimColumn(c, keep, this.registry.ids));
+      });
       this.settledThrough = t;
     }
   }
@@ -596,15 +676,10 @@ export class ClusterFollower {
   }
 
   /**
-   * Stored columns for the part of [from, to) before `stateFirst`, oldest first, joined
+   * The store's ranges for the part of [from, to) before `stateFirst`, oldest first, joined
    * across tiers like the sampler's history (server/history/plan.ts).
    */
-  private storedColumns(
-    series: number,
-    from: number,
-    to: number,
-    stateFirst: number,
-  ): MergedColumn[] {
+  private storedPlan(from: number, to: number, stateFirst: number): StoredRange[] {
     const t = this.stored;
     if (!t) return [];
     const { store, tierWidths } = t;
@@ -615,53 +690,123 @@ export class ClusterFollower {
         return b ? { first: b.first, last: b.last, widthMs: w } : { first: null, widthMs: w };
       }),
     ];
-    const plan = planWindow(sources, from, to).filter((p) => p.source > 0);
-    plan.sort((a, b) => a.from - b.from);
+    return planWindow(sources, from, to)
+      .filter((p) => p.source > 0)
+      .sort((a, b) => a.from - b.from)
+      .map((p) => ({ tier: p.source - 1, from: p.from, to: p.to }));
+  }
+
+  /** Stored columns of `plan` in one piece (answer()). */
+  private storedColumns(series: number, plan: readonly StoredRange[]): MergedColumn[] {
+    const t = this.stored;
+    if (!t) return [];
     const out: MergedColumn[] = [];
     for (const p of plan) {
-      const tier = p.source - 1;
-      for (const c of store.readSeries(tier, p.from, p.to, series - 1)) {
-        const n = c.keys.length;
-        const buckets = new Int32Array(n);
-        for (let i = 0; i < n; i++) {
-          const key = c.keys[i];
-          let b = this.storedKey.get(key);
-          if (b === undefined) {
-            const id = store.bucketIdOf(key) ?? `unknown:${key}`;
-            const e = new Uint8Array(0);
-            const meta = store.metaOf(key) ?? {
-              bucketId: id,
-              start: e,
-              end: e,
-              label: '',
-              aggregate: false,
-              routeIds: [],
-              routeCount: 1,
-            };
-            b = this.registry.intern(meta);
-            this.storedKey.set(key, b);
-          }
-          buckets[i] = b;
-        }
-        const raw = tierWidths[tier] === 0;
-        out.push({
-          t: c.unixMs,
-          exactT: NaN,
-          minRaw: raw ? c.unixMs - this.stepMs + 1 : c.unixMs,
-          maxRaw: raw ? c.unixMs : c.unixMs + c.widthMs - 1,
-          nodeMask: 0,
-          buckets,
-          values: Float64Array.from(c.series),
-          groups: Float64Array.from(c.groups),
-          terms: Float64Array.from(c.terms),
-          masks: new Uint32Array(n),
-          exact: null,
-          conflicts: null,
-          ...(raw ? {} : { widthMs: c.widthMs }),
-        });
+      for (const c of t.store.readSeries(p.tier, p.from, p.to, series - 1)) {
+        out.push(this.fromStored(p.tier, c));
       }
     }
     return out;
+  }
+
+  /** storedColumns() read STORED_CHUNK columns at a time, `pause()` before each read. */
+  private async storedColumnsSliced(
+    series: number,
+    plan: readonly StoredRange[],
+    pause: () => Promise<void>,
+  ): Promise<MergedColumn[]> {
+    const t = this.stored;
+    if (!t) return [];
+    const out: MergedColumn[] = [];
+    for (const p of plan) {
+      const w = t.tierWidths[p.tier] > 0 ? t.tierWidths[p.tier] : Math.max(this.stepMs, 1);
+      // Only what the tier holds (a range may be open at either end).
+      const bounds = t.store.bounds(p.tier);
+      if (!bounds) continue;
+      let a = Math.max(p.from, bounds.first);
+      const end = Math.min(p.to, bounds.last + 1);
+      while (a < end) {
+        await pause();
+        const b = Math.min(end, a + STORED_CHUNK * w);
+        for (const c of t.store.readSeries(p.tier, a, b, series - 1)) {
+          out.push(this.fromStored(p.tier, c));
+        }
+        a = b;
+      }
+    }
+    return out;
+  }
+
+  /** One stored column as a merged column over the state's bucket registry. */
+  private fromStored(tier: number, c: SeriesColumn): MergedColumn {
+    const { store, tierWidths } = this.stored!;
+    const n = c.keys.length;
+    const buckets = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const key = c.keys[i];
+      let b = this.storedKey.get(key);
+      if (b === undefined) {
+        const id = store.bucketIdOf(key) ?? `unknown:${key}`;
+        const e = new Uint8Array(0);
+        const meta = store.metaOf(key) ?? {
+          bucketId: id,
+          start: e,
+          end: e,
+          label: '',
+          aggregate: false,
+          routeIds: [],
+          routeCount: 1,
+        };
+        b = this.registry.intern(meta);
+        this.storedKey.set(key, b);
+      }
+      buckets[i] = b;
+    }
+    const raw = tierWidths[tier] === 0;
+    return {
+      t: c.unixMs,
+      exactT: NaN,
+      minRaw: raw ? c.unixMs - this.stepMs + 1 : c.unixMs,
+      maxRaw: raw ? c.unixMs : c.unixMs + c.widthMs - 1,
+      nodeMask: 0,
+      buckets,
+      values: Float64Array.from(c.series),
+      groups: Float64Array.from(c.groups),
+      terms: Float64Array.from(c.terms),
+      masks: new Uint32Array(n),
+      exact: null,
+      conflicts: null,
+      ...(raw ? {} : { widthMs: c.widthMs }),
+    };
+  }
+
+  /**
+   * The oldest time a node still keeps, as far as the state can tell: its newest column
+   * less the longest ring a node showed (default 24 h). -Infinity before any column.
+   */
+  nodeMemoryFrom(): number {
+    const st = this.series.get(KeyVizSeries.KEYVIZ_SERIES_WRITES)!;
+    let newest = -Infinity;
+    for (const h of st.held) newest = Math.max(newest, h);
+    return newest - this.keepMs;
+  }
+
+  /**
+   * True when the state or the store holds a column of `req`'s series with
+   * from <= t < before: the gateway has something a node's answer lacks there.
+   */
+  holdsBefore(req: MatrixRequest, before: number): boolean {
+    const from = req.fromUnixMs;
+    if (!(before > from)) return false;
+    const st = this.series.get(seriesOf(req))!;
+    const i = st.indexOf(from);
+    if (i < st.columns.length && st.columns[i].minRaw < before) return true;
+    const t = this.stored;
+    if (!t) return false;
+    return t.tierWidths.some((_, k) => {
+      const b = t.store.bounds(k);
+      return b !== null && b.first < before && b.last + (t.tierWidths[k] || this.stepMs) > from;
+    });
   }
 
   /** Columns the state holds of a series (tests, health). */
@@ -675,9 +820,35 @@ export class ClusterFollower {
    * node's flush in it is (the fan-out would show part of it).
    */
   answer(req: MatrixRequest): MatrixAnswer | null {
-    const series = FOLLOWED_SERIES.includes(req.series as (typeof FOLLOWED_SERIES)[number])
-      ? req.series
-      : KeyVizSeries.KEYVIZ_SERIES_WRITES;
+    const w = this.windowOf(req);
+    if (!w) return null;
+    const cols = [...this.storedColumns(w.series, w.stored), ...w.cols];
+    return assemble(cols, this.registry, req, this.stepMs, this.statuses, w.tracked);
+  }
+
+  /**
+   * answer() in slices with `pause()` between them (the server's path: the loop stays free):
+   * the store read and the assembly (the caller encodes in slices too).
+   */
+  async answerSliced(req: MatrixRequest, pause: () => Promise<void>): Promise<MatrixAnswer | null> {
+    const w = this.windowOf(req);
+    if (!w) return null;
+    const stored =
+      w.stored.length > 0 ? await this.storedColumnsSliced(w.series, w.stored, pause) : [];
+    const cols = stored.length > 0 ? [...stored, ...w.cols] : w.cols;
+    return assembleSliced(cols, this.registry, req, this.stepMs, this.statuses, w.tracked, pause);
+  }
+
+  /** The columns answering `req`, or null when the state does not cover it. */
+  private windowOf(req: MatrixRequest): {
+    series: number;
+    /** The store's part (before the state's columns), to read. */
+    stored: StoredRange[];
+    /** The state's columns in the window. */
+    cols: MergedColumn[];
+    tracked: number[];
+  } | null {
+    const series = seriesOf(req);
     const st = this.series.get(series)!;
     const from = req.fromUnixMs;
     const to = req.toUnixMs;
@@ -695,7 +866,8 @@ export class ClusterFollower {
       return null;
     }
     this.stats.answered++;
-    const cols: MergedColumn[] = older ? this.storedColumns(series, from, to, stateFirst) : [];
+    const stored = older ? this.storedPlan(from, to, stateFirst) : [];
+    const cols: MergedColumn[] = [];
     if (!(to !== 0 && from >= to)) {
       // Whole columns: one is in the window when any of its nodes' flushes is, so
       // moving `from` or `to` inside a column changes nothing.
@@ -705,8 +877,15 @@ export class ClusterFollower {
         if (c.maxRaw >= from) cols.push(c);
       }
     }
-    return assemble(cols, this.registry, req, this.stepMs, this.statuses, st.trackedBuckets);
+    return { series, stored, cols, tracked: [...st.trackedBuckets] };
   }
+}
+
+/** The followed series a request reads (unknown values read writes, as the node does). */
+function seriesOf(req: MatrixRequest): number {
+  return FOLLOWED_SERIES.includes(req.series as (typeof FOLLOWED_SERIES)[number])
+    ? req.series
+    : KeyVizSeries.KEYVIZ_SERIES_WRITES;
 }
 
 function withAligned(a: MatrixAnswer, step: number): MatrixAnswer {
@@ -809,6 +988,45 @@ function columnOf(
   return col;
 }
 
+/**
+ * The column with its `keep` largest entries (ties by bucket id, the node's rank rule),
+ * in their order; exact values and conflicts follow their entries.
+ */
+export function trimColumn(col: MergedColumn, keep: number, ids: readonly string[]): MergedColumn {
+  const n = col.buckets.length;
+  if (n <= keep) return col;
+  const order = Array.from({ length: n }, (_, k) => k);
+  order.sort(
+    (a, b) => col.values[b] - col.values[a] || compareIds(ids[col.buckets[a]], ids[col.buckets[b]]),
+  );
+  const kept = order.slice(0, keep).sort((a, b) => a - b);
+  const newIndex = new Map(kept.map((k, i) => [k, i]));
+  const pick = <A extends Float64Array | Int32Array | Uint32Array>(src: A, out: A): A => {
+    kept.forEach((k, i) => (out[i] = src[k]));
+    return out;
+  };
+  let exact: Map<number, bigint> | null = null;
+  for (const [k, x] of col.exact ?? []) {
+    const i = newIndex.get(k);
+    if (i !== undefined) (exact ??= new Map()).set(i, x);
+  }
+  let conflicts: MergedColumn['conflicts'] = null;
+  for (const cf of col.conflicts ?? []) {
+    const i = newIndex.get(cf.entry);
+    if (i !== undefined) (conflicts ??= []).push({ entry: i, nodes: cf.nodes });
+  }
+  return {
+    ...col,
+    buckets: pick(col.buckets, new Int32Array(keep)),
+    values: pick(col.values, new Float64Array(keep)),
+    groups: col.groups ? pick(col.groups, new Float64Array(keep)) : null,
+    terms: col.terms ? pick(col.terms, new Float64Array(keep)) : null,
+    masks: pick(col.masks, new Uint32Array(keep)),
+    exact,
+    conflicts,
+  };
+}
+
 function sumColumn(
   buckets: Int32Array,
   values: Float64Array,
@@ -852,6 +1070,50 @@ export function assemble(
   statuses: readonly UpstreamStatus[],
   trackedBuckets: readonly number[],
 ): MatrixAnswer {
+  const steps = assembleSteps(cols, registry, req, stepMs, statuses, trackedBuckets);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * assemble() with `pause()` awaited between slices of about SLICE_ENTRIES entries, so a
+ * big answer (a day of every bucket: millions of cells) never holds the event loop in one
+ * block. The columns and registry entries it reads are never changed in place (the state
+ * replaces a column object), so the state may move on meanwhile.
+ */
+export async function assembleSliced(
+  cols: readonly MergedColumn[],
+  registry: { ids: string[]; metas: BucketMeta[] },
+  req: MatrixRequest,
+  stepMs: number,
+  statuses: readonly UpstreamStatus[],
+  trackedBuckets: readonly number[],
+  pause: () => Promise<void>,
+): Promise<MatrixAnswer> {
+  const steps = assembleSteps(cols, registry, req, stepMs, statuses, trackedBuckets);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await pause();
+  }
+}
+
+/** Entries (one bucket in one column) handled between two pauses: a few ms. */
+const SLICE_ENTRIES = 150_000;
+
+function* assembleSteps(
+  cols: readonly MergedColumn[],
+  registry: { ids: string[]; metas: BucketMeta[] },
+  req: MatrixRequest,
+  stepMs: number,
+  statuses: readonly UpstreamStatus[],
+  trackedBuckets: readonly number[],
+): Generator<void, MatrixAnswer, void> {
+  // Statuses as they are now, not after the pauses.
+  statuses = statuses.map((x) => ({ ...x }));
+  let work = 0;
   const nb = registry.ids.length;
   const totals = new Float64Array(nb);
   const seen = new Uint8Array(nb);
@@ -860,6 +1122,11 @@ export function assemble(
   for (const c of cols) {
     if (c.groups) ids = true;
     sumColumn(c.buckets, c.values, c.masks, totals, seen, masks);
+    work += c.buckets.length;
+    if (work >= SLICE_ENTRIES) {
+      work = 0;
+      yield;
+    }
   }
   let picked: number[] = [];
   for (let b = 0; b < nb; b++) if (seen[b] === 1) picked.push(b);
@@ -890,7 +1157,14 @@ export function assemble(
     leaderTerms: tids ? tids.subarray(r * w, (r + 1) * w) : new Float64Array(0),
   }));
   const conflicts: MatrixAnswer['conflicts'] = [];
-  cols.forEach((c, j) => {
+  yield;
+  for (let j = 0; j < cols.length; j++) {
+    const c = cols[j];
+    work += c.buckets.length * (gids ? 3 : 1);
+    if (work >= SLICE_ENTRIES) {
+      work = 0;
+      yield;
+    }
     fillColumn(c.buckets, c.values, rowOf, vals, w, j);
     if (gids && tids && c.groups && c.terms) {
       fillColumn(c.buckets, c.groups, rowOf, gids, w, j);
@@ -906,7 +1180,7 @@ export function assemble(
       const r = rowOf[c.buckets[cf.entry]];
       if (r >= 0) conflicts.push({ row: r, column: j, nodes: cf.nodes });
     }
-  });
+  }
   conflicts.sort((a, b) => a.row - b.row || a.column - b.column);
   // The fan-out's rule (merge.ts): exact times unless the union has more columns than
   // one node has, i.e. the nodes' times differ.

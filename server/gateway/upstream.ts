@@ -25,7 +25,8 @@ import {
 } from '../../src/gen/keyviz_wire_pb.ts';
 import type { AdminBackend } from '../backend.ts';
 import type { MatrixAnswer, MatrixRequest, UpstreamStatus } from '../sampler/types.ts';
-import { decodeMatrixWire, encodeMatrixWire } from '../wire/index.ts';
+import { decodeMatrixWire } from '../wire/index.ts';
+import { encodeMatrixResponseBytes, preEncodedMatrix } from '../wire/encode-response.ts';
 import { toNodeStatusMessages } from '../wire/generic.ts';
 import { mergeOverviews, mergeRaftGroups } from './cluster.ts';
 import { codeName, combineFailures, mapUpstreamError } from './errors.ts';
@@ -48,6 +49,7 @@ import { mergeAdapterSummaries, mergeRouteDetails } from './console.ts';
 import { Code } from '@connectrpc/connect';
 import { ClusterFollower, MAX_FOLLOWED_NODES, type SettledColumn } from './follow.ts';
 import type { GatewayHistory } from './history.ts';
+import { yieldToLoop } from '../backends/yieldToLoop.ts';
 
 export interface UpstreamBackendOptions {
   /** HOST:PORT of each node, in the order statuses are reported. */
@@ -106,7 +108,10 @@ export interface UpstreamBackend extends AdminBackend {
   close(): void;
   /** Live stream counters (see gatewayEvents.ts). */
   streamStats(): StreamStats;
-  /** The follow state (several upstreams with following on), else null. */
+  /**
+   * The follow state: several upstreams with following on (it answers the page), or any
+   * number up to MAX_FOLLOWED_NODES with history on (it feeds the store); else null.
+   */
   readonly follower: ClusterFollower | null;
 }
 
@@ -134,64 +139,74 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
   };
 
   const followEveryMs = opts.followEveryMs ?? DEFAULT_FOLLOW_EVERY_MS;
+  // Several upstreams with following on: the state answers the page. One upstream (or
+  // following off) with history on: the gateway still follows, for its store only; the
+  // node (or the fan-out) answers what it holds, the state and store the rest.
+  const answersFromState = upstreams.length > 1 && followEveryMs > 0;
+  const follows =
+    upstreams.length <= MAX_FOLLOWED_NODES && (answersFromState || opts.history !== undefined);
   const followCtl = new AbortController();
   // A follow call may carry a whole day of a node (the warm-up): a longer deadline than a page's.
   const followTimeoutMs = Math.max(4 * timeoutMs, 10_000);
-  const follower =
-    upstreams.length > 1 && upstreams.length <= MAX_FOLLOWED_NODES && followEveryMs > 0
-      ? new ClusterFollower({
-          nodes: opts.upstreams,
-          ...(opts.log ? { log: opts.log } : {}),
-          ...(opts.history ? { onSettled: (c: SettledColumn) => opts.history?.onSettled(c) } : {}),
-          fetch: async (i, series, fromMs, toMs) => {
-            const u = upstreams[i];
-            const request = toBinary(
-              GetKeyVizMatrixRequestSchema,
-              create(GetKeyVizMatrixRequestSchema, {
-                series,
-                fromUnixMs: BigInt(Math.trunc(fromMs)),
-                toUnixMs: BigInt(Math.trunc(toMs)),
-                rows: MAX_MATRIX_ROWS,
+  const follower = follows
+    ? new ClusterFollower({
+        nodes: opts.upstreams,
+        ...(opts.log ? { log: opts.log } : {}),
+        ...(opts.history ? { onSettled: (c: SettledColumn) => opts.history?.onSettled(c) } : {}),
+        fetch: async (i, series, fromMs, toMs) => {
+          const u = upstreams[i];
+          const request = toBinary(
+            GetKeyVizMatrixRequestSchema,
+            create(GetKeyVizMatrixRequestSchema, {
+              series,
+              fromUnixMs: BigInt(Math.trunc(fromMs)),
+              toUnixMs: BigInt(Math.trunc(toMs)),
+              // With history: every bucket a node has (0: a real node's gRPC "no cap"; ours
+              // reads 0 as 1024) for its few new columns, so the store keeps a node's tail.
+              // The whole ring (from 0) stays at 1024 rows (uncapped it is ~100 MB at 10,000
+              // routes); without history the state needs no more than 1024.
+              rows: opts.history && fromMs > 0 ? 0 : MAX_MATRIX_ROWS,
+            }),
+          );
+          const started = performance.now();
+          let o: Outcome<MatrixAnswer>;
+          try {
+            const bytes = await u.client.unary({
+              path: PATH_MATRIX,
+              request,
+              headers,
+              // Only the first call (from 0: a whole day) gets the longer deadline; a stalled
+              // node must not hold a round (and every other node's new column) longer.
+              timeoutMs: fromMs === 0 ? followTimeoutMs : timeoutMs,
+              signal: followCtl.signal,
+            });
+            o = decoded(
+              { node: u.node, ok: true, value: bytes, latencyMs: elapsed(started) },
+              decodeMatrixWire,
+            );
+          } catch (reason) {
+            const error = scrub(
+              mapUpstreamError(reason, {
+                node: u.node,
+                timeoutMs: fromMs === 0 ? followTimeoutMs : timeoutMs,
+                sentToken,
               }),
             );
-            const started = performance.now();
-            let o: Outcome<MatrixAnswer>;
-            try {
-              const bytes = await u.client.unary({
-                path: PATH_MATRIX,
-                request,
-                headers,
-                // Only the first call (from 0: a whole day) gets the longer deadline; a stalled
-                // node must not hold a round (and every other node's new column) longer.
-                timeoutMs: fromMs === 0 ? followTimeoutMs : timeoutMs,
-                signal: followCtl.signal,
-              });
-              o = decoded(
-                { node: u.node, ok: true, value: bytes, latencyMs: elapsed(started) },
-                decodeMatrixWire,
-              );
-            } catch (reason) {
-              const error = scrub(
-                mapUpstreamError(reason, {
-                  node: u.node,
-                  timeoutMs: fromMs === 0 ? followTimeoutMs : timeoutMs,
-                  sentToken,
-                }),
-              );
-              o = { node: u.node, ok: false, error, latencyMs: elapsed(started) };
-            }
-            return o.ok
-              ? { ok: true, value: o.value, latencyMs: o.latencyMs }
-              : { ok: false, status: statusOf(o) };
-          },
-        })
-      : null;
+            o = { node: u.node, ok: false, error, latencyMs: elapsed(started) };
+          }
+          return o.ok
+            ? { ok: true, value: o.value, latencyMs: o.latencyMs }
+            : { ok: false, status: statusOf(o) };
+        },
+      })
+    : null;
   if (follower && opts.history)
     follower.stats.restored = opts.history.restoreInto(follower, Date.now(), follower.keepMs);
-  follower?.start(followEveryMs);
+  follower?.start(followEveryMs > 0 ? followEveryMs : DEFAULT_FOLLOW_EVERY_MS);
 
   const events = new GatewayEvents({
-    follower,
+    // Live columns come from the state only where it answers the page.
+    follower: answersFromState ? follower : null,
     upstreams: opts.upstreams,
     tls: opts.tls,
     ca,
@@ -301,8 +316,21 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
   }
 
   async function mergedAnswer(req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer> {
-    const fromState = follower?.answer(req);
-    if (fromState) return fromState;
+    if (answersFromState) {
+      const fromState = await follower?.answerSliced(req, () => yieldToLoop(signal));
+      if (fromState) return fromState;
+      return fanOut(req, signal);
+    }
+    return withHistory(
+      req,
+      signal,
+      () => fanOut(req, signal),
+      firstColumnOf,
+      (a) => a,
+    );
+  }
+
+  async function fanOut(req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer> {
     const outcomes = await callAll(PATH_MATRIX, matrixRequest(req), signal, decodeMatrixWire);
     const ok = succeeded(outcomes);
     const list = ok.map((o) => ({ node: o.node, answer: o.value }));
@@ -327,18 +355,90 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
     return o.value;
   }
 
+  /**
+   * History kept by a gateway whose state does not answer the page (one upstream, or
+   * following off): the nodes answer what they hold; a window reaching before their memory
+   * (known from the state, or seen in their answer) or asked while they fail is answered
+   * from the state and the store, which hold what the nodes no longer do.
+   */
+  async function withHistory<T>(
+    req: MatrixRequest,
+    signal: AbortSignal,
+    direct: () => Promise<T>,
+    firstColumn: (a: T) => number | undefined,
+    fromState: (a: MatrixAnswer) => T | Promise<T>,
+  ): Promise<T> {
+    const f = follower;
+    if (!f || req.exactColumns || req.foldKeySpace) return direct();
+    const stateAnswer = async () => {
+      const a = await f.answerSliced(req, () => yieldToLoop(signal));
+      // One node answering: `nodes` stays empty, as in its pass-through answer (the page
+      // would call a list of one a cluster view); a failing node is listed.
+      if (a && upstreams.length === 1 && a.nodes.every((n) => n.ok)) a.nodes = [];
+      return a;
+    };
+    const from = req.fromUnixMs;
+    const older = from !== 0 && (req.toUnixMs === 0 || from < req.toUnixMs);
+    if (older && from < f.nodeMemoryFrom()) {
+      const a = await stateAnswer();
+      if (a) return fromState(a);
+    }
+    let answer: T;
+    try {
+      answer = await direct();
+    } catch (e) {
+      // The nodes failed: what the gateway learnt of them still answers, their status says why.
+      const a = await stateAnswer();
+      if (!a || a.columnUnixMs.length === 0) throw e;
+      // Every node failed just now (the state's statuses are its last round's).
+      const err = ConnectError.from(e);
+      const code = codeName(err.code);
+      a.nodes = opts.upstreams.map((node) => ({
+        node,
+        ok: false,
+        error: `${code}: ${err.rawMessage}`,
+        code,
+        latencyMs: 0,
+      }));
+      return fromState(a);
+    }
+    if (older) {
+      // The nodes lack the start of the window (a short or restarted ring): the state has it?
+      const first = firstColumn(answer) ?? (req.toUnixMs === 0 ? Infinity : req.toUnixMs);
+      if (first > from + Math.max(f.stepMs, 1) && f.holdsBefore(req, first)) {
+        const a = await stateAnswer();
+        if (a) return fromState(a);
+      }
+    }
+    return answer;
+  }
+
   return {
     async getKeyVizMatrix(req, signal) {
-      if (upstreams.length === 1) return single(req, signal, decodeMatrixWire);
+      if (upstreams.length === 1) {
+        return withHistory(
+          req,
+          signal,
+          () => single(req, signal, decodeMatrixWire),
+          firstColumnOf,
+          (a) => a,
+        );
+      }
       return merged(req, signal);
     },
 
     async getKeyVizMatrixWire(req, signal) {
       if (upstreams.length === 1) {
         // Rows stay the node's own bytes (protobuf-es reads `bytes` fields as views).
-        return single(req, signal, (b) => fromBinary(GetKeyVizMatrixResponseWireSchema, b));
+        return withHistory(
+          req,
+          signal,
+          () => single(req, signal, (b) => fromBinary(GetKeyVizMatrixResponseWireSchema, b)),
+          (w) => (w.columnUnixMs.length > 0 ? Number(w.columnUnixMs[0]) : undefined),
+          (a) => encodeSliced(a, signal),
+        );
       }
-      return encodeMatrixWire(await merged(req, signal));
+      return encodeSliced(await merged(req, signal), signal);
     },
 
     async getClusterOverview(signal): Promise<GetClusterOverviewResponse> {
@@ -435,6 +535,18 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
       for (const u of upstreams) u.client.close();
     },
   };
+}
+
+/** The wire view of an answer the gateway built, encoded in slices (the loop stays free). */
+async function encodeSliced(
+  a: MatrixAnswer,
+  signal: AbortSignal,
+): Promise<GetKeyVizMatrixResponseWire> {
+  return preEncodedMatrix(await encodeMatrixResponseBytes(a, () => yieldToLoop(signal)));
+}
+
+function firstColumnOf(a: MatrixAnswer): number | undefined {
+  return a.columnUnixMs.length > 0 ? a.columnUnixMs[0] : undefined;
 }
 
 function statusOf<T>(o: Outcome<T>): UpstreamStatus {

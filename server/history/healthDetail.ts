@@ -1,18 +1,42 @@
 // GET /healthz/detail: JSON with the history store's figures (writes, failed
 // writes, last error, size) so a full disk shows up on a health check while
-// /healthz itself stays "ok" (the live view keeps working).
+// /healthz itself stays "ok" (the live view keeps working), and the matrix answer
+// cache's counters (answers computed, hits), so a caller can tell a hit from a miss.
 import type { SubHandler } from '../http/compose.ts';
 import type { HistoryHealth } from './writer.ts';
 
-export function healthDetailHandler(history: () => HistoryHealth | null): SubHandler {
+export interface MatrixCacheHealth {
+  computed: number;
+  hits: number;
+  entries: number;
+  bytes: number;
+}
+
+/** The gateway's follow state (server/gateway/follow.ts stats). */
+export interface FollowHealth {
+  rounds: number;
+  lastRoundMs: number;
+  maxRoundMs: number;
+  repairs: number;
+  answered: number;
+  fellBack: number;
+  restored: number;
+}
+
+export function healthDetailHandler(
+  history: () => HistoryHealth | null,
+  parts: () => { matrixCache?: MatrixCacheHealth; follow?: FollowHealth } = () => ({}),
+): SubHandler {
   return (req, res) => {
     if ((req.url ?? '').split('?')[0] !== '/healthz/detail') return false;
     const h = history();
+    const more = parts();
     const body = JSON.stringify({
       status: 'ok',
       history: h
         ? { ...h, failing: h.failedWrites > 0 && h.pendingColumns > 0 }
         : { enabled: false },
+      ...more,
     });
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : body);

@@ -10,8 +10,8 @@ import { KeyVizSeries } from '../../src/gen/admin_pb.ts';
 import {
   historyMatrix,
   historyMatrixSliced,
-  reachesBeforeRing,
   SeriesColumnCache,
+  storedSpanKey,
   type HistoryMatrix,
 } from './query.ts';
 import { openSqliteStore } from './sqliteStore.ts';
@@ -40,7 +40,7 @@ export interface HistoryHandle {
    * cache in slices, so the first long window after start-up answers as fast as later ones.
    */
   prewarm(series?: number, pause?: () => Promise<void>): Promise<void>;
-  /** Part of the answer cache's key: "" for a window the ring answers, else the stored window. */
+  /** Part of the answer cache's key: "" for a window the ring answers, else the stored columns it selects. */
   cacheSpan(sampler: Sampler, req: MatrixRequest): string;
   health(): HistoryHealth;
   close(): void;
@@ -170,9 +170,7 @@ export function openHistory(
       }
     },
     cacheSpan(sampler, req) {
-      return reachesBeforeRing(sampler.columnRing, req)
-        ? `store:${req.fromUnixMs}:${req.toUnixMs}`
-        : '';
+      return storedSpanKey({ ring: sampler.columnRing, store, tierWidths, stepMs }, req);
     },
     health() {
       return writer.health;

@@ -306,6 +306,25 @@ function planOf(o: HistoryQueryOptions, req: MatrixRequest): PlannedRange[] | nu
   return plan;
 }
 
+/**
+ * The answer cache's key for what `req` reads of the store: per planned store range, the
+ * first, last and count of the columns it selects ("" when the ring alone answers). Any
+ * from/to selecting the same columns gives the same key (moving `from` by 1 ms inside a
+ * column is a hit); a retention trim or a new roll-up changes it. The ring's part is keyed
+ * by the caller (its column span).
+ */
+export function storedSpanKey(o: HistoryQueryOptions, req: MatrixRequest): string {
+  const plan = planOf(o, req);
+  if (!plan) return '';
+  const parts: string[] = [];
+  for (const p of plan) {
+    if (p.source === 0) continue;
+    const s = o.store.span(p.source - 1, p.from, p.to);
+    parts.push(`${p.source}:${s ? `${s.first}-${s.last}-${s.count}` : '-'}`);
+  }
+  return `store:${parts.join(',')}`;
+}
+
 interface Joined {
   cols: StoredColumn[];
   widths: number[];

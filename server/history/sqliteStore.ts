@@ -190,6 +190,9 @@ export class SqliteStore implements HistoryStore {
       bounds: db.prepare(
         'SELECT min(t) AS first, max(t) AS last, count(*) AS count FROM columns WHERE tier = ?',
       ),
+      span: db.prepare(
+        'SELECT min(t) AS first, max(t) AS last, count(*) AS count FROM columns WHERE tier = ? AND t >= ? AND t < ?',
+      ),
       oldest: db.prepare('SELECT t FROM columns WHERE tier = ? AND t < ? ORDER BY t LIMIT ?'),
       firstFrom: db.prepare('SELECT t FROM columns WHERE tier = ? AND t >= ? ORDER BY t LIMIT 1'),
       blobAt: db.prepare('SELECT 1 FROM blobs WHERE tier = ? AND kind = ? AND t = ?'),
@@ -397,6 +400,17 @@ export class SqliteStore implements HistoryStore {
 
   bounds(tier: number): TierBounds | null {
     const r = this.stmts.bounds.get(tier) as { first: number | null; last: number; count: number };
+    return r.first === null ? null : { first: r.first, last: r.last, count: r.count };
+  }
+
+  span(tier: number, from: number, to: number): TierBounds | null {
+    const lo = Number.isFinite(from) ? from : Number.MIN_SAFE_INTEGER;
+    const hi = Number.isFinite(to) ? to : Number.MAX_SAFE_INTEGER;
+    const r = this.stmts.span.get(tier, lo, hi) as {
+      first: number | null;
+      last: number;
+      count: number;
+    };
     return r.first === null ? null : { first: r.first, last: r.last, count: r.count };
   }
 

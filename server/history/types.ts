@@ -66,6 +66,8 @@ export interface HistoryStore {
   /** Columns of a tier with all four series (restore and roll-up recovery). */
   readFull(tier: number, from: number, to: number): FullColumn[];
   bounds(tier: number): TierBounds | null;
+  /** First, last and count of the tier's columns with from <= t < to (null: none). */
+  span(tier: number, from: number, to: number): TierBounds | null;
   /** Deletes at most `limit` of the tier's oldest columns starting before `t`; returns how many. */
   deleteBefore(tier: number, t: number, limit: number): number;
   /** Bytes on disk (database plus write-ahead log). */

@@ -9,12 +9,15 @@ export interface NodeLike {
   stop: () => void;
 }
 
-export function startNodeLike(flags: readonly string[]): Promise<NodeLike> {
+export function startNodeLike(
+  flags: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<NodeLike> {
   return new Promise((resolve, reject) => {
     const p = spawn(
       process.execPath,
       ['--import', 'tsx', 'tests/helpers/nodeLikeUpstream.ts', ...flags],
-      { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'inherit'] },
+      { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     const stop = () => {
       if (p.pid && p.exitCode === null) process.kill(-p.pid, 'SIGTERM');

@@ -9,7 +9,7 @@ import { openSqliteStore, HISTORY_FILE } from '../../server/history/sqliteStore.
 import { synthesizeStore } from '../../server/history/synth.ts';
 import { parseTiers } from '../../server/history/flags.ts';
 import { runServer, spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
-import { clientsFor, tempDir } from './support.ts';
+import { clientsFor, getJson, tempDir } from './support.ts';
 
 const TIERS = '1s:1h,10s:1d,1m:28d';
 const servers: SpawnedServer[] = [];
@@ -108,6 +108,51 @@ describe('history through the server', () => {
     expect(r.stderr).toMatch(/keyviz-history\.sqlite.*(left untouched|cannot open)/);
     expect(readFileSync(file).equals(junk)).toBe(true);
   }, 60_000);
+
+  it('a stored window asked again with `from` moved by 1 ms inside its column is an answer-cache hit', async () => {
+    const dir = tempDir('history-cachekey');
+    const now = Date.now();
+    const st = openSqliteStore(dir);
+    synthesizeStore(st, {
+      routes: 60,
+      now,
+      stepMs: 60_000,
+      tiers: parseTiers('t', '1m:24h,10m:7d,1h:28d'),
+    });
+    st.close();
+    const s = await spawnServer(['--historyDir', dir, '--workload=false', '--keyvizStep', '60s']);
+    servers.push(s);
+    const c = clientsFor(s);
+    const client = c.all.find((x) => x.name === 'connect+proto')!.client;
+    type Detail = { matrixCache: { computed: number; hits: number } };
+    const detail = async () => (await getJson<Detail>(`${s.http}/healthz/detail`)).matrixCache;
+    try {
+      // Inside one 10-minute column of the second tier, three days back.
+      const tenMin = 600_000;
+      const from = Math.floor((now - 3 * 86_400_000) / tenMin) * tenMin + 5_000;
+      const ask = (f: number) =>
+        client.getKeyVizMatrix({
+          series: KeyVizSeries.KEYVIZ_SERIES_WRITES,
+          fromUnixMs: BigInt(f),
+          rows: 40,
+        });
+      // A flush between the two calls (every 60 s) empties the cache: try again then, a
+      // column later (a window not asked yet).
+      let outcome = { computed: -1, hits: -1 };
+      for (let attempt = 0; attempt < 3 && outcome.computed !== 1; attempt++) {
+        const before = await detail();
+        const a = await ask(from + attempt * tenMin);
+        const b = await ask(from + attempt * tenMin + 1);
+        const after = await detail();
+        outcome = { computed: after.computed - before.computed, hits: after.hits - before.hits };
+        expect(b).toEqual(a);
+        expect(a.columnWidthMs.map(Number)).toContain(tenMin);
+      }
+      expect(outcome).toEqual({ computed: 1, hits: 1 });
+    } finally {
+      c.close();
+    }
+  }, 120_000);
 
   it('a 28-day store answers a 28-day window with widening columns over the binary protocols', async () => {
     const dir = tempDir('history-28d');

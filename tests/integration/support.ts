@@ -1,6 +1,7 @@
 // Shared bits of the server integration tests: one Admin client per protocol and
 // codec against a spawned server, and small comparisons.
 import { mkdtempSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Interceptor, Transport } from '@connectrpc/connect';
@@ -67,4 +68,26 @@ export function clientsFor(s: { http: string; grpc: string }, token?: string): C
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), `keyviz-${prefix}-`));
+}
+
+/**
+ * GET on a connection of its own, the body as text. Tests that poll a server often use it
+ * instead of fetch: a kept-alive connection the server closes as it is reused fails the call.
+ */
+export function getText(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => resolve(Buffer.concat(chunks).toString()));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+/** getText, parsed as JSON. */
+export async function getJson<T>(url: string): Promise<T> {
+  return JSON.parse(await getText(url)) as T;
 }

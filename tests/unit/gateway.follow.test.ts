@@ -14,6 +14,7 @@ import { inWindow, seriesCounter } from '../../server/sampler/request.ts';
 import type { MatrixAnswer, MatrixRequest, MatrixRow } from '../../server/sampler/types.ts';
 
 const STEP = 60_000;
+const READS = 1;
 const T0 = 1_700_000_000_000; // not a step boundary: times are aligned by the state
 const BUCKETS = 12;
 const enc = new TextEncoder();
@@ -211,6 +212,80 @@ describe('follow state', () => {
   });
 });
 
+describe('follow state with a slow node', () => {
+  it('merges a fast node as soon as its four answers are in, and asks the four series at once', async () => {
+    const nodes = [new SimNode('a', 1_000, 5), new SimNode('b', 21_000, 6)];
+    for (let k = 0; k < 5; k++) nodes.forEach((n) => n.flush(k));
+    let slowMs = 0;
+    let inFlightB = 0;
+    let mostInFlightB = 0;
+    const f = new ClusterFollower({
+      nodes: nodes.map((n) => n.name),
+      fetch: async (i, series, from, to): Promise<FetchOutcome> => {
+        const n = nodes[i];
+        if (i === 1) {
+          inFlightB++;
+          mostInFlightB = Math.max(mostInFlightB, inFlightB);
+          await new Promise((r) => setTimeout(r, slowMs));
+          inFlightB--;
+        }
+        return { ok: true, value: n.answer(series, from, to), latencyMs: 0 };
+      },
+    });
+    await f.round();
+    const before = f.columnsOf(READS).at(-1)!.t;
+    nodes.forEach((n) => n.flush(5));
+    slowMs = 400;
+    const round = f.round();
+    await new Promise((r) => setTimeout(r, 100));
+    // A's new column is merged while B's answers are still on their way.
+    const mid = f.columnsOf(READS).at(-1)!;
+    expect(mid.t).toBe(before + STEP);
+    expect(mid.nodeMask).toBe(0b01);
+    await round;
+    const after = f.columnsOf(READS).at(-1)!;
+    expect(after.t).toBe(before + STEP);
+    expect(after.nodeMask).toBe(0b11);
+    // Its four series were asked at once (one deadline per round), not in turn.
+    expect(mostInFlightB).toBe(4);
+    // The merged column equals a fan-out of the same nodes.
+    expect(shape(f.answer(req(READS))!)).toEqual(shape(fanOut(nodes, req(READS))));
+  });
+});
+
+describe('follow state: every bucket to the store, a bounded state', () => {
+  it('hands the history hook every entry of a settled column, then keeps its largest in memory', async () => {
+    const nodes = [new SimNode('a', 1_000, 7), new SimNode('b', 21_000, 8)];
+    const settled = new Map<number, { buckets: number; values: number[] }>();
+    const f = new ClusterFollower({
+      nodes: nodes.map((n) => n.name),
+      keptEntriesPerColumn: 4,
+      onSettled: (c) => {
+        const reads = c.series[READS - 1];
+        settled.set(c.t, { buckets: reads.buckets.length, values: [...reads.values] });
+      },
+      fetch: (i, series, from, to): Promise<FetchOutcome> =>
+        Promise.resolve({ ok: true, value: nodes[i].answer(series, from, to), latencyMs: 0 }),
+    });
+    for (let k = 0; k < 10; k++) {
+      nodes.forEach((n) => n.flush(k));
+      await f.round();
+    }
+    expect(settled.size).toBeGreaterThan(3);
+    const cols = f.columnsOf(READS);
+    for (const [t, whole] of settled) {
+      expect(whole.buckets).toBeGreaterThan(4);
+      const kept = cols.find((c) => c.t === t)!;
+      expect(kept.buckets.length).toBe(4);
+      // The four largest values of the whole column (any order inside the column).
+      const top = [...whole.values].sort((a, b) => b - a).slice(0, 4);
+      expect([...kept.values].sort((a, b) => b - a)).toEqual(top);
+    }
+    // The fresh span keeps every entry (a late part may still be merged into it).
+    expect(cols.at(-1)!.buckets.length).toBeGreaterThan(4);
+  });
+});
+
 describe('follow state with the gateway history store', () => {
   it('answers a window older than the state from the stored tiers, with their widths', async () => {
     const store = openSqliteStore(mkdtempSync(path.join(tmpdir(), 'keyviz-gwstore-')));
@@ -254,6 +329,14 @@ describe('follow state with the gateway history store', () => {
       expect(a.columnWidthMs?.slice(0, 7)).toEqual([TEN, TEN, TEN, TEN, TEN, TEN, STEP]);
       const r1 = a.rows.find((r) => r.meta.bucketId === 'route:1')!;
       expect([...r1.values.slice(0, 6)]).toEqual([10, 11, 12, 13, 14, 15]);
+      // The server's path (store read and assembly in slices) gives the same answer.
+      let pauses = 0;
+      const sliced = await f.answerSliced(req(1, 0, base, 0), () => {
+        pauses++;
+        return Promise.resolve();
+      });
+      expect(sliced).toEqual(a);
+      expect(pauses).toBeGreaterThan(1);
       // A window the state covers does not touch the store.
       expect(f.answer(req(1))!.columnUnixMs.length).toBe(stateCols);
     } finally {

@@ -297,6 +297,9 @@ class FailingStore implements HistoryStore {
   bounds() {
     return null;
   }
+  span() {
+    return null;
+  }
   deleteBefore() {
     return 0;
   }
