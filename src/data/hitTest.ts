@@ -17,6 +17,7 @@ import {
   visibleRows,
   type ColumnEdges,
   type PlotSize,
+  type ViewAnchor,
   type Viewport,
 } from './view/index.ts';
 
@@ -130,4 +131,23 @@ export function remapCell(
   }
   const { r0 } = rowsForKeyRange(to.matrix, row.start, row.end);
   return { row: Math.min(r0, n - 1), col };
+}
+
+/**
+ * The cell of `matrix` at an anchor's first row and mid time (where "go to the hottest cell"
+ * puts the keyboard cursor, in whatever matrix is shown). Null for an empty matrix or when no
+ * row holds the anchor's keys.
+ */
+export function cellAtAnchor(matrix: Matrix, edges: ColumnEdges, a: ViewAnchor): Cell | null {
+  const cols = edges.x1.length;
+  if (matrix.rowCount === 0 || cols === 0) return null;
+  const { r0, r1 } = rowsForKeyRange(matrix, a.startKey, a.endKey);
+  if (r1 <= r0) return null;
+  const t = (a.t0 + a.t1) / 2;
+  let col = columnAtTime(edges, t);
+  if (col < 0) {
+    col = 0;
+    while (col < cols - 1 && edges.x1[col] <= t) col++;
+  }
+  return { row: r0, col };
 }

@@ -176,6 +176,14 @@ test('H and the button go to the hottest cell', async ({ page }) => {
   expect(dec.decode(key).startsWith('t')).toBe(true);
   expect(z.fromMs).toBeLessThanOrEqual(m.columns[hot.col]);
   expect(z.toMs).toBeGreaterThanOrEqual(m.columns[hot.col]);
+  // The keyboard cursor went there too: Enter pins that very cell and asks its hot keys.
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog', { name: 'Cell details' })).toBeVisible();
+  await expect
+    .poll(() => new URL(page.url()).searchParams.get('hk'))
+    .toBe(m.rows[hot.row].bucketId);
+  expect(new URL(page.url()).searchParams.get('hkt')).toBe(String(m.columns[hot.col]));
+  await page.keyboard.press('Escape');
   const z1 = zoomOfUrl(page.url());
   await page.getByRole('button', { name: 'Reset zoom' }).click();
   await expect.poll(() => zoomOfUrl(page.url())).toBeNull();

@@ -16,6 +16,7 @@ import {
   zoomAt,
   zoomToRect,
   type CellCursor,
+  type ViewAnchor,
   type Viewport,
 } from '../../data/view/index.ts';
 import type { CanvasSize } from './canvasSize.ts';
@@ -23,6 +24,7 @@ import { cellInfo, prepareHover } from './cellInfo.ts';
 import { placeFlyout } from './flyoutPlacement.ts';
 import { PlotPainter } from './painter.ts';
 import {
+  cellAtAnchor,
   cellAtPoint,
   cellRect,
   remapCell,
@@ -56,7 +58,7 @@ interface Props {
   onBack: () => void;
   onReset: () => void;
   /** H: go to the hottest cell. */
-  onHottest?: () => void;
+  onHottest?: () => ViewAnchor | null;
   canvasRef: React.RefObject<HTMLCanvasElement | null>;
   /** A cell was picked (click or Enter pins it): the hot-keys panel opens on it. */
   onPick?: (cell: Cell) => void;
@@ -450,7 +452,14 @@ export function HeatmapPlot(props: Props) {
       onReset();
     } else if ((e.key === 'h' || e.key === 'H') && onHottest) {
       e.preventDefault();
-      onHottest();
+      // The cursor goes to the cell too, so Enter pins it (and asks its hot keys); it follows
+      // the cell's keys and time into the zoom's refetch.
+      const at = onHottest();
+      const c = at && cellAtAnchor(m, edges, at);
+      if (c) {
+        setCursor({ r: c.row, c: c.col });
+        setAnchorMode('cell');
+      }
     } else if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
       setCursor(cur);

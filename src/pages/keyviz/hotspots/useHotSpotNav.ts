@@ -42,7 +42,8 @@ export interface HotSpotNav {
   /** The selection's outline over the shown matrix, or null. */
   outline: { rect: Viewport; label: string } | null;
   select: (index: number) => void;
-  goHottest: () => void;
+  /** Zooms to the hottest cell and returns where it is (keys and time), null when none. */
+  goHottest: () => ViewAnchor | null;
 }
 
 function anchorOf(src: Matrix, r0: number, r1: number, c0: number, c1: number): ViewAnchor {
@@ -89,11 +90,12 @@ export function useHotSpotNav(
   const goHottest = useCallback(() => {
     // hottest.ts is a few lines: in the first paint, so H answers at once (no chunk to fetch).
     const cell = hottestCell(source);
-    if (!cell) return;
+    if (!cell) return null;
     const anchor = anchorOf(source, cell.row, cell.row + 1, cell.col, cell.col + 1);
     setSel({ anchor, label: 'Hottest cell', index: -1, list: hot.spots });
     // About 16 rows and an hour around it: the cell against its neighbours.
     go(anchor, { minRows: 8, minMs: 30 * stepMs });
+    return anchor;
   }, [source, stepMs, go, hot.spots]);
 
   const outline = useMemo(
