@@ -82,8 +82,122 @@ function rowsOverlapping(m: Matrix, start: Uint8Array, end: Uint8Array): string[
   return out;
 }
 
-/** Leader term changes per Raft group: one event per group and column where its term moved. */
+/** Most (column, group) slots leaderChanges tabulates; past it, it walks column by column. */
+const MAX_GROUP_SLOTS = 1 << 21;
+
+/**
+ * Leader term changes per Raft group: one event per group and column where its term moved (the
+ * highest term any of the group's cells saw in that column), in the order the group's first row
+ * comes in the column.
+ *
+ * Two row-major sweeps: the groups' terms per column into a small column x group table, then
+ * the table column by column. A live page runs this on every appended column, and the
+ * column-by-column walk it replaces read the matrix with a stride of a whole row for every
+ * column in which any cell came or went (on the default workload: all of them).
+ */
 export function leaderChanges(m: Matrix): LeaderEvent[] {
+  const { raftGroupIds: groups, leaderTerms: terms, rowCount: R, colCount: C } = m;
+  if (!groups || !terms) return [];
+  // Dense group indexes; a row keeps its group for long runs, so few lookups.
+  const index = new Map<number, number>();
+  for (let i = 0; i < R; i++) denseGroups(groups, i * C, C, index);
+  const G = index.size;
+  if (G === 0) return [];
+  if (C * G > MAX_GROUP_SLOTS) return leaderChangesByColumn(m);
+  const ids = [...index.keys()];
+  // top[j * G + g]: the group's highest term in column j; first: its first row there (-1: none).
+  const top = new Float64Array(C * G);
+  const first = new Int32Array(C * G).fill(-1);
+  for (let i = 0; i < R; i++) tabulateRow(groups, terms, i, C, G, index, top, first);
+  const last = new Float64Array(G);
+  const seen = new Uint8Array(G);
+  const out: LeaderEvent[] = [];
+  for (let j = 0; j < C; j++) {
+    let moved: LeaderEvent[] | null = null;
+    for (let g = 0; g < G; g++) {
+      const s = j * G + g;
+      if (first[s] < 0) continue;
+      if (seen[g] && last[g] !== top[s]) {
+        (moved ??= []).push({
+          kind: 'leader',
+          col: j,
+          unixMs: m.columns[j],
+          buckets: [],
+          raftGroupId: ids[g],
+          oldTerm: last[g],
+          newTerm: top[s],
+        });
+      }
+      last[g] = top[s];
+      seen[g] = 1;
+    }
+    if (!moved) continue;
+    // Groups in the order of their first row in the column (as the column walk met them).
+    const firstRow = (e: LeaderEvent) => first[j * G + index.get(e.raftGroupId)!];
+    moved.sort((a, b) => firstRow(a) - firstRow(b));
+    const byId = new Map<number, LeaderEvent>();
+    for (const e of moved) {
+      byId.set(e.raftGroupId, e);
+      out.push(e);
+    }
+    // Only a moved group's rows are listed (most columns move none or one).
+    for (let i = 0; i < R; i++) {
+      const g = groups[i * C + j];
+      if (g === 0 || terms[i * C + j] === 0) continue;
+      byId.get(g)?.buckets.push(m.rows[i].bucketId);
+    }
+  }
+  return out;
+}
+
+/** Adds the groups of the row at `base` to `index` (new ones get the next dense index). */
+function denseGroups(
+  groups: Float64Array,
+  base: number,
+  C: number,
+  index: Map<number, number>,
+): void {
+  let lastG = 0;
+  for (let j = 0; j < C; j++) {
+    const g = groups[base + j];
+    if (g === 0 || g === lastG) continue;
+    lastG = g;
+    if (!index.has(g)) index.set(g, index.size);
+  }
+}
+
+/** Row i's cells into the column x group table: highest term, and the first row seen. */
+function tabulateRow(
+  groups: Float64Array,
+  terms: Float64Array,
+  i: number,
+  C: number,
+  G: number,
+  index: Map<number, number>,
+  top: Float64Array,
+  first: Int32Array,
+): void {
+  const base = i * C;
+  let lastG = 0;
+  let gi = 0;
+  for (let j = 0; j < C; j++) {
+    const g = groups[base + j];
+    const t = terms[base + j];
+    if (g === 0 || t === 0) continue;
+    if (g !== lastG) {
+      lastG = g;
+      gi = index.get(g)!;
+    }
+    const s = j * G + gi;
+    if (first[s] < 0) {
+      first[s] = i;
+      top[s] = t;
+    } else if (t > top[s]) top[s] = t;
+  }
+}
+
+/** leaderChanges walking the matrix column by column (for a table too large to build). */
+export function leaderChangesByColumn(m: Matrix): LeaderEvent[] {
   const { raftGroupIds: groups, leaderTerms: terms, rowCount: R, colCount: C } = m;
   if (!groups || !terms) return [];
   const last = new Map<number, number>();

@@ -7,6 +7,7 @@ import {
   describeEvent,
   inferredTransitions,
   leaderChanges,
+  leaderChangesByColumn,
   timeEvents,
 } from '../../src/data/timeEvents.ts';
 import type { Matrix } from '../../src/data/matrix.ts';
@@ -240,5 +241,42 @@ describe('leader changes and inferred transitions on larger matrices', () => {
       expect(want.length).toBeGreaterThan(0);
       expect(got).toEqual(want);
     }
+  });
+});
+
+describe('leaderChanges against the column-by-column walk', () => {
+  it('finds the same events, in the same order, on random matrices with cells coming and going', () => {
+    let seed = 7;
+    let events = 0;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let trial = 0; trial < 40; trial++) {
+      const R = 1 + Math.floor(rnd() * 12);
+      const C = 1 + Math.floor(rnd() * 30);
+      const specs = Array.from({ length: R }, (_v, i) => ({
+        start: `k${i}`,
+        id: `route:${i + 1}`,
+      }));
+      const m = makeMatrix(
+        specs,
+        Array.from({ length: C }, (_v, j) => 1000 * (j + 1)),
+      );
+      const groups = new Float64Array(R * C);
+      const terms = new Float64Array(R * C);
+      const G = 1 + Math.floor(rnd() * 4);
+      for (let i = 0; i < R; i++) {
+        let g = 1 + Math.floor(rnd() * G) * 7;
+        for (let j = 0; j < C; j++) {
+          if (rnd() < 0.1) g = 1 + Math.floor(rnd() * G) * 7; // a row moves to another group
+          if (rnd() < 0.35) continue; // absent cell
+          groups[i * C + j] = g;
+          terms[i * C + j] = 1 + Math.floor(rnd() * 3) + Math.floor(j / 5);
+        }
+      }
+      const mm = { ...m, raftGroupIds: groups, leaderTerms: terms };
+      const got = leaderChanges(mm);
+      expect(got).toEqual(leaderChangesByColumn(mm));
+      events += got.length;
+    }
+    expect(events).toBeGreaterThan(40); // the walk compared is not an empty one
   });
 });
