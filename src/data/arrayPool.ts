@@ -1,17 +1,38 @@
-// Matrix-sized typed arrays handed back for reuse once nothing holds them any more, for the
-// live append (liveAppend.ts). A live column rebuilds the row-major matrix (every row grows by
-// one cell), and writing a freshly allocated 12 MB array costs a page fault per 4 kB: on the
-// measured machine that was most of a column's main-thread time, against about a millisecond
-// for the same copy into memory already touched. Reuse never breaks the matrix's immutability:
-// an array's buffer is reused only after the array itself has been garbage collected (a
-// WeakRef), so no matrix, raster or worker request still reads it. The rule this relies on: no
-// code keeps a second view (subarray, `.buffer`) of a matrix array beyond the task that made it.
+// Matrix-sized typed arrays handed back for reuse, for the live append (liveAppend.ts). A live
+// column rebuilds the row-major matrix (every row grows by one cell), and writing a freshly
+// allocated 12 MB array costs a page fault per 4 kB: on the measured machine that was most of
+// a column's main-thread time, against about a millisecond for the same copy into memory
+// already touched. Reuse never changes a matrix anyone still reads. An array comes back when
+//   - it was garbage collected (a WeakRef: nothing at all holds it), or
+//   - the matrix it belongs to is RETIRE_AFTER generations old (a generation = one state update
+//     of the live session: the page shows only the newest matrix; the previous ones are read
+//     for their rows and columns while React moves on, never for their cells) and nobody
+//     marked it held (holdArrays: code that keeps an older matrix and reads its cells later,
+//     such as hot-spot detection, which may run on a matrix several columns old).
+// The rule this relies on: no code keeps a second view (subarray, `.buffer`) of a matrix array
+// beyond the task that made it, and code that reads an older matrix's cells later holds it.
 
 type Pooled = Float64Array | Uint8Array;
 
 interface Entry {
   buffer: ArrayBuffer;
   ref: WeakRef<Pooled>;
+  generation: number;
+}
+
+/** Generations after which an array not held comes back (see the top of the file). */
+export const RETIRE_AFTER = 3;
+
+const held = new WeakSet<object>();
+
+/** Marks a matrix's arrays as never reused: for code that reads an older matrix's cells later. */
+export function holdArrays(m: {
+  values: Float64Array;
+  raftGroupIds: Float64Array | null;
+  leaderTerms: Float64Array | null;
+  conflicts: Uint8Array | null;
+}): void {
+  for (const a of [m.values, m.raftGroupIds, m.leaderTerms, m.conflicts]) if (a) held.add(a);
 }
 
 export interface ArrayPoolOptions {
@@ -32,6 +53,7 @@ export class ArrayPool {
   private entries: Entry[] = [];
   private readonly collected: (ref: WeakRef<Pooled>) => boolean;
   private readonly spare: number;
+  private generation = 0;
   /** Arrays handed out by reuse / by allocation (tests and benches read them). */
   reused = 0;
   allocated = 0;
@@ -39,6 +61,11 @@ export class ArrayPool {
   constructor(opts: ArrayPoolOptions = {}) {
     this.collected = opts.collected ?? ((r) => r.deref() === undefined);
     this.spare = opts.spare ?? 6;
+  }
+
+  /** A new state update: arrays handed out RETIRE_AFTER updates ago may come back. */
+  nextGeneration(): void {
+    this.generation++;
   }
 
   /** A Float64Array of n elements; its contents are unspecified (a reused one holds old data). */
@@ -54,12 +81,21 @@ export class ArrayPool {
   }
 
   private watch<T extends Pooled>(a: T): T {
-    if (a.byteLength > 0)
-      this.entries.push({ buffer: a.buffer as ArrayBuffer, ref: new WeakRef(a) });
+    if (a.byteLength > 0) {
+      const buffer = a.buffer as ArrayBuffer;
+      this.entries.push({ buffer, ref: new WeakRef(a), generation: this.generation });
+    }
     return a;
   }
 
-  /** A collected buffer of exactly `bytes`, removed from the pool; null when there is none. */
+  /** Whether an entry's array may be overwritten now. */
+  private free(e: Entry): boolean {
+    if (this.collected(e.ref)) return true;
+    const a = e.ref.deref();
+    return !!a && !held.has(a) && e.generation <= this.generation - RETIRE_AFTER;
+  }
+
+  /** A free buffer of exactly `bytes`, removed from the pool; null when there is none. */
   private take(bytes: number): ArrayBuffer | null {
     let found: ArrayBuffer | null = null;
     let spare = 0;
@@ -67,9 +103,9 @@ export class ArrayPool {
     const kept: Entry[] = [];
     for (let i = this.entries.length - 1; i >= 0; i--) {
       const e = this.entries[i];
-      if (!this.collected(e.ref)) kept.push(e);
-      else if (found === null && e.buffer.byteLength === bytes) found = e.buffer;
-      else if (spare < this.spare) (spare++, kept.push(e));
+      const free = this.free(e);
+      if (free && found === null && e.buffer.byteLength === bytes) found = e.buffer;
+      else if (!free || spare++ < this.spare) kept.push(e);
     }
     this.entries = kept.reverse();
     if (found) this.reused++;

@@ -36,8 +36,8 @@ export interface AppendOptions {
    */
   maxRows?: number;
   /**
-   * Where the new matrix's arrays come from: a live session reuses the arrays of matrices it
-   * made that are no longer held (see arrayPool.ts); absent = fresh arrays.
+   * Where the new matrix's arrays come from: a live session reuses the arrays of its older
+   * matrices (see arrayPool.ts for when); absent = fresh arrays.
    */
   pool?: ArrayPool;
 }
@@ -246,6 +246,8 @@ export function matrixColumns(gap: Matrix): LiveColumn[] {
  * last: as capRows on the result.
  */
 export function appendColumns(m: Matrix, cols: readonly LiveColumn[], opts: AppendOptions): Matrix {
+  // One state update: the columns' intermediate matrices are never shown.
+  opts.pool?.nextGeneration();
   let out = m;
   const uncapped = { ...opts, maxRows: 0 };
   cols.forEach((c, i) => (out = appendColumn(out, c, i === cols.length - 1 ? opts : uncapped)));

@@ -90,32 +90,34 @@ const MAX_GROUP_SLOTS = 1 << 21;
  * highest term any of the group's cells saw in that column), in the order the group's first row
  * comes in the column.
  *
- * Two row-major sweeps: the groups' terms per column into a small column x group table, then
- * the table column by column. A live page runs this on every appended column, and the
+ * One row-major sweep puts the groups' terms per column into a small group x column table, then
+ * the table is read column by column. A live page runs this on every appended column, and the
  * column-by-column walk it replaces read the matrix with a stride of a whole row for every
  * column in which any cell came or went (on the default workload: all of them).
  */
 export function leaderChanges(m: Matrix): LeaderEvent[] {
   const { raftGroupIds: groups, leaderTerms: terms, rowCount: R, colCount: C } = m;
   if (!groups || !terms) return [];
-  // Dense group indexes; a row keeps its group for long runs, so few lookups.
-  const index = new Map<number, number>();
-  for (let i = 0; i < R; i++) denseGroups(groups, i * C, C, index);
-  const G = index.size;
-  if (G === 0) return [];
-  if (C * G > MAX_GROUP_SLOTS) return leaderChangesByColumn(m);
-  const ids = [...index.keys()];
-  // top[j * G + g]: the group's highest term in column j; first: its first row there (-1: none).
-  const top = new Float64Array(C * G);
-  const first = new Int32Array(C * G).fill(-1);
-  for (let i = 0; i < R; i++) tabulateRow(groups, terms, i, C, G, index, top, first);
+  // One row-major sweep into a group x column table (group-major, so a group first seen late
+  // adds its own slots without moving the others').
+  const t: GroupTable = {
+    index: new Map(),
+    ids: [],
+    C,
+    top: new Float64Array(0),
+    first: new Int32Array(0),
+  };
+  for (let i = 0; i < R; i++)
+    if (!tabulateRow(groups, terms, i, t)) return leaderChangesByColumn(m);
+  const { ids, top, first } = t;
+  const G = ids.length;
   const last = new Float64Array(G);
   const seen = new Uint8Array(G);
   const out: LeaderEvent[] = [];
   for (let j = 0; j < C; j++) {
     let moved: LeaderEvent[] | null = null;
     for (let g = 0; g < G; g++) {
-      const s = j * G + g;
+      const s = g * C + j;
       if (first[s] < 0) continue;
       if (seen[g] && last[g] !== top[s]) {
         (moved ??= []).push({
@@ -133,7 +135,7 @@ export function leaderChanges(m: Matrix): LeaderEvent[] {
     }
     if (!moved) continue;
     // Groups in the order of their first row in the column (as the column walk met them).
-    const firstRow = (e: LeaderEvent) => first[j * G + index.get(e.raftGroupId)!];
+    const firstRow = (e: LeaderEvent) => first[t.index.get(e.raftGroupId)! * C + j];
     moved.sort((a, b) => firstRow(a) - firstRow(b));
     const byId = new Map<number, LeaderEvent>();
     for (const e of moved) {
@@ -150,50 +152,59 @@ export function leaderChanges(m: Matrix): LeaderEvent[] {
   return out;
 }
 
-/** Adds the groups of the row at `base` to `index` (new ones get the next dense index). */
-function denseGroups(
-  groups: Float64Array,
-  base: number,
-  C: number,
-  index: Map<number, number>,
-): void {
-  let lastG = 0;
-  for (let j = 0; j < C; j++) {
-    const g = groups[base + j];
-    if (g === 0 || g === lastG) continue;
-    lastG = g;
-    if (!index.has(g)) index.set(g, index.size);
-  }
+/** Per group (dense index) and column: the highest term there, and the first row seen. */
+interface GroupTable {
+  index: Map<number, number>;
+  /** Group id of each dense index. */
+  ids: number[];
+  C: number;
+  /** top[g * C + j]; first[g * C + j] = -1 where the group has no cell in column j. */
+  top: Float64Array;
+  first: Int32Array;
 }
 
-/** Row i's cells into the column x group table: highest term, and the first row seen. */
-function tabulateRow(
-  groups: Float64Array,
-  terms: Float64Array,
-  i: number,
-  C: number,
-  G: number,
-  index: Map<number, number>,
-  top: Float64Array,
-  first: Int32Array,
-): void {
+/** Row i's cells into the table; false when the table would outgrow MAX_GROUP_SLOTS. */
+function tabulateRow(groups: Float64Array, terms: Float64Array, i: number, t: GroupTable): boolean {
+  const { C } = t;
   const base = i * C;
   let lastG = 0;
-  let gi = 0;
+  let at = 0;
   for (let j = 0; j < C; j++) {
     const g = groups[base + j];
-    const t = terms[base + j];
-    if (g === 0 || t === 0) continue;
+    const term = terms[base + j];
+    if (g === 0 || term === 0) continue;
     if (g !== lastG) {
+      // A row keeps its group for long runs: few lookups.
       lastG = g;
-      gi = index.get(g)!;
+      let gi = t.index.get(g);
+      if (gi === undefined) {
+        gi = t.ids.length;
+        t.index.set(g, gi);
+        t.ids.push(g);
+        if ((gi + 1) * C > t.top.length && !growTable(t, gi + 1)) return false;
+      }
+      at = gi * C;
     }
-    const s = j * G + gi;
-    if (first[s] < 0) {
-      first[s] = i;
-      top[s] = t;
-    } else if (t > top[s]) top[s] = t;
+    const s = at + j;
+    if (t.first[s] < 0) {
+      t.first[s] = i;
+      t.top[s] = term;
+    } else if (term > t.top[s]) t.top[s] = term;
   }
+  return true;
+}
+
+/** Room for at least `groups` groups (doubling); false past MAX_GROUP_SLOTS. */
+function growTable(t: GroupTable, groups: number): boolean {
+  const cap = Math.max(groups, (t.top.length / Math.max(1, t.C)) * 2, 8);
+  if (cap * t.C > MAX_GROUP_SLOTS) return false;
+  const top = new Float64Array(cap * t.C);
+  const first = new Int32Array(cap * t.C).fill(-1);
+  top.set(t.top);
+  first.set(t.first);
+  t.top = top;
+  t.first = first;
+  return true;
 }
 
 /** leaderChanges walking the matrix column by column (for a table too large to build). */

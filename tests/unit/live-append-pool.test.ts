@@ -4,8 +4,13 @@
 // and the two matrices must be equal cell for cell. Plus the pool's own rule: nothing still
 // held is handed out.
 import { describe, expect, it } from 'vitest';
-import { ArrayPool } from '../../src/data/arrayPool.ts';
-import { appendColumn, type AppendOptions, type LiveColumn } from '../../src/data/liveAppend.ts';
+import { ArrayPool, RETIRE_AFTER, holdArrays } from '../../src/data/arrayPool.ts';
+import {
+  appendColumn,
+  appendColumns,
+  type AppendOptions,
+  type LiveColumn,
+} from '../../src/data/liveAppend.ts';
 import type { Matrix } from '../../src/data/matrix.ts';
 import { makeMatrix } from '../helpers/viewMatrix.ts';
 
@@ -101,6 +106,44 @@ describe('appendColumn through an ArrayPool', () => {
       });
     }
   }
+});
+
+describe('appendColumns through an ArrayPool: generations', () => {
+  it(`reuses a matrix's arrays ${RETIRE_AFTER} updates later, never a newer one's or a held one's`, () => {
+    const base = withRaft(makeMatrix(specs, [1000, 2000, 3000, 4000]), false);
+    const pool = new ArrayPool({ collected: () => false }); // no collection: generations only
+    const opts = { windowMs: 3000, maxColumns: 1440, pool };
+    const cols = columns(base, 14).map((c) => ({ ...c, rows: c.rows.slice(0, 1) })); // same rows
+    const shown: Matrix[] = [];
+    const snap = new Map<Matrix, ReturnType<typeof plain>>();
+    let m = base;
+    for (let k = 0; k < cols.length; k++) {
+      m = appendColumns(m, [cols[k]], opts);
+      shown.push(m);
+      snap.set(m, plain(m));
+      if (k === 4) holdArrays(m); // e.g. hot-spot detection keeps reading it
+      // The newest RETIRE_AFTER matrices are intact, and so is the held one.
+      for (const x of shown.slice(-RETIRE_AFTER)) expect(plain(x)).toEqual(snap.get(x));
+      if (k >= 4) expect(plain(shown[4])).toEqual(snap.get(shown[4]));
+    }
+    expect(pool.reused).toBeGreaterThan(0);
+    // An older matrix's values buffer now backs a newer matrix.
+    const buffers = new Set(shown.slice(-RETIRE_AFTER).map((x) => x.values.buffer));
+    expect(shown.slice(0, 4).some((x) => buffers.has(x.values.buffer))).toBe(true);
+    expect(buffers.has(shown[4].values.buffer)).toBe(false);
+  });
+
+  it('a gap of several columns is one update: the matrix shown before it stays intact', () => {
+    const base = makeMatrix(specs, [1000, 2000, 3000, 4000]);
+    const pool = new ArrayPool({ collected: () => false });
+    const opts = { windowMs: 3000, maxColumns: 1440, pool };
+    const cols = columns(base, 12).map((c) => ({ ...c, rows: c.rows.slice(0, 1) }));
+    const first = appendColumns(base, cols.slice(0, 1), opts);
+    const before = plain(first);
+    const next = appendColumns(first, cols.slice(1), opts); // 11 columns at once
+    expect(plain(first)).toEqual(before);
+    expect(next.colCount).toBeGreaterThan(0);
+  });
 });
 
 describe('ArrayPool', () => {
