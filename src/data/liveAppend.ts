@@ -4,6 +4,7 @@
 // with the old where a row is unchanged.
 import type { ArrayPool } from './arrayPool.ts';
 import type { Matrix, RowMeta } from './matrix.ts';
+import { setAppendOrigin } from './matrixOrigin.ts';
 import { compareKeys } from './view/keyOrder.ts';
 
 /** One row of a freshly flushed column (a StreamEvents KeyVizColumn row). */
@@ -100,8 +101,10 @@ export function appendColumn(m: Matrix, col: LiveColumn, opts: AppendOptions): M
     const src = order[k];
     const live = src >= 0 ? hit.get(src) : fresh[-src - 1];
     lives[k] = live;
-    const kept0 = src >= 0 ? sumRange(m.values, src * oldCols + first, kept) : 0;
-    totals[k] = kept0 + (live ? live.value : 0);
+    totals[k] =
+      src >= 0
+        ? slidTotal(m.values, src * oldCols, first, kept, m.rows[src].total, live?.value ?? 0)
+        : (live?.value ?? 0);
   }
   const picked = pickRows(order, totals, lives, m.rows, opts.maxRows ?? 0);
 
@@ -169,7 +172,38 @@ export function appendColumn(m: Matrix, col: LiveColumn, opts: AppendOptions): M
     conflicts,
   };
   if (exactValues) out.exactValues = exactValues;
+  let sameRows = rowCount === m.rowCount;
+  for (let n = 0; sameRows && n < rowCount; n++) sameRows = order[picked[n]] === n;
+  setAppendOrigin(out, { base: new WeakRef(m), dropped: first, sameRows });
   return out;
+}
+
+/** Below this a sum of whole numbers is exact in a double, whatever the order of the adds. */
+const EXACT_SUM = 2 ** 53;
+
+/**
+ * A row's total over its kept columns plus the new cell. From the old total (minus the dropped
+ * cells) when every number involved is whole and the sums stay below 2^53: then the result is
+ * exactly the in-order sum (counts are whole numbers, so this is the usual case), without reading
+ * the row's 1,440 cells. Otherwise the kept cells are summed in order, as capRows sums them.
+ */
+function slidTotal(
+  values: Float64Array,
+  at: number,
+  dropped: number,
+  kept: number,
+  oldTotal: number,
+  added: number,
+): number {
+  let exact = Number.isInteger(oldTotal) && Number.isInteger(added) && oldTotal < EXACT_SUM;
+  let t = oldTotal;
+  for (let j = 0; exact && j < dropped; j++) {
+    const v = values[at + j];
+    exact = Number.isInteger(v) && v >= 0;
+    t -= v;
+  }
+  if (exact && t >= 0 && t + added < EXACT_SUM) return t + added;
+  return sumRange(values, at + dropped, kept) + added;
 }
 
 /** dst[out .. out + n) = src[at .. at + n), or zeros without a source. */

@@ -3,6 +3,7 @@
 // inferred from bucket identity changes where there is no stream), and gaps in
 // the column times. Pure: markers, lines and the bucket page build on it.
 import type { Matrix } from './matrix.ts';
+import { appendOrigin } from './matrixOrigin.ts';
 import { compareKeys } from './view/keyOrder.ts';
 
 interface EventBase {
@@ -98,17 +99,8 @@ const MAX_GROUP_SLOTS = 1 << 21;
 export function leaderChanges(m: Matrix): LeaderEvent[] {
   const { raftGroupIds: groups, leaderTerms: terms, rowCount: R, colCount: C } = m;
   if (!groups || !terms) return [];
-  // One row-major sweep into a group x column table (group-major, so a group first seen late
-  // adds its own slots without moving the others').
-  const t: GroupTable = {
-    index: new Map(),
-    ids: [],
-    C,
-    top: new Float64Array(0),
-    first: new Int32Array(0),
-  };
-  for (let i = 0; i < R; i++)
-    if (!tabulateRow(groups, terms, i, t)) return leaderChangesByColumn(m);
+  const t = groupTable(m, groups, terms);
+  if (!t) return leaderChangesByColumn(m);
   const { ids, top, first } = t;
   const G = ids.length;
   const last = new Float64Array(G);
@@ -150,6 +142,77 @@ export function leaderChanges(m: Matrix): LeaderEvent[] {
     }
   }
   return out;
+}
+
+/** Each matrix's table, kept while the matrix lives: the next live column starts from it. */
+const tables = new WeakMap<Matrix, GroupTable>();
+
+/**
+ * The matrix's group x column table (null when it would outgrow MAX_GROUP_SLOTS). A live
+ * matrix appended to one whose table is known, with the same rows, carries that table over
+ * (shifted by the columns the window dropped) and reads only its new column: its kept cells are
+ * the older matrix's, unchanged (matrixOrigin.ts). Otherwise one row-major sweep builds it.
+ */
+function groupTable(m: Matrix, groups: Float64Array, terms: Float64Array): GroupTable | null {
+  const known = tables.get(m);
+  if (known) return known;
+  const { rowCount: R, colCount: C } = m;
+  const o = appendOrigin(m);
+  const base = o?.sameRows ? o.base.deref() : undefined;
+  const prev = base && tables.get(base);
+  let t: GroupTable | null;
+  if (prev && o && C > 0 && prev.C - o.dropped + 1 === C) {
+    t = slideTable(prev, o.dropped, C);
+    if (!tabulateColumn(groups, terms, R, C - 1, t)) t = null;
+  } else {
+    t = { index: new Map(), ids: [], C, top: new Float64Array(0), first: new Int32Array(0) };
+    for (let i = 0; i < R && t; i++) if (!tabulateRow(groups, terms, i, t)) t = null;
+  }
+  if (t) tables.set(m, t);
+  return t;
+}
+
+/** `prev` with its first `dropped` columns gone and an empty last column: C columns in all. */
+function slideTable(prev: GroupTable, dropped: number, C: number): GroupTable {
+  const G = prev.ids.length;
+  const top = new Float64Array(G * C);
+  const first = new Int32Array(G * C).fill(-1);
+  const n = C - 1;
+  for (let g = 0; g < G; g++) {
+    const from = g * prev.C + dropped;
+    top.set(prev.top.subarray(from, from + n), g * C);
+    first.set(prev.first.subarray(from, from + n), g * C);
+  }
+  return { index: new Map(prev.index), ids: prev.ids.slice(), C, top, first };
+}
+
+/** Column j's cells into the table (rows in order); false when it would outgrow the cap. */
+function tabulateColumn(
+  groups: Float64Array,
+  terms: Float64Array,
+  R: number,
+  j: number,
+  t: GroupTable,
+): boolean {
+  const { C } = t;
+  for (let i = 0; i < R; i++) {
+    const g = groups[i * C + j];
+    const term = terms[i * C + j];
+    if (g === 0 || term === 0) continue;
+    let gi = t.index.get(g);
+    if (gi === undefined) {
+      gi = t.ids.length;
+      t.index.set(g, gi);
+      t.ids.push(g);
+      if ((gi + 1) * C > t.top.length && !growTable(t, gi + 1)) return false;
+    }
+    const s = gi * C + j;
+    if (t.first[s] < 0) {
+      t.first[s] = i;
+      t.top[s] = term;
+    } else if (term > t.top[s]) t.top[s] = term;
+  }
+  return true;
 }
 
 /** Per group (dense index) and column: the highest term there, and the first row seen. */
