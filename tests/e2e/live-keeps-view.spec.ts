@@ -73,6 +73,9 @@ test('zoom, pinned card and cursor survive live columns, with no matrix request'
   expect(box).not.toBeNull();
 
   // Columns arrive (the summary counts the matrix on hand).
+  const carried = () =>
+    page.evaluate(() => performance.getEntriesByName('keyviz:pool-carried').length);
+  const carried0 = await carried();
   const c0 = await columnsShown(page);
   await expect.poll(() => columnsShown(page), { timeout: 20_000 }).toBeGreaterThanOrEqual(c0 + 3);
   await expect(page.getByTestId('live-status')).toHaveAttribute('data-state', 'live');
@@ -87,6 +90,8 @@ test('zoom, pinned card and cursor survive live columns, with no matrix request'
   for (const k of ['x', 'y', 'width', 'height'] as const) {
     expect(Math.abs(after![k] - box![k]), k).toBeLessThan(1);
   }
+  // The zoomed view holds none of the new columns: the plot kept its raster, not re-pooled it.
+  expect(await carried()).toBeGreaterThan(carried0);
   // Nothing was re-downloaded while the columns came.
   expect(seen.slice(asked)).toEqual([]);
 
