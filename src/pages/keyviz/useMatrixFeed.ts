@@ -133,8 +133,8 @@ export function useMatrixFeed(client: AdminClient, req: Req): Feed {
       const { LiveFollower, appendColumns, ArrayPool, DEFAULT_MAX_COLUMNS } = mod;
       if (cancelled) return;
       // The row budget is applied inside the append (kept rows are copied once); the arrays of
-      // this session's matrices are reused once collected (a fresh 12 MB array per column cost
-      // more than everything else a column does).
+      // this session's older matrices are reused (arrayPool.ts says when): a fresh 12 MB array
+      // per column cost more than everything else a column does.
       const pool = new ArrayPool();
       const opts = { windowMs, maxColumns: DEFAULT_MAX_COLUMNS, maxRows: rows, pool };
       const follower = new LiveFollower(
