@@ -7,10 +7,12 @@
 //   - the matrix it belongs to is RETIRE_AFTER generations old (a generation = one state update
 //     of the live session: the page shows only the newest matrix; the previous ones are read
 //     for their rows and columns while React moves on, never for their cells) and nobody
-//     marked it held (holdArrays: code that keeps an older matrix and reads its cells later,
+//     marked it held (arrayHold.ts: code that keeps an older matrix and reads its cells later,
 //     such as hot-spot detection, which may run on a matrix several columns old).
 // The rule this relies on: no code keeps a second view (subarray, `.buffer`) of a matrix array
 // beyond the task that made it, and code that reads an older matrix's cells later holds it.
+
+import { isHeld } from './arrayHold.ts';
 
 type Pooled = Float64Array | Uint8Array;
 
@@ -22,18 +24,6 @@ interface Entry {
 
 /** Generations after which an array not held comes back (see the top of the file). */
 export const RETIRE_AFTER = 3;
-
-const held = new WeakSet<object>();
-
-/** Marks a matrix's arrays as never reused: for code that reads an older matrix's cells later. */
-export function holdArrays(m: {
-  values: Float64Array;
-  raftGroupIds: Float64Array | null;
-  leaderTerms: Float64Array | null;
-  conflicts: Uint8Array | null;
-}): void {
-  for (const a of [m.values, m.raftGroupIds, m.leaderTerms, m.conflicts]) if (a) held.add(a);
-}
 
 export interface ArrayPoolOptions {
   /**
@@ -92,7 +82,7 @@ export class ArrayPool {
   private free(e: Entry): boolean {
     if (this.collected(e.ref)) return true;
     const a = e.ref.deref();
-    return !!a && !held.has(a) && e.generation <= this.generation - RETIRE_AFTER;
+    return !!a && !isHeld(a) && e.generation <= this.generation - RETIRE_AFTER;
   }
 
   /** A free buffer of exactly `bytes`, removed from the pool; null when there is none. */

@@ -64,7 +64,7 @@ export interface Matrix {
   /**
    * rowCount * colCount, row-major: values[r * colCount + c]. Exact below 2^53. A live session
    * reuses the arrays of its older matrices (arrayPool.ts): keep no second view of them (subarray,
-   * `.buffer`) past the task that made it, and hold (holdArrays) an older matrix whose cells are
+   * `.buffer`) past the task that made it, and hold (arrayHold.ts) an older matrix whose cells are
    * read later.
    */
   values: Float64Array;

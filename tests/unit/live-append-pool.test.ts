@@ -4,7 +4,8 @@
 // and the two matrices must be equal cell for cell. Plus the pool's own rule: nothing still
 // held is handed out.
 import { describe, expect, it } from 'vitest';
-import { ArrayPool, RETIRE_AFTER, holdArrays } from '../../src/data/arrayPool.ts';
+import { holdArrays } from '../../src/data/arrayHold.ts';
+import { ArrayPool, RETIRE_AFTER } from '../../src/data/arrayPool.ts';
 import {
   appendColumn,
   appendColumns,

@@ -4,7 +4,7 @@
 // and to the hottest cell. A selection is kept as keys and time, so its outline follows
 // refetched data.
 import { useCallback, useMemo, useState } from 'react';
-import { holdArrays } from '../../../data/arrayPool.ts';
+import { holdArrays } from '../../../data/arrayHold.ts';
 import { hottestCell } from '../../../data/hotspots/hottest.ts';
 import { KIND_LABEL, type HotSpot } from '../../../data/hotspots/types.ts';
 import type { Matrix } from '../../../data/matrix.ts';

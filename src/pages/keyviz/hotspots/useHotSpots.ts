@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { HotSpot } from '../../../data/hotspots/index.ts';
 import type { Matrix } from '../../../data/matrix.ts';
 import { measureSince } from '../../../data/timing.ts';
-import { holdArrays } from '../../../data/arrayPool.ts';
+import { holdArrays } from '../../../data/arrayHold.ts';
 import type { DetectEngine, HotSpotRunner } from './hotSpotRunner.ts';
 
 // The runner (worker start-up, fallback) is a chunk of its own: the heatmap's first paint
