@@ -109,9 +109,17 @@ export const FIRST_PAINT_JS_BUDGET_BYTES = 100_000;
  * table's honest caption (+355 B): 198.3 kB in all, 123.1 kB first paint, where this round
  * began (198.3 / 123.7) with the features above added. Ceilings: 197,400 -> 198,400 in all;
  * first paint 123,100 -> 123,300.
+ * Then Live stopped costing more main-thread time than 5 s polling (issue 15): a live column
+ * reuses older matrices' arrays (src/data/arrayPool.ts, in Live's chunk), carries its row
+ * totals and the leader-change table over (src/data/matrixOrigin.ts; the table in the time
+ * events' chunk), and the plot keeps its raster when the column changed nothing in view
+ * (src/data/view/appendedView.ts, on the first paint with the painter) with the hot-spot code
+ * marking the matrices it reads later (src/data/arrayHold.ts): 198.3 -> 200.1 kB in all,
+ * 123.1 -> 123.5 kB first paint. That is the one reason both ceilings went up (198,400 ->
+ * 200,200; 123,300 -> 123,600).
  */
-export const PAGE_JS_CEILING_BYTES = 198_400;
-export const FIRST_PAINT_JS_CEILING_BYTES = 123_300;
+export const PAGE_JS_CEILING_BYTES = 200_200;
+export const FIRST_PAINT_JS_CEILING_BYTES = 123_600;
 
 /** Builds the page into `outDir` (a fresh folder of the caller's), for `base`. */
 export function buildPageInto(outDir: string, base = '/'): void {
