@@ -125,3 +125,21 @@ export function hotKeys(plan: HotKeysPlan = DEFAULT_HOT_KEYS_PLAN): Pattern {
     }
   };
 }
+
+/** The "hot-key" scenario's key: where (a key-space position) and its writes per step. */
+export const SINGLE_HOT_KEY = { at: 0.47, writes: 120 };
+
+/**
+ * One key taking nearly all of one route's writes: the key a "single hot key" diagnosis should
+ * name (route key + "#hot0", as spotKeys picks it).
+ */
+export function singleHotKey(plan = SINGLE_HOT_KEY): Pattern {
+  const keyOf = new WeakMap<Catalogue, Uint8Array>();
+  return (ctx, em) => {
+    const { cat } = ctx;
+    let key = keyOf.get(cat);
+    if (!key) keyOf.set(cat, (key = spotKeys(cat, plan.at, 1)[0]));
+    const k = key;
+    em.addKeys(routeOf(cat, k, cat.indexAt(plan.at)), OP_WRITE, plan.writes, 200, () => k);
+  };
+}

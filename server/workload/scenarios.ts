@@ -10,7 +10,7 @@ import {
   spread,
   type Pattern,
 } from './patterns.ts';
-import { hotKeys } from './hotKeys.ts';
+import { hotKeys, singleHotKey } from './hotKeys.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -50,6 +50,7 @@ export type ScenarioName =
   | 'scan'
   | 'moving-hotspot'
   | 'split-merge'
+  | 'hot-key'
   | 'idle';
 
 const OCCASIONAL: TopologyPolicy = { splitChance: 0.02, mergeChance: 0.02, loadBased: true };
@@ -211,6 +212,13 @@ const DEFS: Record<ScenarioName, Omit<Scenario, 'name'>> = {
       spread('all', { reads: 0.3, writes: 0.3, readLen: 512, writeLen: 256 }, { zipf: true }),
     ],
     topology: { splitChance: 0.35, mergeChance: 0.35, loadBased: false },
+  },
+  'hot-key': {
+    description:
+      'a single hot key: one key takes nearly all the writes of its route, on a quiet background',
+    patterns: [quiet, singleHotKey()],
+    // No splits: the key's route stays one row (a load-based split would chase the key).
+    topology: NEVER,
   },
   idle: {
     description: 'no traffic at all (empty columns keep coming)',

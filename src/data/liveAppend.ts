@@ -2,7 +2,9 @@
 // re-downloading anything. Pure: the old matrix is never mutated (React state and
 // memoised rasters compare by identity), the new one shares row metadata objects
 // with the old where a row is unchanged.
+import type { ArrayPool } from './arrayPool.ts';
 import type { Matrix, RowMeta } from './matrix.ts';
+import { setAppendOrigin } from './matrixOrigin.ts';
 import { compareKeys } from './view/keyOrder.ts';
 
 /** One row of a freshly flushed column (a StreamEvents KeyVizColumn row). */
@@ -34,6 +36,11 @@ export interface AppendOptions {
    * rows once; absent or <= 0 = no cap. Same result as capRows on the appended matrix.
    */
   maxRows?: number;
+  /**
+   * Where the new matrix's arrays come from: a live session reuses the arrays of its older
+   * matrices (see arrayPool.ts for when); absent = fresh arrays.
+   */
+  pool?: ArrayPool;
 }
 
 export const DEFAULT_MAX_COLUMNS = 1440;
@@ -94,18 +101,23 @@ export function appendColumn(m: Matrix, col: LiveColumn, opts: AppendOptions): M
     const src = order[k];
     const live = src >= 0 ? hit.get(src) : fresh[-src - 1];
     lives[k] = live;
-    const kept0 = src >= 0 ? sumRange(m.values, src * oldCols + first, kept) : 0;
-    totals[k] = kept0 + (live ? live.value : 0);
+    totals[k] =
+      src >= 0
+        ? slidTotal(m.values, src * oldCols, first, kept, m.rows[src].total, live?.value ?? 0)
+        : (live?.value ?? 0);
   }
   const picked = pickRows(order, totals, lives, m.rows, opts.maxRows ?? 0);
 
   const rowCount = picked.length;
-  const values = new Float64Array(rowCount * colCount);
+  // Every cell of these is written below: a pooled array holds an older matrix's cells.
+  const size = rowCount * colCount;
+  const f64 = (n: number) => (opts.pool ? opts.pool.f64(n) : new Float64Array(n));
+  const values = f64(size);
   const wantRaft =
     m.raftGroupIds !== null || col.rows.some((r) => r.raftGroupId !== 0 || r.leaderTerm !== 0);
-  const groups = wantRaft ? new Float64Array(rowCount * colCount) : null;
-  const terms = wantRaft ? new Float64Array(rowCount * colCount) : null;
-  const conflicts = m.conflicts ? new Uint8Array(rowCount * colCount) : null;
+  const groups = wantRaft ? f64(size) : null;
+  const terms = wantRaft ? f64(size) : null;
+  const conflicts = m.conflicts ? (opts.pool ? opts.pool.u8(size) : new Uint8Array(size)) : null;
   const rows: RowMeta[] = new Array<RowMeta>(rowCount);
   // Old cells' exact digits by (source row, column): remapped to the new layout below.
   const oldExact = m.exactValues;
@@ -117,21 +129,20 @@ export function appendColumn(m: Matrix, col: LiveColumn, opts: AppendOptions): M
     const src = order[k];
     const out = n * colCount;
     const live = lives[k];
-    if (src >= 0) {
-      const at = src * oldCols + first;
-      values.set(m.values.subarray(at, at + kept), out);
-      if (groups && m.raftGroupIds) groups.set(m.raftGroupIds.subarray(at, at + kept), out);
-      if (terms && m.leaderTerms) terms.set(m.leaderTerms.subarray(at, at + kept), out);
-      if (conflicts && m.conflicts) conflicts.set(m.conflicts.subarray(at, at + kept), out);
-      if (oldExact) newRowOf.set(src, n);
+    const at = src * oldCols + first;
+    copyOrZero(values, out, src >= 0 ? m.values : null, at, kept);
+    if (groups) copyOrZero(groups, out, src >= 0 ? m.raftGroupIds : null, at, kept);
+    if (terms) copyOrZero(terms, out, src >= 0 ? m.leaderTerms : null, at, kept);
+    if (conflicts) {
+      copyOrZero(conflicts, out, src >= 0 ? m.conflicts : null, at, kept);
+      conflicts[out + kept] = 0;
     }
-    if (live) {
-      values[out + kept] = live.value;
-      if (live.exact !== undefined) (exactValues ??= new Map()).set(out + kept, live.exact);
-      if (groups && terms) {
-        groups[out + kept] = live.raftGroupId;
-        terms[out + kept] = live.leaderTerm;
-      }
+    if (src >= 0 && oldExact) newRowOf.set(src, n);
+    values[out + kept] = live ? live.value : 0;
+    if (live?.exact !== undefined) (exactValues ??= new Map()).set(out + kept, live.exact);
+    if (groups && terms) {
+      groups[out + kept] = live ? live.raftGroupId : 0;
+      terms[out + kept] = live ? live.leaderTerm : 0;
     }
     max = maxOf(values, out, colCount, max);
     const total = totals[k];
@@ -161,7 +172,50 @@ export function appendColumn(m: Matrix, col: LiveColumn, opts: AppendOptions): M
     conflicts,
   };
   if (exactValues) out.exactValues = exactValues;
+  let sameRows = rowCount === m.rowCount;
+  for (let n = 0; sameRows && n < rowCount; n++) sameRows = order[picked[n]] === n;
+  setAppendOrigin(out, { base: new WeakRef(m), dropped: first, sameRows });
   return out;
+}
+
+/** Below this a sum of whole numbers is exact in a double, whatever the order of the adds. */
+const EXACT_SUM = 2 ** 53;
+
+/**
+ * A row's total over its kept columns plus the new cell. From the old total (minus the dropped
+ * cells) when every number involved is whole and the sums stay below 2^53: then the result is
+ * exactly the in-order sum (counts are whole numbers, so this is the usual case), without reading
+ * the row's 1,440 cells. Otherwise the kept cells are summed in order, as capRows sums them.
+ */
+function slidTotal(
+  values: Float64Array,
+  at: number,
+  dropped: number,
+  kept: number,
+  oldTotal: number,
+  added: number,
+): number {
+  let exact = Number.isInteger(oldTotal) && Number.isInteger(added) && oldTotal < EXACT_SUM;
+  let t = oldTotal;
+  for (let j = 0; exact && j < dropped; j++) {
+    const v = values[at + j];
+    exact = Number.isInteger(v) && v >= 0;
+    t -= v;
+  }
+  if (exact && t >= 0 && t + added < EXACT_SUM) return t + added;
+  return sumRange(values, at + dropped, kept) + added;
+}
+
+/** dst[out .. out + n) = src[at .. at + n), or zeros without a source. */
+function copyOrZero<T extends Float64Array | Uint8Array>(
+  dst: T,
+  out: number,
+  src: T | null,
+  at: number,
+  n: number,
+): void {
+  if (src) dst.set(src.subarray(at, at + n), out);
+  else dst.fill(0, out, out + n);
 }
 
 /** values[at .. at + n) summed in order (the order capRows' totals are summed in). */
@@ -226,6 +280,8 @@ export function matrixColumns(gap: Matrix): LiveColumn[] {
  * last: as capRows on the result.
  */
 export function appendColumns(m: Matrix, cols: readonly LiveColumn[], opts: AppendOptions): Matrix {
+  // One state update: the columns' intermediate matrices are never shown.
+  opts.pool?.nextGeneration();
   let out = m;
   const uncapped = { ...opts, maxRows: 0 };
   cols.forEach((c, i) => (out = appendColumn(out, c, i === cols.length - 1 ? opts : uncapped)));

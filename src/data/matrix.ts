@@ -61,7 +61,12 @@ export interface Matrix {
   rows: RowMeta[];
   rowCount: number;
   colCount: number;
-  /** rowCount * colCount, row-major: values[r * colCount + c]. Exact below 2^53. */
+  /**
+   * rowCount * colCount, row-major: values[r * colCount + c]. Exact below 2^53. A live session
+   * reuses the arrays of its older matrices (arrayPool.ts): keep no second view of them (subarray,
+   * `.buffer`) past the task that made it, and hold (arrayHold.ts) an older matrix whose cells are
+   * read later.
+   */
   values: Float64Array;
   /**
    * Cells at or above 2^53 (same index as `values`): their exact decimal digits. Absent when

@@ -3,6 +3,7 @@
 // inferred from bucket identity changes where there is no stream), and gaps in
 // the column times. Pure: markers, lines and the bucket page build on it.
 import type { Matrix } from './matrix.ts';
+import { appendOrigin } from './matrixOrigin.ts';
 import { compareKeys } from './view/keyOrder.ts';
 
 interface EventBase {
@@ -82,8 +83,195 @@ function rowsOverlapping(m: Matrix, start: Uint8Array, end: Uint8Array): string[
   return out;
 }
 
-/** Leader term changes per Raft group: one event per group and column where its term moved. */
+/** Most (column, group) slots leaderChanges tabulates; past it, it walks column by column. */
+const MAX_GROUP_SLOTS = 1 << 21;
+
+/**
+ * Leader term changes per Raft group: one event per group and column where its term moved (the
+ * highest term any of the group's cells saw in that column), in the order the group's first row
+ * comes in the column.
+ *
+ * One row-major sweep puts the groups' terms per column into a small group x column table, then
+ * the table is read column by column. A live page runs this on every appended column, and the
+ * column-by-column walk it replaces read the matrix with a stride of a whole row for every
+ * column in which any cell came or went (on the default workload: all of them).
+ */
 export function leaderChanges(m: Matrix): LeaderEvent[] {
+  const { raftGroupIds: groups, leaderTerms: terms, rowCount: R, colCount: C } = m;
+  if (!groups || !terms) return [];
+  const t = groupTable(m, groups, terms);
+  if (!t) return leaderChangesByColumn(m);
+  const { ids, top, first } = t;
+  const G = ids.length;
+  const last = new Float64Array(G);
+  const seen = new Uint8Array(G);
+  const out: LeaderEvent[] = [];
+  for (let j = 0; j < C; j++) {
+    let moved: LeaderEvent[] | null = null;
+    for (let g = 0; g < G; g++) {
+      const s = g * C + j;
+      if (first[s] < 0) continue;
+      if (seen[g] && last[g] !== top[s]) {
+        (moved ??= []).push({
+          kind: 'leader',
+          col: j,
+          unixMs: m.columns[j],
+          buckets: [],
+          raftGroupId: ids[g],
+          oldTerm: last[g],
+          newTerm: top[s],
+        });
+      }
+      last[g] = top[s];
+      seen[g] = 1;
+    }
+    if (!moved) continue;
+    // Groups in the order of their first row in the column (as the column walk met them).
+    const firstRow = (e: LeaderEvent) => first[t.index.get(e.raftGroupId)! * C + j];
+    moved.sort((a, b) => firstRow(a) - firstRow(b));
+    const byId = new Map<number, LeaderEvent>();
+    for (const e of moved) {
+      byId.set(e.raftGroupId, e);
+      out.push(e);
+    }
+    // Only a moved group's rows are listed (most columns move none or one).
+    for (let i = 0; i < R; i++) {
+      const g = groups[i * C + j];
+      if (g === 0 || terms[i * C + j] === 0) continue;
+      byId.get(g)?.buckets.push(m.rows[i].bucketId);
+    }
+  }
+  return out;
+}
+
+/** Each matrix's table, kept while the matrix lives: the next live column starts from it. */
+const tables = new WeakMap<Matrix, GroupTable>();
+
+/**
+ * The matrix's group x column table (null when it would outgrow MAX_GROUP_SLOTS). A live
+ * matrix appended to one whose table is known, with the same rows, carries that table over
+ * (shifted by the columns the window dropped) and reads only its new column: its kept cells are
+ * the older matrix's, unchanged (matrixOrigin.ts). Otherwise one row-major sweep builds it.
+ */
+function groupTable(m: Matrix, groups: Float64Array, terms: Float64Array): GroupTable | null {
+  const known = tables.get(m);
+  if (known) return known;
+  const { rowCount: R, colCount: C } = m;
+  const o = appendOrigin(m);
+  const base = o?.sameRows ? o.base.deref() : undefined;
+  const prev = base && tables.get(base);
+  let t: GroupTable | null;
+  if (prev && o && C > 0 && prev.C - o.dropped + 1 === C) {
+    t = slideTable(prev, o.dropped, C);
+    if (!tabulateColumn(groups, terms, R, C - 1, t)) t = null;
+  } else {
+    t = { index: new Map(), ids: [], C, top: new Float64Array(0), first: new Int32Array(0) };
+    for (let i = 0; i < R && t; i++) if (!tabulateRow(groups, terms, i, t)) t = null;
+  }
+  if (t) tables.set(m, t);
+  return t;
+}
+
+/** `prev` with its first `dropped` columns gone and an empty last column: C columns in all. */
+function slideTable(prev: GroupTable, dropped: number, C: number): GroupTable {
+  const G = prev.ids.length;
+  const top = new Float64Array(G * C);
+  const first = new Int32Array(G * C).fill(-1);
+  const n = C - 1;
+  for (let g = 0; g < G; g++) {
+    const from = g * prev.C + dropped;
+    top.set(prev.top.subarray(from, from + n), g * C);
+    first.set(prev.first.subarray(from, from + n), g * C);
+  }
+  return { index: new Map(prev.index), ids: prev.ids.slice(), C, top, first };
+}
+
+/** Column j's cells into the table (rows in order); false when it would outgrow the cap. */
+function tabulateColumn(
+  groups: Float64Array,
+  terms: Float64Array,
+  R: number,
+  j: number,
+  t: GroupTable,
+): boolean {
+  const { C } = t;
+  for (let i = 0; i < R; i++) {
+    const g = groups[i * C + j];
+    const term = terms[i * C + j];
+    if (g === 0 || term === 0) continue;
+    let gi = t.index.get(g);
+    if (gi === undefined) {
+      gi = t.ids.length;
+      t.index.set(g, gi);
+      t.ids.push(g);
+      if ((gi + 1) * C > t.top.length && !growTable(t, gi + 1)) return false;
+    }
+    const s = gi * C + j;
+    if (t.first[s] < 0) {
+      t.first[s] = i;
+      t.top[s] = term;
+    } else if (term > t.top[s]) t.top[s] = term;
+  }
+  return true;
+}
+
+/** Per group (dense index) and column: the highest term there, and the first row seen. */
+interface GroupTable {
+  index: Map<number, number>;
+  /** Group id of each dense index. */
+  ids: number[];
+  C: number;
+  /** top[g * C + j]; first[g * C + j] = -1 where the group has no cell in column j. */
+  top: Float64Array;
+  first: Int32Array;
+}
+
+/** Row i's cells into the table; false when the table would outgrow MAX_GROUP_SLOTS. */
+function tabulateRow(groups: Float64Array, terms: Float64Array, i: number, t: GroupTable): boolean {
+  const { C } = t;
+  const base = i * C;
+  let lastG = 0;
+  let at = 0;
+  for (let j = 0; j < C; j++) {
+    const g = groups[base + j];
+    const term = terms[base + j];
+    if (g === 0 || term === 0) continue;
+    if (g !== lastG) {
+      // A row keeps its group for long runs: few lookups.
+      lastG = g;
+      let gi = t.index.get(g);
+      if (gi === undefined) {
+        gi = t.ids.length;
+        t.index.set(g, gi);
+        t.ids.push(g);
+        if ((gi + 1) * C > t.top.length && !growTable(t, gi + 1)) return false;
+      }
+      at = gi * C;
+    }
+    const s = at + j;
+    if (t.first[s] < 0) {
+      t.first[s] = i;
+      t.top[s] = term;
+    } else if (term > t.top[s]) t.top[s] = term;
+  }
+  return true;
+}
+
+/** Room for at least `groups` groups (doubling); false past MAX_GROUP_SLOTS. */
+function growTable(t: GroupTable, groups: number): boolean {
+  const cap = Math.max(groups, (t.top.length / Math.max(1, t.C)) * 2, 8);
+  if (cap * t.C > MAX_GROUP_SLOTS) return false;
+  const top = new Float64Array(cap * t.C);
+  const first = new Int32Array(cap * t.C).fill(-1);
+  top.set(t.top);
+  first.set(t.first);
+  t.top = top;
+  t.first = first;
+  return true;
+}
+
+/** leaderChanges walking the matrix column by column (for a table too large to build). */
+export function leaderChangesByColumn(m: Matrix): LeaderEvent[] {
   const { raftGroupIds: groups, leaderTerms: terms, rowCount: R, colCount: C } = m;
   if (!groups || !terms) return [];
   const last = new Map<number, number>();

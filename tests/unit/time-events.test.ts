@@ -7,9 +7,12 @@ import {
   describeEvent,
   inferredTransitions,
   leaderChanges,
+  leaderChangesByColumn,
   timeEvents,
 } from '../../src/data/timeEvents.ts';
 import type { Matrix } from '../../src/data/matrix.ts';
+import { appendColumn } from '../../src/data/liveAppend.ts';
+import { appendOrigin } from '../../src/data/matrixOrigin.ts';
 import { key, makeMatrix } from '../helpers/viewMatrix.ts';
 
 function withRaft(
@@ -240,5 +243,114 @@ describe('leader changes and inferred transitions on larger matrices', () => {
       expect(want.length).toBeGreaterThan(0);
       expect(got).toEqual(want);
     }
+  });
+});
+
+describe('leaderChanges against the column-by-column walk', () => {
+  it('finds the same events, in the same order, on random matrices with cells coming and going', () => {
+    let seed = 7;
+    let events = 0;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let trial = 0; trial < 40; trial++) {
+      const R = 1 + Math.floor(rnd() * 12);
+      const C = 1 + Math.floor(rnd() * 30);
+      const specs = Array.from({ length: R }, (_v, i) => ({
+        start: `k${i}`,
+        id: `route:${i + 1}`,
+      }));
+      const m = makeMatrix(
+        specs,
+        Array.from({ length: C }, (_v, j) => 1000 * (j + 1)),
+      );
+      const groups = new Float64Array(R * C);
+      const terms = new Float64Array(R * C);
+      const G = 1 + Math.floor(rnd() * 4);
+      for (let i = 0; i < R; i++) {
+        let g = 1 + Math.floor(rnd() * G) * 7;
+        for (let j = 0; j < C; j++) {
+          if (rnd() < 0.1) g = 1 + Math.floor(rnd() * G) * 7; // a row moves to another group
+          if (rnd() < 0.35) continue; // absent cell
+          groups[i * C + j] = g;
+          terms[i * C + j] = 1 + Math.floor(rnd() * 3) + Math.floor(j / 5);
+        }
+      }
+      const mm = { ...m, raftGroupIds: groups, leaderTerms: terms };
+      const got = leaderChanges(mm);
+      expect(got).toEqual(leaderChangesByColumn(mm));
+      events += got.length;
+    }
+    expect(events).toBeGreaterThan(40); // the walk compared is not an empty one
+  });
+});
+
+describe('leaderChanges on live-appended matrices', () => {
+  it('carries the older matrix over (same rows) and finds what a full walk finds', () => {
+    let seed = 3;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const R = 9;
+    const C = 12;
+    const specs = Array.from({ length: R }, (_v, i) => ({ start: `k${i}`, id: `route:${i + 1}` }));
+    const cell = () => {
+      const present = rnd() > 0.3;
+      return {
+        g: present ? 1 + Math.floor(rnd() * 3) : 0,
+        t: present ? 1 + Math.floor(rnd() * 4) : 0,
+      };
+    };
+    const base0 = makeMatrix(
+      specs,
+      Array.from({ length: C }, (_v, j) => 1000 * (j + 1)),
+    );
+    const g0 = new Float64Array(R * C);
+    const t0 = new Float64Array(R * C);
+    for (let k = 0; k < R * C; k++) ({ g: g0[k], t: t0[k] } = cell());
+    let m: Matrix = { ...base0, raftGroupIds: g0, leaderTerms: t0 };
+    expect(leaderChanges(m)).toEqual(leaderChangesByColumn(m));
+    let events = 0;
+    let carried = 0;
+    for (let k = 0; k < 30; k++) {
+      const unixMs = m.columns[m.colCount - 1] + 1000;
+      const rows = m.rows.map((meta) => {
+        const c = cell();
+        return { meta, value: 1, raftGroupId: c.g, leaderTerm: c.t };
+      });
+      // A sliding window for the first appends, then a growing one: both shapes of the table.
+      const windowMs = k < 15 ? 11_500 : null;
+      m = appendColumn(m, { unixMs, rows }, { windowMs, maxColumns: 1440 });
+      if (appendOrigin(m)?.sameRows) carried++;
+      const got = leaderChanges(m);
+      expect(got).toEqual(leaderChangesByColumn(m));
+      events += got.length;
+    }
+    expect(carried).toBe(30);
+    expect(events).toBeGreaterThan(30);
+  });
+
+  it('builds afresh when the rows changed', () => {
+    const specs = [
+      { start: 'a', id: 'route:1' },
+      { start: 'c', id: 'route:2' },
+    ];
+    const base = withRaft(
+      makeMatrix(specs, [1000, 2000]),
+      () => 1,
+      (_r, c) => 1 + c,
+    );
+    leaderChanges(base);
+    const extra = { ...base.rows[0], bucketId: 'route:3', start: key('b'), end: key('c') };
+    const m = appendColumn(
+      base,
+      {
+        unixMs: 3000,
+        rows: [{ meta: extra, value: 5, raftGroupId: 1, leaderTerm: 7 }],
+      },
+      { windowMs: null, maxColumns: 1440 },
+    );
+    expect(appendOrigin(m)?.sameRows).toBe(false);
+    expect(leaderChanges(m)).toEqual(leaderChangesByColumn(m));
+    expect(leaderChanges(m).map((e) => [e.col, e.oldTerm, e.newTerm])).toEqual([
+      [1, 1, 2],
+      [2, 2, 7],
+    ]);
   });
 });

@@ -317,6 +317,7 @@ describe('scenarios', { timeout: 30_000 }, () => {
     expect(SCENARIOS.map((s) => s.name).sort()).toEqual(
       [
         'batch',
+        'hot-key',
         'hot-range',
         'idle',
         'mix',
@@ -390,6 +391,30 @@ describe('scenarios', { timeout: 30_000 }, () => {
       best = Math.max(best, window);
     }
     expect(best / all).toBeGreaterThan(0.5);
+  });
+
+  it('hot-key: one key ("#hot0") takes nearly all of its route\'s writes', () => {
+    const clock = new ManualClock(0);
+    const sink = new FakeSink(clock);
+    const writesOf = new Map<string, number>();
+    const perRoute = new Map<number, number>();
+    const observe = sink.observe.bind(sink);
+    sink.observe = (routeId, key, op, len) => {
+      observe(routeId, key, op, len);
+      if (op === OP_READ) return;
+      const k = `${routeId}:${new TextDecoder().decode(key)}`;
+      writesOf.set(k, (writesOf.get(k) ?? 0) + 1);
+      perRoute.set(routeId, (perRoute.get(routeId) ?? 0) + 1);
+    };
+    const wl = createWorkload({ seed: 11, scenario: 'hot-key', routes: 300 });
+    wl.backfill(sink, clock, { now: NOW, durationMs: 2 * HOUR, stepMs: STEP });
+    const [top, n] = [...writesOf].sort((a, b) => b[1] - a[1])[0];
+    const route = Number(top.split(':')[0]);
+    expect(top).toMatch(/#hot0$/);
+    expect(n / perRoute.get(route)!).toBeGreaterThan(0.9);
+    // And it is the busiest route by far (a sustained hot range of one row).
+    const others = [...perRoute].filter(([id]) => id !== route).map(([, w]) => w);
+    expect(perRoute.get(route)!).toBeGreaterThan(20 * Math.max(...others));
   });
 
   it('zipf: a few routes take most of the traffic', () => {

@@ -10,6 +10,7 @@ import type { Scale } from '../../data/scale.ts';
 import { measureSince } from '../../data/timing.ts';
 import { createRasterSurface, surfaceImage, type RasterSurface } from '../../data/paint.ts';
 import { sameView, type ColumnEdges, type Viewport } from '../../data/view/index.ts';
+import { viewUnchangedByAppend } from '../../data/view/appendedView.ts';
 import {
   encodePooled,
   placePooled,
@@ -20,6 +21,7 @@ import {
 
 interface Layer {
   matrix: Matrix;
+  edges: ColumnEdges;
   view: Viewport;
   devW: number;
   devH: number;
@@ -51,6 +53,13 @@ export class PlotPainter {
 
   private layer(prev: Layer | null, p: PaintInput, view: Viewport): Layer {
     let l = prev;
+    if (l && l.matrix !== p.matrix && this.carried(l, p, view)) {
+      // A live column outside the view: the same cells, so the same raster (and colours, unless
+      // the new column moved the scale's maximum).
+      l.matrix = p.matrix;
+      l.edges = p.edges;
+      measureSince('keyviz:pool-carried', performance.now());
+    }
     if (!this.fresh(l, p, view)) {
       const t = performance.now();
       // The stale layer's buffers are reused (`prev`: the guard narrows `l` to null here).
@@ -59,6 +68,7 @@ export class PlotPainter {
       measureSince('keyviz:pool', t);
       l = {
         matrix: p.matrix,
+        edges: p.edges,
         view,
         devW: p.devW,
         devH: p.devH,
@@ -101,6 +111,16 @@ export class PlotPainter {
       sameView(l.view, view) &&
       l.devW === p.devW &&
       l.devH === p.devH
+    );
+  }
+
+  /** The layer shows `view` at this size, and the new matrix changed no cell of it. */
+  private carried(l: Layer, p: PaintInput, view: Viewport): boolean {
+    return (
+      sameView(l.view, view) &&
+      l.devW === p.devW &&
+      l.devH === p.devH &&
+      viewUnchangedByAppend(l, { matrix: p.matrix, edges: p.edges }, view)
     );
   }
 

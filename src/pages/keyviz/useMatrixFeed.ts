@@ -129,10 +129,14 @@ export function useMatrixFeed(client: AdminClient, req: Req): Feed {
     let cancelled = false;
     let stop: (() => void) | null = null;
     // Live's code loads when Live is picked: the first paint does not carry it.
-    void import('./liveSession.ts').then(({ LiveFollower, appendColumns, DEFAULT_MAX_COLUMNS }) => {
+    void import('./liveSession.ts').then((mod) => {
+      const { LiveFollower, appendColumns, ArrayPool, DEFAULT_MAX_COLUMNS } = mod;
       if (cancelled) return;
-      // The row budget is applied inside the append (kept rows are copied once).
-      const opts = { windowMs, maxColumns: DEFAULT_MAX_COLUMNS, maxRows: rows };
+      // The row budget is applied inside the append (kept rows are copied once); the arrays of
+      // this session's older matrices are reused (arrayPool.ts says when): a fresh 12 MB array
+      // per column cost more than everything else a column does.
+      const pool = new ArrayPool();
+      const opts = { windowMs, maxColumns: DEFAULT_MAX_COLUMNS, maxRows: rows, pool };
       const follower = new LiveFollower(
         {
           stream: liveClient.liveStream,

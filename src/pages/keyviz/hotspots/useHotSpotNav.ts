@@ -4,6 +4,7 @@
 // and to the hottest cell. A selection is kept as keys and time, so its outline follows
 // refetched data.
 import { useCallback, useMemo, useState } from 'react';
+import { holdArrays } from '../../../data/arrayHold.ts';
 import { hottestCell } from '../../../data/hotspots/hottest.ts';
 import { KIND_LABEL, type HotSpot } from '../../../data/hotspots/types.ts';
 import type { Matrix } from '../../../data/matrix.ts';
@@ -65,6 +66,8 @@ export function useHotSpotNav(
   const [home, setHome] = useState<Matrix>(m);
   if (!zoomed && home !== m) setHome(m);
   const source = zoomed ? home : m;
+  // Kept past newer matrices while zoomed: a live session must not reuse its arrays.
+  if (zoomed) holdArrays(home);
   const hot = useHotSpots(source, open);
   const [sel, setSel] = useState<Selection | null>(null);
 

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { HotSpot } from '../../../data/hotspots/index.ts';
 import type { Matrix } from '../../../data/matrix.ts';
 import { measureSince } from '../../../data/timing.ts';
+import { holdArrays } from '../../../data/arrayHold.ts';
 import type { DetectEngine, HotSpotRunner } from './hotSpotRunner.ts';
 
 // The runner (worker start-up, fallback) is a chunk of its own: the heatmap's first paint
@@ -50,6 +51,9 @@ export function useHotSpots(m: Matrix, enabled: boolean): HotSpotsState & { pend
     };
     const run = () => {
       const t = performance.now();
+      // Detection may wait for the worker and runs for a while: a live session must not reuse
+      // this matrix's arrays under it (arrayPool.ts).
+      holdArrays(m);
       loadRunner()
         .then(({ createHotSpotRunner }) => {
           if (ac.signal.aborted) throw ac.signal.reason;
