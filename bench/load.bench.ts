@@ -26,6 +26,8 @@ import { GetKeyVizMatrixRequestSchema } from '../src/gen/admin_pb.ts';
 import { signIn, writeCredentials } from '../tests/helpers/jsonAdmin.ts';
 import { spawnServer, type SpawnedServer } from '../tests/helpers/spawnServer.ts';
 import { procCpuMs, rssMb } from './proc.ts';
+// @ts-expect-error: plain JavaScript module without types (it runs without a TypeScript loader).
+import { ensureServerBuilt } from '../scripts/serverBuild.mjs';
 
 const ROUTES = Number(process.env.LOAD_ROUTES ?? 10_000);
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 6);
@@ -115,7 +117,12 @@ function call(
           check(0, code === '0', code === '8', `grpc-status ${code} ${String(h['grpc-message'])}`);
         }
       });
-      st.on('error', (e) => finish(done ? 'ok' : 'error', e.message));
+      // REFUSED_STREAM comes as an error before 'close': the same clean refusal.
+      st.on('error', (e) =>
+        st.rstCode === http2.constants.NGHTTP2_REFUSED_STREAM
+          ? finish('refused')
+          : finish(done ? 'ok' : 'error', e.message),
+      );
       // REFUSED_STREAM: the server did not start the call (a stream that crossed the
       // server's graceful GOAWAY); gRPC clients retry it transparently, a clean refusal.
       st.on('close', () =>
@@ -370,6 +377,7 @@ const f0 = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '-');
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '-');
 
 export async function run(): Promise<void> {
+  await ensureServerBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'keyviz-loadbench-'));
   const creds = writeCredentials(dir, [{ access: 'AK', secret: 'sk', role: 'read_only' }]);
   const s = await spawnServer(
@@ -384,6 +392,9 @@ export async function run(): Promise<void> {
       `--adminCredentialsFile=${creds}`,
     ],
     {
+      // The compiled server, what `npm start` and production run (tsx adds source-mapped stack
+      // traces to every Error, which a flood of cancelled calls makes by the thousand).
+      compiled: true,
       readyTimeoutMs: 120_000,
       // LOAD_SERVER_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/x': profile the server alone.
       ...(process.env.LOAD_SERVER_NODE_OPTIONS

@@ -82,6 +82,8 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export const LOGIN_LIMIT = 5;
 export const LOGIN_WINDOW_MS = 60_000;
 const CSRF_HEADER = 'x-admin-csrf';
+/** Why a call's work stops when its client left: one Error for all, not one (and a stack) each. */
+const CLIENT_GONE = new Error('client gone');
 
 type Method = 'GET' | 'POST';
 interface Route {
@@ -388,7 +390,7 @@ export function createJsonApi(opts: JsonApiOptions): JsonApi {
     // A client that goes away cancels the backend call (and a gateway's upstream calls).
     const ac = new AbortController();
     res.on('close', () => {
-      if (!res.writableFinished) ac.abort();
+      if (!res.writableFinished) ac.abort(CLIENT_GONE);
     });
     route.run({ req, res, url, session, signal: ac.signal }).catch((e: unknown) => {
       if (ac.signal.aborted) return;

@@ -366,9 +366,14 @@ export function mergeHotKeys(
   };
 }
 
-/** A key's share of a total, as a percentage with one decimal ('' when the total is 0). */
+/**
+ * A key's share of a total, as a percentage with one decimal ('' when the total is 0). An
+ * estimate above the total (1-in-R sampling scaled up, Space-Saving's overcount: one sample of
+ * R = 16 against a 7-write cell read "228.6%") is the whole of it, said as "≈100%".
+ */
 export function sharePercent(count: bigint, total: bigint): string {
   if (total <= 0n) return '';
+  if (count > total) return '≈100%';
   // Tenths of a percent, rounded half up, in bigint so 20-digit counts stay exact.
   const tenths = (count * 2000n + total) / (2n * total);
   return `${tenths / 10n}.${tenths % 10n}%`;

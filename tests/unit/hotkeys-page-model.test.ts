@@ -416,6 +416,11 @@ describe('sharePercent', () => {
     expect(sharePercent(18446744073709551615n, 18446744073709551615n)).toBe('100.0%');
     expect(sharePercent(5n, 0n)).toBe('');
   });
+
+  it('an estimate above the total is the whole of it, never over 100 %', () => {
+    expect(sharePercent(16n, 7n)).toBe('≈100%');
+    expect(sharePercent(7n, 7n)).toBe('100.0%');
+  });
 });
 
 describe('createHotKeysClient', () => {
