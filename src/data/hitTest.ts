@@ -151,3 +151,18 @@ export function cellAtAnchor(matrix: Matrix, edges: ColumnEdges, a: ViewAnchor):
   }
   return { row: r0, col };
 }
+
+/**
+ * Whether any part of a cell is in the view: the keyboard starts from a cell the operator can
+ * see (after a zoom by pointer or URL the cursor may be far outside, and Enter would pin, the
+ * arrows and + act on, a cell off screen).
+ */
+export function cellInView(view: Viewport, cell: Cell, edges: ColumnEdges): boolean {
+  if (cell.col < 0 || cell.col >= edges.x1.length) return false;
+  return (
+    cell.row + 1 > view.r0 &&
+    cell.row < view.r1 &&
+    edges.x1[cell.col] > view.t0 &&
+    edges.x0[cell.col] < view.t1
+  );
+}

@@ -191,3 +191,30 @@ test('H and the button go to the hottest cell', async ({ page }) => {
   await expect.poll(() => zoomOfUrl(page.url())).toEqual(z1);
   await expect(page.getByText('H hottest cell')).toBeVisible();
 });
+
+test('a cursor left outside a zoom starts again from what is shown', async ({ page }) => {
+  const m = await fetchMatrix(s.http, 'writes', 1024);
+  await page.goto(s.keyviz);
+  await waitForHeatmap(page);
+  // The cursor appears on the first row, then the button (not H) zooms far from it.
+  await page.getByTestId('hover-layer').focus();
+  await expect(page.locator('.flyout')).toHaveAttribute('data-row', '0');
+  await page.getByRole('button', { name: 'Go to hottest cell' }).click();
+  await expect.poll(() => zoomOfUrl(page.url())).not.toBeNull();
+  const z = zoomOfUrl(page.url())!;
+  // Row 0 (the open start of the key space) is outside the zoom's keys.
+  expect(compareKeys(m.rows[0].end, fromHex(z.startKeyHex ?? '')!)).toBeLessThanOrEqual(0);
+  await page.getByTestId('hover-layer').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog', { name: 'Cell details' })).toBeVisible();
+  await expect.poll(() => new URL(page.url()).searchParams.get('hk')).not.toBeNull();
+  const hk = new URL(page.url()).searchParams.get('hk')!;
+  const hkt = Number(new URL(page.url()).searchParams.get('hkt'));
+  const row = m.rows.find((r) => r.bucketId === hk);
+  // The pinned cell is one the zoom shows: its keys and its time are inside the zoom.
+  expect(row).toBeDefined();
+  expect(compareKeys(row!.end, fromHex(z.startKeyHex ?? '')!)).toBeGreaterThan(0);
+  expect(compareKeys(row!.start, fromHex(z.endKeyHex ?? '')!)).toBeLessThan(0);
+  expect(hkt).toBeGreaterThan(z.fromMs);
+  expect(hkt - 60_000).toBeLessThan(z.toMs);
+});

@@ -1,7 +1,7 @@
 // cellAtAnchor: where "go to the hottest cell" puts the keyboard cursor in the matrix shown
 // (the same keys and time in a refetched or filtered matrix, whose indexes differ).
 import { describe, expect, it } from 'vitest';
-import { cellAtAnchor } from '../../src/data/hitTest.ts';
+import { cellAtAnchor, cellInView } from '../../src/data/hitTest.ts';
 import { columnEdges } from '../../src/data/view/index.ts';
 import { key, makeMatrix } from '../helpers/viewMatrix.ts';
 
@@ -46,5 +46,24 @@ describe('cellAtAnchor', () => {
     expect(cellAtAnchor(filtered, columnEdges(filtered.columns, STEP), a)).toBeNull();
     const empty = makeMatrix([], cols(0));
     expect(cellAtAnchor(empty, columnEdges(empty.columns, STEP), a)).toBeNull();
+  });
+});
+
+describe('cellInView', () => {
+  const edges = columnEdges(Float64Array.from(cols(10)), STEP);
+  // Rows 2.5 .. 5 and columns 3 .. 6 of a 10 x 10 matrix.
+  const view = { t0: T0 + 3 * STEP, t1: T0 + 7 * STEP, r0: 2.5, r1: 5 };
+
+  it('a cell partly shown is in view', () => {
+    expect(cellInView(view, { row: 2, col: 3 }, edges)).toBe(true);
+    expect(cellInView(view, { row: 4, col: 6 }, edges)).toBe(true);
+  });
+
+  it('a cell past any edge is not', () => {
+    expect(cellInView(view, { row: 1, col: 4 }, edges)).toBe(false);
+    expect(cellInView(view, { row: 5, col: 4 }, edges)).toBe(false);
+    expect(cellInView(view, { row: 3, col: 2 }, edges)).toBe(false);
+    expect(cellInView(view, { row: 3, col: 7 }, edges)).toBe(false);
+    expect(cellInView(view, { row: 3, col: 10 }, edges)).toBe(false);
   });
 });

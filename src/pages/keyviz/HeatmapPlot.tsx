@@ -26,6 +26,7 @@ import { PlotPainter } from './painter.ts';
 import {
   cellAtAnchor,
   cellAtPoint,
+  cellInView,
   cellRect,
   remapCell,
   sameCell,
@@ -411,12 +412,14 @@ export function HeatmapPlot(props: Props) {
   const onKeyDown = (e: React.KeyboardEvent<HTMLDivElement>) => {
     if (e.target !== e.currentTarget) return; // keys typed in the pinned card's buttons
     if (e.altKey || e.ctrlKey || e.metaKey) return;
-    const cur = cursorCell ? { r: cursorCell.row, c: cursorCell.col } : firstVisible();
+    // A cursor left outside the view (a zoom elsewhere) starts again from what is shown.
+    const seen = cursorCell && cellInView(view, cursorCell, edges) ? cursorCell : null;
+    const cur = seen ? { r: seen.row, c: seen.col } : firstVisible();
     if (isCursorKey(e.key)) {
       e.preventDefault();
-      const next = cursorCell ? moveCursor(cur, e.key, view, m) : cur;
+      const next = seen ? moveCursor(cur, e.key, view, m) : cur;
       const dir = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
-      if (cursorCell && dir !== 0 && next.c === cur.c) {
+      if (seen && dir !== 0 && next.c === cur.c) {
         // At the edge of the loaded columns (a zoom holds only its window): pan on in time; the
         // refetch brings the next column and the cursor lands on it.
         const t = (pendingT ?? (edges.x0[cur.c] + edges.x1[cur.c]) / 2) + dir * model.stepMs;
