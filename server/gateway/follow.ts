@@ -20,7 +20,7 @@ import { MAX_MATRIX_ROWS, rowBudget } from '../sampler/request.ts';
 import { alignedTime, inferStepMs, mergeMatrices, type NodeAnswer } from './merge.ts';
 import { KeyVizSeries } from '../../src/gen/admin_pb.ts';
 import { yieldToLoop } from '../backends/yieldToLoop.ts';
-import type { HistoryStore, SeriesColumn } from '../history/types.ts';
+import { unknownMeta, type HistoryStore, type SeriesColumn } from '../history/types.ts';
 import { planWindow } from '../history/plan.ts';
 
 /** The four series, in the order a round follows them. */
@@ -746,17 +746,7 @@ export class ClusterFollower {
       const key = c.keys[i];
       let b = this.storedKey.get(key);
       if (b === undefined) {
-        const id = store.bucketIdOf(key) ?? `unknown:${key}`;
-        const e = new Uint8Array(0);
-        const meta = store.metaOf(key) ?? {
-          bucketId: id,
-          start: e,
-          end: e,
-          label: '',
-          aggregate: false,
-          routeIds: [],
-          routeCount: 1,
-        };
+        const meta = store.metaOf(key) ?? unknownMeta(store.bucketIdOf(key) ?? `unknown:${key}`);
         b = this.registry.intern(meta);
         this.storedKey.set(key, b);
       }

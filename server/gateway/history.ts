@@ -5,7 +5,7 @@
 // interface and its writer are used here.
 import type { HistoryFlags } from '../history/flags.ts';
 import { openSqliteStore } from '../history/sqliteStore.ts';
-import type { HistoryStore } from '../history/types.ts';
+import { unknownMeta, type HistoryStore } from '../history/types.ts';
 import { HistoryWriter, type HistoryHealth } from '../history/writer.ts';
 import type { BucketMeta } from '../sampler/types.ts';
 import type { ClusterFollower, RestoredColumn, SettledColumn } from './follow.ts';
@@ -20,11 +20,6 @@ export interface GatewayHistory {
   onSettled(col: SettledColumn): void;
   health(): HistoryHealth | null;
   close(): void;
-}
-
-function unknownMeta(bucketId: string): BucketMeta {
-  const e = new Uint8Array(0);
-  return { bucketId, start: e, end: e, label: '', aggregate: false, routeIds: [], routeCount: 1 };
 }
 
 /** Settled column -> one entry per bucket present in any series, counters series-major. */

@@ -15,7 +15,7 @@ import {
   type HistoryMatrix,
 } from './query.ts';
 import { openSqliteStore } from './sqliteStore.ts';
-import type { HistoryStore } from './types.ts';
+import { unknownMeta, type HistoryStore } from './types.ts';
 import { HistoryWriter, type HistoryHealth } from './writer.ts';
 
 export { HistoryFileError } from './sqliteStore.ts';
@@ -44,19 +44,6 @@ export interface HistoryHandle {
   cacheSpan(sampler: Sampler, req: MatrixRequest): string;
   health(): HistoryHealth;
   close(): void;
-}
-
-function unknownMeta(key: number): BucketMeta {
-  const e = new Uint8Array(0);
-  return {
-    bucketId: `unknown:${key}`,
-    start: e,
-    end: e,
-    label: '',
-    aggregate: false,
-    routeIds: [],
-    routeCount: 1,
-  };
 }
 
 /** How often retention runs. */
@@ -114,7 +101,7 @@ export function openHistory(
             buckets[i] = b;
             if (!recorded.has(b)) {
               recorded.add(b);
-              metas.push([b, store.metaOf(key) ?? unknownMeta(key)]);
+              metas.push([b, store.metaOf(key) ?? unknownMeta(`unknown:${key}`)]);
             }
           }
           mapped.set(c.keys, buckets);

@@ -3,6 +3,15 @@
 import type { NarrowArray } from '../sampler/column-store.ts';
 import type { BucketMeta } from '../sampler/types.ts';
 
+/**
+ * The meta of a stored bucket whose key range the store does not hold (a column written before
+ * its meta): empty bounds, the id alone.
+ */
+export function unknownMeta(bucketId: string): BucketMeta {
+  const e = new Uint8Array(0);
+  return { bucketId, start: e, end: e, label: '', aggregate: false, routeIds: [], routeCount: 1 };
+}
+
 /** One tier: columns `resolutionMs` wide, kept for `horizonMs`. */
 export interface TierSpec {
   resolutionMs: number;

@@ -123,14 +123,18 @@ export function remapCell(
   const cols = to.edges.x1.length;
   if (n === 0 || cols === 0) return null;
   const t = (from.edges.x0[c.col] + from.edges.x1[c.col]) / 2;
-  let col = columnAtTime(to.edges, t);
-  if (col < 0) {
-    // In a gap or outside: the first column ending after t, else the last.
-    col = 0;
-    while (col < cols - 1 && to.edges.x1[col] <= t) col++;
-  }
   const { r0 } = rowsForKeyRange(to.matrix, row.start, row.end);
-  return { row: Math.min(r0, n - 1), col };
+  return { row: Math.min(r0, n - 1), col: nearestColumn(to.edges, t) };
+}
+
+/** The column holding time t; in a gap or outside, the first ending after t, else the last. */
+function nearestColumn(edges: ColumnEdges, t: number): number {
+  const col = columnAtTime(edges, t);
+  if (col >= 0) return col;
+  const last = edges.x1.length - 1;
+  let c = 0;
+  while (c < last && edges.x1[c] <= t) c++;
+  return c;
 }
 
 /**
@@ -143,13 +147,7 @@ export function cellAtAnchor(matrix: Matrix, edges: ColumnEdges, a: ViewAnchor):
   if (matrix.rowCount === 0 || cols === 0) return null;
   const { r0, r1 } = rowsForKeyRange(matrix, a.startKey, a.endKey);
   if (r1 <= r0) return null;
-  const t = (a.t0 + a.t1) / 2;
-  let col = columnAtTime(edges, t);
-  if (col < 0) {
-    col = 0;
-    while (col < cols - 1 && edges.x1[col] <= t) col++;
-  }
-  return { row: r0, col };
+  return { row: r0, col: nearestColumn(edges, (a.t0 + a.t1) / 2) };
 }
 
 /**

@@ -199,13 +199,8 @@ function tabulateColumn(
     const g = groups[i * C + j];
     const term = terms[i * C + j];
     if (g === 0 || term === 0) continue;
-    let gi = t.index.get(g);
-    if (gi === undefined) {
-      gi = t.ids.length;
-      t.index.set(g, gi);
-      t.ids.push(g);
-      if ((gi + 1) * C > t.top.length && !growTable(t, gi + 1)) return false;
-    }
+    const gi = groupSlot(t, g);
+    if (gi < 0) return false;
     const s = gi * C + j;
     if (t.first[s] < 0) {
       t.first[s] = i;
@@ -239,13 +234,8 @@ function tabulateRow(groups: Float64Array, terms: Float64Array, i: number, t: Gr
     if (g !== lastG) {
       // A row keeps its group for long runs: few lookups.
       lastG = g;
-      let gi = t.index.get(g);
-      if (gi === undefined) {
-        gi = t.ids.length;
-        t.index.set(g, gi);
-        t.ids.push(g);
-        if ((gi + 1) * C > t.top.length && !growTable(t, gi + 1)) return false;
-      }
+      const gi = groupSlot(t, g);
+      if (gi < 0) return false;
       at = gi * C;
     }
     const s = at + j;
@@ -258,6 +248,17 @@ function tabulateRow(groups: Float64Array, terms: Float64Array, i: number, t: Gr
 }
 
 /** Room for at least `groups` groups (doubling); false past MAX_GROUP_SLOTS. */
+/** Group g's dense index, added (and the table grown) on first sight; -1 past MAX_GROUP_SLOTS. */
+function groupSlot(t: GroupTable, g: number): number {
+  const known = t.index.get(g);
+  if (known !== undefined) return known;
+  const gi = t.ids.length;
+  if ((gi + 1) * t.C > t.top.length && !growTable(t, gi + 1)) return -1;
+  t.index.set(g, gi);
+  t.ids.push(g);
+  return gi;
+}
+
 function growTable(t: GroupTable, groups: number): boolean {
   const cap = Math.max(groups, (t.top.length / Math.max(1, t.C)) * 2, 8);
   if (cap * t.C > MAX_GROUP_SLOTS) return false;

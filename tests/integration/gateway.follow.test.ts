@@ -7,18 +7,15 @@
 // store, the columns it had learned.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createClient } from '@connectrpc/connect';
-import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
 import { afterAll, expect, it } from 'vitest';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import {
-  Admin,
   GetKeyVizMatrixRequestSchema,
   GetKeyVizMatrixResponseSchema,
   type GetKeyVizMatrixResponse,
 } from '../../src/gen/admin_pb.ts';
 import { spawnServer, workloadFlags, type SpawnedServer } from '../helpers/spawnServer.ts';
-import { clientsFor, getJson, getText, tempDir } from './support.ts';
+import { clientsFor, getJson, grpcClientAt, getText, tempDir } from './support.ts';
 
 const NODE_TOKEN = 'node-token-follow-test';
 const PAGE_TOKEN = 'page-token-follow-test';
@@ -39,20 +36,9 @@ async function start(args: string[], noDefaultListen = false): Promise<SpawnedSe
 }
 
 function direct(addr: string) {
-  const url = `http://${addr}`;
-  const sessions = new Http2SessionManager(url);
-  closers.push(() => sessions.abort());
-  const transport = createGrpcTransport({
-    baseUrl: url,
-    sessionManager: sessions,
-    interceptors: [
-      (next) => (req) => {
-        req.header.set('authorization', `Bearer ${NODE_TOKEN}`);
-        return next(req);
-      },
-    ],
-  });
-  return createClient(Admin, transport);
+  const d = grpcClientAt(addr, NODE_TOKEN);
+  closers.push(d.close);
+  return d.client;
 }
 
 function page(s: SpawnedServer) {

@@ -4,14 +4,12 @@
 // answered from what the gateway stored, read through real clients (binary and JSON).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createClient } from '@connectrpc/connect';
-import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
 import { afterAll, expect, it } from 'vitest';
-import { Admin, type GetKeyVizMatrixResponse } from '../../src/gen/admin_pb.ts';
+import type { GetKeyVizMatrixResponse } from '../../src/gen/admin_pb.ts';
 import { openSqliteStore } from '../../server/history/sqliteStore.ts';
 import { startNodeLike } from '../helpers/nodeLikeProcess.ts';
 import { spawnServer, workloadFlags, type SpawnedServer } from '../helpers/spawnServer.ts';
-import { clientsFor, getJson, tempDir } from './support.ts';
+import { clientsFor, getJson, grpcClientAt, tempDir } from './support.ts';
 
 const NODE_TOKEN = 'node-token-single-history';
 const PAGE_TOKEN = 'page-token-single-history';
@@ -32,20 +30,9 @@ async function start(args: string[], noDefaultListen = false): Promise<SpawnedSe
 }
 
 function direct(addr: string) {
-  const url = `http://${addr}`;
-  const sessions = new Http2SessionManager(url);
-  closers.push(() => sessions.abort());
-  const transport = createGrpcTransport({
-    baseUrl: url,
-    sessionManager: sessions,
-    interceptors: [
-      (next) => (req) => {
-        req.header.set('authorization', `Bearer ${NODE_TOKEN}`);
-        return next(req);
-      },
-    ],
-  });
-  return createClient(Admin, transport);
+  const d = grpcClientAt(addr, NODE_TOKEN);
+  closers.push(d.close);
+  return d.client;
 }
 
 function pageClients(s: SpawnedServer) {

@@ -30,6 +30,22 @@ function bearer(token: string | undefined): Interceptor[] {
   ];
 }
 
+/** One binary gRPC client on h2c `addr` (a node behind a gateway, say), with its bearer token. */
+export function grpcClientAt(addr: string, token?: string): NamedClient & { close(): void } {
+  const url = `http://${addr}`;
+  const sessions = new Http2SessionManager(url);
+  const transport = createGrpcTransport({
+    baseUrl: url,
+    sessionManager: sessions,
+    interceptors: bearer(token),
+  });
+  return {
+    name: 'grpc+proto',
+    client: createClient(Admin, transport),
+    close: () => sessions.abort(),
+  };
+}
+
 /** Connect (binary, JSON), gRPC-Web (binary, JSON) on `http`; gRPC (binary, JSON) on h2c `grpc`. */
 export function clientsFor(s: { http: string; grpc: string }, token?: string): Clients {
   const interceptors = bearer(token);
