@@ -1,7 +1,10 @@
 // GET /healthz/detail: JSON with the history store's figures (writes, failed
 // writes, last error, size) so a full disk shows up on a health check while
 // /healthz itself stays "ok" (the live view keeps working), and the matrix answer
-// cache's counters (answers computed, hits), so a caller can tell a hit from a miss.
+// cache's counters (answers computed, hits), so a caller can tell a hit from a miss,
+// and the process's memory by kind (RSS, V8 heap, array buffers), so memory that
+// stays after a load can be told apart: the heap, buffers still held, or the allocator.
+import { goneBeforeAnswer } from '../http/clientLeft.ts';
 import type { SubHandler } from '../http/compose.ts';
 import type { HistoryHealth } from './writer.ts';
 
@@ -37,6 +40,9 @@ export function healthDetailHandler(
         ? { ...h, failing: h.failedWrites > 0 && h.pendingColumns > 0 }
         : { enabled: false },
       ...more,
+      // Matrix calls whose caller left before the answer started (none was built or sent).
+      callersGoneBeforeAnswer: goneBeforeAnswer.count,
+      memory: process.memoryUsage(),
     });
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : body);

@@ -28,6 +28,7 @@ import {
   raftGroupsImpl,
 } from './handlers.ts';
 import { hotKeysImpl, RPC_PEER } from './hotkeys.ts';
+import { stillThere } from '../http/clientLeft.ts';
 import { fastProtocolOf, serveMatrixFast, type FastPathOptions } from './matrixFastPath.ts';
 import { adapterSummaryImpl, routeDetailImpl } from './consoleHandlers.ts';
 
@@ -146,32 +147,38 @@ export function createRpcHandler(opts: RpcOptions): RpcHandler {
     // connect-node's handler takes either HTTP version; the union confuses its overloads.
     const call = () => (h as (q: AnyRequest, s: AnyResponse) => void)(req, res);
     if ((req.url ?? '').split('?')[0] !== MATRIX_PATH) return call();
-    // Admission: the slot is held until the response is done or the client has gone.
-    const gone = new AbortController();
-    let release: (() => void) | null = null;
-    res.once('close', () => {
-      gone.abort(RESPONSE_CLOSED);
-      release?.();
-      release = null;
-    });
-    void admission.acquire(gone.signal).then((r) => {
-      if (!r.ok) {
-        if (r.reason === 'aborted') return;
-        // connect-node writes the refusal in the caller's protocol.
-        refused.add(req);
-        return call();
-      }
-      if (gone.signal.aborted) return r.release();
-      release = r.release;
-      // Binary codecs, no compression, authorised: the answer's own bytes, no copy.
-      const p = fast ? fastProtocolOf(req) : null;
-      if (fast && p && authorized(req.headers.authorization)) {
-        // Its own errors are answered inside; a throw from a response already torn down
-        // must not become an unhandled rejection (which would end the process).
-        serveMatrixFast(p, req, res, gone.signal, fast).catch(() => res.destroy());
-        return;
-      }
-      call();
+    // A caller already gone (a cancelled call read together with its request) is never
+    // answered: no slot, no bytes into a closed socket, not even an AbortController.
+    void stillThere(req).then((here) => {
+      if (!here) return;
+      // Admission: the slot is held until the response is done or the client has gone.
+      const gone = new AbortController();
+      let release: (() => void) | null = null;
+      res.once('close', () => {
+        // A response sent whole has nothing left to cancel (and an abort costs an event).
+        if (!res.writableEnded) gone.abort(RESPONSE_CLOSED);
+        release?.();
+        release = null;
+      });
+      return admission.acquire(gone.signal).then((r) => {
+        if (!r.ok) {
+          if (r.reason === 'aborted') return;
+          // connect-node writes the refusal in the caller's protocol.
+          refused.add(req);
+          return call();
+        }
+        if (gone.signal.aborted) return r.release();
+        release = r.release;
+        // Binary codecs, no compression, authorised: the answer's own bytes, no copy.
+        const p = fast ? fastProtocolOf(req) : null;
+        if (fast && p && authorized(req.headers.authorization)) {
+          // Its own errors are answered inside; a throw from a response already torn down
+          // must not become an unhandled rejection (which would end the process).
+          serveMatrixFast(p, req, res, gone.signal, fast).catch(() => res.destroy());
+          return;
+        }
+        call();
+      });
     });
   };
   return Object.assign(handle, {

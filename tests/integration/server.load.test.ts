@@ -8,6 +8,7 @@
 // folder is refused at start-up.
 import http from 'node:http';
 import http2 from 'node:http2';
+import net from 'node:net';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,6 +133,76 @@ describe('under a flood of full matrices', () => {
     expect(Math.max(...probes)).toBeLessThan(1500);
     expect(s.output()).not.toMatch(/MaxListenersExceededWarning|TimeoutOverflowWarning/);
   }, 90_000);
+
+  it('callers that left before their answer started get none built or written (HTTP/1.1)', async () => {
+    const s = await spawnServer([
+      '--routes=500',
+      '--backfill=2h',
+      '--keyvizStep=1m',
+      `--adminCredentialsFile=${creds}`,
+    ]);
+    servers.push(s);
+    const cookie = await signIn(s.http, 'AK', 'sk');
+    const { port } = new URL(s.http);
+    const detail = async () =>
+      (await (await fetch(`${s.http}/healthz/detail`)).json()) as {
+        callersGoneBeforeAnswer: number;
+        matrixCache: { computed: number; hits: number };
+      };
+    const requests = [
+      'POST /Admin/GetKeyVizMatrix HTTP/1.1\r\nhost: x\r\ncontent-type: application/proto\r\ncontent-length: 0\r\n\r\n',
+      `GET /admin/api/v1/keyviz/matrix HTTP/1.1\r\nhost: x\r\ncookie: ${cookie}\r\n\r\n`,
+    ];
+    const before = await detail();
+    // What a flood of cancelling callers leaves in the accept queue: a request, then the
+    // client's close, 200 at once.
+    const N = 200;
+    await Promise.all(
+      Array.from(
+        { length: N },
+        (_, i) =>
+          new Promise<void>((resolve) => {
+            const c = net.connect(Number(port), '127.0.0.1', () => {
+              c.write(requests[i % 2]);
+              c.destroy();
+            });
+            c.on('error', () => {});
+            c.on('close', () => resolve());
+          }),
+      ),
+    );
+    // Every call is settled one way or the other once the counters stop moving.
+    let after = await detail();
+    for (let i = 0; i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const next = await detail();
+      const same =
+        next.callersGoneBeforeAnswer === after.callersGoneBeforeAnswer &&
+        next.matrixCache.hits === after.matrixCache.hits;
+      after = next;
+      if (same && i > 3) break;
+    }
+    const gone = after.callersGoneBeforeAnswer - before.callersGoneBeforeAnswer;
+    const answered =
+      after.matrixCache.hits +
+      after.matrixCache.computed -
+      before.matrixCache.hits -
+      before.matrixCache.computed;
+    // Most were seen gone before any answer was looked up (without the check: none).
+    expect(gone).toBeGreaterThanOrEqual(N / 4);
+    expect(gone + answered).toBeLessThanOrEqual(N);
+    // And a caller that stays still gets the whole answer, on both protocols.
+    const res = await fetch(`${s.http}/Admin/GetKeyVizMatrix`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { rows?: unknown[] }).rows?.length).toBeGreaterThan(100);
+    const j = await getBody(`${s.http}/admin/api/v1/keyviz/matrix`, cookie);
+    expect(j.status).toBe(200);
+    expect(JSON.parse(j.body).rows.length).toBeGreaterThan(100);
+  }, 60_000);
 
   it('gRPC: callers beyond the bounds get ResourceExhausted; cancelled calls let the rest through', async () => {
     const s = await spawnServer([
