@@ -4,7 +4,7 @@
 // checks that the file opens, every column committed before is answered cell for cell as
 // before, only the column of that write is missing, and its time stays a gap.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { KeyVizMatrix } from '../../src/gen/admin_pb.ts';
+import type { GetKeyVizMatrixResponse as KeyVizMatrix } from '../../src/gen/admin_pb.ts';
 import { KeyVizSeries } from '../../src/gen/admin_pb.ts';
 import {
   openSqliteStore,
