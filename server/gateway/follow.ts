@@ -85,7 +85,7 @@ export interface MergedColumn {
 
 /** What the state reads of the gateway's history store (a part of HistoryStore). */
 export interface StoredTiers {
-  store: Pick<HistoryStore, 'bounds' | 'readSeries' | 'metaOf' | 'bucketIdOf'>;
+  store: Pick<HistoryStore, 'bounds' | 'span' | 'readSeries' | 'metaOf' | 'bucketIdOf'>;
   /** Per tier: its column width, 0 for tier 0 when it holds the raw aligned columns. */
   tierWidths: readonly number[];
 }
@@ -797,6 +797,35 @@ export class ClusterFollower {
       const b = t.store.bounds(k);
       return b !== null && b.first < before && b.last + (t.tierWidths[k] || this.stepMs) > from;
     });
+  }
+
+  /**
+   * A gap inside a node's answer the gateway can fill: the first pair of consecutive node
+   * columns (raw times, oldest first) more than a step apart with a column of `req`'s series
+   * held between them, in the state or the store's raw tier (a node that lost columns it had
+   * flushed: a kill -9 before its own write, a failing disk, a restart without its history).
+   * Only the first `maxGaps` gaps are looked up.
+   */
+  holdsInGap(req: MatrixRequest, nodeTimes: ArrayLike<number | bigint>, maxGaps = 8): boolean {
+    const step = this.stepMs;
+    if (step <= 0 || nodeTimes.length < 2) return false;
+    const st = this.series.get(seriesOf(req))!;
+    const raw = this.stored !== null && this.stored.tierWidths[0] === 0 ? this.stored : null;
+    let looked = 0;
+    let prev = alignedTime(Number(nodeTimes[0]), step);
+    for (let j = 1; j < nodeTimes.length && looked < maxGaps; j++) {
+      const next = alignedTime(Number(nodeTimes[j]), step);
+      if (next - prev > step) {
+        looked++;
+        // Aligned times strictly between the two node columns.
+        const c = st.columns[st.indexOf(prev + 1)];
+        if (c && c.t < next) return true;
+        const held = raw?.store.span(0, prev + 1, next);
+        if (held && held.count > 0) return true;
+      }
+      prev = next;
+    }
+    return false;
   }
 
   /** Columns the state holds of a series (tests, health). */

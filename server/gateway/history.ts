@@ -6,12 +6,9 @@
 import type { HistoryFlags } from '../history/flags.ts';
 import { openSqliteStore } from '../history/sqliteStore.ts';
 import { unknownMeta, type HistoryStore } from '../history/types.ts';
-import { HistoryWriter, type HistoryHealth } from '../history/writer.ts';
+import { HistoryWriter, retentionEveryMs, type HistoryHealth } from '../history/writer.ts';
 import type { BucketMeta } from '../sampler/types.ts';
 import type { ClusterFollower, RestoredColumn, SettledColumn } from './follow.ts';
-
-/** How often retention runs (as the sampler's history). */
-const RETENTION_EVERY_MS = 60_000;
 
 export interface GatewayHistory {
   /** Reads the last `keepMs` of stored columns into the follow state; returns how many. */
@@ -67,7 +64,7 @@ export function openGatewayHistory(
     if (!writer) {
       const w = new HistoryWriter(store, flags.tiers, stepMs, log);
       writer = w;
-      w.startRetention(RETENTION_EVERY_MS);
+      w.startRetention(retentionEveryMs(flags.tiers));
       // Windows older than the follow state: from the tiers (tier 0 raw when not coarser than the step).
       follower?.attachStore({
         store,
@@ -108,7 +105,7 @@ export function openGatewayHistory(
       writerFor(col.stepMs).onKeyedColumn({ unixMs: col.t, ...fullColumnOf(col) });
     },
     health() {
-      return writer?.health ?? null;
+      return writer?.healthNow() ?? null;
     },
     close() {
       if (writer) writer.close();

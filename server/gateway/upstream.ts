@@ -325,7 +325,7 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
       req,
       signal,
       () => fanOut(req, signal),
-      firstColumnOf,
+      (a) => a.columnUnixMs,
       (a) => a,
     );
   }
@@ -365,7 +365,7 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
     req: MatrixRequest,
     signal: AbortSignal,
     direct: () => Promise<T>,
-    firstColumn: (a: T) => number | undefined,
+    columnTimes: (a: T) => ArrayLike<number | bigint>,
     fromState: (a: MatrixAnswer) => T | Promise<T>,
   ): Promise<T> {
     const f = follower;
@@ -402,13 +402,21 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
       }));
       return fromState(a);
     }
+    const times = columnTimes(answer);
     if (older) {
       // The nodes lack the start of the window (a short or restarted ring): the state has it?
-      const first = firstColumn(answer) ?? (req.toUnixMs === 0 ? Infinity : req.toUnixMs);
+      const first =
+        times.length > 0 ? Number(times[0]) : req.toUnixMs === 0 ? Infinity : req.toUnixMs;
       if (first > from + Math.max(f.stepMs, 1) && f.holdsBefore(req, first)) {
         const a = await stateAnswer();
         if (a) return fromState(a);
       }
+    }
+    // The node lacks columns inside its ring that the gateway followed (it lost them): the
+    // state and the store fill them; a gap neither holds stays a gap in either answer.
+    if (f.holdsInGap(req, times)) {
+      const a = await stateAnswer();
+      if (a) return fromState(a);
     }
     return answer;
   }
@@ -420,7 +428,7 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
           req,
           signal,
           () => single(req, signal, decodeMatrixWire),
-          firstColumnOf,
+          (a) => a.columnUnixMs,
           (a) => a,
         );
       }
@@ -434,7 +442,7 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
           req,
           signal,
           () => single(req, signal, (b) => fromBinary(GetKeyVizMatrixResponseWireSchema, b)),
-          (w) => (w.columnUnixMs.length > 0 ? Number(w.columnUnixMs[0]) : undefined),
+          (w) => w.columnUnixMs,
           (a) => encodeSliced(a, signal),
         );
       }
@@ -543,10 +551,6 @@ async function encodeSliced(
   signal: AbortSignal,
 ): Promise<GetKeyVizMatrixResponseWire> {
   return preEncodedMatrix(await encodeMatrixResponseBytes(a, () => yieldToLoop(signal)));
-}
-
-function firstColumnOf(a: MatrixAnswer): number | undefined {
-  return a.columnUnixMs.length > 0 ? a.columnUnixMs[0] : undefined;
 }
 
 function statusOf<T>(o: Outcome<T>): UpstreamStatus {

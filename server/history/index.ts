@@ -16,7 +16,7 @@ import {
 } from './query.ts';
 import { openSqliteStore } from './sqliteStore.ts';
 import { unknownMeta, type HistoryStore } from './types.ts';
-import { HistoryWriter, type HistoryHealth } from './writer.ts';
+import { HistoryWriter, retentionEveryMs, type HistoryHealth } from './writer.ts';
 
 export { HistoryFileError } from './sqliteStore.ts';
 export type { HistoryHealth } from './writer.ts';
@@ -45,9 +45,6 @@ export interface HistoryHandle {
   health(): HistoryHealth;
   close(): void;
 }
-
-/** How often retention runs. */
-const RETENTION_EVERY_MS = 60_000;
 
 export function openHistory(
   flags: HistoryFlags,
@@ -125,7 +122,7 @@ export function openHistory(
         n++;
       }
       writer.scheduleDrain();
-      writer.startRetention(RETENTION_EVERY_MS);
+      writer.startRetention(retentionEveryMs(flags.tiers));
       return n;
     },
     matrix(sampler, req) {
@@ -160,7 +157,7 @@ export function openHistory(
       return storedSpanKey({ ring: sampler.columnRing, store, tierWidths, stepMs }, req);
     },
     health() {
-      return writer.health;
+      return writer.healthNow();
     },
     close() {
       closed = true;

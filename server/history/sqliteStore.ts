@@ -7,7 +7,7 @@
 // bytes). Bucket lists, groups and terms repeat from column to column: a blob
 // of those kinds is written only when it differs from the tier's previous
 // column, and a reader takes the newest one at or before the column.
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BucketMeta } from '../sampler/types.ts';
@@ -75,6 +75,29 @@ interface BlobRow {
   data: Buffer;
 }
 
+/**
+ * Test-only hook, inert unless KEYVIZ_TEST_STALL_HISTORY_WRITE=N is set: the Nth write that
+ * carries columns prints `KEYVIZ_TEST_STALLED_IN_WRITE [{"tier":..,"t":..},...]` on stderr and
+ * then blocks inside its transaction, after its inserts and before the commit, so
+ * tests/integration/history.crash.test.ts can kill -9 the process exactly mid-flush.
+ */
+export const STALL_WRITE_ENV = 'KEYVIZ_TEST_STALL_HISTORY_WRITE';
+export const STALLED_MARKER = 'KEYVIZ_TEST_STALLED_IN_WRITE';
+const STALL_MS = 120_000;
+
+function stallHookFromEnv(): ((batch: WriteBatch) => void) | null {
+  const n = Number(process.env[STALL_WRITE_ENV] ?? '');
+  if (!Number.isInteger(n) || n < 1) return null;
+  let seen = 0;
+  return (batch) => {
+    if (batch.columns.length === 0 || ++seen !== n) return;
+    const cols = batch.columns.map((c) => ({ tier: c.tier, t: c.column.unixMs }));
+    // writeSync: the line must be out before the thread blocks.
+    writeSync(2, `${STALLED_MARKER} ${JSON.stringify(cols)}\n`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, STALL_MS);
+  };
+}
+
 export function openSqliteStore(dir: string): SqliteStore {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, HISTORY_FILE);
@@ -86,7 +109,7 @@ export function openSqliteStore(dir: string): SqliteStore {
     throw new HistoryFileError(`cannot open history file ${path}: ${(e as Error).message}`);
   }
   try {
-    return new SqliteStore(db, path, fresh);
+    return new SqliteStore(db, path, fresh, stallHookFromEnv());
   } catch (e) {
     db.close();
     if (e instanceof HistoryFileError) throw e;
@@ -110,6 +133,8 @@ export class SqliteStore implements HistoryStore {
     private readonly db: Database.Database,
     readonly path: string,
     fresh: boolean,
+    /** The test-only stall (stallHookFromEnv); null in every real run. */
+    private readonly inWrite: ((batch: WriteBatch) => void) | null = null,
   ) {
     if (fresh) {
       db.pragma('journal_mode = WAL');
@@ -231,6 +256,7 @@ export class SqliteStore implements HistoryStore {
       }
       for (const u of batch.metaUpdates) s.setMeta.run(metaToJson(u.meta), u.key);
       for (const { tier, column: c } of batch.columns) this.writeColumn(tier, c);
+      this.inWrite?.(batch);
     });
     const before = new Map(this.lastShared);
     try {

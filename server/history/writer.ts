@@ -16,6 +16,15 @@ const DRAIN_CHUNK = 30;
 /** Oldest columns deleted per retention chunk (one short transaction each). */
 const RETENTION_CHUNK = 50;
 
+/**
+ * How often retention runs: every minute, sooner with a short finest horizon (a twentieth of
+ * it, at least a second), so a tier never holds much more than its horizon.
+ */
+export function retentionEveryMs(tiers: readonly TierSpec[]): number {
+  const shortest = Math.min(...tiers.map((t) => t.horizonMs));
+  return Math.min(60_000, Math.max(1000, Math.floor(shortest / 20)));
+}
+
 export interface HistoryHealth {
   enabled: true;
   path: string;
@@ -28,7 +37,23 @@ export interface HistoryHealth {
   lastWriteMs: number;
   maxWriteMs: number;
   retentionDeleted: number;
+  /** Retention passes finished, when the last one ended, how long it took (wall, chunks and turns between). */
+  retentionPasses: number;
+  lastRetentionAtMs: number | null;
+  lastRetentionMs: number;
+  /** The longest one retention chunk held the event loop (a flush waits at most this for it). */
+  maxRetentionChunkMs: number;
   sizeBytes: number;
+  /** Per tier, finest first: its flags and what the store holds (refreshed by healthNow). */
+  tiers: TierHealth[];
+}
+
+export interface TierHealth {
+  resolutionMs: number;
+  horizonMs: number;
+  columns: number;
+  firstUnixMs: number | null;
+  lastUnixMs: number | null;
 }
 
 export class HistoryWriter {
@@ -78,8 +103,42 @@ export class HistoryWriter {
       lastWriteMs: 0,
       maxWriteMs: 0,
       retentionDeleted: 0,
+      retentionPasses: 0,
+      lastRetentionAtMs: null,
+      lastRetentionMs: 0,
+      maxRetentionChunkMs: 0,
       sizeBytes: store.sizeBytes(),
+      tiers: tiers.map((t) => ({
+        resolutionMs: t.resolutionMs,
+        horizonMs: t.horizonMs,
+        columns: 0,
+        firstUnixMs: null,
+        lastUnixMs: null,
+      })),
     };
+    this.refreshTiers();
+  }
+
+  /** Health with the tiers' extents and the file size read now (a few indexed reads). */
+  healthNow(): HistoryHealth {
+    if (!this.closed) {
+      this.refreshTiers();
+      this.health.sizeBytes = this.store.sizeBytes();
+    }
+    return this.health;
+  }
+
+  private refreshTiers(): void {
+    try {
+      this.health.tiers.forEach((t, i) => {
+        const b = this.store.bounds(i);
+        t.columns = b?.count ?? 0;
+        t.firstUnixMs = b?.first ?? null;
+        t.lastUnixMs = b?.last ?? null;
+      });
+    } catch {
+      // A store that cannot be read now keeps the last figures; write failures are counted apart.
+    }
   }
 
   /** Width written for a tier's columns. */
@@ -263,22 +322,29 @@ export class HistoryWriter {
     if (this.retaining) return Promise.resolve(0);
     this.retaining = true;
     let total = 0;
+    const started = performance.now();
     return new Promise((resolve) => {
       let tier = 0;
       const step = () => {
+        const h = this.health;
         if (this.closed || tier >= this.tiers.length) {
           this.retaining = false;
-          this.health.retentionDeleted += total;
-          this.health.sizeBytes = this.closed ? this.health.sizeBytes : this.store.sizeBytes();
+          h.retentionDeleted += total;
+          h.retentionPasses++;
+          h.lastRetentionAtMs = Date.now();
+          h.lastRetentionMs = performance.now() - started;
+          h.sizeBytes = this.closed ? h.sizeBytes : this.store.sizeBytes();
           resolve(total);
           return;
         }
         let n = 0;
+        const t0 = performance.now();
         try {
           n = this.store.deleteBefore(tier, now - this.tiers[tier].horizonMs, RETENTION_CHUNK);
         } catch (e) {
           this.log(`keyviz: history retention failed: ${(e as Error).message}`);
         }
+        h.maxRetentionChunkMs = Math.max(h.maxRetentionChunkMs, performance.now() - t0);
         total += n;
         if (n < RETENTION_CHUNK) tier++;
         setImmediate(step);

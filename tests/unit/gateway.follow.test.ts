@@ -287,6 +287,26 @@ describe('follow state: every bucket to the store, a bounded state', () => {
 });
 
 describe('follow state with the gateway history store', () => {
+  it('finds a hole inside a node answer that the state holds columns for, not one it does not', async () => {
+    const node = new SimNode('a', 1_000, 5);
+    for (let k = 0; k < 8; k++) node.flush(k);
+    const f = follower([node]);
+    await f.round();
+    const raw = node.ring.map((c) => c.t);
+    // The node lost steps 3 and 4 (its ring restored from a file that lacks them).
+    const holed = raw.filter((_, k) => k !== 3 && k !== 4);
+    expect(f.holdsInGap(req(READS), holed)).toBe(true);
+    expect(f.holdsInGap(req(READS), holed.map(BigInt))).toBe(true);
+    // No hole, or a hole the state does not hold either (after its newest column), or one column.
+    expect(f.holdsInGap(req(READS), raw)).toBe(false);
+    expect(f.holdsInGap(req(READS), [raw[7], raw[7] + 5 * STEP])).toBe(false);
+    expect(f.holdsInGap(req(READS), [raw[2]])).toBe(false);
+    // Only the first gaps are looked up: many empty ones before the filled one hide it.
+    const empty = Array.from({ length: 10 }, (_, i) => raw[0] - (20 - 2 * i) * STEP);
+    expect(f.holdsInGap(req(READS), [...empty, ...holed], 8)).toBe(false);
+    expect(f.holdsInGap(req(READS), [...empty, ...holed], 16)).toBe(true);
+  });
+
   it('answers a window older than the state from the stored tiers, with their widths', async () => {
     const store = openSqliteStore(mkdtempSync(path.join(tmpdir(), 'keyviz-gwstore-')));
     try {
