@@ -43,9 +43,11 @@ function setFileSizeLimit(pid: number, soft: string): void {
 }
 
 describe('/healthz/detail', () => {
-  it.skipIf(!hasPrlimit)(
+  it(
     'reports writes, tiers, retention and the answer cache; failing writes are loud while the live view keeps answering',
     async () => {
+      // Not a skip: without it the failure path would go untested (.ci/run installs it).
+      expect(hasPrlimit, 'prlimit (util-linux) is needed for this test').toBe(true);
       const dir = tempDir('history-health');
       const s = await spawnServer([
         '--historyDir',
