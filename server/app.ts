@@ -20,6 +20,7 @@ import { composeHandlers, type SubHandler } from './http/compose.ts';
 import { createCors } from './http/cors.ts';
 import { healthz } from './http/healthz.ts';
 import { healthDetailHandler } from './history/healthDetail.ts';
+import { watchLoopDelay } from './http/loopDelay.ts';
 import { streamsHealthz } from './events/healthz.ts';
 import { checkListenAuth, hostForUrl, parseListen } from './http/listenAddress.ts';
 import { listenHttp, listenH2c, type Listener } from './http/listeners.ts';
@@ -194,6 +195,8 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
     return true;
   };
   // Order matters: JSON API before the page's SPA fallback under /admin/.
+  // The event loop's delay, for /healthz/detail (an unref'd 10 s timer).
+  const loopDelay = watchLoopDelay();
   const handler = composeHandlers([
     ...(opts.extraHandlers ?? []),
     healthz,
@@ -209,6 +212,7 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
           },
         }),
         ...(follower && { follow: { ...follower.stats } }),
+        eventLoopDelay: loopDelay.read(),
       }),
     ),
     streamsHealthz(source.streamStats),
@@ -256,6 +260,7 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
       ).unref();
       source.finalFlush();
       source.stop();
+      loopDelay.stop();
       try {
         record();
       } catch (e) {

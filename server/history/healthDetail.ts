@@ -6,6 +6,7 @@
 // stays after a load can be told apart: the heap, buffers still held, or the allocator.
 import { goneBeforeAnswer } from '../http/clientLeft.ts';
 import type { SubHandler } from '../http/compose.ts';
+import type { LoopDelayHealth } from '../http/loopDelay.ts';
 import type { HistoryHealth } from './writer.ts';
 
 export interface MatrixCacheHealth {
@@ -28,7 +29,11 @@ export interface FollowHealth {
 
 export function healthDetailHandler(
   history: () => HistoryHealth | null,
-  parts: () => { matrixCache?: MatrixCacheHealth; follow?: FollowHealth } = () => ({}),
+  parts: () => {
+    matrixCache?: MatrixCacheHealth;
+    follow?: FollowHealth;
+    eventLoopDelay?: LoopDelayHealth;
+  } = () => ({}),
 ): SubHandler {
   return (req, res) => {
     if ((req.url ?? '').split('?')[0] !== '/healthz/detail') return false;
