@@ -131,8 +131,11 @@ export const FIRST_PAINT_JS_BUDGET_BYTES = 100_000;
  * the merge: 200,227 B in all, 122,548 B first paint (ceilings 200,300 and 122,600).
  * Then the keyboard starts from a shown cell when its cursor was left outside a zoom
  * (cellInView): 200,242 / 122,601 B; first-paint ceiling 122,600 -> 122,700.
+ * Break marks closer than a glyph share one mark with their count (clusterMarks, clusterText:
+ * the key axis was a block of red lines over unreadable labels where many breaks sat close):
+ * 200,526 / 122,617 B; the total ceiling went up for it (200,300 -> 200,600).
  */
-export const PAGE_JS_CEILING_BYTES = 200_300;
+export const PAGE_JS_CEILING_BYTES = 200_600;
 export const FIRST_PAINT_JS_CEILING_BYTES = 122_700;
 
 /** Builds the page into `outDir` (a fresh folder of the caller's), for `base`. */

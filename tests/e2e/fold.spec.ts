@@ -19,6 +19,11 @@ test.afterAll(async () => {
 });
 
 const breaks = (page: Page) => page.getByTestId('key-break');
+/** Breaks the marks stand for (a mark for breaks close together carries their count). */
+const breaksShown = async (page: Page) =>
+  (
+    await breaks(page).evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-breaks'))))
+  ).reduce((a, b) => a + b, 0);
 const toggle = (page: Page) => page.getByRole('checkbox', { name: 'Whole key space' });
 
 test('break marks: one per stretch the rows leave out at rows=8; at rows=1024 only keys without traffic', async ({
@@ -29,7 +34,7 @@ test('break marks: one per stretch the rows leave out at rows=8; at rows=1024 on
   expect(want).toBeGreaterThan(0);
   await page.goto(`${s.http}/keyviz?rows=8`);
   await waitForHeatmap(page);
-  await expect(breaks(page)).toHaveCount(want);
+  await expect.poll(() => breaksShown(page)).toBe(want);
   // Each says which keys are missing and why, in words (title and accessible name).
   const first = breaks(page).first();
   await expect(first).toBeVisible();
@@ -51,12 +56,47 @@ test('break marks: one per stretch the rows leave out at rows=8; at rows=1024 on
   await page.goto(`${s.http}/keyviz?rows=1024`);
   await waitForHeatmap(page);
   await expect(page.getByTestId('key-axis')).toBeVisible();
-  await expect(breaks(page)).toHaveCount(gaps);
+  await expect.poll(() => breaksShown(page)).toBe(gaps);
   for (const t of await breaks(page).evaluateAll((els) =>
     els.map((e) => e.getAttribute('title') ?? ''),
   )) {
     expect(t).toMatch(/: no traffic there in this window, or left out by the row budget\.$/);
   }
+});
+
+test('break marks close together share one mark with their count; no two glyphs overlap', async ({
+  page,
+}) => {
+  // 64 rows over 300 routes: most rows are a break, a few px apart.
+  const m = await fetchMatrix(s.http, 'writes', 64);
+  const want = keyBreaks(m.rows).length;
+  await page.goto(`${s.http}/keyviz?rows=64`);
+  await waitForHeatmap(page);
+  await expect.poll(() => breaksShown(page)).toBe(want);
+  const marks = await breaks(page).evaluateAll((els) =>
+    els.map((e) => {
+      const g = e.querySelector('svg')!.getBoundingClientRect();
+      return {
+        n: Number(e.getAttribute('data-breaks')),
+        top: g.top,
+        bottom: g.bottom,
+        title: e.getAttribute('title') ?? '',
+      };
+    }),
+  );
+  expect(marks.length).toBeLessThan(want);
+  const group = marks.find((x) => x.n > 1)!;
+  expect(group.title).toMatch(
+    new RegExp(
+      `^${group.n} places close together where keys are not shown, between .+ and .+ \\(zoom in`,
+    ),
+  );
+  for (let i = 1; i < marks.length; i++)
+    expect(marks[i].top).toBeGreaterThanOrEqual(marks[i - 1].bottom);
+  // The screen reader's count is of places, not marks.
+  await expect(page.getByRole('status').filter({ hasText: 'leave keys out' })).toHaveText(
+    `${want} places where the rows leave keys out`,
+  );
 });
 
 test('whole key space: the toggle folds, the rows tile, a folded row shows its count; URL and Back', async ({

@@ -10,7 +10,7 @@ import {
 import { encodeMatrixRequest } from '../../src/api/client.ts';
 import { decodeMatrixBytes } from '../../src/api/decodeMatrix.ts';
 import { scanMatrixJson } from '../../src/api/jsonMatrixScan.ts';
-import { breakText, keyBreaks } from '../../src/data/view/keyBreaks.ts';
+import { breakText, clusterMarks, clusterText, keyBreaks } from '../../src/data/view/keyBreaks.ts';
 import { foldedText } from '../../src/pages/keyviz/cellInfo.ts';
 import { foldOffered } from '../../src/pages/keyviz/FoldToggle.tsx';
 import type { Matrix } from '../../src/data/matrix.ts';
@@ -138,5 +138,46 @@ describe('keyBreaks', () => {
     expect(breakText(first, undefined)).toBe(
       'Keys from the low end up to b are not shown: no traffic there in this window, or left out by the row budget.',
     );
+  });
+});
+
+describe('clusterMarks', () => {
+  it('groups marks that would overlap, chaining while each is close to the previous', () => {
+    expect(clusterMarks([])).toEqual([]);
+    expect(clusterMarks([0, 40, 80])).toEqual([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ]);
+    // 0, 5, 10 chain into one group; 30 stands alone; 50, 63 pair (13 < 14); 77 is 14 away.
+    expect(clusterMarks([0, 5, 10, 30, 50, 63, 77])).toEqual([
+      [0, 2],
+      [3, 3],
+      [4, 5],
+      [6, 6],
+    ]);
+    expect(clusterMarks([0, 5], 5)).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
+  });
+
+  it('a group says how many, its first and last keys, and why', () => {
+    const enc = new TextEncoder();
+    const row = (start: string, end: string) => ({
+      start: enc.encode(start),
+      end: enc.encode(end),
+    });
+    const b = keyBreaks([row('b', 'c'), row('d', 'e'), row('f', 'g')]);
+    expect(b).toHaveLength(4);
+    expect(clusterText(b.slice(1, 3), undefined)).toBe(
+      '2 places close together where keys are not shown, between c and f (zoom in to tell them ' +
+        'apart): no traffic there in this window, or left out by the row budget.',
+    );
+    expect(clusterText(b, 12)).toMatch(
+      /^4 places close together where keys are not shown, between the low end and the end of the key space \(zoom in to tell them apart\): the row budget left out 12 buckets/,
+    );
+    // One break: the single mark's own text.
+    expect(clusterText([b[0]], undefined)).toBe(breakText(b[0], undefined));
   });
 });

@@ -60,3 +60,46 @@ export function breakText(b: KeyBreak, leftOut: number | undefined): string {
   }
   return `${head}: no traffic there in this window, or left out by the row budget.`;
 }
+
+/** Marks closer than this (px) share one (a glyph is 11 px tall with its border). */
+export const BREAK_CLUSTER_PX = 14;
+
+/**
+ * Marks in screen order grouped where they would overlap: each group runs while the next mark is
+ * within `minGapPx` of the previous one. A dense stretch (a view of few rows over many buckets)
+ * becomes one mark with a count, not a block of lines over the row labels; zooming in separates
+ * them. `ys` ascending; returns index ranges [first, last] into it.
+ */
+export function clusterMarks(
+  ys: readonly number[],
+  minGapPx = BREAK_CLUSTER_PX,
+): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < ys.length; i++) {
+    const g = out[out.length - 1];
+    if (g && ys[i] - ys[g[1]] < minGapPx) g[1] = i;
+    else out.push([i, i]);
+  }
+  return out;
+}
+
+/** What a mark standing for several breaks says: how many, from where to where, and why. */
+export function clusterText(group: readonly KeyBreak[], leftOut: number | undefined): string {
+  if (group.length === 1) return breakText(group[0], leftOut);
+  const first = group[0];
+  const last = group[group.length - 1];
+  const from = first.from.length === 0 ? 'the low end' : describeKey(first.from, 'start').display;
+  const to =
+    last.to.length === 0 ? 'the end of the key space' : describeKey(last.to, 'start').display;
+  const head =
+    `${group.length} places close together where keys are not shown, between ${from} and ${to} ` +
+    `(zoom in to tell them apart)`;
+  if (leftOut !== undefined && leftOut > 0) {
+    return (
+      `${head}: the row budget left out ${leftOut.toLocaleString('en-US')} ` +
+      `bucket${leftOut === 1 ? '' : 's'} with traffic in this window (here or at other breaks), ` +
+      `and keys without traffic have no row. "Whole key space" folds them into rows.`
+    );
+  }
+  return `${head}: no traffic there in this window, or left out by the row budget.`;
+}
