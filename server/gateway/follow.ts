@@ -85,7 +85,7 @@ export interface MergedColumn {
 
 /** What the state reads of the gateway's history store (a part of HistoryStore). */
 export interface StoredTiers {
-  store: Pick<HistoryStore, 'bounds' | 'readSeries' | 'metaOf' | 'bucketIdOf'>;
+  store: Pick<HistoryStore, 'bounds' | 'readSeries' | 'metaOf' | 'bucketIdOf' | 'span'>;
   /** Per tier: its column width, 0 for tier 0 when it holds the raw aligned columns. */
   tierWidths: readonly number[];
 }
@@ -150,6 +150,8 @@ class SeriesState {
   /** Every node answered at least once (or is known down after trying). */
   warm = false;
   trackedBuckets: number[];
+  /** Bumped whenever a column is put or dropped (the follower's version). */
+  changes = 0;
   constructor(n: number) {
     this.held = new Array<number>(n).fill(-Infinity);
     this.trackedBuckets = new Array<number>(n).fill(0);
@@ -169,6 +171,7 @@ class SeriesState {
     return this.columns[i]?.t === t ? this.columns[i] : undefined;
   }
   put(col: MergedColumn): void {
+    this.changes++;
     const i = this.indexOf(col.t);
     if (this.columns[i]?.t === col.t) this.columns[i] = col;
     else this.columns.splice(i, 0, col);
@@ -225,6 +228,8 @@ export class ClusterFollower {
   /** Live listeners: each aligned column of a series once, when every node up has passed it. */
   private readonly live = new Set<(series: number, t: number) => void>();
   private readonly liveThrough = new Map<number, number>();
+  /** Changes other than columns (statuses, tracked counts, warmth, the store attached). */
+  private changes = 0;
   /** Counters for /healthz detail and tests. */
   readonly stats = {
     rounds: 0,
@@ -260,6 +265,18 @@ export class ClusterFollower {
   close(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+  }
+
+  /**
+   * Changes whenever an answer from the state could: a column merged, re-merged, trimmed or
+   * dropped, a node's health (ok, code, message: not its latency), a tracked-bucket count,
+   * a series turning warm, the store attached. The gateway's answer cache is emptied when
+   * it moves, so a cached answer is never older than what the state knows.
+   */
+  get version(): number {
+    let v = this.changes;
+    for (const st of this.series.values()) v += st.changes;
+    return v;
   }
 
   /** One round: every series, every node, new columns only. Concurrent calls share one round. */
@@ -318,21 +335,27 @@ export class ClusterFollower {
     if (this.stepMs === 0) return;
     FOLLOWED_SERIES.forEach((s, k) => {
       const st = this.series.get(s)!;
-      if (bySeries[k].some((o) => o.ok)) st.warm = true;
+      if (!st.warm && bySeries[k].some((o) => o.ok)) {
+        st.warm = true;
+        this.changes++;
+      }
       this.emitLive(s, st, bySeries[k]);
     });
   }
 
   /** A node's status after a round: its first failed series, else ok (slowest latency). */
   private noteStatus(i: number, got: readonly FetchOutcome[]): void {
+    const was = this.statuses[i];
     const failed = got.find((o) => !o.ok);
     if (failed && !failed.ok) {
       this.statuses[i] = failed.status;
-      return;
+    } else {
+      let latencyMs = 0;
+      for (const o of got) if (o.ok) latencyMs = Math.max(latencyMs, o.latencyMs);
+      this.statuses[i] = { node: this.o.nodes[i], ok: true, error: '', code: '', latencyMs };
     }
-    let latencyMs = 0;
-    for (const o of got) if (o.ok) latencyMs = Math.max(latencyMs, o.latencyMs);
-    this.statuses[i] = { node: this.o.nodes[i], ok: true, error: '', code: '', latencyMs };
+    const now = this.statuses[i];
+    if (now.ok !== was.ok || now.code !== was.code || now.error !== was.error) this.changes++;
   }
 
   /** Merge these nodes' answers (all four series each) into the state. */
@@ -345,7 +368,9 @@ export class ClusterFollower {
       for (const { node, got } of list) {
         const o = got[k];
         if (!o.ok) continue;
-        st.trackedBuckets[node] = o.value.trackedBuckets ?? o.value.rows.length;
+        const tracked = o.value.trackedBuckets ?? o.value.rows.length;
+        if (st.trackedBuckets[node] !== tracked) this.changes++;
+        st.trackedBuckets[node] = tracked;
         // The node answers t >= from; a node's clock never makes us take a column twice.
         const cols = o.value.columnUnixMs;
         if (cols.length > 0 && cols[0] > st.held[node]) fresh.push({ node, answer: o.value });
@@ -539,6 +564,7 @@ export class ClusterFollower {
     if (k > 0) {
       st.coveredFrom = Math.max(st.coveredFrom, st.columns[k - 1].maxRaw + 1);
       st.columns.splice(0, k);
+      st.changes++;
     }
   }
 
@@ -673,6 +699,7 @@ export class ClusterFollower {
   /** Windows older than the state are answered from the gateway's history store. */
   attachStore(t: StoredTiers): void {
     this.stored = t;
+    this.changes++;
   }
 
   /**
@@ -829,15 +856,35 @@ export class ClusterFollower {
     return assembleSliced(cols, this.registry, req, this.stepMs, this.statuses, w.tracked, pause);
   }
 
-  /** The columns answering `req`, or null when the state does not cover it. */
-  private windowOf(req: MatrixRequest): {
-    series: number;
-    /** The store's part (before the state's columns), to read. */
-    stored: StoredRange[];
-    /** The state's columns in the window. */
-    cols: MergedColumn[];
-    tracked: number[];
-  } | null {
+  /**
+   * The answer cache's key for `req` (null when the state does not cover it: the caller fans
+   * out, uncached): the series, the row budget and the columns the window selects (the
+   * state's first, last and count; per stored range the store's span), so any from/to
+   * selecting the same columns gives the same key. Everything else an answer shows (node
+   * health, tracked counts, re-merged columns) moves `version`, which the cache is keyed by.
+   */
+  answerKey(req: MatrixRequest): string | null {
+    const w = this.selectWindow(req);
+    if (!w) return null;
+    const c = w.cols;
+    const state = c.length === 0 ? '' : `${c[0].t}-${c[c.length - 1].t}-${c.length}`;
+    const store = this.stored?.store;
+    const stored = w.stored.map((p) => {
+      const s = store?.span(p.tier, p.from, p.to);
+      return `${p.tier}:${s ? `${s.first}-${s.last}-${s.count}` : '-'}`;
+    });
+    return `${w.series}|${rowBudget(req.rows)}|${state}|${stored.join(',')}`;
+  }
+
+  /** The columns answering `req`, or null when the state does not cover it (counted). */
+  private windowOf(req: MatrixRequest): Window | null {
+    const w = this.selectWindow(req);
+    if (w) this.stats.answered++;
+    else this.stats.fellBack++;
+    return w;
+  }
+
+  private selectWindow(req: MatrixRequest): Window | null {
     const series = seriesOf(req);
     const st = this.series.get(series)!;
     const from = req.fromUnixMs;
@@ -852,10 +899,8 @@ export class ClusterFollower {
       this.stepMs === 0 ||
       (from !== 0 && from < st.coveredFrom - this.stepMs && !older)
     ) {
-      this.stats.fellBack++;
       return null;
     }
-    this.stats.answered++;
     const stored = older ? this.storedPlan(from, to, stateFirst) : [];
     const cols: MergedColumn[] = [];
     if (!(to !== 0 && from >= to)) {
@@ -869,6 +914,16 @@ export class ClusterFollower {
     }
     return { series, stored, cols, tracked: [...st.trackedBuckets] };
   }
+}
+
+/** The columns answering a request. */
+interface Window {
+  series: number;
+  /** The store's part (before the state's columns), to read. */
+  stored: StoredRange[];
+  /** The state's columns in the window. */
+  cols: MergedColumn[];
+  tracked: number[];
 }
 
 /** The followed series a request reads (unknown values read writes, as the node does). */
