@@ -81,6 +81,8 @@ export interface MergedColumn {
   conflicts: { entry: number; nodes: string[] }[] | null;
   /** Set for a stored roll-up column (gateway history): its width. */
   widthMs?: number;
+  /** Set when put into a series: that series' change count then (answer cache keys). */
+  stamp?: number;
 }
 
 /** What the state reads of the gateway's history store (a part of HistoryStore). */
@@ -171,7 +173,8 @@ class SeriesState {
     return this.columns[i]?.t === t ? this.columns[i] : undefined;
   }
   put(col: MergedColumn): void {
-    this.changes++;
+    // A column object is put once (a re-merge or trim puts a new one): its stamp says which.
+    col.stamp = ++this.changes;
     const i = this.indexOf(col.t);
     if (this.columns[i]?.t === col.t) this.columns[i] = col;
     else this.columns.splice(i, 0, col);
@@ -185,6 +188,8 @@ class SeriesState {
 class Registry {
   ids: string[] = [];
   metas: BucketMeta[] = [];
+  /** Metas widened in place so far (answers hold them: answer cache keys). */
+  widened = 0;
   private index = new Map<string, number>();
   intern(meta: BucketMeta): number {
     const id = meta.bucketId;
@@ -198,10 +203,24 @@ class Registry {
     }
     const m = this.metas[b];
     if (m === meta) return b;
-    if (compareBytes(meta.start, m.start) < 0) m.start = meta.start;
-    if (compareEnds(meta.end, m.end) > 0) m.end = meta.end;
-    if (meta.routeCount > m.routeCount) m.routeCount = meta.routeCount;
-    m.aggregate = m.aggregate || meta.aggregate;
+    let changed = false;
+    if (compareBytes(meta.start, m.start) < 0) {
+      m.start = meta.start;
+      changed = true;
+    }
+    if (compareEnds(meta.end, m.end) > 0) {
+      m.end = meta.end;
+      changed = true;
+    }
+    if (meta.routeCount > m.routeCount) {
+      m.routeCount = meta.routeCount;
+      changed = true;
+    }
+    if (meta.aggregate && !m.aggregate) {
+      m.aggregate = true;
+      changed = true;
+    }
+    if (changed) this.widened++;
     return b;
   }
 }
@@ -268,10 +287,9 @@ export class ClusterFollower {
   }
 
   /**
-   * Changes whenever an answer from the state could: a column merged, re-merged, trimmed or
-   * dropped, a node's health (ok, code, message: not its latency), a tracked-bucket count,
-   * a series turning warm, the store attached. The gateway's answer cache is emptied when
-   * it moves, so a cached answer is never older than what the state knows.
+   * Changes whenever the state changes in a way an answer could show: a column merged,
+   * re-merged, trimmed or dropped, a node's health (ok, code, message: not its latency), a
+   * tracked-bucket count, a series turning warm, the store attached (/healthz/detail, tests).
    */
   get version(): number {
     let v = this.changes;
@@ -368,11 +386,16 @@ export class ClusterFollower {
       for (const { node, got } of list) {
         const o = got[k];
         if (!o.ok) continue;
-        const tracked = o.value.trackedBuckets ?? o.value.rows.length;
-        if (st.trackedBuckets[node] !== tracked) this.changes++;
-        st.trackedBuckets[node] = tracked;
         // The node answers t >= from; a node's clock never makes us take a column twice.
         const cols = o.value.columnUnixMs;
+        // An empty answer (no new column) says nothing of what the node tracks: the count of
+        // its last column stays (else it flips to 0 and back at every step, and every answer
+        // showing it with it).
+        const tracked = o.value.trackedBuckets ?? o.value.rows.length;
+        if (cols.length > 0 && st.trackedBuckets[node] !== tracked) {
+          st.trackedBuckets[node] = tracked;
+          this.changes++;
+        }
         if (cols.length > 0 && cols[0] > st.held[node]) fresh.push({ node, answer: o.value });
       }
       if (this.stepMs === 0) {
@@ -859,21 +882,38 @@ export class ClusterFollower {
   /**
    * The answer cache's key for `req` (null when the state does not cover it: the caller fans
    * out, uncached): the series, the row budget and the columns the window selects (the
-   * state's first, last and count; per stored range the store's span), so any from/to
-   * selecting the same columns gives the same key. Everything else an answer shows (node
-   * health, tracked counts, re-merged columns) moves `version`, which the cache is keyed by.
+   * state's first, last, count and newest stamp; per stored range the store's span), so any
+   * from/to selecting the same columns gives the same key, and whatever else the answer
+   * shows: node health (not latency), tracked counts, metas widened. Any change the answer
+   * would show is a new key; a change outside the window (a new column after a closed
+   * window) is not, so such answers stay cached.
    */
   answerKey(req: MatrixRequest): string | null {
     const w = this.selectWindow(req);
     if (!w) return null;
     const c = w.cols;
-    const state = c.length === 0 ? '' : `${c[0].t}-${c[c.length - 1].t}-${c.length}`;
+    // The newest stamp among the window's columns: a column re-merged or trimmed in place of
+    // an older one is a new object with a newer stamp than any other of its series.
+    let stamp = 0;
+    for (const col of c) stamp = Math.max(stamp, col.stamp ?? 0);
+    const state = c.length === 0 ? '' : `${c[0].t}-${c[c.length - 1].t}-${c.length}-${stamp}`;
     const store = this.stored?.store;
     const stored = w.stored.map((p) => {
       const s = store?.span(p.tier, p.from, p.to);
       return `${p.tier}:${s ? `${s.first}-${s.last}-${s.count}` : '-'}`;
     });
-    return `${w.series}|${rowBudget(req.rows)}|${state}|${stored.join(',')}`;
+    // Node health as answers show it (latency aside), tracked counts, widened metas.
+    const health = this.statuses.map((s) => (s.ok ? '+' : `${s.code}:${s.error}`)).join('|');
+    return [
+      w.series,
+      rowBudget(req.rows),
+      this.stepMs,
+      state,
+      stored.join(','),
+      w.tracked.join(','),
+      this.registry.widened,
+      health,
+    ].join('/');
   }
 
   /** The columns answering `req`, or null when the state does not cover it (counted). */

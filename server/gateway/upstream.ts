@@ -331,15 +331,17 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
 
   async function mergedAnswer(req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer> {
     if (answersFromState && follower) {
-      // Keyed by the columns the window selects, emptied when the state moves: callers
-      // asking the same (pages polling, `from` moved inside a column) share one assembly
-      // and its encodings. Not from the state (exact, folded, cold): a fan-out, uncached,
-      // since only the nodes know whether it changed.
+      // Keyed by the columns the window selects and all else the answer shows (answerKey):
+      // callers asking the same (pages polling, `from` moved inside a column) share one
+      // assembly and its encodings; any change the answer would show is a new key, so one
+      // generation (old keys age out by the byte bound, LRU and idle expiry). Not from the
+      // state (exact, folded, cold): a fan-out, uncached, since only the nodes know whether
+      // it changed.
       const key = follower.answerKey(req);
       if (key !== null) {
         return cache.get(
           key,
-          follower.version,
+          0,
           async (s) => {
             const a = await follower.answerSliced(req, () => yieldToLoop(s));
             // answerKey and answerSliced read the same state in the same turn.
