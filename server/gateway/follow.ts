@@ -910,7 +910,8 @@ export class ClusterFollower {
       this.stepMs,
       state,
       stored.join(','),
-      w.tracked.join(','),
+      // The answer shows the largest of the nodes' counts (or its own count, if larger).
+      Math.max(0, ...w.tracked),
       this.registry.widened,
       health,
     ].join('/');
