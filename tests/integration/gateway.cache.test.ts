@@ -1,16 +1,18 @@
 // The gateway's answer cache over real nodes (our own server, synthetic workload,
 // 3 s step, plain gRPC with a token) and a real listening gateway following them:
 // - two calls whose `from` differs by 1 ms inside one column are one assembly
-//   (/healthz/detail counters) with identical answers;
+//   (/healthz/detail counters) with identical answers, and so is the JSON API's call
+//   for the same columns; identical calls at once share one assembly (single flight);
 // - a new column brought by a follow round is a miss, and the answer has it;
 // - a node going down and coming back shows at once in a window whose columns do
-//   not change (the key alone would keep serving the old answer: the follow
-//   state's version empties the cache).
+//   not change (a key of the columns alone would keep serving the old answer: node
+//   health is in the key).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnServer, workloadFlags, type SpawnedServer } from '../helpers/spawnServer.ts';
 import { clientsFor, getJson, tempDir } from './support.ts';
+import { signIn, writeCredentials } from '../helpers/jsonAdmin.ts';
 
 const NODE_TOKEN = 'node-token-cache-test';
 const STEP = 3000;
@@ -30,11 +32,21 @@ let a: SpawnedServer;
 let b: SpawnedServer;
 let gw: SpawnedServer;
 let client: ReturnType<typeof clientsFor>['all'][number]['client'];
+let cookie = '';
+/** The JSON API's matrix (reads), as the columns and rows it lists. */
+const askJson = async (fromUnixMs: number) => {
+  const res = await fetch(
+    `${gw.http}/admin/api/v1/keyviz/matrix?series=reads&rows=1024&from_unix_ms=${fromUnixMs}`,
+    { headers: { cookie } },
+  );
+  if (res.status !== 200) throw new Error(`JSON API matrix: ${res.status}`);
+  return (await res.json()) as { column_unix_ms: number[]; rows: unknown[] };
+};
 const detail = () => getJson<Detail>(`${gw.http}/healthz/detail`);
-const ask = (fromUnixMs = 0, toUnixMs = 0) =>
+const ask = (fromUnixMs = 0, toUnixMs = 0, rows = 1024) =>
   client.getKeyVizMatrix({
     series: READS,
-    rows: 1024,
+    rows,
     fromUnixMs: BigInt(fromUnixMs),
     toUnixMs: BigInt(toUnixMs),
   });
@@ -66,9 +78,12 @@ beforeAll(async () => {
     '--upstreamTokenFile',
     nodeTok,
     '--adminInsecureNoAuth',
+    '--adminCredentialsFile',
+    writeCredentials(dir, [{ access: 'AKOPS', secret: 'cache-secret', role: 'read_only' }]),
     '--upstreamFollow',
     '250ms',
   ]);
+  cookie = await signIn(gw.http, 'AKOPS', 'cache-secret');
   const c = clientsFor(gw);
   closers.push(c.close);
   client = c.all.find((x) => x.name === 'connect+proto')!.client;
@@ -102,12 +117,19 @@ describe('gateway answer cache', () => {
       const before = await detail();
       const one = await ask(from);
       const two = await ask(from + 1);
+      const json = await askJson(from + 2);
+      // Three identical calls at once (another row budget: another key): one assembly.
+      const together = await Promise.all([600, 600, 600].map((rows) => ask(from, 0, rows)));
       const after = await detail();
-      // A follow round changed the state in between (a node flushed): both misses, rightly.
+      // A follow round changed the state in between (a node flushed): misses, rightly.
       if (after.follow.version !== before.follow.version) continue;
-      expect(after.matrixCache.computed - before.matrixCache.computed).toBe(1);
-      expect(after.matrixCache.hits - before.matrixCache.hits).toBe(1);
+      expect(after.matrixCache.computed - before.matrixCache.computed).toBe(2);
+      expect(after.matrixCache.hits - before.matrixCache.hits).toBe(4);
       expect(two).toEqual(one);
+      expect(json.column_unix_ms).toEqual(one.columnUnixMs.map(Number));
+      expect(json.rows.length).toBe(one.rows.length);
+      expect(together[1]).toEqual(together[0]);
+      expect(together[2]).toEqual(together[0]);
       expect(one.columnUnixMs.length).toBeGreaterThan(0);
       expect(Number(one.columnUnixMs[0])).toBeGreaterThanOrEqual(from - STEP);
       expect(after.matrixCache.entries).toBeGreaterThan(0);
