@@ -217,6 +217,8 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
   follower?.start(followEveryMs > 0 ? followEveryMs : DEFAULT_FOLLOW_EVERY_MS);
 
   const cache = new MatrixCache(opts.cache);
+  /** Answers the cache hands out (shared: encoded once, memoised on the answer). */
+  const shared = new WeakSet<MatrixAnswer>();
 
   const events = new GatewayEvents({
     // Live columns come from the state only where it answers the page.
@@ -344,6 +346,7 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
           0,
           async (s) => {
             const a = await follower.answerSliced(req, () => yieldToLoop(s));
+            if (a) shared.add(a);
             // answerKey and answerSliced read the same state in the same turn.
             if (!a)
               throw new ConnectError('gateway: the follow state lost the window', Code.Internal);
@@ -472,7 +475,9 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
         );
       }
       const a = await merged(req, signal);
-      // Memoised on the answer: a cached one is encoded once for every caller (its bytes
+      // A fan-out's answer is this call's alone: encoded for it, stopped if it goes away.
+      if (!shared.has(a)) return encodeSliced(a, signal);
+      // A cached one is encoded once for every caller, memoised on the answer (its bytes
       // count towards the cache's bound); a caller that goes away stops waiting at once.
       return preEncodedMatrix(
         await raceAbort(
