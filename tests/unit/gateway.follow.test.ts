@@ -342,6 +342,18 @@ describe('follow state with the gateway history store', () => {
       expect(pauses).toBeGreaterThan(1);
       // A window the state covers does not touch the store.
       expect(f.answer(req(1))!.columnUnixMs.length).toBe(stateCols);
+
+      // Cache keys of a stored window: `from` moved inside a stored column is the same key;
+      // a roll-up written into the window (the store's span there changes) is a new one, one
+      // written outside it is not.
+      const key = (from: number) => f.answerKey(req(1, 0, from, base + 3 * TEN));
+      const inside = key(base + TEN + 1);
+      const wide = key(base - TEN);
+      expect(inside).not.toBeNull();
+      expect(key(base + TEN + 2)).toBe(inside);
+      store.write({ newBuckets: [], metaUpdates: [], columns: [{ tier: 1, column: rolled(-1) }] });
+      expect(key(base + TEN + 1)).toBe(inside);
+      expect(key(base - TEN)).not.toBe(wide);
     } finally {
       store.close();
     }
