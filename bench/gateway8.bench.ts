@@ -2,7 +2,11 @@
 // 2,000 routes, 60 s step, 24 h backfill: 1,440 columns each, flushing at their own
 // times) behind one gateway (compiled, --upstreamTimeout 2s).
 // - full matrix through the gateway from its follow state: p50 wall and the gateway
-//   process's CPU per request (utime + stime from /proc, 10 ms ticks);
+//   process's CPU per request (utime + stime from /proc, 10 ms ticks), uncached (a new
+//   row budget each call: a new cache key, the same work) and cached (the same call
+//   again, and `from` moved by 1 ms inside a column), with the answer cache's
+//   counters from /healthz/detail (a follow round that changes the state in between
+//   makes a repeated call a miss: the counters say how many were);
 // - the same through today's fan-out (--upstreamFollow off), for comparison;
 // - one of the 8 nodes stopped (SIGSTOP: it accepts, never answers): wall per request
 //   (budget at most 2.2 s) and how many nodes the answer reports ok (budget 7 of 8).
@@ -25,6 +29,7 @@ import {
   type SpawnedServer,
 } from '../tests/helpers/spawnServer.ts';
 import { procCpuMs } from './proc.ts';
+import { getJson } from '../tests/integration/support.ts';
 import { median } from './stats.ts';
 
 const NODES = Number(process.env.GATEWAY8_NODES ?? 8);
@@ -44,17 +49,25 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 function clientOf(addr: string) {
   const c = new GrpcClient({ baseUrl: `http://${addr}` });
-  const request = toBinary(
-    GetKeyVizMatrixRequestSchema,
-    create(GetKeyVizMatrixRequestSchema, { series: WRITES, rows: 1024 }),
-  );
+  const requestOf = (rows: number, fromUnixMs: number) =>
+    toBinary(
+      GetKeyVizMatrixRequestSchema,
+      create(GetKeyVizMatrixRequestSchema, {
+        series: WRITES,
+        rows,
+        fromUnixMs: BigInt(fromUnixMs),
+      }),
+    );
   const signal = new AbortController().signal;
   return {
     client: {
-      getKeyVizMatrix: async (): Promise<{ bytes: number; decode: () => MatrixAnswer }> => {
+      getKeyVizMatrix: async (
+        rows = 1024,
+        fromUnixMs = 0,
+      ): Promise<{ bytes: number; decode: () => MatrixAnswer }> => {
         const b = await c.unary({
           path: '/Admin/GetKeyVizMatrix',
-          request,
+          request: requestOf(rows, fromUnixMs),
           headers: {},
           timeoutMs: 60_000,
           signal,
@@ -144,31 +157,75 @@ export async function runGateway8(): Promise<void> {
     );
     const { client, close } = clientOf(gw.grpc);
     closers.push(close);
-    const full = () => client.getKeyVizMatrix();
-    await full();
-    const walls: number[] = [];
-    const cpus: number[] = [];
+    const full = (rows = 1024, from = 0) => client.getKeyVizMatrix(rows, from);
+    type Counters = { computed: number; hits: number; entries: number; bytes: number };
+    const counters = async () =>
+      (await getJson<{ matrixCache: Counters }>(`${gw.http}/healthz/detail`)).matrixCache;
+    // Every node merged in (a loaded machine can run some warm-up calls past their deadline:
+    // those nodes are merged at a later round, which would count in the figures below).
+    const allOk = performance.now();
+    while ((await full()).decode().nodes.filter((n) => n.ok).length < NODES) {
+      if (performance.now() - allOk > 180_000) break;
+      await sleep(2000);
+    }
+    await sleep(6000); // the round that merged the last node has settled
     let cols = 0;
     let ok = 0;
     let bytes = 0;
-    for (let i = 0; i < 9; i++) {
-      const c0 = procCpuMs(gwPid);
-      const w0 = performance.now();
-      const r = await full();
-      walls.push(performance.now() - w0);
-      cpus.push(procCpuMs(gwPid) - c0);
-      bytes = r.bytes;
-      const m = r.decode();
-      cols = m.columnUnixMs.length;
-      ok = m.nodes.filter((n) => n.ok).length;
-    }
-    const p50 = median(walls);
+    let firstColumn = 0;
+    /** 9 calls, `args(i)` each: p50 wall, median gateway CPU, the cache's misses and hits. */
+    const measure = async (args: (i: number) => [number, number]) => {
+      const walls: number[] = [];
+      const cpus: number[] = [];
+      const before = await counters();
+      for (let i = 0; i < 9; i++) {
+        const c0 = procCpuMs(gwPid);
+        const w0 = performance.now();
+        const r = await full(...args(i));
+        walls.push(performance.now() - w0);
+        cpus.push(procCpuMs(gwPid) - c0);
+        bytes = r.bytes;
+        const m = r.decode();
+        cols = m.columnUnixMs.length;
+        firstColumn = m.columnUnixMs[0] ?? 0;
+        ok = m.nodes.filter((n) => n.ok).length;
+      }
+      const after = await counters();
+      return {
+        p50: median(walls),
+        cpu: median(cpus),
+        misses: after.computed - before.computed,
+        hits: after.hits - before.hits,
+        cacheMb: after.bytes / 1e6,
+      };
+    };
+    // A new row budget each call: a new key (a miss), the same assembly and encoding.
+    const miss = await measure((i) => [1023 - i, 0]);
     line(
-      'full matrix from the follow state, p50 wall (9)',
-      `${p50.toFixed(0)} ms`,
-      `loaded; ${cols} columns, ${(bytes / 1e6).toFixed(1)} MB, ${ok}/${NODES} ok (budget 300 ms, 1,440 columns)`,
+      'full matrix from the follow state, uncached, p50 wall (9)',
+      `${miss.p50.toFixed(0)} ms`,
+      `loaded; ${cols} columns, ${(bytes / 1e6).toFixed(1)} MB, ${ok}/${NODES} ok (budget 300 ms, 1,440 columns); ` +
+        `${miss.misses} misses, ${miss.hits} hits`,
     );
-    line('  gateway CPU per request, median', `${median(cpus).toFixed(0)} ms`, '10 ms ticks');
+    line('  gateway CPU per request, median', `${miss.cpu.toFixed(0)} ms`, '10 ms ticks');
+    await full();
+    const hit = await measure(() => [1024, 0]);
+    line(
+      'same call again (answer cache), p50 wall (9)',
+      `${hit.p50.toFixed(0)} ms`,
+      `loaded; ${hit.misses} misses, ${hit.hits} hits; cache ${hit.cacheMb.toFixed(1)} MB held`,
+    );
+    line('  gateway CPU per request, median', `${hit.cpu.toFixed(0)} ms`, '10 ms ticks');
+    // `from` inside the first column, moved by 1 ms each call: the same columns, one key.
+    const from = firstColumn - 30_000;
+    await full(1024, from);
+    const moved = await measure((i) => [1024, from + i]);
+    line(
+      '`from` moved by 1 ms inside a column, p50 wall (9)',
+      `${moved.p50.toFixed(0)} ms`,
+      `loaded; ${moved.misses} misses, ${moved.hits} hits`,
+    );
+    line('  gateway CPU per request, median', `${moved.cpu.toFixed(0)} ms`, '10 ms ticks');
 
     // One node stopped: it keeps its connections and never answers.
     process.kill(nodes[0].proc.pid!, 'SIGSTOP');

@@ -8,7 +8,7 @@ import { checkRecordTarget } from './fixture/recordTarget.ts';
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { AdminBackend } from './backend.ts';
-import { localSource, type DataSource } from './backends/sources.ts';
+import { localSource, matrixCacheOf, type DataSource } from './backends/sources.ts';
 import { writeFixture } from './fixture/record.ts';
 import type { ServerFlags } from './flags.ts';
 import { resolveGatewayOptions } from './gateway/flags.ts';
@@ -121,7 +121,12 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
       gatewayHistory =
         flags.history.enabled && follows ? openGatewayHistory(flags.history, log) : null;
       const gh = gatewayHistory;
-      const up = createUpstreamBackend({ ...gw, log, ...(gh ? { history: gh } : {}) });
+      const up = createUpstreamBackend({
+        ...gw,
+        log,
+        cache: matrixCacheOf(flags),
+        ...(gh ? { history: gh } : {}),
+      });
       source = {
         backend: up,
         sampler: null,
@@ -140,7 +145,7 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
     throw new StartupError((e as Error).message);
   }
   const { backend } = source;
-  // The local answer cache (sampler and fixture modes), for /healthz/detail.
+  // The answer cache (sampler and fixture modes; the gateway's follow-state answers), for /healthz/detail.
   const matrixCache =
     'cache' in backend && backend.cache instanceof MatrixCache ? backend.cache : null;
   // The gateway's follow state, for /healthz/detail.
@@ -209,9 +214,10 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
             hits: matrixCache.hits,
             entries: matrixCache.size,
             bytes: matrixCache.bytes(),
+            maxBytes: matrixCache.maxBytes,
           },
         }),
-        ...(follower && { follow: { ...follower.stats } }),
+        ...(follower && { follow: { ...follower.stats, version: follower.version } }),
         eventLoopDelay: loopDelay.read(),
       }),
     ),

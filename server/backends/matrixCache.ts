@@ -1,6 +1,8 @@
 // Answers of GetKeyVizMatrix between two flushes: the history only changes at
 // a flush, so repeated requests (page polling, several tabs, many clients) share
-// one pivot, and their encodings (answerMemo.ts) hang off that one answer.
+// one pivot, and their encodings (answerMemo.ts) hang off that one answer. The
+// gateway shares its follow-state answers through it too, with one generation and
+// keys that carry the state's changes (ClusterFollower.answerKey).
 //
 // - Keyed by series counter, row budget and the window's column span (first and
 //   last column sequence), so moving `from` inside a column is a hit; a new

@@ -77,7 +77,7 @@ export function localSource(flags: ServerFlags, log?: (line: string) => void): D
         sampler,
         cluster,
         generation: () => 0,
-        cache: cacheOf(flags),
+        cache: matrixCacheOf(flags),
         events,
       }),
       sampler,
@@ -170,7 +170,7 @@ export function localSource(flags: ServerFlags, log?: (line: string) => void): D
             matrixSpan: (req: MatrixRequest) => h.cacheSpan(s, req),
           }
         : {}),
-      cache: cacheOf(flags),
+      cache: matrixCacheOf(flags),
       events,
     }),
     sampler,
@@ -217,7 +217,7 @@ function countingSink(
 }
 
 /** The matrix cache's bound from --matrixCacheMB, its idle time from --matrixCacheIdleSeconds. */
-function cacheOf(flags: ServerFlags): { maxBytes: number; idleMs: number } {
+export function matrixCacheOf(flags: ServerFlags): { maxBytes: number; idleMs: number } {
   return {
     maxBytes: flags.matrixCacheMB * 1024 * 1024,
     // 0 = no idle expiry (answers live until the next flush or the bounds).

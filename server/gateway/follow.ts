@@ -81,6 +81,8 @@ export interface MergedColumn {
   conflicts: { entry: number; nodes: string[] }[] | null;
   /** Set for a stored roll-up column (gateway history): its width. */
   widthMs?: number;
+  /** Set when put into a series: that series' change count then (answer cache keys). */
+  stamp?: number;
 }
 
 /** What the state reads of the gateway's history store (a part of HistoryStore). */
@@ -150,6 +152,8 @@ class SeriesState {
   /** Every node answered at least once (or is known down after trying). */
   warm = false;
   trackedBuckets: number[];
+  /** Bumped whenever a column is put or dropped (the follower's version). */
+  changes = 0;
   constructor(n: number) {
     this.held = new Array<number>(n).fill(-Infinity);
     this.trackedBuckets = new Array<number>(n).fill(0);
@@ -169,6 +173,8 @@ class SeriesState {
     return this.columns[i]?.t === t ? this.columns[i] : undefined;
   }
   put(col: MergedColumn): void {
+    // A column object is put once (a re-merge or trim puts a new one): its stamp says which.
+    col.stamp = ++this.changes;
     const i = this.indexOf(col.t);
     if (this.columns[i]?.t === col.t) this.columns[i] = col;
     else this.columns.splice(i, 0, col);
@@ -182,6 +188,8 @@ class SeriesState {
 class Registry {
   ids: string[] = [];
   metas: BucketMeta[] = [];
+  /** Metas widened in place so far (answers hold them: answer cache keys). */
+  widened = 0;
   private index = new Map<string, number>();
   intern(meta: BucketMeta): number {
     const id = meta.bucketId;
@@ -195,10 +203,24 @@ class Registry {
     }
     const m = this.metas[b];
     if (m === meta) return b;
-    if (compareBytes(meta.start, m.start) < 0) m.start = meta.start;
-    if (compareEnds(meta.end, m.end) > 0) m.end = meta.end;
-    if (meta.routeCount > m.routeCount) m.routeCount = meta.routeCount;
-    m.aggregate = m.aggregate || meta.aggregate;
+    let changed = false;
+    if (compareBytes(meta.start, m.start) < 0) {
+      m.start = meta.start;
+      changed = true;
+    }
+    if (compareEnds(meta.end, m.end) > 0) {
+      m.end = meta.end;
+      changed = true;
+    }
+    if (meta.routeCount > m.routeCount) {
+      m.routeCount = meta.routeCount;
+      changed = true;
+    }
+    if (meta.aggregate && !m.aggregate) {
+      m.aggregate = true;
+      changed = true;
+    }
+    if (changed) this.widened++;
     return b;
   }
 }
@@ -225,6 +247,8 @@ export class ClusterFollower {
   /** Live listeners: each aligned column of a series once, when every node up has passed it. */
   private readonly live = new Set<(series: number, t: number) => void>();
   private readonly liveThrough = new Map<number, number>();
+  /** Changes other than columns (statuses, tracked counts, warmth, the store attached). */
+  private changes = 0;
   /** Counters for /healthz detail and tests. */
   readonly stats = {
     rounds: 0,
@@ -260,6 +284,17 @@ export class ClusterFollower {
   close(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+  }
+
+  /**
+   * Changes whenever the state changes in a way an answer could show: a column merged,
+   * re-merged, trimmed or dropped, a node's health (ok, code, message: not its latency), a
+   * tracked-bucket count, a series turning warm, the store attached (/healthz/detail, tests).
+   */
+  get version(): number {
+    let v = this.changes;
+    for (const st of this.series.values()) v += st.changes;
+    return v;
   }
 
   /** One round: every series, every node, new columns only. Concurrent calls share one round. */
@@ -318,21 +353,27 @@ export class ClusterFollower {
     if (this.stepMs === 0) return;
     FOLLOWED_SERIES.forEach((s, k) => {
       const st = this.series.get(s)!;
-      if (bySeries[k].some((o) => o.ok)) st.warm = true;
+      if (!st.warm && bySeries[k].some((o) => o.ok)) {
+        st.warm = true;
+        this.changes++;
+      }
       this.emitLive(s, st, bySeries[k]);
     });
   }
 
   /** A node's status after a round: its first failed series, else ok (slowest latency). */
   private noteStatus(i: number, got: readonly FetchOutcome[]): void {
+    const was = this.statuses[i];
     const failed = got.find((o) => !o.ok);
     if (failed && !failed.ok) {
       this.statuses[i] = failed.status;
-      return;
+    } else {
+      let latencyMs = 0;
+      for (const o of got) if (o.ok) latencyMs = Math.max(latencyMs, o.latencyMs);
+      this.statuses[i] = { node: this.o.nodes[i], ok: true, error: '', code: '', latencyMs };
     }
-    let latencyMs = 0;
-    for (const o of got) if (o.ok) latencyMs = Math.max(latencyMs, o.latencyMs);
-    this.statuses[i] = { node: this.o.nodes[i], ok: true, error: '', code: '', latencyMs };
+    const now = this.statuses[i];
+    if (now.ok !== was.ok || now.code !== was.code || now.error !== was.error) this.changes++;
   }
 
   /** Merge these nodes' answers (all four series each) into the state. */
@@ -345,9 +386,16 @@ export class ClusterFollower {
       for (const { node, got } of list) {
         const o = got[k];
         if (!o.ok) continue;
-        st.trackedBuckets[node] = o.value.trackedBuckets ?? o.value.rows.length;
         // The node answers t >= from; a node's clock never makes us take a column twice.
         const cols = o.value.columnUnixMs;
+        // An empty answer (no new column) says nothing of what the node tracks: the count of
+        // its last column stays (else it flips to 0 and back at every step, and every answer
+        // showing it with it).
+        const tracked = o.value.trackedBuckets ?? o.value.rows.length;
+        if (cols.length > 0 && st.trackedBuckets[node] !== tracked) {
+          st.trackedBuckets[node] = tracked;
+          this.changes++;
+        }
         if (cols.length > 0 && cols[0] > st.held[node]) fresh.push({ node, answer: o.value });
       }
       if (this.stepMs === 0) {
@@ -539,6 +587,7 @@ export class ClusterFollower {
     if (k > 0) {
       st.coveredFrom = Math.max(st.coveredFrom, st.columns[k - 1].maxRaw + 1);
       st.columns.splice(0, k);
+      st.changes++;
     }
   }
 
@@ -673,6 +722,7 @@ export class ClusterFollower {
   /** Windows older than the state are answered from the gateway's history store. */
   attachStore(t: StoredTiers): void {
     this.stored = t;
+    this.changes++;
   }
 
   /**
@@ -858,15 +908,53 @@ export class ClusterFollower {
     return assembleSliced(cols, this.registry, req, this.stepMs, this.statuses, w.tracked, pause);
   }
 
-  /** The columns answering `req`, or null when the state does not cover it. */
-  private windowOf(req: MatrixRequest): {
-    series: number;
-    /** The store's part (before the state's columns), to read. */
-    stored: StoredRange[];
-    /** The state's columns in the window. */
-    cols: MergedColumn[];
-    tracked: number[];
-  } | null {
+  /**
+   * The answer cache's key for `req` (null when the state does not cover it: the caller fans
+   * out, uncached): the series, the row budget and the columns the window selects (the
+   * state's first, last, count and newest stamp; per stored range the store's span), so any
+   * from/to selecting the same columns gives the same key, and whatever else the answer
+   * shows: node health (not latency), tracked counts, metas widened. Any change the answer
+   * would show is a new key; a change outside the window (a new column after a closed
+   * window) is not, so such answers stay cached.
+   */
+  answerKey(req: MatrixRequest): string | null {
+    const w = this.selectWindow(req);
+    if (!w) return null;
+    const c = w.cols;
+    // The newest stamp among the window's columns: a column re-merged or trimmed in place of
+    // an older one is a new object with a newer stamp than any other of its series.
+    let stamp = 0;
+    for (const col of c) stamp = Math.max(stamp, col.stamp ?? 0);
+    const state = c.length === 0 ? '' : `${c[0].t}-${c[c.length - 1].t}-${c.length}-${stamp}`;
+    const store = this.stored?.store;
+    const stored = w.stored.map((p) => {
+      const s = store?.span(p.tier, p.from, p.to);
+      return `${p.tier}:${s ? `${s.first}-${s.last}-${s.count}` : '-'}`;
+    });
+    // Node health as answers show it (latency aside), tracked counts, widened metas.
+    const health = this.statuses.map((s) => (s.ok ? '+' : `${s.code}:${s.error}`)).join('|');
+    return [
+      w.series,
+      rowBudget(req.rows),
+      this.stepMs,
+      state,
+      stored.join(','),
+      // The answer shows the largest of the nodes' counts (or its own count, if larger).
+      Math.max(0, ...w.tracked),
+      this.registry.widened,
+      health,
+    ].join('/');
+  }
+
+  /** The columns answering `req`, or null when the state does not cover it (counted). */
+  private windowOf(req: MatrixRequest): Window | null {
+    const w = this.selectWindow(req);
+    if (w) this.stats.answered++;
+    else this.stats.fellBack++;
+    return w;
+  }
+
+  private selectWindow(req: MatrixRequest): Window | null {
     const series = seriesOf(req);
     const st = this.series.get(series)!;
     const from = req.fromUnixMs;
@@ -881,10 +969,8 @@ export class ClusterFollower {
       this.stepMs === 0 ||
       (from !== 0 && from < st.coveredFrom - this.stepMs && !older)
     ) {
-      this.stats.fellBack++;
       return null;
     }
-    this.stats.answered++;
     const stored = older ? this.storedPlan(from, to, stateFirst) : [];
     const cols: MergedColumn[] = [];
     if (!(to !== 0 && from >= to)) {
@@ -898,6 +984,16 @@ export class ClusterFollower {
     }
     return { series, stored, cols, tracked: [...st.trackedBuckets] };
   }
+}
+
+/** The columns answering a request. */
+interface Window {
+  series: number;
+  /** The store's part (before the state's columns), to read. */
+  stored: StoredRange[];
+  /** The state's columns in the window. */
+  cols: MergedColumn[];
+  tracked: number[];
 }
 
 /** The followed series a request reads (unknown values read writes, as the node does). */

@@ -49,7 +49,9 @@ import { mergeAdapterSummaries, mergeRouteDetails } from './console.ts';
 import { Code } from '@connectrpc/connect';
 import { ClusterFollower, MAX_FOLLOWED_NODES, type SettledColumn } from './follow.ts';
 import type { GatewayHistory } from './history.ts';
-import { yieldToLoop } from '../backends/yieldToLoop.ts';
+import { raceAbort, yieldToLoop } from '../backends/yieldToLoop.ts';
+import { MatrixCache, type MatrixCacheOptions } from '../backends/matrixCache.ts';
+import { memoOn } from '../backends/answerMemo.ts';
 
 export interface UpstreamBackendOptions {
   /** HOST:PORT of each node, in the order statuses are reported. */
@@ -71,6 +73,11 @@ export interface UpstreamBackendOptions {
   log?: (line: string) => void;
   /** Gateway history: restored into the follow state at start, fed its settled columns. */
   history?: GatewayHistory;
+  /**
+   * Bounds of the answer cache (answers from the follow state; the server's
+   * --matrixCacheMB and --matrixCacheIdleSeconds).
+   */
+  cache?: MatrixCacheOptions;
 }
 
 export const DEFAULT_FOLLOW_EVERY_MS = 5000;
@@ -113,6 +120,11 @@ export interface UpstreamBackend extends AdminBackend {
    * number up to MAX_FOLLOWED_NODES with history on (it feeds the store); else null.
    */
   readonly follower: ClusterFollower | null;
+  /**
+   * Answers from the follow state, shared until the state changes (docs/gateway.md,
+   * "Answer cache"); /healthz/detail shows it as `matrixCache`.
+   */
+  readonly cache: MatrixCache;
 }
 
 const elapsed = (started: number) => Math.round(performance.now() - started);
@@ -203,6 +215,10 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
   if (follower && opts.history)
     follower.stats.restored = opts.history.restoreInto(follower, Date.now(), follower.keepMs);
   follower?.start(followEveryMs > 0 ? followEveryMs : DEFAULT_FOLLOW_EVERY_MS);
+
+  const cache = new MatrixCache(opts.cache);
+  /** Answers the cache hands out (shared: encoded once, memoised on the answer). */
+  const shared = new WeakSet<MatrixAnswer>();
 
   const events = new GatewayEvents({
     // Live columns come from the state only where it answers the page.
@@ -316,9 +332,29 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
   }
 
   async function mergedAnswer(req: MatrixRequest, signal: AbortSignal): Promise<MatrixAnswer> {
-    if (answersFromState) {
-      const fromState = await follower?.answerSliced(req, () => yieldToLoop(signal));
-      if (fromState) return fromState;
+    if (answersFromState && follower) {
+      // Keyed by the columns the window selects and all else the answer shows (answerKey):
+      // callers asking the same (pages polling, `from` moved inside a column) share one
+      // assembly and its encodings; any change the answer would show is a new key, so one
+      // generation (old keys age out by the byte bound, LRU and idle expiry). Not from the
+      // state (exact, folded, cold): a fan-out, uncached, since only the nodes know whether
+      // it changed.
+      const key = follower.answerKey(req);
+      if (key !== null) {
+        return cache.get(
+          key,
+          0,
+          async (s) => {
+            const a = await follower.answerSliced(req, () => yieldToLoop(s));
+            if (a) shared.add(a);
+            // answerKey and answerSliced read the same state in the same turn.
+            if (!a)
+              throw new ConnectError('gateway: the follow state lost the window', Code.Internal);
+            return a;
+          },
+          signal,
+        );
+      }
       return fanOut(req, signal);
     }
     return withHistory(
@@ -446,7 +482,22 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
           (a) => encodeSliced(a, signal),
         );
       }
-      return encodeSliced(await merged(req, signal), signal);
+      const a = await merged(req, signal);
+      // A fan-out's answer is this call's alone: encoded for it, stopped if it goes away.
+      if (!shared.has(a)) return encodeSliced(a, signal);
+      // A cached one is encoded once for every caller, memoised on the answer (its bytes
+      // count towards the cache's bound); a caller that goes away stops waiting at once.
+      return preEncodedMatrix(
+        await raceAbort(
+          memoOn(
+            a,
+            'wire',
+            () => encodeMatrixResponseBytes(a, () => yieldToLoop()),
+            (b) => b.length,
+          ),
+          signal,
+        ),
+      );
     },
 
     async getClusterOverview(signal): Promise<GetClusterOverviewResponse> {
@@ -536,6 +587,7 @@ export function createUpstreamBackend(opts: UpstreamBackendOptions): UpstreamBac
     },
 
     follower,
+    cache,
     close(): void {
       follower?.close();
       followCtl.abort();

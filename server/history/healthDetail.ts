@@ -14,6 +14,8 @@ export interface MatrixCacheHealth {
   hits: number;
   entries: number;
   bytes: number;
+  /** The bound on `bytes` (--matrixCacheMB). */
+  maxBytes: number;
 }
 
 /** The gateway's follow state (server/gateway/follow.ts stats). */
@@ -25,6 +27,8 @@ export interface FollowHealth {
   answered: number;
   fellBack: number;
   restored: number;
+  /** Moves whenever an answer from the state could change (the answer cache is emptied). */
+  version: number;
 }
 
 export function healthDetailHandler(

@@ -358,6 +358,9 @@ it('/healthz keeps answering while the gateway assembles a full day of two nodes
     '--adminInsecureNoAuth',
     '--upstreamFollow',
     '1s',
+    // Every call assembles (the path measured): no answer cache to hit.
+    '--matrixCacheMB',
+    '0',
   ]);
   type Follow = { rounds: number; answered: number };
   const follow = async () =>

@@ -37,11 +37,14 @@ class SimNode {
     this.seed = (this.seed * 1103515245 + 12345) % 2147483648;
     return this.seed / 2147483648;
   }
-  /** Flush step k: a column at T0 + k * STEP + offset. Writes agree between nodes per (bucket, k). */
-  flush(k: number, term = 7): void {
+  /**
+   * Flush step k: a column at T0 + k * STEP + offset. Writes agree between nodes per (bucket, k).
+   * A bucket is absent from it with probability `absent`.
+   */
+  flush(k: number, term = 7, absent = 0.3): void {
     const cells: Col['cells'] = [];
     for (let b = 0; b < BUCKETS; b++) {
-      if (this.rand() < 0.3) {
+      if (this.rand() < absent) {
         cells.push(undefined);
         continue;
       }
@@ -359,8 +362,82 @@ describe('follow state with the gateway history store', () => {
       expect(pauses).toBeGreaterThan(1);
       // A window the state covers does not touch the store.
       expect(f.answer(req(1))!.columnUnixMs.length).toBe(stateCols);
+
+      // Cache keys of a stored window: `from` moved inside a stored column is the same key;
+      // a roll-up written into the window (the store's span there changes) is a new one, one
+      // written outside it is not.
+      const key = (from: number) => f.answerKey(req(1, 0, from, base + 3 * TEN));
+      const inside = key(base + TEN + 1);
+      const wide = key(base - TEN);
+      expect(inside).not.toBeNull();
+      expect(key(base + TEN + 2)).toBe(inside);
+      store.write({ newBuckets: [], metaUpdates: [], columns: [{ tier: 1, column: rolled(-1) }] });
+      expect(key(base + TEN + 1)).toBe(inside);
+      expect(key(base - TEN)).not.toBe(wide);
     } finally {
       store.close();
     }
+  });
+});
+
+describe('follow state: answer cache keys', () => {
+  it('one key for every from/to selecting the same columns; a new key for any change an answer shows', async () => {
+    const a = new SimNode('a', 1_000, 11);
+    const b = new SimNode('b', 31_000, 12);
+    const nodes = [a, b];
+    const f = follower(nodes);
+    // a holds every bucket in every column: the largest tracked count (which answers show)
+    // stays the same whatever b's columns hold, so only the columns move the keys below.
+    const flushA = (k: number) => a.flush(k, 7, 0);
+    for (let k = 0; k < 6; k++) {
+      flushA(k);
+      b.flush(k);
+    }
+    await f.round();
+    await f.round();
+    const cols = f.columnsOf(READS).map((c) => c.t);
+    expect(cols.length).toBe(6);
+    const key = (from: number, to = 0) => f.answerKey(req(READS, 0, from, to));
+
+    // `from` moved by 1 ms between two flushes of the same aligned column: same key, same answer.
+    const from = cols[2] - STEP + 10_000; // after a's flush of the column before, before b's
+    expect(key(from)).not.toBeNull();
+    expect(key(from + 1)).toBe(key(from));
+    expect(f.answer(req(READS, 0, from + 1))).toEqual(f.answer(req(READS, 0, from)));
+    // ...but a `from` past every flush of that column selects fewer columns: another key.
+    expect(key(cols[2] + 1)).not.toBe(key(from));
+
+    // A closed window keeps its key while new columns arrive after it.
+    const closed = key(cols[1] - 1, cols[3]);
+    const open = key(0);
+    flushA(6);
+    await f.round();
+    expect(key(cols[1] - 1, cols[3])).toBe(closed);
+    const withA = key(0);
+    expect(withA).not.toBe(open);
+    // b's part of the same aligned column arrives a round later: the column is merged again
+    // (same time, same count of columns), and the key moves with it.
+    const onlyA = f.answer(req(READS));
+    b.flush(6);
+    await f.round();
+    expect(f.columnsOf(READS).length).toBe(7);
+    expect(key(0)).not.toBe(withA);
+    expect(f.answer(req(READS))).not.toEqual(onlyA);
+
+    // A node down: the closed window's columns are the same, its answer's statuses are not.
+    const up = key(cols[1] - 1, cols[3]);
+    b.up = false;
+    await f.round();
+    expect(f.answer(req(READS, 0, cols[1] - 1, cols[3]))?.nodes[1].ok).toBe(false);
+    const down = key(cols[1] - 1, cols[3]);
+    expect(down).not.toBe(up);
+    // Back: another key (the same as before it went down: the same answer).
+    b.up = true;
+    await f.round();
+    expect(key(cols[1] - 1, cols[3])).toBe(up);
+
+    // Not from the state (exact columns, fold): no key, the caller fans out.
+    expect(f.answerKey({ ...req(READS), exactColumns: true })).toBeNull();
+    expect(f.answerKey({ ...req(READS), foldKeySpace: true })).toBeNull();
   });
 });
