@@ -1,7 +1,6 @@
 // One binary server-streaming call over Connect or gRPC-Web with plain fetch, yielding each
-// message's encoded bytes. The live stream decodes them by hand (liveWire.ts), so Live needs
-// no protobuf-es; leanTransport.ts wraps the same call for connect's Transport. Errors are
-// RpcErrors (connect's codes), from opening and from reading alike.
+// message's encoded bytes: the live stream decodes them by hand (liveWire.ts), so Live needs
+// no protobuf-es. Errors are RpcErrors (connect's codes), from opening and from reading alike.
 
 import type { TransportKind } from './config.ts';
 import {

@@ -1,6 +1,9 @@
 // The page's fetch-based calls against a real server on both browser protocols: the matrix
-// (leanRpc.ts, no protobuf-es) and connect's Transport on fetch (leanTransport.ts: unary and
-// the StreamEvents server stream) give what connect-web's own transports give.
+// (leanRpc.ts, no protobuf-es), connect's Transport on fetch (leanTransport.ts: unary) and the
+// StreamEvents server stream decoded by hand (liveRpc.ts) give what connect-web's own
+// transports with protobuf-es give.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError, type Transport } from '@connectrpc/connect';
@@ -15,7 +18,7 @@ import { GetKeyVizMatrixResponseWireSchema } from '../../src/gen/keyviz_wire_pb.
 import { createAdminClient } from '../../src/api/client.ts';
 import { decodeMatrixWire } from '../../src/api/decodeMatrix.ts';
 import { leanTransport } from '../../src/api/leanTransport.ts';
-import type { LiveEvent } from '../../src/api/liveEvents.ts';
+import { LiveUnimplemented, type LiveEvent } from '../../src/api/liveEvents.ts';
 import { connectLiveStream } from '../helpers/genericLiveEvents.ts';
 import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
 
@@ -112,11 +115,29 @@ describe.each(KINDS)('%s', (kind) => {
     }
   }, 30_000);
 
+  it('StreamEvents where a server has no such route (404) ends in LiveUnimplemented', async () => {
+    // A plain HTTP server without the route, as a real node's HTTP listener answers it.
+    const bare = createServer((_req, res) => res.writeHead(404).end());
+    await new Promise<void>((ok) => bare.listen(0, '127.0.0.1', ok));
+    try {
+      const { port } = bare.address() as AddressInfo;
+      const client = createAdminClient({ baseUrl: `http://127.0.0.1:${port}`, transport: kind });
+      const ac = new AbortController();
+      const err = await (async () => {
+        for await (const _e of client.liveStream!({ series: ['writes'], rows: 8 }, ac.signal));
+      })().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LiveUnimplemented);
+    } finally {
+      bare.close();
+    }
+  });
+
   it('StreamEvents: opens, then one column per flush; abort ends it', async () => {
     const t = leanTransport({ baseUrl: s.http, transport: kind });
     const ac = new AbortController();
     const seen: LiveEvent[] = [];
-    const stream = connectLiveStream(t)({ series: ['writes'], rows: 32 }, ac.signal);
+    const client = createAdminClient({ baseUrl: s.http, transport: kind });
+    const stream = client.liveStream!({ series: ['writes'], rows: 32 }, ac.signal);
     const deadline = setTimeout(() => ac.abort(), 15_000);
     try {
       for await (const e of stream) {
