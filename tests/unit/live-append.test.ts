@@ -6,6 +6,7 @@ import {
   appendColumn,
   appendColumns,
   matrixColumns,
+  withNewerColumns,
   type LiveRow,
 } from '../../src/data/liveAppend.ts';
 import type { Matrix, RowMeta } from '../../src/data/matrix.ts';
@@ -281,5 +282,48 @@ describe('exact digits above 2^53 through live appends', () => {
   it('a gap replayed through matrixColumns carries the digits', () => {
     const cols = matrixColumns(base());
     expect(cols[1].rows.find((r) => r.meta.bucketId === 'route:2')?.exact).toBe(ABOVE53);
+  });
+});
+
+describe('withNewerColumns (a load that was on the wire while live columns came)', () => {
+  const held = makeMatrix(
+    [
+      { start: 'a', end: 'c', id: 'route:1' },
+      { start: 'e', end: 'g', id: 'route:2' },
+    ],
+    [1000, 2000, 3000, 4000],
+  );
+
+  it('takes on the held columns newer than the answer, values as held', () => {
+    // The answer was asked at 2000: its own rows (one new) and values.
+    const fresh = makeMatrix(
+      [
+        { start: 'a', end: 'c', id: 'route:1' },
+        { start: 'c', end: 'e', id: 'route:3' },
+      ],
+      [1000, 2000],
+      (r, c) => 50 + r * 10 + c,
+    );
+    const m = withNewerColumns(held, fresh, all);
+    expect(Array.from(m.columns)).toEqual([1000, 2000, 3000, 4000]);
+    // The answer's cells stay the answer's; the carried columns are the held matrix's.
+    const h2 = row(held, 'route:2');
+    expect(row(m, 'route:1')).toEqual([...row(fresh, 'route:1'), ...row(held, 'route:1').slice(2)]);
+    expect(row(m, 'route:2')).toEqual([0, 0, h2[2], h2[3]]);
+    expect(row(m, 'route:3')).toEqual([...row(fresh, 'route:3'), 0, 0]);
+  });
+
+  it('is the answer itself when nothing held is newer, or the series differ', () => {
+    const fresh = makeMatrix([{ start: 'a', end: 'c', id: 'route:1' }], [1000, 2000, 3000, 4000]);
+    expect(withNewerColumns(held, fresh, all)).toBe(fresh);
+    const other = makeMatrix([{ start: 'a', end: 'c', id: 'route:1' }], [1000], () => 1, 'reads');
+    expect(withNewerColumns(held, other, all)).toBe(other);
+  });
+
+  it('an empty answer takes every held column', () => {
+    const fresh = makeMatrix([], []);
+    expect(Array.from(withNewerColumns(held, fresh, all).columns)).toEqual([
+      1000, 2000, 3000, 4000,
+    ]);
   });
 });
