@@ -121,9 +121,7 @@ export function createAdminClient(opts: AdminClientOptions): AdminClient {
   return {
     async *liveStream(req, signal) {
       // Decoded by hand (liveWire.ts): Live does not wait for protobuf-es.
-      const m = await import('./liveRpc.ts');
-      const call = { baseUrl: opts.baseUrl, transport: opts.transport, fetch: opts.fetch };
-      yield* m.rpcLiveStream(call, headers)(req, signal);
+      yield* (await import('./liveRpc.ts')).rpcLiveStream(opts, headers)(req, signal);
     },
     async getMatrix(req, signal) {
       const t0 = performance.now();

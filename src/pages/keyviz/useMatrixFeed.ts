@@ -6,7 +6,7 @@ import type { RefreshSeconds } from '../../data/urlState.ts';
 import { warmLocale } from '../../data/format.ts';
 import { Poller } from './poller.ts';
 import type { LiveState, TransitionEvent } from './liveFollower.ts';
-import { carryLoaded, loadedOf } from './windowedClient.ts';
+import { carryLoaded } from './windowedClient.ts';
 
 export interface Feed {
   /** The last good matrix: kept on screen through later loads and failures. */
@@ -58,7 +58,7 @@ export function useMatrixFeed(client: AdminClient, req: Req): Feed {
   });
   const pollerRef = useRef<Poller<Matrix> | null>(null);
   // Live: a load's answer takes on the live columns that came while it was on the wire.
-  const carryRef = useRef<((held: Matrix, fresh: Matrix) => Matrix) | null>(null);
+  const carryRef = useRef<((held: Matrix | null, fresh: Matrix) => Matrix) | null>(null);
 
   useEffect(() => {
     const poller: Poller<Matrix> = new Poller<Matrix>({
@@ -73,8 +73,7 @@ export function useMatrixFeed(client: AdminClient, req: Req): Feed {
           o.ok
             ? {
                 ...s,
-                matrix:
-                  s.matrix && carryRef.current ? carryRef.current(s.matrix, o.value) : o.value,
+                matrix: carryRef.current?.(s.matrix, o.value) ?? o.value,
                 error: null,
                 loadedAt: Date.now(),
                 failures,
@@ -133,7 +132,8 @@ export function useMatrixFeed(client: AdminClient, req: Req): Feed {
     let stop: (() => void) | null = null;
     // Live's code loads when Live is picked: the first paint does not carry it.
     void import('./liveSession.ts').then((mod) => {
-      const { LiveFollower, appendColumns, withNewerColumns, ArrayPool, DEFAULT_MAX_COLUMNS } = mod;
+      const { LiveFollower, appendColumns, newerColumnsCarry, ArrayPool, DEFAULT_MAX_COLUMNS } =
+        mod;
       if (cancelled) return;
       // The row budget is applied inside the append (kept rows are copied once); the arrays of
       // this session's older matrices are reused (arrayPool.ts says when): a fresh 12 MB array
@@ -164,23 +164,13 @@ export function useMatrixFeed(client: AdminClient, req: Req): Feed {
         series,
         rows,
       );
-      // Only an answer with an open end reaches the live edge: a zoom into the past keeps its
-      // window (the stream's columns after it are drawn past a gap, as they were).
-      const carryOpts = { windowMs, maxColumns: DEFAULT_MAX_COLUMNS, maxRows: rows };
-      carryRef.current = (held, fresh) => {
-        if ((loadedOf(fresh)?.window.toMs ?? 0) !== 0) return fresh;
-        const out = withNewerColumns(held, fresh, carryOpts);
-        carryLoaded(fresh, out);
-        return out;
-      };
+      carryRef.current = newerColumnsCarry(windowMs, rows);
       follower.start();
-      stop = () => {
-        carryRef.current = null;
-        follower.stop();
-      };
+      stop = () => follower.stop();
     });
     return () => {
       cancelled = true;
+      carryRef.current = null;
       stop?.();
     };
   }, [refreshS, hasMatrix, liveClient, series, rows, windowMs]);
