@@ -11,6 +11,8 @@ import {
 } from '../../src/data/liveAppend.ts';
 import type { Matrix, RowMeta } from '../../src/data/matrix.ts';
 import { key, makeMatrix } from '../helpers/viewMatrix.ts';
+import { newerColumnsCarry } from '../../src/pages/keyviz/liveSession.ts';
+import { loadedOf, windowedClient } from '../../src/pages/keyviz/windowedClient.ts';
 
 const all = { windowMs: null, maxColumns: 1440 };
 
@@ -325,5 +327,29 @@ describe('withNewerColumns (a load that was on the wire while live columns came)
     expect(Array.from(withNewerColumns(held, fresh, all).columns)).toEqual([
       1000, 2000, 3000, 4000,
     ]);
+  });
+});
+
+describe("newerColumnsCarry (the page's use of withNewerColumns)", () => {
+  const held = makeMatrix([{ start: 'a', end: 'c', id: 'route:1' }], [1000, 2000, 3000]);
+  const answer = () => makeMatrix([{ start: 'a', end: 'c', id: 'route:1' }], [1000, 2000]);
+  const through = async (toMs: number) => {
+    const fresh = answer();
+    const client = windowedClient(
+      { getMatrix: () => Promise.resolve(fresh), getOverview: () => Promise.resolve(null) },
+      { window: () => ({ window: { fromMs: 1, toMs }, zoomed: toMs > 0 }), record: () => null },
+    );
+    return client.getMatrix({ series: 'writes', rows: 0 });
+  };
+
+  it('tops up an open-ended answer and keeps its loaded window; leaves a bounded one', async () => {
+    const carry = newerColumnsCarry(null, 0);
+    const open = await through(0);
+    const out = carry(held, open);
+    expect(Array.from(out.columns)).toEqual([1000, 2000, 3000]);
+    expect(loadedOf(out)).toEqual(loadedOf(open));
+    const bounded = await through(2500);
+    expect(carry(held, bounded)).toBe(bounded);
+    expect(carry(null, open)).toBe(open);
   });
 });
