@@ -134,9 +134,19 @@ export const FIRST_PAINT_JS_BUDGET_BYTES = 100_000;
  * Break marks closer than a glyph share one mark with their count (clusterMarks, clusterText:
  * the key axis was a block of red lines over unreadable labels where many breaks sat close):
  * 200,526 / 122,617 B; the total ceiling went up for it (200,300 -> 200,600).
+ * Then Live's stream stopped going through protobuf-es (issue 15): its events are fetched and
+ * decoded by hand (src/api/liveRpc.ts, leanStream.ts, liveWire.ts: Live's own chunk, 2.2 kB),
+ * leanTransport kept unary calls only (-0.8 kB in the console's transport chunk) and
+ * liveEvents.ts only the JSON source's server-sent events (-0.6 kB); a load under Live carries
+ * the live columns its answer missed (the carry in Live's chunk; its hook and the new lazy
+ * import's glue on the first paint). protobuf-es itself stays (the header's node name and the
+ * console pages call through it), so nothing left the bundle: measured on that branch before
+ * and after, 200,266 -> 201,451 B in all, 122,628 -> 122,742 B first paint. Those two are the
+ * reasons both ceilings went up (200,300 -> 201,500; 122,700 -> 122,800).
+ * Both on main: 201,707 / 122,737 B (ceilings 201,800 and 122,800).
  */
-export const PAGE_JS_CEILING_BYTES = 200_600;
-export const FIRST_PAINT_JS_CEILING_BYTES = 122_700;
+export const PAGE_JS_CEILING_BYTES = 201_800;
+export const FIRST_PAINT_JS_CEILING_BYTES = 122_800;
 
 /** Builds the page into `outDir` (a fresh folder of the caller's), for `base`. */
 export function buildPageInto(outDir: string, base = '/'): void {

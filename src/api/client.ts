@@ -1,7 +1,7 @@
 // The page's Admin client. GetKeyVizMatrix is one plain fetch (src/api/leanRpc.ts), its request
 // encoded and its answer split by hand (decodeMatrix.ts, decodeRow.ts): the heatmap's first
-// paint needs neither protobuf-es nor connect-web. The node's name and the live stream use
-// connect-web, loaded on first use (rpcTransport.ts).
+// paint needs neither protobuf-es nor connect-web. The live stream is decoded by hand too
+// (liveRpc.ts); the node's name uses protobuf-es, loaded on first use (rpcTransport.ts).
 
 import type { Transport } from '@connectrpc/connect';
 import type { GetClusterOverviewResponse } from '../gen/admin_pb.ts';
@@ -120,8 +120,8 @@ export function createAdminClient(opts: AdminClientOptions): AdminClient {
 
   return {
     async *liveStream(req, signal) {
-      const [m, t] = await Promise.all([loadRpc(), transport()]);
-      yield* m.connectLiveStream(t, headers)(req, signal);
+      // Decoded by hand (liveWire.ts): Live does not wait for protobuf-es.
+      yield* (await import('./liveRpc.ts')).rpcLiveStream(opts, headers)(req, signal);
     },
     async getMatrix(req, signal) {
       const t0 = performance.now();

@@ -1,17 +1,8 @@
-// The page's side of StreamEvents: Connect / gRPC-Web server streaming for the
-// binary sources, server-sent events read through fetch for the JSON source. Both
-// give the same LiveEvent values; a server without the stream (a real node today)
+// The page's side of StreamEvents: the LiveEvent every source gives, and server-sent events
+// read through fetch for the JSON source (Connect / gRPC-Web: liveRpc.ts, decoded by hand in
+// liveWire.ts). Both give the same LiveEvent values; a server without the stream (a real node today)
 // ends the iteration with a LiveUnimplemented error, so the caller can poll.
-import { create } from '@bufbuild/protobuf';
-import { Code, ConnectError, type Transport } from '@connectrpc/connect';
-import {
-  Admin,
-  KeyVizSeries,
-  StreamEventsRequestSchema,
-  type KeyVizRow,
-  type StreamEventsEvent,
-} from '../gen/admin_pb.ts';
-import { matrixColumns, type LiveColumn, type LiveRow } from '../data/liveAppend.ts';
+import { matrixColumns, type LiveColumn } from '../data/liveAppend.ts';
 import type { Series } from '../data/matrix.ts';
 import { fromBase64 } from '../data/keys.ts';
 import { decodeMatrixJson, JsonApiError, quoteRouteIds } from './jsonSource.ts';
@@ -44,105 +35,7 @@ export type LiveStream = (req: LiveRequest, signal: AbortSignal) => AsyncIterabl
 import { LiveUnimplemented } from './liveUnimplemented.ts';
 export { LiveUnimplemented };
 
-const SERIES_ENUM: Record<Series, KeyVizSeries> = {
-  reads: KeyVizSeries.KEYVIZ_SERIES_READS,
-  writes: KeyVizSeries.KEYVIZ_SERIES_WRITES,
-  read_bytes: KeyVizSeries.KEYVIZ_SERIES_READ_BYTES,
-  write_bytes: KeyVizSeries.KEYVIZ_SERIES_WRITE_BYTES,
-};
-const SERIES_SET = new Set<string>(Object.keys(SERIES_ENUM));
-const SERIES_NAME = new Map<number, Series>(
-  Object.entries(SERIES_ENUM).map(([k, v]) => [v, k as Series]),
-);
-
-const TWO_53 = 2n ** 53n;
-
-function rowOf(r: KeyVizRow): LiveRow {
-  const v = r.values[0] ?? 0n;
-  const value = Number(v);
-  return {
-    // A double rounds at 2^53: the digits travel beside it, as in a full answer.
-    ...(v >= TWO_53 && { exact: v.toString() }),
-    meta: {
-      bucketId: r.bucketId,
-      start: r.start,
-      end: r.end,
-      label: r.label,
-      aggregate: r.aggregate,
-      routeIds: r.routeIds.map(String),
-      routeIdsTruncated: r.routeIdsTruncated,
-      routeCount: r.routeCount.toString(),
-      total: value,
-      contributingNodes: r.contributingNodes,
-    },
-    value,
-    raftGroupId: Number(r.raftGroupIds[0] ?? 0n),
-    leaderTerm: Number(r.leaderTerms[0] ?? 0n),
-  };
-}
-
-/** A StreamEventsEvent -> LiveEvent (null for what the page does not use). */
-export function fromEventMessage(ev: StreamEventsEvent): LiveEvent | null {
-  const e = ev.event;
-  if (e.case === 'keyvizColumn') {
-    return {
-      kind: 'column',
-      series: SERIES_NAME.get(e.value.series) ?? 'writes',
-      column: { unixMs: Number(e.value.columnUnixMs), rows: e.value.rows.map(rowOf) },
-    };
-  }
-  if (e.case === 'routeTransition') {
-    const v = e.value;
-    return {
-      kind: 'transition',
-      transition: v.kind === 'merge' ? 'merge' : 'split',
-      parentRouteId: v.parentRouteId.toString(),
-      childRouteIds: v.childRouteIds.map(String),
-      lineageId: v.lineageId,
-      unixMs: Number(v.unixMs),
-      start: v.start,
-      end: v.end,
-      boundary: v.boundary,
-    };
-  }
-  if (ev.heartbeatUnixMs !== 0n) return { kind: 'heartbeat' };
-  return null;
-}
-
-async function* once<T>(v: T): AsyncIterable<T> {
-  yield v;
-}
-
-/** StreamEvents over a Connect or gRPC-Web transport. */
-export function connectLiveStream(
-  transport: Transport,
-  headers: () => Record<string, string> | undefined,
-): LiveStream {
-  return async function* (req, signal) {
-    const input = create(StreamEventsRequestSchema, {
-      series: req.series.map((s) => SERIES_ENUM[s]),
-      rows: req.rows,
-    });
-    try {
-      const res = await transport.stream(
-        Admin.method.streamEvents,
-        signal,
-        undefined,
-        headers(),
-        once(input),
-      );
-      yield { kind: 'open' };
-      for await (const ev of res.message) {
-        const e = fromEventMessage(ev);
-        if (e) yield e;
-      }
-    } catch (err) {
-      const ce = ConnectError.from(err);
-      if (ce.code === Code.Unimplemented) throw new LiveUnimplemented(ce.rawMessage);
-      throw ce;
-    }
-  };
-}
+const SERIES_SET = new Set<string>(['reads', 'writes', 'read_bytes', 'write_bytes']);
 
 interface SseFrame {
   event: string;

@@ -1,5 +1,5 @@
 // protobuf-es and a connect Transport (leanTransport.ts, on fetch) for the calls beyond the
-// heatmap's matrix (the node's name, the live stream, the console pages, hot keys). Imported
+// heatmap's matrix and the live stream (the node's name, the console pages, hot keys). Imported
 // lazily: the first paint of /keyviz does its one call with src/api/leanRpc.ts and never waits
 // for this module (issue 17's bundle).
 
@@ -62,5 +62,3 @@ export function overviewOfNode(
   const self = nodes.length === 1 ? { nodeId: nodes[0].node } : undefined;
   return create(GetClusterOverviewResponseSchema, { self, nodes });
 }
-
-export { connectLiveStream } from './liveEvents.ts';

@@ -250,10 +250,13 @@ function pickRows(
   return all.slice(0, maxRows).sort((a, b) => a - b);
 }
 
-/** A matrix's columns as live columns (a gap filled by GetKeyVizMatrix after a reconnect). */
-export function matrixColumns(gap: Matrix): LiveColumn[] {
+/**
+ * A matrix's columns (from index `from` on) as live columns: a gap filled by GetKeyVizMatrix
+ * after a reconnect, or the live columns a slower load did not have yet (withNewerColumns).
+ */
+export function matrixColumns(gap: Matrix, from = 0): LiveColumn[] {
   const out: LiveColumn[] = [];
-  for (let j = 0; j < gap.colCount; j++) {
+  for (let j = Math.max(0, from); j < gap.colCount; j++) {
     const rows: LiveRow[] = [];
     for (let i = 0; i < gap.rowCount; i++) {
       const at = i * gap.colCount + j;
@@ -273,6 +276,21 @@ export function matrixColumns(gap: Matrix): LiveColumn[] {
     out.push({ unixMs: gap.columns[j], rows });
   }
   return out;
+}
+
+/**
+ * `fresh` (a load's answer) with the columns of `held` (the matrix it replaces) newer than its
+ * newest. Under Live a load's answer is as old as its request: columns the stream appended to
+ * `held` while it was on the wire would otherwise leave a hole, drawn as the server pausing.
+ * Same series only; `fresh` itself when `held` has nothing newer.
+ */
+export function withNewerColumns(held: Matrix, fresh: Matrix, opts: AppendOptions): Matrix {
+  if (held.series !== fresh.series || held.colCount === 0) return fresh;
+  const newest = fresh.colCount > 0 ? fresh.columns[fresh.colCount - 1] : -Infinity;
+  let j = held.colCount;
+  while (j > 0 && held.columns[j - 1] > newest) j--;
+  if (j === held.colCount) return fresh;
+  return appendColumns(fresh, matrixColumns(held, j), opts);
 }
 
 /**

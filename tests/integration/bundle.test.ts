@@ -63,6 +63,17 @@ describe('the built page', () => {
     expect(gzip).toBeLessThanOrEqual(FIRST_PAINT_JS_CEILING_BYTES);
   });
 
+  it("Live's stream chunk carries no protobuf-es (its events are decoded by hand)", () => {
+    const assets = join(dist, 'assets');
+    const live = readdirSync(assets).filter((f) => /^liveRpc-.*\.js$/.test(f));
+    expect(live).toHaveLength(1);
+    const src = readFileSync(join(assets, live[0]), 'utf8');
+    expect(src).toContain('/Admin/StreamEvents');
+    expect(src).not.toContain('$typeName');
+    // Nor does it import the chunks that hold protobuf-es and the generated schemas.
+    expect(src).not.toMatch(/from"\.\/(admin_pb|rpcTransport)-/);
+  });
+
   it('carries no descriptor.proto schema and no protobuf JSON codec', () => {
     expect(js).not.toContain('google/protobuf/descriptor.proto');
     expect(js).not.toContain('ExtensionRangeOptions'); // a name only descriptor.proto's boot has

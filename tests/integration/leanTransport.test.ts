@@ -1,6 +1,9 @@
 // The page's fetch-based calls against a real server on both browser protocols: the matrix
-// (leanRpc.ts, no protobuf-es) and connect's Transport on fetch (leanTransport.ts: unary and
-// the StreamEvents server stream) give what connect-web's own transports give.
+// (leanRpc.ts, no protobuf-es), connect's Transport on fetch (leanTransport.ts: unary) and the
+// StreamEvents server stream decoded by hand (liveRpc.ts) give what connect-web's own
+// transports with protobuf-es give.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError, type Transport } from '@connectrpc/connect';
@@ -15,7 +18,8 @@ import { GetKeyVizMatrixResponseWireSchema } from '../../src/gen/keyviz_wire_pb.
 import { createAdminClient } from '../../src/api/client.ts';
 import { decodeMatrixWire } from '../../src/api/decodeMatrix.ts';
 import { leanTransport } from '../../src/api/leanTransport.ts';
-import { connectLiveStream, type LiveEvent } from '../../src/api/liveEvents.ts';
+import { LiveUnimplemented, type LiveEvent } from '../../src/api/liveEvents.ts';
+import { connectLiveStream } from '../helpers/genericLiveEvents.ts';
 import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
 
 let s: SpawnedServer;
@@ -78,14 +82,62 @@ describe.each(KINDS)('%s', (kind) => {
     expect((err as ConnectError).code).toBe(Code.Unimplemented);
   });
 
+  it('StreamEvents through the page client (decoded by hand) equals protobuf-es', async () => {
+    const ac = new AbortController();
+    const deadline = setTimeout(() => ac.abort(), 20_000);
+    const req = { series: ['writes' as const], rows: 32 };
+    const columns = async (stream: AsyncIterable<LiveEvent>) => {
+      const out = new Map<number, LiveEvent>();
+      let opened = false;
+      for await (const e of stream) {
+        if (e.kind === 'open') opened = true;
+        if (e.kind === 'column') out.set(e.column.unixMs, e);
+        if (out.size >= 3) break;
+      }
+      expect(opened).toBe(true);
+      return out;
+    };
+    try {
+      const client = createAdminClient({ baseUrl: s.http, transport: kind });
+      const [ours, theirs] = await Promise.all([
+        columns(client.liveStream!(req, ac.signal)),
+        columns(connectLiveStream(reference(kind))(req, ac.signal)),
+      ]);
+      // Both streams saw the same flushes (one may have joined a flush later).
+      const both = [...ours.keys()].filter((t) => theirs.has(t));
+      expect(both.length).toBeGreaterThanOrEqual(1);
+      for (const t of both) expect(ours.get(t)).toEqual(theirs.get(t));
+      const one = ours.get(both[0]);
+      expect(one?.kind === 'column' && one.column.rows.length).toBeGreaterThan(0);
+    } finally {
+      clearTimeout(deadline);
+      ac.abort();
+    }
+  }, 30_000);
+
+  it('StreamEvents where a server has no such route (404) ends in LiveUnimplemented', async () => {
+    // A plain HTTP server without the route, as a real node's HTTP listener answers it.
+    const bare = createServer((_req, res) => res.writeHead(404).end());
+    await new Promise<void>((ok) => bare.listen(0, '127.0.0.1', ok));
+    try {
+      const { port } = bare.address() as AddressInfo;
+      const client = createAdminClient({ baseUrl: `http://127.0.0.1:${port}`, transport: kind });
+      const ac = new AbortController();
+      const err = await (async () => {
+        for await (const _e of client.liveStream!({ series: ['writes'], rows: 8 }, ac.signal));
+      })().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LiveUnimplemented);
+    } finally {
+      bare.close();
+    }
+  });
+
   it('StreamEvents: opens, then one column per flush; abort ends it', async () => {
     const t = leanTransport({ baseUrl: s.http, transport: kind });
     const ac = new AbortController();
     const seen: LiveEvent[] = [];
-    const stream = connectLiveStream(t, () => undefined)(
-      { series: ['writes'], rows: 32 },
-      ac.signal,
-    );
+    const client = createAdminClient({ baseUrl: s.http, transport: kind });
+    const stream = client.liveStream!({ series: ['writes'], rows: 32 }, ac.signal);
     const deadline = setTimeout(() => ac.abort(), 15_000);
     try {
       for await (const e of stream) {

@@ -6,10 +6,13 @@ import {
   appendColumn,
   appendColumns,
   matrixColumns,
+  withNewerColumns,
   type LiveRow,
 } from '../../src/data/liveAppend.ts';
 import type { Matrix, RowMeta } from '../../src/data/matrix.ts';
 import { key, makeMatrix } from '../helpers/viewMatrix.ts';
+import { newerColumnsCarry } from '../../src/pages/keyviz/liveSession.ts';
+import { loadedOf, windowedClient } from '../../src/pages/keyviz/windowedClient.ts';
 
 const all = { windowMs: null, maxColumns: 1440 };
 
@@ -281,5 +284,72 @@ describe('exact digits above 2^53 through live appends', () => {
   it('a gap replayed through matrixColumns carries the digits', () => {
     const cols = matrixColumns(base());
     expect(cols[1].rows.find((r) => r.meta.bucketId === 'route:2')?.exact).toBe(ABOVE53);
+  });
+});
+
+describe('withNewerColumns (a load that was on the wire while live columns came)', () => {
+  const held = makeMatrix(
+    [
+      { start: 'a', end: 'c', id: 'route:1' },
+      { start: 'e', end: 'g', id: 'route:2' },
+    ],
+    [1000, 2000, 3000, 4000],
+  );
+
+  it('takes on the held columns newer than the answer, values as held', () => {
+    // The answer was asked at 2000: its own rows (one new) and values.
+    const fresh = makeMatrix(
+      [
+        { start: 'a', end: 'c', id: 'route:1' },
+        { start: 'c', end: 'e', id: 'route:3' },
+      ],
+      [1000, 2000],
+      (r, c) => 50 + r * 10 + c,
+    );
+    const m = withNewerColumns(held, fresh, all);
+    expect(Array.from(m.columns)).toEqual([1000, 2000, 3000, 4000]);
+    // The answer's cells stay the answer's; the carried columns are the held matrix's.
+    const h2 = row(held, 'route:2');
+    expect(row(m, 'route:1')).toEqual([...row(fresh, 'route:1'), ...row(held, 'route:1').slice(2)]);
+    expect(row(m, 'route:2')).toEqual([0, 0, h2[2], h2[3]]);
+    expect(row(m, 'route:3')).toEqual([...row(fresh, 'route:3'), 0, 0]);
+  });
+
+  it('is the answer itself when nothing held is newer, or the series differ', () => {
+    const fresh = makeMatrix([{ start: 'a', end: 'c', id: 'route:1' }], [1000, 2000, 3000, 4000]);
+    expect(withNewerColumns(held, fresh, all)).toBe(fresh);
+    const other = makeMatrix([{ start: 'a', end: 'c', id: 'route:1' }], [1000], () => 1, 'reads');
+    expect(withNewerColumns(held, other, all)).toBe(other);
+  });
+
+  it('an empty answer takes every held column', () => {
+    const fresh = makeMatrix([], []);
+    expect(Array.from(withNewerColumns(held, fresh, all).columns)).toEqual([
+      1000, 2000, 3000, 4000,
+    ]);
+  });
+});
+
+describe("newerColumnsCarry (the page's use of withNewerColumns)", () => {
+  const held = makeMatrix([{ start: 'a', end: 'c', id: 'route:1' }], [1000, 2000, 3000]);
+  const answer = () => makeMatrix([{ start: 'a', end: 'c', id: 'route:1' }], [1000, 2000]);
+  const through = async (toMs: number) => {
+    const fresh = answer();
+    const client = windowedClient(
+      { getMatrix: () => Promise.resolve(fresh), getOverview: () => Promise.resolve(null) },
+      { window: () => ({ window: { fromMs: 1, toMs }, zoomed: toMs > 0 }), record: () => null },
+    );
+    return client.getMatrix({ series: 'writes', rows: 0 });
+  };
+
+  it('tops up an open-ended answer and keeps its loaded window; leaves a bounded one', async () => {
+    const carry = newerColumnsCarry(null, 0);
+    const open = await through(0);
+    const out = carry(held, open);
+    expect(Array.from(out.columns)).toEqual([1000, 2000, 3000]);
+    expect(loadedOf(out)).toEqual(loadedOf(open));
+    const bounded = await through(2500);
+    expect(carry(held, bounded)).toBe(bounded);
+    expect(carry(null, open)).toBe(open);
   });
 });

@@ -1,8 +1,9 @@
 // Live columns above 2^53 (issue 12): both stream forms hand the page every digit, as a full
 // answer does. A double would turn 2^64 - 1 into 18446744073709551616.
-import { create } from '@bufbuild/protobuf';
+import { create, toBinary } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
-import { fromEventMessage, fromSseFrame } from '../../src/api/liveEvents.ts';
+import { fromSseFrame } from '../../src/api/liveEvents.ts';
+import { decodeStreamEvent } from '../../src/api/liveWire.ts';
 import {
   KeyVizColumnSchema,
   KeyVizRowSchema,
@@ -53,7 +54,7 @@ describe('live column rows keep uint64 digits', () => {
         }),
       },
     });
-    const e = fromEventMessage(ev);
+    const e = decodeStreamEvent(toBinary(StreamEventsEventSchema, ev));
     if (e?.kind !== 'column') throw new Error('not a column');
     expect(e.column.rows[0].exact).toBe(MAX64);
     expect(e.column.rows[1].exact).toBeUndefined();

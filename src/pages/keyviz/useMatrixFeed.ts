@@ -57,6 +57,8 @@ export function useMatrixFeed(client: AdminClient, req: Req): Feed {
     transitions: [],
   });
   const pollerRef = useRef<Poller<Matrix> | null>(null);
+  // Live: a load's answer takes on the live columns that came while it was on the wire.
+  const carryRef = useRef<((held: Matrix | null, fresh: Matrix) => Matrix) | null>(null);
 
   useEffect(() => {
     const poller: Poller<Matrix> = new Poller<Matrix>({
@@ -71,7 +73,7 @@ export function useMatrixFeed(client: AdminClient, req: Req): Feed {
           o.ok
             ? {
                 ...s,
-                matrix: o.value,
+                matrix: carryRef.current?.(s.matrix, o.value) ?? o.value,
                 error: null,
                 loadedAt: Date.now(),
                 failures,
@@ -130,7 +132,8 @@ export function useMatrixFeed(client: AdminClient, req: Req): Feed {
     let stop: (() => void) | null = null;
     // Live's code loads when Live is picked: the first paint does not carry it.
     void import('./liveSession.ts').then((mod) => {
-      const { LiveFollower, appendColumns, ArrayPool, DEFAULT_MAX_COLUMNS } = mod;
+      const { LiveFollower, appendColumns, newerColumnsCarry, ArrayPool, DEFAULT_MAX_COLUMNS } =
+        mod;
       if (cancelled) return;
       // The row budget is applied inside the append (kept rows are copied once); the arrays of
       // this session's older matrices are reused (arrayPool.ts says when): a fresh 12 MB array
@@ -161,11 +164,13 @@ export function useMatrixFeed(client: AdminClient, req: Req): Feed {
         series,
         rows,
       );
+      carryRef.current = newerColumnsCarry(windowMs, rows);
       follower.start();
       stop = () => follower.stop();
     });
     return () => {
       cancelled = true;
+      carryRef.current = null;
       stop?.();
     };
   }, [refreshS, hasMatrix, liveClient, series, rows, windowMs]);

@@ -12,6 +12,8 @@ import type { RecordFile } from '../../data/view/recordFile.ts';
 export interface Loaded {
   window: FetchWindow;
   zoomed: boolean;
+  /** An opened record file answered, not the server. */
+  record?: true;
 }
 
 export interface WindowSource {
@@ -45,7 +47,7 @@ export function windowedClient(inner: AdminClient, src: WindowSource): AdminClie
       const m = rec
         ? (await import('../../data/view/recordFile.ts')).recordToMatrix(rec, q)
         : await inner.getMatrix(q, signal);
-      loaded.set(m, l);
+      loaded.set(m, rec ? { ...l, record: true } : l);
       return m;
     },
     getOverview: (signal) => inner.getOverview(signal),
