@@ -172,6 +172,19 @@ export function appendColumn(m: Matrix, col: LiveColumn, opts: AppendOptions): M
     conflicts,
   };
   if (exactValues) out.exactValues = exactValues;
+  // Widths (the server's stored roll-ups are wider): the kept columns keep theirs, and the new
+  // one is a step, as wide as the newest before it (live columns are raw steps, as the newest
+  // column of any answer is). Without them older roll-ups were laid out one step wide.
+  if (m.columnWidths && oldCols > 0) {
+    const widths = new Float64Array(colCount);
+    widths.set(m.columnWidths.subarray(first, oldCols));
+    widths[kept] = m.columnWidths[oldCols - 1];
+    out.columnWidths = widths;
+  }
+  // The budget's count of buckets is the last answer's (a stream column does not carry it).
+  if (m.trackedBuckets !== undefined && m.trackedBuckets > rowCount) {
+    out.trackedBuckets = m.trackedBuckets;
+  }
   let sameRows = rowCount === m.rowCount;
   for (let n = 0; sameRows && n < rowCount; n++) sameRows = order[picked[n]] === n;
   setAppendOrigin(out, { base: new WeakRef(m), dropped: first, sameRows });

@@ -115,6 +115,29 @@ describe('appendColumn', () => {
     expect(Array.from(capped.columns)).toEqual([2000, 3000]);
   });
 
+  it("keeps the answer's column widths (stored roll-ups) and its tracked-bucket count", () => {
+    // Column 1000 is a 10-minute roll-up, 2000 a 1-minute step; the budget left buckets out.
+    const wide: Matrix = {
+      ...base,
+      columnWidths: Float64Array.from([600_000, 60_000]),
+      trackedBuckets: 9,
+    };
+    const m = appendColumn(wide, { unixMs: 3000, rows: [] }, all);
+    expect(Array.from(m.columnWidths!)).toEqual([600_000, 60_000, 60_000]);
+    expect(m.trackedBuckets).toBe(9);
+    // Sliding out the roll-up slides its width out too.
+    const slid = appendColumn(
+      wide,
+      { unixMs: 3000, rows: [] },
+      { windowMs: 1500, maxColumns: 1440 },
+    );
+    expect(Array.from(slid.columnWidths!)).toEqual([60_000, 60_000]);
+    // Without widths or a count (a node's answer), none appear.
+    const plain = appendColumn(base, { unixMs: 3000, rows: [] }, all);
+    expect(plain.columnWidths).toBeUndefined();
+    expect(plain.trackedBuckets).toBeUndefined();
+  });
+
   it('carries raft groups and leader terms once a column has them', () => {
     const m = appendColumn(base, { unixMs: 3000, rows: [live(base.rows[0], 2, 9)] }, all);
     expect(m.leaderTerms).not.toBeNull();
