@@ -144,8 +144,10 @@ export const FIRST_PAINT_JS_BUDGET_BYTES = 100_000;
  * and after, 200,266 -> 201,451 B in all, 122,628 -> 122,742 B first paint. Those two are the
  * reasons both ceilings went up (200,300 -> 201,500; 122,700 -> 122,800).
  * Both on main: 201,707 / 122,737 B (ceilings 201,800 and 122,800).
+ * A live column keeps the answer's column widths and tracked-bucket count (appendColumn):
+ * 201,818 / 122,744 B; total ceiling 201,800 -> 201,900.
  */
-export const PAGE_JS_CEILING_BYTES = 201_800;
+export const PAGE_JS_CEILING_BYTES = 201_900;
 export const FIRST_PAINT_JS_CEILING_BYTES = 122_800;
 
 /** Builds the page into `outDir` (a fresh folder of the caller's), for `base`. */
