@@ -497,13 +497,17 @@ export async function run(): Promise<void> {
     console.log(
       `RSS ${SETTLE_S} s after load: ${f0(after)} MB vs idle ${f0(idle)} MB (${f1((100 * (after - idle)) / idle)}%, target: at most 10% above; below means the idle cache expired)`,
     );
-    const loop = (
-      (await (await fetch(`${s.http}/healthz/detail`)).json()) as {
-        eventLoopDelay?: { worstMaxMs: number };
-      }
-    ).eventLoopDelay;
+    const detail = (await (await fetch(`${s.http}/healthz/detail`)).json()) as {
+      eventLoopDelay?: { worstMaxMs: number };
+      idleGc?: { runs: number; lastMs: number; lastFreedMb: number };
+    };
+    const loop = detail.eventLoopDelay;
+    const gc = detail.idleGc;
     console.log(
       `server's own event-loop delay, worst 10 s window's max since start: ${loop ? f0(loop.worstMaxMs) : '-'} ms`,
+    );
+    console.log(
+      `server's collections once quiet: ${gc ? `${gc.runs}, the last freed ${gc.lastFreedMb} MB in ${gc.lastMs} ms` : '-'}`,
     );
     console.log(`  idle:            ${idleMemory}`);
     console.log(`  ${SETTLE_S} s after load: ${afterMemory}`);

@@ -20,6 +20,7 @@ import { composeHandlers, type SubHandler } from './http/compose.ts';
 import { createCors } from './http/cors.ts';
 import { healthz } from './http/healthz.ts';
 import { healthDetailHandler } from './history/healthDetail.ts';
+import { startIdleGc } from './http/idleGc.ts';
 import { watchLoopDelay } from './http/loopDelay.ts';
 import { streamsHealthz } from './events/healthz.ts';
 import { checkListenAuth, hostForUrl, parseListen } from './http/listenAddress.ts';
@@ -163,6 +164,8 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
     maxInFlight: flags.matrixMaxInFlight,
     maxQueued: flags.matrixMaxQueued,
   });
+  // A collection once quiet after heavy answers (their garbage would stay in the RSS).
+  const idleGc = startIdleGc({ busyCount: () => admission.granted });
 
   let jsonApi: SubHandler;
   try {
@@ -219,6 +222,7 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
         }),
         ...(follower && { follow: { ...follower.stats, version: follower.version } }),
         eventLoopDelay: loopDelay.read(),
+        idleGc: idleGc.stats,
       }),
     ),
     streamsHealthz(source.streamStats),
@@ -267,6 +271,7 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
       source.finalFlush();
       source.stop();
       loopDelay.stop();
+      idleGc.stop();
       try {
         record();
       } catch (e) {

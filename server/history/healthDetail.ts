@@ -6,6 +6,7 @@
 // stays after a load can be told apart: the heap, buffers still held, or the allocator.
 import { goneBeforeAnswer } from '../http/clientLeft.ts';
 import type { SubHandler } from '../http/compose.ts';
+import type { IdleGcStats } from '../http/idleGc.ts';
 import type { LoopDelayHealth } from '../http/loopDelay.ts';
 import type { HistoryHealth } from './writer.ts';
 
@@ -37,6 +38,7 @@ export function healthDetailHandler(
     matrixCache?: MatrixCacheHealth;
     follow?: FollowHealth;
     eventLoopDelay?: LoopDelayHealth;
+    idleGc?: IdleGcStats;
   } = () => ({}),
 ): SubHandler {
   return (req, res) => {

@@ -24,6 +24,8 @@ export class Admission {
   private readonly queue: Waiter[] = [];
   /** Calls refused since start (diagnostics, tests). */
   refused = 0;
+  /** Calls granted a slot since start (tells a quiet server from a busy one: idleGc.ts). */
+  granted = 0;
 
   constructor(readonly limits: AdmissionLimits = DEFAULT_ADMISSION) {}
 
@@ -39,6 +41,7 @@ export class Admission {
     if (signal.aborted) return Promise.resolve({ ok: false, reason: 'aborted' });
     if (this.inFlight < this.limits.maxInFlight) {
       this.inFlight++;
+      this.granted++;
       return Promise.resolve(this.ticket());
     }
     if (this.queue.length >= this.limits.maxQueued) {
@@ -73,6 +76,7 @@ export class Admission {
         const next = this.queue.shift();
         if (next) {
           this.inFlight++;
+          this.granted++;
           next.grant(this.ticket());
         }
       },
