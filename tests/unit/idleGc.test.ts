@@ -5,13 +5,11 @@ import { startIdleGc } from '../../server/http/idleGc.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** About `mb` MB of small objects, dropped at once: garbage only a collection frees. */
+/** About `mb` MB of small objects, unreachable once this returns: garbage only a collection frees. */
 function garbage(mb: number): number {
-  let a: { i: number; s: string }[] | null = [];
+  const a: { i: number; s: string }[] = [];
   for (let i = 0; i < mb * 12_000; i++) a.push({ i, s: `x${i}` });
-  const n = a.length;
-  a = null;
-  return n;
+  return a.length;
 }
 
 describe('startIdleGc', () => {
