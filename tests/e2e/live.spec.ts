@@ -1,8 +1,12 @@
 // The Live refresh in Chromium: the page gains a column at each flush through
 // StreamEvents with no matrix request, says it is live, and a split during the
 // session shows its marker on the time axis.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
+import { parseRecordFile, recordToMatrix } from '../../src/data/view/recordFile.ts';
+import { spawnServer, workloadFlags, type SpawnedServer } from '../helpers/spawnServer.ts';
 import { installFetchProbe, probeStats, waitForHeatmap } from './support.ts';
 
 let s: SpawnedServer;
@@ -65,4 +69,42 @@ test('Live appends a column per flush with no matrix request, and marks splits',
     'aria-label',
     /events? in view: /,
   );
+});
+
+test('an opened record file is not refreshed: Live stops while it is shown, and resumes after', async ({
+  page,
+}) => {
+  // A small recording (written when its server stops).
+  const recPath = path.join(mkdtempSync(path.join(tmpdir(), 'keyviz-live-rec-')), 'rec.jsonl');
+  const rec = await spawnServer([
+    ...workloadFlags({ backfill: '2h', routes: 30, seed: 3 }),
+    '--record',
+    recPath,
+  ]);
+  await rec.stop();
+  const want = recordToMatrix(parseRecordFile(readFileSync(recPath, 'utf8')), {
+    series: 'writes',
+    rows: 1024,
+  });
+  const streams: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('StreamEvents')) streams.push(r.url());
+  });
+  await page.goto(`${s.http}/keyviz?refresh=live`);
+  await waitForHeatmap(page);
+  await expect(page.getByTestId('live-status')).toHaveAttribute('data-state', 'live');
+  await page.getByLabel('Open record file').setInputFiles(recPath);
+  await expect(page.getByTestId('record-banner')).toContainText('Showing file rec.jsonl');
+  const shown = `${want.rowCount} rows × ${want.colCount} columns`;
+  await expect(page.getByTestId('summary')).toContainText(shown);
+  await expect(page.getByTestId('live-status')).toHaveAttribute('data-state', 'off');
+  // Several flushes later (1 s step) the file is still what is shown, and no stream was opened.
+  const opened = streams.length;
+  await page.waitForTimeout(3500);
+  await expect(page.getByTestId('summary')).toContainText(shown);
+  expect(streams.length).toBe(opened);
+  // Back to live: the stream again.
+  await page.getByRole('button', { name: 'Back to live' }).click();
+  await expect(page.getByTestId('live-status')).toHaveAttribute('data-state', 'live');
+  expect(streams.length).toBeGreaterThan(opened);
 });

@@ -71,11 +71,14 @@ export function useHeatmapFeed(client: AdminClient, view: ViewState): HeatmapFee
     [client, box],
   );
   const foldedLive = view.fold && view.refresh === 'live';
+  // An opened record file is a fixed history: nothing refreshes it (Live appended the server's
+  // columns to it, mixing two sources in one picture).
+  const showingFile = record !== null && record.error === '';
   const feed = useMatrixFeed(wclient, {
     series: view.series,
     rows: view.rows,
     // Live columns arrive per bucket and cannot extend folded rows: folded, Live polls (5 s).
-    refreshS: foldedLive ? LIVE_FOLD_POLL_S : view.refresh,
+    refreshS: showingFile ? 0 : foldedLive ? LIVE_FOLD_POLL_S : view.refresh,
     fold: view.fold,
     liveClient: client,
     windowMs: typeof view.range === 'string' ? RANGE_MS[view.range] : null,
@@ -120,6 +123,6 @@ export function useHeatmapFeed(client: AdminClient, view: ViewState): HeatmapFee
   }, [box, reload]);
 
   // Folded, Live is a 5 s poll of the whole answer: the header says so, not nothing.
-  const live = foldedLive ? FOLDED_LIVE : feed.live;
+  const live = showingFile ? null : foldedLive ? FOLDED_LIVE : feed.live;
   return { ...feed, live, record, openRecord, closeRecord };
 }
