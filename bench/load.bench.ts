@@ -57,10 +57,17 @@ function pct(xs: number[], p: number): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+interface Detail {
+  memory?: Record<string, number>;
+  eventLoopDelay?: { worstMaxMs: number };
+  idleGc?: { runs: number; lastMs: number; lastFreedMb: number };
+}
+
+const detailOf = async (base: string): Promise<Detail> =>
+  (await (await fetch(`${base}/healthz/detail`)).json()) as Detail;
+
 /** The server's memory by kind, from /healthz/detail, in MB: where RSS that stays is held. */
-async function memoryLine(base: string): Promise<string> {
-  const res = await fetch(`${base}/healthz/detail`);
-  const m = ((await res.json()) as { memory?: Record<string, number> }).memory;
+function memoryLine({ memory: m }: Detail): string {
   if (!m) return 'memory: not reported';
   const mb = (k: string) => `${k} ${f0((m[k] ?? NaN) / 1048576)}`;
   return ['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers'].map(mb).join(', ') + ' MB';
@@ -443,7 +450,7 @@ export async function run(): Promise<void> {
     for (const p of PROTOCOLS) await call(ctx, p);
     await sleep(2000);
     const idle = rssMb(s.proc.pid!);
-    const idleMemory = await memoryLine(s.http);
+    const idleMemory = memoryLine(await detailOf(s.http));
     console.log(
       `load: ${ROUTES} routes, 24 h backfill, full matrix (1024 rows), ${SECONDS} s a level; ` +
         `idle RSS ${f0(idle)} MB; loadavg at start ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
@@ -466,7 +473,8 @@ export async function run(): Promise<void> {
     console.log(`waiting ${SETTLE_S} s after the load...`);
     await sleep(SETTLE_S * 1000);
     const after = rssMb(s.proc.pid!);
-    const afterMemory = await memoryLine(s.http);
+    const detail = await detailOf(s.http);
+    const afterMemory = memoryLine(detail);
     // 1,000 cancelled gRPC calls, 50 at a time, over 50 connections (one connection
     // resetting streams faster than ~33/s is ended by Node's rapid-reset guard).
     // One whole answer first: the cache may have let the load's answer go (idle expiry), and
@@ -497,10 +505,6 @@ export async function run(): Promise<void> {
     console.log(
       `RSS ${SETTLE_S} s after load: ${f0(after)} MB vs idle ${f0(idle)} MB (${f1((100 * (after - idle)) / idle)}%, target: at most 10% above; below means the idle cache expired)`,
     );
-    const detail = (await (await fetch(`${s.http}/healthz/detail`)).json()) as {
-      eventLoopDelay?: { worstMaxMs: number };
-      idleGc?: { runs: number; lastMs: number; lastFreedMb: number };
-    };
     const loop = detail.eventLoopDelay;
     const gc = detail.idleGc;
     console.log(

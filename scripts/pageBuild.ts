@@ -146,9 +146,13 @@ export const FIRST_PAINT_JS_BUDGET_BYTES = 100_000;
  * Both on main: 201,707 / 122,737 B (ceilings 201,800 and 122,800).
  * A live column keeps the answer's column widths and tracked-bucket count (appendColumn):
  * 201,818 / 122,744 B; total ceiling 201,800 -> 201,900.
+ * The unary and streaming calls share their call type, protocol headers and failure mapping
+ * (leanRpc.ts: protocolHeaders, callFailure) instead of two copies, and an opened record file
+ * stops Live: 201,759 / 122,805 B. The shared functions sit on the first paint (+49 B there,
+ * -43 B in all): first-paint ceiling 122,800 -> 122,900.
  */
 export const PAGE_JS_CEILING_BYTES = 201_900;
-export const FIRST_PAINT_JS_CEILING_BYTES = 122_800;
+export const FIRST_PAINT_JS_CEILING_BYTES = 122_900;
 
 /** Builds the page into `outDir` (a fresh folder of the caller's), for `base`. */
 export function buildPageInto(outDir: string, base = '/'): void {

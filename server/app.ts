@@ -223,6 +223,7 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
         ...(follower && { follow: { ...follower.stats, version: follower.version } }),
         eventLoopDelay: loopDelay.read(),
         idleGc: idleGc.stats,
+        callersGoneBeforeAnswer: admission.goneBeforeStart,
       }),
     ),
     streamsHealthz(source.streamStats),

@@ -4,7 +4,6 @@
 // cache's counters (answers computed, hits), so a caller can tell a hit from a miss,
 // and the process's memory by kind (RSS, V8 heap, array buffers), so memory that
 // stays after a load can be told apart: the heap, buffers still held, or the allocator.
-import { goneBeforeAnswer } from '../http/clientLeft.ts';
 import type { SubHandler } from '../http/compose.ts';
 import type { IdleGcStats } from '../http/idleGc.ts';
 import type { LoopDelayHealth } from '../http/loopDelay.ts';
@@ -39,6 +38,8 @@ export function healthDetailHandler(
     follow?: FollowHealth;
     eventLoopDelay?: LoopDelayHealth;
     idleGc?: IdleGcStats;
+    /** Matrix calls whose caller left before the answer started (none was built or sent). */
+    callersGoneBeforeAnswer?: number;
   } = () => ({}),
 ): SubHandler {
   return (req, res) => {
@@ -51,8 +52,6 @@ export function healthDetailHandler(
         ? { ...h, failing: h.failedWrites > 0 && h.pendingColumns > 0 }
         : { enabled: false },
       ...more,
-      // Matrix calls whose caller left before the answer started (none was built or sent).
-      callersGoneBeforeAnswer: goneBeforeAnswer.count,
       memory: process.memoryUsage(),
     });
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });

@@ -4,6 +4,10 @@
 // ResourceExhausted or HTTP 503 with Retry-After). A caller that goes away
 // while queued leaves the line at once; a slot is released exactly once.
 
+import type { IncomingMessage } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
+import { stillThere } from './clientLeft.ts';
+
 export interface AdmissionLimits {
   maxInFlight: number;
   maxQueued: number;
@@ -26,6 +30,8 @@ export class Admission {
   refused = 0;
   /** Calls granted a slot since start (tells a quiet server from a busy one: idleGc.ts). */
   granted = 0;
+  /** Calls whose caller had gone before the answer started: never admitted (clientLeft.ts). */
+  goneBeforeStart = 0;
 
   constructor(readonly limits: AdmissionLimits = DEFAULT_ADMISSION) {}
 
@@ -35,6 +41,13 @@ export class Admission {
 
   get waiting(): number {
     return this.queue.length;
+  }
+
+  /** Whether the caller is still there one loop turn on (clientLeft.ts); those gone are counted. */
+  async stillThere(req: IncomingMessage | Http2ServerRequest): Promise<boolean> {
+    const here = await stillThere(req);
+    if (!here) this.goneBeforeStart++;
+    return here;
   }
 
   acquire(signal: AbortSignal): Promise<AdmissionResult> {

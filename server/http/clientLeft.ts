@@ -13,9 +13,6 @@ import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
 import type { Socket } from 'node:net';
 
-/** Heavy calls whose caller had gone before the answer started (for /healthz/detail). */
-export const goneBeforeAnswer = { count: 0 };
-
 /** Resolves true when the caller is still there after the reads already pending. */
 export function stillThere(req: IncomingMessage | Http2ServerRequest): Promise<boolean> {
   return new Promise((resolve) =>
@@ -26,7 +23,6 @@ export function stillThere(req: IncomingMessage | Http2ServerRequest): Promise<b
         // client closing (499). HTTP/2: the stream reset or closed.
         const ended = req.httpVersionMajor === 1 && (req.socket as Socket | null)?.readableEnded;
         const here = !req.destroyed && !req.aborted && !ended;
-        if (!here) goneBeforeAnswer.count++;
         resolve(here);
       }),
     ),

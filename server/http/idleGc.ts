@@ -6,7 +6,7 @@
 // 168 MB used), and a collection forced then took a process from 326 to 141 MB. So when
 // no matrix call has started for a whole interval and the heap has grown well past what
 // the last collection left, the server collects once (tens of ms, while nobody waits).
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 export interface IdleGcStats {
@@ -44,19 +44,21 @@ export function startIdleGc(opts: IdleGcOptions): { stats: IdleGcStats; stop: ()
   if (!gc) return { stats, stop: () => {} };
   const minHeap = opts.minHeapBytes ?? 64 * 1048576;
   let lastBusy = opts.busyCount();
-  let baseline = process.memoryUsage().heapUsed;
+  // The heap alone: process.memoryUsage() would read the RSS from /proc every tick for nothing.
+  const heapUsed = () => getHeapStatistics().used_heap_size;
+  let baseline = heapUsed();
   const timer = setInterval(() => {
     const busy = opts.busyCount();
     if (busy !== lastBusy) {
       lastBusy = busy;
       return;
     }
-    const used = process.memoryUsage().heapUsed;
+    const used = heapUsed();
     if (used < minHeap || used < 1.5 * baseline) return;
     const t0 = performance.now();
     gc();
     stats.lastMs = Math.round(performance.now() - t0);
-    baseline = process.memoryUsage().heapUsed;
+    baseline = heapUsed();
     stats.lastFreedMb = Math.round((used - baseline) / 1048576);
     stats.runs++;
   }, opts.intervalMs ?? 10_000);

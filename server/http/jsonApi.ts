@@ -30,7 +30,6 @@ import { memoOn } from '../backends/answerMemo.ts';
 import { raceAbort, yieldToLoop } from '../backends/yieldToLoop.ts';
 import { writeBounded } from './writeBounded.ts';
 import { Admission, BUSY_MESSAGE, DEFAULT_ADMISSION, RETRY_AFTER_S } from './admission.ts';
-import { stillThere } from './clientLeft.ts';
 import { parseMatrixQuery } from '../jsonapi/query.ts';
 import { EVENTS_PATH, serveEvents } from '../jsonapi/events.ts';
 import { clusterInfoFrom, encodeClusterJson } from '../jsonapi/cluster.ts';
@@ -232,7 +231,7 @@ export function createJsonApi(opts: JsonApiOptions): JsonApi {
     const q = parseMatrixQuery(url.searchParams);
     if (!q.ok) return sendError(res, { status: 400, code: 'invalid_query', message: q.message });
     // A caller already gone (its end of input read with the request) gets no answer built.
-    if (!(await stillThere(req))) return;
+    if (!(await admission.stillThere(req))) return;
     const slot = await admission.acquire(signal);
     if (!slot.ok) {
       if (slot.reason === 'aborted') return;

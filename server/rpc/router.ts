@@ -28,7 +28,6 @@ import {
   raftGroupsImpl,
 } from './handlers.ts';
 import { hotKeysImpl, RPC_PEER } from './hotkeys.ts';
-import { stillThere } from '../http/clientLeft.ts';
 import { fastProtocolOf, serveMatrixFast, type FastPathOptions } from './matrixFastPath.ts';
 import { adapterSummaryImpl, routeDetailImpl } from './consoleHandlers.ts';
 
@@ -149,7 +148,7 @@ export function createRpcHandler(opts: RpcOptions): RpcHandler {
     if ((req.url ?? '').split('?')[0] !== MATRIX_PATH) return call();
     // A caller already gone (a cancelled call read together with its request) is never
     // answered: no slot, no bytes into a closed socket, not even an AbortController.
-    void stillThere(req).then((here) => {
+    void admission.stillThere(req).then((here) => {
       if (!here) return;
       // Admission: the slot is held until the response is done or the client has gone.
       const gone = new AbortController();

@@ -76,7 +76,8 @@ export function codeFromHttp(status: number): number {
   }
 }
 
-export interface UnaryCall {
+/** What every call names: unary (below) and streaming (leanStream.ts). */
+export interface CallBase {
   baseUrl: string;
   transport: TransportKind;
   /** `/Service/Method` */
@@ -85,16 +86,31 @@ export interface UnaryCall {
   body: Uint8Array;
   headers?: Record<string, string>;
   signal?: AbortSignal;
-  timeoutMs?: number;
   fetch?: typeof globalThis.fetch;
+}
+
+export interface UnaryCall extends CallBase {
+  timeoutMs?: number;
+}
+
+/** A binary call's own headers: gRPC-Web's, else Connect's with its (unary or stream) type. */
+export function protocolHeaders(grpcWeb: boolean, connectType: string): Record<string, string> {
+  return grpcWeb
+    ? { 'content-type': 'application/grpc-web+proto', 'x-grpc-web': '1' }
+    : { 'content-type': connectType, 'connect-protocol-version': '1' };
+}
+
+/** A failure that is not the server's answer: the caller's abort, or fetch's own (Unknown). */
+export function callFailure(e: unknown, aborted: boolean): RpcError {
+  if (e instanceof RpcError) return e;
+  if (aborted) return new RpcError('the call was aborted', RpcCode.Canceled);
+  return new RpcError(e instanceof Error ? e.message : String(e), RpcCode.Unknown);
 }
 
 /** Calls one unary method; resolves to the encoded response message. */
 export async function unaryCall(call: UnaryCall): Promise<Uint8Array> {
   const grpcWeb = call.transport === 'grpc-web';
-  const headers: Record<string, string> = grpcWeb
-    ? { 'content-type': 'application/grpc-web+proto', 'x-grpc-web': '1' }
-    : { 'content-type': 'application/proto', 'connect-protocol-version': '1' };
+  const headers = protocolHeaders(grpcWeb, 'application/proto');
   if (call.timeoutMs !== undefined) {
     if (grpcWeb) headers['grpc-timeout'] = `${Math.max(1, Math.ceil(call.timeoutMs))}m`;
     else headers['connect-timeout-ms'] = String(Math.max(1, Math.ceil(call.timeoutMs)));
@@ -129,11 +145,10 @@ export async function unaryCall(call: UnaryCall): Promise<Uint8Array> {
     const bytes = new Uint8Array(await res.arrayBuffer());
     return grpcWeb ? grpcWebAnswer(res, bytes) : connectAnswer(res, bytes);
   } catch (e) {
-    if (e instanceof RpcError) throw e;
-    if (timedOut) throw new RpcError('the call ran past its deadline', RpcCode.DeadlineExceeded);
-    if (ac.signal.aborted) throw new RpcError('the call was aborted', RpcCode.Canceled);
-    // fetch's own failure (network, CORS): what connect reports as Unknown.
-    throw new RpcError(e instanceof Error ? e.message : String(e), RpcCode.Unknown);
+    if (timedOut && !(e instanceof RpcError)) {
+      throw new RpcError('the call ran past its deadline', RpcCode.DeadlineExceeded);
+    }
+    throw callFailure(e, ac.signal.aborted);
   } finally {
     if (timer !== undefined) clearTimeout(timer);
     call.signal?.removeEventListener('abort', onAbort);

@@ -2,29 +2,22 @@
 // message's encoded bytes: the live stream decodes them by hand (liveWire.ts), so Live needs
 // no protobuf-es. Errors are RpcErrors (connect's codes), from opening and from reading alike.
 
-import type { TransportKind } from './config.ts';
 import {
+  callFailure,
+  type CallBase,
   codeFromHttp,
   codeFromWire,
   frame,
   mimeOf,
   parseTrailer,
+  protocolHeaders,
   RpcCode,
   RpcError,
   statusError,
 } from './leanRpc.ts';
 
-export interface StreamCall {
-  baseUrl: string;
-  transport: TransportKind;
-  /** `/Service/Method` */
-  path: string;
-  /** The one encoded request message. */
-  body: Uint8Array;
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
-  fetch?: typeof globalThis.fetch;
-}
+/** A streaming call names what a unary one does, less the deadline. */
+export type StreamCall = CallBase;
 
 export interface OpenStream {
   header: Headers;
@@ -68,9 +61,7 @@ async function* envelopes(body: ReadableStream<Uint8Array> | null): AsyncGenerat
 /** Opens the call: resolves once the headers are in and say the stream is good. */
 export async function openStream(call: StreamCall): Promise<OpenStream> {
   const grpcWeb = call.transport === 'grpc-web';
-  const headers: Record<string, string> = grpcWeb
-    ? { 'content-type': 'application/grpc-web+proto', 'x-grpc-web': '1' }
-    : { 'content-type': 'application/connect+proto', 'connect-protocol-version': '1' };
+  const headers = protocolHeaders(grpcWeb, 'application/connect+proto');
   Object.assign(headers, call.headers);
   let res: Response;
   try {
@@ -82,8 +73,7 @@ export async function openStream(call: StreamCall): Promise<OpenStream> {
       redirect: 'error',
     });
   } catch (e) {
-    if (call.signal?.aborted) throw new RpcError('the call was aborted', RpcCode.Canceled);
-    throw new RpcError(e instanceof Error ? e.message : String(e), RpcCode.Unknown);
+    throw callFailure(e, call.signal?.aborted === true);
   }
   if (res.status < 200 || res.status >= 300 || (!grpcWeb && res.status !== 200)) {
     throw new RpcError(`HTTP ${res.status}`, codeFromHttp(res.status));
@@ -130,8 +120,6 @@ async function* messages(
       throw new RpcError('the stream ended without its trailer', RpcCode.Unavailable);
     }
   } catch (e) {
-    if (e instanceof RpcError) throw e;
-    if (signal?.aborted) throw new RpcError('the call was aborted', RpcCode.Canceled);
-    throw new RpcError(e instanceof Error ? e.message : String(e), RpcCode.Unknown);
+    throw callFailure(e, signal?.aborted === true);
   }
 }

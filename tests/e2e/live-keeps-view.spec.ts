@@ -2,9 +2,9 @@
 // each keeps what it showed, by key and time, while the stream appends columns, and nothing is
 // re-downloaded: no GetKeyVizMatrix but the first load, the stream's connect-time gap fill and
 // the zoom's own window.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { spawnServer, type SpawnedServer, workloadFlags } from '../helpers/spawnServer.ts';
-import { waitForHeatmap } from './support.ts';
+import { columnsShown, waitForHeatmap } from './support.ts';
 import { recordRequests, zoomOfUrl } from './exploreSupport.ts';
 
 let s: SpawnedServer;
@@ -18,12 +18,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await s?.stop();
 });
-
-const columnsShown = async (page: Page): Promise<number> => {
-  const text = (await page.getByTestId('summary').textContent()) ?? '';
-  const m = /×\s*([\d,]+)\s*columns/.exec(text);
-  return m ? Number(m[1].replace(/,/g, '')) : 0;
-};
 
 test('zoom, pinned card and cursor survive live columns, with no matrix request', async ({
   page,

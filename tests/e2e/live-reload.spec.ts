@@ -3,7 +3,7 @@
 // stay on screen, and the view shows no hole drawn as the server pausing ("a gap").
 import { expect, test } from '@playwright/test';
 import { spawnServer, type SpawnedServer, workloadFlags } from '../helpers/spawnServer.ts';
-import { fetchMatrix, waitForHeatmap } from './support.ts';
+import { columnsShown, fetchMatrix, waitForHeatmap } from './support.ts';
 import { recordRequests } from './exploreSupport.ts';
 
 let s: SpawnedServer;
@@ -16,12 +16,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await s?.stop();
 });
-
-const columnsShown = async (page: import('@playwright/test').Page): Promise<number> => {
-  const text = (await page.getByTestId('summary').textContent()) ?? '';
-  const m = /×\s*([\d,]+)\s*columns/.exec(text);
-  return m ? Number(m[1].replace(/,/g, '')) : 0;
-};
 
 test('columns that came during a slow reload under Live stay: no gap is drawn', async ({
   page,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { parseRecordFile, recordToMatrix } from '../../src/data/view/recordFile.ts';
 import { spawnServer, workloadFlags, type SpawnedServer } from '../helpers/spawnServer.ts';
-import { installFetchProbe, probeStats, waitForHeatmap } from './support.ts';
+import { columnsShown, installFetchProbe, probeStats, waitForHeatmap } from './support.ts';
 
 let s: SpawnedServer;
 
@@ -25,12 +25,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await s?.stop();
 });
-
-const columnsShown = async (page: import('@playwright/test').Page): Promise<number> => {
-  const text = (await page.getByTestId('summary').textContent()) ?? '';
-  const m = /×\s*([\d,]+)\s*columns/.exec(text);
-  return m ? Number(m[1].replace(/,/g, '')) : 0;
-};
 
 test('Live appends a column per flush with no matrix request, and marks splits', async ({
   page,

@@ -119,3 +119,10 @@ export async function waitForHeatmap(page: Page): Promise<void> {
     return !!c && Number(c.dataset.rendered ?? '0') > 0;
   });
 }
+
+/** The column count the header's summary shows ("N rows × M columns"); 0 before it does. */
+export async function columnsShown(page: Page): Promise<number> {
+  const text = (await page.getByTestId('summary').textContent()) ?? '';
+  const m = /×\s*([\d,]+)\s*columns/.exec(text);
+  return m ? Number(m[1].replace(/,/g, '')) : 0;
+}

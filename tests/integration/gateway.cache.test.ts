@@ -9,16 +9,15 @@
 //   health is in the key).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnServer, workloadFlags, type SpawnedServer } from '../helpers/spawnServer.ts';
-import { clientsFor, getJson, tempDir } from './support.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { workloadFlags, type SpawnedServer } from '../helpers/spawnServer.ts';
+import { clientsFor, getJson, serverPool, tempDir } from './support.ts';
 import { signIn, writeCredentials } from '../helpers/jsonAdmin.ts';
 
 const NODE_TOKEN = 'node-token-cache-test';
 const STEP = 10_000;
 const READS = 1;
-const servers: SpawnedServer[] = [];
-const closers: (() => void)[] = [];
+const { start, closers } = serverPool();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Detail {
@@ -50,12 +49,6 @@ const ask = (fromUnixMs = 0, toUnixMs = 0, rows = 1024) =>
     fromUnixMs: BigInt(fromUnixMs),
     toUnixMs: BigInt(toUnixMs),
   });
-
-async function start(args: string[], noDefaultListen = false): Promise<SpawnedServer> {
-  const s = await spawnServer(args, noDefaultListen ? { noDefaultListen } : {});
-  servers.push(s);
-  return s;
-}
 
 beforeAll(async () => {
   dir = tempDir('gwcache');
@@ -96,11 +89,6 @@ beforeAll(async () => {
   }
   throw new Error('the gateway never answered from its follow state');
 }, 60_000);
-
-afterAll(async () => {
-  closers.forEach((c) => c());
-  await Promise.all(servers.map((s) => s.stop('SIGKILL')));
-});
 
 describe('gateway answer cache', () => {
   it('two calls whose from differs by 1 ms inside a column are one assembly, same answer', async () => {

@@ -7,33 +7,21 @@
 // store, the columns it had learned.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import {
   GetKeyVizMatrixRequestSchema,
   GetKeyVizMatrixResponseSchema,
   type GetKeyVizMatrixResponse,
 } from '../../src/gen/admin_pb.ts';
-import { spawnServer, workloadFlags, type SpawnedServer } from '../helpers/spawnServer.ts';
-import { clientsFor, getJson, grpcClientAt, getText, tempDir } from './support.ts';
+import { workloadFlags, type SpawnedServer } from '../helpers/spawnServer.ts';
+import { clientsFor, getJson, getText, grpcClientAt, serverPool, tempDir } from './support.ts';
 
 const NODE_TOKEN = 'node-token-follow-test';
 const PAGE_TOKEN = 'page-token-follow-test';
 const STEP = 1000;
 const READS = 1;
-const servers: SpawnedServer[] = [];
-const closers: (() => void)[] = [];
-
-afterAll(async () => {
-  closers.forEach((c) => c());
-  await Promise.all(servers.map((s) => s.stop('SIGKILL')));
-});
-
-async function start(args: string[], noDefaultListen = false): Promise<SpawnedServer> {
-  const s = await spawnServer(args, noDefaultListen ? { noDefaultListen } : {});
-  servers.push(s);
-  return s;
-}
+const { start, closers } = serverPool();
 
 function direct(addr: string) {
   const d = grpcClientAt(addr, NODE_TOKEN);

@@ -5,27 +5,15 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { GetKeyVizMatrixResponse } from '../../src/gen/admin_pb.ts';
 import { HISTORY_FILE } from '../../server/history/sqliteStore.ts';
-import { spawnServer, workloadFlags, type SpawnedServer } from '../helpers/spawnServer.ts';
-import { clientsFor, grpcClientAt, tempDir } from './support.ts';
+import { workloadFlags } from '../helpers/spawnServer.ts';
+import { clientsFor, grpcClientAt, serverPool, tempDir } from './support.ts';
 
 const STEP = 1000;
 const READS = 1;
-const servers: SpawnedServer[] = [];
-const closers: (() => void)[] = [];
-
-afterAll(async () => {
-  closers.forEach((c) => c());
-  await Promise.all(servers.map((s) => s.stop('SIGKILL')));
-});
-
-async function start(args: string[], noDefaultListen = false): Promise<SpawnedServer> {
-  const s = await spawnServer(args, noDefaultListen ? { noDefaultListen } : {});
-  servers.push(s);
-  return s;
-}
+const { start, closers } = serverPool();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const aligned = (t: number) => Math.ceil(t / STEP) * STEP;

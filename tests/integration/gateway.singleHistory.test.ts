@@ -4,30 +4,18 @@
 // answered from what the gateway stored, read through real clients (binary and JSON).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { GetKeyVizMatrixResponse } from '../../src/gen/admin_pb.ts';
 import { openSqliteStore } from '../../server/history/sqliteStore.ts';
 import { startNodeLike } from '../helpers/nodeLikeProcess.ts';
-import { spawnServer, workloadFlags, type SpawnedServer } from '../helpers/spawnServer.ts';
-import { clientsFor, getJson, grpcClientAt, tempDir } from './support.ts';
+import { workloadFlags, type SpawnedServer } from '../helpers/spawnServer.ts';
+import { clientsFor, getJson, grpcClientAt, serverPool, tempDir } from './support.ts';
 
 const NODE_TOKEN = 'node-token-single-history';
 const PAGE_TOKEN = 'page-token-single-history';
 const STEP = 1000;
 const READS = 1;
-const servers: SpawnedServer[] = [];
-const closers: (() => void)[] = [];
-
-afterAll(async () => {
-  closers.forEach((c) => c());
-  await Promise.all(servers.map((s) => s.stop('SIGKILL')));
-});
-
-async function start(args: string[], noDefaultListen = false): Promise<SpawnedServer> {
-  const s = await spawnServer(args, noDefaultListen ? { noDefaultListen } : {});
-  servers.push(s);
-  return s;
-}
+const { start, closers } = serverPool();
 
 function direct(addr: string) {
   const d = grpcClientAt(addr, NODE_TOKEN);

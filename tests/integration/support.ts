@@ -8,7 +8,9 @@ import type { Interceptor, Transport } from '@connectrpc/connect';
 import { createClient } from '@connectrpc/connect';
 import { createConnectTransport, createGrpcWebTransport } from '@connectrpc/connect-web';
 import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
+import { afterAll } from 'vitest';
 import { Admin } from '../../src/gen/admin_pb.ts';
+import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.ts';
 
 export interface NamedClient {
   name: string;
@@ -106,4 +108,28 @@ export function getText(url: string): Promise<string> {
 /** getText, parsed as JSON. */
 export async function getJson<T>(url: string): Promise<T> {
   return JSON.parse(await getText(url)) as T;
+}
+
+/**
+ * The servers a test file starts and the clients it opens: after the file, the clients are closed
+ * and the servers killed. Call once, at the top of the file.
+ */
+export function serverPool(): {
+  start(args: string[], noDefaultListen?: boolean): Promise<SpawnedServer>;
+  closers: (() => void)[];
+} {
+  const servers: SpawnedServer[] = [];
+  const closers: (() => void)[] = [];
+  afterAll(async () => {
+    closers.forEach((c) => c());
+    await Promise.all(servers.map((s) => s.stop('SIGKILL')));
+  });
+  return {
+    closers,
+    start: async (args, noDefaultListen = false) => {
+      const s = await spawnServer(args, noDefaultListen ? { noDefaultListen } : {});
+      servers.push(s);
+      return s;
+    },
+  };
 }

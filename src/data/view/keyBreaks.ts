@@ -48,9 +48,16 @@ export function keyBreaks(rows: readonly { start: Uint8Array; end: Uint8Array }[
  * stays open (a bucket without traffic in the window has no row either).
  */
 export function breakText(b: KeyBreak, leftOut: number | undefined): string {
-  const from = b.from.length === 0 ? 'the low end' : describeKey(b.from, 'start').display;
-  const to = b.to.length === 0 ? 'the end of the key space' : describeKey(b.to, 'start').display;
-  const head = `Keys from ${from} up to ${to} are not shown`;
+  return withReason(`Keys from ${fromOf(b)} up to ${toOf(b)} are not shown`, leftOut);
+}
+
+const fromOf = (b: KeyBreak) =>
+  b.from.length === 0 ? 'the low end' : describeKey(b.from, 'start').display;
+const toOf = (b: KeyBreak) =>
+  b.to.length === 0 ? 'the end of the key space' : describeKey(b.to, 'start').display;
+
+/** A mark's words after its head: why the keys are missing (the budget's count where known). */
+function withReason(head: string, leftOut: number | undefined): string {
   if (leftOut !== undefined && leftOut > 0) {
     return (
       `${head}: the row budget left out ${leftOut.toLocaleString('en-US')} ` +
@@ -86,20 +93,9 @@ export function clusterMarks(
 /** What a mark standing for several breaks says: how many, from where to where, and why. */
 export function clusterText(group: readonly KeyBreak[], leftOut: number | undefined): string {
   if (group.length === 1) return breakText(group[0], leftOut);
-  const first = group[0];
-  const last = group[group.length - 1];
-  const from = first.from.length === 0 ? 'the low end' : describeKey(first.from, 'start').display;
-  const to =
-    last.to.length === 0 ? 'the end of the key space' : describeKey(last.to, 'start').display;
-  const head =
-    `${group.length} places close together where keys are not shown, between ${from} and ${to} ` +
-    `(zoom in to tell them apart)`;
-  if (leftOut !== undefined && leftOut > 0) {
-    return (
-      `${head}: the row budget left out ${leftOut.toLocaleString('en-US')} ` +
-      `bucket${leftOut === 1 ? '' : 's'} with traffic in this window (here or at other breaks), ` +
-      `and keys without traffic have no row. "Whole key space" folds them into rows.`
-    );
-  }
-  return `${head}: no traffic there in this window, or left out by the row budget.`;
+  return withReason(
+    `${group.length} places close together where keys are not shown, between ` +
+      `${fromOf(group[0])} and ${toOf(group[group.length - 1])} (zoom in to tell them apart)`,
+    leftOut,
+  );
 }
