@@ -3,6 +3,7 @@
 // JSON API) plus the static page, and an orderly shutdown.
 import { readFileSync } from 'node:fs';
 import { Admission } from './http/admission.ts';
+import { StreamWatch } from './http/streamWatch.ts';
 import { MatrixCache } from './backends/matrixCache.ts';
 import { checkRecordTarget } from './fixture/recordTarget.ts';
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
@@ -166,6 +167,8 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
   });
   // A collection once quiet after heavy answers (their garbage would stay in the RSS).
   const idleGc = startIdleGc({ busyCount: () => admission.granted });
+  // Event streams' connections, watched for a client gone without a word (both APIs).
+  const streamWatch = new StreamWatch();
 
   let jsonApi: SubHandler;
   try {
@@ -181,6 +184,7 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
       version: packageVersion(),
       admission,
       audit: log,
+      streamWatch,
     });
     jsonApi = (req, res) => api.handle(req, res);
   } catch (e) {
@@ -194,6 +198,7 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
     audit: log,
     shutdownSignal: shutdownCtl.signal,
     admission,
+    streamWatch,
   });
   const rpcSub: SubHandler = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -226,7 +231,7 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
         callersGoneBeforeAnswer: admission.goneBeforeStart,
       }),
     ),
-    streamsHealthz(source.streamStats),
+    streamsHealthz(source.streamStats, streamWatch),
     jsonApi,
     ...(flags.corsAllowOrigin.length > 0 ? [createCors(flags.corsAllowOrigin)] : []),
     rpcSub,

@@ -32,6 +32,7 @@ import { writeBounded } from './writeBounded.ts';
 import { Admission, BUSY_MESSAGE, DEFAULT_ADMISSION, RETRY_AFTER_S } from './admission.ts';
 import { parseMatrixQuery } from '../jsonapi/query.ts';
 import { EVENTS_PATH, serveEvents } from '../jsonapi/events.ts';
+import { StreamWatch } from './streamWatch.ts';
 import { clusterInfoFrom, encodeClusterJson } from '../jsonapi/cluster.ts';
 import { authenticate, generateSigningKey, type Credential } from '../jsonapi/credentials.ts';
 import {
@@ -69,6 +70,8 @@ export interface JsonApiOptions {
   admission?: Admission;
   /** admin_audit lines (hot keys); default stderr. */
   audit?: (line: string) => void;
+  /** Open event streams' connections (shared with the RPCs). */
+  streamWatch?: StreamWatch;
 }
 
 export interface JsonApi {
@@ -181,6 +184,7 @@ export function createJsonApi(opts: JsonApiOptions): JsonApi {
   const now = opts.now ?? Date.now;
   const key = opts.signingKey ?? generateSigningKey();
   const limiter = createRateLimiter(LOGIN_LIMIT, LOGIN_WINDOW_MS, now);
+  const streamWatch = opts.streamWatch ?? new StreamWatch();
   const noSignIn =
     'sign-in is not configured on this server (start it with --adminCredentialsFile)';
 
@@ -267,8 +271,15 @@ export function createJsonApi(opts: JsonApiOptions): JsonApi {
   };
 
   const events = async ({ req, res, url, signal }: RequestContext): Promise<void> => {
-    const bad = await serveEvents(opts.backend, req, res, url, signal);
-    if (bad) sendError(res, { status: 400, code: 'invalid_query', message: bad.message });
+    // As StreamEvents over RPC: the connection is watched too (streamWatch.ts).
+    const watched = streamWatch.watch(req, res);
+    try {
+      const both = AbortSignal.any([signal, watched.signal]);
+      const bad = await serveEvents(opts.backend, req, res, url, both);
+      if (bad) sendError(res, { status: 400, code: 'invalid_query', message: bad.message });
+    } finally {
+      watched.done();
+    }
   };
 
   const cluster = async ({ res, signal }: RequestContext): Promise<void> => {

@@ -12,7 +12,8 @@ import { MAX_MATRIX_ROWS } from '../sampler/request.ts';
 import type { AdminBackend } from '../backend.ts';
 import { isLoopback } from '../http/listenAddress.ts';
 import { Admission, DEFAULT_ADMISSION } from '../http/admission.ts';
-import { streamEventsImpl } from '../events/rpc.ts';
+import { STREAM_WATCHED, streamEventsImpl } from '../events/rpc.ts';
+import { StreamWatch, type Watched } from '../http/streamWatch.ts';
 import { bearerAuthInterceptor, bearerHeaderMatches } from './auth.ts';
 import { resetUnreadH2Request } from './resetUnread.ts';
 import { clampTimeoutHeaders } from './timeouts.ts';
@@ -52,6 +53,8 @@ export interface RpcOptions {
   admission?: Admission;
   /** admin_audit lines (GetKeyVizHotKeys, as the JSON endpoint's); default stderr. */
   audit?: (line: string) => void;
+  /** Open event streams' connections (shared with the JSON API's events). */
+  streamWatch?: StreamWatch;
 }
 
 /** HOST:PORT of the caller ([v6]:PORT), '' when the socket is gone. */
@@ -69,6 +72,8 @@ const RESPONSE_CLOSED = Object.freeze({ name: 'ResponseClosed', message: 'respon
 
 /** The one heavy method: its calls go through admission control. */
 export const MATRIX_PATH = '/Admin/GetKeyVizMatrix';
+/** The streaming method: its connection is watched (streamWatch.ts). */
+export const STREAM_EVENTS_PATH = '/Admin/StreamEvents';
 
 /** application/json, application/grpc+json, application/grpc-web+json (any params). */
 export function isJsonContentType(ct: string | undefined): boolean {
@@ -90,6 +95,8 @@ export function createRpcHandler(opts: RpcOptions): RpcHandler {
   if (opts.shutdownSignal)
     setMaxListeners(admission.limits.maxInFlight + 1024, opts.shutdownSignal);
   const refused = new WeakSet<AnyRequest>();
+  const streamWatch = opts.streamWatch ?? new StreamWatch();
+  const watched = new WeakMap<AnyRequest, Watched>();
   const common = {
     readMaxBytes: READ_MAX_BYTES,
     acceptCompression: [fastGzip],
@@ -99,7 +106,10 @@ export function createRpcHandler(opts: RpcOptions): RpcHandler {
     connect: true,
     ...(opts.shutdownSignal ? { shutdownSignal: opts.shutdownSignal } : {}),
     contextValues: (req: AnyRequest) =>
-      createContextValues().set(ADMISSION_REFUSED, refused.has(req)).set(RPC_PEER, peerOf(req)),
+      createContextValues()
+        .set(ADMISSION_REFUSED, refused.has(req))
+        .set(RPC_PEER, peerOf(req))
+        .set(STREAM_WATCHED, watched.get(req) ?? null),
   };
   const enc = matrixEncoders(backend);
   const shared = (r: ConnectRouter) =>
@@ -145,7 +155,9 @@ export function createRpcHandler(opts: RpcOptions): RpcHandler {
     const h = isJsonContentType(req.headers['content-type']) ? json : binary;
     // connect-node's handler takes either HTTP version; the union confuses its overloads.
     const call = () => (h as (q: AnyRequest, s: AnyResponse) => void)(req, res);
-    if ((req.url ?? '').split('?')[0] !== MATRIX_PATH) return call();
+    const path = (req.url ?? '').split('?')[0];
+    if (path === STREAM_EVENTS_PATH) watched.set(req, streamWatch.watch(req, res));
+    if (path !== MATRIX_PATH) return call();
     // A caller already gone (a cancelled call read together with its request) is never
     // answered: no slot, no bytes into a closed socket, not even an AbortController.
     void admission.stillThere(req).then((here) => {

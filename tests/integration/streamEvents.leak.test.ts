@@ -27,6 +27,10 @@ interface Stats {
   droppedSlow: number;
   timers: number;
   processTimeouts: number;
+  /** Connections of open streams the server watches (streamWatch.ts). */
+  watched: number;
+  /** Streams the watch's sweep ended with no close event (each one a missed event). */
+  sweptGone: number;
 }
 
 interface Target {
@@ -53,6 +57,7 @@ function isIdle(st: Stats, idleTimeouts: number): boolean {
   return (
     st.open === 0 &&
     st.timers === 0 &&
+    st.watched === 0 &&
     st.closed === st.opened &&
     st.processTimeouts <= idleTimeouts
   );
@@ -211,7 +216,11 @@ describe.each(['server', 'gateway'] as const)('StreamEvents leak check: %s', (na
         `leak ${name}/${proto}: ${CYCLES} cycles in ${Math.round(afterCycles - started)} ms, ` +
           `idle ${Math.round(performance.now() - afterCycles)} ms later (loaded machine); ` +
           t.watched
-            .map((w, k) => `${w.name} opened ${after[k].opened - before[k].opened}`)
+            .map(
+              (w, k) =>
+                `${w.name} opened ${after[k].opened - before[k].opened}, ` +
+                `swept ${after[k].sweptGone - before[k].sweptGone}`,
+            )
             .join(', ') +
           (proto === 'grpc' ? `; ${refused} refused after a GOAWAY and retried` : ''),
       );
@@ -220,7 +229,7 @@ describe.each(['server', 'gateway'] as const)('StreamEvents leak check: %s', (na
         const a = after[k];
         // Some early aborts never reach the server; the waited-for half all did.
         expect(a.opened - before[k].opened, w.name).toBeGreaterThanOrEqual(CYCLES / 2);
-        expect(a, w.name).toMatchObject({ open: 0, timers: 0, closed: a.opened });
+        expect(a, w.name).toMatchObject({ open: 0, timers: 0, watched: 0, closed: a.opened });
         expect(a.processTimeouts, `${w.name}: referenced timeouts`).toBeLessThanOrEqual(
           w.idleTimeouts,
         );
