@@ -208,6 +208,21 @@ async function callJsonApi(
   return buf.byteLength;
 }
 
+/** The server's memory by kind and its answer cache, from /healthz/detail. */
+async function memoryOf(s: SpawnedServer): Promise<string> {
+  const detail = (await (await fetch(`${s.http}/healthz/detail`)).json()) as {
+    memory?: Record<string, number>;
+    matrixCache?: { bytes: number; entries: number };
+  };
+  const mb = (b: number | undefined) => ((b ?? NaN) / 1048576).toFixed(0);
+  const m = detail.memory ?? {};
+  return (
+    `rss ${mb(m.rss)}, heapTotal ${mb(m.heapTotal)}, heapUsed ${mb(m.heapUsed)}, ` +
+    `external ${mb(m.external)}, arrayBuffers ${mb(m.arrayBuffers)} MB; answer cache ` +
+    `${mb(detail.matrixCache?.bytes)} MB in ${detail.matrixCache?.entries ?? '-'} answers`
+  );
+}
+
 async function rss1k(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'keyviz-costbench-'));
   const creds = writeCredentials(dir, [{ access: 'AK', secret: 'sk', role: 'read_only' }]);
@@ -220,6 +235,7 @@ async function rss1k(): Promise<void> {
     const cookie = await signIn(s.http, 'AK', 'sk');
     await new Promise((r) => setTimeout(r, 1000));
     const readyRss = rssMb(pid);
+    console.log(`   at ready: ${await memoryOf(s)}`);
     const now = alignedNow();
     const windows: [number, number][] = [
       [0, 0],
@@ -240,6 +256,7 @@ async function rss1k(): Promise<void> {
       peak = Math.max(peak, rssMb(pid));
     }
     await new Promise((r) => setTimeout(r, 1000));
+    console.log(`   after the queries: ${await memoryOf(s)}`);
     console.log(
       `4. RSS at 1,000 routes after 50 mixed queries: ${rssMb(pid).toFixed(0)} MB ` +
         `(peak during them ${peak.toFixed(0)} MB; ${readyRss.toFixed(0)} MB before them)   [budget 250 MB]`,

@@ -59,6 +59,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Detail {
   memory?: Record<string, number>;
+  heapSpaces?: Record<string, { size: number; used: number }>;
   eventLoopDelay?: { worstMaxMs: number };
   idleGc?: { runs: number; lastMs: number; lastFreedMb: number };
 }
@@ -67,10 +68,18 @@ const detailOf = async (base: string): Promise<Detail> =>
   (await (await fetch(`${base}/healthz/detail`)).json()) as Detail;
 
 /** The server's memory by kind, from /healthz/detail, in MB: where RSS that stays is held. */
-function memoryLine({ memory: m }: Detail): string {
+function memoryLine({ memory: m, heapSpaces }: Detail): string {
   if (!m) return 'memory: not reported';
   const mb = (k: string) => `${k} ${f0((m[k] ?? NaN) / 1048576)}`;
-  return ['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers'].map(mb).join(', ') + ' MB';
+  // V8 spaces over 4 MB committed, as committed/used: which space holds a heap that stays.
+  const spaces = Object.entries(heapSpaces ?? {})
+    .filter(([, v]) => v.size > 4 * 1048576)
+    .map(([k, v]) => `${k} ${f0(v.size / 1048576)}/${f0(v.used / 1048576)}`);
+  return (
+    ['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers'].map(mb).join(', ') +
+    ' MB' +
+    (spaces.length ? ` (${spaces.join(', ')})` : '')
+  );
 }
 
 interface Ctx {

@@ -4,6 +4,7 @@
 // cache's counters (answers computed, hits), so a caller can tell a hit from a miss,
 // and the process's memory by kind (RSS, V8 heap, array buffers), so memory that
 // stays after a load can be told apart: the heap, buffers still held, or the allocator.
+import { getHeapSpaceStatistics } from 'node:v8';
 import type { SubHandler } from '../http/compose.ts';
 import type { IdleGcStats } from '../http/idleGc.ts';
 import type { LoopDelayHealth } from '../http/loopDelay.ts';
@@ -53,6 +54,13 @@ export function healthDetailHandler(
         : { enabled: false },
       ...more,
       memory: process.memoryUsage(),
+      // Committed and used bytes per V8 space: where a heap that stays large after a collection is.
+      heapSpaces: Object.fromEntries(
+        getHeapSpaceStatistics().map((sp) => [
+          sp.space_name,
+          { size: sp.space_size, used: sp.space_used_size },
+        ]),
+      ),
     });
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : body);
