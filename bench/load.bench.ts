@@ -436,10 +436,9 @@ export async function run(): Promise<void> {
       // traces to every Error, which a flood of cancelled calls makes by the thousand).
       compiled: true,
       readyTimeoutMs: 120_000,
-      // LOAD_SERVER_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/x': profile the server alone.
-      ...(process.env.LOAD_SERVER_NODE_OPTIONS
-        ? { env: { ...process.env, NODE_OPTIONS: process.env.LOAD_SERVER_NODE_OPTIONS } }
-        : {}),
+      // LOAD_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/x': profile the server alone
+      // (Node's flags on its command line: NODE_OPTIONS refuses --cpu-prof).
+      nodeArgs: (process.env.LOAD_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
     },
   );
   const cookie = await signIn(s.http, 'AK', 'sk');
@@ -535,6 +534,6 @@ export async function run(): Promise<void> {
     ctx.h2.close();
     ctx.h1.destroy();
     // A profiled server must exit on its own to write its profile.
-    await s.stop(process.env.LOAD_SERVER_NODE_OPTIONS ? 'SIGTERM' : 'SIGKILL');
+    await s.stop(process.env.LOAD_SERVER_NODE_ARGS ? 'SIGTERM' : 'SIGKILL');
   }
 }

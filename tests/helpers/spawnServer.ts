@@ -25,6 +25,8 @@ export interface SpawnOptions {
   noDefaultListen?: boolean;
   /** Run the compiled server (dist-server/main.js, built by scripts/serverBuild.mjs), no tsx. */
   compiled?: boolean;
+  /** Node's own flags before the script (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }
 
 export interface SpawnedServer {
@@ -113,6 +115,7 @@ export function spawnServer(args: string[], opts: SpawnOptions = {}): Promise<Sp
   const proc = spawn(
     process.execPath,
     [
+      ...(opts.nodeArgs ?? []),
       ...(opts.compiled ? ['dist-server/main.js'] : ['--import', 'tsx', 'server/main.ts']),
       ...listen,
       ...withHistoryDefault(args),
