@@ -11,7 +11,7 @@ import {
 } from '../data/matrix.ts';
 import {
   collectExactValues,
-  decodeRaftColumns,
+  decodeRaftColumnsSteps,
   decodeRowInto,
   type RowTargets,
 } from './decodeRow.ts';
@@ -125,21 +125,38 @@ export function decodeMatrixWire(
   return matrix;
 }
 
+type RaftColumns = { raftGroupIds: Float64Array; leaderTerms: Float64Array };
+
+/**
+ * Matrices whose Raft columns are still encoded, each with one step of their decode (true once
+ * they are loaded): raftSteps drives it between frames, a first read finishes it at once.
+ */
+const pendingRaft = new WeakMap<Matrix, () => boolean>();
+
 /**
  * Makes raftGroupIds/leaderTerms decode on first read (both at once, then plain properties).
  * They stay ordinary enumerable fields to callers: spreading or cloning a Matrix reads them.
  */
 function defineLazyRaft(m: Matrix, rowBytes: readonly Uint8Array[], cols: number): void {
-  let loaded: { raftGroupIds: Float64Array; leaderTerms: Float64Array } | null = null;
+  let loaded: RaftColumns | null = null;
+  // Holds the encoded rows until the decode ends, not after.
+  let steps: Generator<void, RaftColumns, void> | null = decodeRaftColumnsSteps(rowBytes, cols);
+  const step = (): boolean => {
+    if (loaded) return true;
+    const r = steps!.next();
+    if (!r.done) return false;
+    loaded = r.value;
+    steps = null;
+    pendingRaft.delete(m);
+    return true;
+  };
+  pendingRaft.set(m, step);
+  const load = (): RaftColumns => {
+    while (!step());
+    return loaded!;
+  };
   const settle = (key: 'raftGroupIds' | 'leaderTerms', value: Float64Array | null): void => {
     Object.defineProperty(m, key, { value, writable: true, enumerable: true, configurable: true });
-  };
-  const load = (): { raftGroupIds: Float64Array; leaderTerms: Float64Array } => {
-    if (!loaded) {
-      loaded = decodeRaftColumns(rowBytes, cols);
-      rowBytes = []; // the encoded rows are no longer needed
-    }
-    return loaded;
   };
   for (const key of ['raftGroupIds', 'leaderTerms'] as const) {
     Object.defineProperty(m, key, {
@@ -153,6 +170,17 @@ function defineLazyRaft(m: Matrix, rowBytes: readonly Uint8Array[], cols: number
       configurable: true,
     });
   }
+}
+
+/**
+ * The decode of a matrix's Raft columns in steps (data/steps.ts), ending with them loaded: run
+ * sliced before anything reads them in bulk (the time events), so the read costs no long task.
+ * Nothing to do where they are loaded already or were never lazy.
+ */
+export function* raftSteps(m: Matrix): Generator<void, void, void> {
+  const step = pendingRaft.get(m);
+  if (!step) return;
+  while (!step()) yield;
 }
 
 /** Decodes a whole GetKeyVizMatrixResponse body (the page's fetch, fixture files, tests). */

@@ -6,6 +6,7 @@
 // so hostile input ends in a clear Error, never a hang.
 
 import type { RowMeta } from '../data/matrix.ts';
+import { ROWS_PER_STEP_MASK, runSteps } from '../data/steps.ts';
 import { uint64ToDecimal, WireError, WireReader } from './wireReader.ts';
 
 /** Where decodeRowInto writes one row's per-column arrays. */
@@ -196,6 +197,17 @@ export function decodeRaftColumns(
   rows: readonly Uint8Array[],
   cols: number,
 ): { raftGroupIds: Float64Array; leaderTerms: Float64Array } {
+  return runSteps(decodeRaftColumnsSteps(rows, cols));
+}
+
+/**
+ * decodeRaftColumns in steps (data/steps.ts): yields every few rows, so a page can decode the
+ * two 1024 x 1440 arrays between frames instead of in one long task.
+ */
+export function* decodeRaftColumnsSteps(
+  rows: readonly Uint8Array[],
+  cols: number,
+): Generator<void, { raftGroupIds: Float64Array; leaderTerms: Float64Array }, void> {
   const raftGroupIds = new Float64Array(rows.length * cols);
   const leaderTerms = new Float64Array(rows.length * cols);
   for (let i = 0; i < rows.length; i++) {
@@ -213,6 +225,7 @@ export function decodeRaftColumns(
         termCount = readRepeatedUint64(r, wt, leaderTerms, offset, cols, termCount);
       else r.skip(wt, fieldNo);
     }
+    if ((i & ROWS_PER_STEP_MASK) === ROWS_PER_STEP_MASK) yield;
   }
   return { raftGroupIds, leaderTerms };
 }

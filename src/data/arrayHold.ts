@@ -9,7 +9,13 @@ const held = new WeakSet<object>();
 export function holdArrays(
   m: Pick<Matrix, 'values' | 'raftGroupIds' | 'leaderTerms' | 'conflicts'>,
 ): void {
-  for (const a of [m.values, m.raftGroupIds, m.leaderTerms, m.conflicts]) if (a) held.add(a);
+  for (const key of ['values', 'raftGroupIds', 'leaderTerms', 'conflicts'] as const) {
+    // A field still behind its lazy decoder (decodeMatrix.ts) is not read: that would decode
+    // it here in one long task; once decoded it is a fresh array no pool ever handed out.
+    const d = Object.getOwnPropertyDescriptor(m, key);
+    const a = d && 'value' in d ? (d.value as object | null) : null;
+    if (a) held.add(a);
+  }
 }
 
 export function isHeld(a: object): boolean {

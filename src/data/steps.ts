@@ -1,6 +1,7 @@
-// Detection as resumable steps: each pass over the cells is a generator that yields every few
-// rows, so the same code runs straight through (runSteps: a worker, tests, the bench) or in
-// slices of the main thread between frames (runSliced: where no worker can start).
+// Long computations of the data path as resumable steps: each pass is a generator that yields
+// every few rows, so the same code runs straight through (runSteps: a worker, tests, the bench)
+// or in slices of the main thread between frames (runSliced). Hot-spot detection where no worker
+// can start; the time events and the Raft columns they read, after every load.
 
 /** The row passes yield once per this many rows (a mask: 16 rows, well under 1 ms each). */
 export const ROWS_PER_STEP_MASK = 15;

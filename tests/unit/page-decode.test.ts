@@ -12,7 +12,8 @@ import {
   GetKeyVizMatrixResponseWireSchema,
   type GetKeyVizMatrixResponseWire,
 } from '../../src/gen/keyviz_wire_pb.ts';
-import { decodeMatrixBytes, decodeMatrixWire } from '../../src/api/decodeMatrix.ts';
+import { decodeMatrixBytes, decodeMatrixWire, raftSteps } from '../../src/api/decodeMatrix.ts';
+import { holdArrays, isHeld } from '../../src/data/arrayHold.ts';
 import { WireReader, uint64ToDecimal } from '../../src/api/wireReader.ts';
 import type { Matrix } from '../../src/data/matrix.ts';
 import { Rng } from '../../server/workload/prng.ts';
@@ -355,6 +356,33 @@ describe('lazy raft/term columns', () => {
     expect(copy.raftGroupIds).toBe(m.raftGroupIds);
     m.leaderTerms = null;
     expect(m.leaderTerms).toBeNull();
+  });
+
+  it('decode in steps (raftSteps) to the same arrays as at once, and a read mid-way finishes it', () => {
+    const bytes = toBinary(GetKeyVizMatrixResponseSchema, randomResponse(7, 70, 9));
+    const eager = decodeMatrixBytes(bytes, 'writes', { lazyRaft: false });
+    // Driven to the end in steps: several yields (16 rows a step), then plain fields.
+    const stepped = decodeMatrixBytes(bytes, 'writes');
+    let yields = 0;
+    for (const _ of raftSteps(stepped)) yields++;
+    expect(yields).toBeGreaterThanOrEqual(3);
+    expect(Array.from(stepped.raftGroupIds!)).toEqual(Array.from(eager.raftGroupIds!));
+    expect(Array.from(stepped.leaderTerms!)).toEqual(Array.from(eager.leaderTerms!));
+    // Loaded: nothing left to step.
+    expect([...raftSteps(stepped)]).toHaveLength(0);
+    // Two steps, then a read: the read finishes the decode where the steps left it.
+    const half = decodeMatrixBytes(bytes, 'writes');
+    const g = raftSteps(half);
+    g.next();
+    g.next();
+    expect(Array.from(half.leaderTerms!)).toEqual(Array.from(eager.leaderTerms!));
+    expect(Array.from(half.raftGroupIds!)).toEqual(Array.from(eager.raftGroupIds!));
+    expect(g.next().done).toBe(true);
+    // holdArrays (live pool) leaves a deferred field deferred.
+    const lazy = decodeMatrixBytes(bytes, 'writes');
+    holdArrays(lazy);
+    expect(typeof Object.getOwnPropertyDescriptor(lazy, 'raftGroupIds')!.get).toBe('function');
+    expect(isHeld(lazy.values)).toBe(true);
   });
 
   it('reads tracked_buckets (1028) and the history widths (1010) from the hand-split answer', () => {

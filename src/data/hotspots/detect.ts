@@ -8,7 +8,7 @@ import { inferStepMs } from '../raster.ts';
 import { findBatchSteps, type Batch } from './periodic.ts';
 import { areaStats, medianOf } from './stats.ts';
 import { findBandSteps } from './sustained.ts';
-import { ROWS_PER_STEP_MASK, runSteps } from './steps.ts';
+import { ROWS_PER_STEP_MASK, runSteps } from '../steps.ts';
 import { MAX_SMOOTH, MAX_HOT_SPOTS, SMOOTH_DIVISOR, TRACK_ROW_GAP } from './thresholds.ts';
 import { findTrackSteps, type Track } from './tracks.ts';
 import { KIND_LABEL, type HotSpot, type HotSpotDetail, type HotSpotKind } from './types.ts';

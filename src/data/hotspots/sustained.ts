@@ -2,7 +2,7 @@
 // run of columns. Hot for most of the window: a sustained hot range; for one stretch with a
 // quieter row around it: a sudden change (a workload switching on, or off).
 import { smoothRow } from './stats.ts';
-import { ROWS_PER_STEP_MASK } from './steps.ts';
+import { ROWS_PER_STEP_MASK } from '../steps.ts';
 import { HOT_RATIO, MIN_RUN_COLUMNS, MIN_RUN_SHARE, SUSTAINED_SHARE } from './thresholds.ts';
 
 export interface Band {

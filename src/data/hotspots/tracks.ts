@@ -2,7 +2,7 @@
 // track whose centre moves steadily through the key space. A narrow track is a write head
 // (sequential keys); a wide one a hot spot drifting over time.
 import { lineFit } from './stats.ts';
-import { ROWS_PER_STEP_MASK } from './steps.ts';
+import { ROWS_PER_STEP_MASK } from '../steps.ts';
 import {
   HEAD_MAX_ROWS,
   PEAK_RATIO,

@@ -20,7 +20,7 @@ import {
   type Viewport,
 } from '../../data/view/index.ts';
 import type { CanvasSize } from './canvasSize.ts';
-import { cellInfo, prepareHover } from './cellInfo.ts';
+import { cellInfo, prepareHover, raftReady } from './cellInfo.ts';
 import { placeFlyout } from './flyoutPlacement.ts';
 import { PlotPainter } from './painter.ts';
 import {
@@ -186,21 +186,35 @@ export function HeatmapPlot(props: Props) {
     const h = requestAnimationFrame(() => setWarm(null));
     return () => cancelAnimationFrame(h);
   }, [warm]);
-  // What hover reads, ready before the first pointer move: after this answer's first paint, in
-  // idle time (or within 150 ms on a busy page).
+  // What hover reads, ready before the first pointer move: after this answer's first paint, the
+  // Raft columns decoded in slices, then the rest in idle time (or within 150 ms on a busy page).
   useEffect(() => {
     const w = window as unknown as {
       requestIdleCallback?: (cb: () => void, opts?: { timeout: number }) => number;
       cancelIdleCallback?: (h: number) => void;
     };
+    const ac = new AbortController();
+    let cancel = () => {};
     const run = () => setWarm(prepareHover(m, edges));
-    if (w.requestIdleCallback && w.cancelIdleCallback) {
-      const h = w.requestIdleCallback(run, { timeout: 150 });
-      const cancel = w.cancelIdleCallback;
-      return () => cancel(h);
-    }
-    const h = setTimeout(run, 0);
-    return () => clearTimeout(h);
+    raftReady(m, ac.signal).then(
+      () => {
+        if (w.requestIdleCallback && w.cancelIdleCallback) {
+          const h = w.requestIdleCallback(run, { timeout: 150 });
+          const cancelIdle = w.cancelIdleCallback;
+          cancel = () => cancelIdle(h);
+        } else {
+          const h = setTimeout(run, 0);
+          cancel = () => clearTimeout(h);
+        }
+      },
+      () => {
+        // Aborted: a newer answer took over.
+      },
+    );
+    return () => {
+      ac.abort();
+      cancel();
+    };
   }, [m, edges]);
 
   // Cells that vanished with new data (fewer rows/columns) are dropped.
