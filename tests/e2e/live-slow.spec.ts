@@ -67,3 +67,47 @@ test('a zoom following the live edge lands its refetch on a server slower than a
   await expect(page.getByTestId('live-status')).toHaveAttribute('data-state', 'live');
   await expect(page.locator('.event-marker.gap')).toHaveCount(0);
 });
+
+test('a zoom into the past under Live: the hole up to the live columns is not called a server pause', async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  await page.goto(`${s.http}/keyviz?refresh=live`);
+  await waitForHeatmap(page);
+  await expect(page.getByTestId('live-status')).toHaveAttribute('data-state', 'live');
+  // Keyboard zoom into the past (about a minute before the newest column): its window is
+  // fetched, closed at its end, and the stream's columns are appended after it.
+  const grid = page.getByRole('application', { name: /Heatmap of writes/ });
+  await grid.focus();
+  await page.keyboard.press('End');
+  for (let i = 0; i < 60; i++) await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('+');
+  await page.keyboard.press('+');
+  await expect.poll(() => zoomOfUrl(page.url())?.toMs ?? 0).toBeLessThan(Date.now() - 20_000);
+  await page.waitForTimeout(1_500); // the zoom's window lands
+  const c0 = await columnsShown(page);
+  await expect.poll(() => columnsShown(page), { timeout: 15_000 }).toBeGreaterThanOrEqual(c0 + 2);
+
+  // Slow answers from now on: Reset zoom shows the whole matrix on hand (the zoom's window, then
+  // the live columns) while the range's answer is on the wire.
+  await page.route('**/Admin/GetKeyVizMatrix', async (route) => {
+    const res = await route.fetch();
+    const body = await res.body();
+    await new Promise((r) => setTimeout(r, 6_000));
+    await route.fulfill({ status: res.status(), headers: res.headers(), body }).catch(() => {});
+  });
+  await page.getByRole('button', { name: 'Reset zoom' }).click();
+  await expect(page).not.toHaveURL(/zoom=/);
+  // The page's own hole, between the window fetched for the zoom and the stream's columns: the
+  // server flushed every column, so it must not be worded as the server being down or paused.
+  const gaps = page.locator('.event-marker.gap');
+  await expect(gaps).toHaveCount(1);
+  await expect(gaps).toHaveAttribute('title', /not loaded at this zoom/);
+  await expect(gaps).not.toHaveAttribute('title', /down or paused/);
+  await expect(page.getByTestId('event-markers')).not.toHaveAttribute(
+    'aria-label',
+    /down or paused/,
+  );
+  // The range's answer lands with the live columns carried: no hole at all.
+  await expect(gaps).toHaveCount(0, { timeout: 15_000 });
+});
