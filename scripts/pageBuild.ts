@@ -150,8 +150,12 @@ export const FIRST_PAINT_JS_BUDGET_BYTES = 100_000;
  * (leanRpc.ts: protocolHeaders, callFailure) instead of two copies, and an opened record file
  * stops Live: 201,759 / 122,805 B. The shared functions sit on the first paint (+49 B there,
  * -43 B in all): first-paint ceiling 122,800 -> 122,900.
+ * A followed zoom's refetch is kept on the wire while the zoom moves (keepsInFlight, first paint:
+ * +45 B there), and a zoom into the past under Live carries the stream's columns inside its
+ * window and words the hole where its window ends as not loaded (Live's and the time events'
+ * chunks): 201,968 / 122,851 B; total ceiling 201,900 -> 202,000.
  */
-export const PAGE_JS_CEILING_BYTES = 201_900;
+export const PAGE_JS_CEILING_BYTES = 202_000;
 export const FIRST_PAINT_JS_CEILING_BYTES = 122_900;
 
 /** Builds the page into `outDir` (a fresh folder of the caller's), for `base`. */

@@ -264,12 +264,12 @@ function pickRows(
 }
 
 /**
- * A matrix's columns (from index `from` on) as live columns: a gap filled by GetKeyVizMatrix
+ * A matrix's columns [from, to) as live columns: a gap filled by GetKeyVizMatrix
  * after a reconnect, or the live columns a slower load did not have yet (withNewerColumns).
  */
-export function matrixColumns(gap: Matrix, from = 0): LiveColumn[] {
+export function matrixColumns(gap: Matrix, from = 0, to = gap.colCount): LiveColumn[] {
   const out: LiveColumn[] = [];
-  for (let j = Math.max(0, from); j < gap.colCount; j++) {
+  for (let j = Math.max(0, from); j < Math.min(to, gap.colCount); j++) {
     const rows: LiveRow[] = [];
     for (let i = 0; i < gap.rowCount; i++) {
       const at = i * gap.colCount + j;
@@ -293,17 +293,25 @@ export function matrixColumns(gap: Matrix, from = 0): LiveColumn[] {
 
 /**
  * `fresh` (a load's answer) with the columns of `held` (the matrix it replaces) newer than its
- * newest. Under Live a load's answer is as old as its request: columns the stream appended to
- * `held` while it was on the wire would otherwise leave a hole, drawn as the server pausing.
- * Same series only; `fresh` itself when `held` has nothing newer.
+ * newest and, for an answer fetched for a window that ends, before that end (`beforeMs`, a flush
+ * time; the window's own columns only). Under Live a load's answer is as old as its request:
+ * columns the stream appended to `held` while it was on the wire would otherwise leave a hole,
+ * drawn as the server pausing. Same series only; `fresh` itself when `held` has nothing newer.
  */
-export function withNewerColumns(held: Matrix, fresh: Matrix, opts: AppendOptions): Matrix {
+export function withNewerColumns(
+  held: Matrix,
+  fresh: Matrix,
+  opts: AppendOptions,
+  beforeMs = Infinity,
+): Matrix {
   if (held.series !== fresh.series || held.colCount === 0) return fresh;
   const newest = fresh.colCount > 0 ? fresh.columns[fresh.colCount - 1] : -Infinity;
-  let j = held.colCount;
+  let end = held.colCount;
+  while (end > 0 && held.columns[end - 1] >= beforeMs) end--;
+  let j = end;
   while (j > 0 && held.columns[j - 1] > newest) j--;
-  if (j === held.colCount) return fresh;
-  return appendColumns(fresh, matrixColumns(held, j), opts);
+  if (j === end) return fresh;
+  return appendColumns(fresh, matrixColumns(held, j, end), opts);
 }
 
 /**

@@ -36,6 +36,12 @@ export interface GapEvent extends EventBase {
   /** The last column before the gap and how long nothing was flushed. */
   fromMs: number;
   missingMs: number;
+  /**
+   * The page's own hole, not the server's: the window fetched for the view ends here and the
+   * columns after it were appended by Live (a zoom into the past). The server may well have
+   * flushed every column in it.
+   */
+  notLoaded?: true;
 }
 
 export type TimeEvent = LeaderEvent | RouteEvent | GapEvent;
@@ -351,8 +357,12 @@ function markChanges(
   }
 }
 
-/** Pauses longer than 1.5 median steps between columns. */
-export function columnGaps(m: Matrix): GapEvent[] {
+/**
+ * Pauses longer than 1.5 median steps between columns. `loadedToMs`: the end (a flush time,
+ * exclusive; 0 = open) of the window the matrix was fetched for; a pause across it is where that
+ * window meets the columns Live appended after it (notLoaded), not a pause of the server.
+ */
+export function columnGaps(m: Matrix, loadedToMs = 0): GapEvent[] {
   const step = medianStepMs(m.columns);
   if (step <= 0) return [];
   const out: GapEvent[] = [];
@@ -360,6 +370,7 @@ export function columnGaps(m: Matrix): GapEvent[] {
   for (let j = 1; j < m.colCount; j++) {
     const d = m.columns[j] - m.columns[j - 1];
     if (d > step * 1.5) {
+      const stitch = loadedToMs > 0 && m.columns[j - 1] < loadedToMs && m.columns[j] >= loadedToMs;
       out.push({
         kind: 'gap',
         col: j,
@@ -367,6 +378,7 @@ export function columnGaps(m: Matrix): GapEvent[] {
         buckets: all,
         fromMs: m.columns[j - 1],
         missingMs: d - step,
+        ...(stitch && { notLoaded: true as const }),
       });
     }
   }
@@ -507,15 +519,24 @@ export function reportedTransitions(
 /**
  * Every event of the matrix in time order. Reported transitions win over
  * inferred ones: an inferred split or merge is kept only for a column with no
- * reported one on its rows.
+ * reported one on its rows. `loadedToMs`: see columnGaps.
  */
-export function timeEvents(m: Matrix, reported: readonly ReportedTransition[] = []): TimeEvent[] {
+export function timeEvents(
+  m: Matrix,
+  reported: readonly ReportedTransition[] = [],
+  loadedToMs = 0,
+): TimeEvent[] {
   const stream = reportedTransitions(m, reported);
   const covered = new Set(stream.flatMap((e) => e.buckets.map((b) => `${e.col}/${b}`)));
   const inferred = inferredTransitions(m).filter(
     (e) => !e.buckets.some((b) => covered.has(`${e.col}/${b}`) || covered.has(`${e.col - 1}/${b}`)),
   );
-  const all: TimeEvent[] = [...leaderChanges(m), ...stream, ...inferred, ...columnGaps(m)];
+  const all: TimeEvent[] = [
+    ...leaderChanges(m),
+    ...stream,
+    ...inferred,
+    ...columnGaps(m, loadedToMs),
+  ];
   return all.sort((a, b) => a.col - b.col || a.unixMs - b.unixMs);
 }
 
@@ -540,7 +561,11 @@ export function describeEvent(e: TimeEvent, fmtTime: (ms: number) => string): st
       const how = e.source === 'stream' ? 'reported' : 'inferred from the rows';
       return `${when}: routes ${folded.join(' + ')} merged into ${survivor} (${how})`;
     }
-    case 'gap':
-      return `${when}: no columns for ${Math.round(e.missingMs / 1000)} s before this (a gap: server down or paused)`;
+    case 'gap': {
+      const s = Math.round(e.missingMs / 1000);
+      return e.notLoaded
+        ? `${when}: ${s} s before this not loaded at this zoom (the window fetched for the view ends there; Live's columns follow)`
+        : `${when}: no columns for ${s} s before this (a gap: server down or paused)`;
+    }
   }
 }

@@ -14,6 +14,7 @@ import {
   brightnessToStep,
   exploreReducer,
   followZoom,
+  keepsInFlight,
   parseCustomRange,
   rangeWindow,
   sameAsk,
@@ -167,6 +168,18 @@ describe('live edge', () => {
       startKeyHex: '61',
     });
     expect(followZoom(z, last, last, STEP)).toBeNull();
+  });
+  it("a followed zoom's refetch on the wire is kept while the zoom moves, not re-aimed", () => {
+    const open = (fromMs: number) => ({ kind: 'zoom' as const, window: { fromMs, toMs: 0 } });
+    // The zoom moved one step: the window in flight still covers it.
+    expect(keepsInFlight(open(last - 8 * STEP), open(last - 7 * STEP))).toBe(true);
+    expect(keepsInFlight(open(last - 8 * STEP), open(last - 8 * STEP))).toBe(true);
+    // Earlier data, a window into the past, or the time range: ask anew.
+    expect(keepsInFlight(open(last - 8 * STEP), open(last - 9 * STEP))).toBe(false);
+    const past = { kind: 'zoom' as const, window: { fromMs: c[1], toMs: c[5] } };
+    expect(keepsInFlight(open(c[1]), past)).toBe(false);
+    expect(keepsInFlight(past, open(c[1]))).toBe(false);
+    expect(keepsInFlight({ kind: 'range', range: '1h' }, open(c[1]))).toBe(false);
   });
   it('a zoom into the past stays', () => {
     const z = { fromMs: c[1], toMs: c[5] };

@@ -345,6 +345,14 @@ describe('withNewerColumns (a load that was on the wire while live columns came)
     expect(withNewerColumns(held, other, all)).toBe(other);
   });
 
+  it('an answer for a window that ends takes only the held columns before its end', () => {
+    const fresh = makeMatrix([{ start: 'a', end: 'c', id: 'route:1' }], [1000, 2000]);
+    expect(Array.from(withNewerColumns(held, fresh, all, 3500).columns)).toEqual([
+      1000, 2000, 3000,
+    ]);
+    expect(withNewerColumns(held, fresh, all, 3000)).toBe(fresh);
+  });
+
   it('an empty answer takes every held column', () => {
     const fresh = makeMatrix([], []);
     expect(Array.from(withNewerColumns(held, fresh, all).columns)).toEqual([
@@ -365,7 +373,7 @@ describe("newerColumnsCarry (the page's use of withNewerColumns)", () => {
     return client.getMatrix({ series: 'writes', rows: 0 });
   };
 
-  it('tops up an open-ended answer and keeps its loaded window; leaves a bounded one', async () => {
+  it('tops up an open-ended answer and keeps its loaded window; a bounded one up to its end', async () => {
     const carry = newerColumnsCarry(null, 0);
     const open = await through(0);
     const out = carry(held, open);
@@ -373,6 +381,10 @@ describe("newerColumnsCarry (the page's use of withNewerColumns)", () => {
     expect(loadedOf(out)).toEqual(loadedOf(open));
     const bounded = await through(2500);
     expect(carry(held, bounded)).toBe(bounded);
+    // A window ending after the answer's newest column: the stream's columns inside it that
+    // came while it was on the wire are kept (else a hole, drawn as the server pausing).
+    const later = await through(3500);
+    expect(Array.from(carry(held, later).columns)).toEqual([1000, 2000, 3000]);
     expect(carry(null, open)).toBe(open);
   });
 });

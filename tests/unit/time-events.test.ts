@@ -83,6 +83,23 @@ describe('columnGaps', () => {
     const m = makeMatrix([{ start: 'a', end: '' }], [1000, 2000, 3000, 7000, 8000]);
     const g = columnGaps(m);
     expect(g.map((e) => [e.col, e.fromMs, e.missingMs])).toEqual([[3, 3000, 3000]]);
+    expect(g[0].notLoaded).toBeUndefined();
+    expect(describeEvent(g[0], (t) => `t${t}`)).toMatch(/server down or paused/);
+  });
+
+  it("a pause across the end of the window fetched for the view is the page's, not the server's", () => {
+    // Fetched for [.., 3500); Live appended 7000 and 8000 after it.
+    const m = makeMatrix([{ start: 'a', end: '' }], [1000, 2000, 3000, 7000, 8000]);
+    const [g] = columnGaps(m, 3500);
+    expect(g.notLoaded).toBe(true);
+    const text = describeEvent(g, (t) => `t${t}`);
+    expect(text).toBe(
+      "t7000: 3 s before this not loaded at this zoom (the window fetched for the view ends there; Live's columns follow)",
+    );
+    expect(timeEvents(m, [], 3500).find((e) => e.kind === 'gap')).toEqual(g);
+    // A pause inside the window, or a window with an open end: the server's.
+    expect(columnGaps(m, 9000)[0].notLoaded).toBeUndefined();
+    expect(columnGaps(m, 0)[0].notLoaded).toBeUndefined();
   });
 });
 

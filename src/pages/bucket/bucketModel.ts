@@ -176,7 +176,9 @@ export function bucketEventRows(events: readonly TimeEvent[], bucketId: string):
         kind: 'gap',
         unixMs: e.unixMs,
         fromMs: e.fromMs,
-        what: `Gap: no column for ${s} s (the server was down or paused)`,
+        what: e.notLoaded
+          ? `Gap: ${s} s not loaded for this view (not a server pause)`
+          : `Gap: no column for ${s} s (the server was down or paused)`,
         others: [],
         after: '',
       });

@@ -129,7 +129,7 @@ export const EventMarkers = memo(function EventMarkers({
       {placed.map((p, k) => (
         <span
           key={`${p.e.kind}/${p.e.col}/${k}`}
-          className={`event-marker ${p.e.kind}`}
+          className={`event-marker ${p.e.kind}${p.e.kind === 'gap' && p.e.notLoaded ? ' not-loaded' : ''}`}
           style={{ left: p.x }}
           data-kind={p.e.kind}
           aria-hidden="true"

@@ -172,9 +172,11 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
       live = false;
     };
   }, []);
+  // Where the window fetched for the view ends (a zoom into the past): Live's columns follow.
+  const loadedToMs = loadedOf(raw)?.window.toMs ?? 0;
   const events = useMemo(
-    () => (ev ? ev.timeEvents(m, transitions) : NO_EVENTS),
-    [ev, m, transitions],
+    () => (ev ? ev.timeEvents(m, transitions, loadedToMs) : NO_EVENTS),
+    [ev, m, transitions, loadedToMs],
   );
 
   // Hot keys of a picked cell or of the visible range (selection in the URL, by bucket id).

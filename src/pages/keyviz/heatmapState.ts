@@ -147,6 +147,23 @@ export function sameAsk(a: WindowAsk, b: WindowAsk): boolean {
 }
 
 /**
+ * Whether a refetch on the wire for `inFlight` already serves `next`, so it should be kept, not
+ * re-aimed: both are a followed zoom's open-ended windows (toMs = 0) and the one in flight starts
+ * no later. A zoom at the live edge moves with every live column; re-aiming its refetch each time
+ * cancels it, and on a server slower than one step none would ever land. The live columns that
+ * come meanwhile are carried onto its answer (newerColumnsCarry).
+ */
+export function keepsInFlight(inFlight: WindowAsk, next: WindowAsk): boolean {
+  return (
+    inFlight.kind === 'zoom' &&
+    next.kind === 'zoom' &&
+    inFlight.window.toMs === 0 &&
+    next.window.toMs === 0 &&
+    inFlight.window.fromMs <= next.window.fromMs
+  );
+}
+
+/**
  * The ask for a view: unzoomed, the range; zoomed, the zoom's time window with a margin at full
  * resolution, unless the data already loaded covers it and is not much wider (then `current`).
  */

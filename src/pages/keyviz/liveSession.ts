@@ -9,9 +9,10 @@ export { ArrayPool } from '../../data/arrayPool.ts';
 
 /**
  * What a load's answer becomes under Live: with the live columns that came while it was on the
- * wire (withNewerColumns). Only a server's answer with an open end reaches the live edge: a zoom
- * into the past keeps its window (the stream's columns after it are drawn past a gap, as
- * before), and an opened record file is not topped up with the server's columns.
+ * wire (withNewerColumns). An answer with an open end takes every newer one; a window that ends
+ * (a zoom into the past) only those before its end, the stream's later columns being drawn past
+ * the hole where the window ends (a gap not loaded at this zoom, timeEvents.ts). An opened record
+ * file is not topped up with the server's columns.
  */
 export function newerColumnsCarry(
   windowMs: number | null,
@@ -20,8 +21,8 @@ export function newerColumnsCarry(
   const opts = { windowMs, maxColumns: DEFAULT_MAX_COLUMNS, maxRows };
   return (held, fresh) => {
     const l = loadedOf(fresh);
-    if (!held || l?.record || (l?.window.toMs ?? 0) !== 0) return fresh;
-    const out = withNewerColumns(held, fresh, opts);
+    if (!held || l?.record) return fresh;
+    const out = withNewerColumns(held, fresh, opts, l?.window.toMs || Infinity);
     carryLoaded(fresh, out);
     return out;
   };

@@ -5,7 +5,7 @@ import type { RecordFile } from '../../data/view/recordFile.ts';
 import { inferStepMs } from '../../data/raster.ts';
 import { useMatrixFeed, type Feed } from './useMatrixFeed.ts';
 import type { LiveState } from './liveFollower.ts';
-import { askFor, rangeWindow, sameAsk, type WindowAsk } from './heatmapState.ts';
+import { askFor, keepsInFlight, rangeWindow, sameAsk, type WindowAsk } from './heatmapState.ts';
 import { loadedOf, windowedClient, type Loaded } from './windowedClient.ts';
 
 export interface RecordState {
@@ -83,7 +83,7 @@ export function useHeatmapFeed(client: AdminClient, view: ViewState): HeatmapFee
     liveClient: client,
     windowMs: typeof view.range === 'string' ? RANGE_MS[view.range] : null,
   });
-  const { matrix, reload } = feed;
+  const { matrix, reload, busy } = feed;
 
   // A new range or zoom: ask for its window when the data on hand cannot show it.
   useEffect(() => {
@@ -91,6 +91,9 @@ export function useHeatmapFeed(client: AdminClient, view: ViewState): HeatmapFee
     const cols = matrix?.columns ?? new Float64Array(0);
     const next = askFor(view.range, view.zoom, box.ask, l?.window ?? null, cols, inferStepMs(cols));
     if (sameAsk(next, box.ask)) return;
+    // A followed zoom's refetch on the wire is kept (every load asks for box.ask, so the load in
+    // flight is its); once it lands the zoom is judged against it again.
+    if (busy && keepsInFlight(box.ask, next)) return;
     box.setAsk(next);
     reload();
     // The matrix is read, not watched: new data alone never changes the ask.
