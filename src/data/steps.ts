@@ -5,6 +5,11 @@
 
 /** The row passes yield once per this many rows (a mask: 16 rows, well under 1 ms each). */
 export const ROWS_PER_STEP_MASK = 15;
+/** Longest slice of the main thread a sliced run takes (ms): well under a 50 ms long task. */
+export const MAIN_SLICE_MS = 8;
+
+/** Column passes over every group or row yield once per this many columns (64). */
+export const COLS_PER_STEP_MASK = 63;
 
 /** Runs a stepped computation to its end, synchronously. */
 export function runSteps<T>(g: Generator<void, T, void>): T {

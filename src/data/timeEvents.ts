@@ -4,6 +4,7 @@
 // the column times. Pure: markers, lines and the bucket page build on it.
 import type { Matrix } from './matrix.ts';
 import { appendOrigin } from './matrixOrigin.ts';
+import { COLS_PER_STEP_MASK, ROWS_PER_STEP_MASK, runSteps } from './steps.ts';
 import { compareKeys } from './view/keyOrder.ts';
 
 interface EventBase {
@@ -103,16 +104,22 @@ const MAX_GROUP_SLOTS = 1 << 21;
  * column in which any cell came or went (on the default workload: all of them).
  */
 export function leaderChanges(m: Matrix): LeaderEvent[] {
+  return runSteps(leaderChangesSteps(m));
+}
+
+/** leaderChanges in steps (steps.ts): yields every few rows and columns, for a sliced run. */
+export function* leaderChangesSteps(m: Matrix): Generator<void, LeaderEvent[], void> {
   const { raftGroupIds: groups, leaderTerms: terms, rowCount: R, colCount: C } = m;
   if (!groups || !terms) return [];
-  const t = groupTable(m, groups, terms);
-  if (!t) return leaderChangesByColumn(m);
+  const t = yield* groupTableSteps(m, groups, terms);
+  if (!t) return yield* leaderChangesByColumnSteps(m);
   const { ids, top, first } = t;
   const G = ids.length;
   const last = new Float64Array(G);
   const seen = new Uint8Array(G);
   const out: LeaderEvent[] = [];
   for (let j = 0; j < C; j++) {
+    if ((j & COLS_PER_STEP_MASK) === COLS_PER_STEP_MASK) yield;
     let moved: LeaderEvent[] | null = null;
     for (let g = 0; g < G; g++) {
       const s = g * C + j;
@@ -159,7 +166,11 @@ const tables = new WeakMap<Matrix, GroupTable>();
  * (shifted by the columns the window dropped) and reads only its new column: its kept cells are
  * the older matrix's, unchanged (matrixOrigin.ts). Otherwise one row-major sweep builds it.
  */
-function groupTable(m: Matrix, groups: Float64Array, terms: Float64Array): GroupTable | null {
+function* groupTableSteps(
+  m: Matrix,
+  groups: Float64Array,
+  terms: Float64Array,
+): Generator<void, GroupTable | null, void> {
   const known = tables.get(m);
   if (known) return known;
   const { rowCount: R, colCount: C } = m;
@@ -172,7 +183,10 @@ function groupTable(m: Matrix, groups: Float64Array, terms: Float64Array): Group
     if (!tabulateColumn(groups, terms, R, C - 1, t)) t = null;
   } else {
     t = { index: new Map(), ids: [], C, top: new Float64Array(0), first: new Int32Array(0) };
-    for (let i = 0; i < R && t; i++) if (!tabulateRow(groups, terms, i, t)) t = null;
+    for (let i = 0; i < R && t; i++) {
+      if (!tabulateRow(groups, terms, i, t)) t = null;
+      if ((i & ROWS_PER_STEP_MASK) === ROWS_PER_STEP_MASK) yield;
+    }
   }
   if (t) tables.set(m, t);
   return t;
@@ -279,12 +293,22 @@ function growTable(t: GroupTable, groups: number): boolean {
 
 /** leaderChanges walking the matrix column by column (for a table too large to build). */
 export function leaderChangesByColumn(m: Matrix): LeaderEvent[] {
+  return runSteps(leaderChangesByColumnSteps(m));
+}
+
+function* leaderChangesByColumnSteps(m: Matrix): Generator<void, LeaderEvent[], void> {
   const { raftGroupIds: groups, leaderTerms: terms, rowCount: R, colCount: C } = m;
   if (!groups || !terms) return [];
   const last = new Map<number, number>();
   const out: LeaderEvent[] = [];
-  const changed = columnsThatChange(groups, terms, R, C);
+  const changed = new Uint8Array(C);
+  if (C > 0) changed[0] = 1;
+  for (let i = 0; i < R; i++) {
+    markChanges(groups, terms, i * C, C, changed);
+    if ((i & ROWS_PER_STEP_MASK) === ROWS_PER_STEP_MASK) yield;
+  }
   for (let j = 0; j < C; j++) {
+    if ((j & COLS_PER_STEP_MASK) === COLS_PER_STEP_MASK) yield;
     // A column whose every row has the group and term of the previous column has the same
     // groups at the same terms: no event, and `last` already holds them.
     if (!changed[j]) continue;
@@ -327,23 +351,7 @@ export function leaderChangesByColumn(m: Matrix): LeaderEvent[] {
   return out;
 }
 
-/**
- * Per column, 1 when some row's (group, term) differs from the previous column's (column 0
- * always). One contiguous sweep per row: far cheaper than grouping every column (a live page
- * recomputes the events on each appended column).
- */
-function columnsThatChange(
-  groups: Float64Array,
-  terms: Float64Array,
-  R: number,
-  C: number,
-): Uint8Array {
-  const changed = new Uint8Array(C);
-  if (C > 0) changed[0] = 1;
-  for (let i = 0; i < R; i++) markChanges(groups, terms, i * C, C, changed);
-  return changed;
-}
-
+/** Marks (1) the columns where row `base`'s (group, term) differs from the previous column's. */
 function markChanges(
   groups: Float64Array,
   terms: Float64Array,
@@ -526,18 +534,47 @@ export function timeEvents(
   reported: readonly ReportedTransition[] = [],
   loadedToMs = 0,
 ): TimeEvent[] {
+  return runSteps(timeEventsSteps(m, reported, loadedToMs));
+}
+
+/**
+ * timeEvents in steps (steps.ts): the leader changes read every cell of two matrix-sized arrays
+ * (20-60 ms on a 1024 x 1440 answer), so a page runs this sliced between frames.
+ */
+export function* timeEventsSteps(
+  m: Matrix,
+  reported: readonly ReportedTransition[] = [],
+  loadedToMs = 0,
+): Generator<void, TimeEvent[], void> {
+  const leaders = yield* leaderChangesSteps(m);
   const stream = reportedTransitions(m, reported);
   const covered = new Set(stream.flatMap((e) => e.buckets.map((b) => `${e.col}/${b}`)));
   const inferred = inferredTransitions(m).filter(
     (e) => !e.buckets.some((b) => covered.has(`${e.col}/${b}`) || covered.has(`${e.col - 1}/${b}`)),
   );
-  const all: TimeEvent[] = [
-    ...leaderChanges(m),
-    ...stream,
-    ...inferred,
-    ...columnGaps(m, loadedToMs),
-  ];
+  const all: TimeEvent[] = [...leaders, ...stream, ...inferred, ...columnGaps(m, loadedToMs)];
   return all.sort((a, b) => a.col - b.col || a.unixMs - b.unixMs);
+}
+
+/**
+ * Events computed for another matrix, placed on `m`'s columns by time (those whose column `m`
+ * has; the rest are left out): what the page shows while `m`'s own events are computed, so a
+ * live column or a refetch does not blank the markers for a few frames.
+ */
+export function eventsOnto(events: readonly TimeEvent[], m: Matrix): TimeEvent[] {
+  const cols = m.columns;
+  const out: TimeEvent[] = [];
+  for (const e of events) {
+    let lo = 0;
+    let hi = cols.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cols[mid] < e.unixMs) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < cols.length && cols[lo] === e.unixMs) out.push(lo === e.col ? e : { ...e, col: lo });
+  }
+  return out;
 }
 
 /** The events that touch one bucket (the bucket page's list). */

@@ -4,12 +4,15 @@ import { describe, expect, it } from 'vitest';
 import {
   bucketEvents,
   columnGaps,
+  eventsOnto,
   describeEvent,
   inferredTransitions,
   leaderChanges,
   leaderChangesByColumn,
   timeEvents,
+  timeEventsSteps,
 } from '../../src/data/timeEvents.ts';
+import { runSliced } from '../../src/data/steps.ts';
 import type { Matrix } from '../../src/data/matrix.ts';
 import { appendColumn } from '../../src/data/liveAppend.ts';
 import { appendOrigin } from '../../src/data/matrixOrigin.ts';
@@ -369,5 +372,66 @@ describe('leaderChanges on live-appended matrices', () => {
       [1, 1, 2],
       [2, 2, 7],
     ]);
+  });
+});
+
+describe('time events between frames', () => {
+  // 200 rows x 300 columns, groups of 10 rows, a term that moves every 37 columns per group.
+  function big(): Matrix {
+    const rows = Array.from({ length: 200 }, (_, i) => ({
+      start: `k${String(i).padStart(4, '0')}`,
+      end: `k${String(i + 1).padStart(4, '0')}`,
+    }));
+    const columns = Array.from({ length: 300 }, (_, j) => 60_000 * (j + 1));
+    return withRaft(
+      makeMatrix(rows, columns, () => 1),
+      (r) => 1 + Math.floor(r / 10),
+      (r, c) => 1 + Math.floor((c + 3 * Math.floor(r / 10)) / 37),
+    );
+  }
+
+  it('in slices, the same events as at once (the leader changes yield between rows and columns)', async () => {
+    const m = big();
+    const whole = timeEvents(m);
+    expect(whole.length).toBeGreaterThan(100);
+    let slices = 0;
+    // A fresh matrix: the group table of `m` is kept with it, and would skip the row pass.
+    const sliced = await runSliced(timeEventsSteps(big()), {
+      budgetMs: 0,
+      schedule: (fn) => queueMicrotask(fn),
+      now: () => performance.now(),
+      onSlice: () => slices++,
+    });
+    expect(sliced).toEqual(whole);
+    // 200 rows at 16 a step and 300 columns at 64 a step: at least 17 slices of one step each.
+    expect(slices).toBeGreaterThanOrEqual(17);
+    // An abort between slices ends it with the signal's reason.
+    const ac = new AbortController();
+    const run = runSliced(timeEventsSteps(big()), {
+      budgetMs: 0,
+      schedule: (fn) => setTimeout(fn, 0),
+      now: () => performance.now(),
+      signal: ac.signal,
+    });
+    ac.abort(new Error('newer matrix'));
+    await expect(run).rejects.toThrow('newer matrix');
+  });
+
+  it('eventsOnto places events on another matrix by time and leaves out the rest', () => {
+    const m = big();
+    const events = timeEvents(m);
+    // The same matrix one column later: every column moves one to the left, the first is gone.
+    const shifted = { ...m, columns: m.columns.slice(1), colCount: m.colCount - 1 };
+    const moved = eventsOnto(events, shifted);
+    const kept = events.filter((e) => e.unixMs >= m.columns[1]);
+    expect(moved).toHaveLength(kept.length);
+    moved.forEach((e, k) => {
+      expect(e.unixMs).toBe(kept[k].unixMs);
+      expect(e.col).toBe(kept[k].col - 1);
+      expect(shifted.columns[e.col]).toBe(e.unixMs);
+    });
+    // On its own matrix the events come back as they are (the same objects).
+    expect(eventsOnto(events, m)).toEqual(events);
+    expect(eventsOnto(events, m)[0]).toBe(events[0]);
   });
 });

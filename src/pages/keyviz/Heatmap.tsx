@@ -174,9 +174,28 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
   }, []);
   // Where the window fetched for the view ends (a zoom into the past): Live's columns follow.
   const loadedToMs = loadedOf(raw)?.window.toMs ?? 0;
+  // Computed between frames (eventsLayer.ts); until a matrix's own are ready, the last ones
+  // are shown on its columns.
+  const [computed, setComputed] = useState<{ m: Matrix; events: TimeEvent[] } | null>(null);
+  useEffect(() => {
+    if (!ev) return;
+    const ac = new AbortController();
+    ev.timeEventsSliced(m, transitions, loadedToMs, ac.signal).then(
+      (events) => setComputed({ m, events }),
+      () => {
+        // Aborted: a newer matrix (or transitions) took over.
+      },
+    );
+    return () => ac.abort();
+  }, [ev, m, transitions, loadedToMs]);
   const events = useMemo(
-    () => (ev ? ev.timeEvents(m, transitions, loadedToMs) : NO_EVENTS),
-    [ev, m, transitions, loadedToMs],
+    () =>
+      !computed || !ev
+        ? NO_EVENTS
+        : computed.m === m
+          ? computed.events
+          : ev.eventsOnto(computed.events, m),
+    [computed, ev, m],
   );
 
   // Hot keys of a picked cell or of the visible range (selection in the URL, by bucket id).

@@ -13,7 +13,7 @@ import {
 import type { ColumnEdges } from '../../data/view/gaps.ts';
 import { measureSince } from '../../data/timing.ts';
 import { columnWidthLabel, columnWidthOf } from '../../data/columnTiers.ts';
-import { runSliced } from '../../data/steps.ts';
+import { MAIN_SLICE_MS, runSliced } from '../../data/steps.ts';
 import { raftSteps } from '../../api/decodeMatrix.ts';
 
 /** Member route ids listed before "+N more". */
@@ -121,9 +121,6 @@ export function cellInfo(m: Matrix, edges: ColumnEdges, row: number, col: number
   };
 }
 
-/** Longest main-thread slice of a Raft-column decode ahead of hover or the time events (ms). */
-export const RAFT_SLICE_MS = 8;
-
 /**
  * Decodes the matrix's Raft columns between frames (a no-op where they are loaded or were never
  * deferred): read at once, the two 1024 x 1440 arrays are one 20-130 ms task. Rejects with the
@@ -131,7 +128,7 @@ export const RAFT_SLICE_MS = 8;
  */
 export function raftReady(m: Matrix, signal: AbortSignal): Promise<void> {
   return runSliced(raftSteps(m), {
-    budgetMs: RAFT_SLICE_MS,
+    budgetMs: MAIN_SLICE_MS,
     schedule: (fn) => setTimeout(fn, 0),
     now: () => performance.now(),
     signal,

@@ -3,13 +3,11 @@
 // page's origin, a browser without module workers), on the main thread in slices of a few
 // milliseconds between frames. Both run detect.ts, so both find the same list.
 import type { DetectInput } from '../../../data/hotspots/detect.ts';
+import { MAIN_SLICE_MS } from '../../../data/steps.ts';
 import type { HotSpot } from '../../../data/hotspots/types.ts';
 import type { DetectReply, DetectRequest } from '../../../data/hotspots/detect.worker.ts';
 
 export type DetectEngine = 'worker' | 'main';
-
-/** Longest main-thread slice of the fallback (ms): well under the 50 ms of a long task. */
-export const SLICE_BUDGET_MS = 8;
 
 export interface HotSpotRunner {
   /** Detection over `input`; rejects with an AbortError when `signal` fires first. */
@@ -46,7 +44,7 @@ export async function detectSliced(input: DetectInput, signal: AbortSignal): Pro
   // heatmap's first paint carries neither.
   const { detectSliced: runSliced } = await import('../../../data/hotspots/sliced.ts');
   return runSliced(input, {
-    budgetMs: SLICE_BUDGET_MS,
+    budgetMs: MAIN_SLICE_MS,
     schedule: (fn) => setTimeout(fn, 0),
     now: () => performance.now(),
     signal,
