@@ -52,8 +52,8 @@ test('Live appends a column per flush with no matrix request, and marks splits',
     .last();
   await expect(marker).toBeVisible({ timeout: 30_000 });
   // Hover shows the words; the markers' group names the events for assistive technology.
-  // Events of the same second share a spot and the newest marker is on top, so the pointer
-  // goes where the last one is and the card names whichever event is on top there.
+  // Events closer than a glyph share one marker (eventMarks.ts), drawn with the split's or
+  // merge's glyph and listing it before any leader change, so its card names it.
   await marker.hover({ force: true });
   await expect(page.getByTestId('event-tip')).toContainText(/route \d+ split into|merged into/);
   await expect(page.getByTestId('event-tip')).toContainText('reported');

@@ -126,3 +126,18 @@ export async function columnsShown(page: Page): Promise<number> {
   const m = /×\s*([\d,]+)\s*columns/.exec(text);
   return m ? Number(m[1].replace(/,/g, '')) : 0;
 }
+
+/**
+ * The time-axis markers' words (their titles). A marker may stand for several events
+ * (eventMarks.ts) and take a more telling kind's glyph, so look for an event by its words.
+ */
+export function markerTitles(page: Page): Promise<string[]> {
+  return page
+    .locator('.event-marker')
+    .evaluateAll((els) => els.map((el) => el.getAttribute('title') ?? ''));
+}
+
+/** Markers that say the server paused (a gap between flushes), alone or among others. */
+export async function pauseMarkers(page: Page): Promise<number> {
+  return (await markerTitles(page)).filter((t) => /no columns for|\d gaps?\b/.test(t)).length;
+}

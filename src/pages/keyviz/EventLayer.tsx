@@ -6,6 +6,7 @@ import type { ColumnEdges } from '../../data/view/gaps.ts';
 import type { Viewport } from '../../data/view/viewport.ts';
 import { describeEvent, type TimeEvent } from '../../data/timeEvents.ts';
 import { formatClock } from '../../data/format.ts';
+import { groupEventMarks, markText } from '../../data/view/eventMarks.ts';
 import './live.css';
 
 interface Placed {
@@ -101,7 +102,10 @@ export const EventLines = memo(function EventLines({
   );
 });
 
-/** Markers on the time axis: focusable, each naming its event. */
+/**
+ * Markers on the time axis, each naming its event; markers that would overlap share one with a
+ * count (groupEventMarks), whose words say how many of which kinds between which times.
+ */
 export const EventMarkers = memo(function EventMarkers({
   events,
   matrix,
@@ -114,8 +118,22 @@ export const EventMarkers = memo(function EventMarkers({
     () => placeEvents(events, matrix, edges, view, width, height),
     [events, matrix, edges, view, width, height],
   );
+  const marks = useMemo(
+    () =>
+      groupEventMarks(placed).map((g) => ({
+        ...g,
+        text:
+          g.items.length === 1
+            ? g.items[0].text
+            : markText(
+                g.items.map((p) => p.e),
+                fmt,
+              ),
+      })),
+    [placed],
+  );
   const [tip, setTip] = useState<number | null>(null);
-  const shown = tip !== null ? placed[tip] : undefined;
+  const shown = tip !== null ? marks[tip] : undefined;
   return (
     <div
       className="event-markers"
@@ -126,18 +144,29 @@ export const EventMarkers = memo(function EventMarkers({
     >
       {/* Markers are pointer targets only (dense markers cannot meet the 24 px target size as
           buttons); the group's label reads the events to assistive technology. */}
-      {placed.map((p, k) => (
-        <span
-          key={`${p.e.kind}/${p.e.col}/${k}`}
-          className={`event-marker ${p.e.kind}${p.e.kind === 'gap' && p.e.notLoaded ? ' not-loaded' : ''}`}
-          style={{ left: p.x }}
-          data-kind={p.e.kind}
-          aria-hidden="true"
-          title={p.text}
-          onMouseEnter={() => setTip(k)}
-          onMouseLeave={() => setTip(null)}
-        />
-      ))}
+      {marks.map((g, k) => {
+        const n = g.items.length;
+        const first = g.items[0].e;
+        // A gap glyph is hollow when every gap it stands for is the page's own (not loaded).
+        const hollow =
+          g.kind === 'gap' && g.items.every((p) => p.e.kind !== 'gap' || p.e.notLoaded === true);
+        return (
+          <span
+            key={`${g.kind}/${first.col}/${k}`}
+            className={`event-marker ${g.kind}${n > 1 ? ' cluster' : ''}${hollow ? ' not-loaded' : ''}`}
+            style={{ left: g.x, width: g.width }}
+            data-kind={g.kind}
+            data-count={n}
+            aria-hidden="true"
+            title={g.text}
+            onMouseEnter={() => setTip(k)}
+            onMouseLeave={() => setTip(null)}
+          >
+            <span className="event-glyph" />
+            {n > 1 && <span className="event-count">{n}</span>}
+          </span>
+        );
+      })}
       {shown && (
         <div
           className={`event-tip${shown.x > width / 2 ? ' left' : ''}`}
