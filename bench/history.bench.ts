@@ -44,6 +44,8 @@ interface SlicedRun {
   maxSliceCpuMs: number;
   slices: number;
   columns: number;
+  /** Minor page faults: first touches of fresh memory (the answer's R x C outputs). */
+  faults: number;
 }
 
 /** One sliced query as the server runs it: cpu time, wall time and the longest slice. */
@@ -78,7 +80,9 @@ async function slicedQuery(
     );
   };
   const cpu0 = process.cpuUsage();
+  const f0 = process.resourceUsage().minorPageFault;
   const m = await h.matrixSliced(sampler, req, pause);
+  const faults = process.resourceUsage().minorPageFault - f0;
   const end = performance.now();
   endSlice();
   const cpu = process.cpuUsage(cpu0);
@@ -89,6 +93,7 @@ async function slicedQuery(
     maxSliceCpuMs,
     slices,
     columns: m.columnUnixMs.length,
+    faults,
   };
 }
 
@@ -98,7 +103,8 @@ function describeRuns(runs: SlicedRun[]): string {
     `cpu median ${f('cpuMs')} ms [${runs.map((r) => r.cpuMs.toFixed(0)).join(', ')}], ` +
     `wall median ${f('wallMs')} ms; longest slice: median ${f('maxSliceCpuMs')} ms cpu ` +
     `(max ${Math.max(...runs.map((r) => r.maxSliceCpuMs)).toFixed(0)}), ${f('maxSliceMs')} ms wall ` +
-    `(max ${Math.max(...runs.map((r) => r.maxSliceMs)).toFixed(0)}); ${f('slices')} slices`
+    `(max ${Math.max(...runs.map((r) => r.maxSliceMs)).toFixed(0)}); ${f('slices')} slices; ` +
+    `minor page faults [${runs.map((r) => r.faults).join(', ')}]`
   );
 }
 
@@ -190,11 +196,11 @@ export async function run(): Promise<void> {
     const warm: SlicedRun[] = [];
     for (let i = 0; i < 5; i++) warm.push(await slicedQuery(h, sampler, q));
     console.log(
-      `28-day window, rows=1024, as the server answers it (in slices): first query ` +
-        `(reads the roll-up tiers) cpu ${coldSliced.cpuMs.toFixed(0)} ms, wall ` +
+      `28-day window, rows=1024, as the server answers it (in slices): first query without ` +
+        `the start-up prewarm (reads the roll-up tiers) cpu ${coldSliced.cpuMs.toFixed(0)} ms, wall ` +
         `${coldSliced.wallMs.toFixed(0)} ms, longest slice ${coldSliced.maxSliceCpuMs.toFixed(0)} ms ` +
         `cpu / ${coldSliced.maxSliceMs.toFixed(0)} ms wall ` +
-        `(${coldSliced.slices} slices)`,
+        `(${coldSliced.slices} slices, ${coldSliced.faults} minor page faults)`,
     );
     console.log(
       `  then (n=5, ${warm[0].columns} columns): ${describeRuns(warm)}; budget 300 ms; ` +
