@@ -254,14 +254,25 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
   // A failed write is logged where it happens and makes the final exit non-zero.
   let recordFailures = 0;
   const record = (): boolean => {
-    if (!flags.record || !source.sampler) return false;
+    const s = source.sampler;
+    if (!flags.record || !s) return false;
+    let n: number;
+    let from = 'memory';
     try {
-      writeFixture(flags.record, source.sampler.snapshot(), source.sampler.options.stepMs);
+      // With history on, the ring's window as the store holds it (the columns and metas
+      // `npm run history:export` writes), so a recording and the database never disagree.
+      const h = source.history;
+      const stored = h ? h.recordColumns(s) : null;
+      if (h && !stored) log(`keyviz: --record: ${h.recordUnavailable}; recording memory instead`);
+      const columns = stored ?? s.snapshot();
+      if (stored) from = 'the history store';
+      writeFixture(flags.record, columns, s.options.stepMs);
+      n = columns.length;
     } catch (e) {
       recordFailures++;
       throw e;
     }
-    log(`keyviz: recorded ${source.sampler.columnCount} columns to ${flags.record}`);
+    log(`keyviz: recorded ${n} columns to ${flags.record} (from ${from})`);
     return true;
   };
 
@@ -275,14 +286,15 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
         graceMs,
       ).unref();
       source.finalFlush();
-      source.stop();
-      loopDelay.stop();
-      idleGc.stop();
+      // Before stop(): with history on, the recording is read from the store it closes.
       try {
         record();
       } catch (e) {
         log(`keyviz: --record failed: ${(e as Error).message}`);
       }
+      source.stop();
+      loopDelay.stop();
+      idleGc.stop();
       await closed;
       if (recordFailures > 0) {
         throw new Error(`--record: ${recordFailures} write(s) to ${flags.record} failed`);

@@ -185,7 +185,8 @@ export function localSource(flags: ServerFlags, log?: (line: string) => void): D
       clearInterval(timer);
       if (clock instanceof ManualClock) clock.set(Math.max(clock.now(), Date.now()));
       flush(s);
-      h?.close();
+      // Its column is written now; the store stays open for --record until stop().
+      h?.writer.flushQueued();
     },
     stop: () => {
       live?.stop();

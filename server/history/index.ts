@@ -2,7 +2,8 @@
 // restore the ring and the roll-ups a crash left open, write every flush, run
 // retention, answer windows beyond the ring (docs/history.md).
 import type { Sampler } from '../sampler/index.ts';
-import type { BucketMeta, MatrixRequest } from '../sampler/types.ts';
+import type { BucketMeta, Column, MatrixRequest } from '../sampler/types.ts';
+import { exportColumns } from './exchange.ts';
 import type { HistoryFlags } from './flags.ts';
 import { yieldToLoop } from '../backends/yieldToLoop.ts';
 import { seriesCounter } from '../sampler/request.ts';
@@ -40,6 +41,15 @@ export interface HistoryHandle {
    * cache in slices, so the first long window after start-up answers as fast as later ones.
    */
   prewarm(series?: number, pause?: () => Promise<void>): Promise<void>;
+  /**
+   * The ring's window as the store holds it, in the record file's shape (exportColumns, as
+   * `npm run history:export` writes it): what --record writes with history on. Writes what
+   * the writer has queued first. Null when the store keeps no raw tier, is closed, or cannot
+   * take the queued columns now (the reason in `recordUnavailable`).
+   */
+  recordColumns(sampler: Sampler): Column[] | null;
+  /** Why recordColumns last returned null. */
+  recordUnavailable: string;
   /** Part of the answer cache's key: "" for a window the ring answers, else the stored columns it selects. */
   cacheSpan(sampler: Sampler, req: MatrixRequest): string;
   health(): HistoryHealth;
@@ -152,6 +162,21 @@ export function openHistory(
         // Closing the server mid-way ends it quietly; anything else is the caller's to log.
         if (!closed) throw e;
       }
+    },
+    recordUnavailable: '',
+    recordColumns(sampler) {
+      const why = !writer.rawTier0
+        ? 'the store keeps no raw tier'
+        : closed
+          ? 'the history store is closed'
+          : !writer.flushQueued()
+            ? `history writes are failing (${writer.health.lastError ?? 'unknown error'})`
+            : '';
+      this.recordUnavailable = why;
+      if (why) return null;
+      const ring = sampler.columnRing;
+      if (ring.length === 0) return [];
+      return exportColumns(store, 0, ring.at(0).unixMs, Infinity, stepMs);
     },
     cacheSpan(sampler, req) {
       return storedSpanKey({ ring: sampler.columnRing, store, tierWidths, stepMs }, req);

@@ -14,7 +14,7 @@ import {
 import { pivotBudget, seriesCounter } from '../sampler/request.ts';
 import type { BucketMeta, MatrixRequest, MatrixResult } from '../sampler/types.ts';
 import { planWindow, type PlannedRange, type SourceSpan } from './plan.ts';
-import type { HistoryStore, SeriesColumn } from './types.ts';
+import { unknownMeta, type HistoryStore, type SeriesColumn } from './types.ts';
 
 export interface HistoryMatrix extends MatrixResult {
   /** Width of each column in ms; present when the answer holds stored columns. */
@@ -26,8 +26,17 @@ class JointIdentities implements IdentityView {
   readonly ids: string[];
   private readonly index = new Map<string, number>();
   readonly ringSize: number;
-  private readonly storeMeta: (BucketMeta | undefined)[] = [];
   private readonly jointOfKey = new Map<number, number>();
+  /**
+   * Store keys resolved to each joint index, in resolution order (more than one: its meta
+   * changed). Metas are looked up from these when asked (a few rows), not per key resolved.
+   */
+  private readonly keysOfJoint: (number[] | undefined)[] = [];
+  /**
+   * Joint indexes of a stored bucket list, by the list's identity: the store hands out one
+   * object per stored list while it keeps it decoded, and a key's joint index never changes.
+   */
+  private readonly listOf = new WeakMap<Uint32Array, Uint32Array>();
 
   constructor(
     private readonly ring: BucketIdentities,
@@ -52,22 +61,34 @@ class JointIdentities implements IdentityView {
       this.ids.push(id);
       this.index.set(id, j);
     }
-    this.storeMeta[j] = this.store.metaOf(key) ?? {
-      bucketId: id,
-      start: new Uint8Array(0),
-      end: new Uint8Array(0),
-      label: '',
-      aggregate: false,
-      routeIds: [],
-      routeCount: 1,
-    };
     this.jointOfKey.set(key, j);
+    const ks = this.keysOfJoint[j];
+    if (ks) ks.push(key);
+    else this.keysOfJoint[j] = [key];
     return j;
+  }
+
+  /** The joint index of every key of a stored bucket list (computed once per list object). */
+  bucketsOf(keys: Uint32Array): Uint32Array {
+    let buckets = this.listOf.get(keys);
+    if (!buckets) {
+      buckets = new Uint32Array(keys.length);
+      for (let i = 0; i < buckets.length; i++) buckets[i] = this.jointOf(keys[i]);
+      this.listOf.set(keys, buckets);
+    }
+    return buckets;
+  }
+
+  /** Store keys resolved to joint index `b` (empty: none). */
+  keysOf(b: number): readonly number[] {
+    return this.keysOfJoint[b] ?? [];
   }
 
   metaAt(b: number, seq: number): BucketMeta {
     if (seq >= 0 && b < this.ringSize) return this.ring.metaAt(b, seq);
-    return this.storeMeta[b] ?? this.ring.metaAt(b, Number.MAX_SAFE_INTEGER);
+    const ks = this.keysOfJoint[b];
+    if (!ks) return this.ring.metaAt(b, Number.MAX_SAFE_INTEGER);
+    return this.store.metaOf(ks[ks.length - 1]) ?? unknownMeta(this.ids[b]);
   }
 }
 
@@ -77,7 +98,10 @@ class JointIdentities implements IdentityView {
  * query's columns use (keys grow with time), whatever earlier queries resolved.
  */
 class QueryIdentities implements IdentityView {
-  private readonly newestKey = new Map<number, number>();
+  /** The stored bucket lists this query's columns use. */
+  private readonly lists = new Set<Uint32Array>();
+  /** Every key of those lists; built only when a bucket has several keys. */
+  private usedKeys: Set<number> | null = null;
 
   constructor(
     private readonly joint: JointIdentities,
@@ -93,16 +117,28 @@ class QueryIdentities implements IdentityView {
     return this.joint.ids;
   }
 
-  jointOf(key: number): number {
-    const j = this.joint.jointOf(key);
-    const prev = this.newestKey.get(j);
-    if (prev === undefined || key > prev) this.newestKey.set(j, key);
-    return j;
+  bucketsOf(keys: Uint32Array): Uint32Array {
+    this.lists.add(keys);
+    return this.joint.bucketsOf(keys);
+  }
+
+  /** The newest key of bucket `b` this query's columns use (undefined: none). */
+  private newestKey(b: number): number | undefined {
+    const ks = this.joint.keysOf(b);
+    if (ks.length <= 1) return ks[0];
+    if (!this.usedKeys) {
+      this.usedKeys = new Set();
+      for (const list of this.lists) for (const k of list) this.usedKeys.add(k);
+    }
+    let newest: number | undefined;
+    for (const k of ks)
+      if (this.usedKeys.has(k) && (newest === undefined || k > newest)) newest = k;
+    return newest;
   }
 
   metaAt(b: number, seq: number): BucketMeta {
     if (seq >= 0 && b < this.joint.ringSize) return this.ring.metaAt(b, seq);
-    const key = this.newestKey.get(b);
+    const key = this.newestKey(b);
     const m = key === undefined ? undefined : this.store.metaOf(key);
     return m ?? this.joint.metaAt(b, seq);
   }
@@ -389,10 +425,9 @@ function joinSources(
     // answer names it by that end, as a flush time names its step's end: the page draws
     // [t - width, t) for every column, and tiers meet without overlap.
     const shift = o.tierWidths[tier] > 0 ? -o.stepMs : 0;
-    const mapped = new Map<Uint32Array, Uint32Array>();
     for (const c of reads[pi] ?? []) {
       const t = shift === 0 ? c.unixMs : c.unixMs + c.widthMs + shift;
-      cols.push(toStored(c, storeSeq--, ids, mapped, t));
+      cols.push(toStored(c, storeSeq--, ids, t));
       widths.push(c.widthMs);
     }
   });
@@ -468,19 +503,12 @@ function toStored(
   c: SeriesColumn,
   seq: number,
   ids: QueryIdentities,
-  mapped: Map<Uint32Array, Uint32Array>,
   unixMs: number,
 ): StoredColumn {
-  let buckets = mapped.get(c.keys);
-  if (!buckets) {
-    buckets = new Uint32Array(c.keys.length);
-    for (let i = 0; i < buckets.length; i++) buckets[i] = ids.jointOf(c.keys[i]);
-    mapped.set(c.keys, buckets);
-  }
   return {
     seq,
     unixMs,
-    buckets,
+    buckets: ids.bucketsOf(c.keys),
     counters: c.series,
     groups: c.groups,
     terms: c.terms,

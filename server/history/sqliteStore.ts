@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BucketMeta } from '../sampler/types.ts';
+import { DecodedBlobs } from './blobCache.ts';
 import { fromBlob, sameArray, toBlob, typeOf, type AnyArray } from './codec.ts';
 import type { FullColumn, HistoryStore, SeriesColumn, TierBounds, WriteBatch } from './types.ts';
 import type { NarrowArray } from '../sampler/column-store.ts';
@@ -28,6 +29,18 @@ const K_IDLE = 7;
 const K_CHANGED = 8;
 /** Kinds written only when they differ from the previous column of the tier. */
 const SHARED_KINDS = [K_KEYS, K_GROUPS, K_TERMS];
+/** Bytes of decoded bucket lists, groups and terms kept (a few hundred lists at 10,000 routes). */
+const SHARED_CACHE_BYTES = 8 << 20;
+/**
+ * Bytes of decoded series of the finest tier kept: about 13 hours of one series at 10,000
+ * routes (20 kB a column). Roll-up tiers are kept decoded by the query's SeriesColumnCache.
+ */
+export const SERIES_CACHE_BYTES = 16 << 20;
+/**
+ * Bytes of the file SQLite may read through a memory map instead of read() calls: a 20 kB
+ * series blob spans six pages, each a system call without it (docs/history.md, "Reading").
+ */
+const MMAP_BYTES = 1 << 30;
 
 /** A history file that is not ours or cannot be read: start-up stops, the file is left alone. */
 export class HistoryFileError extends Error {
@@ -98,7 +111,12 @@ function stallHookFromEnv(): ((batch: WriteBatch) => void) | null {
   };
 }
 
-export function openSqliteStore(dir: string): SqliteStore {
+export interface SqliteStoreOptions {
+  /** Bytes of decoded tier-0 series kept between reads (0: none). */
+  seriesCacheBytes?: number;
+}
+
+export function openSqliteStore(dir: string, opts: SqliteStoreOptions = {}): SqliteStore {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, HISTORY_FILE);
   const fresh = !existsSync(path) || statSync(path).size === 0;
@@ -109,7 +127,7 @@ export function openSqliteStore(dir: string): SqliteStore {
     throw new HistoryFileError(`cannot open history file ${path}: ${(e as Error).message}`);
   }
   try {
-    return new SqliteStore(db, path, fresh, stallHookFromEnv());
+    return new SqliteStore(db, path, fresh, stallHookFromEnv(), opts.seriesCacheBytes);
   } catch (e) {
     db.close();
     if (e instanceof HistoryFileError) throw e;
@@ -124,10 +142,20 @@ export class SqliteStore implements HistoryStore {
   private readonly keys = new Map<string, number>();
   private readonly ids: string[] = [];
   private readonly metaText: string[] = [];
-  private readonly metas = new Map<number, BucketMeta>();
+  /** Parsed metas by key (parsed on first use, dropped when a write changes one). */
+  private readonly metas: (BucketMeta | undefined)[] = [];
+  /** Per tier: bounds() as last read; dropped by every write or delete touching the tier. */
+  private readonly boundsOf = new Map<number, TierBounds | null>();
   /** Per tier: the shared-kind arrays of the last column written (dedup). */
   private readonly lastShared = new Map<number, (AnyArray | null)[]>();
   private readonly stmts: ReturnType<SqliteStore['prepare']>;
+  /**
+   * Decoded bucket lists, groups and terms: a column read twice gets the same bucket-list
+   * object, so a query's key-to-bucket mapping is reused (query.ts JointIdentities.bucketsOf).
+   */
+  private readonly shared = new DecodedBlobs(SHARED_CACHE_BYTES);
+  /** Decoded series of tier 0 (readSeries): a window read again costs no read and no copy. */
+  readonly seriesCache: DecodedBlobs;
 
   constructor(
     private readonly db: Database.Database,
@@ -135,7 +163,9 @@ export class SqliteStore implements HistoryStore {
     fresh: boolean,
     /** The test-only stall (stallHookFromEnv); null in every real run. */
     private readonly inWrite: ((batch: WriteBatch) => void) | null = null,
+    seriesCacheBytes = SERIES_CACHE_BYTES,
   ) {
+    this.seriesCache = new DecodedBlobs(seriesCacheBytes);
     if (fresh) {
       db.pragma('journal_mode = WAL');
       db.exec(`
@@ -182,6 +212,7 @@ export class SqliteStore implements HistoryStore {
     // NORMAL in WAL mode: a committed batch survives a process crash (kill -9);
     // a power cut may lose the last few batches, never the file.
     db.pragma('synchronous = NORMAL');
+    db.pragma(`mmap_size = ${MMAP_BYTES}`);
     this.stmts = this.prepare();
     for (const r of db.prepare('SELECT key, bucket_id, meta FROM buckets').iterate() as Iterable<{
       key: number;
@@ -209,9 +240,13 @@ export class SqliteStore implements HistoryStore {
       blobsIn: db.prepare(
         'SELECT t, kind, ty, data FROM blobs WHERE tier = ? AND kind = ? AND t >= ? AND t < ? ORDER BY t',
       ),
-      blobBefore: db.prepare(
-        'SELECT t, kind, ty, data FROM blobs WHERE tier = ? AND kind = ? AND t < ? ORDER BY t DESC LIMIT 1',
+      timeBefore: db.prepare(
+        'SELECT t FROM blobs WHERE tier = ? AND kind = ? AND t < ? ORDER BY t DESC LIMIT 1',
       ),
+      timesIn: db.prepare(
+        'SELECT t FROM blobs WHERE tier = ? AND kind = ? AND t >= ? AND t < ? ORDER BY t',
+      ),
+      blobOf: db.prepare('SELECT ty, data FROM blobs WHERE tier = ? AND kind = ? AND t = ?'),
       bounds: db.prepare(
         'SELECT min(t) AS first, max(t) AS last, count(*) AS count FROM columns WHERE tier = ?',
       ),
@@ -239,10 +274,10 @@ export class SqliteStore implements HistoryStore {
   }
 
   metaOf(key: number): BucketMeta | undefined {
-    let m = this.metas.get(key);
+    let m = this.metas[key];
     if (!m && this.ids[key] !== undefined) {
       m = metaFromJson(this.ids[key], this.metaText[key]);
-      this.metas.set(key, m);
+      this.metas[key] = m;
     }
     return m;
   }
@@ -259,6 +294,7 @@ export class SqliteStore implements HistoryStore {
       this.inWrite?.(batch);
     });
     const before = new Map(this.lastShared);
+    for (const c of batch.columns) this.boundsOf.delete(c.tier);
     try {
       run();
     } catch (e) {
@@ -271,11 +307,11 @@ export class SqliteStore implements HistoryStore {
       this.keys.set(b.bucketId, b.key);
       this.ids[b.key] = b.bucketId;
       this.metaText[b.key] = metaToJson(b.meta);
-      this.metas.delete(b.key);
+      this.metas[b.key] = undefined;
     }
     for (const u of batch.metaUpdates) {
       this.metaText[u.key] = metaToJson(u.meta);
-      this.metas.delete(u.key);
+      this.metas[u.key] = undefined;
     }
   }
 
@@ -289,13 +325,17 @@ export class SqliteStore implements HistoryStore {
     const next: (AnyArray | null)[] = [];
     SHARED_KINDS.forEach((kind, i) => {
       const a = shared[i];
-      if (!sameArray(last[i], a)) s.addBlob.run(tier, c.unixMs, kind, typeOf(a), toBlob(a));
+      if (!sameArray(last[i], a)) {
+        s.addBlob.run(tier, c.unixMs, kind, typeOf(a), toBlob(a));
+        this.shared.drop(tier, kind, c.unixMs);
+      }
       next.push(a);
     });
     this.lastShared.set(tier, next);
     for (let k = 0; k < 4; k++) {
       const v = c.counters.subarray(k * n, (k + 1) * n);
       s.addBlob.run(tier, c.unixMs, K_SERIES + k, typeOf(v), toBlob(v));
+      this.seriesCache.drop(tier, K_SERIES + k, c.unixMs);
     }
     if (c.idle && c.idle.length > 0) {
       s.addBlob.run(tier, c.unixMs, K_IDLE, typeOf(c.idle), toBlob(c.idle));
@@ -303,29 +343,89 @@ export class SqliteStore implements HistoryStore {
     if (c.changed) s.addBlob.run(tier, c.unixMs, K_CHANGED, typeOf(c.changed), toBlob(c.changed));
   }
 
-  /** Blobs of one kind for the given columns: a map from column time to the array in force. */
-  private kindAt(
+  /** Blobs of one kind starting in [from, to): their times and arrays. */
+  private kindIn(
     tier: number,
     kind: number,
     from: number,
     to: number,
-    carry: boolean,
   ): { times: number[]; arrays: NarrowArray[] } {
-    const s = this.stmts;
     const times: number[] = [];
     const arrays: NarrowArray[] = [];
-    if (carry) {
-      const prev = s.blobBefore.get(tier, kind, from) as BlobRow | undefined;
-      if (prev) {
-        times.push(prev.t);
-        arrays.push(fromBlob(prev.ty, prev.data));
-      }
-    }
-    for (const r of s.blobsIn.iterate(tier, kind, from, to) as Iterable<BlobRow>) {
+    for (const r of this.stmts.blobsIn.iterate(tier, kind, from, to) as Iterable<BlobRow>) {
       times.push(r.t);
       arrays.push(fromBlob(r.ty, r.data));
     }
     return { times, arrays };
+  }
+
+  /**
+   * A shared kind's blobs in force over [from, to): the newest before `from` and those inside,
+   * from the decoded cache where it holds them (only their times are read then).
+   */
+  private sharedIn(
+    tier: number,
+    kind: number,
+    from: number,
+    to: number,
+  ): { times: number[]; arrays: NarrowArray[] } {
+    const s = this.stmts;
+    const times: number[] = [];
+    const prev = s.timeBefore.pluck().get(tier, kind, from) as number | undefined;
+    if (prev !== undefined) times.push(prev);
+    for (const t of s.timesIn.pluck().iterate(tier, kind, from, to) as Iterable<number>) {
+      times.push(t);
+    }
+    const arrays = times.map((t) => this.sharedAt(tier, kind, t));
+    return { times, arrays };
+  }
+
+  private sharedAt(tier: number, kind: number, t: number): NarrowArray {
+    let a = this.shared.get(tier, kind, t);
+    if (!a) {
+      const r = this.stmts.blobOf.get(tier, kind, t) as { ty: number; data: Buffer };
+      a = fromBlob(r.ty, r.data);
+      this.shared.put(tier, kind, t, a);
+    }
+    return a;
+  }
+
+  /**
+   * A series kind's blobs for the columns at `times` (all of [from, to)), from the decoded cache
+   * where it holds them; the rest is read in one range and kept.
+   */
+  private seriesAt(
+    tier: number,
+    kind: number,
+    times: readonly number[],
+  ): { times: number[]; arrays: NarrowArray[] } {
+    const cache = this.seriesCache;
+    const found: (NarrowArray | undefined)[] = times.map((t) => cache.get(tier, kind, t));
+    let lo = -1;
+    let hi = -1;
+    found.forEach((a, i) => {
+      if (a) return;
+      if (lo < 0) lo = i;
+      hi = i;
+    });
+    if (lo >= 0) {
+      let i = lo;
+      const rows = this.stmts.blobsIn.iterate(tier, kind, times[lo], times[hi] + 1);
+      for (const r of rows as Iterable<BlobRow>) {
+        while (i <= hi && times[i] < r.t) i++;
+        if (times[i] !== r.t || found[i]) continue;
+        const a = fromBlob(r.ty, r.data);
+        found[i] = a;
+        cache.put(tier, kind, r.t, a);
+      }
+    }
+    const out: { times: number[]; arrays: NarrowArray[] } = { times: [], arrays: [] };
+    found.forEach((a, i) => {
+      if (!a) return;
+      out.times.push(times[i]);
+      out.arrays.push(a);
+    });
+    return out;
   }
 
   private columnsIn(tier: number, from: number, to: number) {
@@ -337,6 +437,8 @@ export class SqliteStore implements HistoryStore {
     from: number,
     to: number,
     seriesKinds: number[],
+    /** Series through the decoded cache. */
+    cached: boolean,
     build: (
       c: { t: number; w: number; n: number },
       shared: NarrowArray[],
@@ -349,10 +451,13 @@ export class SqliteStore implements HistoryStore {
     const hi = Number.isFinite(to) ? to : Number.MAX_SAFE_INTEGER;
     const cols = this.columnsIn(tier, lo, hi);
     if (cols.length === 0) return [];
-    const sharedKinds = SHARED_KINDS.map((k) => this.kindAt(tier, k, lo, hi, true));
-    const seriesKindsData = seriesKinds.map((k) => this.kindAt(tier, k, lo, hi, false));
-    const idle = this.kindAt(tier, K_IDLE, lo, hi, false);
-    const changed = this.kindAt(tier, K_CHANGED, lo, hi, false);
+    const sharedKinds = SHARED_KINDS.map((k) => this.sharedIn(tier, k, lo, hi));
+    const times = cached ? cols.map((c) => c.t) : [];
+    const seriesKindsData = seriesKinds.map((k) =>
+      cached ? this.seriesAt(tier, k, times) : this.kindIn(tier, k, lo, hi),
+    );
+    const idle = this.kindIn(tier, K_IDLE, lo, hi);
+    const changed = this.kindIn(tier, K_CHANGED, lo, hi);
     const ptr = sharedKinds.map(() => 0);
     const sptr = seriesKinds.map(() => 0);
     let ip = 0;
@@ -380,7 +485,9 @@ export class SqliteStore implements HistoryStore {
   }
 
   readSeries(tier: number, from: number, to: number, series: number): SeriesColumn[] {
-    return this.assemble(tier, from, to, [K_SERIES + series], (c, shared, s, idle, changed) => {
+    const cached = tier === 0 && this.seriesCache.maxBytes > 0;
+    const kinds = [K_SERIES + series];
+    return this.assemble(tier, from, to, kinds, cached, (c, shared, s, idle, changed) => {
       const n = c.n;
       const keys = shared[0] as Uint32Array;
       if (keys.length !== n || (s[0] && s[0].length !== n)) {
@@ -401,7 +508,7 @@ export class SqliteStore implements HistoryStore {
 
   readFull(tier: number, from: number, to: number): FullColumn[] {
     const kinds = [0, 1, 2, 3].map((k) => K_SERIES + k);
-    return this.assemble(tier, from, to, kinds, (c, shared, s, idle, changed) => {
+    return this.assemble(tier, from, to, kinds, false, (c, shared, s, idle, changed) => {
       const n = c.n;
       // The widest of the four series' types holds all four exactly.
       const widest = s.reduce<NarrowArray | undefined>(
@@ -425,8 +532,12 @@ export class SqliteStore implements HistoryStore {
   }
 
   bounds(tier: number): TierBounds | null {
+    const known = this.boundsOf.get(tier);
+    if (known !== undefined) return known && { ...known };
     const r = this.stmts.bounds.get(tier) as { first: number | null; last: number; count: number };
-    return r.first === null ? null : { first: r.first, last: r.last, count: r.count };
+    const b = r.first === null ? null : { first: r.first, last: r.last, count: r.count };
+    this.boundsOf.set(tier, b);
+    return b && { ...b };
   }
 
   span(tier: number, from: number, to: number): TierBounds | null {
@@ -445,17 +556,23 @@ export class SqliteStore implements HistoryStore {
     const old = s.oldest.all(tier, t, limit) as { t: number }[];
     if (old.length === 0) return 0;
     const cut = old[old.length - 1].t + 1;
+    this.boundsOf.delete(tier);
     this.db.transaction(() => {
       // The first column kept must hold its shared blobs itself before older rows go.
       const keep = s.firstFrom.get(tier, cut) as { t: number } | undefined;
       if (keep) {
         for (const kind of SHARED_KINDS) {
-          if (!s.blobAt.get(tier, kind, keep.t)) s.copyBlob.run(keep.t, tier, kind, keep.t);
+          if (!s.blobAt.get(tier, kind, keep.t)) {
+            s.copyBlob.run(keep.t, tier, kind, keep.t);
+            this.shared.drop(tier, kind, keep.t);
+          }
         }
       }
       s.delColumns.run(tier, cut);
       for (let kind = 0; kind <= K_CHANGED; kind++) s.delBlobs.run(tier, kind, cut);
     })();
+    this.shared.dropBefore(tier, cut);
+    this.seriesCache.dropBefore(tier, cut);
     return old.length;
   }
 

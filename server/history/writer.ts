@@ -360,6 +360,13 @@ export class HistoryWriter {
     this.retentionTimer.unref();
   }
 
+  /** Writes everything queued now (one transaction per chunk); false when a write failed. */
+  flushQueued(): boolean {
+    if (this.closed) return false;
+    while (this.pending.length > 0) if (!this.drain()) return false;
+    return this.drain(); // buckets or metas without columns
+  }
+
   /** Writes what is queued and closes the store. Open roll-up windows are rebuilt from tier 0 at the next start. */
   close(): void {
     if (this.closed) return;

@@ -1,5 +1,6 @@
 // Record on shutdown, replay with --fixture: the same matrix. SIGTERM exits 0
 // within 2 s with the open step harvested into a last column.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -115,9 +116,60 @@ describe('record, shut down, replay', () => {
     for (let i = 0; i < 50 && !s.output().includes('recorded'); i++)
       await new Promise((r) => setTimeout(r, 100));
     expect(s.output()).toContain('recorded 30 columns');
+    expect(s.output()).toContain('(from memory)'); // --history=off: the ring
     expect(lines(f).filter((l) => l.kind === 'column').length).toBe(30);
     expect(await (await fetch(`${s.http}/healthz`)).text()).toBe('ok');
     expect(await s.stop()).toBe(0);
+  });
+
+  it('with history on, records what the store holds: the same file as history:export', async () => {
+    const hdir = path.join(dir, 'history-record');
+    const f = path.join(dir, 'from-store.jsonl');
+    // split-merge: routes split and merge inside the window, so the ring's per-column metas
+    // and the store's latest metas differ (a recording of the ring would disagree).
+    const args = ['--historyDir', hdir, '--scenario', 'split-merge', '--routes', '30'];
+    const s = await spawnServer([...args, '--backfill', '40m', '--seed', '5', '--record', f]);
+    const exportFile = (out: string, from: number, to?: number) =>
+      execFileSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'scripts/historyExport.ts',
+          '--historyDir',
+          hdir,
+          '--out',
+          out,
+          '--from',
+          String(from),
+          ...(to === undefined ? [] : ['--to', String(to)]),
+        ],
+        { encoding: 'utf8' },
+      );
+    // The file less its header's recording time.
+    const body = (file: string) => {
+      const [head, ...rest] = lines(file);
+      return [{ ...head, recordedAtUnixMs: 0 }, ...rest];
+    };
+    s.proc.kill('SIGUSR2');
+    for (let i = 0; i < 50 && !s.output().includes('recorded'); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(s.output()).toContain('(from the history store)');
+    const running = lines(f).filter((l) => l.kind === 'column');
+    expect(running.length).toBe(40);
+    // The server keeps writing: export the recorded window only.
+    const first = running[0].unixMs as number;
+    const e1 = path.join(dir, 'export-running.jsonl');
+    exportFile(e1, first, (running.at(-1)!.unixMs as number) + 1);
+    expect(body(f)).toEqual(body(e1));
+
+    // Shut down: the last column is harvested, written, then recorded from the store.
+    expect(await s.stop('SIGTERM')).toBe(0);
+    const e2 = path.join(dir, 'export-final.jsonl');
+    exportFile(e2, first);
+    const cols = lines(f).filter((l) => l.kind === 'column');
+    expect(cols.length).toBe(41);
+    expect(body(f)).toEqual(body(e2));
   });
 
   it('SIGINT also exits 0 quickly, with an idle keep-alive connection open', async () => {

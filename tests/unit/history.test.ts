@@ -11,7 +11,10 @@ import { exportColumns, importColumns } from '../../server/history/exchange.ts';
 import { fixtureText } from '../../server/fixture/record.ts';
 import { parseFixture } from '../../server/fixture/replay.ts';
 import { synthesizeStore } from '../../server/history/synth.ts';
-import { pivotColumns, pivotColumnsSliced } from '../../server/sampler/pivot.ts';
+import { pivotColumns, pivotColumnsSliced, pivotRing } from '../../server/sampler/pivot.ts';
+import { toBinary } from '@bufbuild/protobuf';
+import { GetKeyVizMatrixResponseWireSchema } from '../../src/gen/keyviz_wire_pb.ts';
+import { encodeMatrixWire } from '../../server/wire/encode-matrix.ts';
 import { OP_READ, OP_WRITE, type MatrixResult } from '../../server/sampler/types.ts';
 import { Rollup } from '../../server/history/rollup.ts';
 import {
@@ -255,6 +258,49 @@ describe('the SQLite store', () => {
     s.close();
   });
 
+  it('hands out one decoded object per stored array, and forgets what retention deletes', () => {
+    // 60 bytes of tier-0 series kept: two 3-entry Float64 columns (24 bytes each) of four.
+    const s = openSqliteStore(tempDir(), { seriesCacheBytes: 60 });
+    const entries = (i: number): [number, number, number, number, number][] => [
+      [0, i, 1000 + i, 2, 7],
+      [1, 0, 0, 2, 7],
+      [2, i, 2000 + i, 3, 7],
+    ];
+    s.write(
+      batch(
+        [0, 1, 2, 3].map((i) => ({ tier: 0, column: col(i * MIN, entries(i)) })),
+        [0, 1, 2],
+      ),
+    );
+    const a = s.readSeries(0, 0, 4 * MIN, 1);
+    const b = s.readSeries(0, 2 * MIN, 4 * MIN, 1);
+    // Bucket lists, groups and terms: the same objects from read to read (query.ts maps a
+    // list's keys to buckets once per object).
+    expect(b[0].keys).toBe(a[0].keys);
+    expect(b[0].groups).toBe(a[0].groups);
+    // The newest two series columns read are kept; the older ones were let go.
+    expect(b[0].series).toBe(a[2].series);
+    expect(b[1].series).toBe(a[3].series);
+    expect(s.readSeries(0, 0, MIN, 1)[0].series).not.toBe(a[0].series);
+    expect(s.seriesCache.bytes).toBeLessThanOrEqual(60);
+    // Retention deletes minutes 0 and 1: the first column kept gets its own copy of the
+    // shared blobs, the answers stay the same, and nothing deleted is handed out again.
+    expect(s.deleteBefore(0, 2 * MIN, 10)).toBe(2);
+    const c = s.readSeries(0, 0, 4 * MIN, 1);
+    expect(c.map((x) => x.unixMs)).toEqual([2 * MIN, 3 * MIN]);
+    expect(c.map((x) => [...x.series])).toEqual([
+      [1002, 0, 2002],
+      [1003, 0, 2003],
+    ]);
+    expect([...c[0].keys]).toEqual([0, 1, 2]);
+    expect([...c[0].groups]).toEqual([2, 2, 3]);
+    expect(s.bounds(0)).toEqual({ first: 2 * MIN, last: 3 * MIN, count: 2 });
+    // Bounds follow writes too.
+    s.write(batch([{ tier: 0, column: col(9 * MIN, entries(9)) }]));
+    expect(s.bounds(0)).toEqual({ first: 2 * MIN, last: 9 * MIN, count: 3 });
+    s.close();
+  });
+
   it('refuses a corrupt or foreign file and leaves it untouched', () => {
     const dir = tempDir();
     const junk = Buffer.alloc(8192, 7);
@@ -463,6 +509,80 @@ describe('identities shared between queries', () => {
       ['route:21', [0, 0, 1]],
     ]);
     store.close();
+  });
+});
+
+describe('a window from the store answers as the ring does', () => {
+  it('byte for byte on the wire, cold and warm, across a split, a new route and retention', () => {
+    const store = openSqliteStore(tempDir(), { seriesCacheBytes: 6000 }); // small: evictions
+    const tiers = parseTiers('t', '1m:1d,10m:7d');
+    const writer = new HistoryWriter(store, tiers, MIN, () => {});
+    const t0 = 1_800_000_000_000;
+    const clock = new ManualClock(t0);
+    let term = 1;
+    const s = new Sampler({
+      stepMs: MIN,
+      clock,
+      historyColumns: 500,
+      leaderTermOf: (g) => term + g,
+      onColumn: writer.onColumn,
+    });
+    const key = (i: number) => enc.encode(`k${String(i).padStart(3, '0')}`);
+    for (let i = 0; i < 12; i++) {
+      s.registerRoute({
+        id: i + 1,
+        start: key(i * 10),
+        end: key(i * 10 + 10),
+        label: '',
+        raftGroupId: 1 + (i % 3),
+      });
+    }
+    for (let step = 0; step < 180; step++) {
+      if (step === 40) s.splitRoute(4, key(35), 100);
+      if (step === 70) {
+        s.registerRoute({ id: 200, start: key(200), end: key(210), label: '', raftGroupId: 2 });
+      }
+      if (step === 90) term = 5;
+      for (let i = 0; i < 12; i++) {
+        const n = (i * 7 + step * 3) % 11; // some routes idle in some steps
+        for (let j = 0; j < n; j++) s.observe(i + 1, key(i * 10 + (j % 10)), OP_WRITE, 10 + j);
+        if (i % 2 === 0) s.observe(i + 1, key(i * 10), OP_READ, 5);
+      }
+      if (step >= 40 && step % 2 === 0) s.observe(100, key(36), OP_WRITE, 3);
+      if (step >= 70) s.observe(200, key(201), OP_WRITE, step % 4);
+      clock.set(t0 + (step + 1) * MIN);
+      s.flush();
+      writer.drain();
+    }
+    const empty = new Sampler({ stepMs: MIN, clock: new ManualClock(t0 + 181 * MIN) });
+    const o = { ring: empty.columnRing, store, tierWidths: [0, 10 * MIN], stepMs: MIN };
+    // The ring's answer names no widths (all one step): the rest must be the same bytes.
+    const wire = (m: MatrixResult) =>
+      toBinary(GetKeyVizMatrixResponseWireSchema, encodeMatrixWire({ ...m, columnWidthMs: [] }));
+    const check = (fromMin: number, toMin: number) => {
+      for (const series of [1, 2, 3]) {
+        for (const rows of [1024, 5]) {
+          const req = { series, fromUnixMs: t0 + fromMin * MIN, toUnixMs: t0 + toMin * MIN, rows };
+          const fromStore = historyMatrix(o, req);
+          const fromRing = pivotRing(s.columnRing, req);
+          expect(fromStore.columnUnixMs.length).toBe(toMin - fromMin);
+          expect(fromStore.columnWidthMs).toEqual(fromStore.columnUnixMs.map(() => MIN));
+          expect(Buffer.from(wire(fromStore)).equals(Buffer.from(wire(fromRing)))).toBe(true);
+        }
+      }
+    };
+    for (let pass = 0; pass < 2; pass++) {
+      // Cold, then with the store's decoded arrays and the joint mappings reused.
+      check(50, 110);
+      check(100, 160);
+      check(121, 181);
+    }
+    // Retention trims tier 0 up to minute 120: the first column kept takes its own copy of
+    // the shared blobs, and windows from there answer as before.
+    while (store.deleteBefore(0, t0 + 120 * MIN, 7) > 0);
+    check(121, 181);
+    check(125, 175);
+    writer.close();
   });
 });
 
