@@ -576,6 +576,13 @@ export class SqliteStore implements HistoryStore {
     return old.length;
   }
 
+  decodedCache(): { bytes: number; maxBytes: number } {
+    return {
+      bytes: this.shared.bytes + this.seriesCache.bytes,
+      maxBytes: this.shared.maxBytes + this.seriesCache.maxBytes,
+    };
+  }
+
   sizeBytes(): number {
     let n = 0;
     for (const f of [this.path, `${this.path}-wal`]) {

@@ -81,6 +81,8 @@ export interface HistoryStore {
   deleteBefore(tier: number, t: number, limit: number): number;
   /** Bytes on disk (database plus write-ahead log). */
   sizeBytes(): number;
+  /** Decoded blobs held in memory between reads, and their bound (absent: none kept). */
+  decodedCache?(): { bytes: number; maxBytes: number };
   close(): void;
 }
 

@@ -44,6 +44,9 @@ export interface HistoryHealth {
   /** The longest one retention chunk held the event loop (a flush waits at most this for it). */
   maxRetentionChunkMs: number;
   sizeBytes: number;
+  /** Decoded store blobs kept in memory between queries (bytes, and their bound). */
+  decodedCacheBytes: number;
+  decodedCacheMaxBytes: number;
   /** Per tier, finest first: its flags and what the store holds (refreshed by healthNow). */
   tiers: TierHealth[];
 }
@@ -108,6 +111,8 @@ export class HistoryWriter {
       lastRetentionMs: 0,
       maxRetentionChunkMs: 0,
       sizeBytes: store.sizeBytes(),
+      decodedCacheBytes: 0,
+      decodedCacheMaxBytes: store.decodedCache?.().maxBytes ?? 0,
       tiers: tiers.map((t) => ({
         resolutionMs: t.resolutionMs,
         horizonMs: t.horizonMs,
@@ -124,6 +129,7 @@ export class HistoryWriter {
     if (!this.closed) {
       this.refreshTiers();
       this.health.sizeBytes = this.store.sizeBytes();
+      this.health.decodedCacheBytes = this.store.decodedCache?.().bytes ?? 0;
     }
     return this.health;
   }

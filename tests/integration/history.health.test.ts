@@ -83,6 +83,9 @@ describe('/healthz/detail', () => {
       expect(h).toMatchObject({ failedWrites: 0, droppedColumns: 0, lastError: null });
       expect(h.failing).toBe(false);
       expect(h.sizeBytes).toBeGreaterThan(0);
+      // The decoded blobs kept between store reads: stated with their bound (24 MiB by default).
+      expect(h.decodedCacheMaxBytes).toBe(24 << 20);
+      expect(h.decodedCacheBytes).toBeLessThanOrEqual(h.decodedCacheMaxBytes);
       expect(h.maxWriteMs).toBeGreaterThan(0);
       expect(h.retentionDeleted).toBe(0); // nothing is past a horizon yet
       expect(h.lastRetentionAtMs).toBeGreaterThan(0);

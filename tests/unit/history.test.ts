@@ -283,6 +283,11 @@ describe('the SQLite store', () => {
     expect(b[1].series).toBe(a[3].series);
     expect(s.readSeries(0, 0, MIN, 1)[0].series).not.toBe(a[0].series);
     expect(s.seriesCache.bytes).toBeLessThanOrEqual(60);
+    // What /healthz/detail reports: the series kept plus the shared blobs, within their bounds.
+    const held = s.decodedCache();
+    expect(held.bytes).toBeGreaterThan(s.seriesCache.bytes);
+    expect(held.bytes).toBeLessThanOrEqual(held.maxBytes);
+    expect(held.maxBytes).toBe(60 + (8 << 20));
     // Retention deletes minutes 0 and 1: the first column kept gets its own copy of the
     // shared blobs, the answers stay the same, and nothing deleted is handed out again.
     expect(s.deleteBefore(0, 2 * MIN, 10)).toBe(2);

@@ -172,6 +172,9 @@ export function useMatrixFeed(client: AdminClient, req: Req): Feed {
       cancelled = true;
       carryRef.current = null;
       stop?.();
+      // The stopped session's state goes with it: a session started later (Back to live after a
+      // record file) says "connecting", not the old "live", until its own stream is open.
+      setState((s) => (s.live ? { ...s, live: null } : s));
     };
   }, [refreshS, hasMatrix, liveClient, series, rows, windowMs]);
 
