@@ -168,8 +168,11 @@ export const FIRST_PAINT_JS_BUDGET_BYTES = 100_000;
  * The events' lines drawn on one canvas instead of about 3,000 SVG elements (an 80 ms render
  * after every load; the drawing code in the events' chunk): 203,521 / 123,285 B; total ceiling
  * 203,300 -> 203,600.
+ * A reread: one idle-callback helper (whenIdle), one main-thread slicing setup
+ * (mainThreadSlices), and the time markers placed by x only (the row runs are the lines'):
+ * 203,418 / 123,267 B; total ceiling 203,600 -> 203,500.
  */
-export const PAGE_JS_CEILING_BYTES = 203_600;
+export const PAGE_JS_CEILING_BYTES = 203_500;
 export const FIRST_PAINT_JS_CEILING_BYTES = 123_300;
 
 /** Builds the page into `outDir` (a fresh folder of the caller's), for `base`. */

@@ -257,15 +257,16 @@ export async function startApp(flags: ServerFlags, opts: AppOptions = {}): Promi
     const s = source.sampler;
     if (!flags.record || !s) return false;
     let n: number;
-    let from = 'memory';
+    let from: string;
     try {
       // With history on, the ring's window as the store holds it (the columns and metas
       // `npm run history:export` writes), so a recording and the database never disagree.
-      const h = source.history;
-      const stored = h ? h.recordColumns(s) : null;
-      if (h && !stored) log(`keyviz: --record: ${h.recordUnavailable}; recording memory instead`);
-      const columns = stored ?? s.snapshot();
-      if (stored) from = 'the history store';
+      const stored = source.history?.recordColumns(s);
+      if (stored && 'unavailable' in stored)
+        log(`keyviz: --record: ${stored.unavailable}; recording memory instead`);
+      const fromStore = stored && 'columns' in stored ? stored.columns : null;
+      from = fromStore ? 'the history store' : 'memory';
+      const columns = fromStore ?? s.snapshot();
       writeFixture(flags.record, columns, s.options.stepMs);
       n = columns.length;
     } catch (e) {

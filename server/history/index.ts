@@ -44,12 +44,10 @@ export interface HistoryHandle {
   /**
    * The ring's window as the store holds it, in the record file's shape (exportColumns, as
    * `npm run history:export` writes it): what --record writes with history on. Writes what
-   * the writer has queued first. Null when the store keeps no raw tier, is closed, or cannot
-   * take the queued columns now (the reason in `recordUnavailable`).
+   * the writer has queued first. Instead, why not, when the store keeps no raw tier, is closed,
+   * or cannot take the queued columns now.
    */
-  recordColumns(sampler: Sampler): Column[] | null;
-  /** Why recordColumns last returned null. */
-  recordUnavailable: string;
+  recordColumns(sampler: Sampler): { columns: Column[] } | { unavailable: string };
   /** Part of the answer cache's key: "" for a window the ring answers, else the stored columns it selects. */
   cacheSpan(sampler: Sampler, req: MatrixRequest): string;
   health(): HistoryHealth;
@@ -163,20 +161,16 @@ export function openHistory(
         if (!closed) throw e;
       }
     },
-    recordUnavailable: '',
     recordColumns(sampler) {
-      const why = !writer.rawTier0
-        ? 'the store keeps no raw tier'
-        : closed
-          ? 'the history store is closed'
-          : !writer.flushQueued()
-            ? `history writes are failing (${writer.health.lastError ?? 'unknown error'})`
-            : '';
-      this.recordUnavailable = why;
-      if (why) return null;
+      if (!writer.rawTier0) return { unavailable: 'the store keeps no raw tier' };
+      if (closed) return { unavailable: 'the history store is closed' };
+      if (!writer.flushQueued()) {
+        const err = writer.health.lastError ?? 'unknown error';
+        return { unavailable: `history writes are failing (${err})` };
+      }
       const ring = sampler.columnRing;
-      if (ring.length === 0) return [];
-      return exportColumns(store, 0, ring.at(0).unixMs, Infinity, stepMs);
+      if (ring.length === 0) return { columns: [] };
+      return { columns: exportColumns(store, 0, ring.at(0).unixMs, Infinity, stepMs) };
     },
     cacheSpan(sampler, req) {
       return storedSpanKey({ ring: sampler.columnRing, store, tierWidths, stepMs }, req);

@@ -61,3 +61,13 @@ export function runSliced<T>(g: Generator<void, T, void>, o: SliceOptions): Prom
     o.schedule(slice);
   });
 }
+
+/** The page's slicing: MAIN_SLICE_MS slices, each next one a macrotask later (paint and input between). */
+export function mainThreadSlices(signal?: AbortSignal): SliceOptions {
+  return {
+    budgetMs: MAIN_SLICE_MS,
+    schedule: (fn) => setTimeout(fn, 0),
+    now: () => performance.now(),
+    ...(signal && { signal }),
+  };
+}

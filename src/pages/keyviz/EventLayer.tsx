@@ -10,17 +10,36 @@ import { groupEventMarks, markText } from '../../data/view/eventMarks.ts';
 import { useColorScheme } from './useColorScheme.ts';
 import './live.css';
 
-interface Placed {
+interface AtX {
   e: TimeEvent;
   x: number;
+}
+
+interface Placed extends AtX {
   /** Vertical runs [y0, y1) of the touched rows, in CSS px. */
   runs: [number, number][];
-  text: string;
 }
 
 const fmt = (ms: number) => formatClock(ms, true);
 
-/** Events in view with their x (the column's start edge) and row runs. */
+/** Events in view with their x (the column's start edge, CSS px): where the markers go. */
+export function eventsAtX(
+  events: readonly TimeEvent[],
+  edges: ColumnEdges,
+  vp: Viewport,
+  width: number,
+): AtX[] {
+  const span = vp.t1 - vp.t0 || 1;
+  const out: AtX[] = [];
+  for (const e of events) {
+    const t = edges.x0[e.col] ?? e.unixMs;
+    if (t < vp.t0 || t > vp.t1) continue;
+    out.push({ e, x: ((t - vp.t0) / span) * width });
+  }
+  return out;
+}
+
+/** Events in view with their x and the vertical runs of the rows each touched: the lines. */
 export function placeEvents(
   events: readonly TimeEvent[],
   m: Matrix,
@@ -29,15 +48,13 @@ export function placeEvents(
   width: number,
   height: number,
 ): Placed[] {
-  const span = vp.t1 - vp.t0 || 1;
+  const atX = eventsAtX(events, edges, vp, width);
+  if (atX.length === 0) return [];
   const rspan = vp.r1 - vp.r0 || 1;
   const index = new Map<string, number>();
   m.rows.forEach((r, i) => index.set(r.bucketId, i));
   const out: Placed[] = [];
-  for (const e of events) {
-    const t = edges.x0[e.col] ?? e.unixMs;
-    if (t < vp.t0 || t > vp.t1) continue;
-    const x = ((t - vp.t0) / span) * width;
+  for (const { e, x } of atX) {
     const rows = e.buckets
       .map((b) => index.get(b))
       .filter((i): i is number => i !== undefined)
@@ -51,7 +68,7 @@ export function placeEvents(
       if (lastRun && y0 - lastRun[1] < 1) lastRun[1] = y1;
       else runs.push([y0, y1]);
     }
-    out.push({ e, x, runs, text: describeEvent(e, fmt) });
+    out.push({ e, x, runs });
   }
   return out;
 }
@@ -140,15 +157,15 @@ export const EventLines = memo(function EventLines({
  */
 export const EventMarkers = memo(function EventMarkers({
   events,
-  matrix,
   edges,
   view,
   width,
-  height,
-}: Props) {
+}: Omit<Props, 'matrix' | 'height'>) {
+  // Only x: the rows an event touched are the lines' business.
   const placed = useMemo(
-    () => placeEvents(events, matrix, edges, view, width, height),
-    [events, matrix, edges, view, width, height],
+    () =>
+      eventsAtX(events, edges, view, width).map((p) => ({ ...p, text: describeEvent(p.e, fmt) })),
+    [events, edges, view, width],
   );
   const marks = useMemo(
     () =>

@@ -384,14 +384,7 @@ export function Heatmap({ raw, view, dispatch, hotKeysFrom, transitions = NO_TRA
         </div>
         <TimeAxis fromMs={vp.t0} toMs={vp.t1} width={plot.width} tiers={tiers}>
           {size.cssW > 0 && ev ? (
-            <ev.EventMarkers
-              events={events}
-              matrix={m}
-              edges={edges}
-              view={vp}
-              width={size.cssW}
-              height={size.cssH}
-            />
+            <ev.EventMarkers events={events} edges={edges} view={vp} width={size.cssW} />
           ) : (
             // The markers' strip keeps its height before the plot has a size and while their
             // code loads: the plot is sized once, with no layout shift.

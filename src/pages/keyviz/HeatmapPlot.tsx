@@ -22,6 +22,7 @@ import {
 import type { CanvasSize } from './canvasSize.ts';
 import { cellInfo, prepareHover, raftReady } from './cellInfo.ts';
 import { placeFlyout } from './flyoutPlacement.ts';
+import { whenIdle } from './whenIdle.ts';
 import { PlotPainter } from './painter.ts';
 import {
   cellAtAnchor,
@@ -189,23 +190,11 @@ export function HeatmapPlot(props: Props) {
   // What hover reads, ready before the first pointer move: after this answer's first paint, the
   // Raft columns decoded in slices, then the rest in idle time (or within 150 ms on a busy page).
   useEffect(() => {
-    const w = window as unknown as {
-      requestIdleCallback?: (cb: () => void, opts?: { timeout: number }) => number;
-      cancelIdleCallback?: (h: number) => void;
-    };
     const ac = new AbortController();
     let cancel = () => {};
-    const run = () => setWarm(prepareHover(m, edges));
     raftReady(m, ac.signal).then(
       () => {
-        if (w.requestIdleCallback && w.cancelIdleCallback) {
-          const h = w.requestIdleCallback(run, { timeout: 150 });
-          const cancelIdle = w.cancelIdleCallback;
-          cancel = () => cancelIdle(h);
-        } else {
-          const h = setTimeout(run, 0);
-          cancel = () => clearTimeout(h);
-        }
+        cancel = whenIdle(() => setWarm(prepareHover(m, edges)), 150, 0);
       },
       () => {
         // Aborted: a newer answer took over.

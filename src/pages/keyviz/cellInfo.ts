@@ -13,7 +13,7 @@ import {
 import type { ColumnEdges } from '../../data/view/gaps.ts';
 import { measureSince } from '../../data/timing.ts';
 import { columnWidthLabel, columnWidthOf } from '../../data/columnTiers.ts';
-import { MAIN_SLICE_MS, runSliced } from '../../data/steps.ts';
+import { mainThreadSlices, runSliced } from '../../data/steps.ts';
 import { raftSteps } from '../../api/decodeMatrix.ts';
 
 /** Member route ids listed before "+N more". */
@@ -127,12 +127,7 @@ export function cellInfo(m: Matrix, edges: ColumnEdges, row: number, col: number
  * signal's reason when aborted.
  */
 export function raftReady(m: Matrix, signal: AbortSignal): Promise<void> {
-  return runSliced(raftSteps(m), {
-    budgetMs: MAIN_SLICE_MS,
-    schedule: (fn) => setTimeout(fn, 0),
-    now: () => performance.now(),
-    signal,
-  });
+  return runSliced(raftSteps(m), mainThreadSlices(signal));
 }
 
 /**

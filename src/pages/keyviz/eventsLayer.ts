@@ -2,7 +2,7 @@
 // (the first paint draws the cells without waiting for it; issue 17's bundle).
 import { raftSteps } from '../../api/decodeMatrix.ts';
 import type { Matrix } from '../../data/matrix.ts';
-import { MAIN_SLICE_MS, runSliced } from '../../data/steps.ts';
+import { mainThreadSlices, runSliced } from '../../data/steps.ts';
 import { timeEventsSteps, type ReportedTransition, type TimeEvent } from '../../data/timeEvents.ts';
 
 export { eventsOnto, timeEvents } from '../../data/timeEvents.ts';
@@ -23,10 +23,5 @@ export function timeEventsSliced(
     yield* raftSteps(m);
     return yield* timeEventsSteps(m, reported, loadedToMs);
   }
-  return runSliced(all(), {
-    budgetMs: MAIN_SLICE_MS,
-    schedule: (fn) => setTimeout(fn, 0),
-    now: () => performance.now(),
-    signal,
-  });
+  return runSliced(all(), mainThreadSlices(signal));
 }

@@ -3,7 +3,7 @@
 // page's origin, a browser without module workers), on the main thread in slices of a few
 // milliseconds between frames. Both run detect.ts, so both find the same list.
 import type { DetectInput } from '../../../data/hotspots/detect.ts';
-import { MAIN_SLICE_MS } from '../../../data/steps.ts';
+import { mainThreadSlices } from '../../../data/steps.ts';
 import type { HotSpot } from '../../../data/hotspots/types.ts';
 import type { DetectReply, DetectRequest } from '../../../data/hotspots/detect.worker.ts';
 
@@ -43,12 +43,7 @@ export async function detectSliced(input: DetectInput, signal: AbortSignal): Pro
   // The detector is loaded only where it runs here: the worker has its own copy, and the
   // heatmap's first paint carries neither.
   const { detectSliced: runSliced } = await import('../../../data/hotspots/sliced.ts');
-  return runSliced(input, {
-    budgetMs: MAIN_SLICE_MS,
-    schedule: (fn) => setTimeout(fn, 0),
-    now: () => performance.now(),
-    signal,
-  });
+  return runSliced(input, mainThreadSlices(signal));
 }
 
 export function createHotSpotRunner(makeWorker: WorkerFactory = defaultWorker): HotSpotRunner {

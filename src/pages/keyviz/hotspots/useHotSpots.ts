@@ -8,6 +8,7 @@ import type { Matrix } from '../../../data/matrix.ts';
 import { measureSince } from '../../../data/timing.ts';
 import { holdArrays } from '../../../data/arrayHold.ts';
 import type { DetectEngine, HotSpotRunner } from './hotSpotRunner.ts';
+import { whenIdle } from '../whenIdle.ts';
 
 // The runner (worker start-up, fallback) is a chunk of its own: the heatmap's first paint
 // carries none of the hot-spot machinery until the panel opens.
@@ -22,8 +23,6 @@ export interface HotSpotsState {
   /** Where the last run ran (null before the first). */
   engine: DetectEngine | null;
 }
-
-type Idle = (cb: () => void, opts?: { timeout: number }) => number;
 
 export function useHotSpots(m: Matrix, enabled: boolean): HotSpotsState & { pending: boolean } {
   const [state, setState] = useState<HotSpotsState>({
@@ -45,10 +44,6 @@ export function useHotSpots(m: Matrix, enabled: boolean): HotSpotsState & { pend
   useEffect(() => {
     if (!enabled) return;
     const ac = new AbortController();
-    const w = window as unknown as {
-      requestIdleCallback?: Idle;
-      cancelIdleCallback?: (h: number) => void;
-    };
     const run = () => {
       const t = performance.now();
       // Detection may wait for the worker and runs for a while: a live session must not reuse
@@ -70,15 +65,7 @@ export function useHotSpots(m: Matrix, enabled: boolean): HotSpotsState & { pend
           },
         );
     };
-    let cancel: () => void;
-    if (w.requestIdleCallback && w.cancelIdleCallback) {
-      const h = w.requestIdleCallback(run, { timeout: 1000 });
-      const cancelIdle = w.cancelIdleCallback;
-      cancel = () => cancelIdle(h);
-    } else {
-      const h = setTimeout(run, 50);
-      cancel = () => clearTimeout(h);
-    }
+    const cancel = whenIdle(run, 1000, 50);
     return () => {
       cancel();
       ac.abort();
